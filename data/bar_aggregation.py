@@ -1,0 +1,63 @@
+"""Aggregate 1-minute bars to higher timeframes the way US equity charts do.
+
+Intraday buckets are anchored at the 09:30 ET open of each US/Eastern day (1h bars start
+09:30, 10:30, …; 4h bars 09:30 and 13:30), so a half day simply has fewer buckets. Pre- and
+post-market minutes fall in buckets of their own on the same grid. Daily bars are keyed by the
+US/Eastern date.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import numpy as np
+
+from data.market_calendar import ET
+from data.models import Bars, Timeframe
+
+_OPEN_MINUTE = 9 * 60 + 30
+
+
+def et_day_and_minute(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """US/Eastern day ordinal and minute-of-day for UTC epoch seconds (DST-correct)."""
+    if len(ts) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    # UTC offsets only change at DST boundaries: look each distinct UTC hour up once.
+    hours = ts // 3600
+    uniq, inverse = np.unique(hours, return_inverse=True)
+    offsets = np.array(
+        [datetime.fromtimestamp(int(h) * 3600, timezone.utc).astimezone(ET).utcoffset().total_seconds()
+         for h in uniq], dtype=np.int64)
+    local = ts + offsets[inverse]
+    return local // 86400, (local % 86400) // 60
+
+
+def aggregate(bars: Bars, timeframe: Timeframe) -> Bars:
+    """OHLCV-aggregate sorted 1-minute bars to ``timeframe``; max high, min low, sum volume."""
+    if bars.timeframe is not Timeframe.M1:
+        raise ValueError(f"aggregate expects 1m bars, got {bars.timeframe.value}")
+    if timeframe is Timeframe.M1 or len(bars) == 0:
+        return bars if timeframe is Timeframe.M1 else Bars.empty(bars.symbol, timeframe)
+    day, minute = et_day_and_minute(bars.ts)
+    if timeframe is Timeframe.D1:
+        key = day
+    else:
+        size = timeframe.minutes
+        key = day * 10_000 + np.floor_divide(minute - _OPEN_MINUTE, size) + 5_000
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], len(key)] - 1
+    if timeframe is Timeframe.D1:
+        # A daily bar is stamped at 00:00 ET of its market date, expressed in UTC.
+        ts = np.array([int(datetime.fromordinal(int(d) + 719163).replace(tzinfo=ET).timestamp())
+                       for d in day[starts]], dtype=np.int64)
+    else:
+        bucket_minute = np.floor_divide(minute[starts] - _OPEN_MINUTE, timeframe.minutes) * timeframe.minutes
+        ts = bars.ts[starts] + (bucket_minute + _OPEN_MINUTE - minute[starts]) * 60
+    return Bars(
+        bars.symbol, timeframe, ts,
+        bars.open[starts],
+        np.maximum.reduceat(bars.high, starts),
+        np.minimum.reduceat(bars.low, starts),
+        bars.close[ends],
+        np.add.reduceat(bars.volume, starts),
+    )

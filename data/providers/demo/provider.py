@@ -1,0 +1,285 @@
+"""The demo provider: the simulated market served through the standard provider interface.
+
+No key, no network. Data only depends on (seed, symbol, simulated time), so the same seed and
+the same clock give the same bars and ticks. History is cut at the simulated "now": the bar of
+the current minute is returned partially formed, exactly as the stream reports it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+from data.bar_aggregation import aggregate
+from data.market_calendar import MarketCalendar, SessionBounds, SessionState, market_date
+from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
+from data.providers.base import ProviderError
+from data.providers.demo.clock import SimClock
+from data.providers.demo.market_model import DemoMarket, symbol_key
+from data.providers.demo.profiles import popular_symbols, profile_for
+from data.symbols import SymbolError, normalize_symbol, symbol_kind
+
+log = logging.getLogger(__name__)
+
+# Default history per timeframe when the caller gives no start (calendar days).
+DEFAULT_LOOKBACK_DAYS = {
+    Timeframe.M1: 7, Timeframe.M5: 30, Timeframe.M15: 60,
+    Timeframe.H1: 120, Timeframe.H4: 365, Timeframe.D1: 730,
+}
+MAX_CLOSED_BARS_PER_TICK = 500  # after a clock jump, report at most this many closed minutes
+
+
+def demo_start(calendar: MarketCalendar, wall_now: datetime) -> datetime:
+    """Where the demo clock starts: now if the market is open (any session part), else the
+    regular open of the latest session, so a fresh start on a weekend still shows a live day."""
+    if calendar.status(wall_now).state is not SessionState.CLOSED:
+        return wall_now
+    session = calendar.last_session_at_or_before(market_date(wall_now))
+    if session.open > wall_now:
+        session = calendar.previous_session(session.day)
+    return session.open
+
+
+class DemoProvider:
+    name = "demo"
+
+    def __init__(self, calendar: MarketCalendar, *, seed: int = 7, clock: SimClock | None = None,
+                 speed: float = 1.0, tick_interval: float = 0.25) -> None:
+        self.calendar = calendar
+        self.market = DemoMarket(calendar, seed)
+        self._clock = clock or SimClock(demo_start(calendar, datetime.now(timezone.utc)), speed)
+        self.tick_interval = tick_interval
+        self._streams: list[DemoStream] = []
+
+    @property
+    def clock(self) -> SimClock:
+        return self._clock
+
+    # -- requests -------------------------------------------------------------------------
+    async def get_bars(self, symbol: str, timeframe: Timeframe, start: datetime | None = None,
+                       end: datetime | None = None, *, extended: bool = False) -> Bars:
+        sym = _valid(symbol)
+        return await asyncio.to_thread(self.bars_at, sym, timeframe, start, end, extended,
+                                       self._clock.now())
+
+    async def get_quote(self, symbol: str) -> Quote:
+        sym = _valid(symbol)
+        return await asyncio.to_thread(self.quote_at, sym, self._clock.now())
+
+    async def search_symbols(self, query: str, limit: int = 10) -> list[SymbolInfo]:
+        q = query.strip().upper()
+        hits: list[str] = []
+        try:
+            exact = normalize_symbol(q) if q else None
+        except SymbolError:
+            exact = None
+        if exact:
+            hits.append(exact)
+        for sym in popular_symbols():
+            prof = profile_for(sym)
+            if sym not in hits and (sym.startswith(q) or q in prof.name.upper()):
+                hits.append(sym)
+        return [SymbolInfo(s, profile_for(s).name, symbol_kind(s)) for s in hits[:limit]]
+
+    def open_stream(self) -> DemoStream:
+        stream = DemoStream(self)
+        self._streams.append(stream)
+        return stream
+
+    async def aclose(self) -> None:
+        for stream in list(self._streams):
+            await stream.aclose()
+        self._streams.clear()
+
+    # -- synchronous core (runs in worker threads; pure function of its arguments) ----------
+    def minute_bars(self, symbol: str, start: datetime, now: datetime, extended: bool) -> Bars:
+        """1-minute bars from ``start`` up to ``now``, the current minute partially formed."""
+        days = self.calendar.sessions_between(market_date(start), market_date(now))
+        chunks = [self._session_minutes(symbol, s, extended) for s in days]
+        if not chunks:
+            return Bars.empty(symbol, Timeframe.M1)
+        bars = chunks[0].concat(*chunks[1:])
+        t_now = now.timestamp()
+        lo = int(np.searchsorted(bars.ts, int(start.timestamp())))
+        done = int(np.searchsorted(bars.ts, t_now - 60, side="right"))
+        forming = done < len(bars) and bars.ts[done] <= t_now
+        out = bars.slice(lo, done)
+        if forming:
+            part = self._partial(bars, done, t_now)
+            out = out.concat(Bars(symbol, Timeframe.M1, [part.ts], [part.open], [part.high],
+                                  [part.low], [part.close], [part.volume]))
+        return out
+
+    def bars_at(self, symbol: str, timeframe: Timeframe, start: datetime | None,
+                end: datetime | None, extended: bool, now: datetime) -> Bars:
+        end = min(end, now) if end else now
+        start = start or end - timedelta(days=DEFAULT_LOOKBACK_DAYS[timeframe])
+        if start >= end:
+            return Bars.empty(symbol, timeframe)
+        # Daily bars are regular-session only, as every chart shows them.
+        minutes = self.minute_bars(symbol, start, end, extended and timeframe.is_intraday)
+        return aggregate(minutes, timeframe)
+
+    def quote_at(self, symbol: str, now: datetime) -> Quote:
+        session = self._reference_session(symbol, now)
+        bars = self.market.session_bars(symbol, session.day)
+        t_now = now.timestamp()
+        i = int(np.searchsorted(bars.ts, t_now, side="right")) - 1
+        if i < 0:
+            raise ProviderError(f"no demo data for {symbol} at {now:%Y-%m-%d %H:%M}")
+        if t_now < bars.ts[i] + 60:
+            bar = self._partial(bars, i, t_now)
+            last, day_volume = bar.close, float(bars.volume[:i].sum()) + bar.volume
+        else:
+            last, day_volume = float(bars.close[i]), float(bars.volume[: i + 1].sum())
+        prev = self.calendar.previous_session(session.day)
+        prev_close = self.market.regular_close(symbol, prev.day)
+        half_spread = max(0.005, round(last * 0.00002, 2))
+        return Quote(symbol, int(t_now), last, round(last - half_spread, 2),
+                     round(last + half_spread, 2), prev_close, day_volume)
+
+    def _reference_session(self, symbol: str, now: datetime) -> SessionBounds:
+        """The session whose prices are current at ``now`` (the latest one that has begun)."""
+        session = self.calendar.last_session_at_or_before(market_date(now))
+        first = session.premarket_open if profile_for(symbol).extended_hours else session.open
+        if now < first:
+            session = self.calendar.previous_session(session.day)
+        return session
+
+    def _session_minutes(self, symbol: str, session: SessionBounds, extended: bool) -> Bars:
+        bars = self.market.session_bars(symbol, session.day)
+        if extended:
+            return bars
+        lo = int(np.searchsorted(bars.ts, int(session.open.timestamp())))
+        hi = int(np.searchsorted(bars.ts, int(session.close.timestamp())))
+        return bars.slice(lo, hi)
+
+    def _partial(self, bars: Bars, i: int, t_now: float) -> Bar:
+        """Minute ``i`` as seen ``t_now - ts`` seconds into it (consistent with the final bar)."""
+        elapsed = int(min(59, max(0, t_now - bars.ts[i])))
+        path = intraminute_path(self.market.seed, bars.symbol, int(bars.ts[i]), bars.open[i],
+                                bars.high[i], bars.low[i], bars.close[i])
+        seen = path[: elapsed + 1]
+        return Bar(bars.symbol, Timeframe.M1, int(bars.ts[i]), float(bars.open[i]),
+                   float(seen.max()), float(seen.min()), float(seen[-1]),
+                   float(np.round(bars.volume[i] * (elapsed + 1) / 60)), closed=False)
+
+
+def intraminute_path(seed: int, symbol: str, ts: int, o: float, h: float, l: float, c: float
+                     ) -> np.ndarray:
+    """61 prices (one per second) from ``o`` to ``c`` that touch exactly ``h`` and ``l``."""
+    rng = np.random.default_rng([seed, symbol_key(symbol), ts])
+    t1, t2 = sorted(rng.choice(np.arange(5, 56), size=2, replace=False))
+    first, second = (h, l) if rng.random() < 0.5 else (l, h)
+    xs = np.array([0, t1, t2, 60])
+    ys = np.array([o, first, second, c])
+    path = np.interp(np.arange(61), xs, ys)
+    noise = rng.standard_normal(61) * (h - l) * 0.08
+    noise[[0, t1, t2, 60]] = 0.0
+    path = np.clip(np.round(path + noise, 2), l, h)
+    path[[0, t1, t2, 60]] = ys
+    return path
+
+
+def _valid(symbol: str) -> str:
+    try:
+        return normalize_symbol(symbol)
+    except SymbolError as exc:
+        raise ProviderError(str(exc)) from None
+
+
+class DemoStream:
+    """Polls the simulated market every ``tick_interval`` wall seconds for subscribed symbols."""
+
+    def __init__(self, provider: DemoProvider) -> None:
+        self._provider = provider
+        self._symbols: dict[str, None] = {}
+        self._closed = False
+        self._last_quote: dict[str, tuple[float, float]] = {}
+        self._last_closed_ts: dict[str, int] = {}
+        self._wake = asyncio.Event()
+
+    @property
+    def symbols(self) -> list[str]:
+        return list(self._symbols)
+
+    def subscribe(self, symbols: list[str]) -> None:
+        for s in symbols:
+            self._symbols.setdefault(_valid(s), None)
+        self._wake.set()
+
+    def unsubscribe(self, symbols: list[str]) -> None:
+        for s in symbols:
+            self._symbols.pop(s, None)
+            self._last_quote.pop(s, None)
+            self._last_closed_ts.pop(s, None)
+
+    async def aclose(self) -> None:
+        self._closed = True
+        self._wake.set()
+
+    def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        return self._run()
+
+    async def _run(self) -> AsyncIterator[StreamEvent]:
+        provider = self._provider
+        while not self._closed:
+            self._skip_closed_time()
+            now = provider.clock.now()
+            events = await asyncio.to_thread(self.collect, list(self._symbols), now)
+            for event in events:
+                yield event
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), provider.tick_interval)
+            except TimeoutError:
+                pass
+
+    def _skip_closed_time(self) -> None:
+        """When accelerated, jump over nights/weekends/holidays to the next pre-market."""
+        clock, cal = self._provider.clock, self._provider.calendar
+        now = clock.now()
+        if clock.speed <= 1.0 or cal.status(now).state is not SessionState.CLOSED:
+            return
+        nxt = cal.next_session(market_date(now) - timedelta(days=1))
+        target = nxt.premarket_open if nxt.premarket_open > now else cal.next_session(nxt.day).premarket_open
+        clock.jump_to(target)
+
+    def collect(self, symbols: list[str], now: datetime) -> list[StreamEvent]:
+        """Everything that changed for ``symbols`` since the previous call, as of ``now``."""
+        events: list[StreamEvent] = []
+        for sym in symbols:
+            try:
+                quote = self._provider.quote_at(sym, now)
+            except ProviderError as exc:
+                log.warning("demo stream: %s", exc)
+                continue
+            key = (quote.last, quote.day_volume)
+            if self._last_quote.get(sym) != key:
+                self._last_quote[sym] = key
+                events.append(quote)
+            events.extend(self._bar_events(sym, now))
+        return events
+
+    def _bar_events(self, symbol: str, now: datetime) -> list[Bar]:
+        since = self._last_closed_ts.get(symbol)
+        start = datetime.fromtimestamp(since + 60, timezone.utc) if since else now - timedelta(minutes=1)
+        bars = self._provider.minute_bars(symbol, start, now, extended=True)
+        out: list[Bar] = []
+        n_closed = len(bars) - (1 if len(bars) and bars.ts[-1] + 60 > now.timestamp() else 0)
+        for i in range(max(0, n_closed - MAX_CLOSED_BARS_PER_TICK), n_closed):
+            out.append(Bar(symbol, Timeframe.M1, int(bars.ts[i]), float(bars.open[i]), float(bars.high[i]),
+                           float(bars.low[i]), float(bars.close[i]), float(bars.volume[i]), closed=True))
+        if n_closed:
+            self._last_closed_ts[symbol] = int(bars.ts[n_closed - 1])
+        elif since is None:
+            self._last_closed_ts[symbol] = int(now.timestamp()) // 60 * 60 - 60
+        if n_closed < len(bars):
+            i = len(bars) - 1
+            out.append(Bar(symbol, Timeframe.M1, int(bars.ts[i]), float(bars.open[i]), float(bars.high[i]),
+                           float(bars.low[i]), float(bars.close[i]), float(bars.volume[i]), closed=False))
+        return out

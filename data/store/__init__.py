@@ -1,0 +1,1 @@
+"""Local SQLite store: database lifecycle and one repository module per kind of record."""

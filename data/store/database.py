@@ -1,0 +1,150 @@
+"""Open the SQLite store: WAL mode, schema migrated on start, blocking work off the event loop.
+
+Guarantees:
+* WAL + synchronous=NORMAL: a killed process never leaves a half-written transaction; every
+  committed write survives a crash of the app.
+* An older schema is upgraded automatically (a copy of the file is kept beside it first).
+* A newer schema (written by a later app version) or a file that is not a valid database raises
+  ``StoreError`` with a message for the user; the file is never modified or overwritten.
+* All repository calls run on one dedicated worker thread (SQLite allows one writer anyway), so
+  the GUI thread never waits on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+DB_FILENAME = "ai-coach.sqlite3"
+
+
+class StoreError(Exception):
+    """The store cannot be opened safely; the message tells the user what to do."""
+
+
+def _alembic_config(connection=None) -> Config:  # noqa: ANN001 - sqlalchemy Connection
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _set_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def _check_readable(path: Path) -> None:
+    """Refuse files that are not SQLite databases or fail SQLite's quick check, untouched."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"The database {path.name} in {path.parent} is not readable ({exc}). It was left "
+            "untouched: move it away to start fresh, or restore a backup."
+        ) from None
+    if not result or result[0] != "ok":
+        raise StoreError(
+            f"The database {path.name} in {path.parent} failed its integrity check "
+            f"({result[0] if result else 'no answer'}). It was left untouched: move it away to "
+            "start fresh, or restore a backup."
+        )
+
+
+class Store:
+    """The app's SQLite database. Create with ``Store.open(data_dir)`` (blocking: call it in a
+    worker thread), use repositories through ``await store.run(fn)``, finish with ``close()``."""
+
+    def __init__(self, engine: Engine, path: Path) -> None:
+        self.engine = engine
+        self.path = path
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Store:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / DB_FILENAME
+        _check_readable(path)
+        engine = create_engine(f"sqlite:///{path}")
+        event.listen(engine, "connect", _set_pragmas)
+        try:
+            migrate(engine, path)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, path)
+
+    async def run(self, fn: Callable[[Session], T]) -> T:
+        """Run ``fn(session)`` in a transaction on the store thread; commit on success."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.run_sync, fn)
+
+    def run_sync(self, fn: Callable[[Session], T]) -> T:
+        with self.sessions.begin() as session:
+            return fn(session)
+
+    def close(self) -> None:
+        """Finish queued work, then release the file (blocking; call off the GUI thread)."""
+        self._executor.shutdown(wait=True)
+        self.engine.dispose()
+
+
+def migrate(engine: Engine, path: Path) -> None:
+    script = ScriptDirectory.from_config(_alembic_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    head = script.get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current is not None and current not in known:
+        raise StoreError(
+            f"The database {path.name} was written by a newer version of AI Coach (schema "
+            f"{current}; this version knows up to {head}). Update the app; the file was left "
+            "untouched."
+        )
+    if current == head:
+        return
+    if current is not None:
+        backup = path.with_name(f"{path.name}.before-{head}.bak")
+        log.info("upgrading store schema %s -> %s (copy kept as %s)", current, head, backup.name)
+        _copy_database(path, backup)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+
+
+def _copy_database(src_path: Path, dst_path: Path) -> None:
+    src, dst = sqlite3.connect(src_path), sqlite3.connect(dst_path)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()

@@ -1,0 +1,44 @@
+"""The log of every notification the app showed (or would have shown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from data.store.schema import NotificationRow
+
+KEEP_LAST = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRecord:
+    id: int
+    kind: str
+    title: str
+    message: str
+    dedupe_key: str | None
+    created_at: datetime  # aware UTC
+
+
+def add(session: Session, kind: str, title: str, message: str, dedupe_key: str | None,
+        created_at: datetime) -> NotificationRecord:
+    row = NotificationRow(kind=kind, title=title[:200], message=message, dedupe_key=dedupe_key,
+                          created_at=created_at.astimezone(timezone.utc).replace(tzinfo=None))
+    session.add(row)
+    session.flush()
+    if row.id % 500 == 0:  # trim now and then, not on every insert
+        session.execute(delete(NotificationRow).where(NotificationRow.id <= row.id - KEEP_LAST))
+    return _to_model(row)
+
+
+def recent(session: Session, limit: int = 500) -> list[NotificationRecord]:
+    rows = session.scalars(select(NotificationRow).order_by(NotificationRow.id.desc()).limit(limit))
+    return [_to_model(r) for r in rows]
+
+
+def _to_model(row: NotificationRow) -> NotificationRecord:
+    return NotificationRecord(row.id, row.kind, row.title, row.message, row.dedupe_key,
+                              row.created_at.replace(tzinfo=timezone.utc))

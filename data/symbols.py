@@ -1,0 +1,127 @@
+"""One place that turns user text into a valid symbol, or says clearly why it is not one.
+
+Equities: 1-5 letters with an optional one-letter class suffix (``BRK.B``; ``BRK/B`` and
+``BRK-B`` are accepted and normalized to the dot form). Indices: a fixed set that providers map
+to their own index tickers (``SPX`` -> ``I:SPX``). Options: OCC symbols
+(``SPXW  250117C05900000`` or compact ``O:SPXW250117C05900000``), parsed from the right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+
+class SymbolError(ValueError):
+    """Input that is not a valid symbol; the message is meant for the user."""
+
+
+class SymbolKind(str, Enum):
+    STOCK = "stock"
+    ETF = "etf"
+    INDEX = "index"
+    OPTION = "option"
+
+
+INDEX_SYMBOLS: frozenset[str] = frozenset({"SPX", "NDX", "RUT", "VIX", "DJI"})
+# Common ETFs so the UI can group them; any other valid ticker is treated as a stock.
+KNOWN_ETFS: frozenset[str] = frozenset(
+    {"SPY", "QQQ", "IWM", "DIA", "TLT", "GLD", "SLV", "XLF", "XLE", "XLK", "SMH", "UVXY", "VXX",
+     "TQQQ", "SQQQ", "ARKK", "HYG", "EEM", "USO"}
+)
+# Roots whose options settle on the index (SPXW = weekly/daily SPX).
+OPTION_ROOT_UNDERLYING: dict[str, str] = {"SPXW": "SPX", "NDXP": "NDX", "RUTW": "RUT", "VIXW": "VIX"}
+
+_EQUITY_RE = re.compile(r"^[A-Z]{1,5}(?:\.[A-Z])?$")
+_OCC_TAIL_RE = re.compile(r"(\d{6})([CP])(\d{8})$")
+_MAX_INPUT = 32
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSymbol:
+    root: str
+    underlying: str
+    expiry: date
+    is_call: bool
+    strike: float
+
+    @property
+    def occ(self) -> str:
+        """The padded 21-character OCC form."""
+        return f"{self.root:<6}{self.expiry:%y%m%d}{'C' if self.is_call else 'P'}{round(self.strike * 1000):08d}"
+
+    @property
+    def compact(self) -> str:
+        """Provider-style ticker without padding, e.g. ``O:SPXW250117C05900000``."""
+        return f"O:{self.occ.replace(' ', '')}"
+
+
+def normalize_symbol(text: str) -> str:
+    """Return the canonical equity/index/option symbol for ``text`` or raise SymbolError."""
+    if not isinstance(text, str):
+        raise SymbolError("A symbol must be text.")
+    raw = text.strip().upper()
+    if not raw:
+        raise SymbolError("Enter a symbol, e.g. SPY, AAPL, SPX or BRK.B.")
+    if len(raw) > _MAX_INPUT:
+        raise SymbolError(f"'{text.strip()[:_MAX_INPUT]}…' is too long to be a symbol.")
+    if raw.startswith("I:"):
+        raw = raw[2:]
+        if raw not in INDEX_SYMBOLS:
+            raise SymbolError(f"'{raw}' is not a supported index ({', '.join(sorted(INDEX_SYMBOLS))}).")
+        return raw
+    if raw.startswith("$") and raw[1:] in INDEX_SYMBOLS:
+        return raw[1:]
+    if raw.startswith("O:") or _OCC_TAIL_RE.search(raw.replace(" ", "")):
+        return parse_option_symbol(raw).occ.replace(" ", "")
+    candidate = raw.replace("/", ".").replace("-", ".")
+    if _EQUITY_RE.match(candidate):
+        return candidate
+    bad = sorted({c for c in candidate if not (c.isalpha() or c == ".")})
+    if bad:
+        raise SymbolError(f"'{text.strip()}' contains characters a ticker cannot have: {' '.join(bad)}")
+    raise SymbolError(
+        f"'{text.strip()}' is not a valid ticker: use 1-5 letters, optionally with a class "
+        "letter such as BRK.B."
+    )
+
+
+def parse_option_symbol(text: str) -> OptionSymbol:
+    """Parse an OCC option symbol from the right: 6-digit date, C/P, 8-digit strike x1000."""
+    raw = text.strip().upper()
+    if raw.startswith("O:"):
+        raw = raw[2:]
+    compact = raw.replace(" ", "")
+    match = _OCC_TAIL_RE.search(compact)
+    if not match:
+        raise SymbolError(f"'{text.strip()}' is not an OCC option symbol (ROOT YYMMDD C/P STRIKE×1000).")
+    root = compact[: match.start()]
+    if not re.fullmatch(r"[A-Z]{1,6}\d?", root):
+        raise SymbolError(f"'{root or text.strip()}' is not a valid option root.")
+    yymmdd, cp, strike_digits = match.groups()
+    try:
+        expiry = date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]))
+    except ValueError as exc:
+        raise SymbolError(f"'{text.strip()}' has an impossible expiry date {yymmdd}.") from exc
+    strike = int(strike_digits) / 1000.0
+    if strike <= 0:
+        raise SymbolError(f"'{text.strip()}' has a zero strike.")
+    underlying = OPTION_ROOT_UNDERLYING.get(root, root.rstrip("0123456789"))
+    return OptionSymbol(root=root, underlying=underlying, expiry=expiry, is_call=cp == "C", strike=strike)
+
+
+def symbol_kind(symbol: str) -> SymbolKind:
+    """Classify an already-normalized symbol."""
+    if symbol in INDEX_SYMBOLS:
+        return SymbolKind.INDEX
+    if symbol in KNOWN_ETFS:
+        return SymbolKind.ETF
+    if _OCC_TAIL_RE.search(symbol):
+        return SymbolKind.OPTION
+    return SymbolKind.STOCK
+
+
+def is_index(symbol: str) -> bool:
+    return symbol in INDEX_SYMBOLS
