@@ -12,10 +12,9 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from data.models import Bars, Quote, StreamEvent, SymbolInfo, Timeframe
+from data.providers.errors import ProviderError
 
-
-class ProviderError(Exception):
-    """A provider failure with a message fit for the user (never contains secrets)."""
+__all__ = ["Clock", "MarketDataProvider", "MarketStream", "ProviderError"]
 
 
 class Clock(Protocol):
@@ -28,7 +27,13 @@ class Clock(Protocol):
 
 
 class MarketStream(Protocol):
-    """Live data for a changing set of symbols; iterate to receive quotes and bar updates."""
+    """Live data for a changing set of symbols; iterate to receive quotes and bar updates.
+
+    ``last_activity`` is the ``time.monotonic()`` of the latest sign of life (a poll, a frame,
+    a ping), so a quiet market is not mistaken for a hung connection.
+    """
+
+    last_activity: float
 
     def subscribe(self, symbols: list[str]) -> None: ...
 

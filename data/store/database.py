@@ -27,10 +27,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from data.store.fast_read import DB_FILENAME
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-DB_FILENAME = "ai-coach.sqlite3"
 
 
 class StoreError(Exception):
@@ -49,6 +50,9 @@ def head_revision() -> str:
 
 
 def _set_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+    # Let SQLAlchemy's "begin" emit BEGIN itself (below) instead of pysqlite's partial
+    # transaction handling, so DDL in migrations is transactional too.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -97,6 +101,7 @@ class Store:
         _check_readable(path)
         engine = create_engine(f"sqlite:///{path}")
         event.listen(engine, "connect", _set_pragmas)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         try:
             migrate(engine, path)
         except BaseException:

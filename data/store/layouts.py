@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.store.fast_read import SavedLayout
 from data.store.schema import LayoutRow
 
 MAX_NAME = 64
@@ -15,13 +15,6 @@ MAX_NAME = 64
 
 class LayoutError(ValueError):
     """A layout name or operation that cannot be used; message for the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class SavedLayout:
-    name: str
-    geometry: bytes
-    state: bytes
 
 
 def clean_name(name: str) -> str:
@@ -57,3 +50,4 @@ def delete(session: Session, name: str) -> None:
     if row is None:
         raise LayoutError(f"There is no layout named '{name}'.")
     session.delete(row)
+

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from data.store.records import NotificationRecord
 from data.store.schema import NotificationRow
 
 KEEP_LAST = 5000
-
-
-@dataclass(frozen=True, slots=True)
-class NotificationRecord:
-    id: int
-    kind: str
-    title: str
-    message: str
-    dedupe_key: str | None
-    created_at: datetime  # aware UTC
 
 
 def add(session: Session, kind: str, title: str, message: str, dedupe_key: str | None,

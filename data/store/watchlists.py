@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data.store.records import Watchlist
 from data.store.schema import WatchlistItemRow, WatchlistRow
 from data.symbols import normalize_symbol
 
@@ -18,13 +18,6 @@ MAX_NAME = 64
 
 class WatchlistError(ValueError):
     """A watchlist change that cannot be made; message for the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class Watchlist:
-    id: int
-    name: str
-    symbols: tuple[str, ...]
 
 
 def _now() -> datetime:

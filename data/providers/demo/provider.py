@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 
@@ -17,7 +18,7 @@ import numpy as np
 from data.bar_aggregation import aggregate
 from data.market_calendar import MarketCalendar, SessionBounds, SessionState, market_date
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
-from data.providers.base import ProviderError
+from data.providers.errors import ProviderError
 from data.providers.demo.clock import SimClock
 from data.providers.demo.market_model import DemoMarket, symbol_key
 from data.providers.demo.profiles import popular_symbols, profile_for
@@ -202,6 +203,7 @@ class DemoStream:
         self._last_quote: dict[str, tuple[float, float]] = {}
         self._last_closed_ts: dict[str, int] = {}
         self._wake = asyncio.Event()
+        self.last_activity = time.monotonic()
 
     @property
     def symbols(self) -> list[str]:
@@ -231,6 +233,7 @@ class DemoStream:
             self._skip_closed_time()
             now = provider.clock.now()
             events = await asyncio.to_thread(self.collect, list(self._symbols), now)
+            self.last_activity = time.monotonic()
             for event in events:
                 yield event
             self._wake.clear()

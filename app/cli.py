@@ -1,0 +1,73 @@
+"""Command line entry point: ``ai-coach`` / ``python -m app``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+STARTED_AT = time.perf_counter()
+APP_NAME = "ai-coach"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from data.providers.registry import available_providers
+
+    parser = argparse.ArgumentParser(prog="ai-coach", description="AI Coach desktop trading assistant")
+    parser.add_argument("--provider", choices=available_providers(), default=None,
+                        help="market data provider (default: the one chosen in Preferences, else demo)")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="folder for the database and logs (default: the platform's user data folder)")
+    parser.add_argument("--speed", type=float, default=1.0, help="simulated clock speed, 1 to 1000 (demo)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the simulated market (demo)")
+    parser.add_argument("--layout", default=None, help="start with this saved layout ('default' for the built-in one)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="start, load the demo workspace, paint every panel once, print a summary, exit")
+    parser.add_argument("--screenshot", type=Path, default=None, help="with --smoke: save a PNG of the window")
+    args = parser.parse_args(argv)
+    if not 1.0 <= args.speed <= 1000.0:
+        parser.error(f"--speed must be between 1 and 1000, got {args.speed:g}")
+    if args.screenshot and not args.smoke:
+        parser.error("--screenshot needs --smoke")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    import platformdirs
+
+    from app.core.logging_setup import setup_logging
+
+    data_dir = (args.data_dir or platformdirs.user_data_path(APP_NAME, appauthor=False)).expanduser().resolve()
+    log_dir = data_dir / "logs" if args.data_dir else platformdirs.user_log_path(APP_NAME, appauthor=False)
+    log_file = setup_logging(log_dir)
+    provider = args.provider or _saved_provider(data_dir)
+
+    from PySide6.QtWidgets import QApplication
+
+    import qasync
+
+    from app.ui.application import AppController, AppOptions
+
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    qapp.setApplicationName("AI Coach")
+    qapp.setOrganizationName("AI Coach")
+    qapp.setQuitOnLastWindowClosed(False)
+    options = AppOptions(data_dir=data_dir, log_file=log_file, provider=provider, speed=args.speed,
+                         seed=args.seed, layout=args.layout, smoke=args.smoke, screenshot=args.screenshot,
+                         started_at=STARTED_AT)
+    controller = AppController(options)
+    return qasync.run(controller.main())
+
+
+def _saved_provider(data_dir: Path) -> str:
+    from data.providers.registry import available_providers
+    from data.store.fast_read import DB_FILENAME, peek_preference
+
+    saved = peek_preference(data_dir / DB_FILENAME, "provider")
+    return saved if saved in available_providers() else "demo"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The engine: owns the bus, store, provider, workspace and services; starts and stops them.
+
+Qt-free. The UI creates one ``Engine``, awaits ``start()`` after its window is on screen (the
+calendar and store open in worker threads), and awaits ``stop()`` on quit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.core.bus import EventBus
+from app.core.events import (
+    ActiveSymbolChanged,
+    EngineStarted,
+    ErrorReported,
+    ServiceHealthChanged,
+    WatchlistsChanged,
+)
+from app.core.health import HealthRegistry, ServiceState
+from app.core.supervisor import BackoffPolicy, Supervisor
+
+if TYPE_CHECKING:
+    from app.core.market_data import MarketDataService
+    from app.core.notifications import NotificationService
+    from app.core.workspace import Workspace
+    from data.market_calendar import MarketCalendar
+    from data.providers.base import MarketDataProvider
+    from data.store.database import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    data_dir: Path
+    provider: str = "demo"
+    speed: float = 1.0
+    seed: int = 7
+
+
+class Engine:
+    def __init__(self, config: EngineConfig, backoff: BackoffPolicy | None = None) -> None:
+        self.config = config
+        self.bus = EventBus(on_error=self._bus_handler_failed)
+        self.health = HealthRegistry(on_change=lambda name: self.bus.publish(ServiceHealthChanged(name)))
+        self.supervisor = Supervisor(self.health, backoff)
+        self.calendar: MarketCalendar | None = None
+        self.store: Store | None = None
+        self.provider: MarketDataProvider | None = None
+        self.workspace: Workspace | None = None
+        self.notifications: NotificationService | None = None
+        self.market_data: MarketDataService | None = None
+        self.started = False
+
+    async def start(self) -> None:
+        # Heavy modules (pandas via the calendar, SQLAlchemy/Alembic, numpy) load here, after
+        # the window is on screen, and the blocking parts run in worker threads.
+        from app.core.health_watch import HealthWatchService
+        from app.core.market_data import MarketDataService
+        from app.core.notifications import NotificationService
+        from app.core.workspace import Workspace
+        from data.market_calendar import default_calendar
+        from data.providers.registry import create_provider
+        from data.store.database import Store
+
+        self.calendar, self.store = await asyncio.gather(
+            asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
+        self.provider = create_provider(self.config.provider, self.calendar, speed=self.config.speed,
+                                        seed=self.config.seed)
+        self.workspace = Workspace(self.store, self.bus)
+        await self.workspace.load()
+        self.notifications = NotificationService(
+            self.store, self.bus, cooldown_s=self.workspace.preferences["notification_cooldown_s"])
+        self.market_data = MarketDataService(self.provider, self.bus)
+        self.market_data.set_symbols(self.workspace.symbols_needed())
+        self.bus.subscribe(WatchlistsChanged, self._on_subscriptions_changed)
+        self.bus.subscribe(ActiveSymbolChanged, self._on_subscriptions_changed)
+        self.supervisor.start(self.market_data)
+        self.supervisor.start(HealthWatchService(self.health, self.notifications))
+        self.started = True
+        self.bus.publish(EngineStarted(self.provider.name))
+
+    def _on_subscriptions_changed(self, _event: object) -> None:
+        if self.market_data and self.workspace:
+            self.market_data.set_symbols(self.workspace.symbols_needed())
+
+    def _bus_handler_failed(self, where: str, exc: BaseException) -> None:
+        self.report_error("bus", f"{where}: {type(exc).__name__}: {exc}")
+
+    def report_error(self, source: str, message: str) -> None:
+        """Called by the exception hooks (on the loop thread): show the error in the UI."""
+        try:
+            self.bus.publish(ErrorReported(source, message))
+        except Exception:  # noqa: BLE001
+            log.exception("could not publish an error report")
+
+    def health_ok(self) -> bool:
+        return all(h.state is ServiceState.RUNNING for h in self.health.snapshot())
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Orderly shutdown: services, pending handlers, provider, then the database."""
+        await self.supervisor.stop(timeout)
+        await self.bus.drain(timeout)
+        if self.provider is not None:
+            try:
+                await asyncio.wait_for(self.provider.aclose(), timeout)
+            except Exception:  # noqa: BLE001 - shutdown continues whatever a provider does
+                log.exception("provider did not close cleanly")
+        if self.store is not None:
+            await asyncio.to_thread(self.store.close)
+            self.store = None
+        self.started = False

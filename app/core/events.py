@@ -1,0 +1,64 @@
+"""Events on the engine's bus: small frozen dataclasses, one class per kind of fact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from data.store.records import NotificationRecord, Watchlist
+
+if TYPE_CHECKING:  # numpy-backed models; not needed at run time here
+    from data.models import Bar, Quote
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base class; subscribe to it to see every event."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteUpdated(Event):
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class BarUpdated(Event):
+    bar: Bar  # bar.closed tells a forming update from a finished bar
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveSymbolChanged(Event):
+    symbol: str
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistsChanged(Event):
+    watchlists: tuple[Watchlist, ...]
+    active_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceChanged(Event):
+    key: str
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceHealthChanged(Event):
+    name: str  # the full snapshot lives in the health registry
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationPosted(Event):
+    record: NotificationRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorReported(Event):
+    source: str  # "loop", "thread", "sys", "bus", a service name …
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class EngineStarted(Event):
+    provider: str

@@ -1,0 +1,66 @@
+"""Logging to a rotating file in the log folder, with secrets redacted from every record."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+LOG_FILENAME = "ai-coach.log"
+SECRET_ENV_VARS = ("MASSIVE_API_KEY", "POLYGON_API_KEY", "ALPHA_VANTAGE_API_KEY", "OPENAI_API_KEY")
+_SECRET_PATTERNS = [
+    re.compile(r"(?i)(api[_-]?key|apikey|token|secret|authorization)(\"?\s*[:=]\s*\"?)(bearer\s+)?[^\s&\"',}]+"),
+]
+
+
+class RedactingFilter(logging.Filter):
+    """Replace known secret values and key=value secrets in the final message text."""
+
+    def __init__(self, secrets: list[str] | None = None) -> None:
+        super().__init__()
+        self._secrets = [s for s in (secrets or []) if len(s) >= 6]
+
+    def add_secret(self, secret: str) -> None:
+        if len(secret) >= 6 and secret not in self._secrets:
+            self._secrets.append(secret)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        for pattern in _SECRET_PATTERNS:
+            text = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3) or ''}***", text)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg, record.args = self.redact(message), None
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        record.exc_info = None if record.exc_text else record.exc_info
+        return True
+
+
+def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
+    """Log to ``log_dir/ai-coach.log`` (5 × 2 MB) and stderr for warnings; returns the file."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_FILENAME
+    redactor = RedactingFilter([os.environ[v] for v in SECRET_ENV_VARS if os.environ.get(v)])
+    file_handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    stream_handler = logging.StreamHandler()
+    stream_handler.setLevel(logging.WARNING)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_ai_coach", False):
+            root.removeHandler(handler)
+            handler.close()
+    for handler in (file_handler, stream_handler):
+        handler.addFilter(redactor)
+        handler._ai_coach = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(level)
+    return path

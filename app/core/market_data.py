@@ -1,0 +1,83 @@
+"""Streams live data for the symbols the workspace needs and publishes it on the bus.
+
+Supervised: if the provider stream fails, the supervisor restarts this service, which opens a
+new stream and subscribes to the current set again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from app.core.bus import EventBus
+from app.core.events import BarUpdated, QuoteUpdated
+from app.core.supervisor import ServiceContext
+from data.models import Bar, Quote
+from data.providers.base import MarketDataProvider, MarketStream
+
+log = logging.getLogger(__name__)
+
+
+class MarketDataService:
+    name = "market-data"
+    stale_after = 15.0
+
+    def __init__(self, provider: MarketDataProvider, bus: EventBus) -> None:
+        self._provider = provider
+        self._bus = bus
+        self._wanted: set[str] = set()
+        self._stream: MarketStream | None = None
+        self.last_quotes: dict[str, Quote] = {}
+
+    @property
+    def symbols(self) -> set[str]:
+        return set(self._wanted)
+
+    def set_symbols(self, symbols: set[str]) -> None:
+        """Make the stream carry exactly ``symbols`` (works before and while running)."""
+        added, removed = symbols - self._wanted, self._wanted - symbols
+        self._wanted = set(symbols)
+        for sym in removed:
+            self.last_quotes.pop(sym, None)
+        if self._stream is not None:
+            if removed:
+                self._stream.unsubscribe(sorted(removed))
+            if added:
+                self._stream.subscribe(sorted(added))
+
+    async def run(self, ctx: ServiceContext) -> None:
+        stream = self._provider.open_stream()
+        self._stream = stream
+        try:
+            if self._wanted:
+                stream.subscribe(sorted(self._wanted))
+            ctx.running()
+            pulse = asyncio.create_task(self._pulse(stream, ctx))
+            try:
+                await self._pump(stream)
+            finally:
+                pulse.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pulse
+        finally:
+            self._stream = None
+            await stream.aclose()
+
+    async def _pulse(self, stream: MarketStream, ctx: ServiceContext) -> None:
+        """Heartbeat while the stream shows signs of life (polls, frames, pings), even when the
+        market is closed and no prices move; a hung stream stops the heartbeat."""
+        while True:
+            if time.monotonic() - stream.last_activity < self.stale_after / 2:
+                ctx.heartbeat()
+            await asyncio.sleep(min(2.0, self.stale_after / 4))
+
+    async def _pump(self, stream: MarketStream) -> None:
+        async for event in stream:
+            if isinstance(event, Quote):
+                if event.symbol in self._wanted:
+                    self.last_quotes[event.symbol] = event
+                    self._bus.publish(QuoteUpdated(event))
+            elif isinstance(event, Bar):
+                self._bus.publish(BarUpdated(event))

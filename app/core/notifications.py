@@ -1,0 +1,52 @@
+"""The one notification API: dedupe/cooldown, persist to the log, publish for the UI to show.
+
+How it is shown (system tray or in-app toast) is the UI's business; the engine only decides
+*whether* to notify and records it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from app.core.bus import EventBus
+from app.core.events import NotificationPosted
+from data.store import notifications as notification_log
+from data.store.database import Store
+from data.store.records import NotificationRecord
+
+log = logging.getLogger(__name__)
+
+
+class NotificationService:
+    def __init__(self, store: Store, bus: EventBus, cooldown_s: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._store = store
+        self._bus = bus
+        self.cooldown_s = cooldown_s
+        self._clock = clock
+        self._last_sent: dict[tuple[str, str], float] = {}
+        self.suppressed = 0
+
+    async def notify(self, kind: str, title: str, message: str, *, key: str | None = None,
+                     cooldown_s: float | None = None) -> NotificationRecord | None:
+        """Record and publish a notification unless the same (kind, key) fired within the
+        cooldown; ``key`` defaults to the title, so identical repeats are merged."""
+        dedupe = (kind, key if key is not None else title)
+        window = self.cooldown_s if cooldown_s is None else cooldown_s
+        now = self._clock()
+        last = self._last_sent.get(dedupe)
+        if last is not None and now - last < window:
+            self.suppressed += 1
+            return None
+        self._last_sent[dedupe] = now
+        created = datetime.now(timezone.utc)
+        record = await self._store.run(
+            lambda s: notification_log.add(s, kind, title, message, dedupe[1], created))
+        self._bus.publish(NotificationPosted(record))
+        return record
+
+    async def recent(self, limit: int = 500) -> list[NotificationRecord]:
+        return await self._store.run(lambda s: notification_log.recent(s, limit))

@@ -1,0 +1,109 @@
+"""Run engine services as tasks; restart a failed one with exponential backoff and jitter.
+
+A service is any object with a ``name``, a ``stale_after`` (seconds a heartbeat may be late)
+and ``async run(ctx)``. ``run`` returning normally means the service is done; raising means it
+failed and is restarted after ``backoff``; a service that ran longer than ``stable_after``
+before failing starts its backoff from the beginning again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.core.health import HealthRegistry, ServiceState
+
+log = logging.getLogger(__name__)
+
+
+class ServiceContext:
+    def __init__(self, name: str, health: HealthRegistry) -> None:
+        self.name = name
+        self._health = health
+
+    def heartbeat(self) -> None:
+        self._health.heartbeat(self.name)
+
+    def running(self) -> None:
+        """Tell the supervisor the service finished starting (also counts as a heartbeat)."""
+        self._health.update(self.name, state=ServiceState.RUNNING, started_at=time.time())
+        self.heartbeat()
+
+
+class Service(Protocol):
+    name: str
+    stale_after: float
+
+    async def run(self, ctx: ServiceContext) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BackoffPolicy:
+    initial: float = 1.0
+    maximum: float = 30.0
+    stable_after: float = 60.0
+    max_restarts: int | None = None  # None: keep trying forever
+
+    def delay(self, attempt: int) -> float:
+        base = min(self.maximum, self.initial * 2**attempt)
+        return base * random.uniform(0.8, 1.2)
+
+
+class Supervisor:
+    def __init__(self, health: HealthRegistry, policy: BackoffPolicy | None = None) -> None:
+        self.health = health
+        self.policy = policy or BackoffPolicy()
+        self._tasks: dict[str, asyncio.Task] = {}
+
+    def start(self, service: Service) -> None:
+        if service.name in self._tasks:
+            raise ValueError(f"service {service.name} is already supervised")
+        self.health.register(service.name, service.stale_after)
+        self._tasks[service.name] = asyncio.create_task(self._supervise(service), name=service.name)
+
+    async def _supervise(self, service: Service) -> None:
+        attempt = restarts = 0
+        ctx = ServiceContext(service.name, self.health)
+        while True:
+            started = time.monotonic()
+            self.health.update(service.name, state=ServiceState.STARTING)
+            try:
+                await service.run(ctx)
+            except asyncio.CancelledError:
+                self.health.update(service.name, state=ServiceState.STOPPED)
+                raise
+            except Exception as exc:  # noqa: BLE001 - a failing service must not kill the engine
+                log.error("service %s failed", service.name, exc_info=exc)
+                if time.monotonic() - started > self.policy.stable_after:
+                    attempt = 0
+                restarts += 1
+                error = f"{type(exc).__name__}: {exc}"
+                if self.policy.max_restarts is not None and restarts > self.policy.max_restarts:
+                    self.health.update(service.name, state=ServiceState.FAILED, last_error=error,
+                                       restarts=restarts - 1)
+                    return
+                self.health.update(service.name, state=ServiceState.BACKOFF, last_error=error,
+                                   restarts=restarts)
+                await asyncio.sleep(self.policy.delay(attempt))
+                attempt += 1
+            else:
+                self.health.update(service.name, state=ServiceState.STOPPED)
+                return
+
+    async def stop(self, timeout: float = 5.0) -> list[str]:
+        """Cancel every service and wait for them; returns names that did not stop in time."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        stuck: list[str] = []
+        if tasks:
+            _done, pending = await asyncio.wait(tasks, timeout=timeout)
+            stuck = [t.get_name() for t in pending]
+            for name in stuck:
+                log.warning("service %s did not stop within %.1fs", name, timeout)
+        self._tasks.clear()
+        return stuck

@@ -1,0 +1,95 @@
+"""The trader's workspace state: watchlists, the active symbol, preferences.
+
+Every change is validated, persisted through the store (off the GUI thread) and then
+published on the bus, so panels only ever render what is saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.bus import EventBus
+from app.core.events import ActiveSymbolChanged, PreferenceChanged, WatchlistsChanged
+from data.store import preference_specs, preferences
+from data.store import watchlists as wl
+from data.store.database import Store
+from data.store.records import Watchlist
+from data.symbols import normalize_symbol
+
+
+class Workspace:
+    def __init__(self, store: Store, bus: EventBus) -> None:
+        self._store = store
+        self._bus = bus
+        self.preferences: dict[str, Any] = {k: s.default for k, s in preference_specs.SPECS.items()}
+        self.watchlists: tuple[Watchlist, ...] = ()
+        self.active_watchlist_id = 0
+        self.active_symbol = "SPY"
+
+    async def load(self) -> None:
+        self.preferences = await self._store.run(preferences.load_all)
+        self.active_symbol = self.preferences["active_symbol"]
+        await self._refresh_watchlists(self.preferences["active_watchlist_id"])
+        self._bus.publish(ActiveSymbolChanged(self.active_symbol))
+
+    @property
+    def active_watchlist(self) -> Watchlist:
+        return next(w for w in self.watchlists if w.id == self.active_watchlist_id)
+
+    def symbols_needed(self) -> set[str]:
+        """What the live stream must carry: the active list and the active symbol."""
+        return set(self.active_watchlist.symbols) | {self.active_symbol}
+
+    # -- active symbol and preferences ----------------------------------------------------
+    async def set_active_symbol(self, text: str) -> str:
+        symbol = normalize_symbol(text)  # SymbolError carries the user message
+        self.active_symbol = symbol
+        await self.set_preference("active_symbol", symbol)
+        self._bus.publish(ActiveSymbolChanged(symbol))
+        return symbol
+
+    async def set_preference(self, key: str, value: Any) -> None:
+        preference_specs.validate(key, value)
+        await self._store.run(lambda s: preferences.save(s, key, value))
+        self.preferences[key] = value
+        self._bus.publish(PreferenceChanged(key, value))
+
+    # -- watchlists ------------------------------------------------------------------------
+    async def select_watchlist(self, watchlist_id: int) -> None:
+        await self.set_preference("active_watchlist_id", watchlist_id)
+        await self._refresh_watchlists(watchlist_id)
+
+    async def create_watchlist(self, name: str) -> Watchlist:
+        created = await self._store.run(lambda s: wl.create_watchlist(s, name))
+        await self.select_watchlist(created.id)
+        return created
+
+    async def rename_watchlist(self, watchlist_id: int, name: str) -> None:
+        await self._store.run(lambda s: wl.rename_watchlist(s, watchlist_id, name))
+        await self._refresh_watchlists(self.active_watchlist_id)
+
+    async def delete_watchlist(self, watchlist_id: int) -> None:
+        await self._store.run(lambda s: wl.delete_watchlist(s, watchlist_id))
+        await self._refresh_watchlists(self.active_watchlist_id)
+
+    async def add_symbol(self, text: str) -> str:
+        wid = self.active_watchlist_id
+        updated = await self._store.run(lambda s: wl.add_symbol(s, wid, text))
+        await self._refresh_watchlists(wid)
+        return updated.symbols[-1]
+
+    async def remove_symbol(self, symbol: str) -> None:
+        wid = self.active_watchlist_id
+        await self._store.run(lambda s: wl.remove_symbol(s, wid, symbol))
+        await self._refresh_watchlists(wid)
+
+    async def reorder_symbols(self, symbols: list[str]) -> None:
+        wid = self.active_watchlist_id
+        await self._store.run(lambda s: wl.reorder_symbols(s, wid, symbols))
+        await self._refresh_watchlists(wid)
+
+    async def _refresh_watchlists(self, wanted_id: int) -> None:
+        self.watchlists = tuple(await self._store.run(wl.list_watchlists))
+        ids = [w.id for w in self.watchlists]
+        self.active_watchlist_id = wanted_id if wanted_id in ids else ids[0]
+        self._bus.publish(WatchlistsChanged(self.watchlists, self.active_watchlist_id))

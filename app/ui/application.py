@@ -1,0 +1,235 @@
+"""Application controller: builds the window, starts the engine, wires the UI, quits cleanly.
+
+Start-up order is chosen for a fast first paint: the window frame (with empty docks, its saved
+geometry and theme read via plain sqlite3) is shown first; panels are built next; the engine
+(calendar, store, provider — the heavy imports) starts after that, off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.core import error_hooks
+from app.core.engine import Engine, EngineConfig
+from app.ui.bridge import QtBridge
+from app.ui.layouts import LayoutManager
+from app.ui.main_window import MainWindow
+from app.ui.notifier import Notifier
+from app.ui.panel_host import PanelHost
+from app.ui.symbol_box import SymbolBox
+from app.ui.tasks import TaskRunner
+from app.ui.theme import apply_theme
+from data.store.fast_read import DB_FILENAME, peek_preference
+from data.store.preference_specs import THEMES
+from data.symbols import SymbolError
+
+log = logging.getLogger(__name__)
+SMOKE_QUOTE_TIMEOUT_S = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class AppOptions:
+    data_dir: Path
+    log_file: Path
+    provider: str = "demo"
+    speed: float = 1.0
+    seed: int = 7
+    layout: str | None = None
+    smoke: bool = False
+    screenshot: Path | None = None
+    started_at: float = 0.0  # perf_counter at process start, for smoke timings
+
+
+class AppController:
+    def __init__(self, options: AppOptions) -> None:
+        self.options = options
+        self.qapp = QApplication.instance()
+        db_path = options.data_dir / DB_FILENAME
+        self.theme = peek_preference(db_path, "theme") or "dark"
+        apply_theme(self.qapp, self.theme)
+        self.window = MainWindow()
+        self.engine = Engine(EngineConfig(options.data_dir, options.provider, options.speed, options.seed))
+        self.bridge = QtBridge(self.engine.bus, self.window)
+        self.tasks = TaskRunner(on_error=self._task_failed)
+        self.layouts = LayoutManager(self.window, self.engine, db_path, self.tasks.spawn, self.window.status.show_error)
+        self.notifier: Notifier | None = None
+        self.symbol_box = SymbolBox(self._symbol_suggestions, self.window)
+        self._quit = asyncio.Event()
+        self.exit_code = 0
+        self.timings: dict[str, float] = {}
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def main(self) -> int:
+        restore_hooks = error_hooks.install(asyncio.get_running_loop(), self.engine.report_error)
+        try:
+            await self._start()
+            if self.options.smoke:
+                return await self._smoke()
+            await self._quit.wait()
+            return self.exit_code
+        except Exception:
+            traceback.print_exc()
+            return 1
+        finally:
+            await self._shutdown()
+            restore_hooks()
+
+    async def _start(self) -> None:
+        self.layouts.restore_at_start(self.options.layout)
+        self.window.status.set_provider(f"{self.options.provider} (starting)")
+        self.window.show()
+        await asyncio.sleep(0.02)  # let Qt paint the frame before anything heavy
+        self._mark("first_paint")
+        host = PanelHost(self.engine, self.bridge, self.tasks, self.options.data_dir, self.options.log_file,
+                         self.window)
+        self.window.build_panels(host)
+        self._mark("panels")
+        self.notifier = Notifier(self.window)
+        self.window.hide_on_close = self.notifier.has_tray
+        self._wire()
+        try:
+            await self.engine.start()
+        except Exception as exc:
+            self._fatal(f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc))
+            raise
+        self._mark("engine")
+        self._after_engine_start()
+
+    def _wire(self) -> None:
+        w = self.window
+        w.quit_requested.connect(self.request_quit)
+        w.close_to_tray.connect(lambda: self.window.status.showMessage("Still running in the tray", 5000))
+        w.symbol_action.triggered.connect(self.symbol_box.open_box)
+        self.symbol_box.symbol_chosen.connect(
+            lambda s: self.tasks.spawn(self.engine.workspace.set_active_symbol(s),
+                                       lambda exc: self.symbol_box.show_error(str(exc))))
+        self.symbol_box.search_requested.connect(self._search_symbols)
+        self.bridge.notification_posted.connect(lambda r: self.notifier.show(r))
+        self.bridge.error_reported.connect(lambda src, msg: w.status.show_error(f"{src}: {msg}"))
+        self.bridge.active_symbol_changed.connect(self._on_active_symbol)
+        self.bridge.health_changed.connect(lambda _n: w.status.set_health(self.engine.health.summary()))
+        self.bridge.preference_changed.connect(self._on_preference)
+        w.add_theme_actions(THEMES, self.theme, self._choose_theme)
+
+    def _after_engine_start(self) -> None:
+        provider = self.engine.provider
+        speed = f", {provider.clock.speed:g}x" if provider.name == "demo" else ""
+        self.window.status.set_provider(f"{provider.name}{speed}")
+        self._on_active_symbol(self.engine.workspace.active_symbol)
+        self._tick_status()
+        self._status_timer = QTimer(self.window, interval=1000)
+        self._status_timer.timeout.connect(self._tick_status)
+        self._status_timer.start()
+        self.layouts.start_autosave()
+        self.tasks.spawn(self.layouts.refresh_menu())
+
+    def request_quit(self) -> None:
+        self._quit.set()
+
+    async def _shutdown(self) -> None:
+        try:
+            if self.engine.store is not None:
+                await self.layouts.save_session()
+        except Exception:  # noqa: BLE001 - quitting continues; the last autosave stands
+            log.exception("could not save the layout on quit")
+        await self.tasks.cancel_all()
+        await self.engine.stop()
+        self.bridge.close()
+        if self.notifier is not None:
+            self.notifier.close()
+        self.symbol_box.close()
+        self.window.hide_on_close = False
+        self.window.hide()
+
+    # -- reactions ------------------------------------------------------------------------------
+    def _tick_status(self) -> None:
+        provider, calendar = self.engine.provider, self.engine.calendar
+        if provider is None or calendar is None:
+            return
+        now = provider.clock.now()
+        self.window.status.set_market(calendar.status(now), now, simulated=provider.name == "demo")
+        self.window.status.set_health(self.engine.health.summary())
+
+    def _on_active_symbol(self, symbol: str) -> None:
+        self.window.status.set_active_symbol(symbol)
+        self.window.setWindowTitle(f"AI Coach — {symbol}")
+
+    def _on_preference(self, key: str, value: object) -> None:
+        if key == "theme" and value in THEMES and value != self.theme:
+            self.theme = str(value)
+            apply_theme(self.qapp, self.theme)
+            self.window.add_theme_actions(THEMES, self.theme, self._choose_theme)
+
+    def _choose_theme(self, name: str) -> None:
+        self.tasks.spawn(self.engine.workspace.set_preference("theme", name))
+
+    def _symbol_suggestions(self) -> list[str]:
+        from data.providers.demo.profiles import popular_symbols
+
+        ws = self.engine.workspace
+        listed = [s for w in ws.watchlists for s in w.symbols] if ws else []
+        return list(dict.fromkeys(listed + popular_symbols()))
+
+    def _search_symbols(self, text: str) -> None:
+        if not text or self.engine.provider is None:
+            return
+
+        async def search() -> None:
+            results = await self.engine.provider.search_symbols(text)
+            self.symbol_box.add_suggestions([r.symbol for r in results])
+
+        self.tasks.spawn(search())
+
+    def _task_failed(self, exc: BaseException) -> None:
+        message = str(exc) or type(exc).__name__
+        if not isinstance(exc, (SymbolError, ValueError)):
+            log.error("background task failed", exc_info=exc)
+        self.engine.report_error("ui", message)
+
+    def _fatal(self, message: str) -> None:
+        log.error("cannot start: %s", message)
+        self.exit_code = 2
+        if self.options.smoke:
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, "AI Coach cannot start", message,
+                          QMessageBox.StandardButton.Close, self.window)
+        box.finished.connect(lambda _r: self.request_quit())
+        box.open()
+
+    # -- smoke ----------------------------------------------------------------------------------
+    def _mark(self, name: str) -> None:
+        self.timings[name] = (time.perf_counter() - self.options.started_at) * 1000
+
+    async def _smoke(self) -> int:
+        deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S
+        while not self.engine.market_data.last_quotes and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        if not self.engine.market_data.last_quotes:
+            raise RuntimeError(f"no quote arrived within {SMOKE_QUOTE_TIMEOUT_S:.0f}s")
+        await asyncio.sleep(0.1)  # one bridge flush so panels show prices
+        self._mark("first_quote")
+        painted = 0
+        for name, dock in self.window.docks.items():
+            pixmap = dock.widget().grab()
+            if pixmap.isNull():
+                raise RuntimeError(f"panel {name} did not paint")
+            painted += 1
+        self._mark("painted")
+        if self.options.screenshot:
+            self.options.screenshot.parent.mkdir(parents=True, exist_ok=True)
+            if not self.window.grab().save(str(self.options.screenshot)):
+                raise RuntimeError(f"could not save the screenshot to {self.options.screenshot}")
+        t = {k: round(v) for k, v in self.timings.items()}
+        print(f"SMOKE OK provider={self.engine.provider.name} panels={painted}/{len(self.window.docks)} "
+              f"quotes={len(self.engine.market_data.last_quotes)} first_paint_ms={t['first_paint']} "
+              f"panels_ms={t['panels']} engine_ms={t['engine']} first_quote_ms={t['first_quote']} "
+              f"painted_ms={t['painted']}", flush=True)
+        return 0

@@ -1,0 +1,79 @@
+"""The Qt bridge: re-emits engine bus events as Qt signals on the GUI thread.
+
+Quotes are hot (several per symbol per second): they are merged per symbol and delivered at
+most ~30 times a second in one batch, so panels repaint at a steady rate whatever the feed does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.core.bus import EventBus
+from app.core.events import (
+    ActiveSymbolChanged,
+    BarUpdated,
+    EngineStarted,
+    ErrorReported,
+    NotificationPosted,
+    PreferenceChanged,
+    QuoteUpdated,
+    ServiceHealthChanged,
+    WatchlistsChanged,
+)
+
+if TYPE_CHECKING:
+    from data.models import Quote
+
+FLUSH_MS = 33  # ~30 Hz
+
+
+class QtBridge(QObject):
+    quotes_updated = Signal(list)  # list[Quote], newest per symbol
+    bar_updated = Signal(object)  # Bar
+    active_symbol_changed = Signal(str)
+    watchlists_changed = Signal(object)  # WatchlistsChanged
+    preference_changed = Signal(str, object)
+    health_changed = Signal(str)
+    notification_posted = Signal(object)  # NotificationRecord
+    error_reported = Signal(str, str)
+    engine_started = Signal(str)
+
+    def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pending_quotes: dict[str, Quote] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(FLUSH_MS)
+        self._timer.timeout.connect(self._flush)
+        self._timer.start()
+        self.quotes_received = 0
+        self.quote_batches = 0
+        self._unsubscribe = [
+            bus.subscribe(QuoteUpdated, self._on_quote),
+            bus.subscribe(BarUpdated, lambda e: self.bar_updated.emit(e.bar)),
+            bus.subscribe(ActiveSymbolChanged, lambda e: self.active_symbol_changed.emit(e.symbol)),
+            bus.subscribe(WatchlistsChanged, self.watchlists_changed.emit),
+            bus.subscribe(PreferenceChanged, lambda e: self.preference_changed.emit(e.key, e.value)),
+            bus.subscribe(ServiceHealthChanged, lambda e: self.health_changed.emit(e.name)),
+            bus.subscribe(NotificationPosted, lambda e: self.notification_posted.emit(e.record)),
+            bus.subscribe(ErrorReported, lambda e: self.error_reported.emit(e.source, e.message)),
+            bus.subscribe(EngineStarted, lambda e: self.engine_started.emit(e.provider)),
+        ]
+
+    def _on_quote(self, event: QuoteUpdated) -> None:
+        self.quotes_received += 1
+        self._pending_quotes[event.quote.symbol] = event.quote
+
+    def _flush(self) -> None:
+        if self._pending_quotes:
+            batch = list(self._pending_quotes.values())
+            self._pending_quotes.clear()
+            self.quote_batches += 1
+            self.quotes_updated.emit(batch)
+
+    def close(self) -> None:
+        self._timer.stop()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()

@@ -1,0 +1,146 @@
+"""Window layouts: the working layout (autosaved), named layouts, and the built-in default.
+
+The working layout is stored as ``__session__`` whenever it changes (checked every few
+seconds) and on quit, so a killed app comes back as it was. Named layouts are saved only on
+"Save layout as…". The window is restored before its first paint via a plain-sqlite read.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtWidgets import QInputDialog, QMenu
+
+from app.core.engine import Engine
+from app.ui.main_window import MainWindow
+from data.store.fast_read import SavedLayout, peek_layout
+
+log = logging.getLogger(__name__)
+SESSION = "__session__"
+DEFAULT = "default"
+AUTOSAVE_MS = 5000
+
+
+class LayoutManager:
+    def __init__(self, window: MainWindow, engine: Engine, db_path: Path,
+                 run: Callable[..., object], on_error: Callable[[str], None]) -> None:
+        self._window = window
+        self._engine = engine
+        self._db_path = db_path
+        self._run = run  # TaskRunner.spawn-like
+        self._on_error = on_error
+        # The arrangement the window was built with is "Reset to default".
+        self.default_state = bytes(window.saveState().data())
+        self.default_size = window.size()
+        self._last_saved: bytes | None = None
+        self._names: list[str] = []
+        self._timer = QTimer(window, interval=AUTOSAVE_MS)
+        self._timer.timeout.connect(lambda: self._run(self.save_session()))
+
+    # -- start ---------------------------------------------------------------------------
+    def restore_at_start(self, requested: str | None) -> str:
+        """Restore ``requested`` (a named layout or "default"), else the working layout."""
+        if requested == DEFAULT:
+            return DEFAULT
+        saved = peek_layout(self._db_path, requested or SESSION)
+        if saved is None and requested:
+            self._on_error(f"There is no saved layout named '{requested}'; using the last one.")
+            saved = peek_layout(self._db_path, SESSION)
+        if saved is not None:
+            self.apply(saved)
+            return saved.name
+        return DEFAULT
+
+    def start_autosave(self) -> None:
+        self._timer.start()
+
+    def apply(self, saved: SavedLayout) -> None:
+        if saved.geometry:
+            self._window.restoreGeometry(QByteArray(saved.geometry))
+        if not self._window.restoreState(QByteArray(saved.state)):
+            log.warning("layout %s could not be restored; keeping the current one", saved.name)
+
+    def current(self) -> tuple[bytes, bytes]:
+        return bytes(self._window.saveGeometry().data()), bytes(self._window.saveState().data())
+
+    # -- persistence ----------------------------------------------------------------------
+    async def save_session(self) -> None:
+        from data.store import layouts as layout_repo
+
+        store = self._engine.store
+        if store is None:
+            return
+        geometry, state = self.current()
+        if geometry + state == self._last_saved:
+            return
+        await store.run(lambda s: layout_repo.save(s, SESSION, geometry, state))
+        self._last_saved = geometry + state
+
+    async def save_as(self, name: str) -> None:
+        from data.store import layouts as layout_repo
+
+        clean = layout_repo.clean_name(name)
+        if clean.startswith("__") or clean.lower() == DEFAULT:
+            raise layout_repo.LayoutError(f"'{clean}' is reserved; choose another name.")
+        geometry, state = self.current()
+        await self._engine.store.run(lambda s: layout_repo.save(s, clean, geometry, state))
+        await self._engine.workspace.set_preference("current_layout", clean)
+        await self.refresh_menu()
+
+    async def switch(self, name: str) -> None:
+        from data.store import layouts as layout_repo
+
+        saved = await self._engine.store.run(lambda s: layout_repo.load(s, name))
+        if saved is None:
+            raise layout_repo.LayoutError(f"There is no layout named '{name}'.")
+        self.apply(saved)
+        await self._engine.workspace.set_preference("current_layout", name)
+        await self.save_session()
+
+    async def delete(self, name: str) -> None:
+        from data.store import layouts as layout_repo
+
+        await self._engine.store.run(lambda s: layout_repo.delete(s, name))
+        await self.refresh_menu()
+
+    async def reset_default(self) -> None:
+        self._window.restoreState(QByteArray(self.default_state))
+        for dock in self._window.docks.values():
+            if dock.isFloating():
+                dock.setFloating(False)
+        await self._engine.workspace.set_preference("current_layout", DEFAULT)
+        await self.save_session()
+
+    async def names(self) -> list[str]:
+        from data.store import layouts as layout_repo
+
+        all_names = await self._engine.store.run(layout_repo.names)
+        return [n for n in all_names if not n.startswith("__")]
+
+    # -- menu -------------------------------------------------------------------------------
+    async def refresh_menu(self) -> None:
+        self._names = await self.names()
+        self.build_menu(self._window.layouts_menu)
+
+    def build_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        menu.addAction("Save layout as…", self.ask_save_as)
+        switch = menu.addMenu("Switch to")
+        delete = menu.addMenu("Delete")
+        for name in self._names:
+            switch.addAction(name, lambda n=name: self._run(self.switch(n)))
+            delete.addAction(name, lambda n=name: self._run(self.delete(n)))
+        switch.setEnabled(bool(self._names))
+        delete.setEnabled(bool(self._names))
+        menu.addSeparator()
+        menu.addAction("Reset to default", lambda: self._run(self.reset_default()))
+
+    def ask_save_as(self) -> None:
+        dialog = QInputDialog(self._window)
+        dialog.setWindowTitle("Save layout")
+        dialog.setLabelText("Layout name:")
+        dialog.textValueSelected.connect(lambda name: self._run(self.save_as(name)))
+        dialog.open()  # never exec(): the asyncio loop must keep running

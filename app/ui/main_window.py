@@ -1,0 +1,137 @@
+"""The main window: one dock per registered panel, View menu, layouts menu, status bar.
+
+Docks are created empty first (so the frame paints at once and saved layouts can be restored
+before the first paint); ``build_panels`` fills them afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
+
+from app.ui.panel_host import PanelHost
+from app.ui.panels import PANELS, PanelSpec
+from app.ui.status_bar import MarketStatusBar
+from resources import resource_path
+
+log = logging.getLogger(__name__)
+
+
+def make_dock(window: QMainWindow, spec: PanelSpec) -> QDockWidget:
+    """The one helper that creates a panel's dock (object name = the panel's stable id)."""
+    dock = QDockWidget(spec.title, window)
+    dock.setObjectName(spec.object_name)
+    dock.setWidget(QLabel(f"Loading {spec.title}…", alignment=Qt.AlignmentFlag.AlignCenter))
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                     | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    return dock
+
+
+class MainWindow(QMainWindow):
+    quit_requested = Signal()
+    close_to_tray = Signal()
+
+    def __init__(self, panels: tuple[PanelSpec, ...] = PANELS) -> None:
+        super().__init__()
+        self.setWindowTitle("AI Coach")
+        self.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+        self.setDockNestingEnabled(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.AllowNestedDocks)
+        self.resize(1280, 800)
+        self.specs = panels
+        self.docks: dict[str, QDockWidget] = {}
+        self.panels: dict[str, QWidget] = {}
+        self.build_times_ms: dict[str, float] = {}
+        self.hide_on_close = False
+        for spec in panels:
+            dock = make_dock(self, spec)
+            self.docks[spec.object_name] = dock
+            if spec.tab_with and spec.tab_with in self.docks:
+                self.tabifyDockWidget(self.docks[spec.tab_with], dock)
+            else:
+                self.addDockWidget(spec.area, dock)
+        if self.docks:
+            self.docks[panels[0].object_name].raise_()
+        self.status = MarketStatusBar()
+        self.setStatusBar(self.status)
+        self._build_menus()
+
+    # -- menus -----------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quit_action.triggered.connect(self.quit_requested.emit)
+        file_menu.addAction(self.quit_action)
+
+        self.go_menu = bar.addMenu("&Go")
+        self.symbol_action = QAction("&Symbol…", self, shortcut=QKeySequence("Ctrl+K"))
+        self.symbol_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.go_menu.addAction(self.symbol_action)
+        self.addAction(self.symbol_action)
+
+        self.view_menu = bar.addMenu("&View")
+        for spec in self.specs:
+            action = self.docks[spec.object_name].toggleViewAction()
+            action.setObjectName(f"toggle_{spec.object_name}")
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.layouts_menu: QMenu = self.view_menu.addMenu("&Layouts")
+        self.theme_menu: QMenu = self.view_menu.addMenu("&Theme")
+
+    def add_theme_actions(self, themes: tuple[str, ...], current: str, choose: Callable[[str], None]) -> None:
+        self.theme_menu.clear()
+        for name in themes:
+            action = self.theme_menu.addAction(name.title())
+            action.setCheckable(True)
+            action.setChecked(name == current)
+            action.triggered.connect(lambda _checked=False, n=name: choose(n))
+
+    # -- panels ----------------------------------------------------------------------------
+    def build_panels(self, host: PanelHost) -> None:
+        """Create every registered panel inside its dock; a failing panel shows its error."""
+        for spec in self.specs:
+            started = time.perf_counter()
+            try:
+                widget = spec.build(host)
+            except Exception as exc:  # noqa: BLE001 - one broken panel must not stop the app
+                log.exception("panel %s failed to build", spec.object_name)
+                widget = QLabel(f"{spec.title} could not start:\n{exc}", alignment=Qt.AlignmentFlag.AlignCenter)
+                widget.setWordWrap(True)
+            widget.setObjectName(f"{spec.object_name}_panel")
+            self.docks[spec.object_name].setWidget(widget)
+            self.panels[spec.object_name] = widget
+            self.build_times_ms[spec.object_name] = (time.perf_counter() - started) * 1000
+
+    def focus_panel(self, object_name: str) -> None:
+        dock = self.docks.get(object_name)
+        if dock is None:
+            return
+        self.show_and_raise()
+        dock.show()
+        dock.raise_()
+        if dock.widget():
+            dock.widget().setFocus()
+
+    def show_and_raise(self) -> None:
+        self.showNormal() if self.isMinimized() else self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        # With a tray icon, closing the window keeps the app running (quit from File or tray).
+        # Without one there is no other way back, so closing the window quits the app.
+        event.ignore()
+        if self.hide_on_close:
+            self.hide()
+            self.close_to_tray.emit()
+        else:
+            self.quit_requested.emit()

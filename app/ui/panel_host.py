@@ -1,0 +1,39 @@
+"""What a panel builder gets: the engine, the Qt bridge, a task runner and app facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from app.core.engine import Engine
+from app.ui.bridge import QtBridge
+from app.ui.tasks import TaskRunner
+
+
+@dataclass
+class PanelHost:
+    engine: Engine
+    bridge: QtBridge
+    tasks: TaskRunner
+    data_dir: Path
+    log_file: Path
+    window: QWidget
+
+    def when_engine_ready(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` now if the engine is up, else once it has started."""
+        if self.engine.started:
+            callback()
+        else:
+            self.bridge.engine_started.connect(lambda _provider: callback())
+
+    def run(self, coro: Coroutine[Any, Any, Any], on_error: Callable[[str], None] | None = None) -> None:
+        """Run a workspace coroutine; a failure's message goes to ``on_error`` (e.g. inline)."""
+        self.tasks.spawn(coro, (lambda exc: on_error(_user_message(exc))) if on_error else None)
+
+
+def _user_message(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__

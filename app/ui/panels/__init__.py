@@ -1,0 +1,43 @@
+"""The panel registry: every dockable panel is one entry here.
+
+A later panel is added by writing its builder (``build(host) -> QWidget``) and one
+``PanelSpec`` line below; the main window creates the dock, the View-menu toggle, the layout
+slot and the smoke-test paint from this list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from app.ui.panel_host import PanelHost
+
+Area = Qt.DockWidgetArea
+
+
+@dataclass(frozen=True, slots=True)
+class PanelSpec:
+    object_name: str  # stable: saved layouts refer to it
+    title: str
+    area: Qt.DockWidgetArea
+    builder: str  # "module:function", imported when the panel is built (after first paint)
+    tab_with: str | None = None  # default layout: tab onto this panel
+
+    def build(self, host: PanelHost) -> QWidget:
+        from importlib import import_module
+
+        module, func = self.builder.split(":")
+        build: Callable[[PanelHost], QWidget] = getattr(import_module(module), func)
+        return build(host)
+
+
+PANELS: tuple[PanelSpec, ...] = (
+    PanelSpec("watchlist", "Watchlist", Area.LeftDockWidgetArea, "app.ui.panels.watchlist:build"),
+    PanelSpec("notifications", "Notifications", Area.BottomDockWidgetArea, "app.ui.panels.notifications:build"),
+    PanelSpec("health", "Worker health", Area.BottomDockWidgetArea, "app.ui.panels.health:build",
+              tab_with="notifications"),
+    PanelSpec("preferences", "Preferences", Area.RightDockWidgetArea, "app.ui.panels.preferences:build"),
+)

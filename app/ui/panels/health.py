@@ -1,0 +1,26 @@
+"""Wire the worker health panel to the engine's health registry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+
+from app.ui.panel_host import PanelHost
+from widgets.health_panel import HealthPanel, HealthView
+
+
+def build(host: PanelHost) -> HealthPanel:
+    panel = HealthPanel()
+    registry = host.engine.health
+
+    def refresh(*_args: object) -> None:
+        rows = [HealthView(h.name, h.state.value, h.last_heartbeat, h.restarts, h.last_error)
+                for h in registry.snapshot()]
+        panel.set_health(rows, registry.summary())
+
+    host.bridge.health_changed.connect(refresh)
+    timer = QTimer(panel)  # heartbeat ages tick even when nothing changes
+    timer.setInterval(1000)
+    timer.timeout.connect(refresh)
+    timer.start()
+    refresh()
+    return panel

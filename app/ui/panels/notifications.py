@@ -1,0 +1,23 @@
+"""Wire the notifications log panel to the notification service."""
+
+from __future__ import annotations
+
+from app.ui.panel_host import PanelHost
+from data.store.records import NotificationRecord
+from widgets.notifications_panel import NotificationsPanel, NotificationView
+
+
+def _view(r: NotificationRecord) -> NotificationView:
+    return NotificationView(r.id, r.kind, r.title, r.message, r.created_at)
+
+
+def build(host: PanelHost) -> NotificationsPanel:
+    panel = NotificationsPanel()
+
+    async def load() -> None:
+        records = await host.engine.notifications.recent()
+        panel.set_notifications([_view(r) for r in records])
+
+    host.bridge.notification_posted.connect(lambda r: panel.add_notification(_view(r)))
+    host.when_engine_ready(lambda: host.run(load()))
+    return panel

@@ -1,0 +1,52 @@
+"""Status bar: provider, market session (from the XNYS calendar), ET clock, engine health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from data.market_calendar import ET, MarketStatus, SessionState
+
+SESSION_COLORS = {
+    SessionState.REGULAR: "#26a69a", SessionState.PRE: "#ffb300",
+    SessionState.AFTER: "#ffb300", SessionState.CLOSED: "#9e9e9e",
+}
+HEALTH_COLORS = {"ok": "#26a69a", "starting": "#9e9e9e", "degraded": "#ffb300", "failing": "#ef5350"}
+
+
+class MarketStatusBar(QStatusBar):
+    def __init__(self) -> None:
+        super().__init__()
+        self.provider_label = QLabel("Provider: …")
+        self.symbol_label = QLabel("")
+        self.session_label = QLabel("Market: …")
+        self.clock_label = QLabel("--:--:-- ET")
+        self.health_label = QLabel("Engine: starting")
+        for label in (self.symbol_label, self.provider_label, self.session_label, self.clock_label,
+                      self.health_label):
+            self.addPermanentWidget(label)
+        self._error_timer = QTimer(self, singleShot=True, interval=10_000)
+        self._error_timer.timeout.connect(self.clearMessage)
+
+    def set_provider(self, text: str) -> None:
+        self.provider_label.setText(f"Provider: {text}")
+
+    def set_active_symbol(self, symbol: str) -> None:
+        self.symbol_label.setText(f"Symbol: <b>{symbol}</b>")
+
+    def set_market(self, status: MarketStatus, now: datetime, simulated: bool) -> None:
+        color = SESSION_COLORS[status.state]
+        self.session_label.setText(f"Market: <span style='color:{color}'>{status.state.value}</span>"
+                                   f" · {status.reason}")
+        et = now.astimezone(ET)
+        self.clock_label.setText(f"{'SIM ' if simulated else ''}{et:%a %b %d %H:%M:%S} ET")
+
+    def set_health(self, summary: str) -> None:
+        color = HEALTH_COLORS.get(summary, "#9e9e9e")
+        self.health_label.setText(f"Engine: <span style='color:{color}'>{summary}</span>")
+
+    def show_error(self, text: str) -> None:
+        self.showMessage(f"⚠ {text}")
+        self._error_timer.start()

@@ -1,0 +1,44 @@
+"""The preferences the app knows: keys, defaults, allowed values, validation (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+THEMES = ("dark", "light")
+TIMEFRAMES = ("1m", "5m", "15m", "1h", "4h", "1D")
+
+
+class PreferenceError(ValueError):
+    """An invalid preference value; message for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceSpec:
+    default: Any
+    choices: tuple[Any, ...] | None = None
+    kind: type = str
+
+
+SPECS: dict[str, PreferenceSpec] = {
+    "theme": PreferenceSpec("dark", THEMES),
+    "default_timeframe": PreferenceSpec("5m", TIMEFRAMES),
+    "provider": PreferenceSpec("demo"),  # names checked against the provider registry
+    "active_symbol": PreferenceSpec("SPY"),
+    "active_watchlist_id": PreferenceSpec(0, kind=int),
+    "current_layout": PreferenceSpec("default"),
+    "notification_cooldown_s": PreferenceSpec(60, kind=int),
+}
+
+
+def validate(key: str, value: Any) -> Any:
+    spec = SPECS.get(key)
+    if spec is None:
+        raise PreferenceError(f"Unknown preference '{key}'.")
+    if spec.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise PreferenceError(f"Preference '{key}' must be a whole number, got {value!r}.")
+    if spec.kind is str and not isinstance(value, str):
+        raise PreferenceError(f"Preference '{key}' must be text, got {value!r}.")
+    if spec.choices is not None and value not in spec.choices:
+        raise PreferenceError(f"Preference '{key}' must be one of {', '.join(map(str, spec.choices))}.")
+    return value

@@ -1,0 +1,119 @@
+"""Notifications panel: the log of every notification, newest first, filterable by kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from data.market_calendar import ET
+
+_Index = QModelIndex | QPersistentModelIndex
+MAX_ROWS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationView:
+    id: int
+    kind: str
+    title: str
+    message: str
+    created_at: datetime
+
+
+class NotificationsModel(QAbstractTableModel):
+    COLUMNS = ("Time (ET)", "Kind", "Title", "Message")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[NotificationView] = []
+
+    def set_rows(self, rows: list[NotificationView]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=lambda r: r.id, reverse=True)[:MAX_ROWS]
+        self.endResetModel()
+
+    def prepend(self, row: NotificationView) -> None:
+        if any(r.id == row.id for r in self._rows[:50]):
+            return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._rows.insert(0, row)
+        self.endInsertRows()
+        if len(self._rows) > MAX_ROWS:
+            self.beginRemoveRows(QModelIndex(), MAX_ROWS, len(self._rows) - 1)
+            del self._rows[MAX_ROWS:]
+            self.endRemoveRows()
+
+    def row_at(self, i: int) -> NotificationView:
+        return self._rows[i]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (r.created_at.astimezone(ET).strftime("%m-%d %H:%M:%S"), r.kind, r.title, r.message)[index.column()]
+        return None
+
+
+class NotificationsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = NotificationsModel()
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("All kinds", "")
+        self.kind_filter.currentIndexChanged.connect(self._apply_filter)
+        self.count_label = QLabel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        top = QHBoxLayout()
+        top.addWidget(self.kind_filter)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self._update_count()
+
+    def set_notifications(self, rows: list[NotificationView]) -> None:
+        self.model.set_rows(rows)
+        for r in rows:
+            self._remember_kind(r.kind)
+        self._apply_filter()
+
+    def add_notification(self, row: NotificationView) -> None:
+        self.model.prepend(row)
+        self._remember_kind(row.kind)
+        self._apply_filter()
+
+    def _remember_kind(self, kind: str) -> None:
+        if self.kind_filter.findData(kind) < 0:
+            self.kind_filter.addItem(kind, kind)
+
+    def _apply_filter(self) -> None:
+        wanted = self.kind_filter.currentData()
+        for i in range(self.model.rowCount()):
+            self.table.setRowHidden(i, bool(wanted) and self.model.row_at(i).kind != wanted)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"{self.model.rowCount()} notifications")

@@ -1,0 +1,64 @@
+"""Preferences panel: theme, default timeframe, data provider; shows where data is kept."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+
+class PreferencesPanel(QWidget):
+    preference_changed = Signal(str, object)  # key, value
+
+    def __init__(self, themes: tuple[str, ...], timeframes: tuple[str, ...], providers: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = QComboBox()
+        self.theme.addItems(list(themes))
+        self.timeframe = QComboBox()
+        self.timeframe.addItems(list(timeframes))
+        self.provider = QComboBox()
+        self.provider.addItems(providers)
+        self.provider_note = QLabel()
+        self.provider_note.setWordWrap(True)
+        self.data_dir = QLabel()
+        self.data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.data_dir.setWordWrap(True)
+        self.log_file = QLabel()
+        self.log_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.log_file.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Theme", self.theme)
+        form.addRow("Default timeframe", self.timeframe)
+        form.addRow("Data provider", self.provider)
+        form.addRow("", self.provider_note)
+        form.addRow("Data folder", self.data_dir)
+        form.addRow("Log file", self.log_file)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self._running_provider = ""
+        self.theme.currentTextChanged.connect(lambda v: self.preference_changed.emit("theme", v))
+        self.timeframe.currentTextChanged.connect(lambda v: self.preference_changed.emit("default_timeframe", v))
+        self.provider.currentTextChanged.connect(self._on_provider)
+
+    def set_values(self, prefs: dict, running_provider: str, data_dir: str, log_file: str) -> None:
+        self._running_provider = running_provider
+        for combo, value in ((self.theme, prefs.get("theme")), (self.timeframe, prefs.get("default_timeframe")),
+                             (self.provider, prefs.get("provider"))):
+            combo.blockSignals(True)
+            if combo.findText(str(value)) >= 0:
+                combo.setCurrentText(str(value))
+            combo.blockSignals(False)
+        self.data_dir.setText(data_dir)
+        self.log_file.setText(log_file)
+        self._update_note(self.provider.currentText())
+
+    def _on_provider(self, value: str) -> None:
+        self._update_note(value)
+        self.preference_changed.emit("provider", value)
+
+    def _update_note(self, chosen: str) -> None:
+        if chosen == self._running_provider:
+            self.provider_note.setText(f"Running on '{self._running_provider}'.")
+        else:
+            self.provider_note.setText(f"Running on '{self._running_provider}'; '{chosen}' is used from the next start.")

@@ -1,0 +1,277 @@
+"""Watchlist panel: the active list's symbols with live last price and change.
+
+User intents leave as signals (add, remove, reorder, activate, switch/create/rename/delete
+list); the owner applies them and calls ``set_watchlists`` back with what was saved.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from data.models import Quote
+from data.symbols import SymbolError, normalize_symbol
+
+UP, DOWN = QColor("#26a69a"), QColor("#ef5350")
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistView:
+    id: int
+    name: str
+    symbols: tuple[str, ...]
+
+
+class WatchlistModel(QAbstractTableModel):
+    COLUMNS = ("Symbol", "Last", "Chg", "Chg %", "Volume")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._symbols: list[str] = []
+        self._quotes: dict[str, Quote] = {}
+        self._row_of: dict[str, int] = {}
+
+    @property
+    def symbols(self) -> list[str]:
+        return list(self._symbols)
+
+    def set_symbols(self, symbols: list[str]) -> None:
+        if symbols == self._symbols:
+            return
+        self.beginResetModel()
+        self._symbols = list(symbols)
+        self._row_of = {s: i for i, s in enumerate(self._symbols)}
+        self._quotes = {s: q for s, q in self._quotes.items() if s in self._row_of}
+        self.endResetModel()
+
+    def update_quote(self, quote: Quote) -> None:
+        row = self._row_of.get(quote.symbol)
+        if row is None:
+            return
+        self._quotes[quote.symbol] = quote
+        self.dataChanged.emit(self.index(row, 1), self.index(row, len(self.COLUMNS) - 1))
+
+    def quote(self, symbol: str) -> Quote | None:
+        return self._quotes.get(symbol)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._symbols)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        symbol = self._symbols[index.row()]
+        col = index.column()
+        q = self._quotes.get(symbol)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return symbol
+            if q is None:
+                return "…"
+            return _format_cell(col, q)
+        if role == Qt.ItemDataRole.ForegroundRole and q is not None and col in (2, 3):
+            return UP if q.change >= 0 else DOWN
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and q is not None:
+            return f"{symbol}: bid {q.bid:,.2f} / ask {q.ask:,.2f}, previous close {q.prev_close:,.2f}"
+        return None
+
+
+def _format_cell(col: int, q: Quote) -> str:
+    if col == 1:
+        return f"{q.last:,.2f}"
+    if col == 2:
+        return f"{q.change:+,.2f}"
+    if col == 3:
+        return "" if math.isnan(q.change_pct) else f"{q.change_pct:+.2f}%"
+    if q.day_volume <= 0:
+        return ""
+    return f"{q.day_volume / 1e6:,.1f}M" if q.day_volume >= 1e6 else f"{q.day_volume:,.0f}"
+
+
+class WatchlistPanel(QWidget):
+    symbol_add_requested = Signal(str)
+    symbol_remove_requested = Signal(str)
+    order_changed = Signal(list)
+    symbol_activated = Signal(str)
+    watchlist_selected = Signal(int)
+    watchlist_create_requested = Signal(str)
+    watchlist_rename_requested = Signal(int, str)
+    watchlist_delete_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = WatchlistModel()
+        self._lists: list[WatchlistView] = []
+        self._active_id = 0
+
+        self.list_combo = QComboBox()
+        self.list_combo.setToolTip("Active watchlist")
+        self.list_combo.activated.connect(self._on_list_chosen)
+        new_btn, rename_btn, delete_btn = (QToolButton(text=t) for t in ("New", "Rename", "Delete"))
+        new_btn.clicked.connect(self._ask_new_list)
+        rename_btn.clicked.connect(self._ask_rename_list)
+        delete_btn.clicked.connect(self._ask_delete_list)
+        top = QHBoxLayout()
+        top.addWidget(self.list_combo, 1)
+        for b in (new_btn, rename_btn, delete_btn):
+            top.addWidget(b)
+
+        self.input = QLineEdit(placeholderText="Add symbol (e.g. AAPL, SPX, BRK.B) and press Enter")
+        self.input.returnPressed.connect(self._submit_symbol)
+        self.input.textEdited.connect(lambda _t: self.error_label.hide())
+        self.error_label = QLabel(objectName="inlineError")
+        self.error_label.setStyleSheet("color: #ef5350;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._on_double_click)
+
+        up_btn, down_btn, remove_btn = (QToolButton(text=t) for t in ("▲", "▼", "Remove"))
+        up_btn.setToolTip("Move up (Ctrl+Up)")
+        down_btn.setToolTip("Move down (Ctrl+Down)")
+        remove_btn.setToolTip("Remove the selected symbol (Delete)")
+        up_btn.clicked.connect(lambda: self.move_selected(-1))
+        down_btn.clicked.connect(lambda: self.move_selected(+1))
+        remove_btn.clicked.connect(self.remove_selected)
+        for key, slot in (("Ctrl+Up", lambda: self.move_selected(-1)),
+                          ("Ctrl+Down", lambda: self.move_selected(+1)),
+                          (QKeySequence.StandardKey.Delete, self.remove_selected)):
+            sc = QShortcut(QKeySequence(key), self.table)
+            sc.setContext(Qt.ShortcutContext.WidgetShortcut)
+            sc.activated.connect(slot)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        for b in (up_btn, down_btn, remove_btn):
+            bottom.addWidget(b)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.input)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+    # -- fed by the owner ------------------------------------------------------------------
+    def set_watchlists(self, lists: list[WatchlistView], active_id: int) -> None:
+        self._lists, self._active_id = list(lists), active_id
+        self.list_combo.blockSignals(True)
+        self.list_combo.clear()
+        for wl in self._lists:
+            self.list_combo.addItem(wl.name, wl.id)
+        self.list_combo.setCurrentIndex(max(0, self.list_combo.findData(active_id)))
+        self.list_combo.blockSignals(False)
+        active = next((w for w in self._lists if w.id == active_id), None)
+        selected = self.selected_symbol()
+        self.model.set_symbols(list(active.symbols) if active else [])
+        if selected in self.model.symbols:
+            self.table.selectRow(self.model.symbols.index(selected))
+
+    def update_quote(self, quote: Quote) -> None:
+        self.model.update_quote(quote)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    # -- user actions ----------------------------------------------------------------------
+    def selected_symbol(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.symbols[rows[0].row()] if rows else None
+
+    def _submit_symbol(self) -> None:
+        text = self.input.text()
+        try:
+            symbol = normalize_symbol(text)
+        except SymbolError as exc:
+            self.show_error(str(exc))
+            return
+        if symbol in self.model.symbols:
+            self.show_error(f"{symbol} is already in this watchlist.")
+            return
+        self.error_label.hide()
+        self.input.clear()
+        self.symbol_add_requested.emit(symbol)
+
+    def remove_selected(self) -> None:
+        symbol = self.selected_symbol()
+        if symbol:
+            self.symbol_remove_requested.emit(symbol)
+
+    def move_selected(self, step: int) -> None:
+        symbol = self.selected_symbol()
+        if symbol is None:
+            return
+        order = self.model.symbols
+        i = order.index(symbol)
+        j = i + step
+        if not 0 <= j < len(order):
+            return
+        order[i], order[j] = order[j], order[i]
+        self.model.set_symbols(order)  # optimistic; the saved order comes back via set_watchlists
+        self.table.selectRow(j)
+        self.order_changed.emit(order)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        self.symbol_activated.emit(self.model.symbols[index.row()])
+
+    def _on_list_chosen(self, i: int) -> None:
+        wid = self.list_combo.itemData(i)
+        if wid is not None and wid != self._active_id:
+            self.watchlist_selected.emit(int(wid))
+
+    def _ask_new_list(self) -> None:
+        name, ok = QInputDialog.getText(self, "New watchlist", "Name:")
+        if ok and name.strip():
+            self.watchlist_create_requested.emit(name)
+
+    def _ask_rename_list(self) -> None:
+        current = next((w for w in self._lists if w.id == self._active_id), None)
+        if current is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename watchlist", "Name:", text=current.name)
+        if ok and name.strip() and name != current.name:
+            self.watchlist_rename_requested.emit(current.id, name)
+
+    def _ask_delete_list(self) -> None:
+        current = next((w for w in self._lists if w.id == self._active_id), None)
+        if current is None:
+            return
+        answer = QMessageBox.question(self, "Delete watchlist", f"Delete the watchlist '{current.name}'?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.watchlist_delete_requested.emit(current.id)
