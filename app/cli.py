@@ -44,9 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     log_file = setup_logging(log_dir)
     provider = args.provider or _saved_provider(data_dir)
 
-    from PySide6.QtWidgets import QApplication
-
     import qasync
+    from PySide6.QtWidgets import QApplication
 
     from app.ui.application import AppController, AppOptions
 

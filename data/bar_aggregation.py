@@ -8,7 +8,7 @@ US/Eastern date.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -26,7 +26,7 @@ def et_day_and_minute(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     hours = ts // 3600
     uniq, inverse = np.unique(hours, return_inverse=True)
     offsets = np.array(
-        [datetime.fromtimestamp(int(h) * 3600, timezone.utc).astimezone(ET).utcoffset().total_seconds()
+        [datetime.fromtimestamp(int(h) * 3600, UTC).astimezone(ET).utcoffset().total_seconds()
          for h in uniq], dtype=np.int64)
     local = ts + offsets[inverse]
     return local // 86400, (local % 86400) // 60

@@ -11,8 +11,9 @@ the GUI thread; after construction every query is a cheap bisect over plain arra
 from __future__ import annotations
 
 import bisect
+import warnings
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 from enum import Enum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -46,13 +47,13 @@ class SessionBounds:
 
     @property
     def premarket_open(self) -> datetime:
-        return datetime.combine(self.day, PREMARKET_START, ET).astimezone(timezone.utc)
+        return datetime.combine(self.day, PREMARKET_START, ET).astimezone(UTC)
 
     @property
     def after_hours_close(self) -> datetime:
         # On half days the extended session also ends early (17:00 ET).
         end = time(17, 0) if self.is_half_day else AFTER_HOURS_END
-        return datetime.combine(self.day, end, ET).astimezone(timezone.utc)
+        return datetime.combine(self.day, end, ET).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +81,14 @@ class MarketCalendar:
     def __init__(self) -> None:
         import exchange_calendars as xcals  # heavy (pandas); see module doc
 
-        cal = xcals.get_calendar("XNYS", start=CALENDAR_START)
+        with warnings.catch_warnings():
+            # exchange_calendars itself trips a pandas 3.1 deprecation; nothing for us to fix.
+            warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
+            cal = xcals.get_calendar("XNYS", start=CALENDAR_START)
         self._days: list[date] = [ts.date() for ts in cal.sessions]
-        self._opens: list[int] = [int(ns // 1_000_000_000) for ns in cal.opens_nanos]
-        self._closes: list[int] = [int(ns // 1_000_000_000) for ns in cal.closes_nanos]
+        schedule = cal.schedule
+        self._opens: list[int] = _epoch_seconds(schedule["open"])
+        self._closes: list[int] = _epoch_seconds(schedule["close"])
         first, last = self._days[0], self._days[-1]
         names = cal.regular_holidays.holidays(start=str(first), end=str(last), return_name=True)
         self._holidays: dict[date, str] = {ts.date(): str(name) for ts, name in names.items()}
@@ -136,8 +141,8 @@ class MarketCalendar:
     def _bounds(self, i: int) -> SessionBounds:
         return SessionBounds(
             day=self._days[i],
-            open=datetime.fromtimestamp(self._opens[i], timezone.utc),
-            close=datetime.fromtimestamp(self._closes[i], timezone.utc),
+            open=datetime.fromtimestamp(self._opens[i], UTC),
+            close=datetime.fromtimestamp(self._closes[i], UTC),
         )
 
     # -- state at a moment ----------------------------------------------------------------
@@ -160,11 +165,13 @@ class MarketCalendar:
         return MarketStatus(SessionState.CLOSED, day, "overnight", half)
 
 
+def _epoch_seconds(column) -> list[int]:
+    ns = column.dt.tz_convert(None).to_numpy().astype("datetime64[s]").astype("int64")
+    return [int(x) for x in ns]
+
+
 @lru_cache(maxsize=1)
 def default_calendar() -> MarketCalendar:
     """The process-wide calendar (built once; thread-safe enough: worst case built twice)."""
     return MarketCalendar()
 
-
-def minutes_between(start: datetime, end: datetime) -> int:
-    return int((end - start) / timedelta(minutes=1))

@@ -7,7 +7,7 @@ Bars are column arrays (float64 prices, int64 epoch-second bar starts in UTC) so
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 
 import numpy as np
@@ -93,7 +93,7 @@ class Bars:
                       for c in ("ts", "open", "high", "low", "close", "volume")))
 
     def time_of(self, i: int) -> datetime:
-        return datetime.fromtimestamp(int(self.ts[i]), timezone.utc)
+        return datetime.fromtimestamp(int(self.ts[i]), UTC)
 
 
 @dataclass(frozen=True, slots=True)

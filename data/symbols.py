@@ -81,7 +81,8 @@ def normalize_symbol(text: str) -> str:
         return candidate
     bad = sorted({c for c in candidate if not (c.isalpha() or c == ".")})
     if bad:
-        raise SymbolError(f"'{text.strip()}' contains characters a ticker cannot have: {' '.join(bad)}")
+        shown = " ".join("space" if c == " " else c for c in bad)
+        raise SymbolError(f"'{text.strip()}' contains characters a ticker cannot have: {shown}")
     raise SymbolError(
         f"'{text.strip()}' is not a valid ticker: use 1-5 letters, optionally with a class "
         "letter such as BRK.B."

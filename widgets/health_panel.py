@@ -28,7 +28,7 @@ class HealthView:
 class HealthModel(QAbstractTableModel):
     COLUMNS = ("Service", "State", "Last heartbeat", "Restarts", "Last error")
 
-    def __init__(self, clock=time.time) -> None:  # noqa: ANN001 - injectable clock
+    def __init__(self, clock=time.time) -> None:
         super().__init__()
         self._rows: list[HealthView] = []
         self._clock = clock
@@ -46,13 +46,13 @@ class HealthModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section]
         return None
@@ -64,7 +64,9 @@ class HealthModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 2:
-                return "never" if r.last_heartbeat is None else f"{max(0.0, self._clock() - r.last_heartbeat):.0f} s ago"
+                if r.last_heartbeat is None:
+                    return "never"
+                return f"{max(0.0, self._clock() - r.last_heartbeat):.0f} s ago"
             return (r.name, r.state, None, str(r.restarts), r.last_error or "")[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return STATE_COLORS.get(r.state)

@@ -61,4 +61,5 @@ class PreferencesPanel(QWidget):
         if chosen == self._running_provider:
             self.provider_note.setText(f"Running on '{self._running_provider}'.")
         else:
-            self.provider_note.setText(f"Running on '{self._running_provider}'; '{chosen}' is used from the next start.")
+            self.provider_note.setText(
+                f"Running on '{self._running_provider}'; '{chosen}' is used from the next start.")

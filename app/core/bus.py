@@ -46,7 +46,7 @@ class EventBus:
     def _call(self, handler: Handler, event: Event) -> None:
         try:
             result = handler(event)
-        except Exception as exc:  # noqa: BLE001 - isolation is the point
+        except Exception as exc:
             self._report(handler, event, exc)
             return
         if inspect.isawaitable(result):
@@ -66,7 +66,7 @@ class EventBus:
         if self._on_error is not None:
             try:
                 self._on_error(f"{name} on {type(event).__name__}", exc)
-            except Exception:  # noqa: BLE001 - never let error reporting break publishing
+            except Exception:
                 log.exception("bus error callback failed")
 
     async def drain(self, timeout: float = 2.0) -> None:

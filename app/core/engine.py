@@ -95,7 +95,7 @@ class Engine:
         """Called by the exception hooks (on the loop thread): show the error in the UI."""
         try:
             self.bus.publish(ErrorReported(source, message))
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("could not publish an error report")
 
     def health_ok(self) -> bool:
@@ -108,7 +108,7 @@ class Engine:
         if self.provider is not None:
             try:
                 await asyncio.wait_for(self.provider.aclose(), timeout)
-            except Exception:  # noqa: BLE001 - shutdown continues whatever a provider does
+            except Exception:
                 log.exception("provider did not close cleanly")
         if self.store is not None:
             await asyncio.to_thread(self.store.close)

@@ -61,5 +61,5 @@ def _safe_report(loop: asyncio.AbstractEventLoop, report: Report, source: str, m
             report(source, message)
         else:
             loop.call_soon_threadsafe(report, source, message)
-    except Exception:  # noqa: BLE001 - the error path must never raise
+    except Exception:
         log.exception("could not report an error to the UI")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.core.bus import EventBus
 from app.core.events import NotificationPosted
@@ -42,7 +42,7 @@ class NotificationService:
             self.suppressed += 1
             return None
         self._last_sent[dedupe] = now
-        created = datetime.now(timezone.utc)
+        created = datetime.now(UTC)
         record = await self._store.run(
             lambda s: notification_log.add(s, kind, title, message, dedupe[1], created))
         self._bus.publish(NotificationPosted(record))

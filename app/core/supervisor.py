@@ -76,7 +76,7 @@ class Supervisor:
             except asyncio.CancelledError:
                 self.health.update(service.name, state=ServiceState.STOPPED)
                 raise
-            except Exception as exc:  # noqa: BLE001 - a failing service must not kill the engine
+            except Exception as exc:
                 log.error("service %s failed", service.name, exc_info=exc)
                 if time.monotonic() - started > self.policy.stable_after:
                     attempt = 0

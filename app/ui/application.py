@@ -138,7 +138,7 @@ class AppController:
         try:
             if self.engine.store is not None:
                 await self.layouts.save_session()
-        except Exception:  # noqa: BLE001 - quitting continues; the last autosave stands
+        except Exception:
             log.exception("could not save the layout on quit")
         await self.tasks.cancel_all()
         await self.engine.stop()

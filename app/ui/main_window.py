@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
             started = time.perf_counter()
             try:
                 widget = spec.build(host)
-            except Exception as exc:  # noqa: BLE001 - one broken panel must not stop the app
+            except Exception as exc:
                 log.exception("panel %s failed to build", spec.object_name)
                 widget = QLabel(f"{spec.title} could not start:\n{exc}", alignment=Qt.AlignmentFlag.AlignCenter)
                 widget.setWordWrap(True)
@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         # With a tray icon, closing the window keeps the app running (quit from File or tray).
         # Without one there is no other way back, so closing the window quits the app.
         event.ignore()

@@ -38,7 +38,7 @@ class StoreError(Exception):
     """The store cannot be opened safely; the message tells the user what to do."""
 
 
-def _alembic_config(connection=None) -> Config:  # noqa: ANN001 - sqlalchemy Connection
+def _alembic_config(connection=None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
@@ -49,7 +49,7 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
-def _set_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+def _set_pragmas(dbapi_conn, _record) -> None:
     # Let SQLAlchemy's "begin" emit BEGIN itself (below) instead of pysqlite's partial
     # transaction handling, so DDL in migrations is transactional too.
     dbapi_conn.isolation_level = None

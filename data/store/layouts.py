@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ def clean_name(name: str) -> str:
 def save(session: Session, name: str, geometry: bytes, state: bytes) -> None:
     name = clean_name(name)
     row = session.get(LayoutRow, name)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     if row is None:
         session.add(LayoutRow(name=name, geometry=geometry, state=state, updated_at=now))
     else:

@@ -10,7 +10,7 @@ from widgets.watchlist_panel import WatchlistPanel, WatchlistView
 def build(host: PanelHost) -> WatchlistPanel:
     panel = WatchlistPanel()
 
-    def workspace():  # noqa: ANN202 - resolved lazily: the engine starts after the window
+    def workspace():
         return host.engine.workspace
 
     def show(event: WatchlistsChanged) -> None:

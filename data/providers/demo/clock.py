@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 MIN_SPEED, MAX_SPEED = 1.0, 1000.0
 
@@ -18,7 +18,7 @@ class SimClock:
             raise ValueError("SimClock needs an aware start time")
         self._wall = wall
         self._speed = validate_speed(speed)
-        self._base_sim = start.astimezone(timezone.utc)
+        self._base_sim = start.astimezone(UTC)
         self._base_wall = wall()
 
     @property
@@ -33,7 +33,7 @@ class SimClock:
         self._speed = validate_speed(speed)
 
     def jump_to(self, moment: datetime) -> None:
-        self._base_sim = moment.astimezone(timezone.utc)
+        self._base_sim = moment.astimezone(UTC)
         self._base_wall = self._wall()
 
 

@@ -63,7 +63,7 @@ class DemoMarket:
         return profile_for(symbol)
 
     # -- daily path ---------------------------------------------------------------------
-    def day_plan(self, symbol: str, day) -> DayPlan:  # noqa: ANN001 - date
+    def day_plan(self, symbol: str, day) -> DayPlan:
         return self._plans(symbol)[self._index[day]]
 
     def _make_plans(self, symbol: str) -> tuple[DayPlan, ...]:
@@ -105,7 +105,7 @@ class DemoMarket:
         return tuple(plans)
 
     # -- intraday -------------------------------------------------------------------------
-    def _make_session_bars(self, symbol: str, day) -> Bars:  # noqa: ANN001 - date
+    def _make_session_bars(self, symbol: str, day) -> Bars:
         """All 1-minute bars of one session (extended hours included where the symbol has them)."""
         prof = profile_for(symbol)
         plan = self.day_plan(symbol, day)
@@ -167,7 +167,7 @@ class DemoMarket:
         l = np.minimum.reduce([l, o, c])
         return Bars(symbol, Timeframe.M1, np.concatenate(cols["ts"]), o, h, l, c, np.concatenate(cols["v"]))
 
-    def regular_close(self, symbol: str, day) -> float:  # noqa: ANN001 - date
+    def regular_close(self, symbol: str, day) -> float:
         """Last regular-session minute close of ``day`` (what "previous close" means)."""
         bars = self.session_bars(symbol, day)
         session = self._sessions[self._index[day]]

@@ -8,20 +8,21 @@ the current minute is returned partially formed, exactly as the stream reports i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
 from data.bar_aggregation import aggregate
 from data.market_calendar import MarketCalendar, SessionBounds, SessionState, market_date
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
-from data.providers.errors import ProviderError
 from data.providers.demo.clock import SimClock
 from data.providers.demo.market_model import DemoMarket, symbol_key
 from data.providers.demo.profiles import popular_symbols, profile_for
+from data.providers.errors import ProviderError
 from data.symbols import SymbolError, normalize_symbol, symbol_kind
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class DemoProvider:
                  speed: float = 1.0, tick_interval: float = 0.25) -> None:
         self.calendar = calendar
         self.market = DemoMarket(calendar, seed)
-        self._clock = clock or SimClock(demo_start(calendar, datetime.now(timezone.utc)), speed)
+        self._clock = clock or SimClock(demo_start(calendar, datetime.now(UTC)), speed)
         self.tick_interval = tick_interval
         self._streams: list[DemoStream] = []
 
@@ -73,17 +74,17 @@ class DemoProvider:
 
     async def search_symbols(self, query: str, limit: int = 10) -> list[SymbolInfo]:
         q = query.strip().upper()
-        hits: list[str] = []
         try:
             exact = normalize_symbol(q) if q else None
         except SymbolError:
             exact = None
-        if exact:
-            hits.append(exact)
-        for sym in popular_symbols():
-            prof = profile_for(sym)
-            if sym not in hits and (sym.startswith(q) or q in prof.name.upper()):
+        known = popular_symbols()
+        hits = [exact] if exact in known else []
+        for sym in known:
+            if sym not in hits and (sym.startswith(q) or q in profile_for(sym).name.upper()):
                 hits.append(sym)
+        if exact and exact not in hits:
+            hits.append(exact)  # any valid ticker exists in the simulated market
         return [SymbolInfo(s, profile_for(s).name, symbol_kind(s)) for s in hits[:limit]]
 
     def open_stream(self) -> DemoStream:
@@ -139,7 +140,7 @@ class DemoProvider:
             last, day_volume = float(bars.close[i]), float(bars.volume[: i + 1].sum())
         prev = self.calendar.previous_session(session.day)
         prev_close = self.market.regular_close(symbol, prev.day)
-        half_spread = max(0.005, round(last * 0.00002, 2))
+        half_spread = max(0.01, round(last * 0.00002, 2))
         return Quote(symbol, int(t_now), last, round(last - half_spread, 2),
                      round(last + half_spread, 2), prev_close, day_volume)
 
@@ -237,10 +238,8 @@ class DemoStream:
             for event in events:
                 yield event
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), provider.tick_interval)
-            except TimeoutError:
-                pass
 
     def _skip_closed_time(self) -> None:
         """When accelerated, jump over nights/weekends/holidays to the next pre-market."""
@@ -270,7 +269,7 @@ class DemoStream:
 
     def _bar_events(self, symbol: str, now: datetime) -> list[Bar]:
         since = self._last_closed_ts.get(symbol)
-        start = datetime.fromtimestamp(since + 60, timezone.utc) if since else now - timedelta(minutes=1)
+        start = datetime.fromtimestamp(since + 60, UTC) if since else now - timedelta(minutes=1)
         bars = self._provider.minute_bars(symbol, start, now, extended=True)
         out: list[Bar] = []
         n_closed = len(bars) - (1 if len(bars) and bars.ts[-1] + 60 > now.timestamp() else 0)

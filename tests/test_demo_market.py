@@ -1,0 +1,191 @@
+"""The simulated market: deterministic, realistic in shape, consistent across APIs."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from data.bar_aggregation import aggregate, et_day_and_minute
+from data.market_calendar import ET
+from data.models import Bar, Quote, Timeframe
+from data.providers.base import MarketDataProvider
+from data.providers.demo.clock import SimClock
+from data.providers.demo.provider import DemoProvider, demo_start
+from data.providers.errors import ProviderError
+from tests.conftest import utc
+
+NOW = utc(2026, 11, 25, 17, 0, 30)  # Wednesday 12:00:30 ET, regular session
+
+
+class FakeWall:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def make(calendar, seed: int = 7, at=NOW, speed: float = 1.0, wall=None) -> DemoProvider:
+    return DemoProvider(calendar, seed=seed, clock=SimClock(at, speed, wall or FakeWall()), tick_interval=0.01)
+
+
+def test_it_is_a_market_data_provider(calendar) -> None:
+    assert isinstance(make(calendar), MarketDataProvider)
+
+
+def test_same_seed_and_clock_give_identical_data(calendar) -> None:
+    a = make(calendar).bars_at("AAPL", Timeframe.M1, None, None, True, NOW)
+    b = make(calendar).bars_at("AAPL", Timeframe.M1, None, None, True, NOW)
+    c = make(calendar, seed=8).bars_at("AAPL", Timeframe.M1, None, None, True, NOW)
+    for col in ("ts", "open", "high", "low", "close", "volume"):
+        np.testing.assert_array_equal(getattr(a, col), getattr(b, col))
+    assert not np.array_equal(a.close, c.close)
+
+
+def test_a_day_is_the_same_whatever_was_asked_before(calendar) -> None:
+    fresh = make(calendar).market.session_bars("NVDA", date(2026, 6, 10))
+    other = make(calendar)
+    other.market.session_bars("NVDA", date(2026, 6, 9))
+    again = other.market.session_bars("NVDA", date(2026, 6, 10))
+    np.testing.assert_array_equal(fresh.close, again.close)
+
+
+@pytest.mark.parametrize("symbol", ["SPX", "SPY", "AAPL", "ZZZZ", "BRK.B"])
+def test_ohlc_invariants_and_ticks(calendar, symbol: str) -> None:
+    bars = make(calendar).bars_at(symbol, Timeframe.M1, NOW - timedelta(days=30), NOW, True, NOW)
+    assert len(bars) > 5000
+    assert np.all(bars.high >= np.maximum(bars.open, bars.close))
+    assert np.all(bars.low <= np.minimum(bars.open, bars.close))
+    assert np.all(bars.low > 0) and np.all(np.isfinite(bars.close))
+    assert np.all(np.diff(bars.ts) > 0)
+    assert np.allclose(bars.close[:-1] * 100, np.round(bars.close[:-1] * 100))  # whole cents
+
+
+def test_price_levels_are_plausible_and_etfs_track_their_index(calendar) -> None:
+    p = make(calendar)
+    year = {s: p.bars_at(s, Timeframe.D1, NOW - timedelta(days=365), NOW, False, NOW) for s in ("SPX", "SPY", "AAPL")}
+    assert 4500 < year["SPX"].close.min() and year["SPX"].close.max() < 7500
+    assert 150 < year["AAPL"].close.min() and year["AAPL"].close.max() < 320
+    ratio = year["SPY"].close / year["SPX"].close
+    assert np.all(np.abs(ratio - 0.1) < 0.0002)
+    assert len(year["SPX"]) >= 248  # at least a year of sessions
+
+
+def test_regular_sessions_volume_u_shape_and_index_volume(calendar) -> None:
+    p = make(calendar)
+    start, end = utc(2026, 9, 1), utc(2026, 11, 1)
+    bars = p.bars_at("AAPL", Timeframe.M1, start, end, False, NOW)
+    _day, minute = et_day_and_minute(bars.ts)
+    assert minute.min() == 570 and minute.max() == 959  # 09:30 … 15:59 ET
+    by_minute = np.bincount(minute - 570, weights=bars.volume) / np.bincount(minute - 570)
+    first, midday, last = by_minute[:30].mean(), by_minute[150:240].mean(), by_minute[-30:].mean()
+    assert first > 2 * midday and last > 1.5 * midday
+    vol = np.abs(np.diff(np.log(bars.close)))
+    early = vol[(minute[1:] >= 570) & (minute[1:] < 600)].mean()
+    lunch = vol[(minute[1:] >= 720) & (minute[1:] < 810)].mean()
+    assert early > 1.5 * lunch  # opening volatility
+    spx = p.bars_at("SPX", Timeframe.M1, start, end, True, NOW)
+    assert np.all(spx.volume == 0)
+    assert et_day_and_minute(spx.ts)[1].min() == 570  # indices have no extended hours
+
+
+def test_extended_hours_half_days_and_holidays(calendar) -> None:
+    p = make(calendar)
+    bars = p.bars_at("AAPL", Timeframe.M1, utc(2026, 11, 25, 5), utc(2026, 11, 28, 5), True, utc(2026, 12, 1))
+    local = [datetime.fromtimestamp(int(t), ET) for t in bars.ts]
+    days = sorted({d.date() for d in local})
+    assert days == [date(2026, 11, 25), date(2026, 11, 27)]  # Thanksgiving has no bars
+    friday = [d for d in local if d.date() == date(2026, 11, 27)]
+    assert friday[0].strftime("%H:%M") == "04:00" and friday[-1].strftime("%H:%M") == "16:59"
+    regular = p.bars_at("AAPL", Timeframe.M1, utc(2026, 11, 27, 5), utc(2026, 11, 28, 5), False, utc(2026, 12, 1))
+    assert datetime.fromtimestamp(int(regular.ts[-1]), ET).strftime("%H:%M") == "12:59"  # half day
+
+
+def test_day_types_vary(calendar) -> None:
+    p = make(calendar)
+    kinds = {p.market.day_plan("SPX", s.day).day_type
+             for s in calendar.sessions_between(date(2026, 1, 1), date(2026, 6, 30))}
+    assert kinds == {"normal", "trend_up", "trend_down", "range"}
+    gaps = [abs(np.log(pl.open / pl.prev_close)) for pl in
+            (p.market.day_plan("SPY", s.day) for s in calendar.sessions_between(date(2025, 1, 1), date(2026, 6, 30)))]
+    assert max(gaps) > 4 * np.median(gaps)  # some real gap days
+
+
+def test_history_is_cut_at_the_clock_with_a_forming_bar_matching_the_quote(calendar) -> None:
+    p = make(calendar)
+    bars = p.bars_at("SPY", Timeframe.M1, None, None, False, NOW)
+    assert bars.ts[-1] == int(utc(2026, 11, 25, 17, 0).timestamp())  # the current minute, forming
+    quote = p.quote_at("SPY", NOW)
+    assert quote.last == bars.close[-1]
+    full = p.market.session_bars("SPY", date(2026, 11, 25))
+    i = int(np.searchsorted(full.ts, bars.ts[-1]))
+    assert full.low[i] <= bars.low[-1] and bars.high[-1] <= full.high[i]
+    start = NOW - timedelta(days=3)
+    five = p.bars_at("SPY", Timeframe.M5, start, None, False, NOW)
+    minutes = p.bars_at("SPY", Timeframe.M1, start, None, False, NOW)
+    np.testing.assert_array_equal(five.close, aggregate(minutes, Timeframe.M5).close)
+    assert five.close[-1] == quote.last
+
+
+def test_quote_change_is_against_the_previous_regular_close(calendar) -> None:
+    p = make(calendar)
+    q = p.quote_at("AAPL", NOW)
+    prev = p.bars_at("AAPL", Timeframe.D1, utc(2026, 11, 20), utc(2026, 11, 25, 5), False, NOW)
+    assert q.prev_close == prev.close[-1]
+    assert q.change_pct == pytest.approx(100 * (q.last / q.prev_close - 1))
+    assert q.bid < q.last < q.ask
+
+
+def test_demo_starts_live_when_open_and_on_the_last_session_when_closed(calendar) -> None:
+    assert demo_start(calendar, NOW) == NOW
+    assert demo_start(calendar, utc(2026, 11, 26, 16)) == utc(2026, 11, 25, 14, 30)  # Thanksgiving
+    assert demo_start(calendar, utc(2026, 11, 25, 8)) == utc(2026, 11, 24, 14, 30)  # 03:00 ET
+
+
+def test_bad_symbols_give_provider_errors(calendar) -> None:
+    p = make(calendar)
+    with pytest.raises(ProviderError, match="cannot have: space"):
+        asyncio.run(p.get_bars("NOT A SYMBOL", Timeframe.M1))
+
+
+def test_search_finds_names_and_any_valid_ticker(calendar) -> None:
+    p = make(calendar)
+    hits = asyncio.run(p.search_symbols("apple"))
+    assert hits[0].symbol == "AAPL"
+    assert asyncio.run(p.search_symbols("xyzw"))[0].symbol == "XYZW"
+
+
+def test_stream_delivers_every_minute_once_as_the_clock_advances(calendar) -> None:
+    wall = FakeWall()
+    p = make(calendar, speed=60.0, wall=wall)
+    stream = p.open_stream()
+    stream.subscribe(["SPY", "SPX"])
+    closed: list[Bar] = []
+    quotes: list[Quote] = []
+    for _ in range(20):
+        wall.t += 1.0  # one wall second = one simulated minute at 60x
+        for event in stream.collect(stream.symbols, p.clock.now()):
+            (closed if isinstance(event, Bar) and event.closed else quotes).append(event) \
+                if isinstance(event, Quote) or event.closed else None
+    spy = [b.ts for b in closed if b.symbol == "SPY"]
+    assert len(spy) >= 19 and np.all(np.diff(spy) == 60)
+    history = p.bars_at("SPY", Timeframe.M1, None, None, True, p.clock.now())
+    by_ts = dict(zip(history.ts.tolist(), history.close.tolist(), strict=True))
+    assert all(by_ts[b.ts] == b.close for b in closed if b.symbol == "SPY")
+    assert {q.symbol for q in quotes} == {"SPY", "SPX"}
+
+
+def test_accelerated_clock_skips_closed_time(calendar) -> None:
+    async def run() -> datetime:
+        p = make(calendar, at=utc(2026, 11, 26, 3), speed=100.0)  # Thanksgiving night
+        stream = p.open_stream()
+        stream.subscribe(["SPY"])
+        async for _event in stream:
+            break
+        await stream.aclose()
+        return p.clock.now()
+
+    assert asyncio.run(run()) >= utc(2026, 11, 27, 9)  # Friday 04:00 ET pre-market
