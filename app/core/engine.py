@@ -80,7 +80,7 @@ class Engine:
         self.bus.subscribe(WatchlistsChanged, self._on_subscriptions_changed)
         self.bus.subscribe(ActiveSymbolChanged, self._on_subscriptions_changed)
         self.supervisor.start(self.market_data)
-        self.supervisor.start(HealthWatchService(self.health, self.notifications))
+        self.supervisor.start(HealthWatchService(self.health, self.notifications, self.bus))
         self.started = True
         self.bus.publish(EngineStarted(self.provider.name))
 

@@ -53,14 +53,20 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     stream_handler = logging.StreamHandler()
     stream_handler.setLevel(logging.WARNING)
+    remove_handlers()
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_ai_coach", False):
-            root.removeHandler(handler)
-            handler.close()
     for handler in (file_handler, stream_handler):
         handler.addFilter(redactor)
         handler._ai_coach = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
     return path
+
+
+def remove_handlers() -> None:
+    """Detach and close the handlers ``setup_logging`` added (tests; a second setup)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_ai_coach", False):
+            root.removeHandler(handler)
+            handler.close()

@@ -53,7 +53,6 @@ class MarketDataService:
         try:
             if self._wanted:
                 stream.subscribe(sorted(self._wanted))
-            ctx.running()
             pulse = asyncio.create_task(self._pulse(stream, ctx))
             try:
                 await self._pump(stream)
@@ -66,8 +65,12 @@ class MarketDataService:
             await stream.aclose()
 
     async def _pulse(self, stream: MarketStream, ctx: ServiceContext) -> None:
-        """Heartbeat while the stream shows signs of life (polls, frames, pings), even when the
-        market is closed and no prices move; a hung stream stops the heartbeat."""
+        """Running once the stream shows a first sign of life; then a heartbeat while it keeps
+        showing them (polls, frames, pings), even when the market is closed and no prices move.
+        A hung stream stops the heartbeat and the health watch flags it stale."""
+        while not stream.last_activity:
+            await asyncio.sleep(0.05)
+        ctx.running()
         while True:
             if time.monotonic() - stream.last_activity < self.stale_after / 2:
                 ctx.heartbeat()

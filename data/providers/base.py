@@ -30,7 +30,7 @@ class MarketStream(Protocol):
     """Live data for a changing set of symbols; iterate to receive quotes and bar updates.
 
     ``last_activity`` is the ``time.monotonic()`` of the latest sign of life (a poll, a frame,
-    a ping), so a quiet market is not mistaken for a hung connection.
+    a ping), 0.0 before the first one, so a quiet market is not mistaken for a hung connection.
     """
 
     last_activity: float

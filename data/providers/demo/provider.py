@@ -204,7 +204,7 @@ class DemoStream:
         self._last_quote: dict[str, tuple[float, float]] = {}
         self._last_closed_ts: dict[str, int] = {}
         self._wake = asyncio.Event()
-        self.last_activity = time.monotonic()
+        self.last_activity = 0.0  # no poll has succeeded yet
 
     @property
     def symbols(self) -> list[str]:

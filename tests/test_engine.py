@@ -1,0 +1,137 @@
+"""The engine end to end on the demo provider: start, stream, workspace, notify, stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import warnings
+from pathlib import Path
+
+import pytest
+
+from app.core.engine import Engine, EngineConfig
+from app.core.events import NotificationPosted, QuoteUpdated, WatchlistsChanged
+from app.core.health import ServiceState
+from app.core.notifications import NotificationService
+from app.core.supervisor import BackoffPolicy
+from data.store.database import Store
+from data.symbols import SymbolError
+
+
+async def _until(predicate, timeout: float = 10.0) -> None:
+    end = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < end, "condition not reached in time"
+        await asyncio.sleep(0.02)
+
+
+async def test_engine_streams_the_watchlist_and_follows_changes(tmp_path: Path) -> None:
+    engine = Engine(EngineConfig(tmp_path, speed=10))
+    quotes: list[str] = []
+    engine.bus.subscribe(QuoteUpdated, lambda e: quotes.append(e.quote.symbol))
+    await engine.start()
+    try:
+        ws = engine.workspace
+        await _until(lambda: set(ws.active_watchlist.symbols) <= set(quotes))
+        await ws.add_symbol("meta")
+        assert "META" in engine.market_data.symbols
+        quotes.clear()
+        await _until(lambda: "META" in quotes)
+        await ws.remove_symbol("META")
+        assert "META" not in engine.market_data.symbols
+        with pytest.raises(SymbolError):
+            await ws.set_active_symbol("??")
+        assert await ws.set_active_symbol("amd") == "AMD"
+        assert "AMD" in engine.market_data.symbols
+        assert engine.health_ok()
+    finally:
+        await engine.stop()
+
+
+async def test_workspace_changes_survive_a_restart(tmp_path: Path) -> None:
+    first = Engine(EngineConfig(tmp_path))
+    await first.start()
+    await first.workspace.create_watchlist("Swing")
+    await first.workspace.add_symbol("COST")
+    await first.workspace.set_active_symbol("NDX")
+    await first.workspace.set_preference("theme", "light")
+    await first.stop()
+    second = Engine(EngineConfig(tmp_path))
+    seen: list[WatchlistsChanged] = []
+    second.bus.subscribe(WatchlistsChanged, seen.append)
+    await second.start()
+    try:
+        ws = second.workspace
+        assert ws.active_watchlist.name == "Swing" and ws.active_watchlist.symbols == ("COST",)
+        assert ws.active_symbol == "NDX" and ws.preferences["theme"] == "light"
+        assert seen and seen[-1].active_id == ws.active_watchlist_id
+    finally:
+        await second.stop()
+
+
+async def test_shutdown_leaves_no_pending_tasks_or_unawaited_coroutines(tmp_path: Path, caplog) -> None:
+    loop = asyncio.get_running_loop()
+    loop.set_debug(True)
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        engine = Engine(EngineConfig(tmp_path, speed=100))
+        await engine.start()
+        await asyncio.sleep(0.5)
+        await engine.stop()
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        gc.collect()
+    assert pending == []
+    assert not [w for w in caught if "never awaited" in str(w.message)]
+    assert "Task was destroyed" not in caplog.text
+    assert engine.store is None
+
+
+async def test_notifications_are_deduplicated_persisted_and_published(tmp_path: Path) -> None:
+    from app.core.bus import EventBus
+
+    store = Store.open(tmp_path)
+    bus = EventBus()
+    posted: list[NotificationPosted] = []
+    bus.subscribe(NotificationPosted, posted.append)
+    now = [0.0]
+    service = NotificationService(store, bus, cooldown_s=60, clock=lambda: now[0])
+    try:
+        assert await service.notify("setup", "ORB long SPY", "entry 600") is not None
+        assert await service.notify("setup", "ORB long SPY", "entry 600") is None  # within cooldown
+        assert await service.notify("setup", "VWAP reclaim QQQ", "entry 500") is not None  # other key
+        now[0] = 61
+        assert await service.notify("setup", "ORB long SPY", "entry 601") is not None
+        assert service.suppressed == 1 and len(posted) == 3
+        assert [r.title for r in await service.recent()] == ["ORB long SPY", "VWAP reclaim QQQ", "ORB long SPY"]
+    finally:
+        store.close()
+
+
+async def test_a_failing_service_raises_one_incident_notification_and_a_recovery(tmp_path: Path) -> None:
+    engine = Engine(EngineConfig(tmp_path), backoff=BackoffPolicy(initial=0.05, maximum=0.05))
+    posted: list[str] = []
+    engine.bus.subscribe(NotificationPosted, lambda e: posted.append(e.record.title))
+    await engine.start()
+    try:
+        stream_cls = type(engine.provider.open_stream())
+        original = stream_cls.collect
+        calls = {"n": 0}
+
+        def failing_collect(self, symbols, now):  # the feed breaks twice, then recovers
+            calls["n"] += 1
+            if calls["n"] <= 2:
+                raise ConnectionError("feed dropped")
+            return original(self, symbols, now)
+
+        stream_cls.collect = failing_collect
+        try:
+            await _until(lambda: engine.health.get("market-data").restarts >= 2, timeout=10)
+            await _until(lambda: any("recovered" in t for t in posted), timeout=10)
+        finally:
+            stream_cls.collect = original
+        h = engine.health.get("market-data")
+        assert h.state is ServiceState.RUNNING and "feed dropped" in h.last_error
+        assert [t for t in posted if "market-data" in t] == ["market-data is restarting", "market-data recovered"]
+    finally:
+        await engine.stop()
