@@ -1,0 +1,63 @@
+"""Run the real application controller in-process on a qasync loop, with a scripted scenario."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+
+from app.ui.application import AppController, AppOptions
+
+
+def options(data_dir: Path, **kw) -> AppOptions:
+    return AppOptions(data_dir=data_dir, log_file=data_dir / "test.log", started_at=time.perf_counter(), **kw)
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, "condition not reached in time"
+        await asyncio.sleep(0.02)
+
+
+def run_app(opts: AppOptions, scenario: Callable[[AppController], Awaitable[None]]) -> int:
+    controller = AppController(opts)
+    controller.window.hide_on_close = False
+
+    async def main() -> int:
+        # The app task is always awaited to the end, also when the scenario fails, so the loop
+        # closes with nothing pending; the scenario's failure is raised afterwards.
+        app_task = asyncio.ensure_future(controller.main())
+        failure: BaseException | None = None
+        try:
+            await until(lambda: controller.engine.started or app_task.done(), timeout=30)
+            if not app_task.done():
+                await scenario(controller)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            failure = exc
+        controller.request_quit()
+        code = await app_task
+        if failure is not None:
+            raise failure
+        return code
+
+    try:
+        return qasync.run(main())
+    finally:
+        dispose(controller)
+
+
+def dispose(controller: AppController) -> None:
+    """Delete the window tree now, while the QApplication is alive (not at interpreter exit)."""
+    controller.window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QApplication.processEvents()
+    # Collect the finished loop's Qt objects (qasync timers) here, on the GUI thread: left to
+    # chance, the collector may run in a worker thread and free a QObject whose timer is live.
+    gc.collect()

@@ -1,0 +1,154 @@
+"""The main window as users drive it: docks, View menu, layouts, Ctrl+K, theme, panels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from app.ui.application import AppController
+from app.ui.layouts import SESSION
+from app.ui.panels import PANELS
+from data.store.fast_read import DB_FILENAME, peek_layout
+from tests.gui_helpers import options, run_app, until
+
+
+def test_every_registered_panel_has_a_named_dock_and_a_view_toggle(qapp, tmp_path: Path) -> None:
+    async def scenario(c: AppController) -> None:
+        w = c.window
+        assert [d.objectName() for d in w.docks.values()] == [p.object_name for p in PANELS]
+        toggles = {a.objectName(): a for a in w.view_menu.actions()}
+        for spec in PANELS:
+            action = toggles[f"toggle_{spec.object_name}"]
+            dock = w.docks[spec.object_name]
+            assert action.text() == spec.title and dock.widget().objectName() == f"{spec.object_name}_panel"
+            action.trigger()
+            assert dock.isHidden()
+            action.trigger()
+            assert not dock.isHidden()
+
+    assert run_app(options(tmp_path), scenario) == 0
+
+
+def test_layout_is_saved_on_quit_and_restored_on_start(qapp, tmp_path: Path) -> None:
+    async def hide_preferences(c: AppController) -> None:
+        c.window.docks["preferences"].hide()
+        c.window.resize(700, 520)  # fits the offscreen screen (800×600)
+
+    assert run_app(options(tmp_path), hide_preferences) == 0
+    assert peek_layout(tmp_path / DB_FILENAME, SESSION) is not None
+
+    async def check(c: AppController) -> None:
+        assert c.window.docks["preferences"].isHidden()
+        assert not c.window.docks["watchlist"].isHidden()
+        assert c.window.height() == 520  # width is at least the docks' minimum (825 here)
+
+    assert run_app(options(tmp_path), check) == 0
+
+    async def reset(c: AppController) -> None:
+        assert not c.window.docks["preferences"].isHidden()  # --layout default ignores the saved one
+
+    assert run_app(options(tmp_path, layout="default"), reset) == 0
+
+
+def test_named_layouts_save_switch_delete_and_reset(qapp, tmp_path: Path) -> None:
+    async def scenario(c: AppController) -> None:
+        w, layouts = c.window, c.layouts
+        w.docks["health"].hide()
+        await layouts.save_as("No health")
+        w.docks["health"].show()
+        w.docks["watchlist"].hide()
+        await layouts.save_as("No watchlist")
+        assert await layouts.names() == ["No health", "No watchlist"]
+        await layouts.switch("No health")
+        assert w.docks["health"].isHidden() and not w.docks["watchlist"].isHidden()
+        assert c.engine.workspace.preferences["current_layout"] == "No health"
+        menu_titles = [a.text() for a in w.layouts_menu.actions()]
+        assert "Save layout as…" in menu_titles and "Reset to default" in menu_titles
+        await layouts.reset_default()
+        assert not w.docks["health"].isHidden()
+        await layouts.delete("No watchlist")
+        assert await layouts.names() == ["No health"]
+        for bad in ("", "__session__", "Default"):
+            try:
+                await layouts.save_as(bad)
+            except ValueError as exc:
+                assert str(exc)
+            else:
+                raise AssertionError(f"{bad!r} was accepted as a layout name")
+
+    assert run_app(options(tmp_path), scenario) == 0
+
+    async def started_with_named(c: AppController) -> None:
+        assert c.window.docks["health"].isHidden()
+
+    assert run_app(options(tmp_path, layout="No health"), started_with_named) == 0
+
+
+def test_ctrl_k_validates_inline_and_sets_the_active_symbol(qapp, tmp_path: Path) -> None:
+    async def scenario(c: AppController) -> None:
+        box = c.symbol_box
+        QTest.keyClick(c.window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+        assert box.isVisible()
+        QTest.keyClicks(box.input, "12$")
+        QTest.keyClick(box.input, Qt.Key.Key_Return)
+        assert box.isVisible() and not box.error_label.isHidden()
+        assert "cannot have" in box.error_label.text()
+        assert c.engine.workspace.active_symbol == "SPY"
+        box.input.clear()
+        QTest.keyClicks(box.input, "nvda")
+        QTest.keyClick(box.input, Qt.Key.Key_Return)
+        assert not box.isVisible()
+        await until(lambda: c.engine.workspace.active_symbol == "NVDA")
+        await until(lambda: "NVDA" in c.window.status.symbol_label.text())
+        assert "NVDA" in c.window.windowTitle()
+
+    assert run_app(options(tmp_path), scenario) == 0
+
+
+def test_watchlist_panel_streams_prices_and_edits_the_saved_list(qapp, tmp_path: Path) -> None:
+    async def scenario(c: AppController) -> None:
+        panel = c.window.panels["watchlist"]
+        model = panel.model
+        await until(lambda: all(model.quote(s) for s in model.symbols))
+        assert model.data(model.index(0, 1)) not in ("…", None)
+        panel.input.setText("not valid!")
+        panel._submit_symbol()
+        assert not panel.error_label.isHidden() and model.symbols == list(c.engine.workspace.active_watchlist.symbols)
+        panel.input.setText("amd")
+        panel._submit_symbol()
+        await until(lambda: "AMD" in model.symbols)
+        assert c.engine.workspace.active_watchlist.symbols[-1] == "AMD"
+        await until(lambda: model.quote("AMD") is not None)
+        panel.table.selectRow(model.symbols.index("AMD"))
+        panel.move_selected(-1)
+        await until(lambda: c.engine.workspace.active_watchlist.symbols[-2] == "AMD")
+        panel.remove_selected()
+        await until(lambda: "AMD" not in c.engine.workspace.active_watchlist.symbols)
+        panel.symbol_activated.emit("TSLA")
+        await until(lambda: c.engine.workspace.active_symbol == "TSLA")
+
+    assert run_app(options(tmp_path), scenario) == 0
+
+
+def test_health_notifications_and_preferences_panels_show_engine_state(qapp, tmp_path: Path) -> None:
+    async def scenario(c: AppController) -> None:
+        health = c.window.panels["health"]
+        await until(lambda: health.model.rowCount() == 2)
+        await until(lambda: "ok" in health.summary.text())
+        await c.engine.notifications.notify("test", "Hello", "from the test")
+        notes = c.window.panels["notifications"]
+        await until(lambda: notes.model.rowCount() >= 1)
+        assert notes.model.row_at(0).title == "Hello"
+        assert c.notifier.shown >= 1
+        prefs = c.window.panels["preferences"]
+        assert prefs.data_dir.text() == str(tmp_path)
+        before = QApplication.palette().color(QPalette.ColorRole.Window).name()
+        prefs.theme.setCurrentText("light")
+        await until(lambda: QApplication.palette().color(QPalette.ColorRole.Window).name() != before)
+        assert c.engine.workspace.preferences["theme"] == "light"
+
+    assert run_app(options(tmp_path), scenario) == 0
