@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 STARTED_AT = time.perf_counter()
+# Benchmarks pass the launch moment so timings include interpreter start-up.
+_LAUNCH_TS = os.environ.get("AI_COACH_LAUNCH_TS")
+if _LAUNCH_TS:
+    STARTED_AT -= time.time() - float(_LAUNCH_TS)
 APP_NAME = "ai-coach"
 
 
