@@ -39,7 +39,7 @@ def run_app(opts: AppOptions, scenario: Callable[[AppController], Awaitable[None
             await until(lambda: controller.engine.started or app_task.done(), timeout=30)
             if not app_task.done():
                 await scenario(controller)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
+        except BaseException as exc:
             failure = exc
         controller.request_quit()
         code = await app_task

@@ -44,3 +44,10 @@ def test_data_analytics_and_core_import_without_qt() -> None:
     result = subprocess.run([sys.executable, "-c", _BLOCK_QT], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) > 20
+
+
+def test_code_is_ruff_clean() -> None:
+    ruff = shutil.which("ruff", path=str(REPO / ".venv" / "bin")) or shutil.which("ruff")
+    assert ruff, "ruff is a test dependency"
+    result = subprocess.run([ruff, "check", "."], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout

@@ -180,3 +180,9 @@ def test_killing_a_writer_mid_stream_loses_no_committed_row(tmp_path: Path) -> N
     finally:
         s.close()
     assert len(symbols) >= len(wl.DEFAULT_SYMBOLS) + committed + 1
+
+
+def test_schema_head_constant_matches_the_migrations() -> None:
+    from data.store.database import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD

@@ -77,6 +77,7 @@ class Engine:
             self.store, self.bus, cooldown_s=self.workspace.preferences["notification_cooldown_s"])
         self.market_data = MarketDataService(self.provider, self.bus)
         self.market_data.set_symbols(self.workspace.symbols_needed())
+        self.bus.subscribe(ErrorReported, self._on_error_reported)
         self.bus.subscribe(WatchlistsChanged, self._on_subscriptions_changed)
         self.bus.subscribe(ActiveSymbolChanged, self._on_subscriptions_changed)
         self.supervisor.start(self.market_data)
@@ -87,6 +88,16 @@ class Engine:
     def _on_subscriptions_changed(self, _event: object) -> None:
         if self.market_data and self.workspace:
             self.market_data.set_symbols(self.workspace.symbols_needed())
+
+    async def _on_error_reported(self, event: ErrorReported) -> None:
+        """Errors reach the notification log (and tray/toast), at most once a minute per source."""
+        if self.notifications is None:
+            return
+        try:
+            await self.notifications.notify("error", f"Error in {event.source}", event.message,
+                                            key=event.source, cooldown_s=60)
+        except Exception:
+            log.exception("could not record an error notification")
 
     def _bus_handler_failed(self, where: str, exc: BaseException) -> None:
         self.report_error("bus", f"{where}: {type(exc).__name__}: {exc}")

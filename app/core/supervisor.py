@@ -30,8 +30,8 @@ class ServiceContext:
 
     def running(self) -> None:
         """Tell the supervisor the service finished starting (also counts as a heartbeat)."""
-        self._health.update(self.name, state=ServiceState.RUNNING, started_at=time.time())
-        self.heartbeat()
+        now = time.time()
+        self._health.update(self.name, state=ServiceState.RUNNING, started_at=now, last_heartbeat=now)
 
 
 class Service(Protocol):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.core import error_hooks
 from app.core.engine import Engine, EngineConfig
 from app.ui.bridge import QtBridge
-from app.ui.layouts import LayoutManager
+from app.ui.layouts import DEFAULT, LayoutManager
 from app.ui.main_window import MainWindow
 from app.ui.notifier import Notifier
 from app.ui.panel_host import PanelHost
@@ -83,10 +83,12 @@ class AppController:
             restore_hooks()
 
     async def _start(self) -> None:
-        self.layouts.restore_at_start(self.options.layout)
+        restored = self.layouts.restore_at_start(self.options.layout)
         self.window.status.set_provider(f"{self.options.provider} (starting)")
         self.window.show()
-        await asyncio.sleep(0.02)  # let Qt paint the frame before anything heavy
+        await asyncio.sleep(0.02)  # let Qt lay out and paint the frame before anything heavy
+        if restored == DEFAULT:
+            self.window.size_default_areas()
         self._mark("first_paint")
         host = PanelHost(self.engine, self.bridge, self.tasks, self.options.data_dir, self.options.log_file,
                          self.window)

@@ -42,7 +42,8 @@ class LayoutManager:
 
     # -- start ---------------------------------------------------------------------------
     def restore_at_start(self, requested: str | None) -> str:
-        """Restore ``requested`` (a named layout or "default"), else the working layout."""
+        """Restore ``requested`` (a named layout or "default"), else the working layout.
+        Returns the layout's name, ``DEFAULT`` when the built-in arrangement is used."""
         if requested == DEFAULT:
             return DEFAULT
         saved = peek_layout(self._db_path, requested or SESSION)
@@ -111,6 +112,7 @@ class LayoutManager:
         for dock in self._window.docks.values():
             if dock.isFloating():
                 dock.setFloating(False)
+        self._window.size_default_areas()
         await self._engine.workspace.set_preference("current_layout", DEFAULT)
         await self.save_session()
 

@@ -55,6 +55,9 @@ class MainWindow(QMainWindow):
             self.docks[spec.object_name] = dock
             if spec.tab_with and spec.tab_with in self.docks:
                 self.tabifyDockWidget(self.docks[spec.tab_with], dock)
+            elif spec.below and spec.below in self.docks:
+                self.addDockWidget(spec.area, dock)
+                self.splitDockWidget(self.docks[spec.below], dock, Qt.Orientation.Vertical)
             else:
                 self.addDockWidget(spec.area, dock)
         if self.docks:
@@ -62,6 +65,20 @@ class MainWindow(QMainWindow):
         self.status = MarketStatusBar()
         self.setStatusBar(self.status)
         self._build_menus()
+
+    def size_default_areas(self) -> None:
+        """Default proportions (call once shown): side columns split the width, the bottom
+        area takes ~1/4 of the height."""
+        by_area: dict[Qt.DockWidgetArea, QDockWidget] = {}
+        for spec in self.specs:
+            by_area.setdefault(spec.area, self.docks[spec.object_name])
+        sides = [d for a, d in by_area.items() if a in (Qt.DockWidgetArea.LeftDockWidgetArea,
+                                                          Qt.DockWidgetArea.RightDockWidgetArea)]
+        if sides:
+            self.resizeDocks(sides, [self.width() // len(sides)] * len(sides), Qt.Orientation.Horizontal)
+        bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea)
+        if bottom is not None:
+            self.resizeDocks([bottom], [self.height() // 4], Qt.Orientation.Vertical)
 
     # -- menus -----------------------------------------------------------------------------
     def _build_menus(self) -> None:

@@ -25,6 +25,7 @@ class PanelSpec:
     area: Qt.DockWidgetArea
     builder: str  # "module:function", imported when the panel is built (after first paint)
     tab_with: str | None = None  # default layout: tab onto this panel
+    below: str | None = None  # default layout: split this panel's dock, placed under it
 
     def build(self, host: PanelHost) -> QWidget:
         from importlib import import_module
@@ -36,8 +37,9 @@ class PanelSpec:
 
 PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("watchlist", "Watchlist", Area.LeftDockWidgetArea, "app.ui.panels.watchlist:build"),
-    PanelSpec("notifications", "Notifications", Area.BottomDockWidgetArea, "app.ui.panels.notifications:build"),
-    PanelSpec("health", "Worker health", Area.BottomDockWidgetArea, "app.ui.panels.health:build",
-              tab_with="notifications"),
     PanelSpec("preferences", "Preferences", Area.RightDockWidgetArea, "app.ui.panels.preferences:build"),
+    PanelSpec("notifications", "Notifications", Area.RightDockWidgetArea, "app.ui.panels.notifications:build",
+              below="preferences"),
+    PanelSpec("health", "Worker health", Area.RightDockWidgetArea, "app.ui.panels.health:build",
+              tab_with="notifications"),
 )
