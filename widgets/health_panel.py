@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-_Index = QModelIndex | QPersistentModelIndex
+from widgets.table_model import ColumnTableModel, Index
+
 STATE_COLORS = {
     "running": QColor("#26a69a"), "starting": QColor("#9e9e9e"), "stale": QColor("#ffb300"),
     "restarting": QColor("#ef5350"), "failed": QColor("#ef5350"), "stopped": QColor("#9e9e9e"),
@@ -25,7 +26,7 @@ class HealthView:
     last_error: str | None
 
 
-class HealthModel(QAbstractTableModel):
+class HealthModel(ColumnTableModel):
     COLUMNS = ("Service", "State", "Last heartbeat", "Restarts", "Last error")
 
     def __init__(self, clock=time.time) -> None:
@@ -46,18 +47,7 @@ class HealthModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         r = self._rows[index.row()]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from data.market_calendar import ET
+from widgets.table_model import ColumnTableModel, Index
 
-_Index = QModelIndex | QPersistentModelIndex
 MAX_ROWS = 2000
 
 
@@ -23,7 +23,7 @@ class NotificationView:
     created_at: datetime
 
 
-class NotificationsModel(QAbstractTableModel):
+class NotificationsModel(ColumnTableModel):
     COLUMNS = ("Time (ET)", "Kind", "Title", "Message")
 
     def __init__(self) -> None:
@@ -49,18 +49,7 @@ class NotificationsModel(QAbstractTableModel):
     def row_at(self, i: int) -> NotificationView:
         return self._rows[i]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         r = self._rows[index.row()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from data.models import Quote
 from data.symbols import SymbolError, normalize_symbol
+from widgets.table_model import ColumnTableModel, Index
 
 UP, DOWN = QColor("#26a69a"), QColor("#ef5350")
-_Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,25 +40,24 @@ class WatchlistView:
     symbols: tuple[str, ...]
 
 
-class WatchlistModel(QAbstractTableModel):
+class WatchlistModel(ColumnTableModel):
     COLUMNS = ("Symbol", "Last", "Chg", "Chg %", "Volume")
 
     def __init__(self) -> None:
         super().__init__()
-        self._symbols: list[str] = []
         self._quotes: dict[str, Quote] = {}
         self._row_of: dict[str, int] = {}
 
     @property
     def symbols(self) -> list[str]:
-        return list(self._symbols)
+        return list(self._rows)
 
     def set_symbols(self, symbols: list[str]) -> None:
-        if symbols == self._symbols:
+        if symbols == self._rows:
             return
         self.beginResetModel()
-        self._symbols = list(symbols)
-        self._row_of = {s: i for i, s in enumerate(self._symbols)}
+        self._rows = list(symbols)
+        self._row_of = {s: i for i, s in enumerate(self._rows)}
         self._quotes = {s: q for s, q in self._quotes.items() if s in self._row_of}
         self.endResetModel()
 
@@ -72,21 +71,10 @@ class WatchlistModel(QAbstractTableModel):
     def quote(self, symbol: str) -> Quote | None:
         return self._quotes.get(symbol)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._symbols)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        symbol = self._symbols[index.row()]
+        symbol = self._rows[index.row()]
         col = index.column()
         q = self._quotes.get(symbol)
         if role == Qt.ItemDataRole.DisplayRole:

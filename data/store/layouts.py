@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.store import records
 from data.store.fast_read import SavedLayout
 from data.store.schema import LayoutRow
-
-MAX_NAME = 64
 
 
 class LayoutError(ValueError):
@@ -18,12 +17,7 @@ class LayoutError(ValueError):
 
 
 def clean_name(name: str) -> str:
-    clean = " ".join(name.split())
-    if not clean:
-        raise LayoutError("A layout needs a name.")
-    if len(clean) > MAX_NAME:
-        raise LayoutError(f"Layout names are at most {MAX_NAME} characters.")
-    return clean
+    return records.clean_name(name, "layout", LayoutError)
 
 
 def save(session: Session, name: str, geometry: bytes, state: bytes) -> None:

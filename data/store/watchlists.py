@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.store.records import Watchlist
+from data.store.records import Watchlist, clean_name
 from data.store.schema import WatchlistItemRow, WatchlistRow
 from data.symbols import normalize_symbol
 
 DEFAULT_NAME = "Default"
 DEFAULT_SYMBOLS = ("SPX", "SPY", "QQQ", "NDX", "AAPL", "NVDA", "TSLA", "MSFT")
-MAX_NAME = 64
 
 
 class WatchlistError(ValueError):
@@ -29,12 +28,7 @@ def _to_model(row: WatchlistRow) -> Watchlist:
 
 
 def _clean_name(name: str) -> str:
-    clean = " ".join(name.split())
-    if not clean:
-        raise WatchlistError("A watchlist needs a name.")
-    if len(clean) > MAX_NAME:
-        raise WatchlistError(f"Watchlist names are at most {MAX_NAME} characters.")
-    return clean
+    return clean_name(name, "watchlist", WatchlistError)
 
 
 def _get(session: Session, watchlist_id: int) -> WatchlistRow:
