@@ -1,0 +1,41 @@
+"""Time to expiry for listed options, in years (ACT/365) from a quote time to each expiry.
+
+PM-settled contracts (weeklies, SPXW, equity options) stop at the 16:00 ET close of the expiry
+date; AM-settled index monthlies (root SPX, NDX, RUT, VIX on their standard dates) settle on the
+opening print, so their clock stops at 09:30 ET. ``close_of`` lets the caller supply the
+calendar's real close (13:00 on half days).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from analytics.pricing import year_fraction
+
+ET = ZoneInfo("America/New_York")
+AM_SETTLED_ROOTS = frozenset({"SPX", "NDX", "RUT", "VIX", "XSP"})
+CLOSE, OPEN = time(16, 0), time(9, 30)
+
+
+def default_close(day: date) -> datetime:
+    return datetime.combine(day, CLOSE, ET)
+
+
+def expiry_times(expiry: np.ndarray, root: np.ndarray, asof: datetime,
+                 close_of: Callable[[date], datetime] = default_close) -> np.ndarray:
+    """Years from ``asof`` to each contract's expiry (0 for expired contracts)."""
+    days = [d.item() for d in np.asarray(expiry, dtype="datetime64[D]")]
+    cache: dict[tuple[date, bool], float] = {}
+    out = np.empty(len(days))
+    for i, (day, r) in enumerate(zip(days, root, strict=True)):
+        am = str(r) in AM_SETTLED_ROOTS
+        key = (day, am)
+        if key not in cache:
+            end = datetime.combine(day, OPEN, ET) if am else close_of(day)
+            cache[key] = year_fraction(asof, end)
+        out[i] = cache[key]
+    return out

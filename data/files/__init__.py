@@ -1,0 +1,1 @@
+"""Readers for files traders bring (vendor exports); each returns the standard models."""

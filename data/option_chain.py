@@ -1,0 +1,76 @@
+"""The option-chain model: one row per contract, columns as numpy arrays (frozen)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+import numpy as np
+
+_FLOAT_COLUMNS = ("strike", "bid", "ask", "last", "volume", "open_interest", "iv", "delta", "gamma")
+
+
+@dataclass(frozen=True, eq=False)
+class OptionChain:
+    """Contracts of one underlying as of ``asof`` (aware). Missing values are NaN.
+
+    ``iv``/``delta``/``gamma`` are the provider's (decimal IV; greeks per share); ``root`` is the
+    OCC root (``SPXW`` and ``SPX`` are different contracts on the same strike and date);
+    ``adjusted`` flags non-standard deliverables (e.g. ``AMD1``) that analytics should skip.
+    """
+
+    underlying: str
+    asof: datetime
+    symbol: np.ndarray  # OCC symbol, no spaces
+    root: np.ndarray
+    expiry: np.ndarray  # datetime64[D]
+    is_call: np.ndarray  # bool
+    strike: np.ndarray
+    bid: np.ndarray
+    ask: np.ndarray
+    last: np.ndarray
+    volume: np.ndarray
+    open_interest: np.ndarray
+    iv: np.ndarray
+    delta: np.ndarray
+    gamma: np.ndarray
+    adjusted: np.ndarray  # bool
+
+    def __post_init__(self) -> None:
+        n = len(self.symbol)
+        for f in fields(self):
+            if f.name in ("underlying", "asof"):
+                continue
+            value = getattr(self, f.name)
+            if f.name in _FLOAT_COLUMNS:
+                arr = np.array(value, dtype=np.float64)
+            elif f.name == "expiry":
+                arr = np.array(value, dtype="datetime64[D]")
+            elif f.name in ("is_call", "adjusted"):
+                arr = np.array(value, dtype=bool)
+            else:
+                arr = np.array(value, dtype=object)
+            if len(arr) != n:
+                raise ValueError(f"OptionChain.{f.name} has {len(arr)} rows, symbol has {n}")
+            arr.setflags(write=False)
+            object.__setattr__(self, f.name, arr)
+
+    def __len__(self) -> int:
+        return len(self.symbol)
+
+    @property
+    def mid(self) -> np.ndarray:
+        """(bid+ask)/2 where both are quoted and ask ≥ bid, else NaN."""
+        ok = np.isfinite(self.bid) & np.isfinite(self.ask) & (self.ask >= self.bid) & (self.ask > 0)
+        return np.where(ok, 0.5 * (self.bid + self.ask), np.nan)
+
+    def expirations(self) -> list[date]:
+        return [d.item() for d in np.unique(self.expiry)]
+
+    def select(self, mask: np.ndarray) -> OptionChain:
+        mask = np.asarray(mask)
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name, value in values.items():
+            if isinstance(value, np.ndarray):
+                values[name] = value[mask]
+        return OptionChain(**values)
