@@ -25,25 +25,28 @@ def sma(x: np.ndarray, window: int) -> np.ndarray:
     """Simple moving average; the first ``window - 1`` values are NaN."""
     _check_window(window, "window")
     x = _f64(x)
-    out = np.full(len(x), np.nan)
     if len(x) < window:
-        return out
-    csum = np.cumsum(np.r_[0.0, x])
-    out[window - 1:] = (csum[window:] - csum[:-window]) / window
+        return np.full(len(x), np.nan)
+    csum = np.cumsum(x)
+    out = np.empty(len(x))
+    out[:window - 1] = np.nan
+    out[window - 1] = csum[window - 1]
+    np.subtract(csum[window:], csum[:-window], out=out[window:])
+    out[window - 1:] /= window
     return out
 
 
 def _recursive_average(x: np.ndarray, start: int, length: int, alpha: float) -> np.ndarray:
     """y[start+length-1] = mean(x[start:start+length]); then y[n] = α·x[n] + (1-α)·y[n-1]."""
-    out = np.full(len(x), np.nan)
     seed_at = start + length - 1
     if seed_at >= len(x):
-        return out
+        return np.full(len(x), np.nan)
     seed = x[start:seed_at + 1].mean()
-    out[seed_at] = seed
-    if seed_at + 1 < len(x):
-        out[seed_at + 1:], _ = lfilter([alpha], [1.0, alpha - 1.0], x[seed_at + 1:], zi=[(1.0 - alpha) * seed])
-    return out
+    # Filter from the seed bar on; the initial state makes its first output exactly the seed.
+    tail, _ = lfilter([alpha], [1.0, alpha - 1.0], x[seed_at:], zi=[seed - alpha * x[seed_at]])
+    if seed_at == 0:
+        return tail
+    return np.concatenate((np.full(seed_at, np.nan), tail))
 
 
 def ema(x: np.ndarray, span: int) -> np.ndarray:
@@ -67,12 +70,12 @@ def rsi(close: np.ndarray, period: int = 14) -> np.ndarray:
     if len(close) <= period:
         return out
     change = np.diff(close)
-    gain = _recursive_average(np.clip(change, 0, None), 0, period, 1.0 / period)
-    loss = _recursive_average(np.clip(-change, 0, None), 0, period, 1.0 / period)
+    gain = _recursive_average(np.maximum(change, 0.0), 0, period, 1.0 / period)
+    loss = _recursive_average(np.maximum(-change, 0.0), 0, period, 1.0 / period)
     total = gain + loss
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(total > 0, 100.0 * gain / total, 0.0)
-    out[1:] = np.where(np.isnan(gain), np.nan, value)
+        np.divide(100.0 * gain, total, out=out[1:])
+    out[1:][total == 0] = 0.0  # flat prices: TA-Lib reports 0
     return out
 
 
@@ -99,10 +102,15 @@ def macd(close: np.ndarray, fast: int = 12, slow: int = 26, signal: int = 9
 def true_range(high: np.ndarray, low: np.ndarray, close: np.ndarray) -> np.ndarray:
     """TR[i] = max(H−L, |H−C[i−1]|, |L−C[i−1]|); TR[0] is NaN (no previous close)."""
     high, low, close = _f64(high), _f64(low), _f64(close)
-    prev = np.r_[np.nan, close[:-1]]
-    with np.errstate(invalid="ignore"):
-        return np.fmax(high - low, np.fmax(np.abs(high - prev), np.abs(low - prev))) + np.where(
-            np.isnan(prev), np.nan, 0.0)
+    tr = np.empty(len(high))
+    if len(high) == 0:
+        return tr
+    tr[0] = np.nan
+    prev = close[:-1]
+    body = np.subtract(high[1:], low[1:], out=tr[1:])
+    np.maximum(body, np.abs(high[1:] - prev), out=body)
+    np.maximum(body, np.abs(low[1:] - prev), out=body)
+    return tr
 
 
 def atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int = 14) -> np.ndarray:
