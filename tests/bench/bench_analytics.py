@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
@@ -88,19 +89,17 @@ def pricing() -> None:
 
     def vollib_iv() -> None:
         for i in range(m):
-            try:  # LetsBeRational raises where the price is outside its bounds; we return NaN
+            # LetsBeRational raises where the price is outside its bounds (we return NaN)
+            with contextlib.suppress(Exception):
                 viv(price[i], S[i], K[i], T[i], r[i], q[i], flags[i])
-            except Exception:
-                pass
 
     def quantlib_iv() -> None:
         for i in range(m):
             kind = ql.Option.Call if call[i] else ql.Option.Put
-            try:  # QuantLib raises where the price leaves no time value; we return NaN
+            # QuantLib raises where the price leaves no time value (we return NaN)
+            with contextlib.suppress(RuntimeError):
                 ql.blackFormulaImpliedStdDev(kind, K[i], S[i] * math.exp((r[i] - q[i]) * T[i]), price[i],
                                              math.exp(-r[i] * T[i]), 0.0, 0.2, 1e-12, 1000)
-            except RuntimeError:
-                pass
 
     ours_g = best(lambda: bs_greeks(S, K, T, r, q, sigma, call), 3)
     ours_iv = best(lambda: implied_vol(price, S, K, T, r, q, call), 3)
