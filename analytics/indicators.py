@@ -1,7 +1,8 @@
 """Technical indicators on float64 arrays, NaN during warm-up, matching TA-Lib's definitions.
 
-Recursive averages (EMA, Wilder) run as IIR filters in C (``scipy.signal.lfilter``) so a
-million bars take milliseconds. Seeding follows TA-Lib and TradingView: an EMA of span n starts
+Recursive averages (EMA, Wilder) run through ``analytics.recurrence``: a million bars take
+milliseconds and SciPy's two-second import stays off the chart's start-up path. Seeding
+follows TA-Lib and TradingView: an EMA of span n starts
 at bar n-1 with the simple average of the first n values; Wilder's smoothing (RSI, ATR) starts
 with the simple average of the first ``period`` changes / true ranges.
 """
@@ -9,7 +10,8 @@ with the simple average of the first ``period`` changes / true ranges.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import lfilter
+
+from analytics.recurrence import linear_recurrence
 
 
 def _f64(x: np.ndarray) -> np.ndarray:
@@ -42,11 +44,11 @@ def _recursive_average(x: np.ndarray, start: int, length: int, alpha: float) -> 
     if seed_at >= len(x):
         return np.full(len(x), np.nan)
     seed = x[start:seed_at + 1].mean()
-    # Filter from the seed bar on; the initial state makes its first output exactly the seed.
-    tail, _ = lfilter([alpha], [1.0, alpha - 1.0], x[seed_at:], zi=[seed - alpha * x[seed_at]])
-    if seed_at == 0:
-        return tail
-    return np.concatenate((np.full(seed_at, np.nan), tail))
+    out = np.empty(len(x))
+    out[:seed_at] = np.nan
+    out[seed_at] = seed
+    out[seed_at + 1:] = linear_recurrence(x[seed_at + 1:], alpha, seed)
+    return out
 
 
 def ema(x: np.ndarray, span: int) -> np.ndarray:

@@ -61,3 +61,14 @@ def aggregate(bars: Bars, timeframe: Timeframe) -> Bars:
         bars.close[ends],
         np.add.reduceat(bars.volume, starts),
     )
+
+
+def bucket_start(ts: int, timeframe: Timeframe) -> int:
+    """Start (UTC epoch seconds) of the ``timeframe`` bar that contains minute ``ts``, on the
+    same grid as ``aggregate`` — used to merge live minute bars into the chart's timeframe."""
+    day, minute = et_day_and_minute(np.array([ts], dtype=np.int64))
+    if timeframe is Timeframe.D1:
+        return int(datetime.fromordinal(int(day[0]) + 719163).replace(tzinfo=ET).timestamp())
+    size = timeframe.minutes
+    bucket_minute = (int(minute[0]) - _OPEN_MINUTE) // size * size + _OPEN_MINUTE
+    return int(ts - ts % 60 + (bucket_minute - int(minute[0])) * 60)

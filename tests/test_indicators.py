@@ -100,3 +100,16 @@ def test_never_raises_on_odd_inputs(values: list[float]) -> None:
     x = np.array(values, dtype=float)
     for out in (sma(x, 3), ema(x, 3), rsi(x, 3), atr(x, x, x, 3)):
         assert len(out) == len(x)
+
+
+@pytest.mark.parametrize("alpha", [2 / 22, 1 / 14, 2 / 201, 2 / 3, 0.999, 1e-4])
+def test_both_recurrence_paths_agree(alpha: float) -> None:
+    from scipy.signal import lfilter
+
+    from analytics.recurrence import LFILTER_MIN, blocked_recurrence, linear_recurrence
+
+    x = 100 + np.random.default_rng(4).standard_normal(LFILTER_MIN + 123)
+    ref = lfilter([alpha], [1.0, alpha - 1.0], x, zi=[(1 - alpha) * 99.0])[0]
+    np.testing.assert_allclose(blocked_recurrence(x, alpha, 99.0), ref, rtol=1e-13)
+    np.testing.assert_allclose(linear_recurrence(x, alpha, 99.0), ref, rtol=1e-13)
+    np.testing.assert_allclose(linear_recurrence(x[:1000], alpha, 99.0), ref[:1000], rtol=1e-13)

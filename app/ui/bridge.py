@@ -39,6 +39,7 @@ class QtBridge(QObject):
     notification_posted = Signal(object)  # NotificationRecord
     error_reported = Signal(str, str)
     engine_started = Signal(str)
+    chart_loaded = Signal(str)  # symbol; emitted by the chart wiring once bars are on screen
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)

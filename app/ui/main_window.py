@@ -60,8 +60,9 @@ class MainWindow(QMainWindow):
                 self.splitDockWidget(self.docks[spec.below], dock, Qt.Orientation.Vertical)
             else:
                 self.addDockWidget(spec.area, dock)
-        if self.docks:
-            self.docks[panels[0].object_name].raise_()
+        for spec in panels:  # in each tab group the first registered panel is in front
+            if spec.tab_with is None:
+                self.docks[spec.object_name].raise_()
         self.status = MarketStatusBar()
         self.setStatusBar(self.status)
         self._build_menus()
@@ -74,8 +75,13 @@ class MainWindow(QMainWindow):
             by_area.setdefault(spec.area, self.docks[spec.object_name])
         sides = [d for a, d in by_area.items() if a in (Qt.DockWidgetArea.LeftDockWidgetArea,
                                                           Qt.DockWidgetArea.RightDockWidgetArea)]
-        if sides:
-            self.resizeDocks(sides, [self.width() // len(sides)] * len(sides), Qt.Orientation.Horizontal)
+        if len(sides) == 2:  # a narrow left column (lists, logs) beside the wide right one (chart)
+            left = by_area[Qt.DockWidgetArea.LeftDockWidgetArea]
+            right = by_area[Qt.DockWidgetArea.RightDockWidgetArea]
+            self.resizeDocks([left, right], [self.width() * 3 // 10, self.width() * 7 // 10],
+                             Qt.Orientation.Horizontal)
+        elif sides:
+            self.resizeDocks(sides, [self.width()], Qt.Orientation.Horizontal)
         bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea)
         if bottom is not None:
             self.resizeDocks([bottom], [self.height() // 4], Qt.Orientation.Vertical)

@@ -36,10 +36,12 @@ class PanelSpec:
 
 
 PANELS: tuple[PanelSpec, ...] = (
+    PanelSpec("chart", "Chart", Area.RightDockWidgetArea, "app.ui.panels.chart:build"),
     PanelSpec("watchlist", "Watchlist", Area.LeftDockWidgetArea, "app.ui.panels.watchlist:build"),
-    PanelSpec("preferences", "Preferences", Area.RightDockWidgetArea, "app.ui.panels.preferences:build"),
-    PanelSpec("notifications", "Notifications", Area.RightDockWidgetArea, "app.ui.panels.notifications:build",
-              below="preferences"),
-    PanelSpec("health", "Worker health", Area.RightDockWidgetArea, "app.ui.panels.health:build",
+    PanelSpec("notifications", "Notifications", Area.LeftDockWidgetArea, "app.ui.panels.notifications:build",
+              below="watchlist"),
+    PanelSpec("health", "Worker health", Area.LeftDockWidgetArea, "app.ui.panels.health:build",
+              tab_with="notifications"),
+    PanelSpec("preferences", "Preferences", Area.LeftDockWidgetArea, "app.ui.panels.preferences:build",
               tab_with="notifications"),
 )

@@ -1,0 +1,71 @@
+"""Wire the chart panel: loads on symbol/timeframe change, live minute bars, overlay refresh."""
+
+from __future__ import annotations
+
+import logging
+
+from app.core.chart_data import ChartDataService, ChartSnapshot
+from app.ui.panel_host import PanelHost
+from data.models import Bar, Bars, Timeframe
+from widgets.chart.chart_panel import ChartPanel
+
+log = logging.getLogger(__name__)
+
+
+def build(host: PanelHost) -> ChartPanel:
+    panel = ChartPanel()
+    state: dict[str, object] = {"request": 0, "service": None, "overlay_job": None}
+
+    def service() -> ChartDataService:
+        if state["service"] is None:
+            state["service"] = ChartDataService(host.engine.provider)
+        return state["service"]  # type: ignore[return-value]
+
+    def or_minutes() -> int:
+        return 15
+
+    def load(symbol: str | None = None, timeframe: str | None = None) -> None:
+        ws = host.engine.workspace
+        symbol = symbol or ws.active_symbol
+        tf = Timeframe.parse(timeframe or panel.timeframe.value)
+        state["request"] = token = int(state["request"]) + 1
+        panel.status.setText(f"Loading {symbol} {tf.value}…")
+
+        async def run() -> None:
+            snap: ChartSnapshot = await service().load(symbol, tf, or_minutes())
+            if token == state["request"]:  # apply only the newest request
+                panel.set_bars(symbol, snap.bars, snap.overlays, snap.dropped, list(snap.forming_minutes))
+                host.bridge.chart_loaded.emit(symbol)
+
+        host.run(run(), lambda msg: panel.status.setText(f"Could not load {symbol}: {msg}"))
+
+    def on_bar(bar: Bar) -> None:
+        if bar.symbol != panel.symbol:
+            return
+        panel.apply_bar(bar)
+        if bar.closed and state["overlay_job"] is None:
+            state["overlay_job"] = True
+            host.run(refresh_overlays())
+
+    async def refresh_overlays() -> None:
+        try:
+            ts, o, h, l, c, v = panel.arrays()
+            bars = Bars(panel.symbol, panel.timeframe, ts, o, h, l, c, v)
+            overlays = await service().overlays_for(bars, None, or_minutes())
+            if panel.bar_count == len(bars):
+                levels = panel.current_levels()
+                panel.set_overlays(overlays.with_levels(levels))
+        finally:
+            state["overlay_job"] = None
+
+    def initial() -> None:
+        panel.set_timeframe(host.engine.workspace.preferences.get("default_timeframe", "5m"))
+        load()
+
+    host.bridge.active_symbol_changed.connect(lambda s: load(s))
+    host.bridge.bar_updated.connect(on_bar)
+    panel.timeframe_changed.connect(lambda tf: load(timeframe=tf))
+    panel.chain_requested.connect(lambda p: log.info("options chain near %.2f requested (no chain panel yet)", p))
+    panel.coach_requested.connect(lambda p: log.info("coach asked about %.2f (no coach panel yet)", p))
+    host.when_engine_ready(initial)
+    return panel

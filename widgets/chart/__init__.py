@@ -1,0 +1,1 @@
+"""The chart panel: candles, volume, overlays, indicator panes, price-level lines."""

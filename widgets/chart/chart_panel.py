@@ -1,0 +1,439 @@
+"""Chart panel: candles + volume, EMA/VWAP/opening-range overlays, key levels, RSI and MACD
+panes, crosshair readout, right-click price actions and draggable level lines.
+
+A pure view: ``set_bars`` / ``apply_bar`` / ``set_levels`` feed it; user intents leave as
+signals. x is the bar index; the bottom axis shows US/Eastern times.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QToolBar, QVBoxLayout, QWidget
+
+from analytics.chart_overlays import ChartOverlays
+from data.bar_aggregation import bucket_start, et_day_and_minute
+from data.models import Bar, Bars, Timeframe
+from widgets.chart.ohlc_items import CandlestickItem, VolumeItem
+from widgets.chart.time_axis import EtTimeAxis, SessionBreaksItem
+
+TIMEFRAMES = [tf.value for tf in Timeframe]
+DEFAULT_VISIBLE_BARS = 150
+TICK = 0.01
+LIVE_FLUSH_MS = 40  # merge live updates at 25 Hz
+COLORS = {"ema8": "#f6c343", "ema21": "#5b9cf6", "vwap": "#c77dff", "or": "#9e9e9e", "rsi": "#f6c343",
+          "macd": "#5b9cf6", "signal": "#f6a35b", "level": "#8d99ae", "alert": "#ff9800"}
+
+
+@dataclass
+class LevelLine:
+    key: str
+    line: pg.InfiniteLine
+    kind: str  # "level" (fixed) or "alert" (draggable, removable)
+
+
+def round_to_tick(price: float, tick: float = TICK) -> float:
+    return round(round(price / tick) * tick, 10)
+
+
+class ChartPanel(QWidget):
+    timeframe_changed = Signal(str)
+    alert_requested = Signal(str, float)  # condition ("crosses"/"above"/"below"), price
+    chain_requested = Signal(float)
+    coach_requested = Signal(float)
+    level_moved = Signal(str, float)  # key, new price (alert lines dragged)
+    level_remove_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.symbol = ""
+        self.timeframe = Timeframe.M5
+        self._ts = np.empty(0, dtype=np.int64)
+        self._o = self._h = self._l = self._c = self._v = np.empty(0)
+        self._bucket_minutes: dict[int, Bar] = {}
+        self._pending_live: list[Bar] = []
+        self._levels: dict[str, LevelLine] = {}
+        self._overlays: ChartOverlays | None = None
+        self.dropped_bars = 0
+        self.menu_price: float | None = None
+
+        self.toolbar = self._build_toolbar()
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("chartReadout")
+        self.status = QLabel("")
+        self.layout_widget = pg.GraphicsLayoutWidget()
+        self._build_plots()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.readout)
+        layout.addWidget(self.layout_widget, 1)
+        layout.addWidget(self.status)
+
+        self._live_timer = QTimer(self, interval=LIVE_FLUSH_MS)
+        self._live_timer.timeout.connect(self._flush_live)
+        self._live_timer.start()
+        self._fit_timer = QTimer(self, singleShot=True, interval=30)
+        self._fit_timer.timeout.connect(self._fit_y)
+        self._mouse_proxy = pg.SignalProxy(self.layout_widget.scene().sigMouseMoved, rateLimit=30,
+                                           slot=self._on_mouse_moved)
+        self.layout_widget.scene().sigMouseClicked.connect(self._on_click)
+
+    # -- construction ------------------------------------------------------------------------
+    def _build_toolbar(self) -> QToolBar:
+        bar = QToolBar()
+        group = QActionGroup(self)
+        self.timeframe_actions: dict[str, QAction] = {}
+        for i, tf in enumerate(TIMEFRAMES, start=1):
+            action = QAction(tf, self, checkable=True)
+            action.setToolTip(f"{tf} bars (key {i})")
+            action.triggered.connect(lambda _c=False, t=tf: self.set_timeframe(t, emit=True))
+            group.addAction(action)
+            bar.addAction(action)
+            self.timeframe_actions[tf] = action
+            shortcut = QShortcut(QKeySequence(str(i)), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda t=tf: self.set_timeframe(t, emit=True))
+        bar.addSeparator()
+        self.rsi_action = QAction("RSI", self, checkable=True, checked=True)
+        self.macd_action = QAction("MACD", self, checkable=True, checked=True)
+        self.rsi_action.toggled.connect(lambda on: self._show_pane(self.rsi_plot, on))
+        self.macd_action.toggled.connect(lambda on: self._show_pane(self.macd_plot, on))
+        bar.addAction(self.rsi_action)
+        bar.addAction(self.macd_action)
+        return bar
+
+    def _build_plots(self) -> None:
+        lw = self.layout_widget
+        self.time_axis = EtTimeAxis()
+        self.price_plot = lw.addPlot(row=0, col=0)
+        self.volume_plot = lw.addPlot(row=1, col=0)
+        self.rsi_plot = lw.addPlot(row=2, col=0)
+        self.macd_plot = lw.addPlot(row=3, col=0, axisItems={"bottom": self.time_axis})
+        for plot, stretch in ((self.price_plot, 6), (self.volume_plot, 2), (self.rsi_plot, 2), (self.macd_plot, 2)):
+            lw.ci.layout.setRowStretchFactor(_row_of(lw, plot), stretch)
+            plot.showGrid(x=False, y=True, alpha=0.15)
+            plot.setMenuEnabled(False)
+            plot.vb.setMouseEnabled(x=True, y=False)
+            plot.hideButtons()
+            plot.showAxis("right")
+            plot.hideAxis("left")
+            if plot is not self.macd_plot:
+                plot.hideAxis("bottom")
+                plot.setXLink(self.macd_plot)
+        self.candles = CandlestickItem()
+        self.volume = VolumeItem()
+        self.breaks = SessionBreaksItem()
+        self.price_plot.addItem(self.breaks)
+        self.price_plot.addItem(self.candles)
+        self.volume_plot.addItem(self.volume)
+
+        def line(plot: pg.PlotItem, color: str, width: float = 1.2) -> pg.PlotDataItem:
+            item = pg.PlotDataItem(pen=pg.mkPen(color, width=width), connect="finite")
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, method="peak")
+            plot.addItem(item)
+            return item
+
+        self.ema8_line = line(self.price_plot, COLORS["ema8"])
+        self.ema21_line = line(self.price_plot, COLORS["ema21"])
+        self.vwap_line = line(self.price_plot, COLORS["vwap"], 1.5)
+        self.or_high_line = line(self.price_plot, COLORS["or"])
+        self.or_low_line = line(self.price_plot, COLORS["or"])
+        self.rsi_line = line(self.rsi_plot, COLORS["rsi"])
+        for y in (30, 70):
+            self.rsi_plot.addItem(pg.InfiniteLine(y, angle=0, pen=pg.mkPen("#666", style=Qt.PenStyle.DashLine)))
+        self.rsi_plot.setYRange(0, 100)
+        self.macd_line = line(self.macd_plot, COLORS["macd"])
+        self.signal_line = line(self.macd_plot, COLORS["signal"])
+        self.hist_line = pg.PlotDataItem(pen=pg.mkPen("#888"), fillLevel=0, brush=(136, 136, 136, 90),
+                                         connect="finite")
+        self.hist_line.setClipToView(True)
+        self.hist_line.setDownsampling(auto=True, method="peak")
+        self.macd_plot.addItem(self.hist_line)
+
+        self.v_cross = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
+        self.h_cross = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
+        for item in (self.v_cross, self.h_cross):
+            item.setZValue(50)
+            self.price_plot.addItem(item, ignoreBounds=True)
+        self.macd_plot.vb.sigXRangeChanged.connect(lambda *_: self._fit_timer.start())
+
+    def _show_pane(self, plot: pg.PlotItem, on: bool) -> None:
+        plot.setVisible(on)
+        self.layout_widget.ci.layout.setRowStretchFactor(_row_of(self.layout_widget, plot), 2 if on else 0)
+        plot.setMaximumHeight(16777215 if on else 0)
+
+    # -- data ----------------------------------------------------------------------------------
+    def set_timeframe(self, tf: str, emit: bool = False) -> None:
+        timeframe = Timeframe.parse(tf)
+        self.timeframe_actions[timeframe.value].setChecked(True)
+        if timeframe is self.timeframe and not emit:
+            return
+        changed = timeframe is not self.timeframe
+        self.timeframe = timeframe
+        if emit and changed:
+            self.timeframe_changed.emit(timeframe.value)
+
+    def set_bars(self, symbol: str, bars: Bars, overlays: ChartOverlays | None, dropped: int = 0,
+                 forming_minutes: list[Bar] | None = None) -> None:
+        """Show ``bars`` (already cleaned: sorted, unique, finite) and their overlays.
+        ``forming_minutes``: the 1-minute bars inside the last (still forming) bar, so live
+        minute updates can rebuild it exactly instead of double counting."""
+        keep_view = symbol == self.symbol and bars.timeframe is self.timeframe and len(self._ts) > 0
+        self.symbol = symbol
+        self.set_timeframe(bars.timeframe.value)
+        self._ts = bars.ts.copy()
+        self._o, self._h, self._l, self._c, self._v = (
+            np.array(a, dtype=np.float64) for a in (bars.open, bars.high, bars.low, bars.close, bars.volume))
+        self._bucket_minutes = {}
+        if len(self._ts):
+            last = int(self._ts[-1])
+            minutes = [m for m in (forming_minutes or []) if bucket_start(m.ts, bars.timeframe) == last]
+            if minutes:
+                self._bucket_minutes = {m.ts: m for m in minutes}
+            else:  # no minute detail: the loaded bar stands for everything before the live minutes
+                self._bucket_minutes = {last - 1: Bar(symbol, bars.timeframe, last - 1, *self.last_bar()[1:], False)}
+        self.dropped_bars = dropped
+        self.candles.set_data(self._o, self._h, self._l, self._c)
+        self.volume.set_data(self._v, self._c >= self._o)
+        self.time_axis.set_timestamps(self._ts, daily=not bars.timeframe.is_intraday)
+        day, _ = et_day_and_minute(self._ts)
+        self.breaks.set_breaks(np.flatnonzero(np.r_[False, day[1:] != day[:-1]]), len(self._ts))
+        self.set_overlays(overlays)
+        no_volume = not np.any(self._v > 0)
+        self.status.setText(
+            f"{symbol} {bars.timeframe.value}: {len(bars):,} bars"
+            + (f", {dropped} bad bars dropped" if dropped else "")
+            + (" · no volume for this symbol" if no_volume else ""))
+        if not keep_view:
+            self.reset_view()
+
+    def set_overlays(self, overlays: ChartOverlays | None) -> None:
+        self._overlays = overlays
+        x = np.arange(len(self._ts), dtype=np.float64)
+        pairs = [(self.ema8_line, "ema8"), (self.ema21_line, "ema21"), (self.vwap_line, "vwap"),
+                 (self.or_high_line, "or_high"), (self.or_low_line, "or_low"), (self.rsi_line, "rsi"),
+                 (self.macd_line, "macd"), (self.signal_line, "macd_signal"), (self.hist_line, "macd_hist")]
+        for item, name in pairs:
+            y = getattr(overlays, name) if overlays is not None else None
+            if y is None or len(y) != len(x):
+                item.setData([], [])
+            else:
+                item.setData(x, y)
+        for key in [k for k, lv in self._levels.items() if lv.kind == "level"]:
+            self.remove_level(key)
+        if overlays is not None:
+            for label, price in overlays.levels:
+                self.add_level(f"level:{label}", price, label, COLORS["level"])
+
+    def apply_bar(self, bar: Bar) -> None:
+        """Queue a live 1-minute bar of this symbol; merged into the chart at ~25 Hz."""
+        if bar.symbol == self.symbol and len(self._ts):
+            self._pending_live.append(bar)
+
+    def _flush_live(self) -> None:
+        if not self._pending_live:
+            return
+        pending, self._pending_live = self._pending_live, []
+        for bar in pending:
+            self._merge_minute(bar)
+
+    def _merge_minute(self, bar: Bar) -> None:
+        start = bucket_start(bar.ts, self.timeframe)
+        last_start = int(self._ts[-1])
+        if start < last_start:
+            return  # an update for history we already hold
+        if start > last_start:
+            self._bucket_minutes = {}
+        self._bucket_minutes[bar.ts] = bar  # a minute's newer state replaces its older one
+        minutes = [self._bucket_minutes[k] for k in sorted(self._bucket_minutes)]
+        o, c = minutes[0].open, minutes[-1].close
+        h, l = max(m.high for m in minutes), min(m.low for m in minutes)
+        v = sum(m.volume for m in minutes)
+        if start > last_start:
+            self._append(start, o, h, l, c, v)
+        else:
+            self._o[-1], self._h[-1], self._l[-1], self._c[-1], self._v[-1] = o, h, l, c, v
+            self.candles.set_last(o, h, l, c)
+            self.volume.set_last(v, c >= o)
+
+    def _append(self, ts: int, o: float, h: float, l: float, c: float, v: float) -> None:
+        at_right_edge = self._view_shows_last_bar()
+        self._ts = np.append(self._ts, ts)
+        self._o, self._h, self._l, self._c, self._v = (
+            np.append(a, x) for a, x in ((self._o, o), (self._h, h), (self._l, l), (self._c, c), (self._v, v)))
+        self.candles.set_data(self._o, self._h, self._l, self._c)
+        self.volume.set_data(self._v, self._c >= self._o)
+        self.time_axis.set_timestamps(self._ts, daily=not self.timeframe.is_intraday)
+        if self._overlays is not None:  # keep overlay arrays aligned until the next recompute
+            self.set_overlays(ChartOverlays(*(np.append(getattr(self._overlays, f), np.nan) for f in
+                                              ("ema8", "ema21", "vwap", "or_high", "or_low", "rsi", "macd",
+                                               "macd_signal", "macd_hist")), levels=self._overlays.levels))
+        if at_right_edge:
+            (x0, x1), _ = self.macd_plot.vb.viewRange()
+            self.macd_plot.vb.setXRange(x0 + 1, x1 + 1, padding=0)
+
+    def is_ready(self) -> bool:
+        """Bars are on screen (the smoke run waits for this before painting)."""
+        return len(self._ts) > 0
+
+    @property
+    def bar_count(self) -> int:
+        return len(self._ts)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """Copies of (ts, open, high, low, close, volume) as shown, live bar included."""
+        return tuple(a.copy() for a in (self._ts, self._o, self._h, self._l, self._c, self._v))
+
+    def current_levels(self) -> tuple[tuple[str, float], ...]:
+        return self._overlays.levels if self._overlays is not None else ()
+
+    def last_bar(self) -> tuple[int, float, float, float, float, float]:
+        return (int(self._ts[-1]), float(self._o[-1]), float(self._h[-1]), float(self._l[-1]), float(self._c[-1]),
+                float(self._v[-1]))
+
+    # -- view ----------------------------------------------------------------------------------
+    def _view_shows_last_bar(self) -> bool:
+        (_x0, x1), _ = self.macd_plot.vb.viewRange()
+        return x1 >= len(self._ts) - 1
+
+    def reset_view(self) -> None:
+        n = len(self._ts)
+        self.macd_plot.vb.setXRange(max(-1, n - DEFAULT_VISIBLE_BARS), n + 2, padding=0)
+        self._fit_y()
+
+    def _fit_y(self) -> None:
+        """Fit every pane's y to the visible bars — not while a mouse button is held (panning)."""
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self._fit_timer.start()
+            return
+        if not len(self._ts):
+            return
+        (x0, x1), _ = self.macd_plot.vb.viewRange()
+        lo, hi = max(0, math.floor(x0)), min(len(self._ts), math.ceil(x1) + 1)
+        if hi <= lo:
+            return
+        low, high = float(self._l[lo:hi].min()), float(self._h[lo:hi].max())
+        pad = (high - low) * 0.05 or high * 0.001
+        self.price_plot.vb.setYRange(low - pad, high + pad, padding=0)
+        vmax = float(self._v[lo:hi].max())
+        self.volume_plot.vb.setYRange(0, vmax * 1.1 if vmax > 0 else 1, padding=0)
+        if self._overlays is not None:
+            parts = [a[lo:hi] for a in (self._overlays.macd, self._overlays.macd_signal, self._overlays.macd_hist)]
+            finite = np.concatenate([p[np.isfinite(p)] for p in parts])
+            if len(finite):
+                m = float(np.abs(finite).max()) or 1.0
+                self.macd_plot.vb.setYRange(-m * 1.1, m * 1.1, padding=0)
+
+    # -- levels and markers ---------------------------------------------------------------------
+    def add_level(self, key: str, price: float, label: str, color: str, draggable: bool = False) -> pg.InfiniteLine:
+        self.remove_level(key)
+        line = pg.InfiniteLine(price, angle=0, movable=draggable,
+                               pen=pg.mkPen(color, width=1.3 if draggable else 1, style=Qt.PenStyle.DashLine),
+                               label=f"{label} {price:,.2f}",
+                               labelOpts={"position": 0.97, "color": color, "anchors": [(1, 1), (1, 1)]})
+        line.setZValue(20)
+        if draggable:
+            line.sigPositionChangeFinished.connect(lambda ln, k=key, lb=label: self._on_level_dragged(k, lb, ln))
+        self.price_plot.addItem(line, ignoreBounds=True)
+        self._levels[key] = LevelLine(key, line, "alert" if draggable else "level")
+        return line
+
+    def _on_level_dragged(self, key: str, label: str, line: pg.InfiniteLine) -> None:
+        price = round_to_tick(line.value())
+        line.setValue(price)
+        line.label.setFormat(f"{label} {price:,.2f}")
+        self.level_moved.emit(key, price)
+
+    def remove_level(self, key: str) -> None:
+        level = self._levels.pop(key, None)
+        if level is not None:
+            self.price_plot.removeItem(level.line)
+
+    def level_keys(self, kind: str | None = None) -> list[str]:
+        return [k for k, v in self._levels.items() if kind is None or v.kind == kind]
+
+    def add_marker(self, index: int, price: float, text: str, color: str = "#ff9800") -> pg.TextItem:
+        item = pg.TextItem(text, color=color, anchor=(0.5, 1.2))
+        item.setPos(index, price)
+        self.price_plot.addItem(item)
+        return item
+
+    def index_of_time(self, ts: int) -> int:
+        """Index of the bar containing UTC second ``ts`` (the last bar starting at or before it)."""
+        return int(np.searchsorted(self._ts, ts, side="right") - 1)
+
+    # -- mouse ------------------------------------------------------------------------------------
+    def readout_at(self, x: float) -> str:
+        i = round(x)
+        if not 0 <= i < len(self._ts):
+            return " "
+        parts = [f"{self.time_axis.label_for(i)} ET", f"O {self._o[i]:,.2f}", f"H {self._h[i]:,.2f}",
+                 f"L {self._l[i]:,.2f}", f"C {self._c[i]:,.2f}"]
+        if self._v[i] > 0:
+            parts.append(f"V {self._v[i]:,.0f}")
+        ov = self._overlays
+        if ov is not None:
+            for label, arr in (("EMA8", ov.ema8), ("EMA21", ov.ema21), ("VWAP", ov.vwap), ("RSI", ov.rsi),
+                               ("MACD", ov.macd)):
+                if i < len(arr) and np.isfinite(arr[i]):
+                    parts.append(f"{label} {arr[i]:,.2f}")
+        return "  ".join(parts)
+
+    def _on_mouse_moved(self, event: tuple) -> None:
+        pos = event[0]
+        if not self.price_plot.sceneBoundingRect().contains(pos):
+            return
+        point = self.price_plot.vb.mapSceneToView(pos)
+        self.v_cross.setPos(point.x())
+        self.h_cross.setPos(point.y())
+        self.readout.setText(self.readout_at(point.x()))
+
+    def _on_click(self, event) -> None:
+        if event.double() and event.button() == Qt.MouseButton.LeftButton:
+            self.reset_view()
+            return
+        if event.button() != Qt.MouseButton.RightButton:
+            return
+        if not self.price_plot.sceneBoundingRect().contains(event.scenePos()):
+            return
+        price = self.price_plot.vb.mapSceneToView(event.scenePos()).y()
+        menu = self.context_menu(price, self._alert_near(event.scenePos()))
+        event.accept()
+        menu.popup(event.screenPos().toPoint())
+
+    def _alert_near(self, scene_pos: QPointF, pixels: float = 5.0) -> str | None:
+        for key, level in self._levels.items():
+            if level.kind != "alert":
+                continue
+            y_scene = self.price_plot.vb.mapViewToScene(QPointF(0, level.line.value())).y()
+            if abs(y_scene - scene_pos.y()) <= pixels:
+                return key
+        return None
+
+    def context_menu(self, price: float, alert_key: str | None = None) -> QMenu:
+        """The right-click menu at ``price`` (rounded to the tick); built, not shown."""
+        price = round_to_tick(price)
+        self.menu_price = price
+        menu = QMenu(self)
+        if alert_key is not None:
+            menu.addAction("Remove this alert", lambda: self.level_remove_requested.emit(alert_key))
+            menu.addSeparator()
+        menu.addAction(f"Alert when price crosses {price:,.2f}", lambda: self.alert_requested.emit("crosses", price))
+        menu.addAction(f"Alert above {price:,.2f}", lambda: self.alert_requested.emit("above", price))
+        menu.addAction(f"Alert below {price:,.2f}", lambda: self.alert_requested.emit("below", price))
+        menu.addSeparator()
+        menu.addAction(f"Open options chain near {price:,.2f}", lambda: self.chain_requested.emit(price))
+        menu.addAction(f"Ask the coach about {price:,.2f}", lambda: self.coach_requested.emit(price))
+        return menu
+
+
+def _row_of(layout_widget: pg.GraphicsLayoutWidget, plot: pg.PlotItem) -> int:
+    return layout_widget.ci.items[plot][0][0]  # {item: [(row, col), …]}
