@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from app.core.bus import EventBus
 from app.core.events import (
     ActiveSymbolChanged,
+    AlertsChanged,
     EngineStarted,
     ErrorReported,
     ServiceHealthChanged,
@@ -24,6 +25,7 @@ from app.core.health import HealthRegistry, ServiceState
 from app.core.supervisor import BackoffPolicy, Supervisor
 
 if TYPE_CHECKING:
+    from app.core.alerts import AlertMonitorService, AlertsService
     from app.core.market_data import MarketDataService
     from app.core.notifications import NotificationService
     from app.core.workspace import Workspace
@@ -54,11 +56,14 @@ class Engine:
         self.workspace: Workspace | None = None
         self.notifications: NotificationService | None = None
         self.market_data: MarketDataService | None = None
+        self.alerts: AlertsService | None = None
+        self.alert_monitor: AlertMonitorService | None = None
         self.started = False
 
     async def start(self) -> None:
         # Heavy modules (pandas via the calendar, SQLAlchemy/Alembic, numpy) load here, after
         # the window is on screen, and the blocking parts run in worker threads.
+        from app.core.alerts import AlertMonitorService, AlertsService
         from app.core.health_watch import HealthWatchService
         from app.core.market_data import MarketDataService
         from app.core.notifications import NotificationService
@@ -76,18 +81,28 @@ class Engine:
         self.notifications = NotificationService(
             self.store, self.bus, cooldown_s=self.workspace.preferences["notification_cooldown_s"])
         self.market_data = MarketDataService(self.provider, self.bus)
-        self.market_data.set_symbols(self.workspace.symbols_needed())
+        self.alerts = AlertsService(self.store, self.bus)
+        await self.alerts.refresh()
+        self.market_data.set_symbols(self._symbols_needed())
         self.bus.subscribe(ErrorReported, self._on_error_reported)
         self.bus.subscribe(WatchlistsChanged, self._on_subscriptions_changed)
         self.bus.subscribe(ActiveSymbolChanged, self._on_subscriptions_changed)
+        self.bus.subscribe(AlertsChanged, self._on_subscriptions_changed)
         self.supervisor.start(self.market_data)
+        self.alert_monitor = AlertMonitorService(self.alerts, self.store, self.bus, self.notifications)
+        self.supervisor.start(self.alert_monitor)
         self.supervisor.start(HealthWatchService(self.health, self.notifications, self.bus))
         self.started = True
         self.bus.publish(EngineStarted(self.provider.name))
 
+    def _symbols_needed(self) -> set[str]:
+        """The watchlist and active symbol, plus every symbol an active alert watches."""
+        needed = self.workspace.symbols_needed() if self.workspace else set()
+        return needed | (self.alerts.active_symbols() if self.alerts else set())
+
     def _on_subscriptions_changed(self, _event: object) -> None:
         if self.market_data and self.workspace:
-            self.market_data.set_symbols(self.workspace.symbols_needed())
+            self.market_data.set_symbols(self._symbols_needed())
 
     async def _on_error_reported(self, event: ErrorReported) -> None:
         """Errors reach the notification log (and tray/toast), at most once a minute per source."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from data.store.records import NotificationRecord, Watchlist
+from data.store.records import Alert, AlertTrigger, NotificationRecord, Watchlist
 
 if TYPE_CHECKING:  # numpy-backed models; not needed at run time here
     from data.models import Bar, Quote
@@ -62,3 +62,14 @@ class ErrorReported(Event):
 @dataclass(frozen=True, slots=True)
 class EngineStarted(Event):
     provider: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertsChanged(Event):
+    alerts: tuple[Alert, ...]  # every alert, any status
+
+
+@dataclass(frozen=True, slots=True)
+class AlertTriggered(Event):
+    alert: Alert  # as stored after the trigger
+    trigger: AlertTrigger

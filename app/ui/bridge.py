@@ -13,6 +13,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.core.bus import EventBus
 from app.core.events import (
     ActiveSymbolChanged,
+    AlertsChanged,
+    AlertTriggered,
     BarUpdated,
     EngineStarted,
     ErrorReported,
@@ -39,7 +41,9 @@ class QtBridge(QObject):
     notification_posted = Signal(object)  # NotificationRecord
     error_reported = Signal(str, str)
     engine_started = Signal(str)
-    chart_loaded = Signal(str)  # symbol; emitted by the chart wiring once bars are on screen
+    chart_loaded = Signal(str)
+    alerts_changed = Signal(object)  # AlertsChanged
+    alert_triggered = Signal(object)  # AlertTriggered  # symbol; emitted by the chart wiring once bars are on screen
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +64,8 @@ class QtBridge(QObject):
             bus.subscribe(NotificationPosted, lambda e: self.notification_posted.emit(e.record)),
             bus.subscribe(ErrorReported, lambda e: self.error_reported.emit(e.source, e.message)),
             bus.subscribe(EngineStarted, lambda e: self.engine_started.emit(e.provider)),
+            bus.subscribe(AlertsChanged, self.alerts_changed.emit),
+            bus.subscribe(AlertTriggered, self.alert_triggered.emit),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

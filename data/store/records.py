@@ -32,3 +32,29 @@ def clean_name(name: str, what: str, error: type[ValueError] = ValueError, max_l
     if len(clean) > max_len:
         raise error(f"{what.capitalize()} names are at most {max_len} characters.")
     return clean
+
+
+ALERT_CONDITIONS = ("crosses", "above", "below")
+ALERT_STATUSES = ("active", "triggered", "disabled")
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: int
+    symbol: str
+    condition: str  # crosses / above / below
+    price: float
+    repeat: bool  # False: one-shot (fires once, then "triggered")
+    status: str  # active / triggered / disabled
+    source: str  # chart / panel / chain / setup …
+    notes: str
+    created_at: datetime  # aware UTC
+    triggered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertTrigger:
+    id: int
+    alert_id: int
+    price: float
+    triggered_at: datetime  # aware UTC

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -61,3 +61,27 @@ class LayoutRow(Base):
     geometry: Mapped[bytes] = mapped_column(LargeBinary)
     state: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime]
+
+
+class AlertRow(Base):
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(32), index=True)
+    condition: Mapped[str] = mapped_column(String(16))
+    price: Mapped[float] = mapped_column(Float)
+    repeat: Mapped[bool] = mapped_column(server_default=false())
+    status: Mapped[str] = mapped_column(String(16), server_default="active", index=True)
+    source: Mapped[str] = mapped_column(String(32), server_default="panel")
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[datetime]
+    triggered_at: Mapped[datetime | None]
+
+
+class AlertTriggerRow(Base):
+    __tablename__ = "alert_triggers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    price: Mapped[float] = mapped_column(Float)
+    triggered_at: Mapped[datetime]

@@ -40,6 +40,7 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("watchlist", "Watchlist", Area.LeftDockWidgetArea, "app.ui.panels.watchlist:build"),
     PanelSpec("notifications", "Notifications", Area.LeftDockWidgetArea, "app.ui.panels.notifications:build",
               below="watchlist"),
+    PanelSpec("alerts", "Alerts", Area.LeftDockWidgetArea, "app.ui.panels.alerts:build", tab_with="notifications"),
     PanelSpec("health", "Worker health", Area.LeftDockWidgetArea, "app.ui.panels.health:build",
               tab_with="notifications"),
     PanelSpec("preferences", "Preferences", Area.LeftDockWidgetArea, "app.ui.panels.preferences:build",

@@ -7,7 +7,7 @@ import logging
 from app.core.chart_data import ChartDataService, ChartSnapshot
 from app.ui.panel_host import PanelHost
 from data.models import Bar, Bars, Timeframe
-from widgets.chart.chart_panel import ChartPanel
+from widgets.chart.chart_panel import COLORS, ChartPanel
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,45 @@ def build(host: PanelHost) -> ChartPanel:
         panel.set_timeframe(host.engine.workspace.preferences.get("default_timeframe", "5m"))
         load()
 
-    host.bridge.active_symbol_changed.connect(lambda s: load(s))
+    def sync_alert_lines(*_args: object) -> None:
+        alerts = host.engine.alerts.alerts if host.engine.alerts else ()
+        wanted = {f"alert:{a.id}": a for a in alerts if a.symbol == panel.symbol and a.status == "active"}
+        for key in panel.level_keys("alert"):
+            if key not in wanted:
+                panel.remove_level(key)
+        for key, a in wanted.items():
+            panel.add_level(key, a.price, f"Alert {a.condition}", COLORS["alert"], draggable=True)
+
+    def alert_requested(condition: str, price: float) -> None:
+        async def run() -> None:
+            alert = await host.engine.alerts.create(panel.symbol, condition, price, source="chart")
+            panel.status.setText(f"Alert set: {alert.symbol} {condition} {price:,.2f}")
+
+        host.run(run(), lambda msg: panel.status.setText(f"Alert not set: {msg}"))
+
+    def level_moved(key: str, price: float) -> None:
+        if key.startswith("alert:"):
+            host.run(host.engine.alerts.update(int(key.split(":")[1]), price=price),
+                     lambda msg: panel.status.setText(f"Alert not moved: {msg}"))
+
+    def level_remove(key: str) -> None:
+        if key.startswith("alert:"):
+            host.run(host.engine.alerts.delete(int(key.split(":")[1])),
+                     lambda msg: panel.status.setText(f"Alert not removed: {msg}"))
+
+    def alert_triggered(event: object) -> None:
+        alert, trigger = event.alert, event.trigger  # type: ignore[attr-defined]
+        if alert.symbol == panel.symbol and panel.bar_count:
+            index = panel.index_of_time(int(trigger.triggered_at.timestamp()))
+            panel.add_marker(index, trigger.price, f"⏰ {alert.condition} {alert.price:,.2f}", COLORS["alert"])
+
+    host.bridge.alerts_changed.connect(sync_alert_lines)
+    host.bridge.chart_loaded.connect(sync_alert_lines)
+    host.bridge.alert_triggered.connect(alert_triggered)
+    panel.alert_requested.connect(alert_requested)
+    panel.level_moved.connect(level_moved)
+    panel.level_remove_requested.connect(level_remove)
+    host.bridge.active_symbol_changed.connect(load)
     host.bridge.bar_updated.connect(on_bar)
     panel.timeframe_changed.connect(lambda tf: load(timeframe=tf))
     panel.chain_requested.connect(lambda p: log.info("options chain near %.2f requested (no chain panel yet)", p))

@@ -1,0 +1,171 @@
+"""Price alerts: the CRUD service the UI calls, and the monitor that evaluates every tick.
+
+Crossing = the previous and the current price straddle the level (or touch it). A fired alert
+is disarmed at once, so jitter around the level cannot fire it twice; a one-shot alert is then
+stored as "triggered", a repeating one re-arms only after price has moved away from the level
+by ``HYSTERESIS`` (0.05 % of the price).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from app.core.bus import EventBus
+from app.core.events import AlertsChanged, AlertTriggered, QuoteUpdated
+from app.core.notifications import NotificationService
+from app.core.supervisor import ServiceContext
+from data.store import alerts as alert_repo
+from data.store.database import Store
+from data.store.records import Alert
+
+log = logging.getLogger(__name__)
+HYSTERESIS = 0.0005
+
+
+class AlertEvaluator:
+    """Pure tick-by-tick evaluation (no I/O): which active alerts fire at this price."""
+
+    def __init__(self) -> None:
+        self._by_symbol: dict[str, list[Alert]] = defaultdict(list)
+        self._armed: dict[int, bool] = {}
+        self._last: dict[str, float] = {}
+
+    def set_alerts(self, alerts: list[Alert] | tuple[Alert, ...]) -> None:
+        active = [a for a in alerts if a.status == "active"]
+        self._by_symbol = defaultdict(list)
+        for a in active:
+            self._by_symbol[a.symbol].append(a)
+        previous = self._armed
+        self._armed = {a.id: previous.get(a.id, True) for a in active}
+
+    def rearm(self, alert_id: int) -> None:
+        self._armed[alert_id] = True
+
+    @property
+    def symbols(self) -> set[str]:
+        return {s for s, alerts in self._by_symbol.items() if alerts}
+
+    def on_price(self, symbol: str, price: float) -> list[Alert]:
+        prev = self._last.get(symbol)
+        self._last[symbol] = price
+        fired = []
+        for alert in self._by_symbol.get(symbol, ()):
+            if self._armed.get(alert.id, True):
+                if _hit(alert, prev, price):
+                    self._armed[alert.id] = False
+                    fired.append(alert)
+            elif alert.repeat and _moved_away(alert, price):
+                self._armed[alert.id] = True
+        return fired
+
+
+def _hit(alert: Alert, prev: float | None, price: float) -> bool:
+    level = alert.price
+    if alert.condition == "above":
+        return price > level
+    if alert.condition == "below":
+        return price < level
+    if prev is None:
+        return False
+    return (prev < level <= price) or (prev > level >= price)
+
+
+def _moved_away(alert: Alert, price: float) -> bool:
+    band = alert.price * HYSTERESIS
+    if alert.condition == "above":
+        return price <= alert.price - band
+    if alert.condition == "below":
+        return price >= alert.price + band
+    return abs(price - alert.price) > band
+
+
+class AlertsService:
+    """What the UI calls; every change is saved, then published as ``AlertsChanged``."""
+
+    def __init__(self, store: Store, bus: EventBus) -> None:
+        self._store = store
+        self._bus = bus
+        self.alerts: tuple[Alert, ...] = ()
+
+    async def refresh(self) -> tuple[Alert, ...]:
+        self.alerts = tuple(await self._store.run(alert_repo.list_alerts))
+        self._bus.publish(AlertsChanged(self.alerts))
+        return self.alerts
+
+    async def create(self, symbol: str, condition: str, price: float, *, repeat: bool = False,
+                     source: str = "panel", notes: str = "") -> Alert:
+        alert = await self._store.run(lambda s: alert_repo.create(s, symbol, condition, price, repeat=repeat,
+                                                                  source=source, notes=notes))
+        await self.refresh()
+        return alert
+
+    async def update(self, alert_id: int, **changes: object) -> Alert:
+        alert = await self._store.run(lambda s: alert_repo.update(s, alert_id, **changes))  # type: ignore[arg-type]
+        await self.refresh()
+        return alert
+
+    async def delete(self, alert_id: int) -> None:
+        await self._store.run(lambda s: alert_repo.delete(s, alert_id))
+        await self.refresh()
+
+    async def history(self, alert_id: int | None = None) -> list:
+        return await self._store.run(lambda s: alert_repo.triggers(s, alert_id))
+
+    def active_symbols(self) -> set[str]:
+        return {a.symbol for a in self.alerts if a.status == "active"}
+
+
+class AlertMonitorService:
+    """Supervised: evaluates every quote against the active alerts and records what fires."""
+
+    name = "alert-monitor"
+    stale_after = 30.0
+
+    def __init__(self, alerts: AlertsService, store: Store, bus: EventBus, notifications: NotificationService
+                 ) -> None:
+        self._alerts = alerts
+        self._store = store
+        self._bus = bus
+        self._notifications = notifications
+        self.evaluator = AlertEvaluator()
+        self.fired = 0
+        self._recording: set[asyncio.Task] = set()
+
+    async def run(self, ctx: ServiceContext) -> None:
+        self.evaluator.set_alerts(await self._alerts.refresh())
+        unsubscribe = [self._bus.subscribe(QuoteUpdated, self._on_quote),
+                       self._bus.subscribe(AlertsChanged, lambda e: self.evaluator.set_alerts(e.alerts))]
+        try:
+            ctx.running()
+            while True:
+                await asyncio.sleep(5.0)
+                ctx.heartbeat()
+        finally:
+            for off in unsubscribe:
+                off()
+            if self._recording:  # let triggers already fired reach the store
+                await asyncio.wait(set(self._recording), timeout=2.0)
+
+    def _on_quote(self, event: QuoteUpdated) -> None:
+        quote = event.quote
+        for alert in self.evaluator.on_price(quote.symbol, quote.last):
+            task = asyncio.ensure_future(self._record(alert, quote.last, datetime.fromtimestamp(quote.ts, UTC)))
+            self._recording.add(task)
+            task.add_done_callback(self._recording.discard)
+
+    async def _record(self, alert: Alert, price: float, when: datetime) -> None:
+        try:
+            stored, trigger = await self._store.run(lambda s: alert_repo.record_trigger(s, alert.id, price, when))
+        except alert_repo.AlertError:
+            return  # deleted meanwhile
+        self.fired += 1
+        self._bus.publish(AlertTriggered(stored, trigger))
+        what = {"crosses": "crossed", "above": "is above", "below": "is below"}[alert.condition]
+        await self._notifications.notify(
+            "alert", f"{alert.symbol} {what} {alert.price:,.2f}",
+            f"{alert.symbol} traded at {price:,.2f}" + (f" — {alert.notes}" if alert.notes else ""),
+            key=f"alert:{alert.id}:{trigger.id}", cooldown_s=0)
+        await self._alerts.refresh()

@@ -1,0 +1,40 @@
+"""Wire the alerts panel to the alerts service; chart actions prefill or create alerts."""
+
+from __future__ import annotations
+
+from app.ui.panel_host import PanelHost
+from widgets.alerts_panel import AlertsPanel
+
+
+def build(host: PanelHost) -> AlertsPanel:
+    panel = AlertsPanel()
+
+    def service():
+        return host.engine.alerts
+
+    def show_history(alert_id: int) -> None:
+        async def run() -> None:
+            panel.set_history(await service().history(alert_id))
+
+        host.run(run(), panel.show_error)
+
+    def created(values: dict) -> None:
+        async def run() -> None:
+            alert = await service().create(values["symbol"], values["condition"], values["price"],
+                                           repeat=values["repeat"], source=values["source"], notes=values["notes"])
+            panel.clear_form()
+            panel.status_filter.setCurrentText("active")
+            if (row := panel.model.row_of(alert.id)) is not None:
+                panel.table.selectRow(row)
+
+        host.run(run(), panel.show_error)
+
+    host.bridge.alerts_changed.connect(lambda e: panel.set_alerts(list(e.alerts)))
+    host.bridge.alert_triggered.connect(
+        lambda e: show_history(e.alert.id) if panel.selected_id() == e.alert.id else None)
+    panel.create_requested.connect(created)
+    panel.update_requested.connect(lambda i, v: host.run(service().update(i, **v), panel.show_error))
+    panel.delete_requested.connect(lambda i: host.run(service().delete(i), panel.show_error))
+    panel.alert_selected.connect(show_history)
+    host.when_engine_ready(lambda: panel.set_alerts(list(service().alerts)))
+    return panel

@@ -1,0 +1,124 @@
+"""Price alerts: validated create/update/delete, status changes and the trigger history."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.store.records import ALERT_CONDITIONS, ALERT_STATUSES, Alert, AlertTrigger
+from data.store.schema import AlertRow, AlertTriggerRow
+from data.symbols import normalize_symbol
+
+MAX_NOTES = 2000
+
+
+class AlertError(ValueError):
+    """An alert that cannot be saved as given; message for the user."""
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None else None
+
+
+def _to_model(row: AlertRow) -> Alert:
+    return Alert(row.id, row.symbol, row.condition, row.price, row.repeat, row.status, row.source, row.notes,
+                 _aware(row.created_at), _aware(row.triggered_at))
+
+
+def validate_price(price: float) -> float:
+    try:
+        value = float(price)
+    except (TypeError, ValueError):
+        raise AlertError(f"'{price}' is not a price.") from None
+    if not math.isfinite(value) or value <= 0:
+        raise AlertError("An alert price must be a positive number.")
+    return round(value, 6)
+
+
+def _validate(condition: str, notes: str) -> None:
+    if condition not in ALERT_CONDITIONS:
+        raise AlertError(f"Unknown alert condition '{condition}' (use {', '.join(ALERT_CONDITIONS)}).")
+    if len(notes) > MAX_NOTES:
+        raise AlertError(f"Notes are limited to {MAX_NOTES} characters.")
+
+
+def create(session: Session, symbol: str, condition: str, price: float, *, repeat: bool = False,
+           source: str = "panel", notes: str = "", now: datetime | None = None) -> Alert:
+    sym = normalize_symbol(symbol)  # SymbolError carries the user message
+    _validate(condition, notes)
+    row = AlertRow(symbol=sym, condition=condition, price=validate_price(price), repeat=bool(repeat),
+                   status="active", source=source[:32], notes=notes,
+                   created_at=_naive_utc(now or datetime.now(UTC)))
+    session.add(row)
+    session.flush()
+    return _to_model(row)
+
+
+def _get(session: Session, alert_id: int) -> AlertRow:
+    row = session.get(AlertRow, alert_id)
+    if row is None:
+        raise AlertError(f"Alert #{alert_id} no longer exists.")
+    return row
+
+
+def update(session: Session, alert_id: int, *, price: float | None = None, condition: str | None = None,
+           repeat: bool | None = None, notes: str | None = None, status: str | None = None) -> Alert:
+    """Change an alert; a new price, condition or an explicit "active" status re-arms it."""
+    row = _get(session, alert_id)
+    if condition is not None or notes is not None:
+        _validate(condition or row.condition, notes if notes is not None else row.notes)
+    if status is not None and status not in ALERT_STATUSES:
+        raise AlertError(f"Unknown alert status '{status}'.")
+    if price is not None:
+        row.price = validate_price(price)
+    if condition is not None:
+        row.condition = condition
+    if repeat is not None:
+        row.repeat = bool(repeat)
+    if notes is not None:
+        row.notes = notes
+    if status is not None:
+        row.status = status
+    elif price is not None or condition is not None:
+        row.status = "active"
+    return _to_model(row)
+
+
+def delete(session: Session, alert_id: int) -> None:
+    session.delete(_get(session, alert_id))
+
+
+def list_alerts(session: Session, status: str | None = None, symbol: str | None = None) -> list[Alert]:
+    query = select(AlertRow).order_by(AlertRow.id)
+    if status:
+        query = query.where(AlertRow.status == status)
+    if symbol:
+        query = query.where(AlertRow.symbol == symbol)
+    return [_to_model(r) for r in session.scalars(query)]
+
+
+def record_trigger(session: Session, alert_id: int, price: float, when: datetime) -> tuple[Alert, AlertTrigger]:
+    """Store a firing; a one-shot alert becomes "triggered" (a repeating one stays active)."""
+    row = _get(session, alert_id)
+    at = _naive_utc(when)
+    row.triggered_at = at
+    if not row.repeat:
+        row.status = "triggered"
+    trig = AlertTriggerRow(alert_id=alert_id, price=float(price), triggered_at=at)
+    session.add(trig)
+    session.flush()
+    return _to_model(row), AlertTrigger(trig.id, alert_id, trig.price, _aware(trig.triggered_at))
+
+
+def triggers(session: Session, alert_id: int | None = None, limit: int = 500) -> list[AlertTrigger]:
+    query = select(AlertTriggerRow).order_by(AlertTriggerRow.id.desc()).limit(limit)
+    if alert_id is not None:
+        query = query.where(AlertTriggerRow.alert_id == alert_id)
+    return [AlertTrigger(r.id, r.alert_id, r.price, _aware(r.triggered_at)) for r in session.scalars(query)]
