@@ -1,0 +1,191 @@
+"""Chart panel under offscreen Qt: geometry, aggregation, overlays, readout, live bars, alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtGui import QShortcut
+
+from analytics.chart_overlays import compute_overlays
+from data.bar_cleaning import clean_bars
+from data.models import Bar, Bars, Timeframe
+from data.providers.demo.clock import SimClock
+from data.providers.demo.provider import DemoProvider
+from data.store import alerts as alert_repo
+from tests.gui_helpers import options, run_app, until
+from widgets.chart.chart_panel import ChartPanel, round_to_tick
+from widgets.chart.ohlc_items import group_size, merge_ohlc
+
+NOW = datetime(2026, 11, 25, 17, 0, 30, tzinfo=UTC)
+
+
+def _walk_bars(n: int, symbol: str = "X", volume: bool = True) -> Bars:
+    rng = np.random.default_rng(7)
+    close = 100 * np.exp(np.cumsum(rng.standard_normal(n) * 0.001))
+    open_ = np.r_[close[0], close[:-1]]
+    high = np.maximum(open_, close) * (1 + rng.random(n) * 0.001)
+    low = np.minimum(open_, close) * (1 - rng.random(n) * 0.001)
+    ts = int(datetime(2026, 1, 5, 14, 30, tzinfo=UTC).timestamp()) + 60 * np.arange(n)
+    vol = rng.integers(100, 1000, n) if volume else np.zeros(n)
+    return Bars(symbol, Timeframe.M1, ts, open_, high, low, close, vol)
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.integers(0, 50), n=st.integers(1, 300), g=st.integers(1, 17))
+def test_merging_keeps_true_extremes(start: int, n: int, g: int) -> None:
+    bars = _walk_bars(400)
+    sl = slice(start, start + n)
+    x, o, h, l, c = merge_ohlc(start, bars.open[sl], bars.high[sl], bars.low[sl], bars.close[sl], g)
+    assert h.max() == bars.high[sl].max() and l.min() == bars.low[sl].min()
+    assert o[0] == bars.open[start] and c[-1] == bars.close[sl][-1]
+    if g > 1 and len(x) > 2:
+        assert np.all(x[1:] % g == 0)  # groups aligned to absolute multiples: stable while panning
+    assert group_size(1.5) == 1 and group_size(7.2) == 8
+
+
+def test_items_draw_only_the_visible_range_and_merge_when_zoomed_out(qtbot) -> None:
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1000, 700)
+    panel.show()
+    bars = _walk_bars(200_000)
+    panel.set_bars("X", bars, None)
+    rect = panel.candles.boundingRect()
+    assert rect.left() <= 0 and rect.right() >= len(bars) - 1
+    assert rect.top() == pytest.approx(bars.low.min()) and rect.bottom() == pytest.approx(bars.high.max())
+    panel.grab()
+    assert panel.candles.last_group_size == 1 and panel.candles.last_painted_groups <= 160
+    panel.macd_plot.vb.setXRange(0, len(bars), padding=0)
+    panel.grab()
+    assert panel.candles.last_group_size > 100
+    assert panel.candles.last_painted_groups <= panel.price_plot.vb.width() + 2
+    qtbot.waitUntil(lambda: panel.price_plot.vb.viewRange()[1][0] < bars.low.min() + 1, timeout=2000)  # y re-fit
+    np.testing.assert_allclose(panel.price_plot.vb.viewRange()[1], [bars.low.min(), bars.high.max()], rtol=0.06)
+
+
+def test_overlays_are_the_analytics_output_and_the_readout_shows_them(qtbot) -> None:
+    provider = DemoProvider(_calendar(), clock=SimClock(NOW, 1.0, lambda: 0.0))
+    bars, _ = clean_bars(provider.bars_at("SPY", Timeframe.M5, None, None, False, NOW))
+    overlays = compute_overlays(bars, 15)
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.set_bars("SPY", bars, overlays)
+    pairs = ((panel.ema8_line, overlays.ema8), (panel.ema21_line, overlays.ema21), (panel.vwap_line, overlays.vwap),
+             (panel.rsi_line, overlays.rsi), (panel.macd_line, overlays.macd))
+    for item, ref in pairs:
+        np.testing.assert_array_equal(item.yData, ref)
+    i = len(bars) - 5
+    text = panel.readout_at(i)
+    assert f"O {bars.open[i]:,.2f}" in text and f"C {bars.close[i]:,.2f}" in text
+    assert f"EMA8 {overlays.ema8[i]:,.2f}" in text and "ET" in text
+    assert panel.readout_at(-5) == " "
+
+
+def _calendar():
+    from data.market_calendar import default_calendar
+
+    return default_calendar()
+
+
+def test_live_minutes_update_the_forming_bar_and_append_new_ones(qtbot) -> None:
+    provider = DemoProvider(_calendar(), clock=SimClock(NOW, 1.0, lambda: 0.0))
+    five = provider.bars_at("SPY", Timeframe.M5, None, None, False, NOW)
+    minutes = provider.bars_at("SPY", Timeframe.M1, NOW - timedelta(minutes=10), None, False, NOW)
+    forming = [Bar("SPY", Timeframe.M1, int(minutes.ts[i]), minutes.open[i], minutes.high[i], minutes.low[i],
+                   minutes.close[i], minutes.volume[i], True)
+               for i in range(len(minutes)) if minutes.ts[i] >= five.ts[-1]]
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.set_bars("SPY", five, None, forming_minutes=forming)
+    n = panel.bar_count
+    later = NOW + timedelta(minutes=7)
+    upd = provider.bars_at("SPY", Timeframe.M1, NOW - timedelta(minutes=2), None, False, later)
+    for i in range(len(upd)):
+        panel.apply_bar(Bar("SPY", Timeframe.M1, int(upd.ts[i]), upd.open[i], upd.high[i], upd.low[i], upd.close[i],
+                            upd.volume[i], i < len(upd) - 1))
+    panel.apply_bar(Bar("QQQ", Timeframe.M1, int(upd.ts[-1]), 1, 1, 1, 1, 1, False))  # another symbol: ignored
+    panel._flush_live()
+    truth = provider.bars_at("SPY", Timeframe.M5, None, None, False, later)
+    assert panel.bar_count == n + 1
+    _ts, o, h, l, c, _v = panel.arrays()
+    for k in (-2, -1):  # the finished bar and the new forming one equal freshly loaded history
+        np.testing.assert_allclose([o[k], h[k], l[k], c[k]],
+                                   [truth.open[k], truth.high[k], truth.low[k], truth.close[k]])
+
+
+def test_index_symbols_show_an_empty_volume_pane(qtbot) -> None:
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.set_bars("SPX", _walk_bars(500, "SPX", volume=False), None)
+    panel.grab()
+    assert "no volume" in panel.status.text() and panel.volume.last_painted_groups == 0
+
+
+def test_bad_bars_are_dropped_and_counted() -> None:
+    bars = _walk_bars(10)
+    ts = bars.ts.copy()
+    ts[3] = ts[2]  # duplicate timestamp
+    high = bars.high.copy()
+    high[5] = np.nan
+    low = bars.low.copy()
+    low[7] = bars.high[7] + 1  # low above high
+    dirty = Bars("X", Timeframe.M1, ts[::-1], bars.open[::-1], high[::-1], low[::-1], bars.close[::-1],
+                 bars.volume[::-1])
+    clean, report = clean_bars(dirty)
+    assert report.unsorted and report.duplicates == 1 and report.invalid == 2 and len(clean) == 7
+    assert np.all(np.diff(clean.ts) > 0)
+
+
+def test_context_menu_lists_the_price_actions(qtbot) -> None:
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    requested: list[tuple[str, float]] = []
+    panel.alert_requested.connect(lambda cond, price: requested.append((cond, price)))
+    menu = panel.context_menu(601.2349)
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert texts[:3] == ["Alert when price crosses 601.23", "Alert above 601.23", "Alert below 601.23"]
+    assert "Open options chain near 601.23" in texts and "Ask the coach about 601.23" in texts
+    menu.actions()[1].trigger()
+    assert requested == [("above", 601.23)]
+    assert round_to_tick(100.005) in (100.0, 100.01)
+
+
+def test_chart_in_the_app_sets_moves_removes_and_marks_alerts(qapp, tmp_path: Path) -> None:
+    async def scenario(c) -> None:
+        chart = c.window.panels["chart"]
+        await until(lambda: chart.bar_count > 0)
+        shortcut = next(sc for sc in chart.findChildren(QShortcut) if sc.key().toString() == "1")
+        shortcut.activated.emit()  # key 1 = timeframe 1m
+        await until(lambda: chart.timeframe is Timeframe.M1 and chart.bar_count > 0 and "1m" in chart.status.text())
+        last = chart.last_bar()[4]
+        chart.context_menu(last + 50)  # far above: stays untriggered
+        chart.alert_requested.emit("crosses", round_to_tick(last + 50))
+        await until(lambda: any(a.price == round_to_tick(last + 50) for a in c.engine.alerts.alerts))
+        alert = next(a for a in c.engine.alerts.alerts if a.price == round_to_tick(last + 50))
+        assert alert.symbol == "SPY" and alert.source == "chart" and alert.condition == "crosses"
+        key = f"alert:{alert.id}"
+        await until(lambda: key in chart.level_keys("alert"))
+        line = chart._levels[key].line
+        line.setValue(last + 60)
+        line.sigPositionChangeFinished.emit(line)
+        moved = round_to_tick(last + 60)
+        await until(lambda: next(a for a in c.engine.alerts.alerts if a.id == alert.id).price == moved)
+        stored = c.engine.store.run_sync(lambda s: alert_repo.list_alerts(s))
+        assert [a.price for a in stored if a.id == alert.id] == [round_to_tick(last + 60)]
+        chart.level_remove_requested.emit(key)
+        await until(lambda: key not in chart.level_keys("alert") and not c.engine.alerts.alerts)
+        # an alert the market will cross at once fires, marks the chart and reaches the log
+        price = c.engine.market_data.last_quotes["SPY"].last
+        await c.engine.alerts.create("SPY", "above", price - 5, source="test")
+        notes = c.window.panels["notifications"]
+        await until(lambda: any(r.kind == "alert" for r in notes.model._rows), timeout=10)
+        alerts_panel = c.window.panels["alerts"]
+        alerts_panel.status_filter.setCurrentText("triggered")
+        await until(lambda: alerts_panel.model.rowCount() == 1)
+
+    assert run_app(options(tmp_path), scenario) == 0
