@@ -10,12 +10,15 @@ class PreferencesPanel(QWidget):
     preference_changed = Signal(str, object)  # key, value
 
     def __init__(self, themes: tuple[str, ...], timeframes: tuple[str, ...], providers: list[str],
-                 parent: QWidget | None = None) -> None:
+                 or_choices: tuple[int, ...] = (5, 15, 30), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = QComboBox()
         self.theme.addItems(list(themes))
         self.timeframe = QComboBox()
         self.timeframe.addItems(list(timeframes))
+        self.opening_range = QComboBox()
+        self.opening_range.addItems([f"{m} min" for m in or_choices])
+        self._or_choices = or_choices
         self.provider = QComboBox()
         self.provider.addItems(providers)
         self.provider_note = QLabel()
@@ -29,6 +32,7 @@ class PreferencesPanel(QWidget):
         form = QFormLayout()
         form.addRow("Theme", self.theme)
         form.addRow("Default timeframe", self.timeframe)
+        form.addRow("Opening range", self.opening_range)
         form.addRow("Data provider", self.provider)
         form.addRow("", self.provider_note)
         form.addRow("Data folder", self.data_dir)
@@ -40,6 +44,8 @@ class PreferencesPanel(QWidget):
         self.theme.currentTextChanged.connect(lambda v: self.preference_changed.emit("theme", v))
         self.timeframe.currentTextChanged.connect(lambda v: self.preference_changed.emit("default_timeframe", v))
         self.provider.currentTextChanged.connect(self._on_provider)
+        self.opening_range.currentIndexChanged.connect(
+            lambda i: self.preference_changed.emit("opening_range_minutes", self._or_choices[i]))
 
     def set_values(self, prefs: dict, running_provider: str, data_dir: str, log_file: str) -> None:
         self._running_provider = running_provider
@@ -49,6 +55,11 @@ class PreferencesPanel(QWidget):
             if combo.findText(str(value)) >= 0:
                 combo.setCurrentText(str(value))
             combo.blockSignals(False)
+        minutes = prefs.get("opening_range_minutes")
+        if minutes in self._or_choices:
+            self.opening_range.blockSignals(True)
+            self.opening_range.setCurrentIndex(self._or_choices.index(minutes))
+            self.opening_range.blockSignals(False)
         self.data_dir.setText(data_dir)
         self.log_file.setText(log_file)
         self._update_note(self.provider.currentText())

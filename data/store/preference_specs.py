@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 THEMES = ("dark", "light")
+OPENING_RANGE_CHOICES = (5, 15, 30)
 TIMEFRAMES = ("1m", "5m", "15m", "1h", "4h", "1D")
 
 
@@ -28,6 +29,7 @@ SPECS: dict[str, PreferenceSpec] = {
     "active_watchlist_id": PreferenceSpec(0, kind=int),
     "current_layout": PreferenceSpec("default"),
     "notification_cooldown_s": PreferenceSpec(60, kind=int),
+    "opening_range_minutes": PreferenceSpec(15, OPENING_RANGE_CHOICES, kind=int),
 }
 
 

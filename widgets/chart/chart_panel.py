@@ -44,6 +44,7 @@ def round_to_tick(price: float, tick: float = TICK) -> float:
 class ChartPanel(QWidget):
     timeframe_changed = Signal(str)
     alert_requested = Signal(str, float)  # condition ("crosses"/"above"/"below"), price
+    alert_details_requested = Signal(float)  # open the alerts panel prefilled at this price
     chain_requested = Signal(float)
     coach_requested = Signal(float)
     level_moved = Signal(str, float)  # key, new price (alert lines dragged)
@@ -429,6 +430,7 @@ class ChartPanel(QWidget):
         menu.addAction(f"Alert when price crosses {price:,.2f}", lambda: self.alert_requested.emit("crosses", price))
         menu.addAction(f"Alert above {price:,.2f}", lambda: self.alert_requested.emit("above", price))
         menu.addAction(f"Alert below {price:,.2f}", lambda: self.alert_requested.emit("below", price))
+        menu.addAction(f"New alert at {price:,.2f}…", lambda: self.alert_details_requested.emit(price))
         menu.addSeparator()
         menu.addAction(f"Open options chain near {price:,.2f}", lambda: self.chain_requested.emit(price))
         menu.addAction(f"Ask the coach about {price:,.2f}", lambda: self.coach_requested.emit(price))

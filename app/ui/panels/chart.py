@@ -22,7 +22,7 @@ def build(host: PanelHost) -> ChartPanel:
         return state["service"]  # type: ignore[return-value]
 
     def or_minutes() -> int:
-        return 15
+        return int(host.engine.workspace.preferences.get("opening_range_minutes", 15))
 
     def load(symbol: str | None = None, timeframe: str | None = None) -> None:
         ws = host.engine.workspace
@@ -100,6 +100,15 @@ def build(host: PanelHost) -> ChartPanel:
     panel.alert_requested.connect(alert_requested)
     panel.level_moved.connect(level_moved)
     panel.level_remove_requested.connect(level_remove)
+    def alert_details_requested(price: float) -> None:
+        alerts_panel = host.window.panels.get("alerts")
+        if alerts_panel is not None:
+            alerts_panel.prefill(panel.symbol, "crosses", price, source="chart")
+            host.window.focus_panel("alerts")
+
+    host.bridge.preference_changed.connect(
+        lambda key, _v: load() if key == "opening_range_minutes" and panel.bar_count else None)
+    panel.alert_details_requested.connect(alert_details_requested)
     host.bridge.active_symbol_changed.connect(load)
     host.bridge.bar_updated.connect(on_bar)
     panel.timeframe_changed.connect(lambda tf: load(timeframe=tf))
