@@ -24,7 +24,12 @@ def et_day_and_minute(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     # UTC offsets only change at DST boundaries: look each distinct UTC hour up once.
     hours = ts // 3600
-    uniq, inverse = np.unique(hours, return_inverse=True)
+    if np.all(hours[1:] >= hours[:-1]):  # sorted (the usual case): runs instead of a sort
+        starts = np.flatnonzero(np.r_[True, hours[1:] != hours[:-1]])
+        uniq = hours[starts]
+        inverse = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(hours)]))
+    else:
+        uniq, inverse = np.unique(hours, return_inverse=True)
     offsets = np.array(
         [datetime.fromtimestamp(int(h) * 3600, UTC).astimezone(ET).utcoffset().total_seconds()
          for h in uniq], dtype=np.int64)

@@ -63,6 +63,8 @@ def test_items_draw_only_the_visible_range_and_merge_when_zoomed_out(qtbot) -> N
     panel.macd_plot.vb.setXRange(0, len(bars), padding=0)
     panel.grab()
     assert panel.candles.last_group_size > 100
+    merged = next(iter(panel.candles._merged.values()))
+    assert merged[2].max() == bars.high.max() and merged[3].min() == bars.low.min()  # true extremes kept
     assert panel.candles.last_painted_groups <= panel.price_plot.vb.width() + 2
     qtbot.waitUntil(lambda: panel.price_plot.vb.viewRange()[1][0] < bars.low.min() + 1, timeout=2000)  # y re-fit
     np.testing.assert_allclose(panel.price_plot.vb.viewRange()[1], [bars.low.min(), bars.high.max()], rtol=0.06)

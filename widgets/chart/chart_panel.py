@@ -54,8 +54,10 @@ class ChartPanel(QWidget):
         super().__init__(parent)
         self.symbol = ""
         self.timeframe = Timeframe.M5
-        self._ts = np.empty(0, dtype=np.int64)
-        self._o = self._h = self._l = self._c = self._v = np.empty(0)
+        self._buffers = {name: np.empty(0, dtype=np.int64 if name == "ts" else np.float64)
+                         for name in ("ts", "open", "high", "low", "close", "volume")}
+        self._n = 0
+        self._expose()
         self._bucket_minutes: dict[int, Bar] = {}
         self._pending_live: list[Bar] = []
         self._levels: dict[str, LevelLine] = {}
@@ -119,9 +121,15 @@ class ChartPanel(QWidget):
         self.macd_plot = lw.addPlot(row=3, col=0, axisItems={"bottom": self.time_axis})
         for plot, stretch in ((self.price_plot, 6), (self.volume_plot, 2), (self.rsi_plot, 2), (self.macd_plot, 2)):
             lw.ci.layout.setRowStretchFactor(_row_of(lw, plot), stretch)
-            plot.showGrid(x=False, y=True, alpha=0.15)
+            # no pyqtgraph grid: its full-width tick lines cost ~10 ms per pane per frame; the
+            # price-level lines give the orientation a grid would
             plot.setMenuEnabled(False)
             plot.vb.setMouseEnabled(x=True, y=False)
+            # x is always set by us; pyqtgraph only clips lines to the view when x auto-range is off
+            plot.vb.enableAutoRange(x=False, y=False)
+            # PlotItem imposes these on every line it holds (item-level settings are overwritten)
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
             plot.hideButtons()
             plot.showAxis("right")
             plot.hideAxis("left")
@@ -137,8 +145,6 @@ class ChartPanel(QWidget):
 
         def line(plot: pg.PlotItem, color: str, width: float = 1.2) -> pg.PlotDataItem:
             item = pg.PlotDataItem(pen=pg.mkPen(color, width=width), connect="finite")
-            item.setClipToView(True)
-            item.setDownsampling(auto=True, method="peak")
             plot.addItem(item)
             return item
 
@@ -155,8 +161,6 @@ class ChartPanel(QWidget):
         self.signal_line = line(self.macd_plot, COLORS["signal"])
         self.hist_line = pg.PlotDataItem(pen=pg.mkPen("#888"), fillLevel=0, brush=(136, 136, 136, 90),
                                          connect="finite")
-        self.hist_line.setClipToView(True)
-        self.hist_line.setDownsampling(auto=True, method="peak")
         self.macd_plot.addItem(self.hist_line)
 
         self.v_cross = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
@@ -190,9 +194,10 @@ class ChartPanel(QWidget):
         keep_view = symbol == self.symbol and bars.timeframe is self.timeframe and len(self._ts) > 0
         self.symbol = symbol
         self.set_timeframe(bars.timeframe.value)
-        self._ts = bars.ts.copy()
-        self._o, self._h, self._l, self._c, self._v = (
-            np.array(a, dtype=np.float64) for a in (bars.open, bars.high, bars.low, bars.close, bars.volume))
+        self._buffers = {name: _with_room(np.asarray(getattr(bars, name)), np.int64 if name == "ts" else np.float64)
+                         for name in ("ts", "open", "high", "low", "close", "volume")}
+        self._n = len(bars)
+        self._expose()
         self._bucket_minutes = {}
         if len(self._ts):
             last = int(self._ts[-1])
@@ -224,7 +229,7 @@ class ChartPanel(QWidget):
                  (self.macd_line, "macd"), (self.signal_line, "macd_signal"), (self.hist_line, "macd_hist")]
         for item, name in pairs:
             y = getattr(overlays, name) if overlays is not None else None
-            if y is None or len(y) != len(x):
+            if y is None or len(y) != len(x) or not np.isfinite(y).any():  # nothing to draw (e.g. VWAP on 1D)
                 item.setData([], [])
             else:
                 item.setData(x, y)
@@ -266,17 +271,21 @@ class ChartPanel(QWidget):
             self.volume.set_last(v, c >= o)
 
     def _append(self, ts: int, o: float, h: float, l: float, c: float, v: float) -> None:
+        """A new bar: written into spare capacity (amortized O(1), no copy of the history); the
+        overlay lines stay one bar short until the owner recomputes them at the bar's close."""
         at_right_edge = self._view_shows_last_bar()
-        self._ts = np.append(self._ts, ts)
-        self._o, self._h, self._l, self._c, self._v = (
-            np.append(a, x) for a, x in ((self._o, o), (self._h, h), (self._l, l), (self._c, c), (self._v, v)))
-        self.candles.set_data(self._o, self._h, self._l, self._c)
-        self.volume.set_data(self._v, self._c >= self._o)
+        new_day = et_day_and_minute(np.array([ts, self._ts[-1]], dtype=np.int64))[0]
+        if self._n == len(self._buffers["ts"]):
+            self._buffers = {k: _with_room(b[: self._n], b.dtype) for k, b in self._buffers.items()}
+        for name, value in (("ts", ts), ("open", o), ("high", h), ("low", l), ("close", c), ("volume", v)):
+            self._buffers[name][self._n] = value
+        self._n += 1
+        self._expose()
+        self.candles.append(o, h, l, c, self._o, self._h, self._l, self._c)
+        self.volume.append(v, c >= o, self._v, self._c >= self._o)
         self.time_axis.set_timestamps(self._ts, daily=not self.timeframe.is_intraday)
-        if self._overlays is not None:  # keep overlay arrays aligned until the next recompute
-            self.set_overlays(ChartOverlays(*(np.append(getattr(self._overlays, f), np.nan) for f in
-                                              ("ema8", "ema21", "vwap", "or_high", "or_low", "rsi", "macd",
-                                               "macd_signal", "macd_hist")), levels=self._overlays.levels))
+        if new_day[0] != new_day[1]:
+            self.breaks.set_breaks(np.r_[self.breaks.break_index, self._n - 1], self._n)
         if at_right_edge:
             (x0, x1), _ = self.macd_plot.vb.viewRange()
             self.macd_plot.vb.setXRange(x0 + 1, x1 + 1, padding=0)
@@ -284,6 +293,12 @@ class ChartPanel(QWidget):
     def is_ready(self) -> bool:
         """Bars are on screen (the smoke run waits for this before painting)."""
         return len(self._ts) > 0
+
+    def _expose(self) -> None:
+        """Views of the first ``_n`` rows of the growable buffers."""
+        b, n = self._buffers, self._n
+        self._ts, self._o, self._h, self._l, self._c, self._v = (
+            b["ts"][:n], b["open"][:n], b["high"][:n], b["low"][:n], b["close"][:n], b["volume"][:n])
 
     @property
     def bar_count(self) -> int:
@@ -435,6 +450,13 @@ class ChartPanel(QWidget):
         menu.addAction(f"Open options chain near {price:,.2f}", lambda: self.chain_requested.emit(price))
         menu.addAction(f"Ask the coach about {price:,.2f}", lambda: self.coach_requested.emit(price))
         return menu
+
+
+def _with_room(values: np.ndarray, dtype: type, spare: float = 0.25) -> np.ndarray:
+    """A copy of ``values`` with ~25 % spare rows at the end for live bars."""
+    out = np.empty(len(values) + max(64, int(len(values) * spare)), dtype=dtype)
+    out[: len(values)] = values
+    return out
 
 
 def _row_of(layout_widget: pg.GraphicsLayoutWidget, plot: pg.PlotItem) -> int:

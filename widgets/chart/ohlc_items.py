@@ -73,13 +73,46 @@ class CandlestickItem(_VisibleRangeItem):
     def __init__(self) -> None:
         super().__init__()
         self._o = self._h = self._l = self._c = np.empty(0)
+        self._merged: dict[int, tuple[np.ndarray, ...]] = {}  # group size -> whole-series groups
+
+    def _groups(self, g: int, lo: int, hi: int) -> tuple[np.ndarray, ...]:
+        """Groups of ``g`` bars covering [lo, hi). Groups are aligned to absolute multiples of
+        ``g``, so the whole series is merged once per zoom level and then only sliced."""
+        if g == 1:
+            return (lo + np.arange(hi - lo, dtype=np.float64), self._o[lo:hi], self._h[lo:hi], self._l[lo:hi],
+                    self._c[lo:hi])
+        merged = self._merged.get(g)
+        if merged is None or len(merged[0]) != -(-self._n // g):
+            merged = merge_ohlc(0, self._o, self._h, self._l, self._c, g)
+            self._merged = {g: merged}  # keep one zoom level: memory stays bounded
+        first, last = lo // g, -(-hi // g)
+        return tuple(a[first:last] for a in merged)
+
+    def _patch_last_group(self) -> None:
+        for g, (x, o, h, l, c) in self._merged.items():
+            start = int(x[-1])
+            o[-1], h[-1], l[-1], c[-1] = (self._o[start], self._h[start:].max(), self._l[start:].min(),
+                                          self._c[-1])
 
     def set_data(self, o: np.ndarray, h: np.ndarray, l: np.ndarray, c: np.ndarray) -> None:
         self.prepareGeometryChange()
         self._o, self._h, self._l, self._c = (np.asarray(a, dtype=np.float64) for a in (o, h, l, c))
         self._n = len(self._o)
+        self._merged = {}
         self._y_min = float(self._l.min()) if self._n else 0.0
         self._y_max = float(self._h.max()) if self._n else 0.0
+        self.update()
+
+    def append(self, o: float, h: float, l: float, c: float, *arrays: np.ndarray) -> None:
+        """One more bar at the end; ``arrays`` are the (longer) open/high/low/close views."""
+        self._o, self._h, self._l, self._c = arrays
+        self._n = len(self._o)
+        self._merged = {}
+        if l < self._y_min or h > self._y_max or self._n == 1:
+            self.prepareGeometryChange()
+            self._y_min, self._y_max = min(self._y_min, l), max(self._y_max, h)
+        else:
+            self.prepareGeometryChange()  # the bounding rect grew by one bar
         self.update()
 
     def set_last(self, o: float, h: float, l: float, c: float) -> None:
@@ -88,6 +121,7 @@ class CandlestickItem(_VisibleRangeItem):
             return
         for arr, value in ((self._o, o), (self._h, h), (self._l, l), (self._c, c)):
             arr[-1] = value
+        self._patch_last_group()
         if l < self._y_min or h > self._y_max:
             self.prepareGeometryChange()
             self._y_min, self._y_max = min(self._y_min, l), max(self._y_max, h)
@@ -98,7 +132,7 @@ class CandlestickItem(_VisibleRangeItem):
         if hi <= lo:
             return
         g = group_size(bpp)
-        x, o, h, l, c = merge_ohlc(lo, self._o[lo:hi], self._h[lo:hi], self._l[lo:hi], self._c[lo:hi], g)
+        x, o, h, l, c = self._groups(g, lo, hi)
         self.last_painted_groups, self.last_group_size = len(x), g
         half = 0.35 * g
         centre = x + (g - 1) / 2.0
@@ -122,19 +156,44 @@ class VolumeItem(_VisibleRangeItem):
     def __init__(self) -> None:
         super().__init__()
         self._v = self._up = np.empty(0)
+        self._merged: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _groups(self, g: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if g == 1:
+            return lo + np.arange(hi - lo, dtype=np.float64), self._v[lo:hi], self._up[lo:hi]
+        merged = self._merged.get(g)
+        if merged is None or len(merged[0]) != -(-self._n // g):
+            starts = np.arange(0, self._n, g)
+            merged = (starts.astype(np.float64), np.add.reduceat(self._v, starts),
+                      self._up[np.r_[starts[1:], self._n] - 1])
+            self._merged = {g: merged}
+        first, last = lo // g, -(-hi // g)
+        return tuple(a[first:last] for a in merged)  # type: ignore[return-value]
 
     def set_data(self, volume: np.ndarray, up: np.ndarray) -> None:
         self.prepareGeometryChange()
-        self._v = np.asarray(volume, dtype=np.float64)
+        self._v = np.asarray(volume, dtype=np.float64)  # a view: live updates write through
         self._up = np.asarray(up, dtype=bool)
         self._n = len(self._v)
+        self._merged = {}
         self._y_min, self._y_max = 0.0, float(self._v.max()) if self._n else 0.0
+        self.update()
+
+    def append(self, volume: float, up: bool, volumes: np.ndarray, ups: np.ndarray) -> None:
+        self.prepareGeometryChange()
+        self._v, self._up = volumes, np.asarray(ups, dtype=bool)
+        self._n = len(self._v)
+        self._merged = {}
+        self._y_max = max(self._y_max, volume)
         self.update()
 
     def set_last(self, volume: float, up: bool) -> None:
         if self._n == 0:
             return
         self._v[-1], self._up[-1] = volume, up
+        for g, (x, v, ups) in self._merged.items():
+            start = int(x[-1])
+            v[-1], ups[-1] = self._v[start:].sum(), up
         if volume > self._y_max:
             self.prepareGeometryChange()
             self._y_max = volume
@@ -149,13 +208,7 @@ class VolumeItem(_VisibleRangeItem):
         if hi <= lo or self._y_max <= 0:
             return  # an index has no volume: the pane stays empty
         g = group_size(bpp)
-        v, up = self._v[lo:hi], self._up[lo:hi]
-        if g > 1:
-            x, _o, _h, _l, _c = merge_ohlc(lo, v, v, v, v, g)
-            starts = (x - lo).astype(np.int64)
-            v, up = np.add.reduceat(v, starts), up[np.r_[starts[1:], len(up)] - 1]
-        else:
-            x = lo + np.arange(len(v), dtype=np.float64)
+        x, v, up = self._groups(g, lo, hi)
         self.last_painted_groups, self.last_group_size = len(x), g
         half = 0.35 * g
         centre = x + (g - 1) / 2.0

@@ -61,6 +61,10 @@ class SessionBreaksItem(pg.GraphicsObject):
         self._breaks, self._n = np.asarray(break_index, dtype=np.float64), n
         self.update()
 
+    @property
+    def break_index(self) -> np.ndarray:
+        return self._breaks
+
     def boundingRect(self):
         from PySide6.QtCore import QRectF
 
