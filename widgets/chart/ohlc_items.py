@@ -89,7 +89,7 @@ class CandlestickItem(_VisibleRangeItem):
         return tuple(a[first:last] for a in merged)
 
     def _patch_last_group(self) -> None:
-        for g, (x, o, h, l, c) in self._merged.items():
+        for x, o, h, l, c in self._merged.values():
             start = int(x[-1])
             o[-1], h[-1], l[-1], c[-1] = (self._o[start], self._h[start:].max(), self._l[start:].min(),
                                           self._c[-1])
@@ -191,7 +191,7 @@ class VolumeItem(_VisibleRangeItem):
         if self._n == 0:
             return
         self._v[-1], self._up[-1] = volume, up
-        for g, (x, v, ups) in self._merged.items():
+        for x, v, ups in self._merged.values():
             start = int(x[-1])
             v[-1], ups[-1] = self._v[start:].sum(), up
         if volume > self._y_max:
