@@ -144,7 +144,7 @@ def _ticks(ts, o, h, l, c):
             yield int(ts[i]) + 15 * k, float(price)
 
 
-async def test_replayed_real_session_fires_at_the_right_bar(tmp_path: Path) -> None:
+async def test_replayed_real_session_fires_at_the_right_bar(tmp_path: Path, qapp) -> None:
     """Replay a real SPY session tick by tick: an alert at a level the session crossed in the
     afternoon fires exactly at the first tick pair that straddles it (found here directly)."""
     ts, o, h, l, c = _real_session()
@@ -164,7 +164,22 @@ async def test_replayed_real_session_fires_at_the_right_bar(tmp_path: Path) -> N
     finally:
         await supervisor.stop()
         store.close()
+    # the same replay drives the chart: history up to the open, then live minute bars; the
+    # trigger marker lands on the bar that crossed
+    from data.models import Bar, Bars, Timeframe
+    from widgets.chart.chart_panel import ChartPanel
+
+    chart = ChartPanel()
+    v = np.ones(len(ts))
+    chart.set_bars("SPY", Bars("SPY", Timeframe.M1, ts[:1], o[:1], h[:1], l[:1], c[:1], v[:1]), None)
+    for i in range(1, len(ts)):
+        chart.apply_bar(Bar("SPY", Timeframe.M1, int(ts[i]), o[i], h[i], l[i], c[i], 1.0, True))
+    chart._flush_live()
+    assert chart.bar_count == len(ts)
     assert len(fired) == 1  # one-shot: the rest of the session's crossings do not fire
     assert int(fired[0].trigger.triggered_at.timestamp()) == expected
     bar = int(np.searchsorted(ts, expected, side="right") - 1)
+    assert chart.index_of_time(int(fired[0].trigger.triggered_at.timestamp())) == bar
+    chart.add_marker(bar, level, "alert")
+    chart.deleteLater()
     assert l[bar] <= level <= h[bar] or min(o[bar], c[bar - 1]) <= level <= max(o[bar], c[bar - 1])
