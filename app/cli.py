@@ -26,6 +26,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="folder for the database and logs (default: the platform's user data folder)")
     parser.add_argument("--speed", type=float, default=1.0, help="simulated clock speed, 1 to 1000 (demo)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the simulated market (demo)")
+    parser.add_argument("--replay-file", type=Path, default=None,
+                        help="recorded bars to replay (CSV: datetime, open, high, low, close[, volume])")
+    parser.add_argument("--replay-symbol", default=None, help="symbol of the recording (default: from the file name)")
+    parser.add_argument("--replay-tz", default="America/New_York", help="timezone of naive timestamps in the file")
+    parser.add_argument("--replay-label", choices=("start", "end"), default="start",
+                        help="whether timestamps label the bar start or the bar end")
     parser.add_argument("--layout", default=None, help="start with this saved layout ('default' for the built-in one)")
     parser.add_argument("--smoke", action="store_true",
                         help="start, load the demo workspace, paint every panel once, print a summary, exit")
@@ -35,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--speed must be between 1 and 1000, got {args.speed:g}")
     if args.screenshot and not args.smoke:
         parser.error("--screenshot needs --smoke")
+    if args.replay_file and args.provider not in (None, "replay"):
+        parser.error("--replay-file goes with --provider replay")
+    if args.replay_file and args.provider is None:
+        args.provider = "replay"
+    if args.provider == "replay" and not args.replay_file:
+        parser.error("--provider replay needs --replay-file FILE")
     return args
 
 
@@ -58,9 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     qapp.setApplicationName("AI Coach")
     qapp.setOrganizationName("AI Coach")
     qapp.setQuitOnLastWindowClosed(False)
+    provider_options = (("replay_file", args.replay_file), ("replay_symbol", args.replay_symbol),
+                        ("replay_tz", args.replay_tz), ("replay_label", args.replay_label)) if args.replay_file else ()
+    if provider == "replay" and not args.replay_file:
+        provider = "demo"  # a saved "replay" choice needs a file on the command line
     options = AppOptions(data_dir=data_dir, log_file=log_file, provider=provider, speed=args.speed,
                          seed=args.seed, layout=args.layout, smoke=args.smoke, screenshot=args.screenshot,
-                         started_at=STARTED_AT)
+                         started_at=STARTED_AT, provider_options=provider_options)
     controller = AppController(options)
     return qasync.run(controller.main())
 

@@ -38,11 +38,16 @@ def et_day_and_minute(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def aggregate(bars: Bars, timeframe: Timeframe) -> Bars:
-    """OHLCV-aggregate sorted 1-minute bars to ``timeframe``; max high, min low, sum volume."""
-    if bars.timeframe is not Timeframe.M1:
-        raise ValueError(f"aggregate expects 1m bars, got {bars.timeframe.value}")
-    if timeframe is Timeframe.M1 or len(bars) == 0:
-        return bars if timeframe is Timeframe.M1 else Bars.empty(bars.symbol, timeframe)
+    """OHLCV-aggregate sorted bars to a coarser ``timeframe``; max high, min low, sum volume.
+    The input timeframe must divide the target (1m → anything, 5m → 15m/1h/4h/1D, …)."""
+    if timeframe is bars.timeframe:
+        return bars
+    base = bars.timeframe.minutes
+    finer_or_misaligned = timeframe.is_intraday and (timeframe.minutes < base or timeframe.minutes % base)
+    if bars.timeframe is Timeframe.D1 or finer_or_misaligned:
+        raise ValueError(f"cannot aggregate {bars.timeframe.value} bars to {timeframe.value}")
+    if len(bars) == 0:
+        return Bars.empty(bars.symbol, timeframe)
     day, minute = et_day_and_minute(bars.ts)
     if timeframe is Timeframe.D1:
         key = day

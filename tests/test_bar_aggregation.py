@@ -53,6 +53,9 @@ def test_et_minutes_are_dst_correct() -> None:
     assert list(minute) == [570, 570]
 
 
-def test_only_one_minute_bars_can_be_aggregated() -> None:
-    with pytest.raises(ValueError, match="expects 1m"):
-        aggregate(Bars.empty("X", Timeframe.M5), Timeframe.H1)
+def test_only_coarser_multiples_can_be_aggregated() -> None:
+    with pytest.raises(ValueError, match="cannot aggregate 5m bars to 1m"):
+        aggregate(Bars.empty("X", Timeframe.M5), Timeframe.M1)
+    with pytest.raises(ValueError, match="cannot aggregate 1D"):
+        aggregate(Bars.empty("X", Timeframe.D1), Timeframe.H1)
+    assert len(aggregate(Bars.empty("X", Timeframe.M5), Timeframe.H1)) == 0

@@ -42,6 +42,7 @@ class EngineConfig:
     provider: str = "demo"
     speed: float = 1.0
     seed: int = 7
+    provider_options: tuple[tuple[str, object], ...] = ()  # e.g. (("replay_file", path),)
 
 
 class Engine:
@@ -75,7 +76,7 @@ class Engine:
         self.calendar, self.store = await asyncio.gather(
             asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
         self.provider = create_provider(self.config.provider, self.calendar, speed=self.config.speed,
-                                        seed=self.config.seed)
+                                        seed=self.config.seed, **dict(self.config.provider_options))
         self.workspace = Workspace(self.store, self.bus)
         await self.workspace.load()
         self.notifications = NotificationService(

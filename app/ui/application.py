@@ -46,6 +46,7 @@ class AppOptions:
     smoke: bool = False
     screenshot: Path | None = None
     started_at: float = 0.0  # perf_counter at process start, for smoke timings
+    provider_options: tuple[tuple[str, object], ...] = ()
 
 
 class AppController:
@@ -56,7 +57,8 @@ class AppController:
         self.theme = peek_preference(db_path, "theme") or "dark"
         apply_theme(self.qapp, self.theme)
         self.window = MainWindow()
-        self.engine = Engine(EngineConfig(options.data_dir, options.provider, options.speed, options.seed))
+        self.engine = Engine(EngineConfig(options.data_dir, options.provider, options.speed, options.seed,
+                                          options.provider_options))
         self.bridge = QtBridge(self.engine.bus, self.window)
         self.tasks = TaskRunner(on_error=self._task_failed)
         self.layouts = LayoutManager(self.window, self.engine, db_path, self.tasks.spawn, self.window.status.show_error)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from data.providers.errors import ProviderError
@@ -14,23 +15,39 @@ if TYPE_CHECKING:
 Factory = Callable[..., "MarketDataProvider"]
 
 
-def _demo(calendar: MarketCalendar, *, speed: float, seed: int) -> MarketDataProvider:
+def _demo(calendar: MarketCalendar, *, speed: float, seed: int, **_options: object) -> MarketDataProvider:
     from data.providers.demo.provider import DemoProvider
 
     return DemoProvider(calendar, seed=seed, speed=speed)
 
 
-# replay and massive register here when they exist (they are separate issues).
-PROVIDERS: dict[str, Factory] = {"demo": _demo}
+def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None = None,
+            replay_symbol: str | None = None, replay_tz: str = "America/New_York", replay_label: str = "start",
+            **_options: object) -> MarketDataProvider:
+    from data.providers.replay.provider import ReplayProvider
+    from data.providers.replay.recording import RecordingError
+
+    if replay_file is None:
+        raise ProviderError("The replay provider needs a recording: pass --replay-file FILE.csv.")
+    try:
+        return ReplayProvider(calendar, Path(replay_file), speed=speed, symbol=replay_symbol, tz=replay_tz,
+                              label=replay_label)
+    except RecordingError as exc:
+        raise ProviderError(str(exc)) from None
+
+
+# massive registers here when it exists (its own issue).
+PROVIDERS: dict[str, Factory] = {"demo": _demo, "replay": _replay}
 
 
 def available_providers() -> list[str]:
     return list(PROVIDERS)
 
 
-def create_provider(name: str, calendar: MarketCalendar, *, speed: float = 1.0, seed: int = 7
-                    ) -> MarketDataProvider:
+def create_provider(name: str, calendar: MarketCalendar, *, speed: float = 1.0, seed: int = 7,
+                    **options: object) -> MarketDataProvider:
+    """Build provider ``name``; ``options`` are provider-specific (``replay_file`` …)."""
     factory = PROVIDERS.get(name)
     if factory is None:
         raise ProviderError(f"Unknown data provider '{name}'. Available: {', '.join(PROVIDERS)}.")
-    return factory(calendar, speed=speed, seed=seed)
+    return factory(calendar, speed=speed, seed=seed, **options)
