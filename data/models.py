@@ -138,4 +138,12 @@ class SymbolInfo:
     tags: tuple[str, ...] = field(default=())
 
 
-StreamEvent = Quote | Bar
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    """A live feed's connection: "connected", "reconnecting", "delayed" or "offline"."""
+
+    state: str
+    message: str = ""
+
+
+StreamEvent = Quote | Bar | ConnectionState

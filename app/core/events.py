@@ -73,3 +73,9 @@ class AlertsChanged(Event):
 class AlertTriggered(Event):
     alert: Alert  # as stored after the trigger
     trigger: AlertTrigger
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStateChanged(Event):
+    state: str  # connected / reconnecting / delayed / offline
+    message: str

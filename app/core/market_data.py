@@ -12,9 +12,9 @@ import logging
 import time
 
 from app.core.bus import EventBus
-from app.core.events import BarUpdated, QuoteUpdated
+from app.core.events import BarUpdated, FeedStateChanged, QuoteUpdated
 from app.core.supervisor import ServiceContext
-from data.models import Bar, Quote
+from data.models import Bar, ConnectionState, Quote
 from data.providers.base import MarketDataProvider, MarketStream
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ class MarketDataService:
         self._wanted: set[str] = set()
         self._stream: MarketStream | None = None
         self.last_quotes: dict[str, Quote] = {}
+        self.feed_state: ConnectionState | None = None
 
     @property
     def symbols(self) -> set[str]:
@@ -84,3 +85,6 @@ class MarketDataService:
                     self._bus.publish(QuoteUpdated(event))
             elif isinstance(event, Bar):
                 self._bus.publish(BarUpdated(event))
+            elif isinstance(event, ConnectionState):
+                self.feed_state = event
+                self._bus.publish(FeedStateChanged(event.state, event.message))

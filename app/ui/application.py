@@ -121,6 +121,7 @@ class AppController:
         self.bridge.active_symbol_changed.connect(self._on_active_symbol)
         self.bridge.health_changed.connect(lambda _n: w.status.set_health(self.engine.health.summary()))
         self.bridge.preference_changed.connect(self._on_preference)
+        self.bridge.feed_state_changed.connect(self._on_feed_state)
         w.add_theme_actions(THEMES, self.theme, self._choose_theme)
 
     def _after_engine_start(self) -> None:
@@ -161,6 +162,10 @@ class AppController:
         now = provider.clock.now()
         self.window.status.set_market(calendar.status(now), now, simulated=provider.name == "demo")
         self.window.status.set_health(self.engine.health.summary())
+
+    def _on_feed_state(self, state: str, message: str) -> None:
+        provider = self.engine.provider.name if self.engine.provider else self.options.provider
+        self.window.status.set_provider(f"{provider} · {state}" + (f" ({message})" if message else ""))
 
     def _on_active_symbol(self, symbol: str) -> None:
         self.window.status.set_active_symbol(symbol)

@@ -18,6 +18,7 @@ from app.core.events import (
     BarUpdated,
     EngineStarted,
     ErrorReported,
+    FeedStateChanged,
     NotificationPosted,
     PreferenceChanged,
     QuoteUpdated,
@@ -41,9 +42,10 @@ class QtBridge(QObject):
     notification_posted = Signal(object)  # NotificationRecord
     error_reported = Signal(str, str)
     engine_started = Signal(str)
-    chart_loaded = Signal(str)
+    chart_loaded = Signal(str)  # symbol; emitted by the chart wiring once bars are on screen
     alerts_changed = Signal(object)  # AlertsChanged
-    alert_triggered = Signal(object)  # AlertTriggered  # symbol; emitted by the chart wiring once bars are on screen
+    alert_triggered = Signal(object)  # AlertTriggered
+    feed_state_changed = Signal(str, str)  # state, message
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +68,7 @@ class QtBridge(QObject):
             bus.subscribe(EngineStarted, lambda e: self.engine_started.emit(e.provider)),
             bus.subscribe(AlertsChanged, self.alerts_changed.emit),
             bus.subscribe(AlertTriggered, self.alert_triggered.emit),
+            bus.subscribe(FeedStateChanged, lambda e: self.feed_state_changed.emit(e.state, e.message)),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:
