@@ -75,6 +75,13 @@ class Engine:
 
         self.calendar, self.store = await asyncio.gather(
             asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
+        if self.config.provider == "massive":
+            from app.core.logging_setup import register_secret
+            from data.secrets import get_api_key
+
+            found = get_api_key("massive")
+            if found:
+                register_secret(found.value)  # redacted from every log line from now on
         self.provider = create_provider(self.config.provider, self.calendar, speed=self.config.speed,
                                         seed=self.config.seed, **dict(self.config.provider_options))
         self.workspace = Workspace(self.store, self.bus)

@@ -44,6 +44,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def register_secret(value: str) -> None:
+    """Redact ``value`` from every log record from now on (keys loaded after start-up)."""
+    for handler in logging.getLogger().handlers:
+        for f in handler.filters:
+            if isinstance(f, RedactingFilter):
+                f.add_secret(value)
+
+
 def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     """Log to ``log_dir/ai-coach.log`` (5 × 2 MB) and stderr for warnings; returns the file."""
     log_dir.mkdir(parents=True, exist_ok=True)

@@ -36,8 +36,21 @@ def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None 
         raise ProviderError(str(exc)) from None
 
 
-# massive registers here when it exists (its own issue).
-PROVIDERS: dict[str, Factory] = {"demo": _demo, "replay": _replay}
+def _massive(calendar: MarketCalendar, *, api_key: str | None = None, delayed: bool = False,
+             **_options: object) -> MarketDataProvider:
+    from data.providers.massive.provider import MassiveProvider
+    from data.secrets import get_api_key
+
+    if not api_key:
+        found = get_api_key("massive")
+        api_key = found.value if found else None
+    if not api_key:
+        raise ProviderError("The Massive provider needs an API key: save it in Preferences (kept in the OS "
+                            "keychain) or set MASSIVE_API_KEY.")
+    return MassiveProvider(calendar, api_key, delayed=bool(delayed))
+
+
+PROVIDERS: dict[str, Factory] = {"demo": _demo, "replay": _replay, "massive": _massive}
 
 
 def available_providers() -> list[str]:

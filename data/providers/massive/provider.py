@@ -1,0 +1,223 @@
+"""The Massive provider: REST history/quotes/search/chains plus one WebSocket per cluster.
+
+Intraday bars are fetched as minute aggregates and aggregated here, so every provider's 5m/1h/4h
+bars sit on the same 09:30-anchored grid; daily bars come as Massive's daily aggregates.
+Symbol search answers are cached for 24 h, snapshots and chains for a few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from data.bar_aggregation import aggregate, et_day_and_minute
+from data.market_calendar import ET, MarketCalendar
+from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
+from data.option_chain import OptionChain
+from data.providers.massive.client import MassiveClient
+from data.providers.massive.errors import MassiveError
+from data.providers.massive.parsers import (
+    parse_aggregates,
+    parse_indices_snapshot,
+    parse_option_chain,
+    parse_stock_snapshot,
+    parse_ticker_search,
+    to_massive_ticker,
+)
+from data.providers.massive.stream import MassiveStream
+from data.symbols import SymbolError, SymbolKind, normalize_symbol, symbol_kind
+
+LOOKBACK_DAYS = {Timeframe.M1: 5, Timeframe.M5: 20, Timeframe.M15: 45, Timeframe.H1: 90, Timeframe.H4: 180,
+                 Timeframe.D1: 730}
+SEARCH_TTL_S = 24 * 3600
+SNAPSHOT_TTL_S = 5
+
+
+class WallClock:
+    speed = 1.0
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class MassiveProvider:
+    name = "massive"
+
+    def __init__(self, calendar: MarketCalendar, api_key: str, *, delayed: bool = False,
+                 client: MassiveClient | None = None, ws_url: str | None = None) -> None:
+        self.calendar = calendar
+        self._key = api_key
+        self.delayed = delayed
+        self.client = client or MassiveClient(api_key)
+        self._ws_url = ws_url  # tests point this at a local server ("{cluster}" is filled in)
+        self._clock = WallClock()
+        self._cache: dict[tuple, tuple[float, object]] = {}
+        self._streams: list[MassiveMultiStream] = []
+
+    @property
+    def clock(self) -> WallClock:
+        return self._clock
+
+    def _cached(self, key: tuple, ttl: float) -> object | None:
+        hit = self._cache.get(key)
+        return hit[1] if hit and time.monotonic() - hit[0] < ttl else None
+
+    def _store(self, key: tuple, value: object) -> object:
+        self._cache[key] = (time.monotonic(), value)
+        return value
+
+    # -- history -----------------------------------------------------------------------------
+    async def get_bars(self, symbol: str, timeframe: Timeframe, start: datetime | None = None,
+                       end: datetime | None = None, *, extended: bool = False) -> Bars:
+        sym = _valid(symbol)
+        end = end or self._clock.now()
+        start = start or end - timedelta(days=LOOKBACK_DAYS[timeframe])
+        span, base = ("day", Timeframe.D1) if timeframe is Timeframe.D1 else ("minute", Timeframe.M1)
+        path = (f"/v2/aggs/ticker/{to_massive_ticker(sym)}/range/1/{span}/"
+                f"{int(start.timestamp() * 1000)}/{int(end.timestamp() * 1000)}")
+        pages = await self.client.paginate(path, {"adjusted": True, "sort": "asc", "limit": 50000})
+        parts = [parse_aggregates(p, sym, base).value for p in pages]
+        bars = parts[0].concat(*parts[1:]) if parts else Bars.empty(sym, base)
+        if base is Timeframe.M1 and not extended and len(bars):
+            _day, minute = et_day_and_minute(bars.ts)
+            keep = np.flatnonzero((minute >= 570) & (minute < 960))
+            bars = Bars(sym, base, *(getattr(bars, c)[keep] for c in ("ts", "open", "high", "low", "close", "volume")))
+        return await asyncio.to_thread(aggregate, bars, timeframe) if timeframe is not base else bars
+
+    async def backfill_minutes(self, symbol: str, after_ts: int) -> list[Bar]:
+        """Closed minute bars after ``after_ts`` (used by the stream after a reconnect)."""
+        start = datetime.fromtimestamp(after_ts + 60, UTC)
+        bars = await self.get_bars(symbol, Timeframe.M1, start, self._clock.now(), extended=True)
+        now = self._clock.now().timestamp()
+        return [Bar(symbol, Timeframe.M1, int(bars.ts[i]), float(bars.open[i]), float(bars.high[i]),
+                    float(bars.low[i]), float(bars.close[i]), float(bars.volume[i]), closed=True)
+                for i in range(len(bars)) if bars.ts[i] + 60 <= now]
+
+    # -- quotes, search, chains ---------------------------------------------------------------
+    async def get_quote(self, symbol: str) -> Quote:
+        sym = _valid(symbol)
+        cached = self._cached(("quote", sym), SNAPSHOT_TTL_S)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        if symbol_kind(sym) is SymbolKind.INDEX:
+            quotes = parse_indices_snapshot(
+                await self.client.get("/v3/snapshot/indices", {"ticker.any_of": to_massive_ticker(sym)})).value
+            if sym not in quotes:
+                raise MassiveError(f"Massive has no index snapshot for {sym} (check the plan's index data).")
+            return self._store(("quote", sym), quotes[sym])  # type: ignore[return-value]
+        payload = await self.client.get(f"/v2/snapshot/locale/us/markets/stocks/tickers/{sym}")
+        return self._store(("quote", sym), parse_stock_snapshot(payload, sym))  # type: ignore[return-value]
+
+    async def search_symbols(self, query: str, limit: int = 10) -> list[SymbolInfo]:
+        q = query.strip()
+        if not q:
+            return []
+        cached = self._cached(("search", q.upper(), limit), SEARCH_TTL_S)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        payload = await self.client.get("/v3/reference/tickers", {"search": q, "active": True, "limit": limit})
+        return self._store(("search", q.upper(), limit), parse_ticker_search(payload).value)  # type: ignore[return-value]
+
+    async def get_option_chain(self, underlying: str, expiration: str | None = None,
+                               strike_range: tuple[float, float] | None = None) -> OptionChain:
+        sym = _valid(underlying)
+        params: dict[str, object] = {"limit": 250, "expiration_date": expiration}
+        if strike_range:
+            params["strike_price.gte"], params["strike_price.lte"] = strike_range
+        key = ("chain", sym, expiration, strike_range)
+        cached = self._cached(key, SNAPSHOT_TTL_S)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        pages = await self.client.paginate(f"/v3/snapshot/options/{to_massive_ticker(sym)}", params, max_pages=40)
+        chain = parse_option_chain(pages, sym, self._clock.now().astimezone(ET)).value
+        return self._store(key, chain)  # type: ignore[return-value]
+
+    # -- streaming ------------------------------------------------------------------------------
+    def open_stream(self) -> MassiveMultiStream:
+        stream = MassiveMultiStream(self)
+        self._streams.append(stream)
+        return stream
+
+    def stream_for(self, cluster: str) -> MassiveStream:
+        url = self._ws_url.format(cluster=cluster) if self._ws_url else None
+        return MassiveStream(self._key, cluster=cluster, delayed=self.delayed, url=url,
+                             backfill=self.backfill_minutes)
+
+    async def aclose(self) -> None:
+        for stream in list(self._streams):
+            await stream.aclose()
+        self._streams.clear()
+        await self.client.aclose()
+
+
+class MassiveMultiStream:
+    """One ``MassiveStream`` per cluster in use (stocks, indices), merged into one iterator."""
+
+    def __init__(self, provider: MassiveProvider) -> None:
+        self._provider = provider
+        self._streams: dict[str, MassiveStream] = {}
+        self._queue: asyncio.Queue = asyncio.Queue()
+        self._tasks: dict[str, asyncio.Task] = {}
+        self._closed = False
+
+    @property
+    def last_activity(self) -> float:
+        return max((s.last_activity for s in self._streams.values()), default=0.0)
+
+    def _cluster(self, symbol: str) -> str:
+        return "indices" if symbol_kind(symbol) is SymbolKind.INDEX else "stocks"
+
+    def subscribe(self, symbols: list[str]) -> None:
+        for sym in symbols:
+            cluster = self._cluster(_valid(sym))
+            if cluster not in self._streams:
+                self._streams[cluster] = self._provider.stream_for(cluster)
+            self._streams[cluster].subscribe([sym])
+            if cluster not in self._tasks and not self._closed:
+                self._tasks[cluster] = asyncio.ensure_future(self._pump(self._streams[cluster]))
+
+    def unsubscribe(self, symbols: list[str]) -> None:
+        for sym in symbols:
+            stream = self._streams.get(self._cluster(sym))
+            if stream is not None:
+                stream.unsubscribe([sym])
+
+    async def _pump(self, stream: MassiveStream) -> None:
+        try:
+            async for event in stream:
+                await self._queue.put(event)
+        except Exception as exc:
+            await self._queue.put(exc)
+
+    def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        return self._run()
+
+    async def _run(self) -> AsyncIterator[StreamEvent]:
+        while not self._closed:
+            item = await self._queue.get()
+            if isinstance(item, Exception):
+                raise item
+            yield item
+
+    async def aclose(self) -> None:
+        self._closed = True
+        for stream in self._streams.values():
+            await stream.aclose()
+        for task in self._tasks.values():
+            task.cancel()
+        for task in self._tasks.values():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._queue.put_nowait(MassiveError("stream closed"))
+
+
+def _valid(symbol: str) -> str:
+    try:
+        return normalize_symbol(symbol)
+    except SymbolError as exc:
+        raise MassiveError(str(exc)) from None

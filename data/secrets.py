@@ -1,0 +1,68 @@
+"""API keys: the OS keychain (keyring) first, an environment variable as fallback.
+
+Keys are never written to the database, settings, or logs; callers register the value with the
+log redaction filter as soon as they hold it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+
+SERVICE = "ai-coach"
+ENV_VARS = {"massive": "MASSIVE_API_KEY", "alpha_vantage": "ALPHA_VANTAGE_API_KEY", "openai": "OPENAI_API_KEY"}
+
+
+class SecretStoreError(Exception):
+    """The keychain cannot store the key; the message says what to do instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class FoundKey:
+    value: str
+    source: str  # "keychain" or the environment variable's name
+
+
+def get_api_key(name: str) -> FoundKey | None:
+    """The key for ``name`` from the keychain, else from its environment variable."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        stored = keyring.get_password(SERVICE, name)
+    except KeyringError:
+        stored = None  # no usable keychain on this desktop: fall back to the environment
+    if stored:
+        return FoundKey(stored, "keychain")
+    env = ENV_VARS.get(name)
+    value = os.environ.get(env, "").strip() if env else ""
+    return FoundKey(value, env) if value else None
+
+
+def set_api_key(name: str, value: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    value = value.strip()
+    if not value:
+        raise SecretStoreError("The key is empty.")
+    try:
+        keyring.set_password(SERVICE, name, value)
+    except KeyringError:
+        env = ENV_VARS.get(name, "the environment variable")
+        raise SecretStoreError(f"This desktop has no usable keychain to keep the key safely; set {env} instead."
+                               ) from None
+
+
+def delete_api_key(name: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    with contextlib.suppress(PasswordDeleteError, KeyringError):
+        keyring.delete_password(SERVICE, name)
+
+
+def mask(value: str) -> str:
+    """What the UI may show of a key: its last four characters."""
+    return "•" * 8 + value[-4:] if len(value) > 4 else "•" * len(value)

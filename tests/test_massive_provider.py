@@ -1,0 +1,170 @@
+"""The Massive provider over a mocked transport and a local stream server; keys and the registry."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import httpx
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from websockets.asyncio.server import serve
+
+from data.models import Bar, Timeframe
+from data.providers.base import MarketDataProvider
+from data.providers.errors import ProviderError
+from data.providers.massive.client import MassiveClient
+from data.providers.massive.provider import MassiveProvider
+from data.providers.registry import available_providers, create_provider
+from data.secrets import SecretStoreError, get_api_key, mask, set_api_key
+from tests.conftest import SHARED
+
+KEY = "prov-key-abcdef123"
+FIX = SHARED / "fixtures" / "massive"
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_keys_come_from_the_keychain_then_the_environment(memory_keyring, monkeypatch) -> None:
+    monkeypatch.delenv("MASSIVE_API_KEY", raising=False)
+    assert get_api_key("massive") is None
+    monkeypatch.setenv("MASSIVE_API_KEY", "from-env-123456")
+    assert get_api_key("massive").source == "MASSIVE_API_KEY"
+    set_api_key("massive", "  from-keychain-789  ")
+    found = get_api_key("massive")
+    assert (found.value, found.source) == ("from-keychain-789", "keychain")
+    assert mask(found.value) == "••••••••-789" and "from" not in mask(found.value)
+
+
+def test_no_keychain_gives_a_clear_message(monkeypatch) -> None:
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        monkeypatch.setenv("MASSIVE_API_KEY", "env-only-key-42")
+        assert get_api_key("massive").value == "env-only-key-42"
+        with pytest.raises(SecretStoreError, match="MASSIVE_API_KEY"):
+            set_api_key("massive", "x-12345678")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_registry_offers_massive_and_explains_a_missing_key(memory_keyring, monkeypatch, calendar) -> None:
+    monkeypatch.delenv("MASSIVE_API_KEY", raising=False)
+    assert available_providers() == ["demo", "replay", "massive"]
+    with pytest.raises(ProviderError, match="needs an API key"):
+        create_provider("massive", calendar)
+
+
+def _fixture_transport(requests: list[httpx.Request]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        path = request.url.path
+        if path.startswith("/v2/aggs/ticker/AAPL/range/1/day/"):
+            return httpx.Response(200, content=(FIX / "v2/aggs/ticker/AAPL/range/1/day/2005-04-01/2005-04-04.json")
+                                  .read_bytes())
+        if path == "/v2/snapshot/locale/us/markets/stocks/tickers/AAPL":
+            return httpx.Response(200, content=(FIX / "v2/snapshot/locale/us/markets/stocks/tickers/AAPL.json")
+                                  .read_bytes())
+        if path == "/v3/snapshot/indices":
+            assert request.url.params["ticker.any_of"] == "I:DJI"
+            return httpx.Response(200, content=(FIX / "spec_examples/indices_snapshot_I_DJI.json").read_bytes())
+        if path == "/v3/reference/tickers":
+            return httpx.Response(200, content=(FIX / "v3/reference/tickers.json").read_bytes())
+        if path == "/v3/snapshot/options/AAPL":
+            return httpx.Response(200, content=(FIX / "v3/snapshot/options/AAPL.json").read_bytes())
+        return httpx.Response(404, json={"status": "NOT_FOUND", "message": "no recording"})
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.skipif(not FIX.exists(), reason="../shared/fixtures/massive not present (plain clone)")
+async def test_requests_map_to_the_documented_endpoints(calendar) -> None:
+    requests: list[httpx.Request] = []
+    client = MassiveClient(KEY, transport=_fixture_transport(requests))
+    provider = MassiveProvider(calendar, KEY, client=client)
+    assert isinstance(provider, MarketDataProvider)
+    try:
+        daily = await provider.get_bars("AAPL", Timeframe.D1, datetime(2005, 4, 1, tzinfo=UTC),
+                                        datetime(2005, 4, 5, tzinfo=UTC))
+        assert len(daily) == 2 and daily.timeframe is Timeframe.D1
+        quote = await provider.get_quote("aapl")
+        assert quote.symbol == "AAPL" and quote.last == 159.99
+        assert (await provider.get_quote("DJI")).symbol == "DJI"
+        first = await provider.search_symbols("agil")
+        second = await provider.search_symbols("agil")
+        assert first == second and first[0].symbol == "A"
+        chain = await provider.get_option_chain("AAPL")
+        assert len(chain) == 1 and chain.underlying == "AAPL"
+        with pytest.raises(ProviderError):
+            await provider.get_quote("NOT A TICKER")
+    finally:
+        await provider.aclose()
+    searches = [r for r in requests if r.url.path == "/v3/reference/tickers"]
+    assert len(searches) == 1  # the second search came from the 24 h cache
+    aggs = next(r for r in requests if "/range/" in r.url.path)
+    assert aggs.url.params["adjusted"] == "true" and aggs.url.params["sort"] == "asc"
+
+
+async def test_the_provider_stream_merges_clusters_and_backfills(calendar) -> None:
+    subscriptions: dict[str, str] = {}
+
+    async def handler(ws) -> None:
+        cluster = ws.request.path.strip("/")
+        await ws.send(json.dumps([{"ev": "status", "status": "connected", "message": "Connected Successfully"}]))
+        await ws.recv()
+        await ws.send(json.dumps([{"ev": "status", "status": "auth_success", "message": "authenticated"}]))
+        subscriptions[cluster] = json.loads(await ws.recv())["params"]
+        if cluster == "stocks":
+            s = 1_790_000_040_000
+            await ws.send(json.dumps([{"ev": "AM", "sym": "SPY", "o": 1, "h": 2, "l": 0.5, "c": 1.5, "v": 10,
+                                       "s": s, "e": s + 60_000}]))
+        else:
+            await ws.send(json.dumps([{"ev": "V", "val": 6000.5, "T": "I:SPX", "t": 1_790_000_041_000}]))
+        await asyncio.sleep(2)
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        client = MassiveClient(KEY, transport=httpx.MockTransport(lambda r: httpx.Response(404, json={})))
+        provider = MassiveProvider(calendar, KEY, client=client, ws_url=f"ws://127.0.0.1:{port}/{{cluster}}")
+        stream = provider.open_stream()
+        stream.subscribe(["SPY", "SPX"])
+        got: list = []
+
+        async def run() -> None:
+            async for event in stream:
+                got.append(event)
+                if any(isinstance(e, Bar) for e in got) and any(getattr(e, "symbol", "") == "SPX" for e in got):
+                    break
+
+        await asyncio.wait_for(run(), 10)
+        await provider.aclose()
+    assert subscriptions == {"stocks": "AM.SPY,A.SPY", "indices": "AM.I:SPX,V.I:SPX"}
+    assert stream.last_activity > 0
