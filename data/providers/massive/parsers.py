@@ -214,3 +214,107 @@ def parse_ticker_search(payload: Any) -> Parsed:
             SymbolKind.ETF if item.get("type") == "ETF" else SymbolKind.STOCK)
         out.append(SymbolInfo(symbol, str(item.get("name", "")), kind))
     return Parsed(out, dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class MarketStatusNow:
+    market: str  # open / closed / extended-hours
+    early_hours: bool
+    after_hours: bool
+    server_time: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MarketHoliday:
+    exchange: str
+    name: str
+    day: date
+    status: str  # closed / early-close
+    open: datetime | None = None
+    close: datetime | None = None
+
+
+def parse_market_status(payload: Any) -> MarketStatusNow:
+    if not isinstance(payload, dict) or not isinstance(payload.get("market"), str):
+        raise MassivePayloadError("Massive's market status answer has no 'market' field.")
+    try:
+        server = datetime.fromisoformat(str(payload.get("serverTime")))
+    except ValueError:
+        server = None
+    return MarketStatusNow(payload["market"], bool(payload.get("earlyHours")), bool(payload.get("afterHours")), server)
+
+
+def parse_upcoming_holidays(payload: Any) -> Parsed:
+    """``/v1/marketstatus/upcoming`` is a bare array (no envelope)."""
+    if not isinstance(payload, list):
+        raise MassivePayloadError("Massive's holiday list is not an array.")
+    out, dropped = [], 0
+    for item in payload:
+        try:
+            out.append(MarketHoliday(str(item["exchange"]), str(item["name"]), date.fromisoformat(item["date"]),
+                                     str(item["status"]), _iso(item.get("open")), _iso(item.get("close"))))
+        except (KeyError, TypeError, ValueError):
+            dropped += 1
+    return Parsed(out, dropped)
+
+
+def _iso(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class OptionContract:
+    symbol: str  # OCC, no O: prefix
+    underlying: str
+    is_call: bool
+    expiry: date
+    strike: float
+    shares_per_contract: int
+    adjusted: bool  # non-standard deliverable
+
+
+def parse_option_contracts(payloads: list[Any]) -> Parsed:
+    out, dropped = [], 0
+    for payload in payloads:
+        for item in _results(payload):
+            try:
+                occ = parse_option_symbol(str(item["ticker"]))
+                shares = int(item.get("shares_per_contract", 100))
+                adjusted = bool(item.get("additional_underlyings")) or shares != 100 or occ.root[-1].isdigit()
+                out.append(OptionContract(occ.compact[2:], str(item.get("underlying_ticker", occ.underlying)),
+                                          item["contract_type"] == "call", date.fromisoformat(item["expiration_date"]),
+                                          float(item["strike_price"]), shares, adjusted))
+            except (KeyError, TypeError, ValueError, SymbolError):
+                dropped += 1
+    return Parsed(out, dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorPoint:
+    ts: int  # epoch seconds
+    value: float
+    signal: float = math.nan
+    histogram: float = math.nan
+
+
+def parse_indicator(payload: Any) -> Parsed:
+    """``/v1/indicators/*`` values, oldest first. Timestamps must be ms; seconds are a known
+    recording defect and are dropped (counted)."""
+    results = payload.get("results") if isinstance(payload, dict) else None
+    values = results.get("values") if isinstance(results, dict) else None
+    if values is None:
+        return Parsed([], 0)
+    if not isinstance(values, list):
+        raise MassivePayloadError("Massive's indicator values are not a list.")
+    out, dropped = [], 0
+    for item in values:
+        ts = ms_to_seconds(item.get("timestamp")) if isinstance(item, dict) else None
+        value = _num(item.get("value")) if isinstance(item, dict) else math.nan
+        if ts is None or not math.isfinite(value):
+            dropped += 1
+            continue
+        out.append(IndicatorPoint(ts, value, _num(item.get("signal")), _num(item.get("histogram"))))
+    return Parsed(sorted(out, key=lambda p: p.ts), dropped)
