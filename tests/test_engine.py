@@ -135,3 +135,32 @@ async def test_a_failing_service_raises_one_incident_notification_and_a_recovery
         assert [t for t in posted if "market-data" in t] == ["market-data is restarting", "market-data recovered"]
     finally:
         await engine.stop()
+
+
+async def test_switching_provider_restarts_the_stream_without_a_restart(tmp_path: Path, monkeypatch) -> None:
+    from app.core.events import ProviderChanged
+    from data.providers.errors import ProviderError
+    from tests.conftest import SHARED
+
+    replay = SHARED / "data" / "bars_intraday" / "consolidated_rth_1min_2026" / "SPY_1min_20260122_20260306.csv"
+    if not replay.exists():
+        pytest.skip("../shared/data/bars_intraday not present (plain clone)")
+    monkeypatch.delenv("MASSIVE_API_KEY", raising=False)
+    monkeypatch.setattr("data.secrets.get_api_key", lambda name: None)
+    engine = Engine(EngineConfig(tmp_path, speed=50, provider_options=(("replay_file", replay),)))
+    changed: list[str] = []
+    engine.bus.subscribe(ProviderChanged, lambda e: changed.append(e.provider))
+    await engine.start()
+    try:
+        await _until(lambda: "SPY" in engine.market_data.last_quotes)
+        demo_quote = engine.market_data.last_quotes["SPY"]
+        with pytest.raises(ProviderError, match="API key"):
+            await engine.switch_provider("massive")
+        assert engine.provider.name == "demo"  # a refused switch leaves the running provider alone
+        await engine.switch_provider("replay")
+        assert changed == ["replay"] and engine.provider.name == "replay"
+        await _until(lambda: "SPY" in engine.market_data.last_quotes
+                     and engine.market_data.last_quotes["SPY"].ts < demo_quote.ts - 86400)
+        assert engine.health.get("market-data").state is ServiceState.RUNNING
+    finally:
+        await engine.stop()

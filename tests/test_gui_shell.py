@@ -156,3 +156,21 @@ def test_health_notifications_and_preferences_panels_show_engine_state(qapp, tmp
         assert c.engine.workspace.preferences["theme"] == "light"
 
     assert run_app(options(tmp_path), scenario) == 0
+
+
+def test_preferences_switch_provider_live_or_explain_why_not(qapp, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("MASSIVE_API_KEY", raising=False)
+    monkeypatch.setattr("data.secrets.get_api_key", lambda name: None)
+
+    async def scenario(c: AppController) -> None:
+        prefs = c.window.panels["preferences"]
+        assert [prefs.provider.itemText(i) for i in range(prefs.provider.count())] == ["demo", "replay", "massive"]
+        prefs.provider.setCurrentText("massive")
+        await until(lambda: "API key" in prefs.provider_note.text())
+        assert prefs.provider.currentText() == "demo" and c.engine.provider.name == "demo"
+        assert "No key saved" in prefs.key_status.text()
+        prefs.provider.setCurrentText("replay")
+        await until(lambda: "--replay-file" in prefs.provider_note.text())
+        assert c.engine.provider.name == "demo"
+
+    assert run_app(options(tmp_path), scenario) == 0

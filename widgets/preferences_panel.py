@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 
 class PreferencesPanel(QWidget):
     preference_changed = Signal(str, object)  # key, value
+    api_key_saved = Signal(str)  # the Massive key typed by the user (never shown back in full)
 
     def __init__(self, themes: tuple[str, ...], timeframes: tuple[str, ...], providers: list[str],
                  or_choices: tuple[int, ...] = (5, 15, 30), parent: QWidget | None = None) -> None:
@@ -26,6 +27,12 @@ class PreferencesPanel(QWidget):
         self.data_dir = QLabel()
         self.data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.data_dir.setWordWrap(True)
+        self.api_key = QLineEdit(placeholderText="Massive API key")
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.save_key = QPushButton("Save key")
+        self.save_key.clicked.connect(self._on_save_key)
+        self.key_status = QLabel()
+        self.key_status.setWordWrap(True)
         self.log_file = QLabel()
         self.log_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_file.setWordWrap(True)
@@ -35,6 +42,11 @@ class PreferencesPanel(QWidget):
         form.addRow("Opening range", self.opening_range)
         form.addRow("Data provider", self.provider)
         form.addRow("", self.provider_note)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.api_key, 1)
+        key_row.addWidget(self.save_key)
+        form.addRow("Massive key", key_row)
+        form.addRow("", self.key_status)
         form.addRow("Data folder", self.data_dir)
         form.addRow("Log file", self.log_file)
         layout = QVBoxLayout(self)
@@ -65,12 +77,35 @@ class PreferencesPanel(QWidget):
         self._update_note(self.provider.currentText())
 
     def _on_provider(self, value: str) -> None:
-        self._update_note(value)
-        self.preference_changed.emit("provider", value)
+        if value != self._running_provider:
+            self.provider_note.setText(f"Switching to '{value}'…")
+            self.preference_changed.emit("provider", value)
 
     def _update_note(self, chosen: str) -> None:
-        if chosen == self._running_provider:
-            self.provider_note.setText(f"Running on '{self._running_provider}'.")
-        else:
-            self.provider_note.setText(
-                f"Running on '{self._running_provider}'; '{chosen}' is used from the next start.")
+        self.provider_note.setText(f"Running on '{self._running_provider}'.")
+
+    def provider_switched(self, name: str) -> None:
+        self._running_provider = name
+        self._select(self.provider, name)
+        self.provider_note.setText(f"Running on '{name}'.")
+
+    def provider_failed(self, message: str) -> None:
+        """The switch was refused (e.g. no key): say why and show the provider still running."""
+        self._select(self.provider, self._running_provider)
+        self.provider_note.setText(message)
+
+    def _select(self, combo: QComboBox, value: str) -> None:
+        combo.blockSignals(True)
+        combo.setCurrentText(value)
+        combo.blockSignals(False)
+
+    def set_key_status(self, text: str) -> None:
+        self.key_status.setText(text)
+
+    def _on_save_key(self) -> None:
+        key = self.api_key.text().strip()
+        if not key:
+            self.key_status.setText("Type the key first.")
+            return
+        self.api_key.clear()
+        self.api_key_saved.emit(key)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from app.core.events import (
     AlertsChanged,
     EngineStarted,
     ErrorReported,
+    ProviderChanged,
     ServiceHealthChanged,
     WatchlistsChanged,
 )
@@ -102,6 +103,37 @@ class Engine:
         self.supervisor.start(HealthWatchService(self.health, self.notifications, self.bus))
         self.started = True
         self.bus.publish(EngineStarted(self.provider.name))
+
+    async def switch_provider(self, name: str) -> None:
+        """Swap the market-data provider without restarting the app: the new one is built first
+        (a missing key or file fails here, leaving the running one untouched), then the stream
+        service is restarted on it."""
+        from app.core.market_data import MarketDataService
+        from data.providers.registry import create_provider
+
+        if self.provider is not None and name == self.provider.name:
+            return
+        if name == "massive":
+            from app.core.logging_setup import register_secret
+            from data.secrets import get_api_key
+
+            found = get_api_key("massive")
+            if found:
+                register_secret(found.value)
+        options = dict(self.config.provider_options)
+        new = create_provider(name, self.calendar, speed=self.config.speed, seed=self.config.seed, **options)
+        await self.supervisor.stop_service("market-data")
+        old, self.provider = self.provider, new
+        if old is not None:
+            try:
+                await asyncio.wait_for(old.aclose(), 5.0)
+            except Exception:
+                log.exception("previous provider did not close cleanly")
+        self.config = replace(self.config, provider=name)
+        self.market_data = MarketDataService(new, self.bus)
+        self.market_data.set_symbols(self._symbols_needed())
+        self.supervisor.start(self.market_data)
+        self.bus.publish(ProviderChanged(name))
 
     def _symbols_needed(self) -> set[str]:
         """The watchlist and active symbol, plus every symbol an active alert watches."""

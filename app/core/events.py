@@ -79,3 +79,8 @@ class AlertTriggered(Event):
 class FeedStateChanged(Event):
     state: str  # connected / reconnecting / delayed / offline
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderChanged(Event):
+    provider: str

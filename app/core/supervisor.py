@@ -94,6 +94,14 @@ class Supervisor:
                 self.health.update(service.name, state=ServiceState.STOPPED)
                 return
 
+    async def stop_service(self, name: str, timeout: float = 5.0) -> None:
+        """Stop one service (e.g. to swap the provider under it); the others keep running."""
+        task = self._tasks.pop(name, None)
+        if task is None:
+            return
+        task.cancel()
+        await asyncio.wait([task], timeout=timeout)
+
     async def stop(self, timeout: float = 5.0) -> list[str]:
         """Cancel every service and wait for them; returns names that did not stop in time."""
         tasks = list(self._tasks.values())

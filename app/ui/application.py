@@ -122,6 +122,7 @@ class AppController:
         self.bridge.health_changed.connect(lambda _n: w.status.set_health(self.engine.health.summary()))
         self.bridge.preference_changed.connect(self._on_preference)
         self.bridge.feed_state_changed.connect(self._on_feed_state)
+        self.bridge.provider_changed.connect(lambda _n: self._after_provider_change())
         w.add_theme_actions(THEMES, self.theme, self._choose_theme)
 
     def _after_engine_start(self) -> None:
@@ -162,6 +163,12 @@ class AppController:
         now = provider.clock.now()
         self.window.status.set_market(calendar.status(now), now, simulated=provider.name == "demo")
         self.window.status.set_health(self.engine.health.summary())
+
+    def _after_provider_change(self) -> None:
+        provider = self.engine.provider
+        speed = f", {provider.clock.speed:g}x" if provider.name in ("demo", "replay") else ""
+        self.window.status.set_provider(f"{provider.name}{speed}")
+        self._tick_status()
 
     def _on_feed_state(self, state: str, message: str) -> None:
         provider = self.engine.provider.name if self.engine.provider else self.options.provider

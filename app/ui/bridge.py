@@ -21,6 +21,7 @@ from app.core.events import (
     FeedStateChanged,
     NotificationPosted,
     PreferenceChanged,
+    ProviderChanged,
     QuoteUpdated,
     ServiceHealthChanged,
     WatchlistsChanged,
@@ -46,6 +47,7 @@ class QtBridge(QObject):
     alerts_changed = Signal(object)  # AlertsChanged
     alert_triggered = Signal(object)  # AlertTriggered
     feed_state_changed = Signal(str, str)  # state, message
+    provider_changed = Signal(str)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +71,7 @@ class QtBridge(QObject):
             bus.subscribe(AlertsChanged, self.alerts_changed.emit),
             bus.subscribe(AlertTriggered, self.alert_triggered.emit),
             bus.subscribe(FeedStateChanged, lambda e: self.feed_state_changed.emit(e.state, e.message)),
+            bus.subscribe(ProviderChanged, lambda e: self.provider_changed.emit(e.provider)),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

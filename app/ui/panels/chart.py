@@ -109,6 +109,11 @@ def build(host: PanelHost) -> ChartPanel:
     host.bridge.preference_changed.connect(
         lambda key, _v: load() if key == "opening_range_minutes" and panel.bar_count else None)
     panel.alert_details_requested.connect(alert_details_requested)
+    def provider_changed(_name: str) -> None:
+        state["service"] = None  # the old provider is closed; the next load uses the new one
+        load()
+
+    host.bridge.provider_changed.connect(provider_changed)
     host.bridge.active_symbol_changed.connect(load)
     host.bridge.bar_updated.connect(on_bar)
     panel.timeframe_changed.connect(lambda tf: load(timeframe=tf))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from app.core.logging_setup import register_secret
 from app.ui.panel_host import PanelHost
+from data.providers.errors import ProviderError
 from data.providers.registry import available_providers
+from data.secrets import get_api_key, mask, set_api_key
 from data.store.preference_specs import OPENING_RANGE_CHOICES, THEMES, TIMEFRAMES
 from widgets.preferences_panel import PreferencesPanel
 
@@ -15,7 +20,35 @@ def build(host: PanelHost) -> PreferencesPanel:
         panel.set_values(host.engine.workspace.preferences, host.engine.config.provider,
                          str(host.data_dir), str(host.log_file))
 
-    panel.preference_changed.connect(
-        lambda key, value: host.run(host.engine.workspace.set_preference(key, value)))
+    async def switch(name: str) -> None:
+        try:
+            await host.engine.switch_provider(name)
+        except ProviderError as exc:
+            panel.provider_failed(str(exc))
+            return
+        await host.engine.workspace.set_preference("provider", name)
+        panel.provider_switched(name)
+
+    def changed(key: str, value: object) -> None:
+        if key == "provider":
+            host.run(switch(str(value)), panel.provider_failed)
+        else:
+            host.run(host.engine.workspace.set_preference(key, value))
+
+    def key_status() -> None:
+        found = get_api_key("massive")
+        panel.set_key_status(f"Key {mask(found.value)} from {found.source}." if found else "No key saved yet.")
+
+    def save_key(key: str) -> None:
+        async def run() -> None:
+            register_secret(key)
+            await asyncio.to_thread(set_api_key, "massive", key)
+            key_status()
+
+        host.run(run(), panel.set_key_status)
+
+    panel.preference_changed.connect(changed)
+    panel.api_key_saved.connect(save_key)
     host.when_engine_ready(initial)
+    host.when_engine_ready(key_status)
     return panel
