@@ -86,6 +86,11 @@ class Bars:
         return Bars(self.symbol, self.timeframe, self.ts[s], self.open[s], self.high[s],
                     self.low[s], self.close[s], self.volume[s])
 
+    def take(self, index: np.ndarray) -> Bars:
+        """The rows at ``index`` (an integer array or boolean mask)."""
+        return Bars(self.symbol, self.timeframe, *(getattr(self, c)[index]
+                                                   for c in ("ts", "open", "high", "low", "close", "volume")))
+
     def concat(self, *others: Bars) -> Bars:
         parts = (self, *others)
         return Bars(self.symbol, self.timeframe,

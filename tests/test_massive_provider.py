@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import httpx
 import keyring
+import numpy as np
 import pytest
 from keyring.backend import KeyringBackend
 from websockets.asyncio.server import serve
@@ -168,3 +169,41 @@ async def test_the_provider_stream_merges_clusters_and_backfills(calendar) -> No
         await provider.aclose()
     assert subscriptions == {"stocks": "AM.SPY,A.SPY", "indices": "AM.I:SPX,V.I:SPX"}
     assert stream.last_activity > 0
+
+
+async def test_history_is_cached_on_disk_and_only_new_sessions_are_fetched(calendar, tmp_path) -> None:
+    from data.providers.bar_cache import BarCache
+    from data.providers.demo.clock import SimClock
+    from data.providers.demo.provider import DemoProvider
+
+    now = datetime(2026, 2, 3, 17, 0, tzinfo=UTC)
+    demo = DemoProvider(calendar, clock=SimClock(now, 1.0, lambda: 0.0))
+    asked: list[tuple[int, int]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.split("/")
+        t0, t1 = int(parts[8]) // 1000, int(parts[9]) // 1000
+        asked.append((t0, t1))
+        bars = demo.bars_at("SPY", Timeframe.M1, datetime.fromtimestamp(t0, UTC), datetime.fromtimestamp(t1, UTC),
+                            True, now)
+        return httpx.Response(200, json={"results": [{"o": bars.open[i], "h": bars.high[i], "l": bars.low[i],
+                                                      "c": bars.close[i], "v": bars.volume[i],
+                                                      "t": int(bars.ts[i]) * 1000} for i in range(len(bars))]})
+
+    def provider() -> MassiveProvider:
+        p = MassiveProvider(calendar, KEY, client=MassiveClient(KEY, transport=httpx.MockTransport(handler)),
+                            cache=BarCache(tmp_path))
+        p._clock.now = lambda: now  # type: ignore[method-assign]
+        return p
+
+    start = datetime(2026, 1, 26, tzinfo=UTC)
+    first = provider()
+    a = await first.get_bars("SPY", Timeframe.M5, start, now)
+    await first.aclose()
+    second = provider()  # a new session of the app: history comes from disk
+    b = await second.get_bars("SPY", Timeframe.M5, start, now)
+    await second.aclose()
+    np.testing.assert_array_equal(a.ts, b.ts)
+    np.testing.assert_array_equal(a.close, b.close)
+    today = int(datetime(2026, 2, 3, 5, tzinfo=UTC).timestamp())  # 00:00 ET
+    assert asked[0][0] == int(start.timestamp()) and asked[1][0] == today  # only today is fetched again

@@ -84,7 +84,7 @@ class Engine:
             if found:
                 register_secret(found.value)  # redacted from every log line from now on
         self.provider = create_provider(self.config.provider, self.calendar, speed=self.config.speed,
-                                        seed=self.config.seed, **dict(self.config.provider_options))
+                                        seed=self.config.seed, **self._provider_options())
         self.workspace = Workspace(self.store, self.bus)
         await self.workspace.load()
         self.notifications = NotificationService(
@@ -120,8 +120,8 @@ class Engine:
             found = get_api_key("massive")
             if found:
                 register_secret(found.value)
-        options = dict(self.config.provider_options)
-        new = create_provider(name, self.calendar, speed=self.config.speed, seed=self.config.seed, **options)
+        new = create_provider(name, self.calendar, speed=self.config.speed, seed=self.config.seed,
+                              **self._provider_options())
         await self.supervisor.stop_service("market-data")
         old, self.provider = self.provider, new
         if old is not None:
@@ -134,6 +134,9 @@ class Engine:
         self.market_data.set_symbols(self._symbols_needed())
         self.supervisor.start(self.market_data)
         self.bus.publish(ProviderChanged(name))
+
+    def _provider_options(self) -> dict[str, object]:
+        return {"cache_dir": self.config.data_dir / "cache", **dict(self.config.provider_options)}
 
     def _symbols_needed(self) -> set[str]:
         """The watchlist and active symbol, plus every symbol an active alert watches."""

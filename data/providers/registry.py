@@ -37,7 +37,7 @@ def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None 
 
 
 def _massive(calendar: MarketCalendar, *, api_key: str | None = None, delayed: bool = False,
-             **_options: object) -> MarketDataProvider:
+             cache_dir: Path | None = None, **_options: object) -> MarketDataProvider:
     from data.providers.massive.provider import MassiveProvider
     from data.secrets import get_api_key
 
@@ -47,7 +47,10 @@ def _massive(calendar: MarketCalendar, *, api_key: str | None = None, delayed: b
     if not api_key:
         raise ProviderError("The Massive provider needs an API key: save it in Preferences (kept in the OS "
                             "keychain) or set MASSIVE_API_KEY.")
-    return MassiveProvider(calendar, api_key, delayed=bool(delayed))
+    from data.providers.bar_cache import BarCache
+
+    cache = BarCache(Path(cache_dir)) if cache_dir else None
+    return MassiveProvider(calendar, api_key, delayed=bool(delayed), cache=cache)
 
 
 PROVIDERS: dict[str, Factory] = {"demo": _demo, "replay": _replay, "massive": _massive}

@@ -19,6 +19,7 @@ from data.bar_aggregation import aggregate, et_day_and_minute
 from data.market_calendar import ET, MarketCalendar
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.option_chain import OptionChain
+from data.providers.bar_cache import BarCache
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.errors import MassiveError
 from data.providers.massive.parsers import (
@@ -49,7 +50,8 @@ class MassiveProvider:
     name = "massive"
 
     def __init__(self, calendar: MarketCalendar, api_key: str, *, delayed: bool = False,
-                 client: MassiveClient | None = None, ws_url: str | None = None) -> None:
+                 client: MassiveClient | None = None, ws_url: str | None = None,
+                 cache: BarCache | None = None) -> None:
         self.calendar = calendar
         self._key = api_key
         self.delayed = delayed
@@ -58,6 +60,7 @@ class MassiveProvider:
         self._clock = WallClock()
         self._cache: dict[tuple, tuple[float, object]] = {}
         self._streams: list[MassiveMultiStream] = []
+        self.bar_cache = cache
 
     @property
     def clock(self) -> WallClock:
@@ -77,17 +80,40 @@ class MassiveProvider:
         sym = _valid(symbol)
         end = end or self._clock.now()
         start = start or end - timedelta(days=LOOKBACK_DAYS[timeframe])
-        span, base = ("day", Timeframe.D1) if timeframe is Timeframe.D1 else ("minute", Timeframe.M1)
-        path = (f"/v2/aggs/ticker/{to_massive_ticker(sym)}/range/1/{span}/"
-                f"{int(start.timestamp() * 1000)}/{int(end.timestamp() * 1000)}")
-        pages = await self.client.paginate(path, {"adjusted": True, "sort": "asc", "limit": 50000})
-        parts = [parse_aggregates(p, sym, base).value for p in pages]
-        bars = parts[0].concat(*parts[1:]) if parts else Bars.empty(sym, base)
+        base = Timeframe.D1 if timeframe is Timeframe.D1 else Timeframe.M1
+        bars = await self._history(sym, base, int(start.timestamp()), int(end.timestamp()))
         if base is Timeframe.M1 and not extended and len(bars):
             _day, minute = et_day_and_minute(bars.ts)
             keep = np.flatnonzero((minute >= 570) & (minute < 960))
-            bars = Bars(sym, base, *(getattr(bars, c)[keep] for c in ("ts", "open", "high", "low", "close", "volume")))
+            bars = bars.take(keep)
         return await asyncio.to_thread(aggregate, bars, timeframe) if timeframe is not base else bars
+
+    async def _fetch(self, sym: str, base: Timeframe, start: int, end: int) -> Bars:
+        span = "day" if base is Timeframe.D1 else "minute"
+        path = f"/v2/aggs/ticker/{to_massive_ticker(sym)}/range/1/{span}/{start * 1000}/{end * 1000}"
+        pages = await self.client.paginate(path, {"adjusted": True, "sort": "asc", "limit": 50000})
+        parts = [parse_aggregates(p, sym, base).value for p in pages]
+        return parts[0].concat(*parts[1:]) if parts else Bars.empty(sym, base)
+
+    async def _history(self, sym: str, base: Timeframe, start: int, end: int) -> Bars:
+        """Bars in [start, end]: finished sessions from the persistent cache where it holds
+        them, the rest (always including today) from Massive; new finished bars are cached."""
+        if self.bar_cache is None:
+            return await self._fetch(sym, base, start, end)
+        today = int(datetime.combine(self._clock.now().astimezone(ET).date(), datetime.min.time(), ET).timestamp())
+        covered = await asyncio.to_thread(self.bar_cache.coverage, sym, base)
+        if covered and covered[0] <= start < covered[1]:
+            cached = await asyncio.to_thread(self.bar_cache.read, sym, base, start, min(covered[1], end + 1))
+            fresh = await self._fetch(sym, base, covered[1], end) if end >= covered[1] else Bars.empty(sym, base)
+            fetched_from = covered[1]
+        else:
+            cached, fresh, fetched_from = Bars.empty(sym, base), await self._fetch(sym, base, start, end), start
+        until = min(today, end + 1)
+        if until > fetched_from and len(fresh):
+            await asyncio.to_thread(self.bar_cache.store, fresh, fetched_from, until)
+        merged = cached.concat(fresh)
+        _, first = np.unique(merged.ts, return_index=True)  # sorted, one bar per timestamp
+        return merged.take(first)
 
     async def backfill_minutes(self, symbol: str, after_ts: int) -> list[Bar]:
         """Closed minute bars after ``after_ts`` (used by the stream after a reconnect)."""
@@ -153,6 +179,8 @@ class MassiveProvider:
             await stream.aclose()
         self._streams.clear()
         await self.client.aclose()
+        if self.bar_cache is not None:
+            self.bar_cache.close()
 
 
 class MassiveMultiStream:
