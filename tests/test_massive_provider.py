@@ -99,6 +99,20 @@ def _fixture_transport(requests: list[httpx.Request]) -> httpx.MockTransport:
             return httpx.Response(200, content=(FIX / "spec_examples/indices_snapshot_I_DJI.json").read_bytes())
         if path == "/v3/reference/tickers":
             return httpx.Response(200, content=(FIX / "v3/reference/tickers.json").read_bytes())
+        if path == "/v1/marketstatus/now":
+            return httpx.Response(200, content=(FIX / "v1/marketstatus/now.json").read_bytes())
+        if path == "/v1/marketstatus/upcoming":
+            return httpx.Response(200, content=(FIX / "v1/marketstatus/upcoming.json").read_bytes())
+        if path == "/v3/reference/options/contracts":
+            if "cursor" in request.url.params:  # the next_url page: no filters re-sent
+                return httpx.Response(200, content=(FIX / "v3/reference/options/contracts__cursor_page2.json")
+                                      .read_bytes())
+            assert request.url.params["underlying_ticker"] == "A"
+            return httpx.Response(200, content=(FIX / "v3/reference/options/contracts.json").read_bytes())
+        if path == "/v1/indicators/rsi/AAPL":
+            return httpx.Response(200, content=(
+                FIX / "v1/indicators/rsi/AAPL__window_20_timespan_minute_adjusted_true_timestamp.gt_2022-08-18.json"
+            ).read_bytes())
         if path == "/v3/snapshot/options/AAPL":
             return httpx.Response(200, content=(FIX / "v3/snapshot/options/AAPL.json").read_bytes())
         return httpx.Response(404, json={"status": "NOT_FOUND", "message": "no recording"})
@@ -126,6 +140,11 @@ async def test_requests_map_to_the_documented_endpoints(calendar) -> None:
         assert len(chain) == 1 and chain.underlying == "AAPL"
         with pytest.raises(ProviderError):
             await provider.get_quote("NOT A TICKER")
+        status, holidays = await provider.get_market_status()
+        assert status.market == "extended-hours" and holidays
+        assert (await provider.get_option_contracts("A"))[0].underlying == "A"
+        rsi = await provider.get_indicator("AAPL", "rsi", window=20, timespan="minute")
+        assert rsi and all(0 <= p.value <= 100 for p in rsi)
     finally:
         await provider.aclose()
     searches = [r for r in requests if r.url.path == "/v3/reference/tickers"]

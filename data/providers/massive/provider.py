@@ -23,11 +23,16 @@ from data.providers.bar_cache import BarCache
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.errors import MassiveError
 from data.providers.massive.parsers import (
+    MarketStatusNow,
     parse_aggregates,
+    parse_indicator,
     parse_indices_snapshot,
+    parse_market_status,
     parse_option_chain,
+    parse_option_contracts,
     parse_stock_snapshot,
     parse_ticker_search,
+    parse_upcoming_holidays,
     to_massive_ticker,
 )
 from data.providers.massive.stream import MassiveStream
@@ -162,6 +167,29 @@ class MassiveProvider:
         pages = await self.client.paginate(f"/v3/snapshot/options/{to_massive_ticker(sym)}", params, max_pages=40)
         chain = parse_option_chain(pages, sym, self._clock.now().astimezone(ET)).value
         return self._store(key, chain)  # type: ignore[return-value]
+
+    async def get_option_contracts(self, underlying: str, expiration: str | None = None) -> list:
+        """Listed contracts (reference data; adjusted deliverables flagged)."""
+        sym = _valid(underlying)
+        pages = await self.client.paginate("/v3/reference/options/contracts",
+                                           {"underlying_ticker": sym, "expiration_date": expiration,
+                                            "expired": False, "limit": 1000}, max_pages=20)
+        return parse_option_contracts(pages).value
+
+    async def get_indicator(self, symbol: str, kind: str, window: int = 14, timespan: str = "day") -> list:
+        """Massive's own SMA/EMA/RSI/MACD series (the chart computes the same locally)."""
+        if kind not in ("sma", "ema", "rsi", "macd"):
+            raise MassiveError(f"Unknown indicator '{kind}'.")
+        params: dict[str, object] = {"timespan": timespan, "limit": 5000, "order": "asc"}
+        if kind != "macd":
+            params["window"] = window
+        payload = await self.client.get(f"/v1/indicators/{kind}/{to_massive_ticker(_valid(symbol))}", params)
+        return parse_indicator(payload).value
+
+    async def get_market_status(self) -> tuple[MarketStatusNow, list]:
+        now = parse_market_status(await self.client.get("/v1/marketstatus/now"))
+        holidays = parse_upcoming_holidays(await self.client.get("/v1/marketstatus/upcoming")).value
+        return now, holidays
 
     # -- streaming ------------------------------------------------------------------------------
     def open_stream(self) -> MassiveMultiStream:
