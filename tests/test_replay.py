@@ -171,3 +171,25 @@ def test_the_app_runs_a_replay(tmp_path: Path) -> None:
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert "SMOKE OK provider=replay" in result.stdout
+
+
+@needs_data
+def test_replay_menu_pauses_steps_and_jumps(qapp, tmp_path: Path) -> None:
+    from tests.gui_helpers import options, run_app, until
+
+    path = shared_path("data", "bars_intraday", "ibkr_rth_5min_2025", "SPY_5min_20250512_20250912.csv")
+
+    async def scenario(c) -> None:  # noqa: ANN001
+        menu = c.window.replay_menu
+        assert menu.menuAction().isVisible()
+        actions = {a.text(): a for a in menu.actions()}
+        actions["Pause / resume"].trigger()
+        frozen = c.engine.provider.clock.now()
+        assert c.engine.provider.clock.paused
+        actions["Step one bar"].trigger()
+        assert c.engine.provider.clock.now() - frozen <= timedelta(minutes=5)
+        actions["Jump 1 hour ahead"].trigger()
+        await until(lambda: "⏸" in c.window.status.clock_label.text())
+
+    opts = options(tmp_path, provider="replay", provider_options=(("replay_file", path),))
+    assert run_app(opts, scenario) == 0

@@ -127,7 +127,7 @@ class AppController:
 
     def _after_engine_start(self) -> None:
         provider = self.engine.provider
-        speed = f", {provider.clock.speed:g}x" if provider.name == "demo" else ""
+        speed = f", {provider.clock.speed:g}x" if provider.name in ("demo", "replay") else ""
         self.window.status.set_provider(f"{provider.name}{speed}")
         self._on_active_symbol(self.engine.workspace.active_symbol)
         self._tick_status()
@@ -136,6 +136,7 @@ class AppController:
         self._status_timer.start()
         self.layouts.start_autosave()
         self.tasks.spawn(self.layouts.refresh_menu())
+        self._build_replay_menu()
 
     def request_quit(self) -> None:
         self._quit.set()
@@ -161,10 +162,36 @@ class AppController:
         if provider is None or calendar is None:
             return
         now = provider.clock.now()
-        self.window.status.set_market(calendar.status(now), now, simulated=provider.name == "demo")
+        self.window.status.set_market(calendar.status(now), now, simulated=provider.name in ("demo", "replay"))
+        if getattr(provider.clock, "paused", False):
+            self.window.status.clock_label.setText(self.window.status.clock_label.text() + " ⏸")
         self.window.status.set_health(self.engine.health.summary())
 
+    def _build_replay_menu(self) -> None:
+        """Pause/resume, one-bar step and jumps for the replay provider (hidden otherwise)."""
+        menu, provider = self.window.replay_menu, self.engine.provider
+        menu.clear()
+        is_replay = provider is not None and provider.name == "replay"
+        menu.menuAction().setVisible(is_replay)
+        if not is_replay:
+            return
+        from datetime import timedelta
+
+        def toggle() -> None:
+            provider.resume() if provider.clock.paused else provider.pause()
+            self._tick_status()
+
+        for text, key, slot in (
+            ("Pause / resume", "Ctrl+Space", toggle),
+            ("Step one bar", "Ctrl+Right", lambda: (provider.step(), self._tick_status())),
+            ("Jump 1 hour ahead", "Ctrl+Shift+Right",
+             lambda: (provider.seek(provider.clock.now() + timedelta(hours=1)), self._tick_status())),
+        ):
+            action = menu.addAction(text, slot)
+            action.setShortcut(key)
+
     def _after_provider_change(self) -> None:
+        self._build_replay_menu()
         provider = self.engine.provider
         speed = f", {provider.clock.speed:g}x" if provider.name in ("demo", "replay") else ""
         self.window.status.set_provider(f"{provider.name}{speed}")

@@ -101,6 +101,9 @@ class MainWindow(QMainWindow):
         self.go_menu.addAction(self.symbol_action)
         self.addAction(self.symbol_action)
 
+        self.replay_menu = bar.addMenu("&Replay")
+        self.replay_menu.menuAction().setVisible(False)  # only while the replay provider runs
+
         self.view_menu = bar.addMenu("&View")
         for spec in self.specs:
             action = self.docks[spec.object_name].toggleViewAction()
