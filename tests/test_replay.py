@@ -179,7 +179,7 @@ def test_replay_menu_pauses_steps_and_jumps(qapp, tmp_path: Path) -> None:
 
     path = shared_path("data", "bars_intraday", "ibkr_rth_5min_2025", "SPY_5min_20250512_20250912.csv")
 
-    async def scenario(c) -> None:  # noqa: ANN001
+    async def scenario(c) -> None:
         menu = c.window.replay_menu
         assert menu.menuAction().isVisible()
         actions = {a.text(): a for a in menu.actions()}
