@@ -60,7 +60,7 @@ def test_items_draw_only_the_visible_range_and_merge_when_zoomed_out(qtbot) -> N
     assert rect.top() == pytest.approx(bars.low.min()) and rect.bottom() == pytest.approx(bars.high.max())
     panel.grab()
     assert panel.candles.last_group_size == 1 and panel.candles.last_painted_groups <= 160
-    panel.macd_plot.vb.setXRange(0, len(bars), padding=0)
+    panel.price_plot.vb.setXRange(0, len(bars), padding=0)
     panel.grab()
     assert panel.candles.last_group_size > 100
     merged = next(iter(panel.candles._merged.values()))
@@ -226,3 +226,21 @@ def test_alerts_panel_prefill_edit_filter_and_validation(qtbot) -> None:
     panel.price.setText("605")
     panel._save()
     assert updated == [(1, {"condition": "above", "price": 605.0, "repeat": False, "notes": ""})]
+
+
+def test_hiding_indicator_panes_keeps_the_x_range_and_moves_the_time_axis(qtbot) -> None:
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    bars = _walk_bars(5000)
+    panel.set_bars("X", bars, None)
+    panel.macd_action.setChecked(False)
+    panel.rsi_action.setChecked(False)
+    assert panel.volume_plot.getAxis("bottom").isVisible() and not panel.macd_plot.getAxis("bottom").isVisible()
+    panel.price_plot.vb.setXRange(100, 300, padding=0)
+    assert panel.volume_plot.vb.viewRange()[0] == pytest.approx([100, 300], abs=1)  # still linked
+    panel.grab()
+    assert panel.candles.last_painted_groups <= 205
+    panel.macd_action.setChecked(True)
+    assert panel.macd_plot.getAxis("bottom").isVisible() and not panel.volume_plot.getAxis("bottom").isVisible()

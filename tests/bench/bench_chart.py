@@ -6,7 +6,9 @@ finplot needs PyQt6, which must not share a process with our PySide6, so it runs
 virtual environment (created once under .bench-env/finplot with `uv`, from PyPI) and its own
 process; ours runs in another process. Both render the same data offscreen in a 1280×800
 window; a "frame" is a full synchronous render of the window (``grab()``), the same call for
-both. Figures (ms): load + first paint, median pan frame, zoomed-out frame (whole history),
+both: our chart's plot area (``panel.layout_widget``, a GraphicsLayoutWidget) against finplot's
+window (also a GraphicsLayoutWidget), so toolbars and labels around ours are not counted.
+Figures (ms): load + first paint, median pan frame, zoomed-out frame (whole history),
 one live last-bar update; plus our RSS growth over 10,000 live updates.
 """
 
@@ -72,27 +74,28 @@ def run_ours(path: Path) -> dict:
     nan = np.full(len(bars), np.nan)
     overlays = ChartOverlays(nan, line, nan, nan, nan, nan, nan, nan, nan)
     panel.set_bars("X", bars, overlays)
-    panel.grab()
+    view = panel.layout_widget  # the plot area: what finplot's window is
+    view.grab()
     load = time.perf_counter() - t0
     n = len(bars)
-    vb = panel.macd_plot.vb
+    vb = panel.price_plot.vb
     pans = []
     for k in range(PAN_FRAMES):
         x1 = n - k * VISIBLE * 0.2
         vb.setXRange(x1 - VISIBLE, x1, padding=0)
         panel._fit_y()
         t = time.perf_counter()
-        panel.grab()
+        view.grab()
         pans.append(time.perf_counter() - t)
     vb.setXRange(0, n, padding=0)
     panel._fit_y()
     zoomed = []
     for _ in range(5):
         t = time.perf_counter()
-        panel.grab()
+        view.grab()
         zoomed.append(time.perf_counter() - t)
     panel.reset_view()
-    panel.grab()
+    view.grab()
     last = int(d["ts"][-1])
     lives = []
     for k in range(20):
@@ -101,7 +104,7 @@ def run_ours(path: Path) -> dict:
         panel.apply_bar(Bar("X", Timeframe.M1, last, float(d["open"][-1]), price + 0.05, price - 0.05, price, 1.0 + k,
                             False))
         panel._flush_live()
-        panel.grab()
+        view.grab()
         lives.append(time.perf_counter() - t)
     rss0 = _rss_mb()
     for k in range(10_000):

@@ -114,11 +114,14 @@ class ChartPanel(QWidget):
 
     def _build_plots(self) -> None:
         lw = self.layout_widget
-        self.time_axis = EtTimeAxis()
-        self.price_plot = lw.addPlot(row=0, col=0)
-        self.volume_plot = lw.addPlot(row=1, col=0)
-        self.rsi_plot = lw.addPlot(row=2, col=0)
-        self.macd_plot = lw.addPlot(row=3, col=0, axisItems={"bottom": self.time_axis})
+        # every pane has a time axis; only the lowest visible one shows it
+        self.time_axes = [EtTimeAxis() for _ in range(4)]
+        self.time_axis = self.time_axes[0]
+        self.price_plot = lw.addPlot(row=0, col=0, axisItems={"bottom": self.time_axes[0]})
+        self.volume_plot = lw.addPlot(row=1, col=0, axisItems={"bottom": self.time_axes[1]})
+        self.rsi_plot = lw.addPlot(row=2, col=0, axisItems={"bottom": self.time_axes[2]})
+        self.macd_plot = lw.addPlot(row=3, col=0, axisItems={"bottom": self.time_axes[3]})
+        self.panes = [self.price_plot, self.volume_plot, self.rsi_plot, self.macd_plot]
         for plot, stretch in ((self.price_plot, 6), (self.volume_plot, 2), (self.rsi_plot, 2), (self.macd_plot, 2)):
             lw.ci.layout.setRowStretchFactor(_row_of(lw, plot), stretch)
             # no pyqtgraph grid: its full-width tick lines cost ~10 ms per pane per frame; the
@@ -133,9 +136,8 @@ class ChartPanel(QWidget):
             plot.hideButtons()
             plot.showAxis("right")
             plot.hideAxis("left")
-            if plot is not self.macd_plot:
-                plot.hideAxis("bottom")
-                plot.setXLink(self.macd_plot)
+            if plot is not self.price_plot:  # the price pane (never hidden) leads the x range
+                plot.setXLink(self.price_plot)
         self.candles = CandlestickItem()
         self.volume = VolumeItem()
         self.breaks = SessionBreaksItem()
@@ -169,12 +171,19 @@ class ChartPanel(QWidget):
         for item in (self.v_cross, self.h_cross):
             item.setZValue(50)
             self.price_plot.addItem(item, ignoreBounds=True)
-        self.macd_plot.vb.sigXRangeChanged.connect(lambda *_: self._fit_timer.start())
+        self.price_plot.vb.sigXRangeChanged.connect(lambda *_: self._fit_timer.start())
+        self._place_time_axis()
 
     def _show_pane(self, plot: pg.PlotItem, on: bool) -> None:
         plot.setVisible(on)
         self.layout_widget.ci.layout.setRowStretchFactor(_row_of(self.layout_widget, plot), 2 if on else 0)
         plot.setMaximumHeight(16777215 if on else 0)
+        self._place_time_axis()
+
+    def _place_time_axis(self) -> None:
+        lowest = [p for p in self.panes if p.isVisible()][-1]
+        for plot in self.panes:
+            plot.showAxis("bottom", plot is lowest)
 
     # -- data ----------------------------------------------------------------------------------
     def set_timeframe(self, tf: str, emit: bool = False) -> None:
@@ -210,7 +219,8 @@ class ChartPanel(QWidget):
         self.dropped_bars = dropped
         self.candles.set_data(self._o, self._h, self._l, self._c)
         self.volume.set_data(self._v, self._c >= self._o)
-        self.time_axis.set_timestamps(self._ts, daily=not bars.timeframe.is_intraday)
+        for axis in self.time_axes:
+            axis.set_timestamps(self._ts, daily=not bars.timeframe.is_intraday)
         day, _ = et_day_and_minute(self._ts)
         self.breaks.set_breaks(np.flatnonzero(np.r_[False, day[1:] != day[:-1]]), len(self._ts))
         self.set_overlays(overlays)
@@ -284,12 +294,13 @@ class ChartPanel(QWidget):
         self._expose()
         self.candles.append(o, h, l, c, self._o, self._h, self._l, self._c)
         self.volume.append(v, c >= o, self._v, self._c >= self._o)
-        self.time_axis.set_timestamps(self._ts, daily=not self.timeframe.is_intraday)
+        for axis in self.time_axes:
+            axis.set_timestamps(self._ts, daily=not self.timeframe.is_intraday)
         if new_day[0] != new_day[1]:
             self.breaks.set_breaks(np.r_[self.breaks.break_index, self._n - 1], self._n)
         if at_right_edge:
-            (x0, x1), _ = self.macd_plot.vb.viewRange()
-            self.macd_plot.vb.setXRange(x0 + 1, x1 + 1, padding=0)
+            (x0, x1), _ = self.price_plot.vb.viewRange()
+            self.price_plot.vb.setXRange(x0 + 1, x1 + 1, padding=0)
 
     def is_ready(self) -> bool:
         """Bars are on screen (the smoke run waits for this before painting)."""
@@ -318,12 +329,12 @@ class ChartPanel(QWidget):
 
     # -- view ----------------------------------------------------------------------------------
     def _view_shows_last_bar(self) -> bool:
-        (_x0, x1), _ = self.macd_plot.vb.viewRange()
+        (_x0, x1), _ = self.price_plot.vb.viewRange()
         return x1 >= len(self._ts) - 1
 
     def reset_view(self) -> None:
         n = len(self._ts)
-        self.macd_plot.vb.setXRange(max(-1, n - DEFAULT_VISIBLE_BARS), n + 2, padding=0)
+        self.price_plot.vb.setXRange(max(-1, n - DEFAULT_VISIBLE_BARS), n + 2, padding=0)
         self._fit_y()
 
     def _fit_y(self) -> None:
@@ -333,7 +344,7 @@ class ChartPanel(QWidget):
             return
         if not len(self._ts):
             return
-        (x0, x1), _ = self.macd_plot.vb.viewRange()
+        (x0, x1), _ = self.price_plot.vb.viewRange()
         lo, hi = max(0, math.floor(x0)), min(len(self._ts), math.ceil(x1) + 1)
         if hi <= lo:
             return
