@@ -295,3 +295,22 @@ def test_market_status_holidays_contracts_and_indicators() -> None:
     sma = parse_indicator(fx(
         "v1/indicators/sma/AAPL__window_30_timespan_quarter_timestamp_1483958600_expand_underlying_true.json"))
     assert sma.value == [] and sma.dropped > 0  # seconds instead of ms: rejected
+
+
+@needs_fixtures
+def test_prev_close_open_close_last_trade_and_nbbo() -> None:
+    import math
+
+    from data.providers.massive.parsers import parse_last_trade_and_nbbo, parse_open_close, parse_prev_close
+
+    assert parse_prev_close(fx("v2/aggs/ticker/AAPL/prev.json"), "AAPL") == 156.8
+    assert parse_prev_close(fx("spec_examples/indices_prev_I_NDX.json"), "NDX") > 0
+    oc = parse_open_close(fx("v1/open-close/AAPL/2005-04-01__adjusted_true.json"))
+    assert oc.day == date(2021, 4, 1) and oc.close == 123 and oc.pre_market == 123.45  # date as recorded
+    ndx = parse_open_close(fx("spec_examples/indices_open_close_I_NDX.json"))
+    assert ndx.day == date(2023, 3, 10) and ndx.volume == 0 and math.isfinite(ndx.after_hours)
+    q = parse_last_trade_and_nbbo(fx("v2/last/trade/AAPL.json"), fx("v2/last/nbbo/AAPL.json"), "AAPL", 150.0)
+    assert (q.last, q.bid, q.ask, q.prev_close) == (166.25, 155.65, 155.66, 150.0)
+    assert datetime.fromtimestamp(q.ts, UTC).year == 2022
+    with pytest.raises(MassivePayloadError):
+        parse_prev_close({"status": "OK"}, "AAPL")

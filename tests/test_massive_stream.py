@@ -147,3 +147,13 @@ async def test_recorded_frames_parse(tmp_path) -> None:
     assert isinstance(value, Quote) and value.symbol == "SPX" and value.last == 3988.5
     for name in ("01_connected.json", "03_subscribed_T.AAPL.json"):
         assert stream._parse_frame((folder / "mock_server" / name).read_text()) == []
+
+
+def test_quote_events_become_quotes() -> None:
+    folder = SHARED / "fixtures" / "massive" / "ws" / "spec_examples"
+    if not folder.exists():
+        pytest.skip("../shared/fixtures/massive not present (plain clone)")
+    stream = MassiveStream(KEY)
+    stream.subscribe(["MSFT"])
+    quote = stream._parse_frame((folder / "stocks_Q.json").read_text())[0]
+    assert isinstance(quote, Quote) and (quote.bid, quote.ask) == (114.125, 114.128)

@@ -318,3 +318,54 @@ def parse_indicator(payload: Any) -> Parsed:
             continue
         out.append(IndicatorPoint(ts, value, _num(item.get("signal")), _num(item.get("histogram"))))
     return Parsed(sorted(out, key=lambda p: p.ts), dropped)
+
+
+def parse_prev_close(payload: Any, symbol: str) -> float:
+    """``/v2/aggs/ticker/{t}/prev`` → the previous session's close (``t`` there is 16:00 ET)."""
+    rows = _results(payload)
+    close = _num(rows[0].get("c")) if rows and isinstance(rows[0], dict) else math.nan
+    if not math.isfinite(close):
+        raise MassivePayloadError(f"Massive sent no previous close for {symbol}.")
+    return close
+
+
+@dataclass(frozen=True, slots=True)
+class DailyOpenClose:
+    day: date
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float  # 0 for indices
+    pre_market: float
+    after_hours: float
+
+
+def parse_open_close(payload: Any) -> DailyOpenClose:
+    """``/v1/open-close/{t}/{date}``: a flat object (no envelope). Its ``from`` date is taken
+    as given (one recording carries a date that does not match the request: caller beware)."""
+    if not isinstance(payload, dict):
+        raise MassivePayloadError("Massive's open/close answer is not an object.")
+    try:
+        day = date.fromisoformat(str(payload["from"])[:10])  # "2023-03-10" or "2023-03-10T00:00:00.000Z"
+    except (KeyError, ValueError):
+        raise MassivePayloadError("Massive's open/close answer has no valid date.") from None
+    values = [_num(payload.get(k)) for k in ("open", "high", "low", "close")]
+    if not all(math.isfinite(v) for v in values):
+        raise MassivePayloadError("Massive's open/close answer lacks prices.")
+    volume = _num(payload.get("volume"))
+    return DailyOpenClose(day, *values, volume if math.isfinite(volume) else 0.0, _num(payload.get("preMarket")),
+                          _num(payload.get("afterHours")))
+
+
+def parse_last_trade_and_nbbo(trade: Any, nbbo: Any, symbol: str, prev_close: float = math.nan) -> Quote:
+    """``/v2/last/trade`` + ``/v2/last/nbbo`` → Quote (``t`` in ns, kept as integers)."""
+    t = _results(trade)[:1]
+    n = _results(nbbo)[:1]
+    price = _num(t[0].get("p")) if t and isinstance(t[0], dict) else math.nan
+    if not math.isfinite(price):
+        raise MassivePayloadError(f"Massive sent no last trade for {symbol}.")
+    stamp = ns_to_datetime(t[0].get("t"))
+    bid = _num(n[0].get("p")) if n and isinstance(n[0], dict) else price
+    ask = _num(n[0].get("P")) if n and isinstance(n[0], dict) else price
+    return Quote(symbol, int(stamp.timestamp()) if stamp else 0, price, bid, ask, prev_close, 0.0)

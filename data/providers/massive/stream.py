@@ -197,6 +197,14 @@ class MassiveStream:
                     return None  # already delivered (e.g. by a backfill)
                 self.last_bar_ts[symbol] = start
                 return Bar(symbol, Timeframe.M1, start, o, h, l, c, float(item.get("v", 0.0)), closed=True)
+            if ev == "Q":
+                symbol = from_massive_ticker(str(item["sym"]))
+                stamp = ms_to_seconds(item.get("t"))
+                bid, ask = float(item["bp"]), float(item["ap"])
+                if symbol not in self._symbols or stamp is None:
+                    return None
+                mid = (bid + ask) / 2
+                return Quote(symbol, stamp, mid, bid, ask, float("nan"), 0.0)
             if ev in ("A", "T", "V"):
                 ticker = item.get("T") if ev == "V" else item.get("sym")
                 price = item.get("val") if ev == "V" else (item.get("c") if ev == "A" else item.get("p"))
