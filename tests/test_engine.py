@@ -164,3 +164,17 @@ async def test_switching_provider_restarts_the_stream_without_a_restart(tmp_path
         assert engine.health.get("market-data").state is ServiceState.RUNNING
     finally:
         await engine.stop()
+
+
+async def test_an_unavailable_provider_falls_back_to_demo_and_says_why(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("MASSIVE_API_KEY", raising=False)
+    monkeypatch.setattr("data.secrets.get_api_key", lambda name: None)
+    engine = Engine(EngineConfig(tmp_path, provider="massive"))
+    posted: list[NotificationPosted] = []
+    engine.bus.subscribe(NotificationPosted, posted.append)
+    await engine.start()
+    try:
+        assert engine.provider.name == "demo" and engine.config.provider == "demo"
+        assert posted and "API key" in posted[0].record.message and posted[0].record.kind == "provider"
+    finally:
+        await engine.stop()

@@ -24,6 +24,7 @@ from app.core.events import (
 )
 from app.core.health import HealthRegistry, ServiceState
 from app.core.supervisor import BackoffPolicy, Supervisor
+from data.providers.errors import ProviderError
 
 if TYPE_CHECKING:
     from app.core.alerts import AlertMonitorService, AlertsService
@@ -76,15 +77,18 @@ class Engine:
 
         self.calendar, self.store = await asyncio.gather(
             asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
-        if self.config.provider == "massive":
-            from app.core.logging_setup import register_secret
-            from data.secrets import get_api_key
-
-            found = get_api_key("massive")
-            if found:
-                register_secret(found.value)  # redacted from every log line from now on
-        self.provider = create_provider(self.config.provider, self.calendar, speed=self.config.speed,
-                                        seed=self.config.seed, **self._provider_options())
+        self._register_key(self.config.provider)
+        fallback_reason = None
+        try:
+            self.provider = create_provider(self.config.provider, self.calendar, speed=self.config.speed,
+                                            seed=self.config.seed, **self._provider_options())
+        except ProviderError as exc:
+            if self.config.provider == "demo":
+                raise
+            # e.g. Massive chosen but no key on this machine: start on the demo market and say why
+            fallback_reason = f"{self.config.provider} is unavailable: {exc} Running on the demo market."
+            self.config = replace(self.config, provider="demo")
+            self.provider = create_provider("demo", self.calendar, speed=self.config.speed, seed=self.config.seed)
         self.workspace = Workspace(self.store, self.bus)
         await self.workspace.load()
         self.notifications = NotificationService(
@@ -103,6 +107,9 @@ class Engine:
         self.supervisor.start(HealthWatchService(self.health, self.notifications, self.bus))
         self.started = True
         self.bus.publish(EngineStarted(self.provider.name))
+        if fallback_reason:
+            log.warning(fallback_reason)
+            await self.notifications.notify("provider", "Data provider unavailable", fallback_reason)
 
     async def switch_provider(self, name: str) -> None:
         """Swap the market-data provider without restarting the app: the new one is built first
@@ -113,13 +120,7 @@ class Engine:
 
         if self.provider is not None and name == self.provider.name:
             return
-        if name == "massive":
-            from app.core.logging_setup import register_secret
-            from data.secrets import get_api_key
-
-            found = get_api_key("massive")
-            if found:
-                register_secret(found.value)
+        self._register_key(name)
         new = create_provider(name, self.calendar, speed=self.config.speed, seed=self.config.seed,
                               **self._provider_options())
         await self.supervisor.stop_service("market-data")
@@ -134,6 +135,18 @@ class Engine:
         self.market_data.set_symbols(self._symbols_needed())
         self.supervisor.start(self.market_data)
         self.bus.publish(ProviderChanged(name))
+
+    @staticmethod
+    def _register_key(provider: str) -> None:
+        """Make the provider's key known to the log redactor before anything can log it."""
+        if provider != "massive":
+            return
+        from app.core.logging_setup import register_secret
+        from data.secrets import get_api_key
+
+        found = get_api_key("massive")
+        if found:
+            register_secret(found.value)
 
     def _provider_options(self) -> dict[str, object]:
         return {"cache_dir": self.config.data_dir / "cache", **dict(self.config.provider_options)}
