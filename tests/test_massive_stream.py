@@ -157,3 +157,10 @@ def test_quote_events_become_quotes() -> None:
     stream.subscribe(["MSFT"])
     quote = stream._parse_frame((folder / "stocks_Q.json").read_text())[0]
     assert isinstance(quote, Quote) and (quote.bid, quote.ask) == (114.125, 114.128)
+
+
+def test_topics_per_asset_class() -> None:
+    stream = MassiveStream(KEY, cluster="options")
+    stream.subscribe(["SPY251219C00650000", "spx", "aapl"])
+    assert set(stream.topics()) == {"AM.O:SPY251219C00650000", "Q.O:SPY251219C00650000", "AM.I:SPX", "V.I:SPX",
+                                    "AM.AAPL", "A.AAPL"}

@@ -90,9 +90,13 @@ class PreferencesPanel(QWidget):
         self.provider_note.setText(f"Running on '{name}'.")
 
     def provider_failed(self, message: str) -> None:
-        """The switch was refused (e.g. no key): say why and show the provider still running."""
+        """The switch was refused (e.g. no key): say why, show the provider still running, and
+        when a key is missing put the cursor in the key field."""
         self._select(self.provider, self._running_provider)
         self.provider_note.setText(message)
+        if "API key" in message:
+            self.api_key.setPlaceholderText("Paste your Massive key, Save, then pick massive again")
+            self.api_key.setFocus()
 
     def _select(self, combo: QComboBox, value: str) -> None:
         combo.blockSignals(True)

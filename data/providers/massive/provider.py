@@ -226,7 +226,10 @@ class MassiveMultiStream:
         return max((s.last_activity for s in self._streams.values()), default=0.0)
 
     def _cluster(self, symbol: str) -> str:
-        return "indices" if symbol_kind(symbol) is SymbolKind.INDEX else "stocks"
+        kind = symbol_kind(symbol)
+        if kind is SymbolKind.INDEX:
+            return "indices"
+        return "options" if kind is SymbolKind.OPTION else "stocks"
 
     def subscribe(self, symbols: list[str]) -> None:
         for sym in symbols:

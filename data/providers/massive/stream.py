@@ -63,7 +63,10 @@ class MassiveStream:
         out = []
         for sym in sorted(self._symbols if symbols is None else symbols):
             ticker = to_massive_ticker(sym)
-            kinds = ("AM", "V") if symbol_kind(sym) is SymbolKind.INDEX else ("AM", "A")
+            kind = symbol_kind(sym)
+            # indices: minute aggs + values; options: minute aggs + quotes (≤1,000 contracts per
+            # connection); stocks: minute + second aggs
+            kinds = {SymbolKind.INDEX: ("AM", "V"), SymbolKind.OPTION: ("AM", "Q")}.get(kind, ("AM", "A"))
             out.extend(f"{ev}.{ticker}" for ev in kinds)
         return out
 
