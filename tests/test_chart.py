@@ -244,3 +244,17 @@ def test_hiding_indicator_panes_keeps_the_x_range_and_moves_the_time_axis(qtbot)
     assert panel.candles.last_painted_groups <= 205
     panel.macd_action.setChecked(True)
     assert panel.macd_plot.getAxis("bottom").isVisible() and not panel.volume_plot.getAxis("bottom").isVisible()
+
+
+def test_watchlist_says_no_data_for_symbols_the_provider_cannot_quote(qtbot) -> None:
+    from data.models import Quote
+    from widgets.watchlist_panel import NO_DATA_AFTER_S, WatchlistModel
+
+    now = [0.0]
+    model = WatchlistModel(clock=lambda: now[0])
+    model.set_symbols(["SPY", "ZZZZ"])
+    assert model.data(model.index(1, 1)) == "…"
+    model.update_quote(Quote("SPY", 1, 600.0, 599.99, 600.01, 598.0, 1e6))
+    now[0] = NO_DATA_AFTER_S + 1
+    assert model.data(model.index(1, 1)) == "no data" and model.data(model.index(1, 2)) == ""
+    assert model.data(model.index(0, 1)) == "600.00"

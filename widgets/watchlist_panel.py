@@ -7,9 +7,10 @@ list); the owner applies them and calls ``set_watchlists`` back with what was sa
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,13 +41,18 @@ class WatchlistView:
     symbols: tuple[str, ...]
 
 
+NO_DATA_AFTER_S = 15.0  # a symbol still without a quote by then: the provider has none
+
+
 class WatchlistModel(ColumnTableModel):
     COLUMNS = ("Symbol", "Last", "Chg", "Chg %", "Volume")
 
-    def __init__(self) -> None:
+    def __init__(self, clock=time.monotonic) -> None:
         super().__init__()
         self._quotes: dict[str, Quote] = {}
         self._row_of: dict[str, int] = {}
+        self._since: dict[str, float] = {}
+        self._clock = clock
 
     @property
     def symbols(self) -> list[str]:
@@ -59,6 +65,8 @@ class WatchlistModel(ColumnTableModel):
         self._rows = list(symbols)
         self._row_of = {s: i for i, s in enumerate(self._rows)}
         self._quotes = {s: q for s, q in self._quotes.items() if s in self._row_of}
+        now = self._clock()
+        self._since = {s: self._since.get(s, now) for s in self._rows}
         self.endResetModel()
 
     def update_quote(self, quote: Quote) -> None:
@@ -71,6 +79,16 @@ class WatchlistModel(ColumnTableModel):
     def quote(self, symbol: str) -> Quote | None:
         return self._quotes.get(symbol)
 
+    def refresh_waiting(self) -> None:
+        """Repaint rows still waiting for a first quote (their text turns to "no data")."""
+        for symbol, row in self._row_of.items():
+            if symbol not in self._quotes:
+                self.dataChanged.emit(self.index(row, 1), self.index(row, len(self.COLUMNS) - 1))
+
+    def _waiting_text(self, symbol: str) -> str:
+        waited = self._clock() - self._since.get(symbol, self._clock())
+        return "no data" if waited >= NO_DATA_AFTER_S else "…"
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
@@ -81,12 +99,14 @@ class WatchlistModel(ColumnTableModel):
             if col == 0:
                 return symbol
             if q is None:
-                return "…"
+                return self._waiting_text(symbol) if col == 1 else ""
             return _format_cell(col, q)
         if role == Qt.ItemDataRole.ForegroundRole and q is not None and col in (2, 3):
             return UP if q.change >= 0 else DOWN
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and q is None and self._waiting_text(symbol) == "no data":
+            return f"The current data provider sends no quotes for {symbol}."
         if role == Qt.ItemDataRole.ToolTipRole and q is not None:
             return f"{symbol}: bid {q.bid:,.2f} / ask {q.ask:,.2f}, previous close {q.prev_close:,.2f}"
         return None
@@ -147,6 +167,9 @@ class WatchlistPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._on_double_click)
+        self._waiting_timer = QTimer(self, interval=2000)
+        self._waiting_timer.timeout.connect(self.model.refresh_waiting)
+        self._waiting_timer.start()
 
         up_btn, down_btn, remove_btn = (QToolButton(text=t) for t in ("▲", "▼", "Remove"))
         up_btn.setToolTip("Move up (Ctrl+Up)")
