@@ -68,40 +68,34 @@ class Engine:
         # the window is on screen, and the blocking parts run in worker threads.
         from app.core.alerts import AlertMonitorService, AlertsService
         from app.core.health_watch import HealthWatchService
-        from app.core.market_data import MarketDataService
         from app.core.notifications import NotificationService
         from app.core.workspace import Workspace
         from data.market_calendar import default_calendar
-        from data.providers.registry import create_provider
         from data.store.database import Store
 
         self.calendar, self.store = await asyncio.gather(
             asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
-        self._register_key(self.config.provider)
         fallback_reason = None
         try:
-            self.provider = create_provider(self.config.provider, self.calendar, speed=self.config.speed,
-                                            seed=self.config.seed, **self._provider_options())
+            self.provider = self._create_provider(self.config.provider)
         except ProviderError as exc:
             if self.config.provider == "demo":
                 raise
             # e.g. Massive chosen but no key on this machine: start on the demo market and say why
             fallback_reason = f"{self.config.provider} is unavailable: {exc} Running on the demo market."
             self.config = replace(self.config, provider="demo")
-            self.provider = create_provider("demo", self.calendar, speed=self.config.speed, seed=self.config.seed)
+            self.provider = self._create_provider("demo")
         self.workspace = Workspace(self.store, self.bus)
         await self.workspace.load()
         self.notifications = NotificationService(
             self.store, self.bus, cooldown_s=self.workspace.preferences["notification_cooldown_s"])
-        self.market_data = MarketDataService(self.provider, self.bus)
         self.alerts = AlertsService(self.store, self.bus)
         await self.alerts.refresh()
-        self.market_data.set_symbols(self._symbols_needed())
         self.bus.subscribe(ErrorReported, self._on_error_reported)
         self.bus.subscribe(WatchlistsChanged, self._on_subscriptions_changed)
         self.bus.subscribe(ActiveSymbolChanged, self._on_subscriptions_changed)
         self.bus.subscribe(AlertsChanged, self._on_subscriptions_changed)
-        self.supervisor.start(self.market_data)
+        self._start_market_data()
         self.alert_monitor = AlertMonitorService(self.alerts, self.store, self.bus, self.notifications)
         self.supervisor.start(self.alert_monitor)
         self.supervisor.start(HealthWatchService(self.health, self.notifications, self.bus))
@@ -115,38 +109,37 @@ class Engine:
         """Swap the market-data provider without restarting the app: the new one is built first
         (a missing key or file fails here, leaving the running one untouched), then the stream
         service is restarted on it."""
-        from app.core.market_data import MarketDataService
-        from data.providers.registry import create_provider
-
         if self.provider is not None and name == self.provider.name:
             return
-        self._register_key(name)
-        new = create_provider(name, self.calendar, speed=self.config.speed, seed=self.config.seed,
-                              **self._provider_options())
+        new = self._create_provider(name)
         await self.supervisor.stop_service("market-data")
         old, self.provider = self.provider, new
-        if old is not None:
-            try:
-                await asyncio.wait_for(old.aclose(), 5.0)
-            except Exception:
-                log.exception("previous provider did not close cleanly")
+        await _close_provider(old, 5.0)
         self.config = replace(self.config, provider=name)
-        self.market_data = MarketDataService(new, self.bus)
-        self.market_data.set_symbols(self._symbols_needed())
-        self.supervisor.start(self.market_data)
+        self._start_market_data()
         self.bus.publish(ProviderChanged(name))
 
-    @staticmethod
-    def _register_key(provider: str) -> None:
-        """Make the provider's key known to the log redactor before anything can log it."""
-        if provider != "massive":
-            return
-        from app.core.logging_setup import register_secret
-        from data.secrets import get_api_key
+    def _create_provider(self, name: str) -> MarketDataProvider:
+        """Build provider ``name``; its key (if any) is registered with the log redactor first."""
+        from data.providers.registry import create_provider
 
-        found = get_api_key("massive")
-        if found:
-            register_secret(found.value)
+        if name == "massive":
+            from app.core.logging_setup import register_secret
+            from data.secrets import get_api_key
+
+            found = get_api_key("massive")
+            if found:
+                register_secret(found.value)
+        return create_provider(name, self.calendar, speed=self.config.speed, seed=self.config.seed,
+                               **self._provider_options())
+
+    def _start_market_data(self) -> None:
+        """(Re)start the stream service on the current provider with the symbols needed now."""
+        from app.core.market_data import MarketDataService
+
+        self.market_data = MarketDataService(self.provider, self.bus)
+        self.market_data.set_symbols(self._symbols_needed())
+        self.supervisor.start(self.market_data)
 
     def _provider_options(self) -> dict[str, object]:
         return {"cache_dir": self.config.data_dir / "cache", **dict(self.config.provider_options)}
@@ -187,12 +180,18 @@ class Engine:
         """Orderly shutdown: services, pending handlers, provider, then the database."""
         await self.supervisor.stop(timeout)
         await self.bus.drain(timeout)
-        if self.provider is not None:
-            try:
-                await asyncio.wait_for(self.provider.aclose(), timeout)
-            except Exception:
-                log.exception("provider did not close cleanly")
+        await _close_provider(self.provider, timeout)
         if self.store is not None:
             await asyncio.to_thread(self.store.close)
             self.store = None
         self.started = False
+
+
+async def _close_provider(provider: MarketDataProvider | None, timeout: float) -> None:
+    """Close a provider; shutdown or a provider switch goes on whatever the provider does."""
+    if provider is None:
+        return
+    try:
+        await asyncio.wait_for(provider.aclose(), timeout)
+    except Exception:
+        log.exception("provider %s did not close cleanly", provider.name)
