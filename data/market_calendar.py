@@ -71,10 +71,6 @@ def market_date(moment: datetime) -> date:
     return moment.astimezone(ET).date()
 
 
-def to_et(moment: datetime) -> datetime:
-    return moment.astimezone(ET)
-
-
 class MarketCalendar:
     """Sessions of XNYS from 2005 to a year ahead, as sorted arrays for fast lookups."""
 

@@ -7,7 +7,6 @@ Bars are column arrays (float64 prices, int64 epoch-second bar starts in UTC) so
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import Enum
 
 import numpy as np
@@ -96,9 +95,6 @@ class Bars:
         return Bars(self.symbol, self.timeframe,
                     *(np.concatenate([getattr(p, c) for p in parts])
                       for c in ("ts", "open", "high", "low", "close", "volume")))
-
-    def time_of(self, i: int) -> datetime:
-        return datetime.fromtimestamp(int(self.ts[i]), UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,3 @@ def symbol_kind(symbol: str) -> SymbolKind:
         return SymbolKind.OPTION
     return SymbolKind.STOCK
 
-
-def is_index(symbol: str) -> bool:
-    return symbol in INDEX_SYMBOLS

@@ -74,15 +74,12 @@ class PreferencesPanel(QWidget):
             self.opening_range.blockSignals(False)
         self.data_dir.setText(data_dir)
         self.log_file.setText(log_file)
-        self._update_note(self.provider.currentText())
+        self.provider_note.setText(f"Running on '{running_provider}'.")
 
     def _on_provider(self, value: str) -> None:
         if value != self._running_provider:
             self.provider_note.setText(f"Switching to '{value}'…")
             self.preference_changed.emit("provider", value)
-
-    def _update_note(self, chosen: str) -> None:
-        self.provider_note.setText(f"Running on '{self._running_provider}'.")
 
     def provider_switched(self, name: str) -> None:
         self._running_provider = name

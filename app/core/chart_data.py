@@ -54,12 +54,6 @@ class ChartDataService:
             forming = tuple(
                 Bar(symbol, Timeframe.M1, int(minutes.ts[i]), float(minutes.open[i]), float(minutes.high[i]),
                     float(minutes.low[i]), float(minutes.close[i]), float(minutes.volume[i]), closed=True)
-                for i in range(len(minutes)) if bucket_start(int(minutes.ts[i]), timeframe) == last
-                and _inside(bars, minutes.ts[i]))
+                for i in range(len(minutes)) if bucket_start(int(minutes.ts[i]), timeframe) == last)
         return ChartSnapshot(symbol, timeframe, bars, overlays, report.dropped, forming)
 
-
-def _inside(bars: Bars, ts: int) -> bool:
-    """Regular-session charts hold no extended-hours minutes: keep only minutes the last bar
-    really contains (it starts at or before them)."""
-    return int(ts) >= int(bars.ts[-1])

@@ -59,10 +59,6 @@ class _VisibleRangeItem(pg.GraphicsObject):
         self._y_min = self._y_max = 0.0
         self.last_painted_groups = 0  # for tests and benchmarks
         self.last_group_size = 1
-        self._version = 0  # bumped on every data change (lets observers tell stale state)
-
-    def changed(self) -> None:
-        self._version += 1
 
     def paint(self, p: QPainter, *_args) -> None:
         # Drawn directly: replaying a cached QPicture of ~1,000 lines was measured slower
@@ -121,7 +117,6 @@ class CandlestickItem(_VisibleRangeItem):
         self._o, self._h, self._l, self._c = (np.asarray(a, dtype=np.float64) for a in (o, h, l, c))
         self._n = len(self._o)
         self._merged = {}
-        self.changed()
         self._y_min = float(self._l.min()) if self._n else 0.0
         self._y_max = float(self._h.max()) if self._n else 0.0
         self.update()
@@ -131,7 +126,6 @@ class CandlestickItem(_VisibleRangeItem):
         self._o, self._h, self._l, self._c = arrays
         self._n = len(self._o)
         self._merged = {}
-        self.changed()
         if l < self._y_min or h > self._y_max or self._n == 1:
             self.prepareGeometryChange()
             self._y_min, self._y_max = min(self._y_min, l), max(self._y_max, h)
@@ -146,7 +140,6 @@ class CandlestickItem(_VisibleRangeItem):
         for arr, value in ((self._o, o), (self._h, h), (self._l, l), (self._c, c)):
             arr[-1] = value
         self._patch_last_group()
-        self.changed()
         if l < self._y_min or h > self._y_max:
             self.prepareGeometryChange()
             self._y_min, self._y_max = min(self._y_min, l), max(self._y_max, h)
@@ -198,7 +191,6 @@ class VolumeItem(_VisibleRangeItem):
         self._up = np.asarray(up, dtype=bool)
         self._n = len(self._v)
         self._merged = {}
-        self.changed()
         self._y_min, self._y_max = 0.0, float(self._v.max()) if self._n else 0.0
         self.update()
 
@@ -207,7 +199,6 @@ class VolumeItem(_VisibleRangeItem):
         self._v, self._up = volumes, np.asarray(ups, dtype=bool)
         self._n = len(self._v)
         self._merged = {}
-        self.changed()
         self._y_max = max(self._y_max, volume)
         self.update()
 
@@ -215,7 +206,6 @@ class VolumeItem(_VisibleRangeItem):
         if self._n == 0:
             return
         self._v[-1], self._up[-1] = volume, up
-        self.changed()
         for x, v, ups in self._merged.values():
             start = int(x[-1])
             v[-1], ups[-1] = self._v[start:].sum(), up
@@ -223,10 +213,6 @@ class VolumeItem(_VisibleRangeItem):
             self.prepareGeometryChange()
             self._y_max = volume
         self.update(QRectF(self._n - 1.5, 0.0, 1.0, max(self._y_max, 1e-9)))
-
-    def visible_max(self) -> float:
-        lo, hi, _ = self.visible_slice()
-        return float(self._v[lo:hi].max()) if hi > lo else 0.0
 
     def draw(self, p: QPainter, lo: int, hi: int, bpp: float) -> None:
         if self._y_max <= 0:
