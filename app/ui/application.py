@@ -126,17 +126,13 @@ class AppController:
         w.add_theme_actions(THEMES, self.theme, self._choose_theme)
 
     def _after_engine_start(self) -> None:
-        provider = self.engine.provider
-        speed = f", {provider.clock.speed:g}x" if provider.name in ("demo", "replay") else ""
-        self.window.status.set_provider(f"{provider.name}{speed}")
+        self._after_provider_change()  # provider label, replay menu, first status tick
         self._on_active_symbol(self.engine.workspace.active_symbol)
-        self._tick_status()
         self._status_timer = QTimer(self.window, interval=1000)
         self._status_timer.timeout.connect(self._tick_status)
         self._status_timer.start()
         self.layouts.start_autosave()
         self.tasks.spawn(self.layouts.refresh_menu())
-        self._build_replay_menu()
 
     def request_quit(self) -> None:
         self._quit.set()
@@ -162,9 +158,8 @@ class AppController:
         if provider is None or calendar is None:
             return
         now = provider.clock.now()
-        self.window.status.set_market(calendar.status(now), now, simulated=provider.name in ("demo", "replay"))
-        if getattr(provider.clock, "paused", False):
-            self.window.status.clock_label.setText(self.window.status.clock_label.text() + " ⏸")
+        self.window.status.set_market(calendar.status(now), now, simulated=provider.name in ("demo", "replay"),
+                                      paused=getattr(provider.clock, "paused", False))
         self.window.status.set_health(self.engine.health.summary())
 
     def _build_replay_menu(self) -> None:

@@ -36,12 +36,12 @@ class MarketStatusBar(QStatusBar):
     def set_active_symbol(self, symbol: str) -> None:
         self.symbol_label.setText(f"Symbol: <b>{symbol}</b>")
 
-    def set_market(self, status: MarketStatus, now: datetime, simulated: bool) -> None:
+    def set_market(self, status: MarketStatus, now: datetime, simulated: bool, paused: bool = False) -> None:
         color = SESSION_COLORS[status.state]
         self.session_label.setText(f"Market: <span style='color:{color}'>{status.state.value}</span>"
                                    f" · {status.reason}")
         et = now.astimezone(ET)
-        self.clock_label.setText(f"{'SIM ' if simulated else ''}{et:%a %b %d %H:%M:%S} ET")
+        self.clock_label.setText(f"{'SIM ' if simulated else ''}{et:%a %b %d %H:%M:%S} ET{' ⏸' if paused else ''}")
 
     def set_health(self, summary: str) -> None:
         color = HEALTH_COLORS.get(summary, "#9e9e9e")
