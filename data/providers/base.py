@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 from data.models import Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.providers.errors import ProviderError
 
-__all__ = ["Clock", "MarketDataProvider", "MarketStream", "ProviderError"]
+__all__ = ["Clock", "MarketDataProvider", "MarketStream", "OpenStreams", "ProviderError"]
 
 
 class Clock(Protocol):
@@ -61,3 +61,16 @@ class MarketDataProvider(Protocol):
     def open_stream(self) -> MarketStream: ...
 
     async def aclose(self) -> None: ...
+
+
+class OpenStreams(list):
+    """The streams a provider opened, so that closing the provider closes every one of them."""
+
+    def add(self, stream: MarketStream) -> MarketStream:
+        self.append(stream)
+        return stream
+
+    async def close_all(self) -> None:
+        for stream in list(self):
+            await stream.aclose()
+        self.clear()

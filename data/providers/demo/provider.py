@@ -19,6 +19,7 @@ import numpy as np
 from data.bar_aggregation import aggregate
 from data.market_calendar import MarketCalendar, SessionBounds, SessionState, market_date
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
+from data.providers.base import OpenStreams
 from data.providers.demo.clock import SimClock
 from data.providers.demo.market_model import DemoMarket, symbol_key
 from data.providers.demo.profiles import popular_symbols, profile_for
@@ -55,7 +56,7 @@ class DemoProvider:
         self.market = DemoMarket(calendar, seed)
         self._clock = clock or SimClock(demo_start(calendar, datetime.now(UTC)), speed)
         self.tick_interval = tick_interval
-        self._streams: list[DemoStream] = []
+        self._streams = OpenStreams()
 
     @property
     def clock(self) -> SimClock:
@@ -88,14 +89,10 @@ class DemoProvider:
         return [SymbolInfo(s, profile_for(s).name, symbol_kind(s)) for s in hits[:limit]]
 
     def open_stream(self) -> DemoStream:
-        stream = DemoStream(self)
-        self._streams.append(stream)
-        return stream
+        return self._streams.add(DemoStream(self))
 
     async def aclose(self) -> None:
-        for stream in list(self._streams):
-            await stream.aclose()
-        self._streams.clear()
+        await self._streams.close_all()
 
     # -- synchronous core (runs in worker threads; pure function of its arguments) ----------
     def minute_bars(self, symbol: str, start: datetime, now: datetime, extended: bool) -> Bars:

@@ -20,6 +20,7 @@ from data.market_calendar import ET, MarketCalendar
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.option_chain import OptionChain
 from data.providers.bar_cache import BarCache
+from data.providers.base import OpenStreams
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.errors import MassiveError
 from data.providers.massive.parsers import (
@@ -64,7 +65,7 @@ class MassiveProvider:
         self._ws_url = ws_url  # tests point this at a local server ("{cluster}" is filled in)
         self._clock = WallClock()
         self._cache: dict[tuple, tuple[float, object]] = {}
-        self._streams: list[MassiveMultiStream] = []
+        self._streams = OpenStreams()
         self.bar_cache = cache
 
     @property
@@ -193,9 +194,7 @@ class MassiveProvider:
 
     # -- streaming ------------------------------------------------------------------------------
     def open_stream(self) -> MassiveMultiStream:
-        stream = MassiveMultiStream(self)
-        self._streams.append(stream)
-        return stream
+        return self._streams.add(MassiveMultiStream(self))
 
     def stream_for(self, cluster: str) -> MassiveStream:
         url = self._ws_url.format(cluster=cluster) if self._ws_url else None
@@ -203,9 +202,7 @@ class MassiveProvider:
                              backfill=self.backfill_minutes)
 
     async def aclose(self) -> None:
-        for stream in list(self._streams):
-            await stream.aclose()
-        self._streams.clear()
+        await self._streams.close_all()
         await self.client.aclose()
         if self.bar_cache is not None:
             self.bar_cache.close()

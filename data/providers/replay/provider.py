@@ -21,6 +21,7 @@ import numpy as np
 from data.bar_aggregation import aggregate, et_day_and_minute
 from data.market_calendar import MarketCalendar
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
+from data.providers.base import OpenStreams
 from data.providers.demo.clock import validate_speed
 from data.providers.errors import ProviderError
 from data.providers.replay.recording import load_recording
@@ -78,7 +79,7 @@ class ReplayProvider:
         self.bar_seconds = self.bars.timeframe.minutes * 60
         self._clock = clock or ReplayClock(self.default_start(), speed)
         self.tick_interval = tick_interval
-        self._streams: list[ReplayStream] = []
+        self._streams = OpenStreams()
 
     def default_start(self) -> datetime:
         """The first bar of the second recorded day (the first day is history), else the first bar."""
@@ -178,14 +179,10 @@ class ReplayProvider:
                            symbol_kind(self.symbol))]
 
     def open_stream(self) -> ReplayStream:
-        stream = ReplayStream(self)
-        self._streams.append(stream)
-        return stream
+        return self._streams.add(ReplayStream(self))
 
     async def aclose(self) -> None:
-        for stream in list(self._streams):
-            await stream.aclose()
-        self._streams.clear()
+        await self._streams.close_all()
 
 
 class ReplayStream:
