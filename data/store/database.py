@@ -13,6 +13,7 @@ Guarantees:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -66,14 +67,20 @@ def _set_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _check_readable(path: Path) -> None:
-    """Refuse files that are not SQLite databases or fail SQLite's quick check, untouched."""
+def _check_and_read_version(path: Path) -> str | None:
+    """One read-only look at the file before anything writes to it: refuse (untouched) a file
+    that is not an SQLite database or fails SQLite's quick check; else return its schema
+    version (None for a new or never-migrated file)."""
     if not path.exists() or path.stat().st_size == 0:
-        return
+        return None
+    version = None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()
+            with contextlib.suppress(sqlite3.OperationalError):  # no alembic_version table yet
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                version = row[0] if row else None
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -87,6 +94,7 @@ def _check_readable(path: Path) -> None:
             f"({result[0] if result else 'no answer'}). It was left untouched: move it away to "
             "start fresh, or restore a backup."
         )
+    return version
 
 
 class Store:
@@ -103,12 +111,12 @@ class Store:
     def open(cls, data_dir: Path) -> Store:
         data_dir.mkdir(parents=True, exist_ok=True)
         path = data_dir / DB_FILENAME
-        _check_readable(path)
+        stored = _check_and_read_version(path)
         engine = create_engine(f"sqlite:///{path}")
         event.listen(engine, "connect", _set_pragmas)
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         try:
-            migrate(engine, path)
+            migrate(engine, path, stored)
         except BaseException:
             engine.dispose()
             raise
@@ -129,21 +137,9 @@ class Store:
         self.engine.dispose()
 
 
-def _stored_version(path: Path) -> str | None:
-    if not path.exists():
-        return None
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
-    return row[0] if row else None
-
-
-def migrate(engine: Engine, path: Path) -> None:
-    if _stored_version(path) == SCHEMA_HEAD:
+def migrate(engine: Engine, path: Path, stored: str | None) -> None:
+    """Bring the file to ``SCHEMA_HEAD``; ``stored`` is its version as read at open."""
+    if stored == SCHEMA_HEAD:
         return
     from alembic import command
     from alembic.runtime.migration import MigrationContext
