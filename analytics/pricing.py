@@ -12,6 +12,7 @@ no volatility reproduces the price.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,8 +39,6 @@ def year_fraction(now: datetime, expiry_close: datetime, floor_seconds: float = 
 
 def _quiet(fn):
     """Run ``fn`` with numpy floating-point warnings off: bad rows become NaN/inf by design."""
-    import functools
-
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         with np.errstate(all="ignore"):
@@ -126,7 +125,6 @@ def implied_vol(price, S, K, T, r, q, is_call, tol: float = 1e-12, max_iter: int
     shrinking bracket, falling back to bisection when a step would leave it.
     """
     S, K, T, r, q, price, is_call = _inputs(S, K, T, r, q, price, is_call)
-    price = np.asarray(price, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
         df_q, df_r = np.exp(-q * T), np.exp(-r * T)
         fwd_s, fwd_k = S * df_q, K * df_r

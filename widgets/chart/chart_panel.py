@@ -233,6 +233,7 @@ class ChartPanel(QWidget):
             self.reset_view()
 
     def set_overlays(self, overlays: ChartOverlays | None) -> None:
+        previous_levels = self._overlays.levels if self._overlays is not None else None
         self._overlays = overlays
         x = np.arange(len(self._ts), dtype=np.float64)
         pairs = [(self.ema8_line, "ema8"), (self.ema21_line, "ema21"), (self.vwap_line, "vwap"),
@@ -244,6 +245,9 @@ class ChartPanel(QWidget):
                 item.setData([], [])
             else:
                 item.setData(x, y)
+        levels = overlays.levels if overlays is not None else None
+        if levels == previous_levels:
+            return  # unchanged (the per-minute overlay refresh): keep the existing lines
         for key in [k for k, lv in self._levels.items() if lv.kind == "level"]:
             self.remove_level(key)
         if overlays is not None:
