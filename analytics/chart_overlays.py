@@ -9,9 +9,8 @@ import numpy as np
 from analytics.indicators import ema, macd, opening_range, rsi, vwap
 from analytics.levels import KeyLevels, key_levels
 from data.bar_aggregation import et_day_and_minute
+from data.market_calendar import REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE
 from data.models import Bars
-
-OPEN_MINUTE = 570
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,10 +39,10 @@ def compute_overlays(bars: Bars, or_minutes: int = 15, level_bars: Bars | None =
     line, signal, hist = macd(close)
     if bars.timeframe.is_intraday and n:
         day, minute = et_day_and_minute(bars.ts)
-        regular = (minute >= OPEN_MINUTE) & (minute < 960)
+        regular = (minute >= REGULAR_OPEN_MINUTE) & (minute < REGULAR_CLOSE_MINUTE)
         vw = np.where(regular, vwap(bars.high, bars.low, close, np.where(regular, bars.volume, 0.0),
                                     np.where(regular, day, -1)), np.nan)
-        orh, orl = opening_range(bars.high, bars.low, minute - OPEN_MINUTE, day, or_minutes)
+        orh, orl = opening_range(bars.high, bars.low, minute - REGULAR_OPEN_MINUTE, day, or_minutes)
         orh, orl = np.where(regular, orh, np.nan), np.where(regular, orl, np.nan)
     else:
         vw, orh, orl = nan, nan, nan

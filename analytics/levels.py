@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analytics.indicators import opening_range, vwap
+from data.market_calendar import REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +43,8 @@ class KeyLevels:
 
 
 def key_levels(ts_day: np.ndarray, minute_of_day: np.ndarray, high: np.ndarray, low: np.ndarray,
-               close: np.ndarray, volume: np.ndarray, or_minutes: int = 15, open_minute: int = 570,
-               close_minute: int = 960) -> KeyLevels | None:
+               close: np.ndarray, volume: np.ndarray, or_minutes: int = 15,
+               open_minute: int = REGULAR_OPEN_MINUTE, close_minute: int = REGULAR_CLOSE_MINUTE) -> KeyLevels | None:
     """Levels for the latest day in the bars. ``ts_day`` labels each bar's ET day,
     ``minute_of_day`` its ET minute (09:30 = 570); regular session is [open, close)."""
     days = np.unique(ts_day)

@@ -12,10 +12,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from data.market_calendar import ET
+from data.market_calendar import ET, REGULAR_OPEN_MINUTE
 from data.models import Bars, Timeframe
-
-_OPEN_MINUTE = 9 * 60 + 30
 
 
 def et_day_and_minute(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -53,7 +51,7 @@ def aggregate(bars: Bars, timeframe: Timeframe) -> Bars:
         key = day
     else:
         size = timeframe.minutes
-        key = day * 10_000 + np.floor_divide(minute - _OPEN_MINUTE, size) + 5_000
+        key = day * 10_000 + np.floor_divide(minute - REGULAR_OPEN_MINUTE, size) + 5_000
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     ends = np.r_[starts[1:], len(key)] - 1
     if timeframe is Timeframe.D1:
@@ -61,8 +59,8 @@ def aggregate(bars: Bars, timeframe: Timeframe) -> Bars:
         ts = np.array([int(datetime.fromordinal(int(d) + 719163).replace(tzinfo=ET).timestamp())
                        for d in day[starts]], dtype=np.int64)
     else:
-        bucket_minute = np.floor_divide(minute[starts] - _OPEN_MINUTE, timeframe.minutes) * timeframe.minutes
-        ts = bars.ts[starts] + (bucket_minute + _OPEN_MINUTE - minute[starts]) * 60
+        bucket_minute = np.floor_divide(minute[starts] - REGULAR_OPEN_MINUTE, timeframe.minutes) * timeframe.minutes
+        ts = bars.ts[starts] + (bucket_minute + REGULAR_OPEN_MINUTE - minute[starts]) * 60
     return Bars(
         bars.symbol, timeframe, ts,
         bars.open[starts],
@@ -80,5 +78,5 @@ def bucket_start(ts: int, timeframe: Timeframe) -> int:
     if timeframe is Timeframe.D1:
         return int(datetime.fromordinal(int(day[0]) + 719163).replace(tzinfo=ET).timestamp())
     size = timeframe.minutes
-    bucket_minute = (int(minute[0]) - _OPEN_MINUTE) // size * size + _OPEN_MINUTE
+    bucket_minute = (int(minute[0]) - REGULAR_OPEN_MINUTE) // size * size + REGULAR_OPEN_MINUTE
     return int(ts - ts % 60 + (bucket_minute - int(minute[0])) * 60)

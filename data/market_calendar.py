@@ -23,6 +23,9 @@ PREMARKET_START = time(4, 0)
 AFTER_HOURS_END = time(20, 0)
 REGULAR_OPEN = time(9, 30)
 REGULAR_CLOSE = time(16, 0)
+# The regular session in minutes of the US/Eastern day: [09:30, 16:00)
+REGULAR_OPEN_MINUTE = REGULAR_OPEN.hour * 60 + REGULAR_OPEN.minute
+REGULAR_CLOSE_MINUTE = REGULAR_CLOSE.hour * 60
 CALENDAR_START = "2005-01-03"
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from data.bar_aggregation import aggregate, et_day_and_minute
-from data.market_calendar import ET, MarketCalendar
+from data.market_calendar import ET, REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE, MarketCalendar
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.option_chain import OptionChain
 from data.providers.bar_cache import BarCache
@@ -90,7 +90,7 @@ class MassiveProvider:
         bars = await self._history(sym, base, int(start.timestamp()), int(end.timestamp()))
         if base is Timeframe.M1 and not extended and len(bars):
             _day, minute = et_day_and_minute(bars.ts)
-            keep = np.flatnonzero((minute >= 570) & (minute < 960))
+            keep = np.flatnonzero((minute >= REGULAR_OPEN_MINUTE) & (minute < REGULAR_CLOSE_MINUTE))
             bars = bars.take(keep)
         return await asyncio.to_thread(aggregate, bars, timeframe) if timeframe is not base else bars
 
