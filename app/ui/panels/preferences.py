@@ -35,20 +35,21 @@ def build(host: PanelHost) -> PreferencesPanel:
         else:
             host.run(host.engine.workspace.set_preference(key, value))
 
-    def key_status() -> None:
-        found = get_api_key("massive")
+    async def show_key_status() -> None:
+        # the keychain may block (D-Bus, an unlock prompt): never ask it on the GUI thread
+        found = await asyncio.to_thread(get_api_key, "massive")
         panel.set_key_status(f"Key {mask(found.value)} from {found.source}." if found else "No key saved yet.")
 
     def save_key(key: str) -> None:
         async def run() -> None:
             register_secret(key)
             await asyncio.to_thread(set_api_key, "massive", key)
-            key_status()
+            await show_key_status()
 
         host.run(run(), panel.set_key_status)
 
     panel.preference_changed.connect(changed)
     panel.api_key_saved.connect(save_key)
     host.when_engine_ready(initial)
-    host.when_engine_ready(key_status)
+    host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
     return panel
