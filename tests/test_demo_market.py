@@ -189,3 +189,26 @@ def test_accelerated_clock_skips_closed_time(calendar) -> None:
         return p.clock.now()
 
     assert asyncio.run(run()) >= utc(2026, 11, 27, 9)  # Friday 04:00 ET pre-market
+
+
+async def test_stream_stops_when_cancelled_just_as_a_subscription_wakes_it(calendar) -> None:
+    """Cancelling the consumer on the very tick a wake-up fires must still end it (a swallowed
+    cancellation would leave the stream polling after its service stopped)."""
+    p = DemoProvider(calendar, seed=7, clock=SimClock(NOW, 1.0, FakeWall()), tick_interval=60.0)
+    stream = p.open_stream()
+    stream.subscribe(["SPY"])
+
+    async def consume() -> None:
+        async for _event in stream:
+            pass
+
+    task = asyncio.create_task(consume())
+    while not stream.last_activity:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)  # now waiting for the next tick or wake-up
+    stream.subscribe(["QQQ"])  # wakes the stream...
+    await asyncio.sleep(0)  # ...its wait completes on this turn of the loop
+    task.cancel()  # and the cancellation lands in the same instant
+    await asyncio.wait([task], timeout=2.0)
+    assert task.cancelled()
+    await stream.aclose()

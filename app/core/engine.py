@@ -192,6 +192,7 @@ async def _close_provider(provider: MarketDataProvider | None, timeout: float) -
     if provider is None:
         return
     try:
-        await asyncio.wait_for(provider.aclose(), timeout)
+        async with asyncio.timeout(timeout):
+            await provider.aclose()
     except Exception:
         log.exception("provider %s did not close cleanly", provider.name)

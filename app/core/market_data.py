@@ -56,7 +56,7 @@ class MarketDataService:
                 stream.subscribe(sorted(self._wanted))
             pulse = asyncio.create_task(self._pulse(stream, ctx))
             try:
-                await self._pump(stream)
+                await self._pump(stream, ctx)
             finally:
                 pulse.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -77,8 +77,12 @@ class MarketDataService:
                 ctx.heartbeat()
             await asyncio.sleep(min(2.0, self.stale_after / 4))
 
-    async def _pump(self, stream: MarketStream) -> None:
+    async def _pump(self, stream: MarketStream, ctx: ServiceContext) -> None:
+        running = False
         async for event in stream:
+            if not running:  # data is flowing: running before anyone sees it (the pulse polls)
+                ctx.running()
+                running = True
             if isinstance(event, Quote):
                 if event.symbol in self._wanted:
                     self.last_quotes[event.symbol] = event

@@ -30,6 +30,10 @@ class ServiceContext:
 
     def running(self) -> None:
         """Tell the supervisor the service finished starting (also counts as a heartbeat)."""
+        current = self._health.get(self.name)
+        if current is not None and current.state is ServiceState.RUNNING:
+            self._health.heartbeat(self.name)  # already running: keep its start time
+            return
         now = time.time()
         self._health.update(self.name, state=ServiceState.RUNNING, started_at=now, last_heartbeat=now)
 

@@ -235,8 +235,11 @@ class DemoStream:
             for event in events:
                 yield event
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # lands as the wake-up fires, and the stream would then outlive its service.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), provider.tick_interval)
+                async with asyncio.timeout(provider.tick_interval):
+                    await self._wake.wait()
 
     def _skip_closed_time(self) -> None:
         """When accelerated, jump over nights/weekends/holidays to the next pre-market."""

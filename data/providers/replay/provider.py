@@ -227,8 +227,11 @@ class ReplayStream:
             for event in events:
                 yield event
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # lands as the wake-up fires, and the stream would then outlive its service.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._provider.tick_interval)
+                async with asyncio.timeout(self._provider.tick_interval):
+                    await self._wake.wait()
 
     def _skip_idle_gap(self) -> None:
         p = self._provider
