@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.core import error_hooks
 from app.core.engine import Engine, EngineConfig
 from app.ui.bridge import QtBridge
+from app.ui.gui_thread_gc import GuiThreadGarbageCollector
 from app.ui.layouts import DEFAULT, LayoutManager
 from app.ui.main_window import MainWindow
 from app.ui.notifier import Notifier
@@ -57,6 +58,7 @@ class AppController:
         self.theme = peek_preference(db_path, "theme") or "dark"
         apply_theme(self.qapp, self.theme)
         self.window = MainWindow()
+        self.gc = GuiThreadGarbageCollector(self.window)
         self.engine = Engine(EngineConfig(options.data_dir, options.provider, options.speed, options.seed,
                                           options.provider_options))
         self.bridge = QtBridge(self.engine.bus, self.window)
@@ -83,6 +85,7 @@ class AppController:
         finally:
             await self._shutdown()
             restore_hooks()
+            self.gc.stop()
 
     async def _start(self) -> None:
         restored = self.layouts.restore_at_start(self.options.layout)
