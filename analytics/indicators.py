@@ -1,7 +1,8 @@
 """Technical indicators on float64 arrays, NaN during warm-up, matching TA-Lib's definitions.
 
-Recursive averages (EMA, Wilder) run through ``analytics.recurrence``: a million bars take
-milliseconds and SciPy's two-second import stays off the chart's start-up path. Seeding
+SMA, RSI and ATR run as single compiled loops (``analytics.kernels``) where those were built,
+and recursive averages (EMA, MACD) through ``analytics.recurrence``; otherwise numpy paths give
+the same numbers, with SciPy's two-second import kept off the chart's start-up path. Seeding
 follows TA-Lib and TradingView: an EMA of span n starts
 at bar n-1 with the simple average of the first n values; Wilder's smoothing (RSI, ATR) starts
 with the simple average of the first ``period`` changes / true ranges.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from analytics import kernels
 from analytics.recurrence import linear_recurrence
 
 
@@ -29,6 +31,8 @@ def sma(x: np.ndarray, window: int) -> np.ndarray:
     x = _f64(x)
     if len(x) < window:
         return np.full(len(x), np.nan)
+    if kernels.compiled is not None:
+        return kernels.rolling_mean(x, window)
     csum = np.cumsum(x)
     out = np.empty(len(x))
     out[:window - 1] = np.nan
@@ -47,7 +51,10 @@ def _recursive_average(x: np.ndarray, start: int, length: int, alpha: float) -> 
     out = np.empty(len(x))
     out[:seed_at] = np.nan
     out[seed_at] = seed
-    out[seed_at + 1:] = linear_recurrence(x[seed_at + 1:], alpha, seed)
+    if kernels.compiled is not None:  # straight into place: a million-bar copy saved
+        kernels.linear_recurrence(x[seed_at + 1:], alpha, seed, out=out[seed_at + 1:])
+    else:
+        out[seed_at + 1:] = linear_recurrence(x[seed_at + 1:], alpha, seed)
     return out
 
 
@@ -60,14 +67,19 @@ def ema(x: np.ndarray, span: int) -> np.ndarray:
 
 
 def _first_finite(x: np.ndarray) -> int:
-    finite = np.flatnonzero(np.isfinite(x))
-    return int(finite[0]) if len(finite) else len(x)
+    if len(x) == 0:
+        return 0
+    finite = np.isfinite(x)
+    first = int(finite.argmax())  # argmax stops at the first True; no index array is built
+    return first if finite[first] else len(x)
 
 
 def rsi(close: np.ndarray, period: int = 14) -> np.ndarray:
     """Wilder's RSI (0…100); the first ``period`` values are NaN. Flat prices give 0, as TA-Lib."""
     _check_window(period, "period")
     close = _f64(close)
+    if kernels.compiled is not None:
+        return kernels.wilder_rsi(close, period)
     out = np.full(len(close), np.nan)
     if len(close) <= period:
         return out
@@ -94,6 +106,8 @@ def macd(close: np.ndarray, fast: int = 12, slow: int = 26, signal: int = 9
         raise ValueError(f"fast ({fast}) must be shorter than slow ({slow})")
     close = _f64(close)
     first = _first_finite(close)
+    if kernels.compiled is not None:
+        return kernels.macd(close, first, fast, slow, signal)
     fast_line = _recursive_average(close, first + slow - fast, fast, 2.0 / (fast + 1.0))
     slow_line = _recursive_average(close, first, slow, 2.0 / (slow + 1.0))
     line = fast_line - slow_line
@@ -118,6 +132,8 @@ def true_range(high: np.ndarray, low: np.ndarray, close: np.ndarray) -> np.ndarr
 def atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int = 14) -> np.ndarray:
     """Wilder's average true range; the first ``period`` values are NaN."""
     _check_window(period, "period")
+    if kernels.compiled is not None:
+        return kernels.wilder_atr(high, low, close, period)
     tr = true_range(high, low, close)
     return _recursive_average(tr, 1, period, 1.0 / period)
 

@@ -3,7 +3,9 @@
 The series is cut into blocks short enough that β^(−block) stays below 1e3 (no precision
 loss); inside a block the recurrence is a scaled cumulative sum, and the carry from earlier
 blocks decays by γ = β^block ≤ 1e−3 per block, so a handful of shifted terms reproduce it to
-double precision. This keeps SciPy (≈2 s to import) out of the chart's start-up path. From
+double precision. Where the compiled kernels were built (``analytics.kernels``) they run
+the recurrence directly, in one pass; otherwise this numpy path keeps SciPy (≈2 s to import)
+out of the chart's start-up path. From
 ``LFILTER_MIN`` values on, SciPy's C filter is faster than the extra numpy passes and its
 import is paid once, so long series use it (both give the same numbers to ~1e−15).
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from analytics import kernels
 
 _MAX_GROWTH = 1e3
 _MAX_BLOCK = 64
@@ -28,7 +32,11 @@ def linear_recurrence(x: np.ndarray, alpha: float, y0: float = 0.0) -> np.ndarra
         return np.empty(0)
     if beta <= 0.0:
         return alpha * x
-    if n >= LFILTER_MIN:
+    if kernels.compiled is not None:
+        return kernels.linear_recurrence(x, alpha, y0)
+    if n >= LFILTER_MIN or not np.isfinite(x).all():
+        # (blocks would let a NaN or inf fade out after a few blocks; the true recurrence, like
+        # TA-Lib and the compiled loop, carries it on)
         from scipy.signal import lfilter
 
         return lfilter([alpha], [1.0, -beta], x, zi=[beta * y0])[0]
@@ -36,7 +44,7 @@ def linear_recurrence(x: np.ndarray, alpha: float, y0: float = 0.0) -> np.ndarra
 
 
 def blocked_recurrence(x: np.ndarray, alpha: float, y0: float = 0.0) -> np.ndarray:
-    """The pure-numpy path of ``linear_recurrence`` (see module doc)."""
+    """The pure-numpy path of ``linear_recurrence`` (see module doc), for finite ``x``."""
     n = len(x)
     beta = 1.0 - alpha
     block = int(min(_MAX_BLOCK, max(1, math.floor(math.log(_MAX_GROWTH) / -math.log(beta)))))

@@ -8,13 +8,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 import talib
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics import kernels
 from analytics.indicators import atr, ema, macd, opening_range, rsi, sma, vwap
 from tests.conftest import SHARED
 
 RTOL = 1e-9
+
+
+@pytest.fixture(autouse=True, params=["compiled", "numpy"])
+def kernel_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs on the compiled kernels and again on the numpy fallback."""
+    if request.param == "numpy":
+        monkeypatch.setattr(kernels, "compiled", None)
+    elif kernels.compiled is None:
+        pytest.skip("C kernels not built on this machine (no compiler); the numpy path is tested")
+    return request.param
 
 
 def _agree(ours: np.ndarray, ref: np.ndarray, start: int = 0) -> None:
@@ -94,7 +105,7 @@ def test_opening_range_has_no_look_ahead() -> None:
     assert orh[8] == 51 and orl[8] == 46
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=0, max_size=60))
 def test_never_raises_on_odd_inputs(values: list[float]) -> None:
     x = np.array(values, dtype=float)

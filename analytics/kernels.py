@@ -1,0 +1,61 @@
+"""The compiled indicator loops (``analytics/_kernels.c``) when they were built, else ``None``.
+
+``setup.py`` builds them wherever a C compiler exists (CI, installers, most dev machines);
+without one, ``compiled`` is ``None`` and the indicators use their numpy paths, which give
+the same numbers (tests run both). Wrappers take any array-like and return new float64 arrays.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import numpy as np
+
+compiled: ModuleType | None
+try:
+    from analytics import _kernels as compiled
+except ImportError:  # not built on this machine
+    compiled = None
+
+
+def _f64(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.float64)
+
+
+def linear_recurrence(x: np.ndarray, alpha: float, y0: float, out: np.ndarray | None = None) -> np.ndarray:
+    """``out`` (contiguous float64, same length), when given, is filled instead of a new array."""
+    x = _f64(x)
+    if out is None:
+        out = np.empty(len(x))
+    compiled.linear_recurrence(x, out, float(alpha), float(y0))
+    return out
+
+
+def rolling_mean(x: np.ndarray, window: int) -> np.ndarray:
+    x = _f64(x)
+    out = np.empty(len(x))
+    compiled.rolling_mean(x, out, int(window))
+    return out
+
+
+def wilder_rsi(close: np.ndarray, period: int) -> np.ndarray:
+    close = _f64(close)
+    out = np.empty(len(close))
+    compiled.wilder_rsi(close, out, int(period))
+    return out
+
+
+def wilder_atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int) -> np.ndarray:
+    high, low, close = _f64(high), _f64(low), _f64(close)
+    out = np.empty(len(high))
+    compiled.wilder_atr(high, low, close, out, int(period))
+    return out
+
+
+def macd(close: np.ndarray, first: int, fast: int, slow: int, signal: int
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(line, signal, histogram) with the EMAs seeded from bar ``first`` (the first finite close)."""
+    close = _f64(close)
+    line, sig, hist = np.empty(len(close)), np.empty(len(close)), np.empty(len(close))
+    compiled.macd(close, line, sig, hist, int(first), int(fast), int(slow), int(signal))
+    return line, sig, hist
