@@ -44,6 +44,31 @@ def test_every_recording_loads_with_its_conventions(path: Path) -> None:
     assert bars.timeframe is expected
 
 
+# fastparquet's writer (test side only) uses an accessor pandas 3.1 deprecates for tz-aware columns
+@pytest.mark.filterwarnings("ignore:Series.values returning an ndarray that drops timezone")
+@pytest.mark.parametrize("datetime_kind", ["text", "naive", "aware", "index"])
+def test_parquet_recordings_give_the_same_bars_as_csv(tmp_path: Path, datetime_kind: str) -> None:
+    import fastparquet
+    import pandas as pd
+
+    csv_path = shared_path("data", "bars_intraday", "consolidated_rth_1min_2026", "SPY_1min_20260122_20260306.csv")
+    frame = pd.read_csv(csv_path, nrows=2_000)
+    small_csv = tmp_path / "SPY_1min.csv"
+    frame.to_csv(small_csv, index=False)
+    if datetime_kind != "text":
+        frame["datetime"] = pd.to_datetime(frame["datetime"])
+    if datetime_kind in ("aware", "index"):  # a timezone-aware column needs no --replay-tz
+        frame["datetime"] = frame["datetime"].dt.tz_localize("America/New_York")
+    if datetime_kind == "index":
+        frame = frame.set_index("datetime")
+    parquet = tmp_path / "SPY_1min.parquet"
+    fastparquet.write(str(parquet), frame, write_index=datetime_kind == "index")
+    from_csv, from_parquet = load_recording(small_csv).bars, load_recording(parquet).bars
+    assert from_parquet.symbol == "SPY" and len(from_parquet) == 2_000
+    for field in ("ts", "open", "high", "low", "close", "volume"):
+        np.testing.assert_array_equal(getattr(from_parquet, field), getattr(from_csv, field))
+
+
 def test_bad_recordings_are_refused_clearly(tmp_path: Path) -> None:
     bad = tmp_path / "XYZ_1min.csv"
     bad.write_text("when,price\n2026-01-02 09:30,1\n")
@@ -51,6 +76,10 @@ def test_bad_recordings_are_refused_clearly(tmp_path: Path) -> None:
         load_recording(bad)
     with pytest.raises(RecordingError, match="not found"):
         load_recording(tmp_path / "missing.csv")
+    not_parquet = tmp_path / "SPY_1min.parquet"
+    not_parquet.write_text("this is not parquet")
+    with pytest.raises(RecordingError, match=r"SPY_1min\.parquet as Parquet"):
+        load_recording(not_parquet)
     odd = tmp_path / "12 weird.csv"
     odd.write_text("datetime,open,high,low,close\n2026-01-02 09:30,1,1,1,1\n")
     with pytest.raises(RecordingError, match="symbol"):

@@ -94,12 +94,12 @@ def load_recording(path: Path, *, symbol: str | None = None, tz: str = "America/
 
 def _read_rows(path: Path) -> list[dict]:
     if path.suffix.lower() in (".parquet", ".pq"):
-        try:
-            import pandas as pd
+        import fastparquet  # directly: pandas 3 deprecates its fastparquet engine
 
-            frame = pd.read_parquet(path)
-        except ImportError as exc:
-            raise RecordingError(f"Reading Parquet needs pyarrow or fastparquet ({exc}); use CSV.") from None
+        try:
+            frame = fastparquet.ParquetFile(str(path)).to_pandas()
+        except Exception as exc:  # fastparquet raises many types for a damaged or foreign file
+            raise RecordingError(f"Cannot read {path.name} as Parquet: {type(exc).__name__}: {exc}") from None
         frame = frame.reset_index() if frame.index.name else frame
         return frame.astype(str).to_dict("records")
     try:
