@@ -14,7 +14,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from websockets.asyncio.server import serve
 
-from data.models import Bar, Timeframe
+from data.models import Bar, Quote, Timeframe
 from data.providers.base import MarketDataProvider
 from data.providers.errors import ProviderError
 from data.providers.massive.client import MassiveClient
@@ -189,6 +189,49 @@ async def test_the_provider_stream_merges_clusters_and_backfills(calendar) -> No
         await provider.aclose()
     assert subscriptions == {"stocks": "AM.SPY,A.SPY", "indices": "AM.I:SPX,V.I:SPX"}
     assert stream.last_activity > 0
+
+
+@pytest.mark.skipif(not FIX.exists(), reason="../shared/fixtures/massive not present (plain clone)")
+async def test_stream_quotes_carry_the_previous_close_from_a_snapshot(calendar) -> None:
+    """Second aggregates say nothing of the previous close: the provider seeds it from the
+    recorded AAPL snapshot (prevDay.c 163.64), shows that snapshot at once, then completes
+    every streamed quote with it."""
+    release = asyncio.Event()
+
+    async def handler(ws) -> None:
+        await ws.send(json.dumps([{"ev": "status", "status": "connected", "message": "Connected Successfully"}]))
+        await ws.recv()
+        await ws.send(json.dumps([{"ev": "status", "status": "auth_success", "message": "authenticated"}]))
+        await ws.recv()
+        await release.wait()  # the snapshot first, as on a quiet market
+        s = 1_790_000_040_000
+        await ws.send(json.dumps([{"ev": "A", "sym": "AAPL", "o": 165, "h": 166, "l": 164.5, "c": 165.5,
+                                   "v": 10, "av": 70_000_000, "s": s, "e": s + 1_000}]))
+        await asyncio.sleep(2)
+
+    snapshot = (FIX / "v2/snapshot/locale/us/markets/stocks/tickers/AAPL.json").read_bytes()
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        client = MassiveClient(KEY, transport=httpx.MockTransport(lambda r: httpx.Response(200, content=snapshot)))
+        provider = MassiveProvider(calendar, KEY, client=client, ws_url=f"ws://127.0.0.1:{port}/{{cluster}}")
+        stream = provider.open_stream()
+        stream.subscribe(["AAPL"])
+        quotes = []
+
+        async def run() -> None:
+            async for event in stream:
+                if isinstance(event, Quote):
+                    quotes.append(event)
+                    release.set()
+                if len(quotes) == 2:
+                    break
+
+        await asyncio.wait_for(run(), 10)
+        await provider.aclose()
+    shown, streamed = quotes
+    assert (shown.last, shown.bid, shown.ask, shown.prev_close) == (159.99, 159.98, 159.99, 163.64)
+    assert (streamed.last, streamed.prev_close, streamed.day_volume) == (165.5, 163.64, 70_000_000)
+    assert streamed.change_pct == pytest.approx(100 * (165.5 - 163.64) / 163.64)
 
 
 async def test_history_is_cached_on_disk_and_only_new_sessions_are_fetched(calendar, tmp_path) -> None:

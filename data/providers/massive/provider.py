@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from data.bar_aggregation import aggregate, et_day_and_minute
-from data.market_calendar import ET, REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE, MarketCalendar
+from data.market_calendar import ET, REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE, MarketCalendar, market_date
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.option_chain import OptionChain
 from data.providers.bar_cache import BarCache
@@ -37,12 +38,15 @@ from data.providers.massive.parsers import (
     to_massive_ticker,
 )
 from data.providers.massive.stream import MassiveStream
+from data.providers.quote_book import QuoteBook
 from data.symbols import SymbolError, SymbolKind, normalize_symbol, symbol_kind
 
 LOOKBACK_DAYS = {Timeframe.M1: 5, Timeframe.M5: 20, Timeframe.M15: 45, Timeframe.H1: 90, Timeframe.H4: 180,
                  Timeframe.D1: 730}
+log = logging.getLogger(__name__)
 SEARCH_TTL_S = 24 * 3600
 SNAPSHOT_TTL_S = 5
+SEED_RETRY_S = 300.0
 
 
 class WallClock:
@@ -208,8 +212,20 @@ class MassiveProvider:
             self.bar_cache.close()
 
 
+class _Snapshot:
+    """A REST snapshot quote to pass through as it is (a stream quote is merged first)."""
+
+    def __init__(self, quote: Quote) -> None:
+        self.quote = quote
+
+
 class MassiveMultiStream:
-    """One ``MassiveStream`` per cluster in use (stocks, indices), merged into one iterator."""
+    """One ``MassiveStream`` per cluster in use (stocks, indices), merged into one iterator.
+
+    Stream events carry partial quotes; a ``QuoteBook`` completes them, with each symbol's
+    previous close from a REST snapshot fetched when it is subscribed (and again when a new
+    session starts). The snapshot is also shown at once, so a closed market still has prices.
+    """
 
     def __init__(self, provider: MassiveProvider) -> None:
         self._provider = provider
@@ -217,6 +233,9 @@ class MassiveMultiStream:
         self._queue: asyncio.Queue = asyncio.Queue()
         self._tasks: dict[str, asyncio.Task] = {}
         self._closed = False
+        self.book = QuoteBook()
+        self._seeding: dict[str, asyncio.Task] = {}
+        self._seed_tried: dict[str, float] = {}  # monotonic time of the last snapshot attempt
 
     @property
     def last_activity(self) -> float:
@@ -236,12 +255,40 @@ class MassiveMultiStream:
             self._streams[cluster].subscribe([sym])
             if cluster not in self._tasks and not self._closed:
                 self._tasks[cluster] = asyncio.ensure_future(self._pump(self._streams[cluster]))
+            self._seed_soon(_valid(sym))
 
     def unsubscribe(self, symbols: list[str]) -> None:
         for sym in symbols:
             stream = self._streams.get(self._cluster(sym))
             if stream is not None:
                 stream.unsubscribe([sym])
+            self.book.forget(sym)
+            task = self._seeding.pop(sym, None)
+            if task is not None:
+                task.cancel()
+
+    def _seed_soon(self, symbol: str) -> None:
+        """Fetch ``symbol``'s snapshot for its previous close, once at a time and at most every
+        ``SEED_RETRY_S`` (a plan without snapshots must not cost a request per tick)."""
+        if self._closed or symbol_kind(symbol) is SymbolKind.OPTION or symbol in self._seeding:
+            return
+        tried = self._seed_tried.get(symbol)
+        if tried is not None and time.monotonic() - tried < SEED_RETRY_S:
+            return
+        self._seed_tried[symbol] = time.monotonic()
+        task = asyncio.ensure_future(self._seed(symbol))
+        self._seeding[symbol] = task
+        task.add_done_callback(lambda _t, s=symbol: self._seeding.pop(s, None))
+
+    async def _seed(self, symbol: str) -> None:
+        try:
+            snapshot = await self._provider.get_quote(symbol)
+        except Exception as exc:  # no snapshot (plan, symbol, network): change % stays blank
+            log.info("no snapshot for %s: %s", symbol, exc)
+            return
+        shown = self.book.seed(snapshot, market_date(self._provider.clock.now()))
+        if shown is not None:
+            await self._queue.put(_Snapshot(shown))
 
     async def _pump(self, stream: MassiveStream) -> None:
         try:
@@ -258,10 +305,20 @@ class MassiveMultiStream:
             item = await self._queue.get()
             if isinstance(item, Exception):
                 raise item
-            yield item
+            if isinstance(item, _Snapshot):
+                yield item.quote
+            elif isinstance(item, Quote):
+                quote = self.book.merge(item)
+                if self.book.needs_seed(quote):
+                    self._seed_soon(quote.symbol)
+                yield quote
+            else:
+                yield item
 
     async def aclose(self) -> None:
         self._closed = True
+        for task in list(self._seeding.values()):
+            task.cancel()
         for stream in self._streams.values():
             await stream.aclose()
         for task in self._tasks.values():

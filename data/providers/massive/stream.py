@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -206,8 +207,8 @@ class MassiveStream:
                 bid, ask = float(item["bp"]), float(item["ap"])
                 if symbol not in self._symbols or stamp is None:
                     return None
-                mid = (bid + ask) / 2
-                return Quote(symbol, stamp, mid, bid, ask, float("nan"), 0.0)
+                mid = (bid + ask) / 2  # quote-driven instruments (options) are marked at the mid
+                return Quote(symbol, stamp, mid, bid, ask, math.nan, math.nan)
             if ev in ("A", "T", "V"):
                 ticker = item.get("T") if ev == "V" else item.get("sym")
                 price = item.get("val") if ev == "V" else (item.get("c") if ev == "A" else item.get("p"))
@@ -216,8 +217,10 @@ class MassiveStream:
                 if symbol not in self._symbols or stamp is None:
                     return None
                 p = float(price)
-                volume = float(item.get("av", 0.0)) if ev == "A" else 0.0
-                return Quote(symbol, stamp, p, p, p, float("nan"), volume)
+                # NaN = "this event does not say" (no bid/ask, no day volume on trades and index
+                # values, never the previous close): the provider's QuoteBook fills them in
+                volume = float(item["av"]) if ev == "A" and "av" in item else math.nan
+                return Quote(symbol, stamp, p, math.nan, math.nan, math.nan, volume)
         except (KeyError, TypeError, ValueError):
             self.malformed_frames += 1
         return None
