@@ -174,3 +174,26 @@ def test_preferences_switch_provider_live_or_explain_why_not(qapp, tmp_path: Pat
         assert c.engine.provider.name == "demo"
 
     assert run_app(options(tmp_path), scenario) == 0
+
+
+def test_saving_the_missing_key_finishes_the_refused_switch(qtbot) -> None:
+    from widgets.preferences_panel import PreferencesPanel
+
+    panel = PreferencesPanel(("dark", "light"), ("1m", "5m"), ["demo", "replay", "massive"], (5, 15))
+    qtbot.addWidget(panel)
+    panel.set_values({"provider": "demo"}, "demo", "/data", "/log")
+    asked: list[tuple[str, object]] = []
+    panel.preference_changed.connect(lambda key, value: asked.append((key, value)))
+    panel.provider.setCurrentText("massive")
+    panel.provider_failed("Massive needs an API key: enter it in Preferences.")
+    assert panel.provider.currentText() == "demo" and "massive starts" in panel.api_key.placeholderText()
+    panel.api_key.setText("k-123456789")
+    saved: list[str] = []
+    panel.api_key_saved.connect(saved.append)
+    panel.save_key.click()
+    assert saved == ["k-123456789"] and panel.api_key.text() == ""
+    panel.key_saved()  # the app stored it
+    assert asked == [("provider", "massive"), ("provider", "massive")]
+    assert panel.provider.currentText() == "massive"
+    panel.key_saved()  # a later key change alone switches nothing
+    assert len(asked) == 2

@@ -53,6 +53,8 @@ class PreferencesPanel(QWidget):
         layout.addLayout(form)
         layout.addStretch(1)
         self._running_provider = ""
+        self._attempted_provider = ""
+        self._awaiting_key_for: str | None = None  # a switch refused for want of a key
         self.theme.currentTextChanged.connect(lambda v: self.preference_changed.emit("theme", v))
         self.timeframe.currentTextChanged.connect(lambda v: self.preference_changed.emit("default_timeframe", v))
         self.provider.currentTextChanged.connect(self._on_provider)
@@ -78,6 +80,7 @@ class PreferencesPanel(QWidget):
 
     def _on_provider(self, value: str) -> None:
         if value != self._running_provider:
+            self._attempted_provider = value
             self.provider_note.setText(f"Switching to '{value}'…")
             self.preference_changed.emit("provider", value)
 
@@ -92,8 +95,16 @@ class PreferencesPanel(QWidget):
         self._select(self.provider, self._running_provider)
         self.provider_note.setText(message)
         if "API key" in message:
-            self.api_key.setPlaceholderText("Paste your Massive key, Save, then pick massive again")
+            self._awaiting_key_for = self._attempted_provider
+            self.api_key.setPlaceholderText(f"Paste your key and Save: {self._awaiting_key_for} starts then")
             self.api_key.setFocus()
+
+    def key_saved(self) -> None:
+        """The key was stored: finish the switch it was missing for, if any."""
+        pending, self._awaiting_key_for = self._awaiting_key_for, None
+        if pending and pending != self._running_provider:
+            self._select(self.provider, pending)
+            self._on_provider(pending)
 
     def _select(self, combo: QComboBox, value: str) -> None:
         combo.blockSignals(True)

@@ -45,6 +45,7 @@ def build(host: PanelHost) -> PreferencesPanel:
             register_secret(key)
             await asyncio.to_thread(set_api_key, "massive", key)
             await show_key_status()
+            panel.key_saved()  # e.g. massive was picked without a key: switch now
 
         host.run(run(), panel.set_key_status)
 
