@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import httpx
 import keyring
@@ -15,7 +15,7 @@ from keyring.backend import KeyringBackend
 from websockets.asyncio.server import serve
 
 from data.models import Bar, Quote, Timeframe
-from data.providers.base import MarketDataProvider
+from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.provider import MassiveProvider
@@ -144,6 +144,11 @@ async def test_requests_map_to_the_documented_endpoints(calendar) -> None:
         status, holidays = await provider.get_market_status()
         assert status.market == "extended-hours" and holidays
         assert (await provider.get_option_contracts("A"))[0].underlying == "A"
+        assert isinstance(provider, OptionsProvider)
+        assert await provider.get_expirations("A") == []  # the recorded contracts expired in 2022
+        provider._clock.now = lambda: datetime(2022, 5, 2, 15, tzinfo=UTC)  # as of the recording
+        provider._cache.clear()
+        assert await provider.get_expirations("A") == [date(2022, 5, 20)]
         rsi = await provider.get_indicator("AAPL", "rsi", window=20, timespan="minute")
         assert rsi and all(a.ts < b.ts for a, b in itertools.pairwise(rsi))  # oldest first (mock values)
     finally:

@@ -8,13 +8,16 @@ in a worker thread inside the provider).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
-from typing import Protocol, runtime_checkable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from data.models import Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.providers.errors import ProviderError
 
-__all__ = ["Clock", "MarketDataProvider", "MarketStream", "OpenStreams", "ProviderError"]
+if TYPE_CHECKING:
+    from data.option_chain import OptionChain
+
+__all__ = ["Clock", "MarketDataProvider", "MarketStream", "OpenStreams", "OptionsProvider", "ProviderError"]
 
 
 class Clock(Protocol):
@@ -61,6 +64,21 @@ class MarketDataProvider(Protocol):
     def open_stream(self) -> MarketStream: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class OptionsProvider(Protocol):
+    """What a provider with options data adds (Massive; the demo market). Panels check
+    ``isinstance(provider, OptionsProvider)`` and otherwise say the provider has no options."""
+
+    async def get_expirations(self, underlying: str) -> list[date]:
+        """Listed expirations from today (ET market date) on, nearest first."""
+        ...
+
+    async def get_option_chain(self, underlying: str, expiration: date | None = None) -> OptionChain:
+        """Every listed contract of ``underlying`` (or of one expiration) with quotes, IV and
+        greeks where the provider has them, as of now."""
+        ...
 
 
 class OpenStreams(list):

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 SEARCH_TTL_S = 24 * 3600
 SNAPSHOT_TTL_S = 5
 SEED_RETRY_S = 300.0
+EXPIRATIONS_TTL_S = 3600
 
 
 class WallClock:
@@ -159,9 +160,22 @@ class MassiveProvider:
         payload = await self.client.get("/v3/reference/tickers", {"search": q, "active": True, "limit": limit})
         return self._store(("search", q.upper(), limit), parse_ticker_search(payload).value)  # type: ignore[return-value]
 
-    async def get_option_chain(self, underlying: str, expiration: str | None = None,
+    async def get_expirations(self, underlying: str) -> list[date]:
+        """From the contracts reference (the chain snapshot would cost every quote to list them)."""
+        sym = _valid(underlying)
+        key = ("expirations", sym)
+        cached = self._cached(key, EXPIRATIONS_TTL_S)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        today = market_date(self._clock.now())
+        days = sorted({c.expiry for c in await self.get_option_contracts(sym) if c.expiry >= today})
+        return self._store(key, days)  # type: ignore[return-value]
+
+    async def get_option_chain(self, underlying: str, expiration: date | str | None = None,
                                strike_range: tuple[float, float] | None = None) -> OptionChain:
         sym = _valid(underlying)
+        if isinstance(expiration, date):
+            expiration = expiration.isoformat()
         params: dict[str, object] = {"limit": 250, "expiration_date": expiration}
         if strike_range:
             params["strike_price.gte"], params["strike_price.lte"] = strike_range
