@@ -142,7 +142,10 @@ class Engine:
         self.supervisor.start(self.market_data)
 
     def _provider_options(self) -> dict[str, object]:
-        return {"cache_dir": self.config.data_dir / "cache", **dict(self.config.provider_options)}
+        from app.core.option_pricing import load_option_pricing
+
+        return {"cache_dir": self.config.data_dir / "cache", "option_pricing": load_option_pricing,
+                **dict(self.config.provider_options)}
 
     def _symbols_needed(self) -> set[str]:
         """The watchlist and active symbol, plus every symbol an active alert watches."""

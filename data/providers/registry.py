@@ -15,10 +15,11 @@ if TYPE_CHECKING:
 Factory = Callable[..., "MarketDataProvider"]
 
 
-def _demo(calendar: MarketCalendar, *, speed: float, seed: int, **_options: object) -> MarketDataProvider:
+def _demo(calendar: MarketCalendar, *, speed: float, seed: int, option_pricing: object = None,
+          **_options: object) -> MarketDataProvider:
     from data.providers.demo.provider import DemoProvider
 
-    return DemoProvider(calendar, seed=seed, speed=speed)
+    return DemoProvider(calendar, seed=seed, speed=speed, option_pricing=option_pricing)  # type: ignore[arg-type]
 
 
 def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None = None,

@@ -10,18 +10,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
 from data.bar_aggregation import aggregate
 from data.market_calendar import MarketCalendar, SessionBounds, SessionState, market_date
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
+from data.option_chain import OptionChain
 from data.providers.base import OpenStreams
 from data.providers.demo.clock import SimClock
 from data.providers.demo.market_model import DemoMarket, symbol_key
+from data.providers.demo.options import DemoOptions, OptionPricing
 from data.providers.demo.profiles import popular_symbols, profile_for
 from data.providers.errors import ProviderError
 from data.symbols import SymbolError, normalize_symbol, symbol_kind
@@ -51,12 +54,18 @@ class DemoProvider:
     name = "demo"
 
     def __init__(self, calendar: MarketCalendar, *, seed: int = 7, clock: SimClock | None = None,
-                 speed: float = 1.0, tick_interval: float = 0.25) -> None:
+                 speed: float = 1.0, tick_interval: float = 0.25,
+                 option_pricing: Callable[[], OptionPricing] | None = None) -> None:
         self.calendar = calendar
         self.market = DemoMarket(calendar, seed)
         self._clock = clock or SimClock(demo_start(calendar, datetime.now(UTC)), speed)
         self.tick_interval = tick_interval
         self._streams = OpenStreams()
+        # The option maths comes from the app (analytics sits above data); loaded on first use,
+        # in a worker thread, so SciPy's import never lands on the event loop.
+        self._load_pricing = option_pricing
+        self._options: DemoOptions | None = None
+        self._options_lock = threading.Lock()
 
     @property
     def clock(self) -> SimClock:
@@ -87,6 +96,32 @@ class DemoProvider:
         if exact and exact not in hits:
             hits.append(exact)  # any valid ticker exists in the simulated market
         return [SymbolInfo(s, profile_for(s).name, symbol_kind(s)) for s in hits[:limit]]
+
+    async def get_expirations(self, underlying: str) -> list[date]:
+        sym = _valid(underlying)
+        now = self._clock.now()
+        return await asyncio.to_thread(lambda: self.options().expirations(sym, now))
+
+    async def get_option_chain(self, underlying: str, expiration: date | None = None) -> OptionChain:
+        sym = _valid(underlying)
+        now = self._clock.now()
+        return await asyncio.to_thread(self.chain_at, sym, now, expiration)
+
+    def chain_at(self, symbol: str, now: datetime, expiration: date | None = None) -> OptionChain:
+        """The option chain as of ``now``, priced off the simulated spot at that moment."""
+        return self.options().chain(symbol, now, self.quote_at(symbol, now).last, expiration)
+
+    def options(self) -> DemoOptions:
+        with self._options_lock:
+            if self._options is None:
+                if self._load_pricing is None:
+                    raise ProviderError("This demo market was built without option pricing.")
+                self._options = DemoOptions(self.calendar, self._load_pricing(), self.market.seed,
+                                            self._previous_close)
+            return self._options
+
+    def _previous_close(self, symbol: str, day: date) -> float:
+        return self.market.regular_close(symbol, self.calendar.previous_session(day).day)
 
     def open_stream(self) -> DemoStream:
         return self._streams.add(DemoStream(self))

@@ -1,0 +1,255 @@
+"""Simulated listed options for the demo market: expirations, strikes, quotes, OI and volume.
+
+Consistent with the simulated spot at every moment and deterministic for a seed:
+
+* **Expirations** as listed: SPX/SPY/QQQ/NDX (and XSP) every session for two weeks — 0DTE
+  included — then Friday weeklies and third-Friday monthlies (Thursday when Friday is a
+  holiday), plus the next two Januaries; other symbols weeklies for six weeks and monthlies.
+  SPX has PM-settled ``SPXW`` on every date and the AM-settled ``SPX`` monthly beside it (NDX:
+  ``NDXP``/``NDX``, RUT: ``RUTW``/``RUT``).
+* **Strikes** are listed around the previous close (fixed through the day, as exchanges list
+  them) at the usual increments, five times wider in the wings.
+* **Volatility surface**: the symbol's volatility with an IV premium, a term structure (short
+  dates a little lower), a put skew and a smile in standardized moneyness, a spot–vol response
+  (indices bid up vol as they fall) and, for single stocks, an earnings jump in every expiry
+  that spans the next demo earnings date.
+* **Quotes**: theoretical prices from the injected pricing functions (``analytics.pricing`` in
+  the app — the data layer does not import analytics) with a tick-rounded spread; IV and greeks
+  as a provider reports them.
+* **Open interest** is set overnight: heavier near the money, at round strikes and in near
+  expiries, OTM-side for each type. **Volume** builds through the session (0DTE trades most).
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+
+from data.market_calendar import ET, MarketCalendar, market_date
+from data.option_chain import OptionChain
+from data.providers.demo.profiles import SymbolProfile, profile_for
+from data.symbols import SymbolKind, symbol_kind
+
+DEMO_RATE = 0.04  # the demo's risk-free rate (continuously compounded)
+_DIVIDEND_YIELD = {"SPX": 0.013, "SPY": 0.013, "DJI": 0.018, "DIA": 0.018, "NDX": 0.006, "QQQ": 0.006,
+                   "RUT": 0.012, "IWM": 0.012, "XSP": 0.013}
+DAILY_EXPIRY_SYMBOLS = frozenset({"SPX", "SPY", "QQQ", "NDX", "XSP"})
+# underlying: (PM-settled root for dailies/weeklies, AM-settled root of the standard monthly)
+_INDEX_ROOTS = {"SPX": ("SPXW", "SPX"), "NDX": ("NDXP", "NDX"), "RUT": ("RUTW", "RUT"), "VIX": ("VIXW", "VIX")}
+
+
+@dataclass(frozen=True)
+class OptionPricing:
+    """The option maths the demo needs, passed in by the app: ``bs_price(S, K, T, r, q, sigma,
+    is_call)``, ``bs_greeks(...)`` (an object with ``delta``/``gamma``) and ``expiry_times(expiry,
+    root, asof, close_of)`` in years."""
+
+    bs_price: Callable
+    bs_greeks: Callable
+    expiry_times: Callable
+
+
+def dividend_yield(symbol: str) -> float:
+    return _DIVIDEND_YIELD.get(symbol, 0.0)
+
+
+def next_earnings(symbol: str, after: date) -> date | None:
+    """The demo's next earnings date on or after ``after`` (single stocks only): once a quarter,
+    3–6 weeks after the quarter ends, on a weekday fixed per symbol."""
+    if symbol_kind(symbol) is not SymbolKind.STOCK:
+        return None
+    h = zlib.crc32(f"earnings:{symbol}".encode())
+    for year in (after.year, after.year + 1):
+        for month in (1, 4, 7, 10):
+            day = date(year, month, 1) + timedelta(days=21 + h % 21)
+            while day.weekday() >= 5:
+                day += timedelta(days=1)
+            if day >= after:
+                return day
+    return None
+
+
+class DemoOptions:
+    def __init__(self, calendar: MarketCalendar, pricing: OptionPricing, seed: int,
+                 previous_close: Callable[[str, date], float]) -> None:
+        self._calendar = calendar
+        self._pricing = pricing
+        self._seed = seed
+        self._previous_close = previous_close  # (symbol, session day) → the prior session's close
+
+    # -- listing ------------------------------------------------------------------------------
+    def expirations(self, symbol: str, now: datetime) -> list[date]:
+        """Listed expirations not yet expired at ``now``, nearest first."""
+        return sorted({day for day, _root in self._listed(symbol, now)})
+
+    def _listed(self, symbol: str, now: datetime) -> list[tuple[date, str]]:
+        """(expiry, root) pairs: the PM root on every listed date, the AM root on monthlies."""
+        today = market_date(now)
+        sessions = [s for s in self._calendar.sessions_between(today, today + timedelta(days=800))
+                    if s.close > now]
+        if not sessions:
+            return []
+        days = [s.day for s in sessions]
+        by_week: dict[tuple[int, int], date] = {}
+        for d in days:
+            by_week[d.isocalendar()[:2]] = d  # the week's last session: Friday, or Thursday before a holiday
+        weeklies = sorted(by_week.values())
+        monthly = sorted({self._monthly(d.year, d.month, set(days)) for d in days} - {None})
+        daily = symbol in DAILY_EXPIRY_SYMBOLS
+        chosen = set(days[:10] if daily else []) | set(weeklies[: 8 if daily else 6])
+        chosen |= set(monthly[:12 if daily else 9])
+        chosen |= {m for m in monthly if m.month == 1 and m.year in (today.year + 1, today.year + 2)}
+        plain = symbol.replace(".", "")  # OCC roots have no dot (BRK.B → BRKB)
+        pm_root, am_root = _INDEX_ROOTS.get(symbol, (plain, plain))
+        pairs = [(d, pm_root) for d in sorted(chosen)]
+        if am_root != pm_root:
+            pairs += [(d, am_root) for d in sorted(chosen) if d in monthly and _am_open(d, now)]
+        return pairs
+
+    @staticmethod
+    def _monthly(year: int, month: int, sessions: set[date]) -> date | None:
+        first = date(year, month, 1)
+        third_friday = first + timedelta(days=(4 - first.weekday()) % 7 + 14)
+        for d in (third_friday, third_friday - timedelta(days=1)):
+            if d in sessions:
+                return d
+        return None
+
+    # -- the chain ----------------------------------------------------------------------------
+    def chain(self, symbol: str, now: datetime, spot: float, expiration: date | None = None) -> OptionChain:
+        profile = profile_for(symbol)
+        session_day = self._calendar.last_session_at_or_before(market_date(now)).day
+        reference = self._previous_close(symbol, session_day)
+        pairs = [(d, r) for d, r in self._listed(symbol, now) if expiration is None or d == expiration]
+        parts = [self._expiry_rows(profile, now, spot, reference, d, root) for d, root in pairs]
+        columns = {k: np.concatenate([p[k] for p in parts]) if parts else np.empty(0)
+                   for k in ("symbol", "strike", "is_call", "expiry", "root")}
+        n = len(columns["strike"])
+        asof = now.astimezone(ET)
+        if n == 0:
+            return _empty_chain(symbol, asof)
+        strike, is_call, root = columns["strike"], columns["is_call"].astype(bool), columns["root"]
+        expiry = columns["expiry"].astype("datetime64[D]")
+        p = self._pricing
+        T = p.expiry_times(expiry, root, now, lambda d: self._calendar.session(d).close)
+        r, q = DEMO_RATE, dividend_yield(symbol)
+        iv = self._surface(profile, now, spot, reference, strike, expiry, T, r, q)
+        theo = np.asarray(p.bs_price(spot, strike, T, r, q, iv, is_call), dtype=float)
+        greeks = p.bs_greeks(spot, strike, T, r, q, iv, is_call)
+        bid, ask, tick = _quote(theo, symbol)
+        oi, volume = self._activity(symbol, session_day, now, reference, strike, is_call, expiry)
+        last = np.where(volume > 0, np.round(theo / tick) * tick, np.nan)
+        return OptionChain(symbol, asof, columns["symbol"], root, expiry, is_call, strike, bid, ask, last,
+                           volume, oi, iv, np.asarray(greeks.delta, dtype=float),
+                           np.asarray(greeks.gamma, dtype=float), np.zeros(n, dtype=bool))
+
+    def _expiry_rows(self, profile: SymbolProfile, now: datetime, spot: float, reference: float, expiry: date,
+                     root: str) -> dict[str, np.ndarray]:
+        years = max((expiry - market_date(now)).days, 0.5) / 365.0
+        strikes = _strikes(profile, reference, years)
+        n = len(strikes)
+        prefix = f"{root}{expiry:%y%m%d}"
+        thousandths = [round(k * 1000) for k in strikes.tolist()]
+        occ = [f"{prefix}C{m:08d}" for m in thousandths] + [f"{prefix}P{m:08d}" for m in thousandths]
+        return {"symbol": np.array(occ, dtype=object), "strike": np.concatenate([strikes, strikes]),
+                "is_call": np.r_[np.ones(n, dtype=bool), np.zeros(n, dtype=bool)],
+                "expiry": np.full(2 * n, np.datetime64(expiry, "D")),
+                "root": np.full(2 * n, root, dtype=object)}
+
+    def _surface(self, profile: SymbolProfile, now: datetime, spot: float, reference: float, strike: np.ndarray,
+                 expiry: np.ndarray, T: np.ndarray, r: float, q: float) -> np.ndarray:
+        is_index_like = profile.symbol in _DIVIDEND_YIELD or symbol_kind(profile.symbol) is SymbolKind.INDEX
+        base = profile.annual_vol * 1.08  # implied trades a little over realized
+        move = spot / reference - 1.0 if reference > 0 else 0.0
+        base *= max(0.5, 1.0 - (2.5 if is_index_like else 0.8) * move)  # spot down, vol up
+        years = np.maximum(T, 1.0 / (365 * 24 * 60))
+        atm = base * (0.88 + 0.12 * (1.0 - np.exp(-years / 0.25)))  # term structure: short a little lower
+        event = next_earnings(profile.symbol, market_date(now))
+        if event is not None:  # an earnings jump of ~3 daily sigmas in every expiry spanning it
+            spans = expiry >= np.datetime64(event, "D")
+            jump_var = (3.0 * profile.daily_vol) ** 2
+            atm = np.where(spans, np.sqrt(atm**2 + jump_var / years), atm)
+        forward = spot * np.exp((r - q) * years)
+        x = np.log(strike / forward) / (atm * np.sqrt(years))  # standardized moneyness
+        skew, smile = (-0.10, 0.025) if is_index_like else (-0.05, 0.035)
+        return np.clip(atm * (1.0 + skew * x + smile * x * x), 0.35 * atm, 4.0 * atm)
+
+    def _activity(self, symbol: str, session_day: date, now: datetime, reference: float, strike: np.ndarray,
+                  is_call: np.ndarray, expiry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Open interest (set overnight: a function of the day, not of the live spot) and
+        volume so far (the same weights times a turnover that grows through the session)."""
+        profile = profile_for(symbol)
+        scale = 2_000.0 if profile.daily_volume == 0 else max(50.0, profile.daily_volume / 20_000.0)
+        days = (expiry - np.datetime64(session_day, "D")).astype(float)
+        years = np.maximum(days, 0.5) / 365.0
+        x = np.abs(np.log(strike / reference)) / (profile.annual_vol * np.sqrt(years))
+        otm = np.where(is_call, strike >= reference, strike <= reference)
+        step = _strike_step(reference, symbol)
+        ratio = np.round(strike / step).astype(np.int64)
+        roundness = np.where(ratio % 10 == 0, 3.0, np.where(ratio % 2 == 0, 1.5, 1.0))
+        near_term = 1.0 / (1.0 + 4.0 * years)
+        key = zlib.crc32(f"{self._seed}:{symbol}:{session_day}".encode())
+        noise = np.random.default_rng(key).lognormal(0.0, 0.4, len(strike))
+        weight = scale * 10.0 * np.exp(-0.6 * x) * np.where(otm, 1.3, 0.8) * roundness * near_term * noise
+        session = self._calendar.session(session_day)
+        elapsed = (now - session.open).total_seconds() / (session.close - session.open).total_seconds()
+        progress = float(np.clip(elapsed, 0.0, 1.0)) ** 0.8  # front-loaded, like the tape
+        turnover = np.where(days < 1, 2.5, 0.4 / (1.0 + 8.0 * years))  # 0DTE changes hands most
+        return np.floor(weight), np.floor(weight * turnover * progress)
+
+
+def _am_open(expiry: date, now: datetime) -> bool:
+    """An AM-settled contract stops trading the session before its expiry date."""
+    return market_date(now) < expiry
+
+
+def _strike_step(price: float, symbol: str) -> float:
+    if symbol in ("SPX", "NDX", "RUT", "DJI"):
+        return 5.0 if price < 10_000 else 10.0
+    if symbol_kind(symbol) is SymbolKind.INDEX:
+        return 1.0 if price < 100 else 5.0
+    if symbol_kind(symbol) is SymbolKind.ETF:
+        return 1.0 if price < 1_000 else 5.0  # SPY/QQQ/IWM list dollar strikes
+    for limit, step in ((25, 0.5), (200, 1.0), (500, 2.5), (1_000, 5.0)):
+        if price < limit:
+            return step
+    return 10.0
+
+
+def _strikes(profile: SymbolProfile, reference: float, years: float) -> np.ndarray:
+    """Listed strikes: the usual increment within ±max(1.5σ√T, 2 %), five times wider out to
+    ±max(4σ√T, 5 %) (at most ±60 %), at most 150 fine strikes a side."""
+    step = _strike_step(reference, profile.symbol)
+    sd = profile.annual_vol * math.sqrt(years)
+    near = min(max(1.5 * sd, 0.02) * reference, 150 * step)
+    far = min(max(4.0 * sd, 0.05), 0.6) * reference
+    centre = round(reference / step) * step
+    fine = centre + step * np.arange(-math.floor(near / step), math.floor(near / step) + 1)
+    wide_step = 5 * step
+    wide_centre = round(reference / wide_step) * wide_step
+    wide = wide_centre + wide_step * np.arange(-math.floor(far / wide_step), math.floor(far / wide_step) + 1)
+    strikes = np.unique(np.round(np.concatenate([fine, wide]), 4))
+    return strikes[strikes > 0]
+
+
+def _quote(theo: np.ndarray, symbol: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bid/ask on the option tick around the theoretical price: $0.05/$0.10 for index options
+    (below/above $3), $0.01/$0.05 otherwise; the spread widens with the price."""
+    index = symbol_kind(symbol) is SymbolKind.INDEX
+    tick = np.where(theo < 3.0, 0.05 if index else 0.01, 0.10 if index else 0.05)
+    half = np.maximum(tick, 0.015 * theo) / 2.0
+    bid = np.maximum(np.floor((theo - half) / tick + 1e-9) * tick, 0.0)
+    ask = np.maximum(np.ceil((theo + half) / tick - 1e-9) * tick, bid + tick)
+    return np.round(bid, 2), np.round(ask, 2), tick
+
+
+def _empty_chain(symbol: str, asof: datetime) -> OptionChain:
+    empty = np.empty(0)
+    return OptionChain(symbol, asof, np.empty(0, dtype=object), np.empty(0, dtype=object),
+                       np.empty(0, dtype="datetime64[D]"), np.empty(0, dtype=bool), empty, empty, empty, empty,
+                       empty, empty, empty, empty, empty, np.empty(0, dtype=bool))
