@@ -13,9 +13,10 @@ from app.core.option_pricing import load_option_pricing
 from data.market_calendar import ET
 from data.providers.base import OptionsProvider
 from data.providers.demo.clock import SimClock
-from data.providers.demo.options import DEMO_RATE, dividend_yield, next_earnings
+from data.providers.demo.options import next_earnings
 from data.providers.demo.provider import DemoProvider
 from data.providers.errors import ProviderError
+from data.rates import RISK_FREE_RATE, dividend_yield
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ET)  # Wednesday before Thanksgiving, regular session
 
@@ -70,7 +71,7 @@ def test_quotes_have_no_arbitrage(calendar, symbol: str) -> None:
         slope = np.diff(m) / np.diff(k)
         assert np.all(np.diff(slope) * np.diff(k)[1:] >= -(tol[2:] + tol[1:-1] + tol[:-2])), "not convex"
     T = expiry_times(chain.expiry, chain.root, NOON, lambda d: calendar.session(d).close)
-    r, q = DEMO_RATE, dividend_yield(symbol)
+    r, q = RISK_FREE_RATE, dividend_yield(symbol)
     calls = {(root, e, k): i for i, (root, e, k, c) in
              enumerate(zip(chain.root, chain.expiry, chain.strike, chain.is_call, strict=True)) if c}
     for j in np.flatnonzero(~chain.is_call):
@@ -84,7 +85,7 @@ def test_greeks_and_iv_agree_with_the_quoted_prices(calendar) -> None:
     chain = p.chain_at("SPY", NOON)
     spot = p.quote_at("SPY", NOON).last
     T = expiry_times(chain.expiry, chain.root, NOON, lambda d: calendar.session(d).close)
-    r, q = DEMO_RATE, dividend_yield("SPY")
+    r, q = RISK_FREE_RATE, dividend_yield("SPY")
     liquid = (chain.bid > 0.5) & (np.abs(chain.delta) > 0.05) & (np.abs(chain.delta) < 0.95)
     assert liquid.sum() > 500
     iv_of_mid = implied_vol(chain.mid, spot, chain.strike, T, r, q, chain.is_call)

@@ -8,6 +8,7 @@ import logging
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.core.engine import Engine, EngineConfig
@@ -178,3 +179,34 @@ async def test_an_unavailable_provider_falls_back_to_demo_and_says_why(tmp_path:
         assert posted and "API key" in posted[0].record.message and posted[0].record.kind == "provider"
     finally:
         await engine.stop()
+
+
+async def test_the_options_service_publishes_the_active_symbols_chain(tmp_path: Path) -> None:
+    from app.core.events import OptionsUnavailable, OptionsUpdated
+
+    engine = Engine(EngineConfig(tmp_path))
+    updates: list[OptionsUpdated] = []
+    engine.bus.subscribe(OptionsUpdated, updates.append)
+    await engine.start()
+    try:
+        await engine.workspace.set_active_symbol("QQQ")
+        await _until(lambda: any(u.snapshot.symbol == "QQQ" for u in updates))
+        snap = next(u.snapshot for u in updates if u.snapshot.symbol == "QQQ")
+        assert len(snap.chain) > 100 and snap.spot > 0 and snap.provider == "demo"
+        g = snap.greeks
+        assert np.all(np.isfinite(g.theta[g.T > 0])) and np.all(g.vega >= 0)
+        assert not g.local_greeks.any()  # the demo sends delta and gamma
+    finally:
+        await engine.stop()
+
+    class NoOptions:  # a provider without the options interface (e.g. replay)
+        name = "replay"
+
+    from app.core.bus import EventBus
+    from app.core.options import OptionsService
+
+    bus = EventBus()
+    said: list[OptionsUnavailable] = []
+    bus.subscribe(OptionsUnavailable, said.append)
+    await OptionsService(NoOptions(), bus, None, lambda: "SPY").refresh()  # type: ignore[arg-type]
+    assert said and "No options data from the replay provider" in said[0].reason

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from app.core.alerts import AlertMonitorService, AlertsService
     from app.core.market_data import MarketDataService
     from app.core.notifications import NotificationService
+    from app.core.options import OptionsService
     from app.core.workspace import Workspace
     from data.market_calendar import MarketCalendar
     from data.providers.base import MarketDataProvider
@@ -59,6 +60,7 @@ class Engine:
         self.workspace: Workspace | None = None
         self.notifications: NotificationService | None = None
         self.market_data: MarketDataService | None = None
+        self.options: OptionsService | None = None
         self.alerts: AlertsService | None = None
         self.alert_monitor: AlertMonitorService | None = None
         self.started = False
@@ -113,6 +115,7 @@ class Engine:
             return
         new = self._create_provider(name)
         await self.supervisor.stop_service("market-data")
+        await self.supervisor.stop_service("options")
         old, self.provider = self.provider, new
         await _close_provider(old, 5.0)
         self.config = replace(self.config, provider=name)
@@ -134,12 +137,16 @@ class Engine:
                                **self._provider_options())
 
     def _start_market_data(self) -> None:
-        """(Re)start the stream service on the current provider with the symbols needed now."""
+        """(Re)start the services that read the current provider: the stream, with the symbols
+        needed now, and the option-chain refresher."""
         from app.core.market_data import MarketDataService
+        from app.core.options import OptionsService
 
         self.market_data = MarketDataService(self.provider, self.bus)
         self.market_data.set_symbols(self._symbols_needed())
         self.supervisor.start(self.market_data)
+        self.options = OptionsService(self.provider, self.bus, self.calendar, lambda: self.workspace.active_symbol)
+        self.supervisor.start(self.options)
 
     def _provider_options(self) -> dict[str, object]:
         from app.core.option_pricing import load_option_pricing

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from data.store.records import Alert, AlertTrigger, NotificationRecord, Watchlist
 
 if TYPE_CHECKING:  # numpy-backed models; not needed at run time here
+    from app.core.options import OptionsSnapshot
     from data.models import Bar, Quote
 
 
@@ -84,3 +85,14 @@ class FeedStateChanged(Event):
 @dataclass(frozen=True, slots=True)
 class ProviderChanged(Event):
     provider: str
+
+
+@dataclass(frozen=True, slots=True)
+class OptionsUpdated(Event):
+    snapshot: OptionsSnapshot  # the active symbol's chain with greeks, freshly fetched
+
+
+@dataclass(frozen=True, slots=True)
+class OptionsUnavailable(Event):
+    symbol: str
+    reason: str  # shown by the options panels instead of numbers

@@ -33,11 +33,9 @@ import numpy as np
 from data.market_calendar import ET, MarketCalendar, market_date
 from data.option_chain import OptionChain
 from data.providers.demo.profiles import SymbolProfile, profile_for
+from data.rates import RISK_FREE_RATE, dividend_yield, pays_index_yield
 from data.symbols import SymbolKind, symbol_kind
 
-DEMO_RATE = 0.04  # the demo's risk-free rate (continuously compounded)
-_DIVIDEND_YIELD = {"SPX": 0.013, "SPY": 0.013, "DJI": 0.018, "DIA": 0.018, "NDX": 0.006, "QQQ": 0.006,
-                   "RUT": 0.012, "IWM": 0.012, "XSP": 0.013}
 DAILY_EXPIRY_SYMBOLS = frozenset({"SPX", "SPY", "QQQ", "NDX", "XSP"})
 # underlying: (PM-settled root for dailies/weeklies, AM-settled root of the standard monthly)
 _INDEX_ROOTS = {"SPX": ("SPXW", "SPX"), "NDX": ("NDXP", "NDX"), "RUT": ("RUTW", "RUT"), "VIX": ("VIXW", "VIX")}
@@ -52,10 +50,6 @@ class OptionPricing:
     bs_price: Callable
     bs_greeks: Callable
     expiry_times: Callable
-
-
-def dividend_yield(symbol: str) -> float:
-    return _DIVIDEND_YIELD.get(symbol, 0.0)
 
 
 def next_earnings(symbol: str, after: date) -> date | None:
@@ -137,7 +131,7 @@ class DemoOptions:
         expiry = columns["expiry"].astype("datetime64[D]")
         p = self._pricing
         T = p.expiry_times(expiry, root, now, lambda d: self._calendar.session(d).close)
-        r, q = DEMO_RATE, dividend_yield(symbol)
+        r, q = RISK_FREE_RATE, dividend_yield(symbol)
         iv = self._surface(profile, now, spot, reference, strike, expiry, T, r, q)
         theo = np.asarray(p.bs_price(spot, strike, T, r, q, iv, is_call), dtype=float)
         greeks = p.bs_greeks(spot, strike, T, r, q, iv, is_call)
@@ -163,7 +157,7 @@ class DemoOptions:
 
     def _surface(self, profile: SymbolProfile, now: datetime, spot: float, reference: float, strike: np.ndarray,
                  expiry: np.ndarray, T: np.ndarray, r: float, q: float) -> np.ndarray:
-        is_index_like = profile.symbol in _DIVIDEND_YIELD or symbol_kind(profile.symbol) is SymbolKind.INDEX
+        is_index_like = pays_index_yield(profile.symbol) or symbol_kind(profile.symbol) is SymbolKind.INDEX
         base = profile.annual_vol * 1.08  # implied trades a little over realized
         move = spot / reference - 1.0 if reference > 0 else 0.0
         base *= max(0.5, 1.0 - (2.5 if is_index_like else 0.8) * move)  # spot down, vol up

@@ -1,0 +1,112 @@
+"""Keeps the active symbol's option chain fresh and publishes it, greeks filled in.
+
+Supervised service. Every ``chain_refresh_s`` (the provider's pace: seconds for the demo,
+longer for a paid REST API) and at once when the active symbol changes, it fetches the full
+chain, completes IV and greeks off the event loop (``analytics.chain_greeks``) and publishes
+``OptionsUpdated``; the options panels render from that one snapshot. A provider without
+options, or a symbol without a chain, gives ``OptionsUnavailable`` with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.core.bus import EventBus
+from app.core.events import ActiveSymbolChanged, OptionsUnavailable, OptionsUpdated
+from app.core.supervisor import ServiceContext
+from data.market_calendar import MarketCalendar
+from data.option_chain import OptionChain
+from data.providers.base import MarketDataProvider, OptionsProvider
+from data.providers.errors import ProviderError
+from data.rates import RISK_FREE_RATE, dividend_yield
+
+if TYPE_CHECKING:  # analytics loads SciPy: imported where the work runs, in a worker thread
+    from analytics.chain_greeks import ChainGreeks
+
+log = logging.getLogger(__name__)
+DEFAULT_REFRESH_S = 15.0
+
+
+@dataclass(frozen=True, eq=False)
+class OptionsSnapshot:
+    symbol: str
+    provider: str
+    chain: OptionChain
+    spot: float
+    r: float
+    q: float
+    greeks: ChainGreeks
+    compute_ms: float  # fetch + greeks, for the benchmark and the panel's footer
+
+
+class OptionsService:
+    name = "options"
+    stale_after = 120.0
+
+    def __init__(self, provider: MarketDataProvider, bus: EventBus, calendar: MarketCalendar,
+                 active_symbol: Callable[[], str]) -> None:
+        self._provider = provider
+        self._bus = bus
+        self._calendar = calendar
+        self._active_symbol = active_symbol
+        self._wake = asyncio.Event()
+        self.latest: OptionsSnapshot | None = None
+
+    @property
+    def refresh_s(self) -> float:
+        return float(getattr(self._provider, "chain_refresh_s", DEFAULT_REFRESH_S))
+
+    async def run(self, ctx: ServiceContext) -> None:
+        unsubscribe = self._bus.subscribe(ActiveSymbolChanged, lambda _e: self._wake.set())
+        try:
+            ctx.running()
+            while True:
+                self._wake.clear()
+                await self.refresh()
+                ctx.heartbeat()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.refresh_s):
+                        await self._wake.wait()
+        finally:
+            unsubscribe()
+
+    async def refresh(self) -> None:
+        symbol = self._active_symbol()
+        provider = self._provider
+        if not isinstance(provider, OptionsProvider):
+            self._bus.publish(OptionsUnavailable(symbol, f"No options data from the {provider.name} provider."))
+            return
+        started = time.perf_counter()
+        try:
+            spot = (await provider.get_quote(symbol)).last
+            chain = await provider.get_option_chain(symbol)
+        except ProviderError as exc:
+            self._bus.publish(OptionsUnavailable(symbol, str(exc)))
+            return
+        if symbol != self._active_symbol():
+            return  # the user moved on while this was loading
+        if len(chain) == 0:
+            self._bus.publish(OptionsUnavailable(symbol, f"No listed options for {symbol}."))
+            return
+        r, q = RISK_FREE_RATE, dividend_yield(symbol)
+        greeks = await asyncio.to_thread(_greeks, chain, spot, r, q, self._calendar)
+        snapshot = OptionsSnapshot(symbol, provider.name, chain, spot, r, q, greeks,
+                                   (time.perf_counter() - started) * 1000)
+        self.latest = snapshot
+        self._bus.publish(OptionsUpdated(snapshot))
+
+
+def _greeks(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar) -> ChainGreeks:
+    from analytics.chain_greeks import chain_greeks
+    from analytics.option_time import default_close
+
+    def close_of(day):  # the real close (13:00 on half days) where the calendar knows the day
+        return calendar.session(day).close if calendar.is_session(day) else default_close(day)
+
+    return chain_greeks(chain, spot, r, q, close_of)
