@@ -151,9 +151,16 @@ def test_context_menu_lists_the_price_actions(qtbot) -> None:
     menu = panel.context_menu(601.2349)
     texts = [a.text() for a in menu.actions() if a.text()]
     assert texts[:3] == ["Alert when price crosses 601.23", "Alert above 601.23", "Alert below 601.23"]
-    assert "Open options chain near 601.23" in texts and "Ask the coach about 601.23" in texts
+    assert not any("chain" in t or "coach" in t for t in texts)  # nothing listens: not offered
     menu.actions()[1].trigger()
     assert requested == [("above", 601.23)]
+    chains: list[float] = []
+    panel.chain_requested.connect(chains.append)
+    menu = panel.context_menu(601.2349)
+    chain_action = next(a for a in menu.actions() if a.text() == "Open options chain near 601.23")
+    assert not any("coach" in a.text() for a in menu.actions())
+    chain_action.trigger()
+    assert chains == [601.23]
     assert round_to_tick(100.005) in (100.0, 100.01)
 
 

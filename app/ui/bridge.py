@@ -20,6 +20,8 @@ from app.core.events import (
     ErrorReported,
     FeedStateChanged,
     NotificationPosted,
+    OptionsUnavailable,
+    OptionsUpdated,
     PreferenceChanged,
     ProviderChanged,
     QuoteUpdated,
@@ -48,6 +50,9 @@ class QtBridge(QObject):
     alert_triggered = Signal(object)  # AlertTriggered
     feed_state_changed = Signal(str, str)  # state, message
     provider_changed = Signal(str)
+    options_updated = Signal(object)  # OptionsSnapshot
+    options_unavailable = Signal(str, str)  # symbol, reason
+    chain_near_requested = Signal(str, float)  # symbol, price; UI-only (the chart's context menu)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +77,8 @@ class QtBridge(QObject):
             bus.subscribe(AlertTriggered, self.alert_triggered.emit),
             bus.subscribe(FeedStateChanged, lambda e: self.feed_state_changed.emit(e.state, e.message)),
             bus.subscribe(ProviderChanged, lambda e: self.provider_changed.emit(e.provider)),
+            bus.subscribe(OptionsUpdated, lambda e: self.options_updated.emit(e.snapshot)),
+            bus.subscribe(OptionsUnavailable, lambda e: self.options_unavailable.emit(e.symbol, e.reason)),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

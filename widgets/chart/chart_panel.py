@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import SIGNAL, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QToolBar, QVBoxLayout, QWidget
 
@@ -462,9 +462,14 @@ class ChartPanel(QWidget):
         menu.addAction(f"Alert above {price:,.2f}", lambda: self.alert_requested.emit("above", price))
         menu.addAction(f"Alert below {price:,.2f}", lambda: self.alert_requested.emit("below", price))
         menu.addAction(f"New alert at {price:,.2f}…", lambda: self.alert_details_requested.emit(price))
-        menu.addSeparator()
-        menu.addAction(f"Open options chain near {price:,.2f}", lambda: self.chain_requested.emit(price))
-        menu.addAction(f"Ask the coach about {price:,.2f}", lambda: self.coach_requested.emit(price))
+        # Only what the app can do: an entry appears once a panel listens for it.
+        extras = [(self.chain_requested, "chain_requested(double)", f"Open options chain near {price:,.2f}"),
+                  (self.coach_requested, "coach_requested(double)", f"Ask the coach about {price:,.2f}")]
+        extras = [(signal, text) for signal, signature, text in extras if self.receivers(SIGNAL(signature)) > 0]
+        if extras:
+            menu.addSeparator()
+        for signal, text in extras:
+            menu.addAction(text, lambda s=signal: s.emit(price))
         return menu
 
 

@@ -45,4 +45,6 @@ PANELS: tuple[PanelSpec, ...] = (
               tab_with="notifications"),
     PanelSpec("preferences", "Preferences", Area.LeftDockWidgetArea, "app.ui.panels.preferences:build",
               tab_with="notifications"),
+    PanelSpec("options_chain", "Options chain", Area.RightDockWidgetArea, "app.ui.panels.options_chain:build",
+              below="chart"),
 )

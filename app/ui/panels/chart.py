@@ -117,7 +117,6 @@ def build(host: PanelHost) -> ChartPanel:
     host.bridge.active_symbol_changed.connect(load)
     host.bridge.bar_updated.connect(on_bar)
     panel.timeframe_changed.connect(lambda tf: load(timeframe=tf))
-    panel.chain_requested.connect(lambda p: log.info("options chain near %.2f requested (no chain panel yet)", p))
-    panel.coach_requested.connect(lambda p: log.info("coach asked about %.2f (no coach panel yet)", p))
+    panel.chain_requested.connect(lambda p: host.bridge.chain_near_requested.emit(panel.symbol, p))
     host.when_engine_ready(initial)
     return panel

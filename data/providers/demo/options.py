@@ -10,7 +10,7 @@ Consistent with the simulated spot at every moment and deterministic for a seed:
 * **Strikes** are listed around the previous close (fixed through the day, as exchanges list
   them) at the usual increments, five times wider in the wings.
 * **Volatility surface**: the symbol's volatility with an IV premium, a term structure (short
-  dates a little lower), a put skew and a smile in standardized moneyness, a spot–vol response
+  dates a little lower), an SVI smile with a put skew (no butterfly arbitrage), a spot–vol response
   (indices bid up vol as they fall) and, for single stocks, an earnings jump in every expiry
   that spans the next demo earnings date.
 * **Quotes**: theoretical prices from the injected pricing functions (``analytics.pricing`` in
@@ -137,7 +137,7 @@ class DemoOptions:
         greeks = p.bs_greeks(spot, strike, T, r, q, iv, is_call)
         bid, ask, tick = _quote(theo, symbol)
         oi, volume = self._activity(symbol, session_day, now, reference, strike, is_call, expiry)
-        last = np.where(volume > 0, np.round(theo / tick) * tick, np.nan)
+        last = np.where(volume > 0, np.maximum(np.round(theo / tick) * tick, tick), np.nan)  # no print below a tick
         return OptionChain(symbol, asof, columns["symbol"], root, expiry, is_call, strike, bid, ask, last,
                            volume, oi, iv, np.asarray(greeks.delta, dtype=float),
                            np.asarray(greeks.gamma, dtype=float), np.zeros(n, dtype=bool))
@@ -168,10 +168,16 @@ class DemoOptions:
             spans = expiry >= np.datetime64(event, "D")
             jump_var = (3.0 * profile.daily_vol) ** 2
             atm = np.where(spans, np.sqrt(atm**2 + jump_var / years), atm)
-        forward = spot * np.exp((r - q) * years)
-        x = np.log(strike / forward) / (atm * np.sqrt(years))  # standardized moneyness
-        skew, smile = (-0.10, 0.025) if is_index_like else (-0.05, 0.035)
-        return np.clip(atm * (1.0 + skew * x + smile * x * x), 0.35 * atm, 4.0 * atm)
+        # The smile is an SVI slice in total variance w(k) (Gatheral): its wings grow linearly
+        # in log-moneyness, gently enough to leave no butterfly arbitrage (a quadratic smile in
+        # vol does not). Scaled by the ATM standard deviation, so a 0DTE smile is as sharp in
+        # standard deviations as a monthly one; rho sets the put skew.
+        k = np.log(strike / (spot * np.exp((r - q) * years)))
+        w0 = atm * atm * years
+        width, slope = 1.5 * np.sqrt(w0), 0.5 * np.sqrt(w0)
+        rho = -0.6 if is_index_like else -0.3
+        w = (w0 - slope * width) + slope * (rho * k + np.sqrt(k * k + width * width))
+        return np.sqrt(w / years)
 
     def _activity(self, symbol: str, session_day: date, now: datetime, reference: float, strike: np.ndarray,
                   is_call: np.ndarray, expiry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -216,12 +222,12 @@ def _strike_step(price: float, symbol: str) -> float:
 
 
 def _strikes(profile: SymbolProfile, reference: float, years: float) -> np.ndarray:
-    """Listed strikes: the usual increment within ±max(1.5σ√T, 2 %), five times wider out to
-    ±max(4σ√T, 5 %) (at most ±60 %), at most 150 fine strikes a side."""
+    """Listed strikes: the usual increment within ±max(1.5σ√T, 4 %), five times wider out to
+    ±max(4σ√T, 10 %) (at most ±60 %), at most 150 fine strikes a side."""
     step = _strike_step(reference, profile.symbol)
     sd = profile.annual_vol * math.sqrt(years)
-    near = min(max(1.5 * sd, 0.02) * reference, 150 * step)
-    far = min(max(4.0 * sd, 0.05), 0.6) * reference
+    near = min(max(1.5 * sd, 0.04) * reference, 150 * step)
+    far = min(max(4.0 * sd, 0.10), 0.6) * reference
     centre = round(reference / step) * step
     fine = centre + step * np.arange(-math.floor(near / step), math.floor(near / step) + 1)
     wide_step = 5 * step

@@ -1,0 +1,117 @@
+"""The options chain panel: table model (ATM, ITM, in-place updates) and the panel in the app."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from analytics.chain_greeks import chain_greeks
+from app.core.option_pricing import load_option_pricing
+from data.market_calendar import ET
+from data.providers.demo.clock import SimClock
+from data.providers.demo.provider import DemoProvider
+from data.rates import RISK_FREE_RATE, dividend_yield
+from tests.gui_helpers import options, run_app, until
+from widgets.options_chain_panel import CALL_FIELDS, FIELDS, ITM_CALL, ITM_PUT, STRIKE_COLUMN, OptionsChainPanel
+
+NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ET)
+
+
+def _snapshot(calendar, at: datetime, symbol: str = "SPY"):
+    p = DemoProvider(calendar, clock=SimClock(at, 1.0, lambda: 0.0), option_pricing=load_option_pricing)
+    chain, spot = p.chain_at(symbol, at), p.quote_at(symbol, at).last
+    return chain, chain_greeks(chain, spot, RISK_FREE_RATE, dividend_yield(symbol)), spot
+
+
+def _column(side: str, field: str) -> int:
+    if side == "call":
+        return [f for _h, f, _k in CALL_FIELDS].index(field)
+    return STRIKE_COLUMN + 1 + [f for _h, f, _k in FIELDS].index(field)
+
+
+def test_rows_columns_atm_and_itm_shading(qtbot, calendar) -> None:
+    panel = OptionsChainPanel()
+    qtbot.addWidget(panel)
+    chain, greeks, spot = _snapshot(calendar, NOON)
+    panel.set_snapshot(chain, greeks, spot)
+    model = panel.model
+    assert panel.choice.dte == 0 and panel.expiry.itemText(0).endswith("0DTE")
+    assert model.rowCount() == 41  # ±20 strikes around the money
+    assert model.headerData(STRIKE_COLUMN, Qt.Orientation.Horizontal) == "Strike"
+    assert model.headerData(STRIKE_COLUMN - 1, Qt.Orientation.Horizontal) == "Bid"  # bid/ask beside the strike
+    atm = model.atm_row
+    assert abs(model.strikes[atm] - spot) == np.min(np.abs(model.strikes - spot))
+    below, above = atm - 3, atm + 3
+    bg = Qt.ItemDataRole.BackgroundRole
+    assert model.data(model.index(below, _column("call", "bid")), bg).color() == ITM_CALL
+    assert model.data(model.index(above, _column("put", "bid")), bg).color() == ITM_PUT
+    assert model.data(model.index(above, _column("call", "bid")), bg) is None
+    # each cell shows the contract's own numbers
+    row = atm
+    i = model.contract_row(row, "put")
+    assert chain.strike[i] == model.strikes[row] and not chain.is_call[i]
+    assert model.value(row, _column("put", "ask")) == chain.ask[i]
+    assert model.value(row, _column("put", "theta")) == greeks.theta[i]
+    assert model.data(model.index(row, _column("put", "iv"))) == f"{100 * greeks.iv[i]:.1f}%"
+    assert model.data(model.index(row, _column("call", "delta"))).startswith("0.")
+    assert chain.symbol[i] in model.data(model.index(row, _column("put", "bid")), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_updates_in_place_keep_selection_and_scroll(qtbot, calendar) -> None:
+    panel = OptionsChainPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    panel.strike_range.setCurrentIndex(3)  # all strikes: room to scroll
+    chain, greeks, spot = _snapshot(calendar, NOON)
+    panel.set_snapshot(chain, greeks, spot)
+    panel.follow_atm.setChecked(False)
+    resets: list[int] = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+    panel.table.selectRow(5)
+    bar = panel.table.verticalScrollBar()
+    bar.setValue(bar.maximum() // 3)
+    before_scroll, before_strike = bar.value(), panel.model.strikes[5]
+    later = _snapshot(calendar, datetime(2026, 11, 25, 12, 5, tzinfo=ET))
+    panel.set_snapshot(*later)
+    assert resets == [] and bar.value() == before_scroll
+    assert panel.table.selectionModel().selectedRows()[0].row() == 5 and panel.model.strikes[5] == before_strike
+    assert panel.model.spot == later[2]
+
+
+def test_focus_strike_and_expiry_choice(qtbot, calendar) -> None:
+    panel = OptionsChainPanel()
+    qtbot.addWidget(panel)
+    chain, greeks, spot = _snapshot(calendar, NOON, "SPX")
+    panel.set_snapshot(chain, greeks, spot)
+    labels = [panel.expiry.itemText(i) for i in range(panel.expiry.count())]
+    assert any(t.endswith("SPX AM") for t in labels) and labels[0].endswith("0DTE")
+    panel.focus_strike(spot * 0.8)  # outside ±20 strikes: the panel widens to every strike
+    row = panel.model.focus_row
+    assert abs(panel.model.strikes[row] - spot * 0.8) == np.min(np.abs(panel.model.strikes - spot * 0.8))
+    assert panel.table.selectionModel().selectedRows()[0].row() == row and not panel.follow_atm.isChecked()
+    panel.set_unavailable("XYZ", "No options data from the replay provider.")
+    assert panel.model.rowCount() == 0 and "replay" in panel.status.text() and panel.is_ready()
+    assert math.isnan(panel.model.spot) or panel.model.rowCount() == 0
+
+
+def test_the_chain_follows_the_active_symbol_and_the_charts_request(qapp, tmp_path: Path) -> None:
+    async def scenario(c) -> None:
+        panel = c.window.panels["options_chain"]
+        await until(lambda: panel.model.rowCount() > 0)
+        assert "SPY" in panel.symbol_label.text()
+        await c.engine.workspace.set_active_symbol("QQQ")
+        await until(lambda: "QQQ" in panel.symbol_label.text() and panel.model.rowCount() > 0)
+        chart = c.window.panels["chart"]
+        await until(lambda: chart.symbol == "QQQ")
+        spot = c.engine.options.latest.spot
+        action = next(a for a in chart.context_menu(spot + 7).actions() if a.text().startswith("Open options chain"))
+        action.trigger()
+        row = panel.model.focus_row
+        assert row >= 0 and abs(panel.model.strikes[row] - (spot + 7)) <= 1.0
+
+    assert run_app(options(tmp_path), scenario) == 0
