@@ -10,7 +10,7 @@ fixed, and interpolates the sign change nearest to spot.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 import numpy as np
@@ -157,3 +157,16 @@ def _flip(grid: np.ndarray, total: np.ndarray, spot: float) -> tuple[float | Non
     nearest = min(levels, key=lambda x: abs(x - spot))
     note = "nearest of several crossings" if len(levels) > 1 else "single crossing"
     return float(nearest), note
+
+
+def with_convention(profile: GexProfile, convention: GexConvention) -> GexProfile:
+    """The same profile under ``convention``: every exposure changes sign, so the regime does;
+    the flip, walls and strikes do not (they do not depend on the sign). Cheap, for a toggle."""
+    if convention is profile.convention:
+        return profile
+    b = profile.by_strike
+    total = -profile.total
+    return replace(profile, convention=convention, total=total,
+                   regime="positive gamma" if total >= 0 else "negative gamma",
+                   by_strike=GexByStrike(b.strike, -b.call, -b.put, -b.net), grid_total=-profile.grid_total,
+                   max_gex_strike=_extreme_strike(b.strike[b.net != 0], -b.net[b.net != 0], np.argmax))

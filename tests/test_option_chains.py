@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.gex import GexConvention, gex_profile
+from analytics.gex import GexConvention, gex_profile, with_convention
 from analytics.option_time import expiry_times
 from analytics.pricing import bs_greeks, bs_price
 from analytics.volatility import forwards_and_ivs
@@ -160,6 +160,13 @@ def test_gex_sign_symmetry_under_the_convention_switch(seed: int) -> None:
     assert b.total == pytest.approx(-a.total)
     np.testing.assert_allclose(b.by_strike.net, -a.by_strike.net)
     assert a.flip == b.flip and a.call_wall == b.call_wall and a.put_wall == b.put_wall
+    switched = with_convention(a, GexConvention.DEALER_SHORT_CALLS_LONG_PUTS)  # the panel's toggle
+    assert (switched.total, switched.regime, switched.flip) == (b.total, b.regime, b.flip)
+    np.testing.assert_array_equal(switched.by_strike.call, b.by_strike.call)
+    np.testing.assert_allclose(switched.grid_total, b.grid_total)
+    assert (switched.call_wall, switched.put_wall, switched.abs_gamma_strike, switched.max_gex_strike) == (
+        b.call_wall, b.put_wall, b.abs_gamma_strike, b.max_gex_strike)
+    assert with_convention(switched, GexConvention.DEALER_LONG_CALLS_SHORT_PUTS).total == a.total
 
 
 def test_gex_without_a_crossing_and_on_empty_chains() -> None:

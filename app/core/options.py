@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from app.core.bus import EventBus
@@ -28,6 +28,7 @@ from data.rates import RISK_FREE_RATE, dividend_yield
 
 if TYPE_CHECKING:  # analytics loads SciPy: imported where the work runs, in a worker thread
     from analytics.chain_greeks import ChainGreeks
+    from analytics.gex import GexProfile
 
 log = logging.getLogger(__name__)
 DEFAULT_REFRESH_S = 15.0
@@ -42,7 +43,8 @@ class OptionsSnapshot:
     r: float
     q: float
     greeks: ChainGreeks
-    compute_ms: float  # fetch + greeks, for the benchmark and the panel's footer
+    gex: GexProfile  # default convention (calls +, puts −); panels re-sign it for the other
+    compute_ms: float  # fetch + analytics, for the benchmark and the panel's footer
 
 
 class OptionsService:
@@ -95,18 +97,24 @@ class OptionsService:
             self._bus.publish(OptionsUnavailable(symbol, f"No listed options for {symbol}."))
             return
         r, q = RISK_FREE_RATE, dividend_yield(symbol)
-        greeks = await asyncio.to_thread(_greeks, chain, spot, r, q, self._calendar)
-        snapshot = OptionsSnapshot(symbol, provider.name, chain, spot, r, q, greeks,
+        greeks, gex = await asyncio.to_thread(_analyse, chain, spot, r, q, self._calendar)
+        snapshot = OptionsSnapshot(symbol, provider.name, chain, spot, r, q, greeks, gex,
                                    (time.perf_counter() - started) * 1000)
         self.latest = snapshot
         self._bus.publish(OptionsUpdated(snapshot))
 
 
-def _greeks(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar) -> ChainGreeks:
+def _analyse(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar
+             ) -> tuple[ChainGreeks, GexProfile]:
+    """Greeks for every contract, then the GEX profile from the same times to expiry."""
     from analytics.chain_greeks import chain_greeks
+    from analytics.gex import gex_profile
     from analytics.option_time import default_close
 
     def close_of(day):  # the real close (13:00 on half days) where the calendar knows the day
         return calendar.session(day).close if calendar.is_session(day) else default_close(day)
 
-    return chain_greeks(chain, spot, r, q, close_of)
+    greeks = chain_greeks(chain, spot, r, q, close_of)
+    if greeks.local_iv.any():  # rows the provider sent no IV for count with the IV implied here
+        chain = replace(chain, iv=greeks.iv)
+    return greeks, gex_profile(chain, spot, r=r, q=q, T=greeks.T)

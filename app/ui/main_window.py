@@ -85,6 +85,10 @@ class MainWindow(QMainWindow):
         bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea)
         if bottom is not None:
             self.resizeDocks([bottom], [self.height() // 4], Qt.Orientation.Vertical)
+        for spec in self.specs:  # a panel split under another gets ~40 % of the column
+            if spec.below and spec.below in self.docks:
+                self.resizeDocks([self.docks[spec.below], self.docks[spec.object_name]],
+                                 [self.height() * 6 // 10, self.height() * 4 // 10], Qt.Orientation.Vertical)
 
     # -- menus -----------------------------------------------------------------------------
     def _build_menus(self) -> None:

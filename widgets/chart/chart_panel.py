@@ -375,7 +375,7 @@ class ChartPanel(QWidget):
         if draggable:
             line.sigPositionChangeFinished.connect(lambda ln, k=key, lb=label: self._on_level_dragged(k, lb, ln))
         self.price_plot.addItem(line, ignoreBounds=True)
-        self._levels[key] = LevelLine(key, line, "alert" if draggable else "level")
+        self._levels[key] = LevelLine(key, line, key.split(":", 1)[0])  # kind = the key's prefix
         return line
 
     def _on_level_dragged(self, key: str, label: str, line: pg.InfiniteLine) -> None:

@@ -47,4 +47,5 @@ PANELS: tuple[PanelSpec, ...] = (
               tab_with="notifications"),
     PanelSpec("options_chain", "Options chain", Area.RightDockWidgetArea, "app.ui.panels.options_chain:build",
               below="chart"),
+    PanelSpec("gex", "GEX profile", Area.RightDockWidgetArea, "app.ui.panels.gex:build", tab_with="options_chain"),
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.ui.panel_host import PanelHost
+from app.ui.panels.options_feed import follow_options
 from widgets.options_chain_panel import OptionsChainPanel
 
 
@@ -10,12 +13,10 @@ def build(host: PanelHost) -> OptionsChainPanel:
     panel = OptionsChainPanel()
     pending: dict[str, float] = {}  # a focus asked for before the symbol's chain arrived
 
-    def show(snapshot: object) -> None:
-        if snapshot.symbol != host.engine.workspace.active_symbol:  # type: ignore[attr-defined]
-            return  # a late answer for the previous symbol
-        panel.set_snapshot(snapshot.chain, snapshot.greeks, snapshot.spot,  # type: ignore[attr-defined]
-                           f"{snapshot.provider} · {snapshot.compute_ms:.0f} ms")  # type: ignore[attr-defined]
-        price = pending.pop(snapshot.symbol, None)  # type: ignore[attr-defined]
+    def show(snapshot: Any) -> None:
+        panel.set_snapshot(snapshot.chain, snapshot.greeks, snapshot.spot,
+                           f"{snapshot.provider} · {snapshot.compute_ms:.0f} ms")
+        price = pending.pop(snapshot.symbol, None)
         if price is not None:
             panel.focus_strike(price)
 
@@ -26,13 +27,6 @@ def build(host: PanelHost) -> OptionsChainPanel:
         else:
             pending[symbol] = price
 
-    def initial() -> None:
-        latest = host.engine.options.latest if host.engine.options else None
-        if latest is not None:
-            show(latest)
-
-    host.bridge.options_updated.connect(show)
-    host.bridge.options_unavailable.connect(panel.set_unavailable)
+    follow_options(host, show, panel.set_unavailable)
     host.bridge.chain_near_requested.connect(near)
-    host.when_engine_ready(initial)
     return panel

@@ -1,0 +1,191 @@
+"""GEX profile: exposure per strike (net, or calls and puts), total and regime, flip, walls.
+
+A pure view over an ``analytics.gex.GexProfile``. The sign convention is the user's choice,
+labelled in full; switching it re-signs the profile (``with_convention``) without
+recomputing. Units are dollars of delta hedged per 1 % move. "Show on chart" asks the app to
+draw the flip and walls on the price chart (``levels_changed``), and again after each update.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:  # analytics imports SciPy; the panel is handed finished profiles
+    from analytics.gex import GexProfile
+
+CONVENTIONS = ("calls +, puts − (dealers long calls, short puts)", "calls −, puts + (dealers short calls, long puts)")
+VIEWS = ("Net", "Calls and puts")
+WINDOWS = (("±5 %", 0.05), ("±10 %", 0.10), ("±20 %", 0.20))
+COLORS = {"call": "#26a69a", "put": "#ef5350", "net_pos": "#4caf50", "net_neg": "#e57373", "spot": "#f6c343",
+          "flip": "#c77dff", "call_wall": "#26a69a", "put_wall": "#ef5350"}
+
+
+def money(value: float) -> str:
+    """$1.23B / $45.6M / $789K, signed."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    sign, v = ("−" if value < 0 else ""), abs(value)
+    for div, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if v >= div:
+            return f"{sign}${v / div:,.2f}{unit}"
+    return f"{sign}${v:,.0f}"
+
+
+def price(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+class GexPanel(QWidget):
+    levels_changed = Signal(object)  # {"flip": price | None, "call_wall": …, "put_wall": …} or None to clear
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.profile: GexProfile | None = None  # as shown (the chosen convention)
+        self._base: GexProfile | None = None
+        self.convention = QComboBox()
+        self.convention.addItems(CONVENTIONS)
+        self.view = QComboBox()
+        self.view.addItems(VIEWS)
+        self.window_box = QComboBox()
+        self.window_box.addItems([w for w, _ in WINDOWS])
+        self.window_box.setCurrentIndex(1)
+        self.show_on_chart = QCheckBox("Show on chart")
+        self.symbol = QLabel("—")
+        self.regime = QLabel("—")
+        self.regime.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.total, self.flip, self.call_wall, self.put_wall, self.abs_gamma = (QLabel("—") for _ in range(5))
+        self.units = QLabel("GEX in $ of delta hedged per 1 % move")
+        self.status = QLabel("Waiting for the option chain…")
+        self.status.setWordWrap(True)
+        self.plot = pg.PlotWidget()
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setLabel("bottom", "Strike")
+        self.plot.setLabel("left", "GEX ($ per 1 % move)")
+        self.plot.setMouseEnabled(x=True, y=False)
+        self._bars: list[pg.BarGraphItem] = []
+        self._lines: dict[str, pg.InfiniteLine] = {}
+        top = QHBoxLayout()
+        for w in (self.symbol, self.regime, QLabel("View"), self.view, QLabel("Strikes"), self.window_box,
+                  self.show_on_chart):
+            top.addWidget(w)
+        top.insertStretch(2, 1)
+        facts = QGridLayout()
+        for col, (name, label) in enumerate((("Total", self.total), ("Flip", self.flip),
+                                             ("Call wall", self.call_wall), ("Put wall", self.put_wall),
+                                             ("Abs-gamma strike", self.abs_gamma))):
+            facts.addWidget(QLabel(name), 0, col)
+            facts.addWidget(label, 1, col)
+            label.setStyleSheet("font-weight: bold")
+        conv = QHBoxLayout()
+        conv.addWidget(QLabel("Sign convention"))
+        conv.addWidget(self.convention, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(facts)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(conv)
+        layout.addWidget(self.units)
+        layout.addWidget(self.status)
+        self._settled = False
+        self.convention.currentIndexChanged.connect(lambda _i: self._render())
+        self.view.currentIndexChanged.connect(lambda _i: self._render())
+        self.window_box.currentIndexChanged.connect(lambda _i: self._render())
+        self.show_on_chart.toggled.connect(lambda _on: self._emit_levels())
+
+    def is_ready(self) -> bool:
+        return self._settled
+
+    # -- input --------------------------------------------------------------------------------
+    def set_profile(self, symbol: str, profile: GexProfile, note: str = "") -> None:
+        self._base = profile
+        self.symbol.setText(f"<b>{symbol}</b>  {profile.spot:,.2f}")
+        self.status.setText(f"{profile.contracts_used:,} contracts with open interest" + (f" · {note}" if note
+                                                                                            else ""))
+        self._render()
+        self._settled = True
+
+    def set_unavailable(self, symbol: str, reason: str) -> None:
+        self._base = self.profile = None
+        self.symbol.setText(f"<b>{symbol}</b>")
+        for label in (self.regime, self.total, self.flip, self.call_wall, self.put_wall, self.abs_gamma):
+            label.setText("—")
+        self.regime.setStyleSheet("")
+        self._clear_plot()
+        self.status.setText(reason)
+        self._settled = True
+        self._emit_levels()
+
+    # -- rendering ----------------------------------------------------------------------------
+    def _render(self) -> None:
+        if self._base is None:
+            return
+        from analytics.gex import GexConvention, with_convention  # loaded by now (the service used it)
+
+        convention = list(GexConvention)[self.convention.currentIndex()]
+        p = self.profile = with_convention(self._base, convention)
+        positive = p.total >= 0
+        self.regime.setText(p.regime.upper())
+        self.regime.setStyleSheet(f"padding: 2px 8px; border-radius: 4px; color: black; background: "
+                                  f"{COLORS['net_pos'] if positive else COLORS['net_neg']}")
+        self.total.setText(money(p.total))
+        self.flip.setText(price(p.flip) if p.flip is not None else p.flip_note)
+        self.call_wall.setText(price(p.call_wall))
+        self.put_wall.setText(price(p.put_wall))
+        self.abs_gamma.setText(price(p.abs_gamma_strike))
+        self._draw(p)
+        self._emit_levels()
+
+    def shown_strikes(self) -> np.ndarray:
+        """Mask over ``profile.by_strike`` of the strikes inside the chosen window around spot."""
+        p = self.profile
+        width = WINDOWS[self.window_box.currentIndex()][1]
+        return np.abs(p.by_strike.strike / p.spot - 1.0) <= width
+
+    def _clear_plot(self) -> None:
+        for item in self._bars:
+            self.plot.removeItem(item)
+        for line in self._lines.values():
+            self.plot.removeItem(line)
+        self._bars, self._lines = [], {}
+
+    def _draw(self, p: GexProfile) -> None:
+        self._clear_plot()
+        b, shown = p.by_strike, self.shown_strikes()
+        strikes = b.strike[shown]
+        width = float(np.min(np.diff(strikes))) * 0.8 if len(strikes) > 1 else 1.0
+        if self.view.currentIndex() == 0:
+            net = b.net[shown]
+            brushes = [COLORS["net_pos"] if v >= 0 else COLORS["net_neg"] for v in net]
+            self._bars.append(pg.BarGraphItem(x=strikes, height=net, width=width, brushes=brushes, pen=None))
+        else:
+            self._bars.append(pg.BarGraphItem(x=strikes, height=b.call[shown], width=width, brush=COLORS["call"],
+                                              pen=None))
+            self._bars.append(pg.BarGraphItem(x=strikes, height=b.put[shown], width=width, brush=COLORS["put"],
+                                              pen=None))
+        for item in self._bars:
+            self.plot.addItem(item)
+        for key, value, label in (("spot", p.spot, "Spot"), ("flip", p.flip, "Flip"),
+                                  ("call_wall", p.call_wall, "Call wall"), ("put_wall", p.put_wall, "Put wall")):
+            if value is None:
+                continue
+            line = pg.InfiniteLine(value, angle=90, pen=pg.mkPen(COLORS[key], width=1, style=Qt.PenStyle.DashLine),
+                                   label=f"{label} {value:,.0f}",
+                                   labelOpts={"position": 0.92, "color": COLORS[key], "rotateAxis": (1, 0)})
+            self._lines[key] = line
+            self.plot.addItem(line)
+        if len(strikes):
+            self.plot.setXRange(float(strikes[0]) - width, float(strikes[-1]) + width, padding=0)
+
+    def _emit_levels(self) -> None:
+        p = self.profile
+        if not self.show_on_chart.isChecked() or p is None:
+            self.levels_changed.emit(None)
+            return
+        self.levels_changed.emit({"flip": p.flip, "call_wall": p.call_wall, "put_wall": p.put_wall})
