@@ -285,6 +285,13 @@ class OptionsChainPanel(QWidget):
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         self.model.dataChanged.emit(self.model.index(row, 0), self.model.index(row, self.model.columnCount() - 1))
 
+    def focus_contract(self, expiry: date, strike: float) -> None:
+        """Show ``expiry`` (its PM-settled listing where there are two) and focus ``strike``."""
+        matches = [i for i, c in enumerate(self._choices) if c.expiry == expiry]
+        if matches:
+            self.expiry.setCurrentIndex(min(matches, key=lambda i: self._choices[i].am_settled))
+            self.focus_strike(strike)
+
     # -- internals ----------------------------------------------------------------------------
     def _set_choices(self, chain: OptionChain, keep: bool) -> None:
         today = market_date(chain.asof)

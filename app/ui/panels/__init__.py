@@ -48,4 +48,6 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("options_chain", "Options chain", Area.RightDockWidgetArea, "app.ui.panels.options_chain:build",
               below="chart"),
     PanelSpec("gex", "GEX profile", Area.RightDockWidgetArea, "app.ui.panels.gex:build", tab_with="options_chain"),
+    PanelSpec("heatmap", "Options heatmap", Area.RightDockWidgetArea, "app.ui.panels.heatmap:build",
+              tab_with="options_chain"),
 )

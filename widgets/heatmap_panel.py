@@ -1,0 +1,188 @@
+"""Strike × expiration heatmap: one image with a colour lookup table, four modes.
+
+A pure view over ``analytics.heatmap.Heatmap`` grids, which the panel asks ``compute`` for
+(a callable the app supplies) whenever the mode, the counts or the chain change. Hovering a
+cell shows the contract's numbers; clicking one inspects it (calls and puts at that strike)
+with "Open in chain"; the mouse wheel changes how many strikes are shown (density).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from analytics.heatmap import Heatmap
+    from data.option_chain import OptionChain
+
+MODES = ("Volume", "Open interest", "IV", "GEX")
+STRIKE_LIMITS = (10, 200)
+
+
+def _lut(diverging: bool) -> np.ndarray:
+    if diverging:  # GEX: red (negative) – dark – green (positive)
+        cmap = pg.ColorMap([0.0, 0.5, 1.0], [(229, 57, 53), (30, 30, 34), (67, 160, 71)])
+    else:
+        cmap = pg.colormap.get("viridis")
+    return cmap.getLookupTable(0.0, 1.0, 256)
+
+
+class HeatmapPanel(QWidget):
+    open_in_chain = Signal(object, float)  # expiry (date), strike
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.compute: Callable[[str, int, int], Heatmap | None] | None = None
+        self.grid: Heatmap | None = None
+        self._chain: OptionChain | None = None
+        self._greeks = None
+        self.mode = QComboBox()
+        self.mode.addItems(MODES)
+        self.expiries = QSpinBox(minimum=1, maximum=20, value=5, prefix="Expiries ")
+        self.strikes = QSpinBox(minimum=STRIKE_LIMITS[0], maximum=STRIKE_LIMITS[1], value=50, singleStep=10,
+                                prefix="Strikes ")
+        self.symbol = QLabel("—")
+        self.detail = QLabel("Click a cell to inspect it.")
+        self.detail.setWordWrap(True)
+        self.open_button = QPushButton("Open in chain")
+        self.open_button.setEnabled(False)
+        self.status = QLabel("Waiting for the option chain…")
+        self.plot = pg.PlotWidget()
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.plot.setLabel("bottom", "Strike")
+        self.plot.invertY(True)
+        self._selected: tuple[date, float] | None = None
+        top = QHBoxLayout()
+        for w in (self.symbol, self.mode, self.expiries, self.strikes):
+            top.addWidget(w)
+        top.insertStretch(1, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.detail, 1)
+        bottom.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.status)
+        self._settled = False
+        for signal in (self.mode.currentIndexChanged, self.expiries.valueChanged, self.strikes.valueChanged):
+            signal.connect(lambda *_a: self.refresh())
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.plot.scene().sigMouseClicked.connect(self._click)
+        self.open_button.clicked.connect(self._open)
+
+    def is_ready(self) -> bool:
+        return self._settled
+
+    # -- input --------------------------------------------------------------------------------
+    def set_chain(self, symbol: str, chain: OptionChain, greeks: object, spot: float) -> None:
+        self._chain, self._greeks = chain, greeks
+        self.symbol.setText(f"<b>{symbol}</b>  {spot:,.2f}")
+        self.refresh()
+        self._settled = True
+
+    def set_unavailable(self, symbol: str, reason: str) -> None:
+        self._chain = self.grid = None
+        self.symbol.setText(f"<b>{symbol}</b>")
+        self.image.clear()
+        self.status.setText(reason)
+        self.detail.setText("")
+        self.open_button.setEnabled(False)
+        self._settled = True
+
+    def refresh(self) -> None:
+        if self._chain is None or self.compute is None:
+            return
+        grid = self.compute(MODES[self.mode.currentIndex()], self.expiries.value(), self.strikes.value())
+        if grid is None or grid.values.size == 0:
+            self.image.clear()
+            self.status.setText("No expirations to show.")
+            return
+        self.grid = grid
+        self._draw(grid)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def _draw(self, grid: Heatmap) -> None:
+        values = grid.values
+        finite = values[np.isfinite(values)]
+        diverging = grid.mode.value == "GEX"
+        if diverging:
+            top = float(np.max(np.abs(finite))) if finite.size else 1.0
+            lo, hi = -top or -1.0, top or 1.0
+        else:
+            lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+            hi = hi if hi > lo else lo + 1.0
+        self.image.setLookupTable(_lut(diverging))
+        self.image.setImage(np.nan_to_num(values, nan=lo), levels=(lo, hi), autoLevels=False)
+        n_exp, n_strikes = values.shape
+        self.image.setRect(0, 0, n_strikes, n_exp)
+        self.plot.setXRange(0, n_strikes, padding=0)
+        self.plot.setYRange(0, n_exp, padding=0)
+        step = max(1, n_strikes // 10)
+        self.plot.getAxis("bottom").setTicks([[(i + 0.5, f"{grid.strikes[i]:g}") for i in range(0, n_strikes, step)]])
+        self.plot.getAxis("left").setTicks([[(i + 0.5, f"{d:%b %d}") for i, d in enumerate(grid.expiries)]])
+        unit = {"IV": "decimal IV", "GEX": "$ per 1 % move, calls +, puts −"}.get(grid.mode.value, "contracts")
+        self.status.setText(f"{grid.mode.value} ({unit}) · {n_exp} expirations × {n_strikes} strikes · "
+                            f"scale {lo:,.4g} … {hi:,.4g}")
+
+    def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
+        if self.grid is None:
+            return None
+        p = self.plot.getViewBox().mapSceneToView(scene_pos)
+        col, row = math.floor(p.x()), math.floor(p.y())
+        n_exp, n_strikes = self.grid.values.shape
+        return (row, col) if 0 <= row < n_exp and 0 <= col < n_strikes else None
+
+    def describe(self, row: int, col: int) -> str:
+        """The contract numbers of a cell (both sides at that strike and expiration)."""
+        grid, chain = self.grid, self._chain
+        expiry, strike = grid.expiries[row], float(grid.strikes[col])
+        lines = [f"{grid.roots[row]} {expiry:%Y-%m-%d} strike {strike:g} — {grid.mode.value}: "
+                 f"{grid.values[row, col]:,.4g}"]
+        for side, name in ((0, "Call"), (1, "Put")):
+            i = int(grid.rows[row, col, side])
+            if i < 0 or chain is None:
+                continue
+            iv = self._greeks.iv[i] if self._greeks is not None else chain.iv[i]
+            lines.append(f"{name}: bid {chain.bid[i]:.2f} ask {chain.ask[i]:.2f} · vol {chain.volume[i]:,.0f} · "
+                         f"OI {chain.open_interest[i]:,.0f} · IV {100 * iv:.1f}%")
+        return "\n".join(lines)
+
+    def _hover(self, scene_pos: QPointF) -> None:
+        cell = self.cell_at(scene_pos)
+        if cell is None:
+            return
+        self.plot.setToolTip(self.describe(*cell))
+
+    def _click(self, event) -> None:
+        cell = self.cell_at(event.scenePos())
+        if cell is not None:
+            self.inspect(*cell)
+
+    def inspect(self, row: int, col: int) -> None:
+        self._selected = (self.grid.expiries[row], float(self.grid.strikes[col]))
+        self.detail.setText(self.describe(row, col))
+        self.open_button.setEnabled(True)
+
+    def _open(self) -> None:
+        if self._selected is not None:
+            self.open_in_chain.emit(*self._selected)
+
+    def wheelEvent(self, event) -> None:
+        """Wheel: strike density — fewer strikes (zoom in) up, more down."""
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.strikes.setValue(int(self.strikes.value() - 10 * steps))
+            event.accept()
