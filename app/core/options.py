@@ -15,12 +15,16 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from app.core.bus import EventBus
 from app.core.events import ActiveSymbolChanged, OptionsUnavailable, OptionsUpdated
 from app.core.supervisor import ServiceContext
-from data.market_calendar import MarketCalendar
+from data.market_calendar import MarketCalendar, market_date
+from data.models import Timeframe
 from data.option_chain import OptionChain
 from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
@@ -44,6 +48,7 @@ class OptionsSnapshot:
     q: float
     greeks: ChainGreeks
     gex: GexProfile  # default convention (calls +, puts −); panels re-sign it for the other
+    open_price: float | None  # today's regular-session open (None before 09:30 ET or unknown)
     compute_ms: float  # fetch + analytics, for the benchmark and the panel's footer
 
 
@@ -59,6 +64,7 @@ class OptionsService:
         self._active_symbol = active_symbol
         self._wake = asyncio.Event()
         self.latest: OptionsSnapshot | None = None
+        self._opens: dict[tuple[str, date], float | None] = {}
 
     @property
     def refresh_s(self) -> float:
@@ -77,6 +83,23 @@ class OptionsService:
                         await self._wake.wait()
         finally:
             unsubscribe()
+
+    async def _open_price(self, symbol: str, now: datetime) -> float | None:
+        """Today's regular-session opening price (cached: it does not change after 09:30)."""
+        day = market_date(now)
+        if not self._calendar.is_session(day):
+            return None
+        session = self._calendar.session(day)
+        if now < session.open:
+            return None
+        key = (symbol, day)
+        if key not in self._opens:
+            try:
+                self._opens[key] = await _first_open(self._provider, symbol, session.open)
+            except ProviderError as exc:
+                log.info("no opening price for %s: %s", symbol, exc)
+                return None
+        return self._opens[key]
 
     async def refresh(self) -> None:
         symbol = self._active_symbol()
@@ -98,10 +121,17 @@ class OptionsService:
             return
         r, q = RISK_FREE_RATE, dividend_yield(symbol)
         greeks, gex = await asyncio.to_thread(_analyse, chain, spot, r, q, self._calendar)
-        snapshot = OptionsSnapshot(symbol, provider.name, chain, spot, r, q, greeks, gex,
+        open_price = await self._open_price(symbol, chain.asof)
+        snapshot = OptionsSnapshot(symbol, provider.name, chain, spot, r, q, greeks, gex, open_price,
                                    (time.perf_counter() - started) * 1000)
         self.latest = snapshot
         self._bus.publish(OptionsUpdated(snapshot))
+
+
+async def _first_open(provider: MarketDataProvider, symbol: str, session_open: datetime) -> float | None:
+    bars = await provider.get_bars(symbol, Timeframe.M1, session_open, session_open + timedelta(minutes=5))
+    at_open = np.flatnonzero(bars.ts >= int(session_open.timestamp()))
+    return float(bars.open[at_open[0]]) if len(at_open) else None
 
 
 def _analyse(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar

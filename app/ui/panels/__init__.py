@@ -50,4 +50,5 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("gex", "GEX profile", Area.RightDockWidgetArea, "app.ui.panels.gex:build", tab_with="options_chain"),
     PanelSpec("heatmap", "Options heatmap", Area.RightDockWidgetArea, "app.ui.panels.heatmap:build",
               tab_with="options_chain"),
+    PanelSpec("zero_dte", "0DTE", Area.RightDockWidgetArea, "app.ui.panels.zero_dte:build", tab_with="options_chain"),
 )

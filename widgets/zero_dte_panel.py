@@ -1,0 +1,180 @@
+"""0DTE dashboard: today's expected move (at the open, used, remaining; straddle-implied and
+1σ, labelled), a chosen contract's theta clock and gamma risk, and the most traded same-day
+contracts. Outside regular hours it says why the numbers are frozen.
+
+A pure view: ``show_summary`` gets the analytics summary; ``risk_for(row)`` (set by the app)
+returns a contract's gamma risk and theta clock when the user picks one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from analytics.zero_dte import ZeroDteSummary
+    from data.option_chain import OptionChain
+
+TOP_COLUMNS = ("Contract", "Vol", "OI", "Mid", "IV", "Δ")
+
+
+def _pts(value: float) -> str:
+    return "—" if value is None or not math.isfinite(value) else f"{value:,.2f}"
+
+
+class ZeroDtePanel(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.risk_for: Callable[[int], tuple] | None = None
+        self.summary: ZeroDteSummary | None = None
+        self._chain: OptionChain | None = None
+        self.symbol = QLabel("—")
+        self.state = QLabel("")
+        self.state.setWordWrap(True)
+        names = ("Move priced at the open (1σ)", "Used so far", "Remaining (1σ to the close)",
+                 "Straddle-implied (ATM straddle)", "1σ to the close (ATM IV)", "ATM IV")
+        self.facts = {name: QLabel("—") for name in names}
+        grid = QGridLayout()
+        for i, (name, label) in enumerate(self.facts.items()):
+            grid.addWidget(QLabel(name), (i // 3) * 2, i % 3)
+            grid.addWidget(label, (i // 3) * 2 + 1, i % 3)
+            label.setStyleSheet("font-weight: bold")
+        self.contract = QComboBox()
+        self.contract.setMinimumContentsLength(22)
+        self.risk = QLabel("—")
+        self.risk.setWordWrap(True)
+        self.clock = pg.PlotWidget()
+        self.clock.setLabel("left", "Value per share ($)")
+        self.clock.setLabel("bottom", "Minutes to the close")
+        self.clock.showGrid(x=True, y=True, alpha=0.15)
+        self.clock.invertX(True)
+        self.clock.getAxis("left").enableAutoSIPrefix(False)  # dollars, not "x0.001"
+        self._clock_line = self.clock.plot([], [], pen=pg.mkPen("#f6c343", width=2))
+        self.top = QTableWidget(0, len(TOP_COLUMNS))
+        self.top.setHorizontalHeaderLabels(TOP_COLUMNS)
+        self.top.verticalHeader().setVisible(False)
+        self.top.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.top.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        head = QHBoxLayout()
+        head.addWidget(self.symbol)
+        head.addWidget(self.state, 1)
+        pick = QHBoxLayout()
+        pick.addWidget(QLabel("Contract"))
+        pick.addWidget(self.contract, 1)
+        left = QVBoxLayout()
+        left.addLayout(pick)
+        left.addWidget(self.risk)
+        left.addWidget(self.clock, 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Most traded 0DTE contracts"))
+        right.addWidget(self.top, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(head)
+        layout.addLayout(grid)
+        layout.addLayout(body, 1)
+        self._rows: list[int] = []
+        self._settled = False
+        self.contract.currentIndexChanged.connect(self._on_contract)
+
+    def is_ready(self) -> bool:
+        return self._settled
+
+    # -- input --------------------------------------------------------------------------------
+    def show_summary(self, symbol: str, spot: float, chain: OptionChain, summary: ZeroDteSummary | None,
+                     greeks: object, market_note: str) -> None:
+        self._settled = True
+        self.symbol.setText(f"<b>{symbol}</b>  {spot:,.2f}")
+        self.state.setText(market_note)
+        self.summary, self._chain = summary, chain
+        if summary is None:
+            self._blank()
+            return
+        m, d = summary.move, summary.day
+        self.facts["Move priced at the open (1σ)"].setText(f"±{_pts(d.at_open)}" if d else "before the open")
+        self.facts["Used so far"].setText(f"{_pts(d.used)} ({100 * d.used_fraction:.0f} %)" if d else "—")
+        self.facts["Remaining (1σ to the close)"].setText(f"±{_pts(d.remaining)}" if d else "—")
+        self.facts["Straddle-implied (ATM straddle)"].setText(f"±{_pts(m.straddle)} at {m.atm_strike:g}")
+        self.facts["1σ to the close (ATM IV)"].setText(f"±{_pts(m.one_sigma)}")
+        self.facts["ATM IV"].setText(f"{100 * m.atm_iv:.1f} %" if math.isfinite(m.atm_iv) else "—")
+        self._fill_contracts(chain, summary, spot)
+        self._fill_top(chain, summary, greeks)
+
+    def set_unavailable(self, symbol: str, reason: str) -> None:
+        self._settled = True
+        self.symbol.setText(f"<b>{symbol}</b>")
+        self.state.setText(reason)
+        self.summary = None
+        self._blank()
+
+    # -- internals ----------------------------------------------------------------------------
+    def _blank(self) -> None:
+        for label in self.facts.values():
+            label.setText("—")
+        self.contract.blockSignals(True)
+        self.contract.clear()
+        self.contract.blockSignals(False)
+        self._rows = []
+        self.top.setRowCount(0)
+        self.risk.setText("No same-day expiry." if self.summary is None else "")
+        self._clock_line.setData([], [])
+
+    def _fill_contracts(self, chain: OptionChain, summary: ZeroDteSummary, spot: float) -> None:
+        rows = summary.rows
+        near = rows[np.argsort(np.abs(chain.strike[rows] - spot), kind="stable")[:24]]
+        near = near[np.lexsort((~chain.is_call[near], chain.strike[near]))]
+        wanted = [int(i) for i in near]
+        if wanted == self._rows:
+            self._on_contract(self.contract.currentIndex())  # same list: refresh the numbers only
+            return
+        keep = self._rows[self.contract.currentIndex()] if 0 <= self.contract.currentIndex() < len(self._rows) else None
+        self._rows = wanted
+        self.contract.blockSignals(True)
+        self.contract.clear()
+        for i in wanted:
+            self.contract.addItem(f"{chain.strike[i]:g} {'call' if chain.is_call[i] else 'put'}  ({chain.symbol[i]})")
+        atm_call = next((j for j, i in enumerate(wanted) if chain.is_call[i]
+                         and chain.strike[i] == summary.move.atm_strike), 0)
+        self.contract.setCurrentIndex(wanted.index(keep) if keep in wanted else atm_call)
+        self.contract.blockSignals(False)
+        self._on_contract(self.contract.currentIndex())
+
+    def _on_contract(self, index: int) -> None:
+        if self.risk_for is None or not 0 <= index < len(self._rows):
+            return
+        risk, clock = self.risk_for(self._rows[index])
+        self.risk.setText(f"Δ {risk.delta:.3f} · Γ {risk.gamma:.4f} · $Γ per 1 %: {risk.dollar_gamma:,.0f} per "
+                          f"contract · leverage {risk.leverage:,.1f}× · θ {risk.theta_per_hour:,.3f} $/share per hour")
+        close = clock[-1].time
+        minutes = np.array([(close - p.time).total_seconds() / 60 for p in clock])
+        self._clock_line.setData(minutes, np.array([p.value for p in clock]))
+
+    def _fill_top(self, chain: OptionChain, summary: ZeroDteSummary, greeks: object) -> None:
+        self.top.setRowCount(len(summary.top_rows))
+        mid = chain.mid
+        for r, i in enumerate(summary.top_rows):
+            iv = greeks.iv[i] if greeks is not None else chain.iv[i]
+            delta = greeks.delta[i] if greeks is not None else chain.delta[i]
+            cells = (f"{chain.strike[i]:g} {'C' if chain.is_call[i] else 'P'}", f"{chain.volume[i]:,.0f}",
+                     f"{chain.open_interest[i]:,.0f}", _pts(mid[i]), f"{100 * iv:.1f}%", f"{delta:.2f}")
+            for c, text in enumerate(cells):
+                self.top.setItem(r, c, QTableWidgetItem(text))
