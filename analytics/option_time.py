@@ -28,14 +28,14 @@ def default_close(day: date) -> datetime:
 def expiry_times(expiry: np.ndarray, root: np.ndarray, asof: datetime,
                  close_of: Callable[[date], datetime] = default_close) -> np.ndarray:
     """Years from ``asof`` to each contract's expiry (0 for expired contracts)."""
-    days = [d.item() for d in np.asarray(expiry, dtype="datetime64[D]")]
-    cache: dict[tuple[date, bool], float] = {}
-    out = np.empty(len(days))
-    for i, (day, r) in enumerate(zip(days, root, strict=True)):
-        am = str(r) in AM_SETTLED_ROOTS
-        key = (day, am)
-        if key not in cache:
-            end = datetime.combine(day, OPEN, ET) if am else close_of(day)
-            cache[key] = year_fraction(asof, end)
-        out[i] = cache[key]
-    return out
+    days = np.asarray(expiry, dtype="datetime64[D]")
+    am = np.isin(np.asarray(root).astype(str), list(AM_SETTLED_ROOTS))
+    # one clock per distinct (expiry, settlement), mapped back to the rows
+    keys = days.astype(np.int64) * 2 + am
+    unique, inverse = np.unique(keys, return_inverse=True)
+    years = np.empty(len(unique))
+    for j, key in enumerate(unique.tolist()):
+        day = (np.datetime64(key // 2, "D")).item()
+        end = datetime.combine(day, OPEN, ET) if key % 2 else close_of(day)
+        years[j] = year_fraction(asof, end)
+    return years[inverse.reshape(-1)] if len(days) else np.empty(0)

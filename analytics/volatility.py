@@ -64,28 +64,32 @@ def forwards_and_ivs(chain: OptionChain, spot: float, T: np.ndarray, r: float) -
 
 
 def _parity_forward(chain: OptionChain, rows: np.ndarray, mid: np.ndarray, r: float, t: float) -> float | None:
-    calls = {chain.strike[i]: mid[i] for i in rows if chain.is_call[i] and np.isfinite(mid[i])}
-    puts = {chain.strike[i]: mid[i] for i in rows if not chain.is_call[i] and np.isfinite(mid[i])}
-    both = [k for k in calls if k in puts]
-    if not both:
+    """Put–call parity at the strike where the call and put mids are closest."""
+    quoted = rows[np.isfinite(mid[rows])]
+    calls, puts = quoted[chain.is_call[quoted]], quoted[~chain.is_call[quoted]]
+    if not len(calls) or not len(puts):
         return None
-    k = min(both, key=lambda s: abs(calls[s] - puts[s]))
-    return float(k + np.exp(r * t) * (calls[k] - puts[k]))
+    call_k, call_at = np.unique(chain.strike[calls], return_index=True)
+    put_k, put_at = np.unique(chain.strike[puts], return_index=True)
+    both, ci, pi = np.intersect1d(call_k, put_k, return_indices=True)
+    if not len(both):
+        return None
+    c, p = mid[calls[call_at[ci]]], mid[puts[put_at[pi]]]
+    best = int(np.argmin(np.abs(c - p)))
+    return float(both[best] + np.exp(r * t) * (c[best] - p[best]))
 
 
 def _atm_iv(chain: OptionChain, rows: np.ndarray, ivs: np.ndarray, forward: float) -> float:
     """IV at the forward: out-of-the-money side at each strike, linear between the two
     strikes around the forward."""
-    strikes, values = [], []
-    for k in np.unique(chain.strike[rows]):
-        otm_call = k >= forward
-        pick = rows[(chain.strike[rows] == k) & (chain.is_call[rows] == otm_call)]
-        if len(pick) and np.isfinite(ivs[pick[0]]):
-            strikes.append(k)
-            values.append(ivs[pick[0]])
-    if len(strikes) < 2:
-        return float(values[0]) if values else float("nan")
-    return float(np.interp(forward, strikes, values))
+    strikes = chain.strike[rows]
+    otm = (chain.is_call[rows] == (strikes >= forward)) & np.isfinite(ivs[rows])
+    picked = rows[otm]
+    k, first = np.unique(chain.strike[picked], return_index=True)
+    values = ivs[picked[first]]
+    if len(k) < 2:
+        return float(values[0]) if len(values) else float("nan")
+    return float(np.interp(forward, k, values))
 
 
 def term_structure(points: list[ExpiryVol], flat_band: float = 0.005) -> TermStructure:

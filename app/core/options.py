@@ -33,6 +33,7 @@ from data.rates import RISK_FREE_RATE, dividend_yield
 if TYPE_CHECKING:  # analytics loads SciPy: imported where the work runs, in a worker thread
     from analytics.chain_greeks import ChainGreeks
     from analytics.gex import GexProfile
+    from analytics.iv_summary import IvSummary
 
 log = logging.getLogger(__name__)
 DEFAULT_REFRESH_S = 15.0
@@ -49,6 +50,7 @@ class OptionsSnapshot:
     greeks: ChainGreeks
     gex: GexProfile  # default convention (calls +, puts −); panels re-sign it for the other
     open_price: float | None  # today's regular-session open (None before 09:30 ET or unknown)
+    iv: IvSummary  # term structure, skews, 30-day ATM IV (re-implied from mids)
     compute_ms: float  # fetch + analytics, for the benchmark and the panel's footer
 
 
@@ -120,9 +122,9 @@ class OptionsService:
             self._bus.publish(OptionsUnavailable(symbol, f"No listed options for {symbol}."))
             return
         r, q = RISK_FREE_RATE, dividend_yield(symbol)
-        greeks, gex = await asyncio.to_thread(_analyse, chain, spot, r, q, self._calendar)
+        greeks, gex, iv = await asyncio.to_thread(_analyse, chain, spot, r, q, self._calendar)
         open_price = await self._open_price(symbol, chain.asof)
-        snapshot = OptionsSnapshot(symbol, provider.name, chain, spot, r, q, greeks, gex, open_price,
+        snapshot = OptionsSnapshot(symbol, provider.name, chain, spot, r, q, greeks, gex, open_price, iv,
                                    (time.perf_counter() - started) * 1000)
         self.latest = snapshot
         self._bus.publish(OptionsUpdated(snapshot))
@@ -135,16 +137,18 @@ async def _first_open(provider: MarketDataProvider, symbol: str, session_open: d
 
 
 def _analyse(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar
-             ) -> tuple[ChainGreeks, GexProfile]:
-    """Greeks for every contract, then the GEX profile from the same times to expiry."""
+             ) -> tuple[ChainGreeks, GexProfile, IvSummary]:
+    """Greeks for every contract, then GEX and the IV statistics from the same times to expiry."""
     from analytics.chain_greeks import chain_greeks
     from analytics.gex import gex_profile
+    from analytics.iv_summary import iv_summary
     from analytics.option_time import default_close
 
     def close_of(day):  # the real close (13:00 on half days) where the calendar knows the day
         return calendar.session(day).close if calendar.is_session(day) else default_close(day)
 
     greeks = chain_greeks(chain, spot, r, q, close_of)
+    summary = iv_summary(chain, spot, greeks.T, r)
     if greeks.local_iv.any():  # rows the provider sent no IV for count with the IV implied here
         chain = replace(chain, iv=greeks.iv)
-    return greeks, gex_profile(chain, spot, r=r, q=q, T=greeks.T)
+    return greeks, gex_profile(chain, spot, r=r, q=q, T=greeks.T), summary

@@ -37,7 +37,7 @@ class StoreError(Exception):
 
 # The newest migration. Start-up compares the file's version with it using plain sqlite3 and
 # imports Alembic (~0.5 s) only when there is something to migrate; a test keeps it in step.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 
 def _alembic_config(connection=None):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy import Date, Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -85,3 +85,12 @@ class AlertTriggerRow(Base):
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     price: Mapped[float] = mapped_column(Float)
     triggered_at: Mapped[datetime]
+
+
+class IvHistoryRow(Base):
+    __tablename__ = "iv_history"
+
+    symbol: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    atm_iv: Mapped[float] = mapped_column(Float)
+    recorded_at: Mapped[datetime]
