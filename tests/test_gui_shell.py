@@ -141,7 +141,7 @@ def test_watchlist_panel_streams_prices_and_edits_the_saved_list(qapp, tmp_path:
 def test_health_notifications_and_preferences_panels_show_engine_state(qapp, tmp_path: Path) -> None:
     async def scenario(c: AppController) -> None:
         health = c.window.panels["health"]
-        await until(lambda: health.model.rowCount() == 4)
+        await until(lambda: health.model.rowCount() == 5)
         await until(lambda: "ok" in health.summary.text())
         await c.engine.notifications.notify("test", "Hello", "from the test")
         notes = c.window.panels["notifications"]

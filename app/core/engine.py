@@ -116,6 +116,7 @@ class Engine:
         new = self._create_provider(name)
         await self.supervisor.stop_service("market-data")
         await self.supervisor.stop_service("options")
+        await self.supervisor.stop_service("iv-history")
         old, self.provider = self.provider, new
         await _close_provider(old, 5.0)
         self.config = replace(self.config, provider=name)
@@ -139,6 +140,7 @@ class Engine:
     def _start_market_data(self) -> None:
         """(Re)start the services that read the current provider: the stream, with the symbols
         needed now, and the option-chain refresher."""
+        from app.core.iv_history import IvHistoryService
         from app.core.market_data import MarketDataService
         from app.core.options import OptionsService
 
@@ -147,6 +149,8 @@ class Engine:
         self.supervisor.start(self.market_data)
         self.options = OptionsService(self.provider, self.bus, self.calendar, lambda: self.workspace.active_symbol)
         self.supervisor.start(self.options)
+        self.supervisor.start(IvHistoryService(self.provider, self.store, self.bus, self.calendar,
+                                               self._symbols_needed))
 
     def _provider_options(self) -> dict[str, object]:
         from app.core.option_pricing import load_option_pricing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from data.store.records import Alert, AlertTrigger, NotificationRecord, Watchlist
@@ -96,3 +97,10 @@ class OptionsUpdated(Event):
 class OptionsUnavailable(Event):
     symbol: str
     reason: str  # shown by the options panels instead of numbers
+
+
+@dataclass(frozen=True, slots=True)
+class IvRecorded(Event):
+    symbol: str
+    day: date
+    atm_iv: float  # 30-day ATM IV stored for ``day``

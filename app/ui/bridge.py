@@ -19,6 +19,7 @@ from app.core.events import (
     EngineStarted,
     ErrorReported,
     FeedStateChanged,
+    IvRecorded,
     NotificationPosted,
     OptionsUnavailable,
     OptionsUpdated,
@@ -52,6 +53,7 @@ class QtBridge(QObject):
     provider_changed = Signal(str)
     options_updated = Signal(object)  # OptionsSnapshot
     options_unavailable = Signal(str, str)  # symbol, reason
+    iv_recorded = Signal(str)  # symbol whose daily IV was stored
     chain_near_requested = Signal(str, float)  # symbol, price; UI-only (the chart's context menu)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
@@ -79,6 +81,7 @@ class QtBridge(QObject):
             bus.subscribe(ProviderChanged, lambda e: self.provider_changed.emit(e.provider)),
             bus.subscribe(OptionsUpdated, lambda e: self.options_updated.emit(e.snapshot)),
             bus.subscribe(OptionsUnavailable, lambda e: self.options_unavailable.emit(e.symbol, e.reason)),
+            bus.subscribe(IvRecorded, lambda e: self.iv_recorded.emit(e.symbol)),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

@@ -51,4 +51,5 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("heatmap", "Options heatmap", Area.RightDockWidgetArea, "app.ui.panels.heatmap:build",
               tab_with="options_chain"),
     PanelSpec("zero_dte", "0DTE", Area.RightDockWidgetArea, "app.ui.panels.zero_dte:build", tab_with="options_chain"),
+    PanelSpec("iv", "IV", Area.RightDockWidgetArea, "app.ui.panels.iv:build", tab_with="options_chain"),
 )
