@@ -39,7 +39,7 @@ class Heatmap:
 def expiry_rows(chain: OptionChain, n_expiries: int) -> list[tuple[date, str]]:
     """The first ``n_expiries`` (expiry, root) pairs, preferring the PM root on shared dates."""
     pairs: dict[date, str] = {}
-    for d, r in sorted({(d.item(), str(r)) for d, r in zip(chain.expiry, chain.root, strict=True)}):
+    for d, r in chain.listings:
         if d not in pairs or r.endswith(("W", "P")):
             pairs[d] = r
     return sorted(pairs.items())[:n_expiries]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import cached_property
 
 import numpy as np
 
@@ -66,6 +67,15 @@ class OptionChain:
 
     def expirations(self) -> list[date]:
         return [d.item() for d in np.unique(self.expiry)]
+
+    @cached_property
+    def listings(self) -> tuple[tuple[date, str], ...]:
+        """Distinct (expiry, root) pairs, by date then root — SPX and SPXW on one date are two."""
+        pairs = []
+        for root in np.unique(self.root.astype(str)):
+            days = np.unique(self.expiry[self.root == root])
+            pairs.extend((d.item(), root) for d in days)
+        return tuple(sorted(pairs))
 
     def select(self, mask: np.ndarray) -> OptionChain:
         mask = np.asarray(mask)

@@ -64,7 +64,7 @@ class IvPanel(QWidget):
         self.skews.setHorizontalHeaderLabels(SKEW_COLUMNS)
         self.skews.verticalHeader().setVisible(False)
         self.skews.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.skews.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.skews.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.skews.horizontalHeader().setStretchLastSection(True)
         self.status = QLabel("Waiting for the option chain…")
         self.status.setWordWrap(True)
@@ -81,6 +81,7 @@ class IvPanel(QWidget):
         layout.addLayout(body, 1)
         layout.addWidget(self.status)
         self._settled = False
+        self._sized = False
 
     def is_ready(self) -> bool:
         return self._settled
@@ -106,6 +107,9 @@ class IvPanel(QWidget):
                      s25.reading if s25 else "wings not quoted")
             for c, text in enumerate(cells):
                 self.skews.setItem(r, c, QTableWidgetItem(text))
+        if not self._sized:  # once: measuring cells on every update costs the GUI thread
+            self.skews.resizeColumnsToContents()
+            self._sized = True
         self.status.setText("Skew = put IV − call IV at the same |Δ|, in vol points." + (f" {note}" if note else ""))
 
     def show_rank(self, rank: IvRank | None, stored_days: int, reason: str = "") -> None:

@@ -221,7 +221,10 @@ class OptionsChainPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to the contents when the rows change, not on every update: ResizeToContents would
+        # measure every cell of every refresh (tens of ms on the GUI thread for a big chain).
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.model.modelReset.connect(self.table.resizeColumnsToContents)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.doubleClicked.connect(self._on_double_click)
         top = QHBoxLayout()
@@ -295,7 +298,7 @@ class OptionsChainPanel(QWidget):
     # -- internals ----------------------------------------------------------------------------
     def _set_choices(self, chain: OptionChain, keep: bool) -> None:
         today = market_date(chain.asof)
-        pairs = sorted({(d.item(), str(r)) for d, r in zip(chain.expiry, chain.root, strict=True)})
+        pairs = chain.listings
         pm_roots = {r for _d, r in pairs if r.endswith(("W", "P"))}
         choices = [ExpiryChoice(d, r, (d - today).days, am_settled=bool(pm_roots) and r not in pm_roots)
                    for d, r in pairs]
@@ -335,8 +338,10 @@ class OptionsChainPanel(QWidget):
         if not same and selected is not None and selected in self.model.strikes:
             self.table.selectRow(int(np.searchsorted(self.model.strikes, selected)))
         if (scroll or self.follow_atm.isChecked()) and self.model.atm_row >= 0:
-            self.scroll_to_atm()
-            QTimer.singleShot(0, self.scroll_to_atm)  # again once a reset model is laid out
+            if same:
+                self.scroll_to_atm()
+            else:
+                QTimer.singleShot(0, self.scroll_to_atm)  # once the reset model is laid out
 
     def scroll_to_atm(self) -> None:
         if self.model.atm_row >= 0:

@@ -70,7 +70,7 @@ class ZeroDtePanel(QWidget):
         self.top.setHorizontalHeaderLabels(TOP_COLUMNS)
         self.top.verticalHeader().setVisible(False)
         self.top.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.top.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.top.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head = QHBoxLayout()
         head.addWidget(self.symbol)
         head.addWidget(self.state, 1)
@@ -94,6 +94,7 @@ class ZeroDtePanel(QWidget):
         layout.addLayout(body, 1)
         self._rows: list[int] = []
         self._settled = False
+        self._sized = False
         self.contract.currentIndexChanged.connect(self._on_contract)
 
     def is_ready(self) -> bool:
@@ -178,3 +179,6 @@ class ZeroDtePanel(QWidget):
                      f"{chain.open_interest[i]:,.0f}", _pts(mid[i]), f"{100 * iv:.1f}%", f"{delta:.2f}")
             for c, text in enumerate(cells):
                 self.top.setItem(r, c, QTableWidgetItem(text))
+        if not self._sized and summary.top_rows:  # once: measuring cells on every update is costly
+            self.top.resizeColumnsToContents()
+            self._sized = True

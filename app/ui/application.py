@@ -21,7 +21,7 @@ from app.core import error_hooks
 from app.core.engine import Engine, EngineConfig
 from app.ui.bridge import QtBridge
 from app.ui.gui_thread_gc import GuiThreadGarbageCollector
-from app.ui.layouts import DEFAULT, LayoutManager
+from app.ui.layouts import DEFAULT, OPTIONS, LayoutManager
 from app.ui.main_window import MainWindow
 from app.ui.notifier import Notifier
 from app.ui.panel_host import PanelHost
@@ -94,6 +94,8 @@ class AppController:
         await asyncio.sleep(0.02)  # let Qt lay out and paint the frame before anything heavy
         if restored == DEFAULT:
             self.window.size_default_areas()
+        elif restored == OPTIONS:
+            self.layouts.arrange_options()
         self._mark("first_paint")
         host = PanelHost(self.engine, self.bridge, self.tasks, self.options.data_dir, self.options.log_file,
                          self.window)
@@ -109,6 +111,7 @@ class AppController:
             raise
         self._mark("engine")
         self._after_engine_start()
+        self.gc.freeze_startup_objects()
 
     def _wire(self) -> None:
         w = self.window

@@ -36,8 +36,16 @@ class GuiThreadGarbageCollector:
     def check(self) -> None:
         collect_due_generations(self._threshold)
 
+    def freeze_startup_objects(self) -> None:
+        """Move everything alive now (modules, classes, the window, caches — ~250k objects once
+        pandas and SciPy are in) out of the collector's sight: a full collection then scans only
+        what came after, instead of stalling the GUI for ~80 ms each time."""
+        gc.collect()
+        gc.freeze()
+
     def stop(self) -> None:
         self._timer.stop()
+        gc.unfreeze()
         gc.collect()
         if self._was_enabled:
             gc.enable()

@@ -21,6 +21,8 @@ from data.store.fast_read import SavedLayout, peek_layout
 log = logging.getLogger(__name__)
 SESSION = "__session__"
 DEFAULT = "default"
+OPTIONS = "options"  # built in: chart, chain, GEX and heatmap side by side (0DTE and IV as tabs)
+BUILT_IN = (DEFAULT, OPTIONS)
 AUTOSAVE_MS = 5000
 
 
@@ -46,6 +48,8 @@ class LayoutManager:
         Returns the layout's name, ``DEFAULT`` when the built-in arrangement is used."""
         if requested == DEFAULT:
             return DEFAULT
+        if requested == OPTIONS:
+            return OPTIONS  # arranged once the window is shown (see arrange_options)
         saved = peek_layout(self._db_path, requested or SESSION)
         if saved is None and requested:
             self._on_error(f"There is no saved layout named '{requested}'; using the last one.")
@@ -84,7 +88,7 @@ class LayoutManager:
         from data.store import layouts as layout_repo
 
         clean = layout_repo.clean_name(name)
-        if clean.startswith("__") or clean.lower() == DEFAULT:
+        if clean.startswith("__") or clean.lower() in BUILT_IN:
             raise layout_repo.LayoutError(f"'{clean}' is reserved; choose another name.")
         geometry, state = self.current()
         await self._engine.store.run(lambda s: layout_repo.save(s, clean, geometry, state))
@@ -106,6 +110,33 @@ class LayoutManager:
 
         await self._engine.store.run(lambda s: layout_repo.delete(s, name))
         await self.refresh_menu()
+
+    def arrange_options(self) -> None:
+        """The built-in options workspace: chart top left, GEX beside it, the chain below the
+        chart and the heatmap below GEX; 0DTE and IV tabbed with them; lists stay on the left."""
+        from PySide6.QtCore import Qt
+
+        w, docks = self._window, self._window.docks
+        if not all(name in docks for name in ("chart", "options_chain", "gex", "heatmap", "zero_dte", "iv")):
+            return
+        w.restoreState(QByteArray(self.default_state))
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        w.splitDockWidget(docks["chart"], docks["gex"], horizontal)
+        w.splitDockWidget(docks["chart"], docks["options_chain"], vertical)
+        w.splitDockWidget(docks["gex"], docks["heatmap"], vertical)
+        w.tabifyDockWidget(docks["options_chain"], docks["zero_dte"])
+        w.tabifyDockWidget(docks["heatmap"], docks["iv"])
+        for name in ("options_chain", "heatmap"):
+            docks[name].show()
+            docks[name].raise_()
+        w.resizeDocks([docks["chart"], docks["gex"]], [w.width() * 4 // 10, w.width() * 3 // 10], horizontal)
+        w.resizeDocks([docks["chart"], docks["options_chain"]], [w.height() // 2, w.height() // 2], vertical)
+        w.resizeDocks([docks["gex"], docks["heatmap"]], [w.height() // 2, w.height() // 2], vertical)
+
+    async def use_options_layout(self) -> None:
+        self.arrange_options()
+        await self._engine.workspace.set_preference("current_layout", OPTIONS)
+        await self.save_session()
 
     async def reset_default(self) -> None:
         self._window.restoreState(QByteArray(self.default_state))
@@ -138,6 +169,7 @@ class LayoutManager:
         switch.setEnabled(bool(self._names))
         delete.setEnabled(bool(self._names))
         menu.addSeparator()
+        menu.addAction("Options workspace (built in)", lambda: self._run(self.use_options_layout()))
         menu.addAction("Reset to default", lambda: self._run(self.reset_default()))
 
     def ask_save_as(self) -> None:

@@ -27,6 +27,6 @@ def build(host: PanelHost) -> OptionsChainPanel:
         else:
             pending[symbol] = price
 
-    follow_options(host, show, panel.set_unavailable)
+    follow_options(host, show, panel.set_unavailable, panel)
     host.bridge.chain_near_requested.connect(near)
     return panel

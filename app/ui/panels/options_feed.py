@@ -1,28 +1,70 @@
-"""What every options panel subscribes to: the active symbol's snapshots and "no options"."""
+"""What every options panel subscribes to: the active symbol's snapshots and "no options".
+
+Two habits keep a big chain from freezing the window: each panel renders in its own turn of
+the event loop (input and repaints run in between, so a stall is one panel's work, not the
+sum), and a panel that is not on screen (a background tab, a hidden dock) keeps only the
+newest snapshot and renders it when it is shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
 from app.ui.panel_host import PanelHost
 
 
+class _ShowWatcher(QObject):
+    """Calls ``on_show`` whenever the watched widget becomes visible."""
+
+    def __init__(self, widget: QWidget, on_show: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._on_show = on_show
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self._on_show)
+        return False
+
+
 def follow_options(host: PanelHost, on_snapshot: Callable[[Any], None],
-                   on_unavailable: Callable[[str, str], None]) -> None:
+                   on_unavailable: Callable[[str, str], None], panel: QWidget | None = None) -> None:
     """Call ``on_snapshot(OptionsSnapshot)`` for each fresh chain of the active symbol (late
     answers for a previous symbol are dropped), starting with the latest one if the engine
-    already has it, and ``on_unavailable(symbol, reason)`` when there is no chain."""
+    already has it, and ``on_unavailable(symbol, reason)`` when there is no chain. With
+    ``panel`` given, rendering waits until the panel is visible."""
+    waiting: dict[str, Any] = {}
+
+    def render() -> None:
+        snap = waiting.pop("snapshot", None)
+        if snap is not None and snap.symbol == host.engine.workspace.active_symbol:
+            on_snapshot(snap)
 
     def snapshot(snap: Any) -> None:
-        if snap.symbol == host.engine.workspace.active_symbol:
-            on_snapshot(snap)
+        if snap.symbol != host.engine.workspace.active_symbol:
+            return
+        already_queued = "snapshot" in waiting
+        waiting["snapshot"] = snap  # only the newest matters
+        if already_queued:
+            return
+        if panel is None or panel.isVisible() or not panel.is_ready():  # first one: always (smoke, size)
+            QTimer.singleShot(0, render)  # a turn of its own
+
+    def unavailable(symbol: str, reason: str) -> None:
+        waiting.pop("snapshot", None)
+        on_unavailable(symbol, reason)
 
     def initial() -> None:
         latest = host.engine.options.latest if host.engine.options else None
         if latest is not None:
             snapshot(latest)
 
+    if panel is not None:
+        panel._options_show_watcher = _ShowWatcher(panel, render)  # kept alive with the panel
     host.bridge.options_updated.connect(snapshot)
-    host.bridge.options_unavailable.connect(on_unavailable)
+    host.bridge.options_unavailable.connect(unavailable)
     host.when_engine_ready(initial)
