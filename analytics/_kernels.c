@@ -6,6 +6,7 @@
  * sure of that) and results are written into caller-allocated output buffers.
  */
 #define PY_SSIZE_T_CLEAN
+#define _USE_MATH_DEFINES /* M_SQRT1_2 on MSVC */
 #include <Python.h>
 #include <math.h>
 #include <stdint.h>
@@ -219,7 +220,23 @@ static PyObject *k_macd(PyObject *self, PyObject *args) {
     return release(b, 4, 1);
 }
 
+/* Standard normal CDF, 0.5*erfc(-x/sqrt(2)) with the C library's erfc (accurate in both tails,
+ * as scipy.special.ndtr): the pricing's only need from SciPy, so a frozen app can leave it out. */
+static PyObject *k_ndtr(PyObject *self, PyObject *args) {
+    Py_buffer b[2] = {{0}};
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*w*", &b[0], &b[1])) return NULL;
+    if (!lengths_match(b, 2, &n)) return release(b, 2, 0);
+    Py_BEGIN_ALLOW_THREADS
+    const double *x = D(b[0]);
+    double *y = D(b[1]);
+    for (Py_ssize_t i = 0; i < n; i++) y[i] = 0.5 * erfc(-x[i] * M_SQRT1_2);
+    Py_END_ALLOW_THREADS
+    return release(b, 2, 1);
+}
+
 static PyMethodDef methods[] = {
+    {"ndtr", k_ndtr, METH_VARARGS, "ndtr(x, out): standard normal CDF"},
     {"macd", k_macd, METH_VARARGS, "macd(close, macd_out, signal_out, hist_out, first, fast, slow, signal)"},
     {"linear_recurrence", k_linear_recurrence, METH_VARARGS,
      "linear_recurrence(x, out, alpha, y0): out[i] = alpha*x[i] + (1-alpha)*out[i-1]"},

@@ -59,3 +59,11 @@ def macd(close: np.ndarray, first: int, fast: int, slow: int, signal: int
     line, sig, hist = np.empty(len(close)), np.empty(len(close)), np.empty(len(close))
     compiled.macd(close, line, sig, hist, int(first), int(fast), int(slow), int(signal))
     return line, sig, hist
+
+
+def ndtr(x: np.ndarray) -> np.ndarray:
+    """Standard normal CDF of an array (any shape, 0-d included)."""
+    x = np.require(x, dtype=np.float64, requirements="C")  # (ascontiguousarray would make 0-d 1-d)
+    out = np.empty_like(x)
+    compiled.ndtr(x.reshape(-1), out.reshape(-1))
+    return out

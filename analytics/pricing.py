@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from scipy.special import ndtr
+
+from analytics import kernels
+
+if kernels.compiled is not None:
+    ndtr = kernels.ndtr  # C erfc: no SciPy needed (a frozen app leaves it out)
+else:
+    from scipy.special import ndtr
 
 SECONDS_PER_YEAR = 365.0 * 24 * 3600
 MIN_EXPIRY_SECONDS = 60.0  # same-day options never get less than one minute to the close

@@ -51,3 +51,15 @@ def test_kernels_refuse_mismatched_buffers_with_a_clear_error() -> None:
         kernels.compiled.rolling_mean(np.ones(10), np.empty(9), 3)
     with pytest.raises(ValueError, match="float64"):
         kernels.compiled.linear_recurrence(b"abc", bytearray(3), 0.5, 0.0)  # 3 bytes: no double
+
+
+def test_normal_cdf_matches_scipy_in_both_tails() -> None:
+    if kernels.compiled is None:
+        pytest.skip("C kernels not built on this machine")
+    from scipy.special import ndtr
+
+    x = np.concatenate([np.linspace(-38, 9, 200_001), [0.0, np.nan, np.inf, -np.inf]])
+    ours, ref = kernels.ndtr(x), ndtr(x)
+    assert np.array_equal(np.isnan(ours), np.isnan(ref))
+    np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-300)  # (scipy flushes denormals to 0)
+    assert kernels.ndtr(np.array([[0.0, 1.0]])).shape == (1, 2) and kernels.ndtr(np.float64(0.0)).shape == ()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -253,6 +254,8 @@ class AppController:
         self.timings[name] = (time.perf_counter() - self.options.started_at) * 1000
 
     async def _smoke(self) -> int:
+        if self.window.failed_panels:
+            raise RuntimeError(f"panels failed to build: {self.window.failed_panels}")
         deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S
         while not self.engine.market_data.last_quotes and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
@@ -276,6 +279,8 @@ class AppController:
             if not self.window.grab().save(str(self.options.screenshot)):
                 raise RuntimeError(f"could not save the screenshot to {self.options.screenshot}")
         t = {k: round(v) for k, v in self.timings.items()}
+        if sys.stdout is None:  # a windowed frozen app (Windows) has no console: the exit code says it
+            return 0
         print(f"SMOKE OK provider={self.engine.provider.name} panels={painted}/{len(self.window.docks)} "
               f"quotes={len(self.engine.market_data.last_quotes)} first_paint_ms={t['first_paint']} "
               f"panels_ms={t['panels']} engine_ms={t['engine']} first_quote_ms={t['first_quote']} "

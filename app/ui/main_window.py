@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.panels: dict[str, QWidget] = {}
         self.build_times_ms: dict[str, float] = {}
+        self.failed_panels: dict[str, str] = {}  # panel → why it could not be built
         self.hide_on_close = False
         for spec in panels:
             dock = make_dock(self, spec)
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
                 widget = spec.build(host)
             except Exception as exc:
                 log.exception("panel %s failed to build", spec.object_name)
+                self.failed_panels[spec.object_name] = f"{type(exc).__name__}: {exc}"
                 widget = QLabel(f"{spec.title} could not start:\n{exc}", alignment=Qt.AlignmentFlag.AlignCenter)
                 widget.setWordWrap(True)
             widget.setObjectName(f"{spec.object_name}_panel")
