@@ -44,7 +44,15 @@ def constant_maturity_iv(points: tuple[ExpiryVol, ...] | list[ExpiryVol], days: 
     return float("nan")
 
 
-def iv_summary(chain: OptionChain, spot: float, T: np.ndarray, r: float, max_expiries: int = 8) -> IvSummary:
+def iv_summary(chain: OptionChain, spot: float, T: np.ndarray, r: float, max_expiries: int = 8,
+               atm_band: float = 0.05) -> IvSummary:
+    """Skew needs every strike of the first ``max_expiries`` expiries; the term structure only
+    the strikes near the money of the rest (within ``atm_band`` of spot) — IV is re-implied for
+    those rows alone, a fraction of an SPX chain."""
+    near_dates = np.unique(chain.expiry)[:max_expiries]
+    keep = np.isin(chain.expiry, near_dates) | (np.abs(chain.strike / spot - 1.0) <= atm_band)
+    if not keep.all():
+        chain, T = chain.select(keep), T[keep]
     points, ivs = forwards_and_ivs(chain, spot, T, r)
     term = term_structure(points)
     skews = []
