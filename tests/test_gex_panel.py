@@ -33,10 +33,12 @@ def test_panel_shows_the_profile_and_switches_convention(qtbot, calendar) -> Non
     assert panel.call_wall.text() == price(profile.call_wall) and panel.put_wall.text() == price(profile.put_wall)
     assert panel.flip.text() == (price(profile.flip) if profile.flip is not None else profile.flip_note)
     shown = panel.shown_strikes()
-    bars = panel._bars[0].opts
-    np.testing.assert_array_equal(bars["x"], profile.by_strike.strike[shown])
-    np.testing.assert_array_equal(bars["height"], profile.by_strike.net[shown])
-    assert np.all(np.abs(bars["x"] / spot - 1) <= 0.10)
+    x = np.concatenate([item.opts["x"] for item in panel._bars])
+    height = np.concatenate([item.opts["height"] for item in panel._bars])
+    order = np.argsort(x)
+    np.testing.assert_array_equal(x[order], profile.by_strike.strike[shown])
+    np.testing.assert_array_equal(height[order], profile.by_strike.net[shown])
+    assert np.all(np.abs(x / spot - 1) <= 0.10) and np.all(panel._bars[0].opts["height"] >= 0)
 
     other = gex_profile(chain, spot, r=RISK_FREE_RATE, q=dividend_yield("SPX"), T=greeks.T,
                         convention=GexConvention.DEALER_SHORT_CALLS_LONG_PUTS)

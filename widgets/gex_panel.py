@@ -69,6 +69,7 @@ class GexPanel(QWidget):
         self.plot.setLabel("left", "GEX ($ per 1 % move)")
         self.plot.setMouseEnabled(x=True, y=False)
         self._bars: list[pg.BarGraphItem] = []
+        self._bar_colors: tuple[str, ...] = ()
         self._lines: dict[str, pg.InfiniteLine] = {}
         top = QHBoxLayout()
         for w in (self.symbol, self.regime, QLabel("View"), self.view, QLabel("Strikes"), self.window_box,
@@ -150,36 +151,53 @@ class GexPanel(QWidget):
 
     def _clear_plot(self) -> None:
         for item in self._bars:
-            self.plot.removeItem(item)
+            item.setOpts(x=np.empty(0), height=np.empty(0))
         for line in self._lines.values():
-            self.plot.removeItem(line)
-        self._bars, self._lines = [], {}
+            line.hide()
+
+    def _bar_items(self, colors: tuple[str, ...]) -> list[pg.BarGraphItem]:
+        """Bar items reused across updates (re-adding items to the scene costs more than new data)."""
+        if self._bar_colors != colors:
+            for item in self._bars:
+                self.plot.removeItem(item)
+            self._bars = [pg.BarGraphItem(x=np.empty(0), height=np.empty(0), width=1.0, brush=c, pen=None)
+                          for c in colors]
+            for item in self._bars:
+                self.plot.addItem(item)
+            self._bar_colors = colors
+        return self._bars
+
+    def _line(self, key: str) -> pg.InfiniteLine:
+        if key not in self._lines:
+            line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(COLORS[key], width=1, style=Qt.PenStyle.DashLine),
+                                   label="", labelOpts={"position": 0.92, "color": COLORS[key], "rotateAxis": (1, 0)})
+            self._lines[key] = line
+            self.plot.addItem(line)
+        return self._lines[key]
 
     def _draw(self, p: GexProfile) -> None:
-        self._clear_plot()
         b, shown = p.by_strike, self.shown_strikes()
         strikes = b.strike[shown]
         width = float(np.min(np.diff(strikes))) * 0.8 if len(strikes) > 1 else 1.0
         if self.view.currentIndex() == 0:
             net = b.net[shown]
-            brushes = [COLORS["net_pos"] if v >= 0 else COLORS["net_neg"] for v in net]
-            self._bars.append(pg.BarGraphItem(x=strikes, height=net, width=width, brushes=brushes, pen=None))
+            # one item per colour: a brush per bar costs milliseconds per update
+            pos, neg = self._bar_items((COLORS["net_pos"], COLORS["net_neg"]))
+            pos.setOpts(x=strikes[net >= 0], height=net[net >= 0], width=width)
+            neg.setOpts(x=strikes[net < 0], height=net[net < 0], width=width)
         else:
-            self._bars.append(pg.BarGraphItem(x=strikes, height=b.call[shown], width=width, brush=COLORS["call"],
-                                              pen=None))
-            self._bars.append(pg.BarGraphItem(x=strikes, height=b.put[shown], width=width, brush=COLORS["put"],
-                                              pen=None))
-        for item in self._bars:
-            self.plot.addItem(item)
+            calls, puts = self._bar_items((COLORS["call"], COLORS["put"]))
+            calls.setOpts(x=strikes, height=b.call[shown], width=width)
+            puts.setOpts(x=strikes, height=b.put[shown], width=width)
         for key, value, label in (("spot", p.spot, "Spot"), ("flip", p.flip, "Flip"),
                                   ("call_wall", p.call_wall, "Call wall"), ("put_wall", p.put_wall, "Put wall")):
+            line = self._line(key)
             if value is None:
+                line.hide()
                 continue
-            line = pg.InfiniteLine(value, angle=90, pen=pg.mkPen(COLORS[key], width=1, style=Qt.PenStyle.DashLine),
-                                   label=f"{label} {value:,.0f}",
-                                   labelOpts={"position": 0.92, "color": COLORS[key], "rotateAxis": (1, 0)})
-            self._lines[key] = line
-            self.plot.addItem(line)
+            line.setValue(value)
+            line.label.setFormat(f"{label} {value:,.0f}")
+            line.show()
         if len(strikes):
             self.plot.setXRange(float(strikes[0]) - width, float(strikes[-1]) + width, padding=0)
 
