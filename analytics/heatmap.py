@@ -17,6 +17,7 @@ import numpy as np
 
 from analytics.gex import CONTRACT_MULTIPLIER
 from data.option_chain import OptionChain
+from data.symbols import AM_SETTLED_ROOTS
 
 
 class HeatmapMode(str, Enum):
@@ -40,7 +41,7 @@ def expiry_rows(chain: OptionChain, n_expiries: int) -> list[tuple[date, str]]:
     """The first ``n_expiries`` (expiry, root) pairs, preferring the PM root on shared dates."""
     pairs: dict[date, str] = {}
     for d, r in chain.listings:
-        if d not in pairs or r.endswith(("W", "P")):
+        if d not in pairs or pairs[d] in AM_SETTLED_ROOTS:
             pairs[d] = r
     return sorted(pairs.items())[:n_expiries]
 

@@ -51,10 +51,7 @@ def _recursive_average(x: np.ndarray, start: int, length: int, alpha: float) -> 
     out = np.empty(len(x))
     out[:seed_at] = np.nan
     out[seed_at] = seed
-    if kernels.compiled is not None:  # straight into place: a million-bar copy saved
-        kernels.linear_recurrence(x[seed_at + 1:], alpha, seed, out=out[seed_at + 1:])
-    else:
-        out[seed_at + 1:] = linear_recurrence(x[seed_at + 1:], alpha, seed)
+    linear_recurrence(x[seed_at + 1:], alpha, seed, out=out[seed_at + 1:])
     return out
 
 

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from analytics.pricing import year_fraction
+from data.symbols import AM_SETTLED_ROOTS
 
 ET = ZoneInfo("America/New_York")
-AM_SETTLED_ROOTS = frozenset({"SPX", "NDX", "RUT", "VIX", "XSP"})
 CLOSE, OPEN = time(16, 0), time(9, 30)
 
 

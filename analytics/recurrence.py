@@ -23,17 +23,26 @@ _MAX_BLOCK = 64
 LFILTER_MIN = 200_000
 
 
-def linear_recurrence(x: np.ndarray, alpha: float, y0: float = 0.0) -> np.ndarray:
-    """y[n] = α·x[n] + β·y[n−1] with β = 1 − α and y[−1] = ``y0``; 0 < α ≤ 1."""
+def linear_recurrence(x: np.ndarray, alpha: float, y0: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
+    """y[n] = α·x[n] + β·y[n−1] with β = 1 − α and y[−1] = ``y0``; 0 < α ≤ 1. With ``out``
+    (contiguous float64, same length) the result is written there and returned."""
     x = np.asarray(x, dtype=np.float64)
+    if kernels.compiled is not None and len(x) and alpha < 1.0:
+        return kernels.linear_recurrence(x, alpha, y0, out=out)  # straight into place
+    y = _numpy_recurrence(x, alpha, y0)
+    if out is None:
+        return y
+    out[:] = y
+    return out
+
+
+def _numpy_recurrence(x: np.ndarray, alpha: float, y0: float) -> np.ndarray:
     n = len(x)
     beta = 1.0 - alpha
     if n == 0:
         return np.empty(0)
     if beta <= 0.0:
         return alpha * x
-    if kernels.compiled is not None:
-        return kernels.linear_recurrence(x, alpha, y0)
     if n >= LFILTER_MIN or not np.isfinite(x).all():
         # (blocks would let a NaN or inf fade out after a few blocks; the true recurrence, like
         # TA-Lib and the compiled loop, carries it on)

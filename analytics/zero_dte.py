@@ -23,8 +23,8 @@ from analytics.expected_move import (
     top_by_volume,
     zero_dte_move,
 )
-from analytics.option_time import AM_SETTLED_ROOTS
 from data.option_chain import OptionChain
+from data.symbols import AM_SETTLED_ROOTS
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,7 +49,9 @@ def zero_dte_summary(chain: OptionChain, spot: float, T: np.ndarray, iv: np.ndar
     rows = same_day_rows(chain, today)
     if not len(rows):
         return None
-    sub = chain.select(np.isin(np.arange(len(chain)), rows))
+    mask = np.zeros(len(chain), dtype=bool)
+    mask[rows] = True
+    sub = chain.select(mask)
     strikes = np.unique(sub.strike)
     atm = strikes[np.argmin(np.abs(strikes - spot))]
     atm_rows = rows[chain.strike[rows] == atm]

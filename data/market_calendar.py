@@ -127,6 +127,11 @@ class MarketCalendar:
             raise ValueError(f"no session after {day} in the calendar")
         return self._bounds(i)
 
+    def close_at(self, day: date) -> datetime:
+        """When options expiring on ``day`` stop: the session's close (13:00 on half days), or
+        16:00 ET for a day the calendar does not hold as a session."""
+        return self.session(day).close if self.is_session(day) else datetime.combine(day, time(16, 0), ET)
+
     def last_session_at_or_before(self, day: date) -> SessionBounds:
         return self.session(day) if self.is_session(day) else self.previous_session(day)
 

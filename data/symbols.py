@@ -33,6 +33,8 @@ KNOWN_ETFS: frozenset[str] = frozenset(
 )
 # Roots whose options settle on the index (SPXW = weekly/daily SPX).
 OPTION_ROOT_UNDERLYING: dict[str, str] = {"SPXW": "SPX", "NDXP": "NDX", "RUTW": "RUT", "VIXW": "VIX"}
+# Roots of the AM-settled index monthlies (settled on the opening print; SPXW & co. settle PM).
+AM_SETTLED_ROOTS: frozenset[str] = frozenset({"SPX", "NDX", "RUT", "VIX", "XSP"})
 
 _EQUITY_RE = re.compile(r"^[A-Z]{1,5}(?:\.[A-Z])?$")
 _OCC_TAIL_RE = re.compile(r"(\d{6})([CP])(\d{8})$")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +27,7 @@ MODES = ("Volume", "Open interest", "IV", "GEX")
 STRIKE_LIMITS = (10, 200)
 
 
+@lru_cache(maxsize=2)
 def _lut(diverging: bool) -> np.ndarray:
     if diverging:  # GEX: red (negative) – dark – green (positive)
         cmap = pg.ColorMap([0.0, 0.5, 1.0], [(229, 57, 53), (30, 30, 34), (67, 160, 71)])

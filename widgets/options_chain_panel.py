@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from data.market_calendar import market_date
 from data.option_chain import OptionChain
+from data.symbols import AM_SETTLED_ROOTS
 
 if TYPE_CHECKING:  # (analytics imports SciPy; the panel only reads the arrays)
     from analytics.chain_greeks import ChainGreeks
@@ -45,6 +46,10 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 CALL_FIELDS = tuple(reversed(FIELDS))
 STRIKE_COLUMN = len(FIELDS)
+# every table column left to right: (side, field, header, format)
+COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    *(("call", f, h, k) for h, f, k in CALL_FIELDS), ("strike", "strike", "Strike", "price"),
+    *(("put", f, h, k) for h, f, k in FIELDS))
 ITM_CALL, ITM_PUT = QColor(46, 84, 64, 110), QColor(96, 48, 52, 110)
 ATM_ROW, FOCUS_ROW = QColor(214, 170, 56, 90), QColor(66, 133, 244, 120)
 
@@ -54,7 +59,10 @@ class ExpiryChoice:
     expiry: date
     root: str
     dte: int
-    am_settled: bool
+
+    @property
+    def am_settled(self) -> bool:
+        return self.root in AM_SETTLED_ROOTS
 
     @property
     def label(self) -> str:
@@ -135,23 +143,16 @@ class ChainTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.strikes)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 2 * len(FIELDS) + 1
+        return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        if section == STRIKE_COLUMN:
-            return "Strike"
-        _side, field = self.field_at(section)
-        return next(h for h, f, _k in FIELDS if f == field)
+        return COLUMNS[section][2]
 
     def field_at(self, column: int) -> tuple[str, str]:
         """('call' | 'put' | 'strike', field name) of a column."""
-        if column < STRIKE_COLUMN:
-            return "call", CALL_FIELDS[column][1]
-        if column == STRIKE_COLUMN:
-            return "strike", "strike"
-        return "put", FIELDS[column - STRIKE_COLUMN - 1][1]
+        return COLUMNS[column][:2]
 
     def contract_row(self, row: int, side: str) -> int:
         return int((self._call if side == "call" else self._put)[row])
@@ -171,9 +172,8 @@ class ChainTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
-        side, field = self.field_at(column)
+        side, _field, _header, kind = COLUMNS[column]
         if role == Qt.ItemDataRole.DisplayRole:
-            kind = "price" if side == "strike" else next(k for _h, f, k in FIELDS if f == field)
             return _format(self.value(row, column), kind)
         if role == Qt.ItemDataRole.UserRole:
             return self.value(row, column)
@@ -200,8 +200,6 @@ class ChainTableModel(QAbstractTableModel):
 
 
 class OptionsChainPanel(QWidget):
-    contract_activated = Signal(str)  # OCC symbol (double-click)
-
     def __init__(self) -> None:
         super().__init__()
         self.model = ChainTableModel()
@@ -226,7 +224,6 @@ class OptionsChainPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.model.modelReset.connect(self.table.resizeColumnsToContents)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.doubleClicked.connect(self._on_double_click)
         top = QHBoxLayout()
         top.addWidget(self.symbol_label)
         top.addStretch(1)
@@ -247,6 +244,11 @@ class OptionsChainPanel(QWidget):
 
     def is_ready(self) -> bool:
         return self._settled
+
+    @property
+    def symbol(self) -> str | None:
+        """The underlying whose chain is shown."""
+        return self._chain.underlying if self._chain is not None else None
 
     # -- input --------------------------------------------------------------------------------
     def set_snapshot(self, chain: OptionChain, greeks: ChainGreeks, spot: float, note: str = "") -> None:
@@ -272,10 +274,7 @@ class OptionsChainPanel(QWidget):
     def focus_strike(self, price: float) -> None:
         """Select and centre the strike nearest ``price`` in the shown expiration."""
         strikes = self.model.strikes
-        if not len(strikes) and self.strike_range.currentIndex() != len(RANGES) - 1:
-            return
-        all_strikes = RANGES[self.strike_range.currentIndex()][1] is None
-        if len(strikes) and not (strikes[0] <= price <= strikes[-1]) and not all_strikes:
+        if len(strikes) and not strikes[0] <= price <= strikes[-1]:
             self.strike_range.setCurrentIndex(len(RANGES) - 1)  # widen so the price is listed
             strikes = self.model.strikes
         if not len(strikes):
@@ -299,9 +298,7 @@ class OptionsChainPanel(QWidget):
     def _set_choices(self, chain: OptionChain, keep: bool) -> None:
         today = market_date(chain.asof)
         pairs = chain.listings
-        pm_roots = {r for _d, r in pairs if r.endswith(("W", "P"))}
-        choices = [ExpiryChoice(d, r, (d - today).days, am_settled=bool(pm_roots) and r not in pm_roots)
-                   for d, r in pairs]
+        choices = [ExpiryChoice(d, r, (d - today).days) for d, r in pairs]
         choices.sort(key=lambda c: (c.expiry, c.am_settled))
         if choices == self._choices:
             return
@@ -351,11 +348,3 @@ class OptionsChainPanel(QWidget):
     def _selected_strike(self) -> float | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return float(self.model.strikes[rows[0].row()]) if rows and rows[0].row() < len(self.model.strikes) else None
-
-    def _on_double_click(self, index: QModelIndex) -> None:
-        side, _field = self.model.field_at(index.column())
-        if side == "strike":
-            return
-        i = self.model.contract_row(index.row(), side)
-        if i >= 0 and self._chain is not None:
-            self.contract_activated.emit(str(self._chain.symbol[i]))

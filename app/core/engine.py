@@ -97,7 +97,7 @@ class Engine:
         self.bus.subscribe(WatchlistsChanged, self._on_subscriptions_changed)
         self.bus.subscribe(ActiveSymbolChanged, self._on_subscriptions_changed)
         self.bus.subscribe(AlertsChanged, self._on_subscriptions_changed)
-        self._start_market_data()
+        self._start_provider_services()
         self.alert_monitor = AlertMonitorService(self.alerts, self.store, self.bus, self.notifications)
         self.supervisor.start(self.alert_monitor)
         self.supervisor.start(HealthWatchService(self.health, self.notifications, self.bus))
@@ -120,7 +120,7 @@ class Engine:
         old, self.provider = self.provider, new
         await _close_provider(old, 5.0)
         self.config = replace(self.config, provider=name)
-        self._start_market_data()
+        self._start_provider_services()
         self.bus.publish(ProviderChanged(name))
 
     def _create_provider(self, name: str) -> MarketDataProvider:
@@ -137,7 +137,7 @@ class Engine:
         return create_provider(name, self.calendar, speed=self.config.speed, seed=self.config.seed,
                                **self._provider_options())
 
-    def _start_market_data(self) -> None:
+    def _start_provider_services(self) -> None:
         """(Re)start the services that read the current provider: the stream, with the symbols
         needed now, and the option-chain refresher."""
         from app.core.iv_history import IvHistoryService

@@ -66,7 +66,9 @@ class IvHistoryService:
         if last is not None and time.monotonic() - last < ACTIVE_EVERY_S:
             return
         self._active_at[snap.symbol] = time.monotonic()
-        task = asyncio.ensure_future(self.record(snap.symbol, market_date(snap.chain.asof), snap.iv.atm_30d))
+        day = market_date(snap.chain.asof)
+        self._swept[snap.symbol] = (day, _is_late(snap.chain.asof))  # the sweep need not fetch it again
+        task = asyncio.ensure_future(self.record(snap.symbol, day, snap.iv.atm_30d))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
@@ -86,12 +88,11 @@ class IvHistoryService:
         provider = self._provider
         if not isinstance(provider, OptionsProvider):
             return
-        now = provider.clock.now() if hasattr(provider, "clock") else datetime.now(UTC)
+        now = provider.clock.now()
         day = market_date(now)
         if not self._calendar.is_session(day) or now < self._calendar.session(day).open:
             return  # quotes are from an earlier session
-        minute = now.astimezone(ET).hour * 60 + now.astimezone(ET).minute
-        late = minute >= LATE_MINUTE
+        late = _is_late(now)
         for symbol in sorted(self._watched()):
             done = self._swept.get(symbol)
             if done is not None and done[0] == day and (done[1] or not late):
@@ -111,13 +112,15 @@ class IvHistoryService:
         return await asyncio.to_thread(_atm_30d, chain, spot, self._calendar)
 
 
+def _is_late(moment: datetime) -> bool:
+    et = moment.astimezone(ET)
+    return et.hour * 60 + et.minute >= LATE_MINUTE
+
+
 def _atm_30d(chain, spot: float, calendar: MarketCalendar) -> float:
     from analytics.iv_summary import iv_summary
-    from analytics.option_time import default_close, expiry_times
+    from analytics.option_time import expiry_times
     from data.rates import RISK_FREE_RATE
 
-    def close_of(day):
-        return calendar.session(day).close if calendar.is_session(day) else default_close(day)
-
-    return iv_summary(chain, spot, expiry_times(chain.expiry, chain.root, chain.asof, close_of),
+    return iv_summary(chain, spot, expiry_times(chain.expiry, chain.root, chain.asof, calendar.close_at),
                       RISK_FREE_RATE).atm_30d

@@ -142,12 +142,8 @@ def _analyse(chain: OptionChain, spot: float, r: float, q: float, calendar: Mark
     from analytics.chain_greeks import chain_greeks
     from analytics.gex import gex_profile
     from analytics.iv_summary import iv_summary
-    from analytics.option_time import default_close
 
-    def close_of(day):  # the real close (13:00 on half days) where the calendar knows the day
-        return calendar.session(day).close if calendar.is_session(day) else default_close(day)
-
-    greeks = chain_greeks(chain, spot, r, q, close_of)
+    greeks = chain_greeks(chain, spot, r, q, calendar.close_at)
     summary = iv_summary(chain, spot, greeks.T, r)
     if greeks.local_iv.any():  # rows the provider sent no IV for count with the IV implied here
         chain = replace(chain, iv=greeks.iv)

@@ -27,6 +27,6 @@ def build(host: PanelHost) -> GexPanel:
             if value is not None:
                 chart.add_level(f"gex:{name}", value, LABELS[name], COLORS[name])
 
-    follow_options(host, show, panel.set_unavailable, panel)
+    follow_options(host, panel, show, panel.set_unavailable)
     panel.levels_changed.connect(draw_on_chart)
     return panel

@@ -34,6 +34,6 @@ def build(host: PanelHost) -> HeatmapPanel:
             chain.focus_contract(expiry, strike)
 
     panel.compute = compute
-    follow_options(host, show, panel.set_unavailable, panel)
+    follow_options(host, panel, show, panel.set_unavailable)
     panel.open_in_chain.connect(open_in_chain)
     return panel

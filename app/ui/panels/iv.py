@@ -43,6 +43,6 @@ def build(host: PanelHost) -> IvPanel:
         panel.show_summary(snap.symbol, snap.iv, f"{snap.provider} · {len(snap.chain):,} contracts")
         host.run(rank(snap), lambda msg: panel.show_rank(None, 0, f"IV rank unavailable: {msg}"))
 
-    follow_options(host, show, panel.set_unavailable, panel)
+    follow_options(host, panel, show, panel.set_unavailable)
     host.bridge.iv_recorded.connect(lambda symbol: cache.pop(symbol, None))
     return panel

@@ -22,11 +22,11 @@ def build(host: PanelHost) -> OptionsChainPanel:
 
     def near(symbol: str, price: float) -> None:
         host.window.focus_panel("options_chain")
-        if panel.model.rowCount() and symbol in panel.symbol_label.text():
+        if panel.model.rowCount() and panel.symbol == symbol:
             panel.focus_strike(price)
         else:
             pending[symbol] = price
 
-    follow_options(host, show, panel.set_unavailable, panel)
+    follow_options(host, panel, show, panel.set_unavailable)
     host.bridge.chain_near_requested.connect(near)
     return panel

@@ -31,12 +31,12 @@ class _ShowWatcher(QObject):
         return False
 
 
-def follow_options(host: PanelHost, on_snapshot: Callable[[Any], None],
-                   on_unavailable: Callable[[str, str], None], panel: QWidget | None = None) -> None:
+def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any], None],
+                   on_unavailable: Callable[[str, str], None]) -> None:
     """Call ``on_snapshot(OptionsSnapshot)`` for each fresh chain of the active symbol (late
     answers for a previous symbol are dropped), starting with the latest one if the engine
-    already has it, and ``on_unavailable(symbol, reason)`` when there is no chain. With
-    ``panel`` given, rendering waits until the panel is visible."""
+    already has it, and ``on_unavailable(symbol, reason)`` when there is no chain. Rendering
+    waits until ``panel`` is visible (the first snapshot excepted: it fills the panel)."""
     waiting: dict[str, Any] = {}
 
     def render() -> None:
@@ -51,7 +51,7 @@ def follow_options(host: PanelHost, on_snapshot: Callable[[Any], None],
         waiting["snapshot"] = snap  # only the newest matters
         if already_queued:
             return
-        if panel is None or panel.isVisible() or not panel.is_ready():  # first one: always (smoke, size)
+        if panel.isVisible() or not panel.is_ready():
             QTimer.singleShot(0, render)  # a turn of its own
 
     def unavailable(symbol: str, reason: str) -> None:
@@ -63,8 +63,7 @@ def follow_options(host: PanelHost, on_snapshot: Callable[[Any], None],
         if latest is not None:
             snapshot(latest)
 
-    if panel is not None:
-        panel._options_show_watcher = _ShowWatcher(panel, render)  # kept alive with the panel
+    panel._options_show_watcher = _ShowWatcher(panel, render)  # kept alive with the panel
     host.bridge.options_updated.connect(snapshot)
     host.bridge.options_unavailable.connect(unavailable)
     host.when_engine_ready(initial)

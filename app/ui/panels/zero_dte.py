@@ -45,5 +45,5 @@ def build(host: PanelHost) -> ZeroDtePanel:
                                                    snap.r, snap.q, now, session.close)
         panel.show_summary(snap.symbol, snap.spot, chain, summary, greeks, note)
 
-    follow_options(host, show, panel.set_unavailable, panel)
+    follow_options(host, panel, show, panel.set_unavailable)
     return panel

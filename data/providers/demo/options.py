@@ -34,11 +34,11 @@ from data.market_calendar import ET, MarketCalendar, market_date
 from data.option_chain import OptionChain
 from data.providers.demo.profiles import SymbolProfile, profile_for
 from data.rates import RISK_FREE_RATE, dividend_yield, pays_index_yield
-from data.symbols import SymbolKind, symbol_kind
+from data.symbols import OPTION_ROOT_UNDERLYING, SymbolKind, symbol_kind
 
 DAILY_EXPIRY_SYMBOLS = frozenset({"SPX", "SPY", "QQQ", "NDX", "XSP"})
-# underlying: (PM-settled root for dailies/weeklies, AM-settled root of the standard monthly)
-_INDEX_ROOTS = {"SPX": ("SPXW", "SPX"), "NDX": ("NDXP", "NDX"), "RUT": ("RUTW", "RUT"), "VIX": ("VIXW", "VIX")}
+# index → its PM-settled root for dailies/weeklies (the index's own root is the AM monthly)
+_PM_ROOT = {index: root for root, index in OPTION_ROOT_UNDERLYING.items()}
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class DemoOptions:
         chosen |= set(monthly[:12 if daily else 9])
         chosen |= {m for m in monthly if m.month == 1 and m.year in (today.year + 1, today.year + 2)}
         plain = symbol.replace(".", "")  # OCC roots have no dot (BRK.B → BRKB)
-        pm_root, am_root = _INDEX_ROOTS.get(symbol, (plain, plain))
+        pm_root, am_root = _PM_ROOT.get(symbol, plain), plain
         pairs = [(d, pm_root) for d in sorted(chosen)]
         if am_root != pm_root:
             pairs += [(d, am_root) for d in sorted(chosen) if d in monthly and _am_open(d, now)]
@@ -130,13 +130,13 @@ class DemoOptions:
         strike, is_call, root = columns["strike"], columns["is_call"].astype(bool), columns["root"]
         expiry = columns["expiry"].astype("datetime64[D]")
         p = self._pricing
-        T = p.expiry_times(expiry, root, now, lambda d: self._calendar.session(d).close)
+        T = p.expiry_times(expiry, root, now, self._calendar.close_at)
         r, q = RISK_FREE_RATE, dividend_yield(symbol)
         iv = self._surface(profile, now, spot, reference, strike, expiry, T, r, q)
         theo = np.asarray(p.bs_price(spot, strike, T, r, q, iv, is_call), dtype=float)
         greeks = p.bs_greeks(spot, strike, T, r, q, iv, is_call)
         bid, ask, tick = _quote(theo, symbol)
-        oi, volume = self._activity(symbol, session_day, now, reference, strike, is_call, expiry)
+        oi, volume = self._activity(profile, session_day, now, reference, strike, is_call, expiry)
         last = np.where(volume > 0, np.maximum(np.round(theo / tick) * tick, tick), np.nan)  # no print below a tick
         return OptionChain(symbol, asof, columns["symbol"], root, expiry, is_call, strike, bid, ask, last,
                            volume, oi, iv, np.asarray(greeks.delta, dtype=float),
@@ -179,11 +179,11 @@ class DemoOptions:
         w = (w0 - slope * width) + slope * (rho * k + np.sqrt(k * k + width * width))
         return np.sqrt(w / years)
 
-    def _activity(self, symbol: str, session_day: date, now: datetime, reference: float, strike: np.ndarray,
-                  is_call: np.ndarray, expiry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _activity(self, profile: SymbolProfile, session_day: date, now: datetime, reference: float,
+                  strike: np.ndarray, is_call: np.ndarray, expiry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Open interest (set overnight: a function of the day, not of the live spot) and
         volume so far (the same weights times a turnover that grows through the session)."""
-        profile = profile_for(symbol)
+        symbol = profile.symbol
         scale = 2_000.0 if profile.daily_volume == 0 else max(50.0, profile.daily_volume / 20_000.0)
         days = (expiry - np.datetime64(session_day, "D")).astype(float)
         years = np.maximum(days, 0.5) / 365.0
