@@ -25,6 +25,9 @@ def test_frozen_app_builds_and_passes_the_smoke_run(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     size_line = next(line for line in build.stdout.splitlines() if line.startswith("bundle:"))
     print(size_line)
+    if sys.platform.startswith("linux"):
+        megabytes = int(size_line.rsplit("—", 1)[1].split()[0])
+        assert megabytes < 200, f"the Linux one-folder bundle grew past its 200 MB budget: {size_line}"
     data_dir = tmp_path / "data"
     run = subprocess.run([str(FROZEN), "--smoke", "--data-dir", str(data_dir), "--layout", "options"],
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True, text=True,
