@@ -48,13 +48,18 @@ def test_merging_keeps_true_extremes(start: int, n: int, g: int) -> None:
     assert group_size(1.5) == 1 and group_size(7.2) == 8
 
 
-def test_items_draw_only_the_visible_range_and_merge_when_zoomed_out(qtbot) -> None:
+def _chart_showing(qtbot, bars: Bars) -> ChartPanel:
     panel = ChartPanel()
     qtbot.addWidget(panel)
     panel.resize(1000, 700)
     panel.show()
+    panel.set_bars(bars.symbol, bars, None)
+    return panel
+
+
+def test_items_draw_only_the_visible_range_and_merge_when_zoomed_out(qtbot) -> None:
     bars = _walk_bars(200_000)
-    panel.set_bars("X", bars, None)
+    panel = _chart_showing(qtbot, bars)
     rect = panel.candles.boundingRect()
     assert rect.left() <= 0 and rect.right() >= len(bars) - 1
     assert rect.top() == pytest.approx(bars.low.min()) and rect.bottom() == pytest.approx(bars.high.max())
@@ -265,3 +270,27 @@ def test_watchlist_says_no_data_for_symbols_the_provider_cannot_quote(qtbot) -> 
     now[0] = NO_DATA_AFTER_S + 1
     assert model.data(model.index(1, 1)) == "no data" and model.data(model.index(1, 2)) == ""
     assert model.data(model.index(0, 1)) == "600.00"
+
+
+def test_crowded_level_labels_step_aside_instead_of_overlapping(qtbot) -> None:
+    bars = _walk_bars(300)
+    panel = _chart_showing(qtbot, bars)
+    mid = round_to_tick(float(bars.close[-1]))
+    for i, label in enumerate(["PDC", "R1", "PMH"]):  # within cents: a few pixels apart
+        panel.add_level(f"level:{label}", mid + 0.01 * i, label, "#8d99ae")
+    panel.add_level("alert:1", mid + 0.01, "Alert", "#ff9800", draggable=True)
+    far = float(bars.high.max())
+    panel.add_level("level:PDH", far, "PDH", "#8d99ae")
+    panel.grab()
+    qtbot.waitUntil(lambda: len({round(lv.line.label.orthoPos, 4) for lv in panel._levels.values()}) >= 4,
+                    timeout=2000)
+    labels = {key: lv.line.label for key, lv in panel._levels.items()}
+    rects = {key: label.sceneBoundingRect() for key, label in labels.items()}
+    crowded = [k for k in rects if k != "level:PDH"]
+    for i, a in enumerate(crowded):
+        for b in crowded[i + 1:]:
+            assert not rects[a].intersects(rects[b]), (a, b)
+    assert labels["level:PDH"].orthoPos == pytest.approx(0.97)  # alone: stays at the right edge
+    panel.price_plot.vb.setYRange(mid - 50, mid + 50, padding=0)  # zoomed out: still apart
+    qtbot.waitUntil(lambda: not labels["level:PMH"].sceneBoundingRect().intersects(
+        labels["level:R1"].sceneBoundingRect()), timeout=2000)

@@ -20,12 +20,17 @@ from widgets.gex_panel import GexPanel, money, price
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ET)
 
 
-def test_panel_shows_the_profile_and_switches_convention(qtbot, calendar) -> None:
+def _demo_chain(calendar, symbol: str):
+    """(chain, spot, year fractions) of the demo market's ``symbol`` at noon."""
     p = DemoProvider(calendar, clock=SimClock(NOON, 1.0, lambda: 0.0), option_pricing=load_option_pricing)
-    chain, spot = p.chain_at("SPX", NOON), p.quote_at("SPX", NOON).last
-    greeks = chain_greeks(chain, spot, RISK_FREE_RATE, dividend_yield("SPX"),
-                          lambda d: calendar.session(d).close)
-    profile = gex_profile(chain, spot, r=RISK_FREE_RATE, q=dividend_yield("SPX"), T=greeks.T)
+    chain, spot = p.chain_at(symbol, NOON), p.quote_at(symbol, NOON).last
+    greeks = chain_greeks(chain, spot, RISK_FREE_RATE, dividend_yield(symbol), lambda d: calendar.session(d).close)
+    return chain, spot, greeks.T
+
+
+def test_panel_shows_the_profile_and_switches_convention(qtbot, calendar) -> None:
+    chain, spot, T = _demo_chain(calendar, "SPX")
+    profile = gex_profile(chain, spot, r=RISK_FREE_RATE, q=dividend_yield("SPX"), T=T)
     panel = GexPanel()
     qtbot.addWidget(panel)
     panel.set_profile("SPX", profile)
@@ -40,7 +45,7 @@ def test_panel_shows_the_profile_and_switches_convention(qtbot, calendar) -> Non
     np.testing.assert_array_equal(height[order], profile.by_strike.net[shown])
     assert np.all(np.abs(x / spot - 1) <= 0.10) and np.all(panel._bars[0].opts["height"] >= 0)
 
-    other = gex_profile(chain, spot, r=RISK_FREE_RATE, q=dividend_yield("SPX"), T=greeks.T,
+    other = gex_profile(chain, spot, r=RISK_FREE_RATE, q=dividend_yield("SPX"), T=T,
                         convention=GexConvention.DEALER_SHORT_CALLS_LONG_PUTS)
     panel.convention.setCurrentIndex(1)
     assert panel.total.text() == money(other.total) and panel.regime.text() == other.regime.upper()
@@ -73,3 +78,27 @@ def test_gex_in_the_app_matches_analytics_and_draws_on_the_chart(qapp, tmp_path:
         assert chart.level_keys("gex") == []
 
     assert run_app(options(tmp_path), scenario) == 0
+
+
+def test_line_labels_of_nearby_levels_do_not_overlap(qtbot, calendar) -> None:
+    chain, spot, T = _demo_chain(calendar, "SPY")
+    profile = gex_profile(chain, spot, r=RISK_FREE_RATE, q=dividend_yield("SPY"), T=T)
+    panel = GexPanel()
+    qtbot.addWidget(panel)
+    panel.resize(600, 400)
+    panel.show()
+    # the spot a few cents from the call wall, the flip a dollar below the put wall: crowded lines
+    profile = type(profile)(**{**profile.__dict__, "spot": profile.call_wall + 0.2, "flip": profile.put_wall - 1})
+    panel.set_profile("SPY", profile)
+    panel.grab()
+
+    def shown_labels_apart() -> int:
+        labels = [line.label for line in panel._lines.values() if line.isVisible() and line.label.isVisible()]
+        rects = [label.mapRectToScene(label.boundingRect()) for label in labels]
+        assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+        assert all(r.top() >= 0 and r.bottom() <= panel.plot.getViewBox().sceneBoundingRect().bottom() for r in rects)
+        return len(labels)
+
+    assert shown_labels_apart() >= 2  # what does not fit is hidden, not printed over the rest
+    panel.resize(600, 900)  # room for all four
+    qtbot.waitUntil(lambda: shown_labels_apart() == 4, timeout=2000)

@@ -16,6 +16,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from widgets.line_labels import stagger_labels
+
 if TYPE_CHECKING:  # analytics imports SciPy; the panel is handed finished profiles
     from analytics.gex import GexProfile
 
@@ -24,6 +26,7 @@ VIEWS = ("Net", "Calls and puts")
 WINDOWS = (("±5 %", 0.05), ("±10 %", 0.10), ("±20 %", 0.20))
 COLORS = {"call": "#26a69a", "put": "#ef5350", "net_pos": "#4caf50", "net_neg": "#e57373", "spot": "#f6c343",
           "flip": "#c77dff", "call_wall": "#26a69a", "put_wall": "#ef5350"}
+LABEL_TOP = 0.92  # line labels near the top (and lower when lines crowd)
 
 
 def money(value: float) -> str:
@@ -99,6 +102,7 @@ class GexPanel(QWidget):
         self.view.currentIndexChanged.connect(lambda _i: self._render())
         self.window_box.currentIndexChanged.connect(lambda _i: self._render())
         self.show_on_chart.toggled.connect(lambda _on: self._emit_levels())
+        self.plot.getViewBox().sigResized.connect(lambda _vb: self._layout_labels())
 
     def is_ready(self) -> bool:
         return self._settled
@@ -170,7 +174,8 @@ class GexPanel(QWidget):
     def _line(self, key: str) -> pg.InfiniteLine:
         if key not in self._lines:
             line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(COLORS[key], width=1, style=Qt.PenStyle.DashLine),
-                                   label="", labelOpts={"position": 0.92, "color": COLORS[key], "rotateAxis": (1, 0)})
+                                   label="", labelOpts={"position": LABEL_TOP, "color": COLORS[key],
+                                                        "rotateAxis": (1, 0)})
             self._lines[key] = line
             self.plot.addItem(line)
         return self._lines[key]
@@ -200,6 +205,10 @@ class GexPanel(QWidget):
             line.show()
         if len(strikes):
             self.plot.setXRange(float(strikes[0]) - width, float(strikes[-1]) + width, padding=0)
+        self._layout_labels()
+
+    def _layout_labels(self) -> None:
+        stagger_labels(self.plot.getViewBox(), self._lines.values(), LABEL_TOP, toward_end=0.5)
 
     def _emit_levels(self) -> None:
         p = self.profile

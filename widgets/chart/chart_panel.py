@@ -21,11 +21,13 @@ from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.models import Bar, Bars, Timeframe
 from widgets.chart.ohlc_items import CandlestickItem, VolumeItem
 from widgets.chart.time_axis import EtTimeAxis, SessionBreaksItem
+from widgets.line_labels import stagger_labels
 
 TIMEFRAMES = [tf.value for tf in Timeframe]
 DEFAULT_VISIBLE_BARS = 150
 TICK = 0.01
 LIVE_FLUSH_MS = 40  # merge live updates at 25 Hz
+LABEL_RIGHT = 0.97  # level labels sit at the right end of their lines (and step left when crowded)
 COLORS = {"ema8": "#f6c343", "ema21": "#5b9cf6", "vwap": "#c77dff", "or": "#9e9e9e", "rsi": "#f6c343",
           "macd": "#5b9cf6", "signal": "#f6a35b", "level": "#8d99ae", "alert": "#ff9800"}
 
@@ -84,6 +86,10 @@ class ChartPanel(QWidget):
         self._live_timer.start()
         self._fit_timer = QTimer(self, singleShot=True, interval=30)
         self._fit_timer.timeout.connect(self._fit_y)
+        self._labels_timer = QTimer(self, singleShot=True, interval=0)  # one layout per event-loop turn
+        self._labels_timer.timeout.connect(self._layout_level_labels)
+        self.price_plot.vb.sigYRangeChanged.connect(self._labels_timer.start)
+        self.price_plot.vb.sigResized.connect(self._labels_timer.start)
         self._mouse_proxy = pg.SignalProxy(self.layout_widget.scene().sigMouseMoved, rateLimit=30,
                                            slot=self._on_mouse_moved)
         self.layout_widget.scene().sigMouseClicked.connect(self._on_click)
@@ -376,12 +382,17 @@ class ChartPanel(QWidget):
             line.sigPositionChangeFinished.connect(lambda ln, k=key, lb=label: self._on_level_dragged(k, lb, ln))
         self.price_plot.addItem(line, ignoreBounds=True)
         self._levels[key] = LevelLine(key, line, key.split(":", 1)[0])  # kind = the key's prefix
+        self._labels_timer.start()
         return line
+
+    def _layout_level_labels(self) -> None:
+        stagger_labels(self.price_plot.vb, (lv.line for lv in self._levels.values()), LABEL_RIGHT)
 
     def _on_level_dragged(self, key: str, label: str, line: pg.InfiniteLine) -> None:
         price = round_to_tick(line.value())
         line.setValue(price)
         line.label.setFormat(f"{label} {price:,.2f}")
+        self._labels_timer.start()
         self.level_moved.emit(key, price)
 
     def remove_level(self, key: str) -> None:
