@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QShortcut
 
 from analytics.chart_overlays import compute_overlays
@@ -110,6 +111,7 @@ def test_live_minutes_update_the_forming_bar_and_append_new_ones(qtbot) -> None:
     qtbot.addWidget(panel)
     panel.set_bars("SPY", five, None, forming_minutes=forming)
     n = panel.bar_count
+    assert panel.last_price_line.value() == five.close[-1] and panel.last_price_line.isVisible()
     later = NOW + timedelta(minutes=7)
     upd = provider.bars_at("SPY", Timeframe.M1, NOW - timedelta(minutes=2), None, False, later)
     for i in range(len(upd)):
@@ -123,6 +125,14 @@ def test_live_minutes_update_the_forming_bar_and_append_new_ones(qtbot) -> None:
     for k in (-2, -1):  # the finished bar and the new forming one equal freshly loaded history
         np.testing.assert_allclose([o[k], h[k], l[k], c[k]],
                                    [truth.open[k], truth.high[k], truth.low[k], truth.close[k]])
+    # the last-price tag follows the stream, coloured by the forming bar's direction
+    line, tag = panel.last_price_line, panel.price_tag
+    assert line.value() == c[-1] and tag.price == c[-1] and tag.text == f"{c[-1]:,.2f}"
+    assert tag.color == line.pen.color().name() == ("#26a69a" if c[-1] >= o[-1] else "#ef5350")
+    panel.apply_bar(Bar("SPY", Timeframe.M1, int(upd.ts[-1]), upd.open[-1], upd.high[-1], o[-1] - 1, o[-1] - 1,
+                        upd.volume[-1], False))
+    panel._flush_live()
+    assert line.value() == tag.price == o[-1] - 1 and tag.color == line.pen.color().name() == "#ef5350"
 
 
 def test_index_symbols_show_an_empty_volume_pane(qtbot) -> None:
@@ -294,3 +304,18 @@ def test_crowded_level_labels_step_aside_instead_of_overlapping(qtbot) -> None:
     panel.price_plot.vb.setYRange(mid - 50, mid + 50, padding=0)  # zoomed out: still apart
     qtbot.waitUntil(lambda: not labels["level:PMH"].sceneBoundingRect().intersects(
         labels["level:R1"].sceneBoundingRect()), timeout=2000)
+
+
+def test_last_price_tag_sits_on_the_price_axis_and_stays_visible(qtbot) -> None:
+    bars = _walk_bars(300)
+    panel = _chart_showing(qtbot, bars)
+    panel.grab()
+    axis, vb, tag = panel.price_plot.getAxis("right"), panel.price_plot.vb, panel.price_tag
+    rect, axis_rect = tag.scene_rect(), axis.sceneBoundingRect()
+    line_y = vb.mapViewToScene(QPointF(0, float(bars.close[-1]))).y()
+    assert axis_rect.left() - 1 <= rect.left() and rect.top() <= line_y <= rect.bottom()  # on the axis, at the price
+    assert not rect.intersects(vb.sceneBoundingRect().adjusted(0, 0, -1, 0))  # never over the candles
+    widths = {plot.getAxis("right").width() for plot in panel.panes}
+    assert len(widths) == 1 and next(iter(widths)) >= rect.width() - 1  # panes line up; the tag fits
+    vb.setYRange(float(bars.close[-1]) + 5, float(bars.close[-1]) + 10, padding=0)  # price below the view
+    qtbot.waitUntil(lambda: abs(tag.scene_rect().bottom() - vb.sceneBoundingRect().bottom()) < 2, timeout=2000)

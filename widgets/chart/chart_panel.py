@@ -20,6 +20,7 @@ from analytics.chart_overlays import ChartOverlays
 from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.models import Bar, Bars, Timeframe
 from widgets.chart.ohlc_items import CandlestickItem, VolumeItem
+from widgets.chart.price_tag import PriceAxisTag
 from widgets.chart.time_axis import EtTimeAxis, SessionBreaksItem
 from widgets.line_labels import stagger_labels
 
@@ -27,9 +28,11 @@ TIMEFRAMES = [tf.value for tf in Timeframe]
 DEFAULT_VISIBLE_BARS = 150
 TICK = 0.01
 LIVE_FLUSH_MS = 40  # merge live updates at 25 Hz
+AXIS_WIDTH = 58  # px, every pane's price axis (wider when the last-price tag needs it)
 LABEL_RIGHT = 0.97  # level labels sit at the right end of their lines (and step left when crowded)
 COLORS = {"ema8": "#f6c343", "ema21": "#5b9cf6", "vwap": "#c77dff", "or": "#9e9e9e", "rsi": "#f6c343",
-          "macd": "#5b9cf6", "signal": "#f6a35b", "level": "#8d99ae", "alert": "#ff9800"}
+          "macd": "#5b9cf6", "signal": "#f6a35b", "level": "#8d99ae", "alert": "#ff9800",
+          "up": "#26a69a", "down": "#ef5350"}
 
 
 @dataclass
@@ -128,6 +131,7 @@ class ChartPanel(QWidget):
         self.rsi_plot = lw.addPlot(row=2, col=0, axisItems={"bottom": self.time_axes[2]})
         self.macd_plot = lw.addPlot(row=3, col=0, axisItems={"bottom": self.time_axes[3]})
         self.panes = [self.price_plot, self.volume_plot, self.rsi_plot, self.macd_plot]
+        self._axis_width = AXIS_WIDTH
         for plot, stretch in ((self.price_plot, 6), (self.volume_plot, 2), (self.rsi_plot, 2), (self.macd_plot, 2)):
             lw.ci.layout.setRowStretchFactor(_row_of(lw, plot), stretch)
             # no pyqtgraph grid: its full-width tick lines cost ~10 ms per pane per frame; the
@@ -141,6 +145,7 @@ class ChartPanel(QWidget):
             plot.setDownsampling(auto=True, mode="peak")
             plot.hideButtons()
             plot.showAxis("right")
+            plot.getAxis("right").setWidth(AXIS_WIDTH)
             plot.hideAxis("left")
             if plot is not self.price_plot:  # the price pane (never hidden) leads the x range
                 plot.setXLink(self.price_plot)
@@ -172,6 +177,13 @@ class ChartPanel(QWidget):
                                          connect="finite")
         self.macd_plot.addItem(self.hist_line)
 
+        # the last price: a dotted line across the pane and a tag on the price axis
+        self.last_price_line = pg.InfiniteLine(angle=0, movable=False,
+                                               pen=pg.mkPen(COLORS["up"], style=Qt.PenStyle.DotLine))
+        self.last_price_line.setZValue(30)
+        self.last_price_line.hide()
+        self.price_plot.addItem(self.last_price_line, ignoreBounds=True)
+        self.price_tag = PriceAxisTag(self.price_plot.getAxis("right"), self.price_plot.vb)
         self.v_cross = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
         self.h_cross = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
         for item in (self.v_cross, self.h_cross):
@@ -230,6 +242,7 @@ class ChartPanel(QWidget):
         day, _ = et_day_and_minute(self._ts)
         self.breaks.set_breaks(np.flatnonzero(np.r_[False, day[1:] != day[:-1]]), len(self._ts))
         self.set_overlays(overlays)
+        self._show_last_price()
         no_volume = not np.any(self._v > 0)
         self.status.setText(
             f"{symbol} {bars.timeframe.value}: {len(bars):,} bars"
@@ -271,6 +284,32 @@ class ChartPanel(QWidget):
         pending, self._pending_live = self._pending_live, []
         for bar in pending:
             self._merge_minute(bar)
+        self._show_last_price()
+
+    def _show_last_price(self) -> None:
+        line = self.last_price_line
+        if not len(self._ts):
+            line.hide()
+            self.price_tag.set(None)
+            return
+        close, up = float(self._c[-1]), bool(self._c[-1] >= self._o[-1])
+        color = COLORS["up" if up else "down"]
+        if line.pen.color().name() != color:
+            line.setPen(pg.mkPen(color, style=Qt.PenStyle.DotLine))
+        if line.value() != close or not line.isVisible():
+            line.setValue(close)
+            line.show()
+        self._fit_axes_to(self.price_tag.text_width(f"{close:,.2f}"))
+        self.price_tag.set(close, color)
+
+    def _fit_axes_to(self, width: float) -> None:
+        """One width for every pane's price axis (so the panes' plot areas line up), wide enough
+        for the last-price tag."""
+        width = max(AXIS_WIDTH, math.ceil(width))
+        if width != self._axis_width:
+            self._axis_width = width
+            for plot in self.panes:
+                plot.getAxis("right").setWidth(width)
 
     def _merge_minute(self, bar: Bar) -> None:
         start = bucket_start(bar.ts, self.timeframe)
