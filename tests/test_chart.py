@@ -319,3 +319,18 @@ def test_last_price_tag_sits_on_the_price_axis_and_stays_visible(qtbot) -> None:
     assert len(widths) == 1 and next(iter(widths)) >= rect.width() - 1  # panes line up; the tag fits
     vb.setYRange(float(bars.close[-1]) + 5, float(bars.close[-1]) + 10, padding=0)  # price below the view
     qtbot.waitUntil(lambda: abs(tag.scene_rect().bottom() - vb.sceneBoundingRect().bottom()) < 2, timeout=2000)
+
+
+def test_cursor_price_shows_on_the_axis_while_over_the_candles(qtbot) -> None:
+    bars = _walk_bars(300)
+    panel = _chart_showing(qtbot, bars)
+    panel.grab()
+    vb = panel.price_plot.vb
+    price = float(bars.close[-20])
+    panel._on_mouse_moved((vb.mapViewToScene(QPointF(280, price)),))
+    tag = panel.cursor_tag
+    assert tag.visible and tag.price == round_to_tick(price) and tag.text == f"{round_to_tick(price):,.2f}"
+    assert abs(tag.scene_rect().center().y() - vb.mapViewToScene(QPointF(0, price)).y()) <= 1
+    assert panel.readout.text().startswith(panel.time_axis.label_for(280))
+    panel._on_mouse_moved((panel.volume_plot.vb.sceneBoundingRect().center(),))  # left the price pane
+    assert not tag.visible

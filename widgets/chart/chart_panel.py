@@ -32,7 +32,7 @@ AXIS_WIDTH = 58  # px, every pane's price axis (wider when the last-price tag ne
 LABEL_RIGHT = 0.97  # level labels sit at the right end of their lines (and step left when crowded)
 COLORS = {"ema8": "#f6c343", "ema21": "#5b9cf6", "vwap": "#c77dff", "or": "#9e9e9e", "rsi": "#f6c343",
           "macd": "#5b9cf6", "signal": "#f6a35b", "level": "#8d99ae", "alert": "#ff9800",
-          "up": "#26a69a", "down": "#ef5350"}
+          "up": "#26a69a", "down": "#ef5350", "cursor": "#4a5566"}
 
 
 @dataclass
@@ -184,6 +184,7 @@ class ChartPanel(QWidget):
         self.last_price_line.hide()
         self.price_plot.addItem(self.last_price_line, ignoreBounds=True)
         self.price_tag = PriceAxisTag(self.price_plot.getAxis("right"), self.price_plot.vb)
+        self.cursor_tag = PriceAxisTag(self.price_plot.getAxis("right"), self.price_plot.vb, z=11)
         self.v_cross = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
         self.h_cross = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
         for item in (self.v_cross, self.h_cross):
@@ -471,11 +472,16 @@ class ChartPanel(QWidget):
 
     def _on_mouse_moved(self, event: tuple) -> None:
         pos = event[0]
+        in_view = self.price_plot.vb.sceneBoundingRect().contains(pos)
+        if not in_view:
+            self.cursor_tag.set(None)
         if not self.price_plot.sceneBoundingRect().contains(pos):
             return
         point = self.price_plot.vb.mapSceneToView(pos)
         self.v_cross.setPos(point.x())
         self.h_cross.setPos(point.y())
+        if in_view:  # the cursor's price on the axis, at the tick the context menu would use
+            self.cursor_tag.set(round_to_tick(point.y()), COLORS["cursor"])
         self.readout.setText(self.readout_at(point.x()))
 
     def _on_click(self, event) -> None:

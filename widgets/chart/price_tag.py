@@ -1,4 +1,4 @@
-"""The last price as a filled tag on the chart's price axis (as on every trading platform).
+"""A price as a filled tag on the chart's price axis: the last price, the cursor's price.
 
 Drawn as a child of the right-hand axis, so it never covers candles; when the price leaves the
 visible range the tag stays pinned to the axis edge, still showing the price."""
@@ -14,11 +14,11 @@ PADDING_X, PADDING_Y = 4, 1
 
 
 class PriceAxisTag:
-    def __init__(self, axis: pg.AxisItem, view: pg.ViewBox, text_color: str = "#ffffff") -> None:
+    def __init__(self, axis: pg.AxisItem, view: pg.ViewBox, text_color: str = "#ffffff", z: float = 10) -> None:
         self._axis, self._view = axis, view
         self._box = QGraphicsRectItem(axis)
         self._box.setPen(Qt.PenStyle.NoPen)
-        self._box.setZValue(10)
+        self._box.setZValue(z)
         self._text = QGraphicsSimpleTextItem(self._box)
         self._text.setBrush(QColor(text_color))
         self._box.hide()
@@ -48,6 +48,10 @@ class PriceAxisTag:
         if self._box.brush().color().name() != color:
             self._box.setBrush(QColor(color))
         self._place()
+
+    @property
+    def visible(self) -> bool:
+        return self._box.isVisible()
 
     def _place(self, *_args: object) -> None:
         if self.price is None:
