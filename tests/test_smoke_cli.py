@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,25 @@ def test_command_line_validation() -> None:
     assert (args.speed, args.layout, args.smoke) == (60.0, "options", True)
 
 
+def _start_until_autosaved(data_dir: Path) -> subprocess.Popen:
+    """The app running on ``data_dir`` once it has autosaved its working layout."""
+    proc = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data_dir), "--speed", "100"],
+                            cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = data_dir / DB_FILENAME
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the working layout is autosaved within seconds
+        try:
+            with closing(sqlite3.connect(db)) as conn:  # closed at once: the app is the last to close the WAL
+                if conn.execute("SELECT 1 FROM layouts WHERE name='__session__'").fetchone():
+                    return proc
+        except sqlite3.Error:
+            pass
+        time.sleep(0.5)
+    proc.kill()
+    proc.wait()
+    pytest.fail("the app never autosaved its layout")
+
+
 @pytest.mark.slow
 def test_killing_the_running_app_keeps_watchlists_and_the_layout(tmp_path: Path) -> None:
     from data.store import watchlists as wl
@@ -70,27 +90,28 @@ def test_killing_the_running_app_keeps_watchlists_and_the_layout(tmp_path: Path)
     wid = store.run_sync(lambda s: wl.create_watchlist(s, "Keep me")).id
     store.run_sync(lambda s: wl.add_symbol(s, wid, "COST"))
     store.close()
-    proc = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(tmp_path), "--speed", "100"],
-                            cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    db = tmp_path / DB_FILENAME
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:  # the working layout is autosaved within seconds
-            try:
-                if sqlite3.connect(db).execute("SELECT 1 FROM layouts WHERE name='__session__'").fetchone():
-                    break
-            except sqlite3.Error:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail("the app never autosaved its layout")
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+    proc = _start_until_autosaved(tmp_path)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
     store = Store.open(tmp_path)
     try:
         lists = {w.name: w.symbols for w in store.run_sync(wl.list_watchlists)}
         assert lists["Keep me"] == ("COST",)
-        assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert sqlite3.connect(tmp_path / DB_FILENAME).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         store.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_quits_the_orderly_way(tmp_path: Path) -> None:
+    proc = _start_until_autosaved(tmp_path)
+    os.kill(proc.pid, signal.SIGTERM)  # logout, shutdown, `kill`
+    try:
+        assert proc.wait(timeout=30) == 0  # not killed by the signal (-15): shut down and exited
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    log = (tmp_path / "logs" / "ai-coach.log").read_text()
+    assert "SIGTERM received: quitting" in log and "Traceback" not in log
+    assert not (tmp_path / (DB_FILENAME + "-wal")).exists()  # the database was closed (checkpointed)

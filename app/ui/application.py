@@ -26,6 +26,7 @@ from app.ui.layouts import DEFAULT, OPTIONS, LayoutManager
 from app.ui.main_window import MainWindow
 from app.ui.notifier import Notifier
 from app.ui.panel_host import PanelHost
+from app.ui.quit_signals import install_quit_signals
 from app.ui.symbol_box import SymbolBox
 from app.ui.tasks import TaskRunner
 from app.ui.theme import apply_theme
@@ -74,6 +75,7 @@ class AppController:
     # -- lifecycle -----------------------------------------------------------------------------
     async def main(self) -> int:
         restore_hooks = error_hooks.install(asyncio.get_running_loop(), self.engine.report_error)
+        restore_signals = install_quit_signals(asyncio.get_running_loop(), self.request_quit)
         try:
             await self._start()
             if self.options.smoke:
@@ -85,6 +87,7 @@ class AppController:
             return 1
         finally:
             await self._shutdown()
+            restore_signals()
             restore_hooks()
             self.gc.stop()
 
