@@ -177,7 +177,8 @@ def opening_range(high: np.ndarray, low: np.ndarray, minute_of_session: np.ndarr
                   session: np.ndarray, minutes: int = 15) -> tuple[np.ndarray, np.ndarray]:
     """Per-bar opening-range high and low: the extremes of each session's bars that start in
     its first ``minutes`` minutes. Bars inside the range window get NaN (the range is not
-    known yet — no look-ahead); a session without bars in the window has no range."""
+    known yet — no look-ahead); a session without bars in the window has no range. Bars
+    before the open (negative minutes: pre-market) are not part of the range and get NaN."""
     _check_window(minutes, "minutes")
     high, low = _f64(high), _f64(low)
     minute = np.asarray(minute_of_session)
@@ -185,10 +186,10 @@ def opening_range(high: np.ndarray, low: np.ndarray, minute_of_session: np.ndarr
     starts = _group_starts(session)
     ends = np.r_[starts[1:], len(high)]
     for s, e in zip(starts, ends, strict=True):
-        inside = minute[s:e] < minutes
+        inside = (minute[s:e] >= 0) & (minute[s:e] < minutes)
         if not inside.any():
             continue
-        after = ~inside
+        after = minute[s:e] >= minutes
         or_high[s:e][after] = high[s:e][inside].max()
         or_low[s:e][after] = low[s:e][inside].min()
     return or_high, or_low

@@ -13,11 +13,14 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QShortcut
 
 from analytics.chart_overlays import compute_overlays
+from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.bar_cleaning import clean_bars
+from data.market_calendar import REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE, market_date
 from data.models import Bar, Bars, Timeframe
 from data.providers.demo.clock import SimClock
 from data.providers.demo.provider import DemoProvider
 from data.store import alerts as alert_repo
+from data.store import preferences
 from tests.gui_helpers import options, run_app, until
 from widgets.chart.chart_panel import ChartPanel, round_to_tick
 from widgets.chart.ohlc_items import group_size, merge_ohlc
@@ -334,3 +337,40 @@ def test_cursor_price_shows_on_the_axis_while_over_the_candles(qtbot) -> None:
     assert panel.readout.text().startswith(panel.time_axis.label_for(280))
     panel._on_mouse_moved((panel.volume_plot.vb.sceneBoundingRect().center(),))  # left the price pane
     assert not tag.visible
+
+
+def _regular_only(ts: np.ndarray) -> bool:
+    _day, minute = et_day_and_minute(ts)
+    return bool(np.all((minute >= REGULAR_OPEN_MINUTE) & (minute < REGULAR_CLOSE_MINUTE)))
+
+
+def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream(qapp, tmp_path: Path) -> None:
+    async def scenario(c) -> None:
+        chart, calendar = c.window.panels["chart"], c.engine.calendar
+        await until(lambda: chart.bar_count > 0 and "SPY 5m" in chart.status.text())
+        assert not chart.extended_hours and _regular_only(chart.arrays()[0])
+
+        def next_premarket_minute() -> Bar:  # after every loaded bar, outside the regular session
+            day = market_date(datetime.fromtimestamp(int(chart.arrays()[0][-1]), UTC))
+            ts = int(calendar.next_session(day).premarket_open.timestamp()) + 1800
+            return Bar("SPY", Timeframe.M1, ts, 600.0, 601.0, 599.0, 600.5, 1000.0, False)
+
+        early = next_premarket_minute()
+        c.bridge.bar_updated.emit(early)
+        chart._flush_live()
+        assert chart.arrays()[0][-1] < early.ts  # regular hours only: the pre-market minute is not drawn
+
+        chart.eth_action.trigger()  # ETH on: reload with pre-market and after-hours bars, choice saved
+        await until(lambda: not _regular_only(chart.arrays()[0]))
+        await until(lambda: c.engine.workspace.preferences["chart_extended_hours"] is True)
+        stored = c.engine.store.run_sync(lambda s: preferences.load_all(s))
+        assert stored["chart_extended_hours"] is True
+        early = next_premarket_minute()
+        c.bridge.bar_updated.emit(early)
+        chart._flush_live()
+        assert chart.arrays()[0][-1] == bucket_start(early.ts, Timeframe.M5)
+
+        chart.eth_action.trigger()  # off again
+        await until(lambda: _regular_only(chart.arrays()[0]))
+
+    assert run_app(options(tmp_path), scenario) == 0

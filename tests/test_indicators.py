@@ -105,6 +105,16 @@ def test_opening_range_has_no_look_ahead() -> None:
     assert orh[8] == 51 and orl[8] == 46
 
 
+def test_opening_range_leaves_out_pre_market_bars() -> None:
+    minute = np.array([-330, -30, -5, 0, 5, 10, 15, 20])  # 04:00, 09:00, 09:25 ET, then the open
+    session = np.ones(8, dtype=int)
+    high = np.array([99.0, 98, 97, 10, 12, 11, 15, 9])
+    low = np.array([1.0, 2, 3, 9, 8, 10, 14, 7])
+    orh, orl = opening_range(high, low, minute, session, minutes=15)
+    assert np.isnan(orh[:6]).all()  # pre-market and the range window itself: not known yet
+    assert orh[6] == 12 and orl[7] == 8  # the pre-market extremes (99, 1) are not in the range
+
+
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=0, max_size=60))
 def test_never_raises_on_odd_inputs(values: list[float]) -> None:

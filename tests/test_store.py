@@ -119,12 +119,16 @@ def test_preferences_validate_and_survive_bad_rows(store: Store) -> None:
         store.run_sync(lambda s: preferences.save(s, "theme", "neon"))
     with pytest.raises(preference_specs.PreferenceError, match="Unknown"):
         store.run_sync(lambda s: preferences.save(s, "nope", 1))
+    with pytest.raises(preference_specs.PreferenceError, match="true or false"):
+        store.run_sync(lambda s: preferences.save(s, "chart_extended_hours", 1))
+    store.run_sync(lambda s: preferences.save(s, "chart_extended_hours", True))
     conn = sqlite3.connect(store.path)
     conn.execute("INSERT INTO preferences VALUES ('default_timeframe', 'not json', '2026-01-01')")
     conn.commit()
     conn.close()
     values = store.run_sync(preferences.load_all)
     assert values["theme"] == "light" and values["default_timeframe"] == "5m"
+    assert values["chart_extended_hours"] is True
     assert peek_preference(store.path, "theme") == "light"
 
 

@@ -34,9 +34,12 @@ class ChartDataService:
     def __init__(self, provider: MarketDataProvider) -> None:
         self._provider = provider
 
-    async def load(self, symbol: str, timeframe: Timeframe, or_minutes: int = 15) -> ChartSnapshot:
+    async def load(self, symbol: str, timeframe: Timeframe, or_minutes: int = 15,
+                   extended: bool = False) -> ChartSnapshot:
+        """``extended``: pre-market and after-hours bars too (intraday timeframes; daily bars are
+        the regular session's)."""
         now = self._provider.clock.now()
-        raw = await self._provider.get_bars(symbol, timeframe)
+        raw = await self._provider.get_bars(symbol, timeframe, extended=extended and timeframe.is_intraday)
         minutes = await self._provider.get_bars(symbol, Timeframe.M1, now - LEVEL_LOOKBACK, None, extended=True)
         return await asyncio.to_thread(self._prepare, symbol, timeframe, raw, minutes, or_minutes)
 

@@ -30,6 +30,7 @@ SPECS: dict[str, PreferenceSpec] = {
     "current_layout": PreferenceSpec("default"),
     "notification_cooldown_s": PreferenceSpec(60, kind=int),
     "opening_range_minutes": PreferenceSpec(15, OPENING_RANGE_CHOICES, kind=int),
+    "chart_extended_hours": PreferenceSpec(False, kind=bool),  # pre-market and after-hours bars on intraday charts
 }
 
 
@@ -39,6 +40,8 @@ def validate(key: str, value: Any) -> Any:
         raise PreferenceError(f"Unknown preference '{key}'.")
     if spec.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise PreferenceError(f"Preference '{key}' must be a whole number, got {value!r}.")
+    if spec.kind is bool and not isinstance(value, bool):
+        raise PreferenceError(f"Preference '{key}' must be true or false, got {value!r}.")
     if spec.kind is str and not isinstance(value, str):
         raise PreferenceError(f"Preference '{key}' must be text, got {value!r}.")
     if spec.choices is not None and value not in spec.choices:

@@ -51,6 +51,7 @@ class ChartPanel(QWidget):
     alert_requested = Signal(str, float)  # condition ("crosses"/"above"/"below"), price
     alert_details_requested = Signal(float)  # open the alerts panel prefilled at this price
     chain_requested = Signal(float)
+    extended_hours_changed = Signal(bool)
     coach_requested = Signal(float)
     level_moved = Signal(str, float)  # key, new price (alert lines dragged)
     level_remove_requested = Signal(str)
@@ -119,7 +120,19 @@ class ChartPanel(QWidget):
         self.macd_action.toggled.connect(lambda on: self._show_pane(self.macd_plot, on))
         bar.addAction(self.rsi_action)
         bar.addAction(self.macd_action)
+        bar.addSeparator()
+        self.eth_action = QAction("ETH", self, checkable=True)
+        self.eth_action.setToolTip("Extended hours: pre-market and after-hours bars on intraday timeframes")
+        self.eth_action.triggered.connect(lambda checked: self.extended_hours_changed.emit(bool(checked)))
+        bar.addAction(self.eth_action)
         return bar
+
+    @property
+    def extended_hours(self) -> bool:
+        return self.eth_action.isChecked()
+
+    def set_extended_hours(self, on: bool) -> None:
+        self.eth_action.setChecked(on)
 
     def _build_plots(self) -> None:
         lw = self.layout_widget

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from app.core.chart_data import ChartDataService, ChartSnapshot
 from app.ui.panel_host import PanelHost
+from data.market_calendar import SessionState
 from data.models import Bar, Bars, Timeframe
 from widgets.chart.chart_panel import COLORS, ChartPanel
 
@@ -24,6 +26,14 @@ def build(host: PanelHost) -> ChartPanel:
     def or_minutes() -> int:
         return int(host.engine.workspace.preferences.get("opening_range_minutes", 15))
 
+    def shows(bar: Bar) -> bool:
+        """Whether a live minute belongs on the chart: regular-session minutes always; pre-market
+        and after-hours ones only with extended hours on an intraday timeframe."""
+        if panel.extended_hours and panel.timeframe.is_intraday:
+            return True
+        calendar = host.engine.calendar
+        return calendar is None or calendar.status(datetime.fromtimestamp(bar.ts, UTC)).state is SessionState.REGULAR
+
     def load(symbol: str | None = None, timeframe: str | None = None) -> None:
         ws = host.engine.workspace
         symbol = symbol or ws.active_symbol
@@ -32,7 +42,7 @@ def build(host: PanelHost) -> ChartPanel:
         panel.status.setText(f"Loading {symbol} {tf.value}…")
 
         async def run() -> None:
-            snap: ChartSnapshot = await service().load(symbol, tf, or_minutes())
+            snap: ChartSnapshot = await service().load(symbol, tf, or_minutes(), panel.extended_hours)
             if token == state["request"]:  # apply only the newest request
                 panel.set_bars(symbol, snap.bars, snap.overlays, snap.dropped, list(snap.forming_minutes))
                 host.bridge.chart_loaded.emit(symbol)
@@ -40,7 +50,7 @@ def build(host: PanelHost) -> ChartPanel:
         host.run(run(), lambda msg: panel.status.setText(f"Could not load {symbol}: {msg}"))
 
     def on_bar(bar: Bar) -> None:
-        if bar.symbol != panel.symbol:
+        if bar.symbol != panel.symbol or not shows(bar):
             return
         panel.apply_bar(bar)
         if bar.closed and state["overlay_job"] is None:
@@ -60,7 +70,13 @@ def build(host: PanelHost) -> ChartPanel:
 
     def initial() -> None:
         panel.set_timeframe(host.engine.workspace.preferences.get("default_timeframe", "5m"))
+        panel.set_extended_hours(bool(host.engine.workspace.preferences.get("chart_extended_hours", False)))
         load()
+
+    def extended_hours_changed(on: bool) -> None:
+        load()
+        host.run(host.engine.workspace.set_preference("chart_extended_hours", on),
+                 lambda msg: panel.status.setText(f"Could not save the extended-hours choice: {msg}"))
 
     def sync_alert_lines(*_args: object) -> None:
         alerts = host.engine.alerts.alerts if host.engine.alerts else ()
@@ -117,6 +133,7 @@ def build(host: PanelHost) -> ChartPanel:
     host.bridge.active_symbol_changed.connect(load)
     host.bridge.bar_updated.connect(on_bar)
     panel.timeframe_changed.connect(lambda tf: load(timeframe=tf))
+    panel.extended_hours_changed.connect(extended_hours_changed)
     panel.chain_requested.connect(lambda p: host.bridge.chain_near_requested.emit(panel.symbol, p))
     host.when_engine_ready(initial)
     return panel
