@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -369,8 +370,36 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
         c.bridge.bar_updated.emit(early)
         chart._flush_live()
         assert chart.arrays()[0][-1] == bucket_start(early.ts, Timeframe.M5)
+        shaded = np.zeros(chart.bar_count, dtype=bool)  # extended-hours bars sit on a faint background
+        for start, end in chart.extended_shade.shaded_runs:
+            shaded[start:end] = True
+        ts = chart.arrays()[0]
+        assert shaded.any() and shaded[-1]
+        np.testing.assert_array_equal(shaded, ~((et_day_and_minute(ts)[1] >= REGULAR_OPEN_MINUTE)
+                                                & (et_day_and_minute(ts)[1] < REGULAR_CLOSE_MINUTE)))
 
+        assert chart.price_plot.vb.viewRange()[0][1] >= chart.bar_count - 1  # still on the latest bars
         chart.eth_action.trigger()  # off again
         await until(lambda: _regular_only(chart.arrays()[0]))
+        assert chart.price_plot.vb.viewRange()[0][1] >= chart.bar_count - 1
+        assert chart.extended_shade.shaded_runs == []
 
     assert run_app(options(tmp_path), scenario) == 0
+
+
+def test_a_reload_keeps_the_view_on_the_same_time_not_the_same_index(qtbot) -> None:
+    bars = _walk_bars(600)
+    panel = _chart_showing(qtbot, bars)
+    vb = panel.price_plot.vb
+    vb.setXRange(300, 450, padding=0)  # panned back into history
+    right_ts = int(bars.ts[450])
+    sparse = Bars("X", Timeframe.M1, bars.ts[::2], bars.open[::2], bars.high[::2], bars.low[::2], bars.close[::2],
+                  bars.volume[::2])  # the same span with other bars (as when extended hours are switched)
+    panel.set_bars("X", sparse, None)
+    (x0, x1), (y0, y1) = vb.viewRange()
+    assert int(sparse.ts[round(x1)]) == right_ts and x1 - x0 == pytest.approx(150)
+    shown = slice(max(0, math.floor(x0)), math.ceil(x1) + 1)
+    assert y0 <= sparse.low[shown].min() and y1 >= sparse.high[shown].max()  # y fits the bars now shown
+    panel.reset_view()  # following the last bar ...
+    panel.set_bars("X", bars, None)  # ... keeps following it
+    assert vb.viewRange()[0][1] >= len(bars) - 1

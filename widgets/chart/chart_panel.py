@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMenu, QToolBar, QVBoxLayout
 from analytics.chart_overlays import ChartOverlays
 from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.models import Bar, Bars, Timeframe
+from widgets.chart.extended_hours import ExtendedHoursShade, extended_mask
 from widgets.chart.ohlc_items import CandlestickItem, VolumeItem
 from widgets.chart.price_tag import PriceAxisTag
 from widgets.chart.time_axis import EtTimeAxis, SessionBreaksItem
@@ -165,6 +166,8 @@ class ChartPanel(QWidget):
         self.candles = CandlestickItem()
         self.volume = VolumeItem()
         self.breaks = SessionBreaksItem()
+        self.extended_shade = ExtendedHoursShade()
+        self.price_plot.addItem(self.extended_shade)
         self.price_plot.addItem(self.breaks)
         self.price_plot.addItem(self.candles)
         self.volume_plot.addItem(self.volume)
@@ -234,6 +237,7 @@ class ChartPanel(QWidget):
         ``forming_minutes``: the 1-minute bars inside the last (still forming) bar, so live
         minute updates can rebuild it exactly instead of double counting."""
         keep_view = symbol == self.symbol and bars.timeframe is self.timeframe and len(self._ts) > 0
+        anchor = self._view_anchor() if keep_view else None
         self.symbol = symbol
         self.set_timeframe(bars.timeframe.value)
         self._buffers = {name: _with_room(np.asarray(getattr(bars, name)), np.int64 if name == "ts" else np.float64)
@@ -255,6 +259,8 @@ class ChartPanel(QWidget):
             axis.set_timestamps(self._ts, daily=not bars.timeframe.is_intraday)
         day, _ = et_day_and_minute(self._ts)
         self.breaks.set_breaks(np.flatnonzero(np.r_[False, day[1:] != day[:-1]]), len(self._ts))
+        intraday = bars.timeframe.is_intraday
+        self.extended_shade.set_mask(extended_mask(self._ts) if intraday else np.zeros(len(self._ts), dtype=bool))
         self.set_overlays(overlays)
         self._show_last_price()
         no_volume = not np.any(self._v > 0)
@@ -262,8 +268,10 @@ class ChartPanel(QWidget):
             f"{symbol} {bars.timeframe.value}: {len(bars):,} bars"
             + (f", {dropped} bad bars dropped" if dropped else "")
             + (" · no volume for this symbol" if no_volume else ""))
-        if not keep_view:
+        if anchor is None or not len(self._ts):
             self.reset_view()
+        else:
+            self._restore_view(*anchor)
 
     def set_overlays(self, overlays: ChartOverlays | None) -> None:
         previous_levels = self._overlays.levels if self._overlays is not None else None
@@ -361,6 +369,7 @@ class ChartPanel(QWidget):
             axis.set_timestamps(self._ts, daily=not self.timeframe.is_intraday)
         if new_day[0] != new_day[1]:
             self.breaks.set_breaks(np.r_[self.breaks.break_index, self._n - 1], self._n)
+        self.extended_shade.append(self.timeframe.is_intraday and bool(extended_mask(np.array([ts]))[0]))
         if at_right_edge:
             (x0, x1), _ = self.price_plot.vb.viewRange()
             self.price_plot.vb.setXRange(x0 + 1, x1 + 1, padding=0)
@@ -394,6 +403,24 @@ class ChartPanel(QWidget):
     def _view_shows_last_bar(self) -> bool:
         (_x0, x1), _ = self.price_plot.vb.viewRange()
         return x1 >= len(self._ts) - 1
+
+    def _view_anchor(self) -> tuple[int | None, float]:
+        """Where the view is, in time rather than bar index (a reload, e.g. with extended hours
+        switched, changes which index a moment has): the time at its right edge (None when it
+        follows the last bar) and its width in bars."""
+        (x0, x1), _ = self.price_plot.vb.viewRange()
+        if self._view_shows_last_bar():
+            return None, x1 - x0
+        return int(self._ts[min(max(round(x1), 0), len(self._ts) - 1)]), x1 - x0
+
+    def _restore_view(self, right_ts: int | None, width: float) -> None:
+        n = len(self._ts)
+        if right_ts is None:  # it followed the last bar: keep the same margin after it
+            right = n + 2.0
+        else:
+            right = float(min(np.searchsorted(self._ts, right_ts, side="right") - 1, n - 1))
+        self.price_plot.vb.setXRange(right - width, right, padding=0)
+        self._fit_y()  # the bars under the view changed even where its range did not
 
     def reset_view(self) -> None:
         n = len(self._ts)
