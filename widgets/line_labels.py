@@ -21,7 +21,7 @@ def stagger_labels(view: pg.ViewBox, lines: Iterable[pg.InfiniteLine], start: fl
     just past the previous label towards 0. ``toward_end`` is the share of a label's length on
     the 1-side of its position: 0 when the label ends at it (anchors (1, 1) on a horizontal
     line), 0.5 when centred."""
-    lines = [line for line in lines if line.label is not None and line.isVisible()]
+    lines = [line for line in lines if getattr(line, "label", None) is not None and line.isVisible()]
     if not lines:
         return
     horizontal = lines[0].angle % 180 == 0
