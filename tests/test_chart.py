@@ -403,3 +403,36 @@ def test_a_reload_keeps_the_view_on_the_same_time_not_the_same_index(qtbot) -> N
     panel.reset_view()  # following the last bar ...
     panel.set_bars("X", bars, None)  # ... keeps following it
     assert vb.viewRange()[0][1] >= len(bars) - 1
+
+
+def test_keyboard_pans_zooms_and_jumps(qtbot) -> None:
+    bars = _walk_bars(2000)
+    panel = _chart_showing(qtbot, bars)
+    vb = panel.price_plot.vb
+    keys = {sc.key().toString(): sc for sc in panel.findChildren(QShortcut)}
+
+    def press(name: str) -> tuple[float, float]:
+        keys[name].activated.emit()
+        return tuple(vb.viewRange()[0])
+
+    x0, x1 = vb.viewRange()[0]
+    width = x1 - x0
+    assert press("Left") == pytest.approx((x0 - round(width * 0.1), x1 - round(width * 0.1)))
+    assert press("Right") == pytest.approx((x0, x1))
+    assert press("Right") == pytest.approx((x0, x1))  # already at the latest bars: no further
+    zoomed = press("+")
+    assert zoomed[1] == pytest.approx(x1) and zoomed[1] - zoomed[0] == pytest.approx(width / 1.25)
+    out = press("-")
+    assert out[1] - out[0] == pytest.approx(width)
+    home = press("Home")
+    assert home[0] == pytest.approx(-1) and home[1] - home[0] == pytest.approx(width)
+    assert press("Left") == pytest.approx(home)  # the oldest bar is the other end
+    assert press("End")[1] >= len(bars) - 1
+    for _ in range(40):
+        press("Down")
+    shown = vb.viewRange()[0]
+    assert shown[1] - shown[0] <= len(bars) + 3  # zooming out stops at the whole history
+    for _ in range(40):
+        press("Up")
+    shown = vb.viewRange()[0]
+    assert shown[1] - shown[0] == pytest.approx(10)  # and zooming in at ten bars

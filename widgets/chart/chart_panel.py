@@ -30,6 +30,9 @@ DEFAULT_VISIBLE_BARS = 150
 TICK = 0.01
 LIVE_FLUSH_MS = 40  # merge live updates at 25 Hz
 AXIS_WIDTH = 58  # px, every pane's price axis (wider when the last-price tag needs it)
+PAN_FRACTION = 0.1  # arrow keys move the view by a tenth of what it shows
+ZOOM_STEP = 1.25  # +/- show 20 % fewer / 25 % more bars
+MIN_VISIBLE_BARS = 10
 LABEL_RIGHT = 0.97  # level labels sit at the right end of their lines (and step left when crowded)
 COLORS = {"ema8": "#f6c343", "ema21": "#5b9cf6", "vwap": "#c77dff", "or": "#9e9e9e", "rsi": "#f6c343",
           "macd": "#5b9cf6", "signal": "#f6a35b", "level": "#8d99ae", "alert": "#ff9800",
@@ -121,6 +124,18 @@ class ChartPanel(QWidget):
         self.macd_action.toggled.connect(lambda on: self._show_pane(self.macd_plot, on))
         bar.addAction(self.rsi_action)
         bar.addAction(self.macd_action)
+        # keyboard navigation, as on trading platforms: arrows pan, +/- zoom, End/Home jump
+        key = Qt.Key
+        for keys, action in (((key.Key_Left,), lambda: self.pan_bars(-self._page_bars())),
+                             ((key.Key_Right,), lambda: self.pan_bars(self._page_bars())),
+                             ((key.Key_Plus, key.Key_Equal, key.Key_Up), lambda: self.zoom_bars(1 / ZOOM_STEP)),
+                             ((key.Key_Minus, key.Key_Down), lambda: self.zoom_bars(ZOOM_STEP)),
+                             ((key.Key_End,), self.reset_view),
+                             ((key.Key_Home,), self.show_oldest)):
+            for k in keys:
+                shortcut = QShortcut(QKeySequence(k), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(action)
         bar.addSeparator()
         self.eth_action = QAction("ETH", self, checkable=True)
         self.eth_action.setToolTip("Extended hours: pre-market and after-hours bars on intraday timeframes")
@@ -421,6 +436,28 @@ class ChartPanel(QWidget):
             right = float(min(np.searchsorted(self._ts, right_ts, side="right") - 1, n - 1))
         self.price_plot.vb.setXRange(right - width, right, padding=0)
         self._fit_y()  # the bars under the view changed even where its range did not
+
+    def _page_bars(self) -> float:
+        (x0, x1), _ = self.price_plot.vb.viewRange()
+        return max(1.0, round((x1 - x0) * PAN_FRACTION))
+
+    def pan_bars(self, bars: float) -> None:
+        """Move the view by ``bars`` (negative: back in time), never past either end."""
+        (x0, x1), _ = self.price_plot.vb.viewRange()
+        n = len(self._ts)
+        shift = min(max(bars, -1 - x0), n + 2 - x1) if n else 0
+        if shift:
+            self.price_plot.vb.setXRange(x0 + shift, x1 + shift, padding=0)
+
+    def zoom_bars(self, factor: float) -> None:
+        """Show ``factor`` times as many bars, the right edge kept (it is where the trader looks)."""
+        (x0, x1), _ = self.price_plot.vb.viewRange()
+        width = min(max((x1 - x0) * factor, MIN_VISIBLE_BARS), max(len(self._ts) + 3, MIN_VISIBLE_BARS))
+        self.price_plot.vb.setXRange(x1 - width, x1, padding=0)
+
+    def show_oldest(self) -> None:
+        (x0, x1), _ = self.price_plot.vb.viewRange()
+        self.price_plot.vb.setXRange(-1, x1 - x0 - 1, padding=0)
 
     def reset_view(self) -> None:
         n = len(self._ts)
