@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from app.ui.application import AppController
 from app.ui.layouts import SESSION
 from app.ui.panels import PANELS
+from app.ui.theme import PLOT_COLORS
 from data.store.fast_read import DB_FILENAME, peek_layout
 from tests.gui_helpers import options, run_app, until
 
@@ -154,6 +155,15 @@ def test_health_notifications_and_preferences_panels_show_engine_state(qapp, tmp
         prefs.theme.setCurrentText("light")
         await until(lambda: QApplication.palette().color(QPalette.ColorRole.Window).name() != before)
         assert c.engine.workspace.preferences["theme"] == "light"
+        chart = c.window.panels["chart"]  # plots follow the theme too (pyqtgraph ignores the palette)
+
+        def plot_colors() -> tuple[str, str]:
+            axis = chart.price_plot.getAxis("right")
+            return chart.layout_widget.backgroundBrush().color().name(), axis.textPen().color().name()
+
+        assert plot_colors() == PLOT_COLORS["light"]
+        prefs.theme.setCurrentText("dark")
+        await until(lambda: plot_colors() == PLOT_COLORS["dark"])
 
     assert run_app(options(tmp_path), scenario) == 0
 

@@ -29,7 +29,7 @@ from app.ui.panel_host import PanelHost
 from app.ui.quit_signals import install_quit_signals
 from app.ui.symbol_box import SymbolBox
 from app.ui.tasks import TaskRunner
-from app.ui.theme import apply_theme
+from app.ui.theme import apply_theme, style_plots
 from data.store.fast_read import DB_FILENAME, peek_preference
 from data.store.preference_specs import THEMES
 from data.symbols import SymbolError
@@ -104,6 +104,7 @@ class AppController:
         host = PanelHost(self.engine, self.bridge, self.tasks, self.options.data_dir, self.options.log_file,
                          self.window)
         self.window.build_panels(host)
+        style_plots(self.window, self.theme)
         self._mark("panels")
         self.notifier = Notifier(self.window)
         self.window.hide_on_close = self.notifier.has_tray
@@ -214,6 +215,7 @@ class AppController:
         if key == "theme" and value in THEMES and value != self.theme:
             self.theme = str(value)
             apply_theme(self.qapp, self.theme)
+            style_plots(self.window, self.theme)
             self.window.add_theme_actions(THEMES, self.theme, self._choose_theme)
 
     def _choose_theme(self, name: str) -> None:

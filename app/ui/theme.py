@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from resources import read_text
 
@@ -30,3 +30,22 @@ def apply_theme(app: QApplication, name: str) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b717b"))
     app.setPalette(palette)
     app.setStyleSheet(read_text("themes", f"{'light' if name == 'light' else 'dark'}.qss"))
+
+
+# Plot background and axis colour per theme (pyqtgraph draws its own; the palette does not reach it).
+PLOT_COLORS = {"dark": ("#000000", "#969696"), "light": ("#ffffff", "#3c4043")}
+
+
+def style_plots(root: QWidget, name: str) -> None:
+    """Give every plot under ``root`` the theme's background and axis colours, and make them the
+    default for plots created later."""
+    import pyqtgraph as pg  # after first paint: the shell's theme must not wait for pyqtgraph
+
+    background, foreground = PLOT_COLORS["light" if name == "light" else "dark"]
+    pg.setConfigOptions(background=background, foreground=foreground)
+    for view in root.findChildren(pg.GraphicsView):
+        view.setBackground(background)
+        for item in view.scene().items():
+            if isinstance(item, pg.AxisItem):
+                item.setPen(foreground)
+                item.setTextPen(foreground)
