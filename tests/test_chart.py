@@ -25,6 +25,7 @@ from data.store import preferences
 from tests.gui_helpers import options, run_app, until
 from widgets.chart.chart_panel import ChartPanel, round_to_tick
 from widgets.chart.ohlc_items import group_size, merge_ohlc
+from widgets.compact_axis import compact_ticks
 
 NOW = datetime(2026, 11, 25, 17, 0, 30, tzinfo=UTC)
 
@@ -436,3 +437,13 @@ def test_keyboard_pans_zooms_and_jumps(qtbot) -> None:
         press("Up")
     shown = vb.viewRange()[0]
     assert shown[1] - shown[0] == pytest.approx(10)  # and zooming in at ten bars
+
+
+def test_large_axis_numbers_read_as_traders_write_them(qtbot) -> None:
+    assert compact_ticks([0, 5e5, 1e6, 1.5e6], 5e5) == ["0", "0.5M", "1.0M", "1.5M"]
+    assert compact_ticks([-2e9, 0, 2e9], 2e9, "$") == ["−$2B", "$0", "$2B"]
+    assert compact_ticks([1.2e6, 1.25e6], 5e4) == ["1.20M", "1.25M"]  # neighbours stay apart
+    assert compact_ticks([250.0, 500.0], 250) == ["250", "500"] and compact_ticks([], 1) == []
+    panel = _chart_showing(qtbot, _walk_bars(300))
+    axis = panel.volume_plot.getAxis("right")
+    assert axis.tickStrings([1e6, 2e6], 1.0, 1e6) == ["1M", "2M"]  # not 1e+06

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from widgets.compact_axis import CompactAxis
 from widgets.line_labels import stagger_labels
 
 if TYPE_CHECKING:  # analytics imports SciPy; the panel is handed finished profiles
@@ -66,7 +67,7 @@ class GexPanel(QWidget):
         self.units = QLabel("GEX in $ of delta hedged per 1 % move")
         self.status = QLabel("Waiting for the option chain…")
         self.status.setWordWrap(True)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")})
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "Strike")
         self.plot.setLabel("left", "GEX ($ per 1 % move)")

@@ -23,6 +23,7 @@ from widgets.chart.extended_hours import ExtendedHoursShade, extended_mask
 from widgets.chart.ohlc_items import CandlestickItem, VolumeItem
 from widgets.chart.price_tag import PriceAxisTag
 from widgets.chart.time_axis import EtTimeAxis, SessionBreaksItem
+from widgets.compact_axis import CompactAxis
 from widgets.line_labels import stagger_labels
 
 TIMEFRAMES = [tf.value for tf in Timeframe]
@@ -156,7 +157,8 @@ class ChartPanel(QWidget):
         self.time_axes = [EtTimeAxis() for _ in range(4)]
         self.time_axis = self.time_axes[0]
         self.price_plot = lw.addPlot(row=0, col=0, axisItems={"bottom": self.time_axes[0]})
-        self.volume_plot = lw.addPlot(row=1, col=0, axisItems={"bottom": self.time_axes[1]})
+        self.volume_plot = lw.addPlot(row=1, col=0, axisItems={"bottom": self.time_axes[1],
+                                                               "right": CompactAxis("right")})
         self.rsi_plot = lw.addPlot(row=2, col=0, axisItems={"bottom": self.time_axes[2]})
         self.macd_plot = lw.addPlot(row=3, col=0, axisItems={"bottom": self.time_axes[3]})
         self.panes = [self.price_plot, self.volume_plot, self.rsi_plot, self.macd_plot]
