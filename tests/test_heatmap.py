@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -64,6 +65,10 @@ def test_panel_modes_inspection_and_density(qapp, tmp_path: Path) -> None:
         assert panel.grid.mode is HeatmapMode.VOLUME and panel.grid.values.shape == (5, 50)
         panel.mode.setCurrentText("GEX")
         assert panel.grid.mode is HeatmapMode.GEX and "calls +, puts −" in panel.status.text()
+        assert re.search(r"scale −\$[\d.]+[KMB] … \$[\d.]+[KMB]$", panel.status.text())  # not 1.2e+09
+        panel.mode.setCurrentText("IV")
+        assert re.search(r"scale \d+\.\d% … \d+\.\d%$", panel.status.text())
+        panel.mode.setCurrentText("GEX")
         panel.inspect(0, 25)
         strike = float(panel.grid.strikes[25])
         assert f"strike {strike:g}" in panel.detail.text() and "Call: bid" in panel.detail.text()

@@ -19,6 +19,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from widgets.compact_axis import compact_ticks
+
 if TYPE_CHECKING:
     from analytics.heatmap import Heatmap
     from data.option_chain import OptionChain
@@ -136,8 +138,12 @@ class HeatmapPanel(QWidget):
         self.plot.getAxis("bottom").setTicks([[(i + 0.5, f"{grid.strikes[i]:g}") for i in range(0, n_strikes, step)]])
         self.plot.getAxis("left").setTicks([[(i + 0.5, f"{d:%b %d}") for i, d in enumerate(grid.expiries)]])
         unit = {"IV": "decimal IV", "GEX": "$ per 1 % move, calls +, puts −"}.get(grid.mode.value, "contracts")
+        if grid.mode.value == "IV":
+            low_text, high_text = f"{lo:.1%}", f"{hi:.1%}"
+        else:
+            low_text, high_text = compact_ticks([lo, hi], (hi - lo) / 10, "$" if diverging else "")
         self.status.setText(f"{grid.mode.value} ({unit}) · {n_exp} expirations × {n_strikes} strikes · "
-                            f"scale {lo:,.4g} … {hi:,.4g}")
+                            f"scale {low_text} … {high_text}")
 
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
         if self.grid is None:
