@@ -17,7 +17,7 @@ from analytics.chart_overlays import compute_overlays
 from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.bar_cleaning import clean_bars
 from data.market_calendar import REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE, market_date
-from data.models import Bar, Bars, Timeframe
+from data.models import Bar, Bars, Quote, Timeframe
 from data.providers.demo.clock import SimClock
 from data.providers.demo.provider import DemoProvider
 from data.store import alerts as alert_repo
@@ -361,6 +361,14 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
         c.bridge.bar_updated.emit(early)
         chart._flush_live()
         assert chart.arrays()[0][-1] < early.ts  # regular hours only: the pre-market minute is not drawn
+        last_close = chart.last_bar()[4]
+        c.bridge.quotes_updated.emit([Quote("SPY", early.ts, last_close + 1.25, 0, 0, last_close, 1e6)])
+        tag = chart.session_tag  # ... but its price shows on the axis, apart from the close
+        assert tag.visible and tag.text == f"pre {last_close + 1.25:,.2f}" and tag.color == "#3f6fd8"
+        axis = chart.price_plot.getAxis("right")
+        await until(lambda: axis.width() >= tag.scene_rect().width() - 1)  # the axis widens to fit it
+        c.bridge.quotes_updated.emit([Quote("SPY", early.ts, last_close + 0.02, 0, 0, last_close, 1e6)])
+        assert tag.visible and not tag.scene_rect().intersects(chart.price_tag.scene_rect())  # cents apart
 
         chart.eth_action.trigger()  # ETH on: reload with pre-market and after-hours bars, choice saved
         await until(lambda: not _regular_only(chart.arrays()[0]))
@@ -371,6 +379,8 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
         c.bridge.bar_updated.emit(early)
         chart._flush_live()
         assert chart.arrays()[0][-1] == bucket_start(early.ts, Timeframe.M5)
+        c.bridge.quotes_updated.emit([Quote("SPY", early.ts, early.close, 0, 0, early.open, 1e6)])
+        assert not chart.session_tag.visible  # the bars show extended hours themselves
         shaded = np.zeros(chart.bar_count, dtype=bool)  # extended-hours bars sit on a faint background
         for start, end in chart.extended_shade.shaded_runs:
             shaded[start:end] = True

@@ -37,7 +37,7 @@ MIN_VISIBLE_BARS = 10
 LABEL_RIGHT = 0.97  # level labels sit at the right end of their lines (and step left when crowded)
 COLORS = {"ema8": "#f6c343", "ema21": "#5b9cf6", "vwap": "#c77dff", "or": "#9e9e9e", "rsi": "#f6c343",
           "macd": "#5b9cf6", "signal": "#f6a35b", "level": "#8d99ae", "alert": "#ff9800",
-          "up": "#26a69a", "down": "#ef5350", "cursor": "#4a5566"}
+          "up": "#26a69a", "down": "#ef5350", "cursor": "#4a5566", "session": "#3f6fd8"}
 
 
 @dataclass
@@ -163,6 +163,7 @@ class ChartPanel(QWidget):
         self.macd_plot = lw.addPlot(row=3, col=0, axisItems={"bottom": self.time_axes[3]})
         self.panes = [self.price_plot, self.volume_plot, self.rsi_plot, self.macd_plot]
         self._axis_width = AXIS_WIDTH
+        self._tag_widths: dict[str, float] = {}
         for plot, stretch in ((self.price_plot, 6), (self.volume_plot, 2), (self.rsi_plot, 2), (self.macd_plot, 2)):
             lw.ci.layout.setRowStretchFactor(_row_of(lw, plot), stretch)
             # no pyqtgraph grid: its full-width tick lines cost ~10 ms per pane per frame; the
@@ -218,6 +219,9 @@ class ChartPanel(QWidget):
         self.price_plot.addItem(self.last_price_line, ignoreBounds=True)
         self.price_tag = PriceAxisTag(self.price_plot.getAxis("right"), self.price_plot.vb)
         self.cursor_tag = PriceAxisTag(self.price_plot.getAxis("right"), self.price_plot.vb, z=11)
+        # the pre-market / after-hours price while the chart shows the regular session only
+        self.session_tag = PriceAxisTag(self.price_plot.getAxis("right"), self.price_plot.vb, z=10.5,
+                                        yields_to=self.price_tag)
         self.v_cross = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
         self.h_cross = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
         for item in (self.v_cross, self.h_cross):
@@ -255,6 +259,8 @@ class ChartPanel(QWidget):
         minute updates can rebuild it exactly instead of double counting."""
         keep_view = symbol == self.symbol and bars.timeframe is self.timeframe and len(self._ts) > 0
         anchor = self._view_anchor() if keep_view else None
+        if symbol != self.symbol:
+            self.set_extended_price(None)  # the old symbol's; the next quote brings this one's
         self.symbol = symbol
         self.set_timeframe(bars.timeframe.value)
         self._buffers = {name: _with_room(np.asarray(getattr(bars, name)), np.int64 if name == "ts" else np.float64)
@@ -338,13 +344,26 @@ class ChartPanel(QWidget):
         if line.value() != close or not line.isVisible():
             line.setValue(close)
             line.show()
-        self._fit_axes_to(self.price_tag.text_width(f"{close:,.2f}"))
+        self._fit_axes_to("last", self.price_tag.text_width(f"{close:,.2f}"))
         self.price_tag.set(close, color)
+        self.session_tag.replace()  # it steps aside for the last price, which may have moved
 
-    def _fit_axes_to(self, width: float) -> None:
+    def set_extended_price(self, price: float | None, label: str = "") -> None:
+        """The latest pre-market or after-hours trade (``label`` "pre"/"post") as its own tag,
+        for a chart that shows the regular session only; None, or the same price as the last
+        bar, hides it."""
+        if price is None or not len(self._ts) or abs(price - float(self._c[-1])) < TICK / 2:
+            self.session_tag.set(None)
+            self._fit_axes_to("session", 0)
+            return
+        self._fit_axes_to("session", self.session_tag.text_width(f"{label} {price:,.2f}"))
+        self.session_tag.set(price, COLORS["session"], label)
+
+    def _fit_axes_to(self, tag: str, width: float) -> None:
         """One width for every pane's price axis (so the panes' plot areas line up), wide enough
-        for the last-price tag."""
-        width = max(AXIS_WIDTH, math.ceil(width))
+        for every tag on it."""
+        self._tag_widths[tag] = width
+        width = max(AXIS_WIDTH, math.ceil(max(self._tag_widths.values())))
         if width != self._axis_width:
             self._axis_width = width
             for plot in self.panes:

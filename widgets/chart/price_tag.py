@@ -14,8 +14,11 @@ PADDING_X, PADDING_Y = 4, 1
 
 
 class PriceAxisTag:
-    def __init__(self, axis: pg.AxisItem, view: pg.ViewBox, text_color: str = "#ffffff", z: float = 10) -> None:
-        self._axis, self._view = axis, view
+    def __init__(self, axis: pg.AxisItem, view: pg.ViewBox, text_color: str = "#ffffff", z: float = 10,
+                 yields_to: PriceAxisTag | None = None) -> None:
+        """``yields_to``: a tag this one steps aside for (above it when its price is higher, below
+        otherwise) rather than cover it."""
+        self._axis, self._view, self._yields_to = axis, view, yields_to
         self._box = QGraphicsRectItem(axis)
         self._box.setPen(Qt.PenStyle.NoPen)
         self._box.setZValue(z)
@@ -39,12 +42,13 @@ class PriceAxisTag:
         self._text.setText(text)
         return self._text.boundingRect().width() + 2 * PADDING_X
 
-    def set(self, price: float | None, color: str = "#26a69a") -> None:
+    def set(self, price: float | None, color: str = "#26a69a", label: str = "") -> None:
+        """Show ``price`` (after ``label``, e.g. "post") in a ``color`` box; None hides the tag."""
         self.price = price
         if price is None:
             self._box.hide()
             return
-        self._text.setText(f"{price:,.2f}")
+        self._text.setText(f"{label} {price:,.2f}" if label else f"{price:,.2f}")
         if self._box.brush().color().name() != color:
             self._box.setBrush(QColor(color))
         self._place()
@@ -53,6 +57,10 @@ class PriceAxisTag:
     def visible(self) -> bool:
         return self._box.isVisible()
 
+    def replace(self) -> None:
+        """Place the tag again (after the tag it yields to moved)."""
+        self._place()
+
     def _place(self, *_args: object) -> None:
         if self.price is None:
             return
@@ -60,7 +68,15 @@ class PriceAxisTag:
         y = self._axis.mapFromScene(QPointF(0, scene_y)).y()
         text = self._text.boundingRect()
         height = text.height() + 2 * PADDING_Y
-        top = min(max(y - height / 2, 0.0), max(self._axis.height() - height, 0.0))
+        lowest = max(self._axis.height() - height, 0.0)
+        top = min(max(y - height / 2, 0.0), lowest)
+        other = self._yields_to
+        if other is not None and other.visible and other.price is not None:
+            other_top, other_height = other._box.pos().y(), other._box.rect().height()
+            if top < other_top + other_height and other_top < top + height:  # would cover it
+                above, below = other_top - height, other_top + other_height
+                first, second = (above, below) if self.price >= other.price else (below, above)
+                top = first if 0.0 <= first <= lowest else second
         self._box.setRect(0, 0, max(self._axis.width(), text.width() + 2 * PADDING_X), height)
         self._box.setPos(0, top)
         self._text.setPos(PADDING_X, PADDING_Y)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from app.core.chart_data import ChartDataService, ChartSnapshot
 from app.ui.panel_host import PanelHost
 from data.market_calendar import SessionState
-from data.models import Bar, Bars, Timeframe
+from data.models import Bar, Bars, Quote, Timeframe
 from widgets.chart.chart_panel import COLORS, ChartPanel
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,20 @@ def build(host: PanelHost) -> ChartPanel:
                 host.bridge.chart_loaded.emit(symbol)
 
         host.run(run(), lambda msg: panel.status.setText(f"Could not load {symbol}: {msg}"))
+
+    def on_quotes(quotes: list[Quote]) -> None:
+        """Outside the regular session, a regular-hours chart's last bar is the close: the live
+        pre-market / after-hours price gets its own tag."""
+        quote = next((q for q in quotes if q.symbol == panel.symbol), None)
+        calendar = host.engine.calendar
+        if quote is None or calendar is None:
+            return
+        state = calendar.status(datetime.fromtimestamp(quote.ts, UTC)).state
+        extended = panel.extended_hours and panel.timeframe.is_intraday
+        if state in (SessionState.PRE, SessionState.AFTER) and not extended:
+            panel.set_extended_price(quote.last, "pre" if state is SessionState.PRE else "post")
+        else:
+            panel.set_extended_price(None)
 
     def on_bar(bar: Bar) -> None:
         if bar.symbol != panel.symbol or not shows(bar):
@@ -132,6 +146,7 @@ def build(host: PanelHost) -> ChartPanel:
     host.bridge.provider_changed.connect(provider_changed)
     host.bridge.active_symbol_changed.connect(load)
     host.bridge.bar_updated.connect(on_bar)
+    host.bridge.quotes_updated.connect(on_quotes)
     panel.timeframe_changed.connect(lambda tf: load(timeframe=tf))
     panel.extended_hours_changed.connect(extended_hours_changed)
     panel.chain_requested.connect(lambda p: host.bridge.chain_near_requested.emit(panel.symbol, p))
