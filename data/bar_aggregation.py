@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from data.market_calendar import ET, REGULAR_OPEN_MINUTE
+from data.market_calendar import ET, REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE
 from data.models import Bars, Timeframe
 
 
@@ -33,6 +33,15 @@ def et_day_and_minute(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
          for h in uniq], dtype=np.int64)
     local = ts + offsets[inverse]
     return local // 86400, (local % 86400) // 60
+
+
+def regular_session_only(bars: Bars) -> Bars:
+    """The intraday bars that start inside 09:30–16:00 ET: what a chart without extended hours
+    shows and what daily bars are built from."""
+    if not len(bars) or not bars.timeframe.is_intraday:
+        return bars
+    _day, minute = et_day_and_minute(bars.ts)
+    return bars.take(np.flatnonzero((minute >= REGULAR_OPEN_MINUTE) & (minute < REGULAR_CLOSE_MINUTE)))
 
 
 def aggregate(bars: Bars, timeframe: Timeframe) -> Bars:

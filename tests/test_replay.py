@@ -192,10 +192,14 @@ def test_cli_requires_a_file_for_replay() -> None:
 
 @needs_data
 @pytest.mark.slow
-def test_the_app_runs_a_replay(tmp_path: Path) -> None:
-    path = shared_path("data", "bars_intraday", "bar_end_labeled_1min_2019", "SPY_1min_20190211_20190215.csv")
+@pytest.mark.parametrize("folder, name, label", [
+    ("bar_end_labeled_1min_2019", "SPY_1min_20190211_20190215.csv", "end"),
+    ("ibkr_rth_5min_2025", "SPY_5min_20250512_20250912.csv", "start"),  # no 1-minute bars to be had
+])
+def test_the_app_runs_a_replay(tmp_path: Path, folder: str, name: str, label: str) -> None:
+    path = shared_path("data", "bars_intraday", folder, name)
     result = subprocess.run([sys.executable, "-m", "app", "--smoke", "--data-dir", str(tmp_path), "--replay-file",
-                             str(path), "--replay-label", "end", "--speed", "100"], cwd=REPO,
+                             str(path), "--replay-label", label, "--speed", "100"], cwd=REPO,
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr
@@ -222,3 +226,33 @@ def test_replay_menu_pauses_steps_and_jumps(qapp, tmp_path: Path) -> None:
 
     opts = options(tmp_path, provider="replay", provider_options=(("replay_file", path),))
     assert run_app(opts, scenario) == 0
+
+
+@needs_data
+@pytest.mark.parametrize("path", INTRADAY, ids=lambda p: f"{p.parent.name}/{p.name}")
+async def test_the_chart_loads_every_recording_at_its_own_resolution(path: Path) -> None:
+    from app.core.chart_data import ChartDataService
+
+    provider, wall = _provider(path)
+    wall.t += 3 * 24 * 3600 / 1000  # three days into the recording at 1000x: prior-day levels exist
+    timeframe = provider.bars.timeframe
+    snap = await ChartDataService(provider).load(provider.symbol, timeframe)
+    assert len(snap.bars) > 0 and snap.timeframe is timeframe  # a 5-minute file needs no 1-minute bars
+    day, minute = et_day_and_minute(snap.bars.ts)
+    assert np.all((minute >= 570) & (minute < 960))  # regular session unless extended hours are asked for
+    played = provider.bars_at(timeframe, None, None, provider.clock.now())  # extended hours included
+    today = et_day_and_minute(played.ts)[0][-1]
+    earlier = np.unique(day[day < today])
+    labels = dict(snap.overlays.levels)
+    if len(earlier):  # prior-day levels from the regular session before the current one
+        assert labels["PDH"] == pytest.approx(snap.bars.high[day == earlier[-1]].max())
+        assert labels["PDL"] == pytest.approx(snap.bars.low[day == earlier[-1]].min())
+    else:  # a one-day recording has no prior day
+        assert "PDH" not in labels
+    extended = await ChartDataService(provider).load(provider.symbol, timeframe, extended=True)
+    assert len(extended.bars) >= len(snap.bars)
+    if path.parent.name.startswith("lean"):  # these files carry pre-market and after-hours trades
+        assert len(extended.bars) > len(snap.bars)
+    if timeframe is Timeframe.M5:
+        with pytest.raises(ProviderError, match="1m cannot be made"):  # finer than the file: said clearly
+            await ChartDataService(provider).load(provider.symbol, Timeframe.M1)

@@ -268,9 +268,9 @@ class AppController:
             raise RuntimeError(f"no quote arrived within {SMOKE_QUOTE_TIMEOUT_S:.0f}s")
         await asyncio.sleep(0.1)  # one bridge flush so panels show prices
         self._mark("first_quote")
-        while not all(getattr(w, "is_ready", lambda: True)() for w in self.window.panels.values()):
+        while waiting := [name for name, w in self.window.panels.items() if not getattr(w, "is_ready", lambda: True)()]:
             if time.monotonic() > deadline:
-                raise RuntimeError("panels did not finish loading their data in time")
+                raise RuntimeError(f"panels did not finish loading their data in time: {', '.join(waiting)}")
             await asyncio.sleep(0.05)
         painted = 0
         for name, dock in self.window.docks.items():

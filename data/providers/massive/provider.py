@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from data.bar_aggregation import aggregate, et_day_and_minute
-from data.market_calendar import ET, REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE, MarketCalendar, market_date
+from data.bar_aggregation import aggregate, regular_session_only
+from data.market_calendar import ET, MarketCalendar, market_date
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.option_chain import OptionChain
 from data.providers.bar_cache import BarCache
@@ -94,10 +94,8 @@ class MassiveProvider:
         start = start or end - timedelta(days=LOOKBACK_DAYS[timeframe])
         base = Timeframe.D1 if timeframe is Timeframe.D1 else Timeframe.M1
         bars = await self._history(sym, base, int(start.timestamp()), int(end.timestamp()))
-        if base is Timeframe.M1 and not extended and len(bars):
-            _day, minute = et_day_and_minute(bars.ts)
-            keep = np.flatnonzero((minute >= REGULAR_OPEN_MINUTE) & (minute < REGULAR_CLOSE_MINUTE))
-            bars = bars.take(keep)
+        if not extended:
+            bars = regular_session_only(bars)
         return await asyncio.to_thread(aggregate, bars, timeframe) if timeframe is not base else bars
 
     async def _fetch(self, sym: str, base: Timeframe, start: int, end: int) -> Bars:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from data.bar_aggregation import aggregate, et_day_and_minute
+from data.bar_aggregation import aggregate, et_day_and_minute, regular_session_only
 from data.market_calendar import MarketCalendar
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.providers.base import OpenStreams
@@ -128,8 +128,10 @@ class ReplayProvider:
             raise ProviderError(f"The replay file holds {self.symbol} only, not {sym}.")
         return sym
 
-    def bars_at(self, timeframe: Timeframe, start: datetime | None, end: datetime | None, now: datetime) -> Bars:
-        """Finished bars up to ``now`` (the forming one included with its open only)."""
+    def bars_at(self, timeframe: Timeframe, start: datetime | None, end: datetime | None, now: datetime,
+                extended: bool = True) -> Bars:
+        """Finished bars up to ``now`` (the forming one included with its open only); without
+        ``extended`` (and always for daily bars), only the regular session's."""
         t_now = now.timestamp()
         done = int(np.searchsorted(self.bars.ts + self.bar_seconds, t_now, side="right"))
         started = int(np.searchsorted(self.bars.ts, t_now, side="right"))
@@ -142,6 +144,8 @@ class ReplayProvider:
             lo = int(np.searchsorted(played.ts, start.timestamp())) if start else 0
             hi = int(np.searchsorted(played.ts, end.timestamp(), side="right")) if end else len(played)
             played = played.slice(lo, hi)
+        if not extended or not timeframe.is_intraday:
+            played = regular_session_only(played)
         if timeframe is self.bars.timeframe:
             return played
         try:
@@ -153,7 +157,7 @@ class ReplayProvider:
     async def get_bars(self, symbol: str, timeframe: Timeframe, start: datetime | None = None,
                        end: datetime | None = None, *, extended: bool = False) -> Bars:
         self._check(symbol)
-        return await asyncio.to_thread(self.bars_at, timeframe, start, end, self._clock.now())
+        return await asyncio.to_thread(self.bars_at, timeframe, start, end, self._clock.now(), extended)
 
     def quote_at(self, now: datetime) -> Quote:
         played = self.bars_at(self.bars.timeframe, None, None, now)
