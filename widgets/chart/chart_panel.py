@@ -280,10 +280,10 @@ class ChartPanel(QWidget):
         self.volume.set_data(self._v, self._c >= self._o)
         for axis in self.time_axes:
             axis.set_timestamps(self._ts, daily=not bars.timeframe.is_intraday)
-        day, _ = et_day_and_minute(self._ts)
+        day, minute = et_day_and_minute(self._ts)  # once: session breaks and extended hours both use it
         self.breaks.set_breaks(np.flatnonzero(np.r_[False, day[1:] != day[:-1]]), len(self._ts))
         intraday = bars.timeframe.is_intraday
-        self.extended_shade.set_mask(extended_mask(self._ts) if intraday else np.zeros(len(self._ts), dtype=bool))
+        self.extended_shade.set_mask(extended_mask(minute) if intraday else np.zeros(len(self._ts), dtype=bool))
         self.set_overlays(overlays)
         self._show_last_price()
         no_volume = not np.any(self._v > 0)
@@ -392,7 +392,7 @@ class ChartPanel(QWidget):
         """A new bar: written into spare capacity (amortized O(1), no copy of the history); the
         overlay lines stay one bar short until the owner recomputes them at the bar's close."""
         at_right_edge = self._view_shows_last_bar()
-        new_day = et_day_and_minute(np.array([ts, self._ts[-1]], dtype=np.int64))[0]
+        new_day, new_minute = et_day_and_minute(np.array([ts, self._ts[-1]], dtype=np.int64))
         if self._n == len(self._buffers["ts"]):
             self._buffers = {k: _with_room(b[: self._n], b.dtype) for k, b in self._buffers.items()}
         for name, value in (("ts", ts), ("open", o), ("high", h), ("low", l), ("close", c), ("volume", v)):
@@ -405,7 +405,7 @@ class ChartPanel(QWidget):
             axis.set_timestamps(self._ts, daily=not self.timeframe.is_intraday)
         if new_day[0] != new_day[1]:
             self.breaks.set_breaks(np.r_[self.breaks.break_index, self._n - 1], self._n)
-        self.extended_shade.append(self.timeframe.is_intraday and bool(extended_mask(np.array([ts]))[0]))
+        self.extended_shade.append(self.timeframe.is_intraday and bool(extended_mask(new_minute[:1])[0]))
         if at_right_edge:
             (x0, x1), _ = self.price_plot.vb.viewRange()
             self.price_plot.vb.setXRange(x0 + 1, x1 + 1, padding=0)
