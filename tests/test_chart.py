@@ -457,3 +457,13 @@ def test_large_axis_numbers_read_as_traders_write_them(qtbot) -> None:
     panel = _chart_showing(qtbot, _walk_bars(300))
     axis = panel.volume_plot.getAxis("right")
     assert axis.tickStrings([1e6, 2e6], 1.0, 1e6) == ["1M", "2M"]  # not 1e+06
+
+
+def test_a_reload_without_the_shown_moment_shows_the_oldest_bars(qtbot) -> None:
+    bars = _walk_bars(600)
+    panel = _chart_showing(qtbot, bars)
+    vb = panel.price_plot.vb
+    vb.setXRange(50, 200, padding=0)
+    later = bars.slice(400, 600)  # history that starts after the moment on screen
+    panel.set_bars("X", later, None)
+    assert vb.viewRange()[0] == pytest.approx((-1, 149))

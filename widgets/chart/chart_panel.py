@@ -455,6 +455,7 @@ class ChartPanel(QWidget):
             right = n + 2.0
         else:
             right = float(min(np.searchsorted(self._ts, right_ts, side="right") - 1, n - 1))
+            right = max(right, min(width, n + 2.0) - 1)  # a moment before the new history: its oldest page
         self.price_plot.vb.setXRange(right - width, right, padding=0)
         self._fit_y()  # the bars under the view changed even where its range did not
 
