@@ -369,6 +369,8 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
         await until(lambda: axis.width() >= tag.scene_rect().width() - 1)  # the axis widens to fit it
         c.bridge.quotes_updated.emit([Quote("SPY", early.ts, last_close + 0.02, 0, 0, last_close, 1e6)])
         assert tag.visible and not tag.scene_rect().intersects(chart.price_tag.scene_rect())  # cents apart
+        c.bridge.quotes_updated.emit([Quote("SPY", early.ts, float("nan"), 0, 0, last_close, 1e6)])
+        assert not tag.visible  # a quote without a price hides the tag, never shows "pre nan"
 
         chart.eth_action.trigger()  # ETH on: reload with pre-market and after-hours bars, choice saved
         await until(lambda: not _regular_only(chart.arrays()[0]))

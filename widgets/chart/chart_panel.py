@@ -352,7 +352,7 @@ class ChartPanel(QWidget):
         """The latest pre-market or after-hours trade (``label`` "pre"/"post") as its own tag,
         for a chart that shows the regular session only; None, or the same price as the last
         bar, hides it."""
-        if price is None or not len(self._ts) or abs(price - float(self._c[-1])) < TICK / 2:
+        if price is None or not math.isfinite(price) or not len(self._ts) or abs(price - float(self._c[-1])) < TICK / 2:
             self.session_tag.set(None)
             self._fit_axes_to("session", 0)
             return
