@@ -78,7 +78,12 @@ def main(argv: list[str] | None = None) -> int:
                          seed=args.seed, layout=args.layout, smoke=args.smoke, screenshot=args.screenshot,
                          started_at=STARTED_AT, provider_options=provider_options)
     controller = AppController(options)
-    return qasync.run(controller.main())
+    try:
+        return qasync.run(controller.main())
+    except RuntimeError:
+        if controller.loop_lost:  # already logged and the database closed: no traceback on top
+            return 1
+        raise
 
 
 def _saved_provider(data_dir: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -62,10 +63,11 @@ def test_command_line_validation() -> None:
     assert (args.speed, args.layout, args.smoke) == (60.0, "options", True)
 
 
-def _start_until_autosaved(data_dir: Path) -> subprocess.Popen:
-    """The app running on ``data_dir`` once it has autosaved its working layout."""
-    proc = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data_dir), "--speed", "100"],
-                            cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _start_until_autosaved(data_dir: Path, prefix: tuple[str, ...] = (), env: dict | None = None) -> subprocess.Popen:
+    """The app running on ``data_dir`` (under ``prefix``, e.g. xvfb-run) once it has autosaved
+    its working layout."""
+    proc = subprocess.Popen([*prefix, sys.executable, "-m", "app", "--data-dir", str(data_dir), "--speed", "100"],
+                            cwd=REPO, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = data_dir / DB_FILENAME
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # the working layout is autosaved within seconds
@@ -115,3 +117,23 @@ def test_sigterm_quits_the_orderly_way(tmp_path: Path) -> None:
     log = (tmp_path / "logs" / "ai-coach.log").read_text()
     assert "SIGTERM received: quitting" in log and "Traceback" not in log
     assert not (tmp_path / (DB_FILENAME + "-wal")).exists()  # the database was closed (checkpointed)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("xvfb-run") is None or shutil.which("pgrep") is None,
+                    reason="needs Xvfb (xvfb-run) for a display that can go away")
+def test_losing_the_display_closes_the_database_cleanly(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # a real X server, not offscreen
+    proc = _start_until_autosaved(tmp_path, ("xvfb-run", "-a"), env)
+    try:
+        server = subprocess.run(["pgrep", "-P", str(proc.pid), "-x", "Xvfb"], capture_output=True, text=True)
+        os.kill(int(server.stdout.split()[0]), signal.SIGKILL)  # the X server dies under the app
+        assert proc.wait(timeout=30) != 0  # Qt quits at once when its display is gone
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    log = (tmp_path / "logs" / "ai-coach.log").read_text()
+    assert "display connection lost" in log and "Traceback" not in log
+    assert not (tmp_path / (DB_FILENAME + "-wal")).exists()  # closed, checkpointed
+    with closing(sqlite3.connect(tmp_path / DB_FILENAME)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

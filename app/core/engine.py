@@ -201,6 +201,16 @@ class Engine:
         self.started = False
 
 
+    def close_without_loop(self) -> None:
+        """The event loop is gone (e.g. the display server went away and took the GUI loop with
+        it): close what needs no loop. Every write is already committed; closing the database
+        checkpoints its WAL, so the next start opens a tidy file."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.started = False
+
+
 async def _close_provider(provider: MarketDataProvider | None, timeout: float) -> None:
     """Close a provider; shutdown or a provider switch goes on whatever the provider does."""
     if provider is None:

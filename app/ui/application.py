@@ -70,6 +70,9 @@ class AppController:
         self.symbol_box = SymbolBox(self._symbol_suggestions, self.window)
         self._quit = asyncio.Event()
         self.exit_code = 0
+        self.loop_lost = False
+        self._shut_down = False
+        self.qapp.aboutToQuit.connect(self._on_qt_quit)
         self.timings: dict[str, float] = {}
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -86,7 +89,9 @@ class AppController:
             traceback.print_exc()
             return 1
         finally:
-            await self._shutdown()
+            if not self.loop_lost:  # (when it is, there is no loop left to await anything on)
+                await self._shutdown()
+            self.qapp.aboutToQuit.disconnect(self._on_qt_quit)
             restore_signals()
             restore_hooks()
             self.gc.stop()
@@ -148,6 +153,18 @@ class AppController:
     def request_quit(self) -> None:
         self._quit.set()
 
+    def _on_qt_quit(self) -> None:
+        """Qt's event loop ended. After our own shutdown that is the normal end; before it, Qt
+        quit on its own — the display connection was lost (X server gone, session ended) — and
+        no asyncio work can run any more: close the database directly (every write is already
+        committed; the working layout was autosaved seconds ago)."""
+        if self._shut_down or self.loop_lost:  # (qasync may run Qt's loop again to cancel tasks)
+            return
+        log.warning("the GUI event loop ended before the app quit (display connection lost?): "
+                    "closing the database directly")
+        self.loop_lost = True
+        self.engine.close_without_loop()
+
     async def _shutdown(self) -> None:
         try:
             if self.engine.store is not None:
@@ -162,6 +179,7 @@ class AppController:
         self.symbol_box.close()
         self.window.hide_on_close = False
         self.window.hide()
+        self._shut_down = True
 
     # -- reactions ------------------------------------------------------------------------------
     def _tick_status(self) -> None:
