@@ -9,7 +9,7 @@ import numpy as np
 from analytics.indicators import ema, macd, opening_range, rsi, vwap
 from analytics.levels import KeyLevels, key_levels
 from data.bar_aggregation import et_day_and_minute
-from data.market_calendar import REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE
+from data.market_calendar import REGULAR_OPEN_MINUTE, in_regular_session
 from data.models import Bars
 
 
@@ -39,7 +39,7 @@ def compute_overlays(bars: Bars, or_minutes: int = 15, level_bars: Bars | None =
     line, signal, hist = macd(close)
     if bars.timeframe.is_intraday and n:
         day, minute = et_day_and_minute(bars.ts)
-        regular = (minute >= REGULAR_OPEN_MINUTE) & (minute < REGULAR_CLOSE_MINUTE)
+        regular = in_regular_session(minute)
         vw = np.where(regular, vwap(bars.high, bars.low, close, np.where(regular, bars.volume, 0.0),
                                     np.where(regular, day, -1)), np.nan)
         orh, orl = opening_range(bars.high, bars.low, minute - REGULAR_OPEN_MINUTE, day, or_minutes)

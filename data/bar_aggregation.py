@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from data.market_calendar import ET, REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE
+from data.market_calendar import ET, REGULAR_OPEN_MINUTE, in_regular_session
 from data.models import Bars, Timeframe
 
 
@@ -41,7 +41,7 @@ def regular_session_only(bars: Bars) -> Bars:
     if not len(bars) or not bars.timeframe.is_intraday:
         return bars
     _day, minute = et_day_and_minute(bars.ts)
-    return bars.take(np.flatnonzero((minute >= REGULAR_OPEN_MINUTE) & (minute < REGULAR_CLOSE_MINUTE)))
+    return bars.take(np.flatnonzero(in_regular_session(minute)))
 
 
 def aggregate(bars: Bars, timeframe: Timeframe) -> Bars:

@@ -16,7 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import Enum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:  # numpy is not imported at run time here: the comparison works on its arrays
+    import numpy as np
 
 ET = ZoneInfo("America/New_York")
 PREMARKET_START = time(4, 0)
@@ -26,7 +30,14 @@ REGULAR_CLOSE = time(16, 0)
 # The regular session in minutes of the US/Eastern day: [09:30, 16:00)
 REGULAR_OPEN_MINUTE = REGULAR_OPEN.hour * 60 + REGULAR_OPEN.minute
 REGULAR_CLOSE_MINUTE = REGULAR_CLOSE.hour * 60
+
 CALENDAR_START = "2005-01-03"
+
+
+def in_regular_session(minute_of_day: np.ndarray) -> np.ndarray:
+    """True where an ET minute of the day falls in the regular session [09:30, 16:00) — the
+    one rule for regular-hours bars (a half day's 13:00–16:00 counts as regular here)."""
+    return (minute_of_day >= REGULAR_OPEN_MINUTE) & (minute_of_day < REGULAR_CLOSE_MINUTE)
 
 
 class SessionState(str, Enum):

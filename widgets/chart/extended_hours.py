@@ -8,17 +8,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 
-from data.market_calendar import REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE
+from data.market_calendar import in_regular_session
 
 SHADE = QColor(128, 128, 160, 30)
 
 
 def extended_mask(minute_of_day: np.ndarray) -> np.ndarray:
-    """True for bars starting outside 09:30–16:00 ET, from their ET minute of the day (a half
-    day's 13:00–16:00 after-hours bars count as regular here: the shading is a visual cue, the
-    calendar decides the rest)."""
-    minute = np.asarray(minute_of_day)
-    return (minute < REGULAR_OPEN_MINUTE) | (minute >= REGULAR_CLOSE_MINUTE)
+    """True for bars starting outside the regular session, from their ET minute of the day."""
+    return ~in_regular_session(np.asarray(minute_of_day))
 
 
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
