@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from analytics.chart_overlays import ChartOverlays, compute_overlays
 from data.bar_aggregation import bucket_start
 from data.bar_cleaning import clean_bars
 from data.models import Bar, Bars, Timeframe
 from data.providers.base import MarketDataProvider
-from data.providers.errors import ProviderError
 
 LEVEL_LOOKBACK = timedelta(days=5)  # enough 1-minute history for prior-day and pre-market levels
-LEVEL_TIMEFRAMES = (Timeframe.M1, Timeframe.M5, Timeframe.M15)  # finest first
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,31 +40,22 @@ class ChartDataService:
         the regular session's)."""
         now = self._provider.clock.now()
         raw = await self._provider.get_bars(symbol, timeframe, extended=extended and timeframe.is_intraday)
-        minutes = await self._finest_recent_bars(symbol, now)
+        # key levels and the forming bar come from the finest bars the provider has (1-minute;
+        # a recording of 5-minute bars has nothing finer)
+        minutes = await self._provider.get_bars(symbol, self._provider.finest_timeframe, now - LEVEL_LOOKBACK,
+                                                None, extended=True)
         return await asyncio.to_thread(self._prepare, symbol, timeframe, raw, minutes, or_minutes)
-
-    async def _finest_recent_bars(self, symbol: str, now: datetime) -> Bars | None:
-        """The last days in the finest intraday bars the provider has (1-minute normally; a
-        recording of 5-minute bars has nothing finer) — for key levels and the forming bar."""
-        for timeframe in LEVEL_TIMEFRAMES:
-            try:
-                return await self._provider.get_bars(symbol, timeframe, now - LEVEL_LOOKBACK, None, extended=True)
-            except ProviderError:
-                continue
-        return None
 
     async def overlays_for(self, bars: Bars, level_bars: Bars | None, or_minutes: int = 15) -> ChartOverlays:
         return await asyncio.to_thread(compute_overlays, bars, or_minutes, level_bars)
 
     @staticmethod
-    def _prepare(symbol: str, timeframe: Timeframe, raw: Bars, minutes: Bars | None,
-                 or_minutes: int) -> ChartSnapshot:
+    def _prepare(symbol: str, timeframe: Timeframe, raw: Bars, minutes: Bars, or_minutes: int) -> ChartSnapshot:
         bars, report = clean_bars(raw)
-        if minutes is not None:
-            minutes, _ = clean_bars(minutes)
+        minutes, _ = clean_bars(minutes)
         overlays = compute_overlays(bars, or_minutes, minutes)
         forming: tuple[Bar, ...] = ()
-        if len(bars) and minutes is not None and len(minutes) and minutes.timeframe.minutes <= timeframe.minutes:
+        if len(bars) and len(minutes) and minutes.timeframe.minutes <= timeframe.minutes:
             last = int(bars.ts[-1])
             forming = tuple(
                 Bar(symbol, minutes.timeframe, int(minutes.ts[i]), float(minutes.open[i]), float(minutes.high[i]),

@@ -24,7 +24,6 @@ from app.core.bus import EventBus
 from app.core.events import ActiveSymbolChanged, OptionsUnavailable, OptionsUpdated
 from app.core.supervisor import ServiceContext
 from data.market_calendar import MarketCalendar, market_date
-from data.models import Timeframe
 from data.option_chain import OptionChain
 from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
@@ -131,7 +130,7 @@ class OptionsService:
 
 
 async def _first_open(provider: MarketDataProvider, symbol: str, session_open: datetime) -> float | None:
-    bars = await provider.get_bars(symbol, Timeframe.M1, session_open, session_open + timedelta(minutes=5))
+    bars = await provider.get_bars(symbol, provider.finest_timeframe, session_open, session_open + timedelta(minutes=5))
     at_open = np.flatnonzero(bars.ts >= int(session_open.timestamp()))
     return float(bars.open[at_open[0]]) if len(at_open) else None
 

@@ -50,6 +50,7 @@ class MarketStream(Protocol):
 @runtime_checkable
 class MarketDataProvider(Protocol):
     name: str
+    finest_timeframe: Timeframe  # the finest bars it serves: 1-minute, or a recording's own resolution
 
     @property
     def clock(self) -> Clock: ...

@@ -59,6 +59,7 @@ class WallClock:
 
 class MassiveProvider:
     name = "massive"
+    finest_timeframe = Timeframe.M1
     chain_refresh_s = 30.0  # a full chain is many REST pages: refresh gently
 
     def __init__(self, calendar: MarketCalendar, api_key: str, *, delayed: bool = False,

@@ -74,6 +74,7 @@ class ReplayProvider:
         self.calendar = calendar
         recording = load_recording(path, symbol=symbol, tz=tz, label=label)
         self.bars = recording.bars
+        self.finest_timeframe = self.bars.timeframe  # nothing finer can be made from the recording
         self.report = recording.report
         self.symbol = self.bars.symbol
         self.bar_seconds = self.bars.timeframe.minutes * 60
