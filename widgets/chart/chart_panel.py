@@ -344,9 +344,9 @@ class ChartPanel(QWidget):
         if line.value() != close or not line.isVisible():
             line.setValue(close)
             line.show()
-        self._fit_axes_to("last", self.price_tag.text_width(f"{close:,.2f}"))
         self.price_tag.set(close, color)
-        self.session_tag.replace()  # it steps aside for the last price, which may have moved
+        self._fit_axes_to("last", self.price_tag.width)
+        self.session_tag.place()  # it steps aside for the last price, which may have moved
 
     def set_extended_price(self, price: float | None, label: str = "") -> None:
         """The latest pre-market or after-hours trade (``label`` "pre"/"post") as its own tag,
@@ -356,8 +356,8 @@ class ChartPanel(QWidget):
             self.session_tag.set(None)
             self._fit_axes_to("session", 0)
             return
-        self._fit_axes_to("session", self.session_tag.text_width(f"{label} {price:,.2f}"))
         self.session_tag.set(price, COLORS["session"], label)
+        self._fit_axes_to("session", self.session_tag.width)
 
     def _fit_axes_to(self, tag: str, width: float) -> None:
         """One width for every pane's price axis (so the panes' plot areas line up), wide enough

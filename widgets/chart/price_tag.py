@@ -26,9 +26,9 @@ class PriceAxisTag:
         self._text.setBrush(QColor(text_color))
         self._box.hide()
         self.price: float | None = None
-        view.sigYRangeChanged.connect(self._place)
-        view.sigResized.connect(self._place)
-        axis.geometryChanged.connect(self._place)
+        view.sigYRangeChanged.connect(self.place)
+        view.sigResized.connect(self.place)
+        axis.geometryChanged.connect(self.place)
 
     @property
     def text(self) -> str:
@@ -38,8 +38,9 @@ class PriceAxisTag:
     def color(self) -> str:
         return self._box.brush().color().name()
 
-    def text_width(self, text: str) -> float:
-        self._text.setText(text)
+    @property
+    def width(self) -> float:
+        """What the tag's text needs, padding included (the axis widens to it)."""
         return self._text.boundingRect().width() + 2 * PADDING_X
 
     def set(self, price: float | None, color: str = "#26a69a", label: str = "") -> None:
@@ -51,17 +52,15 @@ class PriceAxisTag:
         self._text.setText(f"{label} {price:,.2f}" if label else f"{price:,.2f}")
         if self._box.brush().color().name() != color:
             self._box.setBrush(QColor(color))
-        self._place()
+        self.place()
 
     @property
     def visible(self) -> bool:
         return self._box.isVisible()
 
-    def replace(self) -> None:
-        """Place the tag again (after the tag it yields to moved)."""
-        self._place()
-
-    def _place(self, *_args: object) -> None:
+    def place(self, *_args: object) -> None:
+        """Put the tag at its price on the axis (again after the view, the axis or the tag it
+        yields to moved)."""
         if self.price is None:
             return
         scene_y = self._view.mapViewToScene(QPointF(0, self.price)).y()
@@ -77,7 +76,7 @@ class PriceAxisTag:
                 above, below = other_top - height, other_top + other_height
                 first, second = (above, below) if self.price >= other.price else (below, above)
                 top = first if 0.0 <= first <= lowest else second
-        self._box.setRect(0, 0, max(self._axis.width(), text.width() + 2 * PADDING_X), height)
+        self._box.setRect(0, 0, max(self._axis.width(), self.width), height)
         self._box.setPos(0, top)
         self._text.setPos(PADDING_X, PADDING_Y)
         self._box.show()
