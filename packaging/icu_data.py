@@ -49,9 +49,10 @@ def find_package(blob: bytes) -> tuple[int, int]:
     """(offset, length) of the common-data package in an ELF data library or a .dat file."""
     if blob[:4] != b"\x7fELF":
         return 0, len(blob)
-    for name, value, size in _elf_dynamic_symbols(blob):
+    sections = _elf_sections(blob)
+    for name, value, size in _elf_dynamic_symbols(blob, sections):
         if re.fullmatch(r"icudt\d+_dat", name):
-            return _file_offset(blob, value), size
+            return _file_offset(sections, value), size
     raise ValueError("no icudtNN_dat symbol: not an ICU data library")
 
 
@@ -69,8 +70,8 @@ def _elf_sections(blob: bytes) -> list[tuple[int, int, int, int, int, int]]:
     return sections
 
 
-def _elf_dynamic_symbols(blob: bytes) -> Iterator[tuple[str, int, int]]:
-    sections = _elf_sections(blob)
+def _elf_dynamic_symbols(blob: bytes, sections: list[tuple[int, int, int, int, int, int]]
+                         ) -> Iterator[tuple[str, int, int]]:
     for kind, _, offset, size, link, entsize in sections:
         if kind != 11:  # SHT_DYNSYM
             continue
@@ -81,8 +82,8 @@ def _elf_dynamic_symbols(blob: bytes) -> Iterator[tuple[str, int, int]]:
             yield blob[strtab + name_at:name_end].decode("ascii", "replace"), value, sym_size
 
 
-def _file_offset(blob: bytes, address: int) -> int:
-    for kind, addr, offset, size, _, _ in _elf_sections(blob):
+def _file_offset(sections: list[tuple[int, int, int, int, int, int]], address: int) -> int:
+    for kind, addr, offset, size, _, _ in sections:
         if kind != 8 and addr <= address < addr + size:  # not SHT_NOBITS
             return offset + address - addr
     raise ValueError(f"address {address:#x} is in no section")
@@ -147,11 +148,11 @@ def build_library(source: Path, target: Path, keep: Callable[[str], bool] = is_k
     Returns (original package bytes, filtered package bytes)."""
     blob = source.read_bytes()
     package = read_package(blob)
-    small = filtered(package, keep)
+    small = pack(filtered(package, keep))
     soname = _soname(blob) or source.name
     with tempfile.TemporaryDirectory() as tmp:
         data_file = Path(tmp) / "icudata.bin"
-        data_file.write_bytes(pack(small))
+        data_file.write_bytes(small)
         symbol = symbol_name(package)
         asm = Path(tmp) / "icudata.S"
         asm.write_text(
@@ -163,7 +164,7 @@ def build_library(source: Path, target: Path, keep: Callable[[str], bool] = is_k
         target.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([compiler, "-shared", "-nostdlib", f"-Wl,-soname,{soname}", "-o", str(target), str(asm)],
                        check=True, capture_output=True, text=True)
-    return len(pack(package)), len(pack(small))
+    return find_package(blob)[1], len(small)
 
 
 def _soname(blob: bytes) -> str | None:
