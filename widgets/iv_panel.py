@@ -13,16 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from widgets.read_only_table import ReadOnlyTable
 
 if TYPE_CHECKING:
     from analytics.iv_summary import IvSummary
@@ -60,12 +58,7 @@ class IvPanel(QWidget):
         self.term.getAxis("left").enableAutoSIPrefix(False)
         self._term_line = self.term.plot([], [], pen=pg.mkPen("#5b9cf6", width=2), symbol="o", symbolSize=5,
                                          symbolBrush="#5b9cf6")
-        self.skews = QTableWidget(0, len(SKEW_COLUMNS))
-        self.skews.setHorizontalHeaderLabels(SKEW_COLUMNS)
-        self.skews.verticalHeader().setVisible(False)
-        self.skews.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.skews.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.skews.horizontalHeader().setStretchLastSection(True)
+        self.skews = ReadOnlyTable(SKEW_COLUMNS, stretch_last=True)
         self.status = QLabel("Waiting for the option chain…")
         self.status.setWordWrap(True)
         head = QHBoxLayout()
@@ -81,7 +74,6 @@ class IvPanel(QWidget):
         layout.addLayout(body, 1)
         layout.addWidget(self.status)
         self._settled = False
-        self._sized = False
 
     def is_ready(self) -> bool:
         return self._settled
@@ -99,17 +91,12 @@ class IvPanel(QWidget):
         days = np.array([p.T * 365 for p in term.points])
         ivs = np.array([100 * p.atm_iv for p in term.points])
         self._term_line.setData(days, ivs)
-        self.skews.setRowCount(len(summary.skews))
-        for r, ((s25, s10), point) in enumerate(zip(summary.skews, term.points, strict=False)):
-            cells = (f"{point.expiry:%b %d '%y}", f"{point.T * 365:.0f}", _pct(point.atm_iv),
-                     _pct(s25.put_iv) if s25 else "—", _pct(s25.call_iv) if s25 else "—",
-                     f"{s25.risk_reversal:+.1f}" if s25 else "—", f"{s10.risk_reversal:+.1f}" if s10 else "—",
-                     s25.reading if s25 else "wings not quoted")
-            for c, text in enumerate(cells):
-                self.skews.setItem(r, c, QTableWidgetItem(text))
-        if not self._sized:  # once: measuring cells on every update costs the GUI thread
-            self.skews.resizeColumnsToContents()
-            self._sized = True
+        self.skews.set_rows([
+            (f"{point.expiry:%b %d '%y}", f"{point.T * 365:.0f}", _pct(point.atm_iv),
+             _pct(s25.put_iv) if s25 else "—", _pct(s25.call_iv) if s25 else "—",
+             f"{s25.risk_reversal:+.1f}" if s25 else "—", f"{s10.risk_reversal:+.1f}" if s10 else "—",
+             s25.reading if s25 else "wings not quoted")
+            for (s25, s10), point in zip(summary.skews, term.points, strict=False)])
         self.status.setText("Skew = put IV − call IV at the same |Δ|, in vol points." + (f" {note}" if note else ""))
 
     def show_rank(self, rank: IvRank | None, stored_days: int, reason: str = "") -> None:

@@ -15,17 +15,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from widgets.read_only_table import ReadOnlyTable
 
 if TYPE_CHECKING:
     from analytics.zero_dte import ZeroDteSummary
@@ -66,11 +64,7 @@ class ZeroDtePanel(QWidget):
         self.clock.invertX(True)
         self.clock.getAxis("left").enableAutoSIPrefix(False)  # dollars, not "x0.001"
         self._clock_line = self.clock.plot([], [], pen=pg.mkPen("#f6c343", width=2))
-        self.top = QTableWidget(0, len(TOP_COLUMNS))
-        self.top.setHorizontalHeaderLabels(TOP_COLUMNS)
-        self.top.verticalHeader().setVisible(False)
-        self.top.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.top.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.top = ReadOnlyTable(TOP_COLUMNS)
         head = QHBoxLayout()
         head.addWidget(self.symbol)
         head.addWidget(self.state, 1)
@@ -94,7 +88,6 @@ class ZeroDtePanel(QWidget):
         layout.addLayout(body, 1)
         self._rows: list[int] = []
         self._settled = False
-        self._sized = False
         self.contract.currentIndexChanged.connect(self._on_contract)
 
     def is_ready(self) -> bool:
@@ -170,15 +163,10 @@ class ZeroDtePanel(QWidget):
         self._clock_line.setData(minutes, np.array([p.value for p in clock]))
 
     def _fill_top(self, chain: OptionChain, summary: ZeroDteSummary, greeks: object) -> None:
-        self.top.setRowCount(len(summary.top_rows))
         mid = chain.mid
-        for r, i in enumerate(summary.top_rows):
-            iv = greeks.iv[i] if greeks is not None else chain.iv[i]
-            delta = greeks.delta[i] if greeks is not None else chain.delta[i]
-            cells = (f"{chain.strike[i]:g} {'C' if chain.is_call[i] else 'P'}", f"{chain.volume[i]:,.0f}",
-                     f"{chain.open_interest[i]:,.0f}", _pts(mid[i]), f"{100 * iv:.1f}%", f"{delta:.2f}")
-            for c, text in enumerate(cells):
-                self.top.setItem(r, c, QTableWidgetItem(text))
-        if not self._sized and summary.top_rows:  # once: measuring cells on every update is costly
-            self.top.resizeColumnsToContents()
-            self._sized = True
+        iv = greeks.iv if greeks is not None else chain.iv
+        delta = greeks.delta if greeks is not None else chain.delta
+        self.top.set_rows([
+            (f"{chain.strike[i]:g} {'C' if chain.is_call[i] else 'P'}", f"{chain.volume[i]:,.0f}",
+             f"{chain.open_interest[i]:,.0f}", _pts(mid[i]), f"{100 * iv[i]:.1f}%", f"{delta[i]:.2f}")
+            for i in summary.top_rows])

@@ -1,0 +1,27 @@
+"""A small read-only table of text rows (IV skews, the most traded 0DTE contracts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+
+class ReadOnlyTable(QTableWidget):
+    def __init__(self, columns: Sequence[str], stretch_last: bool = False) -> None:
+        super().__init__(0, len(columns))
+        self.setHorizontalHeaderLabels(list(columns))
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(stretch_last)
+        self._sized = False
+
+    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
+        self.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                self.setItem(r, c, QTableWidgetItem(text))
+        if rows and not self._sized:  # once: measuring every cell on each update costs the GUI thread
+            self.resizeColumnsToContents()
+            self._sized = True
