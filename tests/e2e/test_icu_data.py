@@ -59,7 +59,7 @@ def _probe(preload: Path | None) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     if preload is not None:
         env["LD_PRELOAD"] = str(preload)  # same soname: the loader uses it for Qt's ICU
-    run = subprocess.run([sys.executable, str(REPO / "tests" / "icu_probe.py")], env=env, capture_output=True,
+    run = subprocess.run([sys.executable, str(REPO / "tests" / "e2e" / "icu_probe.py")], env=env, capture_output=True,
                          text=True, timeout=120, cwd=REPO)
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)

@@ -1,7 +1,7 @@
 """Prints, as JSON, what Qt computes through ICU: collation, case mapping, time-zone names.
 
-Run as a script (``python tests/icu_probe.py``), optionally with ``LD_PRELOAD`` naming another
-ICU data library, to compare Qt's answers with and without it (tests/test_icu_data.py)."""
+Run as a script (``python tests/e2e/icu_probe.py``), optionally with ``LD_PRELOAD`` naming another
+ICU data library, to compare Qt's answers with and without it (tests/e2e/test_icu_data.py)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ from data.providers.massive.reference_parsers import (
     parse_trades,
     parse_universal_snapshot,
 )
-from tests.test_massive_rest import KEY, _recorded_transport, fx, json_values, needs_fixtures
+from tests.data.test_massive_rest import KEY, _recorded_transport, fx, json_values, needs_fixtures
 
 
 async def _fetch_all() -> tuple[dict, list[httpx.Request]]:

@@ -10,7 +10,7 @@ import pytest
 
 from analytics import kernels
 from analytics.indicators import atr, ema, macd, rsi, sma
-from tests.test_indicators import _walk
+from tests.analytics.test_indicators import _walk
 
 
 def test_kernels_are_built_where_a_compiler_exists() -> None:
