@@ -19,17 +19,9 @@ class AlertError(ValueError):
     """An alert that cannot be saved as given; message for the user."""
 
 
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None else None
-
-
 def _to_model(row: AlertRow) -> Alert:
     return Alert(row.id, row.symbol, row.condition, row.price, row.repeat, row.status, row.source, row.notes,
-                 _aware(row.created_at), _aware(row.triggered_at))
+                 row.created_at, row.triggered_at)
 
 
 def validate_price(price: float) -> float:
@@ -55,7 +47,7 @@ def create(session: Session, symbol: str, condition: str, price: float, *, repea
     _validate(condition, notes)
     row = AlertRow(symbol=sym, condition=condition, price=validate_price(price), repeat=bool(repeat),
                    status="active", source=source[:32], notes=notes,
-                   created_at=_naive_utc(now or datetime.now(UTC)))
+                   created_at=now or datetime.now(UTC))
     session.add(row)
     session.flush()
     return _to_model(row)
@@ -107,18 +99,17 @@ def list_alerts(session: Session, status: str | None = None, symbol: str | None 
 def record_trigger(session: Session, alert_id: int, price: float, when: datetime) -> tuple[Alert, AlertTrigger]:
     """Store a firing; a one-shot alert becomes "triggered" (a repeating one stays active)."""
     row = _get(session, alert_id)
-    at = _naive_utc(when)
-    row.triggered_at = at
+    row.triggered_at = when
     if not row.repeat:
         row.status = "triggered"
-    trig = AlertTriggerRow(alert_id=alert_id, price=float(price), triggered_at=at)
+    trig = AlertTriggerRow(alert_id=alert_id, price=float(price), triggered_at=row.triggered_at)
     session.add(trig)
     session.flush()
-    return _to_model(row), AlertTrigger(trig.id, alert_id, trig.price, _aware(trig.triggered_at))
+    return _to_model(row), AlertTrigger(trig.id, alert_id, trig.price, trig.triggered_at)
 
 
 def triggers(session: Session, alert_id: int | None = None, limit: int = 500) -> list[AlertTrigger]:
     query = select(AlertTriggerRow).order_by(AlertTriggerRow.id.desc()).limit(limit)
     if alert_id is not None:
         query = query.where(AlertTriggerRow.alert_id == alert_id)
-    return [AlertTrigger(r.id, r.alert_id, r.price, _aware(r.triggered_at)) for r in session.scalars(query)]
+    return [AlertTrigger(r.id, r.alert_id, r.price, r.triggered_at) for r in session.scalars(query)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,15 +16,14 @@ def record(session: Session, symbol: str, day: date, atm_iv: float, at: datetime
     if not (math.isfinite(atm_iv) and 0 < atm_iv < 10):
         raise ValueError(f"not an implied volatility: {atm_iv!r}")
     row = session.get(IvHistoryRow, (symbol, day))
-    stamp = at.astimezone(UTC).replace(tzinfo=None)
     if row is None:
-        session.add(IvHistoryRow(symbol=symbol, day=day, atm_iv=float(atm_iv), recorded_at=stamp))
+        session.add(IvHistoryRow(symbol=symbol, day=day, atm_iv=float(atm_iv), recorded_at=at))
     else:
-        row.atm_iv, row.recorded_at = float(atm_iv), stamp
+        row.atm_iv, row.recorded_at = float(atm_iv), at
 
 
 def history(session: Session, symbol: str, limit: int = 400) -> list[tuple[date, float, datetime]]:
     """(day, ATM IV, recorded at UTC) oldest first, at most the last ``limit`` days."""
     rows = session.scalars(select(IvHistoryRow).where(IvHistoryRow.symbol == symbol)
                            .order_by(IvHistoryRow.day.desc()).limit(limit)).all()
-    return [(r.day, r.atm_iv, r.recorded_at.replace(tzinfo=UTC)) for r in reversed(rows)]
+    return [(r.day, r.atm_iv, r.recorded_at) for r in reversed(rows)]

@@ -23,7 +23,7 @@ def clean_name(name: str) -> str:
 def save(session: Session, name: str, geometry: bytes, state: bytes) -> None:
     name = clean_name(name)
     row = session.get(LayoutRow, name)
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC)
     if row is None:
         session.add(LayoutRow(name=name, geometry=geometry, state=state, updated_at=now))
     else:

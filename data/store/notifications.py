@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ KEEP_LAST = 5000
 def add(session: Session, kind: str, title: str, message: str, dedupe_key: str | None,
         created_at: datetime) -> NotificationRecord:
     row = NotificationRow(kind=kind, title=title[:200], message=message, dedupe_key=dedupe_key,
-                          created_at=created_at.astimezone(UTC).replace(tzinfo=None))
+                          created_at=created_at)
     session.add(row)
     session.flush()
     if row.id % 500 == 0:  # trim now and then, not on every insert
@@ -30,5 +30,4 @@ def recent(session: Session, limit: int = 500) -> list[NotificationRecord]:
 
 
 def _to_model(row: NotificationRow) -> NotificationRecord:
-    return NotificationRecord(row.id, row.kind, row.title, row.message, row.dedupe_key,
-                              row.created_at.replace(tzinfo=UTC))
+    return NotificationRecord(row.id, row.kind, row.title, row.message, row.dedupe_key, row.created_at)

@@ -27,7 +27,7 @@ def load_all(session: Session) -> dict[str, Any]:
 def save(session: Session, key: str, value: Any) -> None:
     validate(key, value)
     row = session.get(PreferenceRow, key)
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC)
     if row is None:
         session.add(PreferenceRow(key=key, value=json.dumps(value), updated_at=now))
     else:

@@ -7,9 +7,12 @@ from datetime import date, datetime
 from sqlalchemy import Date, Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from data.store.types import UtcDateTime, normalise_on_assignment
+
 
 class Base(DeclarativeBase):
-    pass
+    # every datetime column: aware UTC in Python, naive UTC text in the file
+    type_annotation_map = {datetime: UtcDateTime}  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
 
 
 class WatchlistRow(Base):
@@ -94,3 +97,6 @@ class IvHistoryRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     atm_iv: Mapped[float] = mapped_column(Float)
     recorded_at: Mapped[datetime]
+
+
+normalise_on_assignment(Base)

@@ -19,10 +19,6 @@ class WatchlistError(ValueError):
     """A watchlist change that cannot be made; message for the user."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def _to_model(row: WatchlistRow) -> Watchlist:
     return Watchlist(row.id, row.name, tuple(item.symbol for item in row.items))
 
@@ -42,7 +38,7 @@ def ensure_default(session: Session) -> None:
     """Create the default list (with popular symbols) when no list exists."""
     if session.scalar(select(func.count()).select_from(WatchlistRow)):
         return
-    row = WatchlistRow(name=DEFAULT_NAME, position=0, created_at=_now())
+    row = WatchlistRow(name=DEFAULT_NAME, position=0, created_at=datetime.now(UTC))
     row.items = [WatchlistItemRow(symbol=s, position=i) for i, s in enumerate(DEFAULT_SYMBOLS)]
     session.add(row)
     session.flush()
@@ -59,7 +55,7 @@ def create_watchlist(session: Session, name: str) -> Watchlist:
     if session.scalar(select(WatchlistRow).where(WatchlistRow.name == clean)):
         raise WatchlistError(f"A watchlist named '{clean}' already exists.")
     last = session.scalar(select(func.max(WatchlistRow.position))) or 0
-    row = WatchlistRow(name=clean, position=last + 1, created_at=_now())
+    row = WatchlistRow(name=clean, position=last + 1, created_at=datetime.now(UTC))
     session.add(row)
     session.flush()
     return _to_model(row)

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from data.store import layouts, notifications, preference_specs, preferences
+from data.store import alerts, layouts, notifications, preference_specs, preferences
 from data.store import watchlists as wl
 from data.store.database import DB_FILENAME, Store, StoreError, _alembic_config, head_revision
 from data.store.fast_read import peek_layout, peek_preference
 from data.store.schema import Base
+from data.store.types import UtcDateTime
 from data.symbols import SymbolError
 from tests.conftest import REPO, utc
 
@@ -190,3 +192,26 @@ def test_schema_head_constant_matches_the_migrations() -> None:
     from data.store.database import SCHEMA_HEAD
 
     assert head_revision() == SCHEMA_HEAD
+
+
+def test_every_datetime_column_is_utc_and_stored_as_before(store: Store) -> None:
+    columns = [c for t in Base.metadata.tables.values() for c in t.columns if c.type.python_type is datetime]
+    assert columns and all(isinstance(c.type, UtcDateTime) for c in columns)
+    new_york = timezone(timedelta(hours=-5))
+    at = utc(2026, 11, 25, 15, 30)
+    a = store.run_sync(lambda s: alerts.create(s, "SPY", "above", 600, now=at.astimezone(new_york)))
+    assert a.created_at.tzinfo is UTC and a.created_at == at  # aware UTC, even fresh
+    conn = sqlite3.connect(store.path)
+    # naive UTC text in SQLAlchemy's DateTime format, as files written before UtcDateTime hold
+    assert conn.execute("SELECT created_at FROM alerts").fetchone()[0] == "2026-11-25 15:30:00.000000"
+    conn.execute("INSERT INTO notifications (kind, title, message, created_at) "
+                 "VALUES ('k', 't', 'm', '2026-01-02 03:04:05')")  # as an older file may hold it
+    conn.commit()
+    conn.close()
+    assert store.run_sync(notifications.recent)[0].created_at == utc(2026, 1, 2, 3, 4, 5)
+
+
+def test_a_naive_datetime_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="aware datetime"):
+        store.run_sync(lambda s: notifications.add(s, "k", "t", "m", None, datetime(2026, 11, 25, 17)))
+    assert store.run_sync(notifications.recent) == []
