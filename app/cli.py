@@ -64,20 +64,20 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.application import AppController, AppOptions
+    from app.ui.application import AppController, LaunchSettings
 
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     qapp.setApplicationName("AI Coach")
     qapp.setOrganizationName("AI Coach")
     qapp.setQuitOnLastWindowClosed(False)
-    provider_options = (("replay_file", args.replay_file), ("replay_symbol", args.replay_symbol),
+    provider_args = (("replay_file", args.replay_file), ("replay_symbol", args.replay_symbol),
                         ("replay_tz", args.replay_tz), ("replay_label", args.replay_label)) if args.replay_file else ()
     if provider == "replay" and not args.replay_file:
         provider = "demo"  # a saved "replay" choice needs a file on the command line
-    options = AppOptions(data_dir=data_dir, log_file=log_file, provider=provider, speed=args.speed,
+    settings = LaunchSettings(data_dir=data_dir, log_file=log_file, provider=provider, speed=args.speed,
                          seed=args.seed, layout=args.layout, smoke=args.smoke, screenshot=args.screenshot,
-                         started_at=STARTED_AT, provider_options=provider_options)
-    controller = AppController(options)
+                         started_at=STARTED_AT, provider_args=provider_args)
+    controller = AppController(settings)
     try:
         return qasync.run(controller.main())
     except RuntimeError:

@@ -12,11 +12,11 @@ import qasync
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
-from app.ui.application import AppController, AppOptions
+from app.ui.application import AppController, LaunchSettings
 
 
-def options(data_dir: Path, **kw) -> AppOptions:
-    return AppOptions(data_dir=data_dir, log_file=data_dir / "test.log", started_at=time.perf_counter(), **kw)
+def options(data_dir: Path, **kw) -> LaunchSettings:
+    return LaunchSettings(data_dir=data_dir, log_file=data_dir / "test.log", started_at=time.perf_counter(), **kw)
 
 
 async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -26,7 +26,7 @@ async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
-def run_app(opts: AppOptions, scenario: Callable[[AppController], Awaitable[None]]) -> int:
+def run_app(opts: LaunchSettings, scenario: Callable[[AppController], Awaitable[None]]) -> int:
     controller = AppController(opts)
     controller.window.hide_on_close = False
 

@@ -90,6 +90,10 @@ class AlertsService:
         self._bus = bus
         self.alerts: tuple[Alert, ...] = ()
 
+    async def prepare(self) -> None:
+        """Before the stream starts: it must carry the symbols the alerts watch."""
+        await self.refresh()
+
     async def refresh(self) -> tuple[Alert, ...]:
         self.alerts = tuple(await self._store.run(alert_repo.list_alerts))
         self._bus.publish(AlertsChanged(self.alerts))

@@ -8,26 +8,16 @@ minute updates rebuild it exactly.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import timedelta
 
 from analytics.chart_overlays import ChartOverlays, compute_overlays
+from app.core.snapshots import ChartSnapshot
 from data.bar_aggregation import bucket_start
 from data.bar_cleaning import clean_bars
 from data.models import Bar, Bars, Timeframe
 from data.providers.base import MarketDataProvider
 
 LEVEL_LOOKBACK = timedelta(days=5)  # enough 1-minute history for prior-day and pre-market levels
-
-
-@dataclass(frozen=True, eq=False)
-class ChartSnapshot:
-    symbol: str
-    timeframe: Timeframe
-    bars: Bars
-    overlays: ChartOverlays
-    dropped: int
-    forming_minutes: tuple[Bar, ...]
 
 
 class ChartDataService:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from data.store.records import Alert, AlertTrigger, NotificationRecord, Watchlist
 
 if TYPE_CHECKING:  # numpy-backed models; not needed at run time here
-    from app.core.options import OptionsSnapshot
+    from app.core.snapshots import OptionsSnapshot
     from data.models import Bar, Quote
 
 
@@ -104,3 +104,13 @@ class IvRecorded(Event):
     symbol: str
     day: date
     atm_iv: float  # 30-day ATM IV stored for ``day``
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledJobRan(Event):
+    """Published by app.core.scheduler after every run of a scheduled job."""
+
+    name: str
+    due_at: datetime  # the fire time it ran for (the latest one when the clock jumped past several)
+    ran_at: datetime  # market-clock time the run started
+    ok: bool = True  # False: the job raised (also published as ErrorReported)

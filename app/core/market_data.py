@@ -10,9 +10,17 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 
 from app.core.bus import EventBus
-from app.core.events import BarUpdated, FeedStateChanged, QuoteUpdated
+from app.core.events import (
+    ActiveSymbolChanged,
+    AlertsChanged,
+    BarUpdated,
+    FeedStateChanged,
+    QuoteUpdated,
+    WatchlistsChanged,
+)
 from app.core.supervisor import ServiceContext
 from data.models import Bar, ConnectionState, Quote
 from data.providers.base import MarketDataProvider, MarketStream
@@ -24,10 +32,12 @@ class MarketDataService:
     name = "market-data"
     stale_after = 15.0
 
-    def __init__(self, provider: MarketDataProvider, bus: EventBus) -> None:
+    def __init__(self, provider: MarketDataProvider, bus: EventBus,
+                 symbols_needed: Callable[[], set[str]] = set) -> None:
         self._provider = provider
         self._bus = bus
-        self._wanted: set[str] = set()
+        self._symbols_needed = symbols_needed
+        self._wanted: set[str] = set()  # filled from symbols_needed() when it runs
         self._stream: MarketStream | None = None
         self.last_quotes: dict[str, Quote] = {}
         self.feed_state: ConnectionState | None = None
@@ -51,6 +61,10 @@ class MarketDataService:
     async def run(self, ctx: ServiceContext) -> None:
         stream = self._provider.open_stream()
         self._stream = stream
+        self._wanted = self._symbols_needed()
+        # the symbols needed change with the watchlist, the active symbol and the alerts
+        unsubscribe = [self._bus.subscribe(kind, self._follow_symbols)
+                       for kind in (WatchlistsChanged, ActiveSymbolChanged, AlertsChanged)]
         try:
             if self._wanted:
                 stream.subscribe(sorted(self._wanted))
@@ -62,8 +76,13 @@ class MarketDataService:
                 with contextlib.suppress(asyncio.CancelledError):
                     await pulse
         finally:
+            for off in unsubscribe:
+                off()
             self._stream = None
             await stream.aclose()
+
+    def _follow_symbols(self, _event: object) -> None:
+        self.set_symbols(self._symbols_needed())
 
     async def _pulse(self, stream: MarketStream, ctx: ServiceContext) -> None:
         """Running once the stream shows a first sign of life; then a heartbeat while it keeps

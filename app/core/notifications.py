@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from app.core.bus import EventBus
-from app.core.events import NotificationPosted
+from app.core.events import ErrorReported, NotificationPosted
 from data.store import notifications as notification_log
 from data.store.database import Store
 from data.store.records import NotificationRecord
@@ -47,6 +47,13 @@ class NotificationService:
             lambda s: notification_log.add(s, kind, title, message, dedupe[1], created))
         self._bus.publish(NotificationPosted(record))
         return record
+
+    async def notify_error(self, event: ErrorReported) -> None:
+        """Errors reach the notification log (and tray/toast), at most once a minute per source."""
+        try:
+            await self.notify("error", f"Error in {event.source}", event.message, key=event.source, cooldown_s=60)
+        except Exception:
+            log.exception("could not record an error notification")
 
     async def recent(self, limit: int = 500) -> list[NotificationRecord]:
         return await self._store.run(lambda s: notification_log.recent(s, limit))

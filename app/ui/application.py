@@ -19,9 +19,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core import error_hooks
-from app.core.engine import Engine, EngineConfig
+from app.core.context import EngineConfig
+from app.core.engine import Engine
+from app.core.market_data import MarketDataService
+from app.core.workspace import Workspace
 from app.ui.bridge import QtBridge
 from app.ui.gui_thread_gc import GuiThreadGarbageCollector
+from app.ui.intents import Intents
 from app.ui.layouts import DEFAULT, OPTIONS, LayoutManager
 from app.ui.main_window import MainWindow
 from app.ui.notifier import Notifier
@@ -39,7 +43,7 @@ SMOKE_QUOTE_TIMEOUT_S = 20.0
 
 
 @dataclass(frozen=True, slots=True)
-class AppOptions:
+class LaunchSettings:
     data_dir: Path
     log_file: Path
     provider: str = "demo"
@@ -49,21 +53,22 @@ class AppOptions:
     smoke: bool = False
     screenshot: Path | None = None
     started_at: float = 0.0  # perf_counter at process start, for smoke timings
-    provider_options: tuple[tuple[str, object], ...] = ()
+    provider_args: tuple[tuple[str, object], ...] = ()
 
 
 class AppController:
-    def __init__(self, options: AppOptions) -> None:
-        self.options = options
+    def __init__(self, settings: LaunchSettings) -> None:
+        self.settings = settings
         self.qapp = QApplication.instance()
-        db_path = options.data_dir / DB_FILENAME
+        db_path = settings.data_dir / DB_FILENAME
         self.theme = peek_preference(db_path, "theme") or "dark"
         apply_theme(self.qapp, self.theme)
         self.window = MainWindow()
         self.gc = GuiThreadGarbageCollector(self.window)
-        self.engine = Engine(EngineConfig(options.data_dir, options.provider, options.speed, options.seed,
-                                          options.provider_options))
+        self.engine = Engine(EngineConfig(settings.data_dir, settings.provider, settings.speed, settings.seed,
+                                          settings.provider_args))
         self.bridge = QtBridge(self.engine.bus, self.window)
+        self.intents = Intents(self.window.focus_panel)
         self.tasks = TaskRunner(on_error=self._task_failed)
         self.layouts = LayoutManager(self.window, self.engine, db_path, self.tasks.spawn, self.window.status.show_error)
         self.notifier: Notifier | None = None
@@ -75,13 +80,17 @@ class AppController:
         self.qapp.aboutToQuit.connect(self._on_qt_quit)
         self.timings: dict[str, float] = {}
 
+    @property
+    def workspace(self) -> Workspace:
+        return self.engine.service(Workspace)
+
     # -- lifecycle -----------------------------------------------------------------------------
     async def main(self) -> int:
         restore_hooks = error_hooks.install(asyncio.get_running_loop(), self.engine.report_error)
         restore_signals = install_quit_signals(asyncio.get_running_loop(), self.request_quit)
         try:
             await self._start()
-            if self.options.smoke:
+            if self.settings.smoke:
                 return await self._smoke()
             await self._quit.wait()
             return self.exit_code
@@ -97,8 +106,8 @@ class AppController:
             self.gc.stop()
 
     async def _start(self) -> None:
-        restored = self.layouts.restore_at_start(self.options.layout)
-        self.window.status.set_provider(f"{self.options.provider} (starting)")
+        restored = self.layouts.restore_at_start(self.settings.layout)
+        self.window.status.set_provider(f"{self.settings.provider} (starting)")
         self.window.show()
         await asyncio.sleep(0.02)  # let Qt lay out and paint the frame before anything heavy
         if restored == DEFAULT:
@@ -106,8 +115,8 @@ class AppController:
         elif restored == OPTIONS:
             self.layouts.arrange_options()
         self._mark("first_paint")
-        host = PanelHost(self.engine, self.bridge, self.tasks, self.options.data_dir, self.options.log_file,
-                         self.window)
+        host = PanelHost(self.engine, self.bridge, self.intents, self.tasks, self.settings.data_dir,
+                         self.settings.log_file, self.window)
         self.window.build_panels(host)
         style_plots(self.window, self.theme)
         self._mark("panels")
@@ -129,7 +138,7 @@ class AppController:
         w.close_to_tray.connect(lambda: self.window.status.showMessage("Still running in the tray", 5000))
         w.symbol_action.triggered.connect(self.symbol_box.open_box)
         self.symbol_box.symbol_chosen.connect(
-            lambda s: self.tasks.spawn(self.engine.workspace.set_active_symbol(s),
+            lambda s: self.tasks.spawn(self.workspace.set_active_symbol(s),
                                        lambda exc: self.symbol_box.show_error(str(exc))))
         self.symbol_box.search_requested.connect(self._search_symbols)
         self.bridge.notification_posted.connect(lambda r: self.notifier.show(r))
@@ -143,7 +152,7 @@ class AppController:
 
     def _after_engine_start(self) -> None:
         self._after_provider_change()  # provider label, replay menu, first status tick
-        self._on_active_symbol(self.engine.workspace.active_symbol)
+        self._on_active_symbol(self.workspace.active_symbol)
         self._status_timer = QTimer(self.window, interval=1000)
         self._status_timer.timeout.connect(self._tick_status)
         self._status_timer.start()
@@ -167,7 +176,7 @@ class AppController:
 
     async def _shutdown(self) -> None:
         try:
-            if self.engine.store is not None:
+            if self.engine.started:
                 await self.layouts.save_session()
         except Exception:
             log.exception("could not save the layout on quit")
@@ -183,9 +192,10 @@ class AppController:
 
     # -- reactions ------------------------------------------------------------------------------
     def _tick_status(self) -> None:
-        provider, calendar = self.engine.provider, self.engine.calendar
-        if provider is None or calendar is None:
+        ctx = self.engine.context
+        if ctx is None:
             return
+        provider, calendar = ctx.provider, ctx.calendar
         now = provider.clock.now()
         self.window.status.set_market(calendar.status(now), now, simulated=provider.name in ("demo", "replay"),
                                       paused=getattr(provider.clock, "paused", False))
@@ -193,7 +203,7 @@ class AppController:
 
     def _build_replay_menu(self) -> None:
         """Pause/resume, one-bar step and jumps for the replay provider (hidden otherwise)."""
-        menu, provider = self.window.replay_menu, self.engine.provider
+        menu, provider = self.window.replay_menu, self.engine.context.provider
         menu.clear()
         is_replay = provider is not None and provider.name == "replay"
         menu.menuAction().setVisible(is_replay)
@@ -216,13 +226,13 @@ class AppController:
 
     def _after_provider_change(self) -> None:
         self._build_replay_menu()
-        provider = self.engine.provider
+        provider = self.engine.context.provider
         speed = f", {provider.clock.speed:g}x" if provider.name in ("demo", "replay") else ""
         self.window.status.set_provider(f"{provider.name}{speed}")
         self._tick_status()
 
     def _on_feed_state(self, state: str, message: str) -> None:
-        provider = self.engine.provider.name if self.engine.provider else self.options.provider
+        provider = self.engine.context.provider.name if self.engine.context else self.settings.provider
         self.window.status.set_provider(f"{provider} · {state}" + (f" ({message})" if message else ""))
 
     def _on_active_symbol(self, symbol: str) -> None:
@@ -237,21 +247,20 @@ class AppController:
             self.window.add_theme_actions(THEMES, self.theme, self._choose_theme)
 
     def _choose_theme(self, name: str) -> None:
-        self.tasks.spawn(self.engine.workspace.set_preference("theme", name))
+        self.tasks.spawn(self.workspace.set_preference("theme", name))
 
     def _symbol_suggestions(self) -> list[str]:
         from data.providers.demo.profiles import popular_symbols
 
-        ws = self.engine.workspace
-        listed = [s for w in ws.watchlists for s in w.symbols] if ws else []
+        listed = [s for w in self.workspace.watchlists for s in w.symbols] if self.engine.started else []
         return list(dict.fromkeys(listed + popular_symbols()))
 
     def _search_symbols(self, text: str) -> None:
-        if not text or self.engine.provider is None:
+        if not text or self.engine.context is None:
             return
 
         async def search() -> None:
-            results = await self.engine.provider.search_symbols(text)
+            results = await self.engine.context.provider.search_symbols(text)
             self.symbol_box.add_suggestions([r.symbol for r in results])
 
         self.tasks.spawn(search())
@@ -265,7 +274,7 @@ class AppController:
     def _fatal(self, message: str) -> None:
         log.error("cannot start: %s", message)
         self.exit_code = 2
-        if self.options.smoke:
+        if self.settings.smoke:
             return
         box = QMessageBox(QMessageBox.Icon.Critical, "AI Coach cannot start", message,
                           QMessageBox.StandardButton.Close, self.window)
@@ -274,15 +283,16 @@ class AppController:
 
     # -- smoke ----------------------------------------------------------------------------------
     def _mark(self, name: str) -> None:
-        self.timings[name] = (time.perf_counter() - self.options.started_at) * 1000
+        self.timings[name] = (time.perf_counter() - self.settings.started_at) * 1000
 
     async def _smoke(self) -> int:
         if self.window.failed_panels:
             raise RuntimeError(f"panels failed to build: {self.window.failed_panels}")
         deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S
-        while not self.engine.market_data.last_quotes and time.monotonic() < deadline:
+        quotes = self.engine.service(MarketDataService).last_quotes
+        while not quotes and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        if not self.engine.market_data.last_quotes:
+        if not quotes:
             raise RuntimeError(f"no quote arrived within {SMOKE_QUOTE_TIMEOUT_S:.0f}s")
         await asyncio.sleep(0.1)  # one bridge flush so panels show prices
         self._mark("first_quote")
@@ -297,15 +307,15 @@ class AppController:
                 raise RuntimeError(f"panel {name} did not paint")
             painted += 1
         self._mark("painted")
-        if self.options.screenshot:
-            self.options.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            if not self.window.grab().save(str(self.options.screenshot)):
-                raise RuntimeError(f"could not save the screenshot to {self.options.screenshot}")
+        if self.settings.screenshot:
+            self.settings.screenshot.parent.mkdir(parents=True, exist_ok=True)
+            if not self.window.grab().save(str(self.settings.screenshot)):
+                raise RuntimeError(f"could not save the screenshot to {self.settings.screenshot}")
         t = {k: round(v) for k, v in self.timings.items()}
         if sys.stdout is None:  # a windowed frozen app (Windows) has no console: the exit code says it
             return 0
-        print(f"SMOKE OK provider={self.engine.provider.name} panels={painted}/{len(self.window.docks)} "
-              f"quotes={len(self.engine.market_data.last_quotes)} first_paint_ms={t['first_paint']} "
+        print(f"SMOKE OK provider={self.engine.context.provider.name} panels={painted}/{len(self.window.docks)} "
+              f"quotes={len(quotes)} first_paint_ms={t['first_paint']} "
               f"panels_ms={t['panels']} engine_ms={t['engine']} first_quote_ms={t['first_quote']} "
               f"painted_ms={t['painted']}", flush=True)
         return 0

@@ -1,4 +1,5 @@
-"""The Qt bridge: re-emits engine bus events as Qt signals on the GUI thread.
+"""The Qt bridge: re-emits engine bus events as Qt signals on the GUI thread — a pure mirror of
+the bus (what panels ask of each other goes through ``app.ui.intents``).
 
 Quotes are hot (several per symbol per second): they are merged per symbol and delivered at
 most ~30 times a second in one batch, so panels repaint at a steady rate whatever the feed does.
@@ -46,7 +47,6 @@ class QtBridge(QObject):
     notification_posted = Signal(object)  # NotificationRecord
     error_reported = Signal(str, str)
     engine_started = Signal(str)
-    chart_loaded = Signal(str)  # symbol; emitted by the chart wiring once bars are on screen
     alerts_changed = Signal(object)  # AlertsChanged
     alert_triggered = Signal(object)  # AlertTriggered
     feed_state_changed = Signal(str, str)  # state, message
@@ -54,7 +54,6 @@ class QtBridge(QObject):
     options_updated = Signal(object)  # OptionsSnapshot
     options_unavailable = Signal(str, str)  # symbol, reason
     iv_recorded = Signal(str)  # symbol whose daily IV was stored
-    chain_near_requested = Signal(str, float)  # symbol, price; UI-only (the chart's context menu)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from app.core.engine import Engine
+from app.core.workspace import Workspace
 from app.ui.main_window import MainWindow
 from data.store.fast_read import SavedLayout, peek_layout
 
@@ -75,9 +76,9 @@ class LayoutManager:
     async def save_session(self) -> None:
         from data.store import layouts as layout_repo
 
-        store = self._engine.store
-        if store is None:
+        if self._engine.context is None:
             return
+        store = self._engine.context.store
         geometry, state = self.current()
         if geometry + state == self._last_saved:
             return
@@ -91,24 +92,24 @@ class LayoutManager:
         if clean.startswith("__") or clean.lower() in BUILT_IN:
             raise layout_repo.LayoutError(f"'{clean}' is reserved; choose another name.")
         geometry, state = self.current()
-        await self._engine.store.run(lambda s: layout_repo.save(s, clean, geometry, state))
-        await self._engine.workspace.set_preference("current_layout", clean)
+        await self._engine.context.store.run(lambda s: layout_repo.save(s, clean, geometry, state))
+        await self._engine.service(Workspace).set_preference("current_layout", clean)
         await self.refresh_menu()
 
     async def switch(self, name: str) -> None:
         from data.store import layouts as layout_repo
 
-        saved = await self._engine.store.run(lambda s: layout_repo.load(s, name))
+        saved = await self._engine.context.store.run(lambda s: layout_repo.load(s, name))
         if saved is None:
             raise layout_repo.LayoutError(f"There is no layout named '{name}'.")
         self.apply(saved)
-        await self._engine.workspace.set_preference("current_layout", name)
+        await self._engine.service(Workspace).set_preference("current_layout", name)
         await self.save_session()
 
     async def delete(self, name: str) -> None:
         from data.store import layouts as layout_repo
 
-        await self._engine.store.run(lambda s: layout_repo.delete(s, name))
+        await self._engine.context.store.run(lambda s: layout_repo.delete(s, name))
         await self.refresh_menu()
 
     def arrange_options(self) -> None:
@@ -135,7 +136,7 @@ class LayoutManager:
 
     async def use_options_layout(self) -> None:
         self.arrange_options()
-        await self._engine.workspace.set_preference("current_layout", OPTIONS)
+        await self._engine.service(Workspace).set_preference("current_layout", OPTIONS)
         await self.save_session()
 
     async def reset_default(self) -> None:
@@ -144,13 +145,13 @@ class LayoutManager:
             if dock.isFloating():
                 dock.setFloating(False)
         self._window.size_default_areas()
-        await self._engine.workspace.set_preference("current_layout", DEFAULT)
+        await self._engine.service(Workspace).set_preference("current_layout", DEFAULT)
         await self.save_session()
 
     async def names(self) -> list[str]:
         from data.store import layouts as layout_repo
 
-        all_names = await self._engine.store.run(layout_repo.names)
+        all_names = await self._engine.context.store.run(layout_repo.names)
         return [n for n in all_names if not n.startswith("__")]
 
     # -- menu -------------------------------------------------------------------------------

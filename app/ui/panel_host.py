@@ -1,4 +1,5 @@
-"""What a panel builder gets: the engine, the Qt bridge, a task runner and app facts."""
+"""What a panel builder gets: the engine, the Qt bridge, the cross-panel intents, a task runner
+and app facts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.core.engine import Engine
 from app.ui.bridge import QtBridge
+from app.ui.intents import Intents
 from app.ui.tasks import TaskRunner
 
 
@@ -18,6 +20,7 @@ from app.ui.tasks import TaskRunner
 class PanelHost:
     engine: Engine
     bridge: QtBridge
+    intents: Intents
     tasks: TaskRunner
     data_dir: Path
     log_file: Path

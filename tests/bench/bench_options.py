@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from PySide6.QtWidgets import QApplication
 
+from app.core.workspace import Workspace
 from tests.gui_helpers import options, run_app, until
 
 HEARTBEAT_S = 0.002
@@ -65,13 +66,14 @@ def main() -> None:
 
     async def scenario(c) -> None:
         from app.core.events import OptionsUpdated
-        from app.core.options import OptionsSnapshot, _analyse
+        from app.core.option_chains import _analyse
+        from app.core.snapshots import OptionsSnapshot
 
-        await c.engine.workspace.set_active_symbol("SPX")
+        await c.engine.service(Workspace).set_active_symbol("SPX")
         panels = c.window.panels
         await until(lambda: panels["gex"].profile is not None and "SPX" in panels["gex"].symbol.text(), 30)
         await c.engine.supervisor.stop_service("options")  # only the benchmark publishes from here on
-        provider, calendar = c.engine.provider, c.engine.calendar
+        provider, calendar = c.engine.context.provider, c.engine.context.calendar
         now = provider.clock.now()
         chain = await asyncio.to_thread(provider.chain_at, "SPX", now)
         spot = provider.quote_at("SPX", now).last

@@ -14,8 +14,10 @@ import pytest
 from app.core.engine import Engine, EngineConfig
 from app.core.events import NotificationPosted, QuoteUpdated, WatchlistsChanged
 from app.core.health import ServiceState
+from app.core.market_data import MarketDataService
 from app.core.notifications import NotificationService
 from app.core.supervisor import BackoffPolicy
+from app.core.workspace import Workspace
 from data.store.database import Store
 from data.symbols import SymbolError
 
@@ -33,18 +35,18 @@ async def test_engine_streams_the_watchlist_and_follows_changes(tmp_path: Path) 
     engine.bus.subscribe(QuoteUpdated, lambda e: quotes.append(e.quote.symbol))
     await engine.start()
     try:
-        ws = engine.workspace
+        ws = engine.service(Workspace)
         await _until(lambda: set(ws.active_watchlist.symbols) <= set(quotes))
         await ws.add_symbol("meta")
-        assert "META" in engine.market_data.symbols
+        assert "META" in engine.service(MarketDataService).symbols
         quotes.clear()
         await _until(lambda: "META" in quotes)
         await ws.remove_symbol("META")
-        assert "META" not in engine.market_data.symbols
+        assert "META" not in engine.service(MarketDataService).symbols
         with pytest.raises(SymbolError):
             await ws.set_active_symbol("??")
         assert await ws.set_active_symbol("amd") == "AMD"
-        assert "AMD" in engine.market_data.symbols
+        assert "AMD" in engine.service(MarketDataService).symbols
         assert engine.health_ok()
     finally:
         await engine.stop()
@@ -53,17 +55,17 @@ async def test_engine_streams_the_watchlist_and_follows_changes(tmp_path: Path) 
 async def test_workspace_changes_survive_a_restart(tmp_path: Path) -> None:
     first = Engine(EngineConfig(tmp_path))
     await first.start()
-    await first.workspace.create_watchlist("Swing")
-    await first.workspace.add_symbol("COST")
-    await first.workspace.set_active_symbol("NDX")
-    await first.workspace.set_preference("theme", "light")
+    await first.service(Workspace).create_watchlist("Swing")
+    await first.service(Workspace).add_symbol("COST")
+    await first.service(Workspace).set_active_symbol("NDX")
+    await first.service(Workspace).set_preference("theme", "light")
     await first.stop()
     second = Engine(EngineConfig(tmp_path))
     seen: list[WatchlistsChanged] = []
     second.bus.subscribe(WatchlistsChanged, seen.append)
     await second.start()
     try:
-        ws = second.workspace
+        ws = second.service(Workspace)
         assert ws.active_watchlist.name == "Swing" and ws.active_watchlist.symbols == ("COST",)
         assert ws.active_symbol == "NDX" and ws.preferences["theme"] == "light"
         assert seen and seen[-1].active_id == ws.active_watchlist_id
@@ -85,7 +87,7 @@ async def test_shutdown_leaves_no_pending_tasks_or_unawaited_coroutines(tmp_path
     assert pending == []
     assert not [w for w in caught if "never awaited" in str(w.message)]
     assert "Task was destroyed" not in caplog.text
-    assert engine.store is None
+    assert engine.context is None
 
 
 async def test_notifications_are_deduplicated_persisted_and_published(tmp_path: Path) -> None:
@@ -115,7 +117,7 @@ async def test_a_failing_service_raises_one_incident_notification_and_a_recovery
     engine.bus.subscribe(NotificationPosted, lambda e: posted.append(e.record.title))
     await engine.start()
     try:
-        stream_cls = type(engine.provider.open_stream())
+        stream_cls = type(engine.context.provider.open_stream())
         original = stream_cls.collect
         calls = {"n": 0}
 
@@ -148,20 +150,20 @@ async def test_switching_provider_restarts_the_stream_without_a_restart(tmp_path
         pytest.skip("../shared/data/bars_intraday not present (plain clone)")
     monkeypatch.delenv("MASSIVE_API_KEY", raising=False)
     monkeypatch.setattr("data.secrets.get_api_key", lambda name: None)
-    engine = Engine(EngineConfig(tmp_path, speed=50, provider_options=(("replay_file", replay),)))
+    engine = Engine(EngineConfig(tmp_path, speed=50, provider_args=(("replay_file", replay),)))
     changed: list[str] = []
     engine.bus.subscribe(ProviderChanged, lambda e: changed.append(e.provider))
     await engine.start()
     try:
-        await _until(lambda: "SPY" in engine.market_data.last_quotes)
-        demo_quote = engine.market_data.last_quotes["SPY"]
+        await _until(lambda: "SPY" in engine.service(MarketDataService).last_quotes)
+        demo_quote = engine.service(MarketDataService).last_quotes["SPY"]
         with pytest.raises(ProviderError, match="API key"):
             await engine.switch_provider("massive")
-        assert engine.provider.name == "demo"  # a refused switch leaves the running provider alone
+        assert engine.context.provider.name == "demo"  # a refused switch leaves the running provider alone
         await engine.switch_provider("replay")
-        assert changed == ["replay"] and engine.provider.name == "replay"
-        await _until(lambda: "SPY" in engine.market_data.last_quotes
-                     and engine.market_data.last_quotes["SPY"].ts < demo_quote.ts - 86400)
+        assert changed == ["replay"] and engine.context.provider.name == "replay"
+        await _until(lambda: "SPY" in engine.service(MarketDataService).last_quotes
+                     and engine.service(MarketDataService).last_quotes["SPY"].ts < demo_quote.ts - 86400)
         assert engine.health.get("market-data").state is ServiceState.RUNNING
     finally:
         await engine.stop()
@@ -175,7 +177,7 @@ async def test_an_unavailable_provider_falls_back_to_demo_and_says_why(tmp_path:
     engine.bus.subscribe(NotificationPosted, posted.append)
     await engine.start()
     try:
-        assert engine.provider.name == "demo" and engine.config.provider == "demo"
+        assert engine.context.provider.name == "demo" and engine.config.provider == "demo"
         assert posted and "API key" in posted[0].record.message and posted[0].record.kind == "provider"
     finally:
         await engine.stop()
@@ -189,7 +191,7 @@ async def test_the_options_service_publishes_the_active_symbols_chain(tmp_path: 
     engine.bus.subscribe(OptionsUpdated, updates.append)
     await engine.start()
     try:
-        await engine.workspace.set_active_symbol("QQQ")
+        await engine.service(Workspace).set_active_symbol("QQQ")
         await _until(lambda: any(u.snapshot.symbol == "QQQ" for u in updates))
         snap = next(u.snapshot for u in updates if u.snapshot.symbol == "QQQ")
         assert len(snap.chain) > 100 and snap.spot > 0 and snap.provider == "demo"
@@ -203,10 +205,10 @@ async def test_the_options_service_publishes_the_active_symbols_chain(tmp_path: 
         name = "replay"
 
     from app.core.bus import EventBus
-    from app.core.options import OptionsService
+    from app.core.option_chains import OptionChainService
 
     bus = EventBus()
     said: list[OptionsUnavailable] = []
     bus.subscribe(OptionsUnavailable, said.append)
-    await OptionsService(NoOptions(), bus, None, lambda: "SPY").refresh()  # type: ignore[arg-type]
+    await OptionChainService(NoOptions(), bus, None, lambda: "SPY").refresh()  # type: ignore[arg-type]
     assert said and "No options data from the replay provider" in said[0].reason

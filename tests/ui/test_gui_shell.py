@@ -9,6 +9,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app.core.notifications import NotificationService
+from app.core.workspace import Workspace
 from app.ui.application import AppController
 from app.ui.layouts import SESSION
 from app.ui.panels import PANELS
@@ -70,7 +72,7 @@ def test_named_layouts_save_switch_delete_and_reset(qapp, tmp_path: Path) -> Non
         assert await layouts.names() == ["No health", "No watchlist"]
         await layouts.switch("No health")
         assert w.docks["health"].isHidden() and not w.docks["watchlist"].isHidden()
-        assert c.engine.workspace.preferences["current_layout"] == "No health"
+        assert c.engine.service(Workspace).preferences["current_layout"] == "No health"
         menu_titles = [a.text() for a in w.layouts_menu.actions()]
         assert "Save layout as…" in menu_titles and "Reset to default" in menu_titles
         await layouts.reset_default()
@@ -102,12 +104,12 @@ def test_ctrl_k_validates_inline_and_sets_the_active_symbol(qapp, tmp_path: Path
         QTest.keyClick(box.input, Qt.Key.Key_Return)
         assert box.isVisible() and not box.error_label.isHidden()
         assert "cannot have" in box.error_label.text()
-        assert c.engine.workspace.active_symbol == "SPY"
+        assert c.engine.service(Workspace).active_symbol == "SPY"
         box.input.clear()
         QTest.keyClicks(box.input, "nvda")
         QTest.keyClick(box.input, Qt.Key.Key_Return)
         assert not box.isVisible()
-        await until(lambda: c.engine.workspace.active_symbol == "NVDA")
+        await until(lambda: c.engine.service(Workspace).active_symbol == "NVDA")
         await until(lambda: "NVDA" in c.window.status.symbol_label.text())
         assert "NVDA" in c.window.windowTitle()
 
@@ -122,19 +124,20 @@ def test_watchlist_panel_streams_prices_and_edits_the_saved_list(qapp, tmp_path:
         assert model.data(model.index(0, 1)) not in ("…", None)
         panel.input.setText("not valid!")
         panel._submit_symbol()
-        assert not panel.error_label.isHidden() and model.symbols == list(c.engine.workspace.active_watchlist.symbols)
+        assert not panel.error_label.isHidden()
+        assert model.symbols == list(c.engine.service(Workspace).active_watchlist.symbols)
         panel.input.setText("amd")
         panel._submit_symbol()
         await until(lambda: "AMD" in model.symbols)
-        assert c.engine.workspace.active_watchlist.symbols[-1] == "AMD"
+        assert c.engine.service(Workspace).active_watchlist.symbols[-1] == "AMD"
         await until(lambda: model.quote("AMD") is not None)
         panel.table.selectRow(model.symbols.index("AMD"))
         panel.move_selected(-1)
-        await until(lambda: c.engine.workspace.active_watchlist.symbols[-2] == "AMD")
+        await until(lambda: c.engine.service(Workspace).active_watchlist.symbols[-2] == "AMD")
         panel.remove_selected()
-        await until(lambda: "AMD" not in c.engine.workspace.active_watchlist.symbols)
+        await until(lambda: "AMD" not in c.engine.service(Workspace).active_watchlist.symbols)
         panel.symbol_activated.emit("TSLA")
-        await until(lambda: c.engine.workspace.active_symbol == "TSLA")
+        await until(lambda: c.engine.service(Workspace).active_symbol == "TSLA")
 
     assert run_app(options(tmp_path), scenario) == 0
 
@@ -144,7 +147,7 @@ def test_health_notifications_and_preferences_panels_show_engine_state(qapp, tmp
         health = c.window.panels["health"]
         await until(lambda: health.model.rowCount() == 5)
         await until(lambda: "ok" in health.summary.text())
-        await c.engine.notifications.notify("test", "Hello", "from the test")
+        await c.engine.service(NotificationService).notify("test", "Hello", "from the test")
         notes = c.window.panels["notifications"]
         await until(lambda: notes.model.rowCount() >= 1)
         assert notes.model.row_at(0).title == "Hello"
@@ -154,7 +157,7 @@ def test_health_notifications_and_preferences_panels_show_engine_state(qapp, tmp
         before = QApplication.palette().color(QPalette.ColorRole.Window).name()
         prefs.theme.setCurrentText("light")
         await until(lambda: QApplication.palette().color(QPalette.ColorRole.Window).name() != before)
-        assert c.engine.workspace.preferences["theme"] == "light"
+        assert c.engine.service(Workspace).preferences["theme"] == "light"
         chart = c.window.panels["chart"]  # plots follow the theme too (pyqtgraph ignores the palette)
 
         def plot_colors() -> tuple[str, str]:
@@ -177,11 +180,11 @@ def test_preferences_switch_provider_live_or_explain_why_not(qapp, tmp_path: Pat
         assert [prefs.provider.itemText(i) for i in range(prefs.provider.count())] == ["demo", "replay", "massive"]
         prefs.provider.setCurrentText("massive")
         await until(lambda: "API key" in prefs.provider_note.text())
-        assert prefs.provider.currentText() == "demo" and c.engine.provider.name == "demo"
+        assert prefs.provider.currentText() == "demo" and c.engine.context.provider.name == "demo"
         assert "No key saved" in prefs.key_status.text()
         prefs.provider.setCurrentText("replay")
         await until(lambda: "--replay-file" in prefs.provider_note.text())
-        assert c.engine.provider.name == "demo"
+        assert c.engine.context.provider.name == "demo"
 
     assert run_app(options(tmp_path), scenario) == 0
 

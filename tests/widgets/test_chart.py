@@ -14,12 +14,15 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QShortcut
 
 from analytics.chart_overlays import compute_overlays
+from app.core.alerts import AlertsService
+from app.core.market_data import MarketDataService
+from app.core.workspace import Workspace
 from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.bar_cleaning import clean_bars
 from data.market_calendar import REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE, market_date
 from data.models import Bar, Bars, Quote, Timeframe
-from data.providers.demo.clock import SimClock
 from data.providers.demo.provider import DemoProvider
+from data.providers.sim_clock import SimClock
 from data.store import alerts as alert_repo
 from data.store import preferences
 from tests.gui_helpers import options, run_app, until
@@ -171,11 +174,12 @@ def test_context_menu_lists_the_price_actions(qtbot) -> None:
     menu = panel.context_menu(601.2349)
     texts = [a.text() for a in menu.actions() if a.text()]
     assert texts[:3] == ["Alert when price crosses 601.23", "Alert above 601.23", "Alert below 601.23"]
-    assert not any("chain" in t or "coach" in t for t in texts)  # nothing listens: not offered
+    assert not any("chain" in t or "coach" in t for t in texts)  # no panel takes it: not offered
     menu.actions()[1].trigger()
     assert requested == [("above", 601.23)]
     chains: list[float] = []
     panel.chain_requested.connect(chains.append)
+    panel.can_request = lambda what: what == "chain"  # (the app: a chain panel handles ShowChainNear)
     menu = panel.context_menu(601.2349)
     chain_action = next(a for a in menu.actions() if a.text() == "Open options chain near 601.23")
     assert not any("coach" in a.text() for a in menu.actions())
@@ -194,8 +198,8 @@ def test_chart_in_the_app_sets_moves_removes_and_marks_alerts(qapp, tmp_path: Pa
         last = chart.last_bar()[4]
         chart.context_menu(last + 50)  # far above: stays untriggered
         chart.alert_requested.emit("crosses", round_to_tick(last + 50))
-        await until(lambda: any(a.price == round_to_tick(last + 50) for a in c.engine.alerts.alerts))
-        alert = next(a for a in c.engine.alerts.alerts if a.price == round_to_tick(last + 50))
+        await until(lambda: any(a.price == round_to_tick(last + 50) for a in c.engine.service(AlertsService).alerts))
+        alert = next(a for a in c.engine.service(AlertsService).alerts if a.price == round_to_tick(last + 50))
         assert alert.symbol == "SPY" and alert.source == "chart" and alert.condition == "crosses"
         key = f"alert:{alert.id}"
         await until(lambda: key in chart.level_keys("alert"))
@@ -203,14 +207,14 @@ def test_chart_in_the_app_sets_moves_removes_and_marks_alerts(qapp, tmp_path: Pa
         line.setValue(last + 60)
         line.sigPositionChangeFinished.emit(line)
         moved = round_to_tick(last + 60)
-        await until(lambda: next(a for a in c.engine.alerts.alerts if a.id == alert.id).price == moved)
-        stored = c.engine.store.run_sync(lambda s: alert_repo.list_alerts(s))
+        await until(lambda: next(a for a in c.engine.service(AlertsService).alerts if a.id == alert.id).price == moved)
+        stored = c.engine.context.store.run_sync(lambda s: alert_repo.list_alerts(s))
         assert [a.price for a in stored if a.id == alert.id] == [round_to_tick(last + 60)]
         chart.level_remove_requested.emit(key)
-        await until(lambda: key not in chart.level_keys("alert") and not c.engine.alerts.alerts)
+        await until(lambda: key not in chart.level_keys("alert") and not c.engine.service(AlertsService).alerts)
         # an alert the market will cross at once fires, marks the chart and reaches the log
-        price = c.engine.market_data.last_quotes["SPY"].last
-        await c.engine.alerts.create("SPY", "above", price - 5, source="test")
+        price = c.engine.service(MarketDataService).last_quotes["SPY"].last
+        await c.engine.service(AlertsService).create("SPY", "above", price - 5, source="test")
         notes = c.window.panels["notifications"]
         await until(lambda: any(r.kind == "alert" for r in notes.model._rows), timeout=10)
         alerts_panel = c.window.panels["alerts"]
@@ -348,7 +352,7 @@ def _regular_only(ts: np.ndarray) -> bool:
 
 def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream(qapp, tmp_path: Path) -> None:
     async def scenario(c) -> None:
-        chart, calendar = c.window.panels["chart"], c.engine.calendar
+        chart, calendar = c.window.panels["chart"], c.engine.context.calendar
         await until(lambda: chart.bar_count > 0 and "SPY 5m" in chart.status.text())
         assert not chart.extended_hours and _regular_only(chart.arrays()[0])
 
@@ -374,8 +378,8 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
 
         chart.eth_action.trigger()  # ETH on: reload with pre-market and after-hours bars, choice saved
         await until(lambda: not _regular_only(chart.arrays()[0]))
-        await until(lambda: c.engine.workspace.preferences["chart_extended_hours"] is True)
-        stored = c.engine.store.run_sync(lambda s: preferences.load_all(s))
+        await until(lambda: c.engine.service(Workspace).preferences["chart_extended_hours"] is True)
+        stored = c.engine.context.store.run_sync(lambda s: preferences.load_all(s))
         assert stored["chart_extended_hours"] is True
         early = next_premarket_minute()
         c.bridge.bar_updated.emit(early)

@@ -16,8 +16,8 @@ from app.core.iv_history import IvHistoryService
 from app.core.option_pricing import load_option_pricing
 from data.files.cboe import load_quotedata, quotes_time
 from data.market_calendar import ET
-from data.providers.demo.clock import SimClock
 from data.providers.demo.provider import DemoProvider
+from data.providers.sim_clock import SimClock
 from data.store import iv_history
 from data.store.database import Store
 from tests.conftest import shared_path
@@ -100,6 +100,6 @@ def test_panel_in_the_app_ranks_with_a_proxy_at_first(qapp, tmp_path: Path) -> N
         panel = c.window.panels["iv"]
         await until(lambda: panel.summary is not None and panel.rank.text() != "—", timeout=15)
         assert "Proxy" in panel.basis.text()
-        await until(lambda: bool(c.engine.store.run_sync(lambda s: iv_history.history(s, "SPY"))))
+        await until(lambda: bool(c.engine.context.store.run_sync(lambda s: iv_history.history(s, "SPY"))))
 
     assert run_app(options(tmp_path), scenario) == 0

@@ -10,10 +10,12 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from analytics.chain_greeks import chain_greeks
+from app.core.option_chains import OptionChainService
 from app.core.option_pricing import load_option_pricing
+from app.core.workspace import Workspace
 from data.market_calendar import ET
-from data.providers.demo.clock import SimClock
 from data.providers.demo.provider import DemoProvider
+from data.providers.sim_clock import SimClock
 from data.rates import RISK_FREE_RATE, dividend_yield
 from tests.gui_helpers import options, run_app, until
 from widgets.options_chain_panel import CALL_FIELDS, FIELDS, ITM_CALL, ITM_PUT, STRIKE_COLUMN, OptionsChainPanel
@@ -104,11 +106,11 @@ def test_the_chain_follows_the_active_symbol_and_the_charts_request(qapp, tmp_pa
         panel = c.window.panels["options_chain"]
         await until(lambda: panel.model.rowCount() > 0)
         assert "SPY" in panel.symbol_label.text()
-        await c.engine.workspace.set_active_symbol("QQQ")
+        await c.engine.service(Workspace).set_active_symbol("QQQ")
         await until(lambda: "QQQ" in panel.symbol_label.text() and panel.model.rowCount() > 0)
         chart = c.window.panels["chart"]
         await until(lambda: chart.symbol == "QQQ")
-        spot = c.engine.options.latest.spot
+        spot = c.engine.service(OptionChainService).latest.spot
         action = next(a for a in chart.context_menu(spot + 7).actions() if a.text().startswith("Open options chain"))
         action.trigger()
         row = panel.model.focus_row
@@ -144,5 +146,5 @@ def test_a_provider_without_options_says_so_in_every_options_panel(qapp, tmp_pat
             text = getattr(c.window.panels[name], status[name]).text()
             assert "No options data from the replay provider" in text, (name, text)
 
-    opts = options(tmp_path, provider="replay", provider_options=(("replay_file", path),))
+    opts = options(tmp_path, provider="replay", provider_args=(("replay_file", path),))
     assert run_app(opts, scenario) == 0

@@ -12,11 +12,12 @@ from analytics.chain_greeks import chain_greeks
 from analytics.pricing import year_fraction
 from analytics.zero_dte import contract_risk, zero_dte_summary
 from app.core.option_pricing import load_option_pricing
+from app.core.workspace import Workspace
 from app.ui.panels.zero_dte import market_note
 from data.market_calendar import ET, SessionState, market_date
 from data.models import Timeframe
-from data.providers.demo.clock import SimClock
 from data.providers.demo.provider import DemoProvider
+from data.providers.sim_clock import SimClock
 from data.rates import RISK_FREE_RATE, dividend_yield
 from tests.gui_helpers import options, run_app, until
 
@@ -68,8 +69,8 @@ def test_panel_in_the_app(qapp, tmp_path: Path) -> None:
         panel = c.window.panels["zero_dte"]
         c.window.focus_panel("zero_dte")
         await until(lambda: panel.is_ready() and "SPY" in panel.symbol.text())
-        now = c.engine.provider.clock.now()
-        if market_date(now) in c.engine.provider.options().expirations("SPY", now):  # before today's close
+        now = c.engine.context.provider.clock.now()
+        if market_date(now) in c.engine.context.provider.options().expirations("SPY", now):  # before today's close
             await until(lambda: panel.summary is not None)
             s = panel.summary
             assert panel.facts["Straddle-implied (ATM straddle)"].text().startswith(f"±{s.move.straddle:,.2f}")
@@ -77,9 +78,9 @@ def test_panel_in_the_app(qapp, tmp_path: Path) -> None:
             assert "Δ" in panel.risk.text() and len(panel._clock_line.getData()[0]) > 1
         else:  # the demo clock is after today's close (the app started after 16:00 ET)
             await until(lambda: "No SPY options expire today" in panel.state.text())
-        await c.engine.workspace.set_active_symbol("AAPL")  # single stocks: Fridays only
+        await c.engine.service(Workspace).set_active_symbol("AAPL")  # single stocks: Fridays only
         await until(lambda: "AAPL" in panel.symbol.text())
-        if market_date(now) in c.engine.provider.options().expirations("AAPL", now):
+        if market_date(now) in c.engine.context.provider.options().expirations("AAPL", now):
             await until(lambda: panel.summary is not None and panel.summary.expiry == market_date(now))
         else:
             await until(lambda: panel.summary is None)

@@ -8,11 +8,12 @@ signals. x is the bar index; the bottom axis shows US/Eastern times.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import SIGNAL, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QToolBar, QVBoxLayout, QWidget
 
@@ -57,7 +58,6 @@ class ChartPanel(QWidget):
     alert_details_requested = Signal(float)  # open the alerts panel prefilled at this price
     chain_requested = Signal(float)
     extended_hours_changed = Signal(bool)
-    coach_requested = Signal(float)
     level_moved = Signal(str, float)  # key, new price (alert lines dragged)
     level_remove_requested = Signal(str)
 
@@ -75,6 +75,8 @@ class ChartPanel(QWidget):
         self._overlays: ChartOverlays | None = None
         self.dropped_bars = 0
         self.menu_price: float | None = None
+        # which extra menu requests some panel can take ("chain"); set by the owner
+        self.can_request: Callable[[str], bool] = lambda _what: False
 
         self.toolbar = self._build_toolbar()
         self.readout = QLabel(" ")
@@ -617,10 +619,9 @@ class ChartPanel(QWidget):
         menu.addAction(f"Alert above {price:,.2f}", lambda: self.alert_requested.emit("above", price))
         menu.addAction(f"Alert below {price:,.2f}", lambda: self.alert_requested.emit("below", price))
         menu.addAction(f"New alert at {price:,.2f}…", lambda: self.alert_details_requested.emit(price))
-        # Only what the app can do: an entry appears once a panel listens for it.
-        extras = [(self.chain_requested, "chain_requested(double)", f"Open options chain near {price:,.2f}"),
-                  (self.coach_requested, "coach_requested(double)", f"Ask the coach about {price:,.2f}")]
-        extras = [(signal, text) for signal, signature, text in extras if self.receivers(SIGNAL(signature)) > 0]
+        # Only what the app can do: the owner says which panels can take the request.
+        extras = [(signal, text) for signal, what, text in
+                  ((self.chain_requested, "chain", f"Open options chain near {price:,.2f}"),) if self.can_request(what)]
         if extras:
             menu.addSeparator()
         for signal, text in extras:

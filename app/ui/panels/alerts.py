@@ -1,7 +1,9 @@
-"""Wire the alerts panel to the alerts service; chart actions prefill or create alerts."""
+"""Wire the alerts panel to the alerts service; other panels prefill it (``PrefillAlert``)."""
 
 from __future__ import annotations
 
+from app.core.alerts import AlertsService
+from app.ui.intents import PrefillAlert
 from app.ui.panel_host import PanelHost
 from widgets.alerts_panel import AlertsPanel
 
@@ -9,8 +11,8 @@ from widgets.alerts_panel import AlertsPanel
 def build(host: PanelHost) -> AlertsPanel:
     panel = AlertsPanel()
 
-    def service():
-        return host.engine.alerts
+    def service() -> AlertsService:
+        return host.engine.service(AlertsService)
 
     def show_history(alert_id: int) -> None:
         async def run() -> None:
@@ -36,5 +38,7 @@ def build(host: PanelHost) -> AlertsPanel:
     panel.update_requested.connect(lambda i, v: host.run(service().update(i, **v), panel.show_error))
     panel.delete_requested.connect(lambda i: host.run(service().delete(i), panel.show_error))
     panel.alert_selected.connect(show_history)
+    host.intents.handle(PrefillAlert, lambda i: panel.prefill(i.symbol, i.condition, i.price, source=i.source),
+                        panel="alerts")
     host.when_engine_ready(lambda: panel.set_alerts(list(service().alerts)))
     return panel

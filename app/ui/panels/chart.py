@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from app.core.chart_data import ChartDataService, ChartSnapshot
+from app.core.alerts import AlertsService
+from app.core.chart_data import ChartDataService
+from app.core.snapshots import ChartSnapshot
+from app.core.workspace import Workspace
+from app.ui.intents import DrawChartLevels, PrefillAlert, ShowChainNear
 from app.ui.panel_host import PanelHost
 from data.market_calendar import SessionState
 from data.models import Bar, Bars, Quote, Timeframe
@@ -16,27 +20,30 @@ log = logging.getLogger(__name__)
 
 def build(host: PanelHost) -> ChartPanel:
     panel = ChartPanel()
-    state: dict[str, object] = {"request": 0, "service": None, "overlay_job": None}
+    state: dict[str, object] = {"request": 0, "overlay_job": None}
 
     def service() -> ChartDataService:
-        if state["service"] is None:
-            state["service"] = ChartDataService(host.engine.provider)
-        return state["service"]  # type: ignore[return-value]
+        return host.engine.service(ChartDataService)  # rebuilt by the engine on a provider switch
+
+    def workspace() -> Workspace:
+        return host.engine.service(Workspace)
+
+    def alerts() -> AlertsService:
+        return host.engine.service(AlertsService)
 
     def or_minutes() -> int:
-        return int(host.engine.workspace.preferences.get("opening_range_minutes", 15))
+        return int(workspace().preferences.get("opening_range_minutes", 15))
 
     def shows(bar: Bar) -> bool:
         """Whether a live minute belongs on the chart: regular-session minutes always; pre-market
         and after-hours ones only with extended hours on an intraday timeframe."""
         if panel.extended_hours and panel.timeframe.is_intraday:
             return True
-        calendar = host.engine.calendar
+        calendar = host.engine.context.calendar if host.engine.context else None
         return calendar is None or calendar.status(datetime.fromtimestamp(bar.ts, UTC)).state is SessionState.REGULAR
 
     def load(symbol: str | None = None, timeframe: str | None = None) -> None:
-        ws = host.engine.workspace
-        symbol = symbol or ws.active_symbol
+        symbol = symbol or workspace().active_symbol
         tf = Timeframe.parse(timeframe or panel.timeframe.value)
         state["request"] = token = int(state["request"]) + 1
         panel.status.setText(f"Loading {symbol} {tf.value}…")
@@ -45,7 +52,7 @@ def build(host: PanelHost) -> ChartPanel:
             snap: ChartSnapshot = await service().load(symbol, tf, or_minutes(), panel.extended_hours)
             if token == state["request"]:  # apply only the newest request
                 panel.set_bars(symbol, snap.bars, snap.overlays, snap.dropped, list(snap.forming_minutes))
-                host.bridge.chart_loaded.emit(symbol)
+                sync_alert_lines()
 
         host.run(run(), lambda msg: panel.status.setText(f"Could not load {symbol}: {msg}"))
 
@@ -53,7 +60,7 @@ def build(host: PanelHost) -> ChartPanel:
         """Outside the regular session, a regular-hours chart's last bar is the close: the live
         pre-market / after-hours price gets its own tag."""
         quote = next((q for q in quotes if q.symbol == panel.symbol), None)
-        calendar = host.engine.calendar
+        calendar = host.engine.context.calendar if host.engine.context else None
         if quote is None or calendar is None:
             return
         state = calendar.status(datetime.fromtimestamp(quote.ts, UTC)).state
@@ -83,18 +90,17 @@ def build(host: PanelHost) -> ChartPanel:
             state["overlay_job"] = None
 
     def initial() -> None:
-        panel.set_timeframe(host.engine.workspace.preferences.get("default_timeframe", "5m"))
-        panel.set_extended_hours(bool(host.engine.workspace.preferences.get("chart_extended_hours", False)))
+        panel.set_timeframe(workspace().preferences.get("default_timeframe", "5m"))
+        panel.set_extended_hours(bool(workspace().preferences.get("chart_extended_hours", False)))
         load()
 
     def extended_hours_changed(on: bool) -> None:
         load()
-        host.run(host.engine.workspace.set_preference("chart_extended_hours", on),
+        host.run(workspace().set_preference("chart_extended_hours", on),
                  lambda msg: panel.status.setText(f"Could not save the extended-hours choice: {msg}"))
 
     def sync_alert_lines(*_args: object) -> None:
-        alerts = host.engine.alerts.alerts if host.engine.alerts else ()
-        wanted = {f"alert:{a.id}": a for a in alerts if a.symbol == panel.symbol and a.status == "active"}
+        wanted = {f"alert:{a.id}": a for a in alerts().alerts if a.symbol == panel.symbol and a.status == "active"}
         for key in panel.level_keys("alert"):
             if key not in wanted:
                 panel.remove_level(key)
@@ -103,19 +109,19 @@ def build(host: PanelHost) -> ChartPanel:
 
     def alert_requested(condition: str, price: float) -> None:
         async def run() -> None:
-            alert = await host.engine.alerts.create(panel.symbol, condition, price, source="chart")
+            alert = await alerts().create(panel.symbol, condition, price, source="chart")
             panel.status.setText(f"Alert set: {alert.symbol} {condition} {price:,.2f}")
 
         host.run(run(), lambda msg: panel.status.setText(f"Alert not set: {msg}"))
 
     def level_moved(key: str, price: float) -> None:
         if key.startswith("alert:"):
-            host.run(host.engine.alerts.update(int(key.split(":")[1]), price=price),
+            host.run(alerts().update(int(key.split(":")[1]), price=price),
                      lambda msg: panel.status.setText(f"Alert not moved: {msg}"))
 
     def level_remove(key: str) -> None:
         if key.startswith("alert:"):
-            host.run(host.engine.alerts.delete(int(key.split(":")[1])),
+            host.run(alerts().delete(int(key.split(":")[1])),
                      lambda msg: panel.status.setText(f"Alert not removed: {msg}"))
 
     def alert_triggered(event: object) -> None:
@@ -125,30 +131,28 @@ def build(host: PanelHost) -> ChartPanel:
             panel.add_marker(index, trigger.price, f"⏰ {alert.condition} {alert.price:,.2f}", COLORS["alert"])
 
     host.bridge.alerts_changed.connect(sync_alert_lines)
-    host.bridge.chart_loaded.connect(sync_alert_lines)
     host.bridge.alert_triggered.connect(alert_triggered)
     panel.alert_requested.connect(alert_requested)
     panel.level_moved.connect(level_moved)
     panel.level_remove_requested.connect(level_remove)
-    def alert_details_requested(price: float) -> None:
-        alerts_panel = host.window.panels.get("alerts")
-        if alerts_panel is not None:
-            alerts_panel.prefill(panel.symbol, "crosses", price, source="chart")
-            host.window.focus_panel("alerts")
+    def draw_levels(intent: DrawChartLevels) -> None:
+        for key in panel.level_keys(intent.group):
+            panel.remove_level(key)
+        for level in intent.levels:
+            panel.add_level(f"{intent.group}:{level.key}", level.price, level.label, level.color)
 
     host.bridge.preference_changed.connect(
         lambda key, _v: load() if key == "opening_range_minutes" and panel.bar_count else None)
-    panel.alert_details_requested.connect(alert_details_requested)
-    def provider_changed(_name: str) -> None:
-        state["service"] = None  # the old provider is closed; the next load uses the new one
-        load()
-
-    host.bridge.provider_changed.connect(provider_changed)
+    panel.alert_details_requested.connect(
+        lambda p: host.intents.request(PrefillAlert(panel.symbol, "crosses", p, "chart")))
+    host.intents.handle(DrawChartLevels, draw_levels)
+    host.bridge.provider_changed.connect(lambda _name: load())
     host.bridge.active_symbol_changed.connect(load)
     host.bridge.bar_updated.connect(on_bar)
     host.bridge.quotes_updated.connect(on_quotes)
     panel.timeframe_changed.connect(lambda tf: load(timeframe=tf))
     panel.extended_hours_changed.connect(extended_hours_changed)
-    panel.chain_requested.connect(lambda p: host.bridge.chain_near_requested.emit(panel.symbol, p))
+    panel.chain_requested.connect(lambda p: host.intents.request(ShowChainNear(panel.symbol, p)))
+    panel.can_request = lambda what: what == "chain" and host.intents.handles(ShowChainNear)
     host.when_engine_ready(initial)
     return panel

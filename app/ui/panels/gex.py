@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ui.intents import ChartLevel, DrawChartLevels
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import follow_options
 from widgets.gex_panel import COLORS, GexPanel
@@ -18,14 +19,9 @@ def build(host: PanelHost) -> GexPanel:
         panel.set_profile(snapshot.symbol, snapshot.gex, f"{snapshot.provider} · {snapshot.compute_ms:.0f} ms")
 
     def draw_on_chart(levels: dict[str, float | None] | None) -> None:
-        chart = host.window.panels.get("chart")
-        if chart is None or not hasattr(chart, "add_level"):
-            return
-        for key in chart.level_keys("gex"):
-            chart.remove_level(key)
-        for name, value in (levels or {}).items():
-            if value is not None:
-                chart.add_level(f"gex:{name}", value, LABELS[name], COLORS[name])
+        lines = tuple(ChartLevel(name, value, LABELS[name], COLORS[name])
+                      for name, value in (levels or {}).items() if value is not None)
+        host.intents.request(DrawChartLevels("gex", lines))
 
     follow_options(host, panel, show, panel.set_unavailable)
     panel.levels_changed.connect(draw_on_chart)

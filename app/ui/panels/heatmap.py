@@ -1,10 +1,11 @@
-"""Wire the heatmap to the options service; "Open in chain" goes to the chain panel."""
+"""Wire the heatmap to the options service; "Open in chain" asks for ``FocusContract``."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from app.ui.intents import FocusContract
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import follow_options
 from widgets.heatmap_panel import HeatmapPanel
@@ -28,10 +29,7 @@ def build(host: PanelHost) -> HeatmapPanel:
         panel.set_chain(snapshot.symbol, snapshot.chain, snapshot.greeks, snapshot.spot)
 
     def open_in_chain(expiry: date, strike: float) -> None:
-        chain = host.window.panels.get("options_chain")
-        if chain is not None and hasattr(chain, "focus_contract"):
-            host.window.focus_panel("options_chain")
-            chain.focus_contract(expiry, strike)
+        host.intents.request(FocusContract(expiry, strike))
 
     panel.compute = compute
     follow_options(host, panel, show, panel.set_unavailable)

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import follow_options
 from data.models import Timeframe
@@ -22,8 +23,8 @@ def build(host: PanelHost) -> IvPanel:
     async def load(symbol: str) -> tuple[np.ndarray, np.ndarray]:
         from data.store import iv_history
 
-        stored = await host.engine.store.run(lambda s: iv_history.history(s, symbol))
-        provider = host.engine.provider
+        stored = await host.engine.context.store.run(lambda s: iv_history.history(s, symbol))
+        provider = host.engine.context.provider
         end = provider.clock.now()
         bars = await provider.get_bars(symbol, Timeframe.D1, end - timedelta(days=HISTORY_DAYS), end)
         return np.array([iv for _d, iv, _at in stored]), np.asarray(bars.close, dtype=float)
@@ -36,7 +37,7 @@ def build(host: PanelHost) -> IvPanel:
         stored, closes = cache[snap.symbol]
         result = iv_rank(snap.iv.atm_30d, stored, closes)
         reason = "" if result is not None else "Not enough history yet for IV rank (stored IV or daily closes)."
-        if snap.symbol == host.engine.workspace.active_symbol:
+        if snap.symbol == host.engine.service(Workspace).active_symbol:
             panel.show_rank(result, len(stored), reason)
 
     def show(snap: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.core.notifications import NotificationService
 from app.ui.panel_host import PanelHost
 from data.store.records import NotificationRecord
 from widgets.notifications_panel import NotificationsPanel, NotificationView
@@ -15,7 +16,7 @@ def build(host: PanelHost) -> NotificationsPanel:
     panel = NotificationsPanel()
 
     async def load() -> None:
-        records = await host.engine.notifications.recent()
+        records = await host.engine.service(NotificationService).recent()
         panel.set_notifications([_view(r) for r in records])
 
     host.bridge.notification_posted.connect(lambda r: panel.add_notification(_view(r)))

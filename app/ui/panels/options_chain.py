@@ -1,9 +1,10 @@
-"""Wire the options chain panel to the options service and the chart's "open chain near"."""
+"""Wire the options chain panel to the options service; it does ``ShowChainNear`` and ``FocusContract``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from app.ui.intents import FocusContract, ShowChainNear
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import follow_options
 from widgets.options_chain_panel import OptionsChainPanel
@@ -20,13 +21,13 @@ def build(host: PanelHost) -> OptionsChainPanel:
         if price is not None:
             panel.focus_strike(price)
 
-    def near(symbol: str, price: float) -> None:
-        host.window.focus_panel("options_chain")
-        if panel.model.rowCount() and panel.symbol == symbol:
-            panel.focus_strike(price)
+    def near(intent: ShowChainNear) -> None:
+        if panel.model.rowCount() and panel.symbol == intent.symbol:
+            panel.focus_strike(intent.price)
         else:
-            pending[symbol] = price
+            pending[intent.symbol] = intent.price
 
     follow_options(host, panel, show, panel.set_unavailable)
-    host.bridge.chain_near_requested.connect(near)
+    host.intents.handle(ShowChainNear, near, panel="options_chain")
+    host.intents.handle(FocusContract, lambda i: panel.focus_contract(i.expiry, i.strike), panel="options_chain")
     return panel

@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from app.core.option_chains import OptionChainService
+from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
 
 
@@ -41,11 +43,11 @@ def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any],
 
     def render() -> None:
         snap = waiting.pop("snapshot", None)
-        if snap is not None and snap.symbol == host.engine.workspace.active_symbol:
+        if snap is not None and snap.symbol == host.engine.service(Workspace).active_symbol:
             on_snapshot(snap)
 
     def snapshot(snap: Any) -> None:
-        if snap.symbol != host.engine.workspace.active_symbol:
+        if snap.symbol != host.engine.service(Workspace).active_symbol:
             return
         already_queued = "snapshot" in waiting
         waiting["snapshot"] = snap  # only the newest matters
@@ -59,7 +61,7 @@ def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any],
         on_unavailable(symbol, reason)
 
     def initial() -> None:
-        latest = host.engine.options.latest if host.engine.options else None
+        latest = host.engine.service(OptionChainService).latest
         if latest is not None:
             snapshot(latest)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from app.core.logging_setup import register_secret
+from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
 from data.providers.errors import ProviderError
 from data.providers.registry import available_providers
@@ -17,7 +18,7 @@ def build(host: PanelHost) -> PreferencesPanel:
     panel = PreferencesPanel(THEMES, TIMEFRAMES, available_providers(), OPENING_RANGE_CHOICES)
 
     def initial() -> None:
-        panel.set_values(host.engine.workspace.preferences, host.engine.config.provider,
+        panel.set_values(host.engine.service(Workspace).preferences, host.engine.config.provider,
                          str(host.data_dir), str(host.log_file))
 
     async def switch(name: str) -> None:
@@ -26,14 +27,14 @@ def build(host: PanelHost) -> PreferencesPanel:
         except ProviderError as exc:
             panel.provider_failed(str(exc))
             return
-        await host.engine.workspace.set_preference("provider", name)
+        await host.engine.service(Workspace).set_preference("provider", name)
         panel.provider_switched(name)
 
     def changed(key: str, value: object) -> None:
         if key == "provider":
             host.run(switch(str(value)), panel.provider_failed)
         else:
-            host.run(host.engine.workspace.set_preference(key, value))
+            host.run(host.engine.service(Workspace).set_preference(key, value))
 
     async def show_key_status() -> None:
         # the keychain may block (D-Bus, an unlock prompt): never ask it on the GUI thread

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from app.core.events import WatchlistsChanged
+from app.core.market_data import MarketDataService
+from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
 from widgets.watchlist_panel import WatchlistPanel, WatchlistView
 
@@ -10,13 +12,13 @@ from widgets.watchlist_panel import WatchlistPanel, WatchlistView
 def build(host: PanelHost) -> WatchlistPanel:
     panel = WatchlistPanel()
 
-    def workspace():
-        return host.engine.workspace
+    def workspace() -> Workspace:
+        return host.engine.service(Workspace)
 
     def show(event: WatchlistsChanged) -> None:
         views = [WatchlistView(w.id, w.name, w.symbols) for w in event.watchlists]
         panel.set_watchlists(views, event.active_id)
-        quotes = host.engine.market_data.last_quotes if host.engine.market_data else {}
+        quotes = host.engine.service(MarketDataService).last_quotes
         for symbol in panel.model.symbols:
             if symbol in quotes:
                 panel.update_quote(quotes[symbol])

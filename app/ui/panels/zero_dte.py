@@ -25,7 +25,7 @@ def build(host: PanelHost) -> ZeroDtePanel:
     def show(snap: Any) -> None:
         from analytics.zero_dte import contract_risk, zero_dte_summary  # SciPy is loaded by then
 
-        calendar, chain, greeks = host.engine.calendar, snap.chain, snap.greeks
+        calendar, chain, greeks = host.engine.context.calendar, snap.chain, snap.greeks
         now = chain.asof
         today = market_date(now)
         status = calendar.status(now)

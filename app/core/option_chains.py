@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ import numpy as np
 
 from app.core.bus import EventBus
 from app.core.events import ActiveSymbolChanged, OptionsUnavailable, OptionsUpdated
+from app.core.snapshots import OptionsSnapshot
 from app.core.supervisor import ServiceContext
 from data.market_calendar import MarketCalendar, market_date
 from data.option_chain import OptionChain
@@ -38,22 +39,7 @@ log = logging.getLogger(__name__)
 DEFAULT_REFRESH_S = 15.0
 
 
-@dataclass(frozen=True, eq=False)
-class OptionsSnapshot:
-    symbol: str
-    provider: str
-    chain: OptionChain
-    spot: float
-    r: float
-    q: float
-    greeks: ChainGreeks
-    gex: GexProfile  # default convention (calls +, puts −); panels re-sign it for the other
-    open_price: float | None  # today's regular-session open (None before 09:30 ET or unknown)
-    iv: IvSummary  # term structure, skews, 30-day ATM IV (re-implied from mids)
-    compute_ms: float  # fetch + analytics, for the benchmark and the panel's footer
-
-
-class OptionsService:
+class OptionChainService:
     name = "options"
     stale_after = 120.0
 

@@ -1,0 +1,55 @@
+"""The engine's services, declared in one list: adding a service is one line here and its module.
+
+Each ``ServiceSpec`` names the class the UI asks for (``engine.service(OptionChainService)``),
+how to build it from the ``EngineContext``, whether the supervisor runs it (``run(ctx)`` with
+restarts and health) and whether it is rebuilt on a provider switch. Services are built, then
+prepared (an optional ``async prepare()``), then started, in list order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.alerts import AlertMonitorService, AlertsService
+from app.core.chart_data import ChartDataService
+from app.core.context import EngineContext
+from app.core.health_watch import HealthWatchService
+from app.core.iv_history import IvHistoryService
+from app.core.market_data import MarketDataService
+from app.core.option_chains import OptionChainService
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    name: str  # the health registry's name for a supervised service (its ``name`` attribute)
+    kind: type  # what ``engine.service(kind)`` returns
+    build: Callable[[EngineContext], Any]
+    supervised: bool = True
+    follows_provider: bool = False  # rebuilt from the new provider (and restarted) on a switch
+
+
+def symbols_needed(ctx: EngineContext) -> set[str]:
+    """What the live stream must carry: the watchlist, the active symbol and every symbol an
+    active alert watches."""
+    return ctx.workspace.symbols_needed() | ctx.service(AlertsService).active_symbols()
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("alerts", AlertsService, lambda c: AlertsService(c.store, c.bus), supervised=False),
+    ServiceSpec("market-data", MarketDataService,
+                lambda c: MarketDataService(c.provider, c.bus, lambda: symbols_needed(c)), follows_provider=True),
+    ServiceSpec("chart-data", ChartDataService, lambda c: ChartDataService(c.provider), supervised=False,
+                follows_provider=True),
+    ServiceSpec("options", OptionChainService,
+                lambda c: OptionChainService(c.provider, c.bus, c.calendar, lambda: c.workspace.active_symbol),
+                follows_provider=True),
+    ServiceSpec("iv-history", IvHistoryService,
+                lambda c: IvHistoryService(c.provider, c.store, c.bus, c.calendar, lambda: symbols_needed(c)),
+                follows_provider=True),
+    ServiceSpec("alert-monitor", AlertMonitorService,
+                lambda c: AlertMonitorService(c.service(AlertsService), c.store, c.bus, c.notifications)),
+    ServiceSpec("health-watch", HealthWatchService,
+                lambda c: HealthWatchService(c.health, c.notifications, c.bus)),
+)

@@ -1,0 +1,103 @@
+"""Cross-panel intents in one place: a panel asks for something another panel does.
+
+Panels never look each other up (``window.panels.get(name)`` plus ``hasattr``). A panel that
+can do something registers a handler for that intent's class, with the panel to bring to the
+front; a panel that wants it done calls ``request``. ``handles`` lets a menu offer only what
+some panel can do (a panel that is not built adds no menu entry).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+I = TypeVar("I")
+
+
+@dataclass(frozen=True, slots=True)
+class ShowChainNear:
+    """Open the options chain of ``symbol`` scrolled to the strike nearest ``price``."""
+
+    symbol: str
+    price: float
+
+
+@dataclass(frozen=True, slots=True)
+class FocusContract:
+    """Show one contract (expiry, strike) of the chain on screen."""
+
+    expiry: date
+    strike: float
+
+
+@dataclass(frozen=True, slots=True)
+class PrefillAlert:
+    """Open the alerts panel with a new alert filled in, for the trader to finish."""
+
+    symbol: str
+    condition: str  # crosses / above / below
+    price: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLevel:
+    key: str  # unique within its group, e.g. "flip"
+    price: float
+    label: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrawChartLevels:
+    """Replace the chart's lines of ``group`` (e.g. "gex") with ``levels`` (none: remove them)."""
+
+    group: str
+    levels: tuple[ChartLevel, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AddChartMarker:
+    """Mark a moment on the chart of ``symbol`` (UTC second ``ts``) at ``price``."""
+
+    symbol: str
+    ts: int
+    price: float
+    text: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Handler:
+    call: Callable[[Any], None]
+    panel: str | None  # brought to the front before the handler runs
+
+
+class Intents:
+    def __init__(self, focus_panel: Callable[[str], None]) -> None:
+        self._focus_panel = focus_panel
+        self._handlers: dict[type, _Handler] = {}
+
+    def handle(self, kind: type[I], handler: Callable[[I], None], panel: str | None = None) -> None:
+        """``handler`` does intents of class ``kind`` (one handler per kind); ``panel`` is its dock."""
+        if kind in self._handlers:
+            raise ValueError(f"{kind.__name__} already has a handler")
+        self._handlers[kind] = _Handler(handler, panel)
+
+    def handles(self, kind: type) -> bool:
+        return kind in self._handlers
+
+    def request(self, intent: object) -> bool:
+        """Have ``intent`` done; False (and nothing happens) when no panel does it."""
+        handler = self._handlers.get(type(intent))
+        if handler is None:
+            log.debug("no panel handles %s", type(intent).__name__)
+            return False
+        if handler.panel is not None:
+            self._focus_panel(handler.panel)
+        handler.call(intent)
+        return True
