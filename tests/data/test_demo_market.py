@@ -12,9 +12,9 @@ from data.bar_aggregation import aggregate, et_day_and_minute
 from data.market_calendar import ET
 from data.models import Bar, Quote, Timeframe
 from data.providers.base import MarketDataProvider
-from data.providers.demo.clock import SimClock
 from data.providers.demo.provider import DemoProvider, demo_start
 from data.providers.errors import ProviderError
+from data.providers.sim_clock import SimClock
 from tests.conftest import utc
 
 NOW = utc(2026, 11, 25, 17, 0, 30)  # Wednesday 12:00:30 ET, regular session

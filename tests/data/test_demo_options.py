@@ -12,10 +12,10 @@ from analytics.pricing import bs_greeks, implied_vol
 from app.core.option_pricing import load_option_pricing
 from data.market_calendar import ET
 from data.providers.base import OptionsProvider
-from data.providers.demo.clock import SimClock
 from data.providers.demo.options import next_earnings
 from data.providers.demo.provider import DemoProvider
 from data.providers.errors import ProviderError
+from data.providers.sim_clock import SimClock
 from data.rates import RISK_FREE_RATE, dividend_yield
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ET)  # Wednesday before Thanksgiving, regular session

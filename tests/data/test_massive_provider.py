@@ -241,8 +241,8 @@ async def test_stream_quotes_carry_the_previous_close_from_a_snapshot(calendar) 
 
 async def test_history_is_cached_on_disk_and_only_new_sessions_are_fetched(calendar, tmp_path) -> None:
     from data.providers.bar_cache import BarCache
-    from data.providers.demo.clock import SimClock
     from data.providers.demo.provider import DemoProvider
+    from data.providers.sim_clock import SimClock
 
     now = datetime(2026, 2, 3, 17, 0, tzinfo=UTC)
     demo = DemoProvider(calendar, clock=SimClock(now, 1.0, lambda: 0.0))

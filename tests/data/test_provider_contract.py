@@ -14,12 +14,12 @@ from websockets.asyncio.server import serve
 
 from data.models import Bar, Bars, Quote, SymbolInfo, Timeframe
 from data.providers.base import MarketDataProvider
-from data.providers.demo.clock import SimClock
 from data.providers.demo.provider import DemoProvider
 from data.providers.errors import ProviderError
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.provider import MassiveProvider
-from data.providers.replay.provider import ReplayClock, ReplayProvider
+from data.providers.replay.provider import ReplayProvider
+from data.providers.sim_clock import SimClock
 from tests.conftest import SHARED
 
 NOW = datetime(2026, 2, 3, 17, 0, 30, tzinfo=UTC)  # inside the 1-minute replay recording
@@ -78,7 +78,7 @@ async def provider(request, calendar) -> AsyncIterator[MarketDataProvider]:
     elif request.param == "replay":
         if not REPLAY_FILE.exists():
             pytest.skip("../shared/data/bars_intraday not present (plain clone)")
-        p = ReplayProvider(calendar, REPLAY_FILE, clock=ReplayClock(NOW, 60.0), tick_interval=0.02)
+        p = ReplayProvider(calendar, REPLAY_FILE, clock=SimClock(NOW, 60.0), tick_interval=0.02)
         yield p
         await p.aclose()
     else:

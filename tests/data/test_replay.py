@@ -15,8 +15,9 @@ from data.bar_aggregation import et_day_and_minute
 from data.models import Bar, Quote, Timeframe
 from data.providers.base import MarketDataProvider
 from data.providers.errors import ProviderError
-from data.providers.replay.provider import ReplayClock, ReplayProvider
+from data.providers.replay.provider import ReplayProvider
 from data.providers.replay.recording import RecordingError, load_recording
+from data.providers.sim_clock import SimClock
 from tests.conftest import REPO, SHARED, shared_path
 
 INTRADAY = sorted((SHARED / "data" / "bars_intraday").glob("*/*.csv")) if SHARED.exists() else []
@@ -99,7 +100,7 @@ def _provider(path: Path, speed: float = 1000.0) -> tuple[ReplayProvider, Wall]:
 
     wall = Wall()
     probe = ReplayProvider(default_calendar(), path, label=_label(path))
-    clock = ReplayClock(probe.default_start(), speed, wall)
+    clock = SimClock(probe.default_start(), speed, wall)
     return ReplayProvider(default_calendar(), path, label=_label(path), clock=clock), wall
 
 

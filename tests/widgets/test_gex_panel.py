@@ -11,8 +11,8 @@ from analytics.chain_greeks import chain_greeks
 from analytics.gex import GexConvention, gex_profile
 from app.core.option_pricing import load_option_pricing
 from data.market_calendar import ET
-from data.providers.demo.clock import SimClock
 from data.providers.demo.provider import DemoProvider
+from data.providers.sim_clock import SimClock
 from data.rates import RISK_FREE_RATE, dividend_yield
 from tests.gui_helpers import options, run_app, until
 from widgets.gex_panel import GexPanel, money, price

@@ -22,11 +22,11 @@ from data.market_calendar import MarketCalendar, SessionBounds, SessionState, ma
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.option_chain import OptionChain
 from data.providers.base import OpenStreams
-from data.providers.demo.clock import SimClock
 from data.providers.demo.market_model import DemoMarket, symbol_key
 from data.providers.demo.options import DemoOptions, OptionPricing
 from data.providers.demo.profiles import popular_symbols, profile_for
 from data.providers.errors import ProviderError
+from data.providers.sim_clock import SimClock
 from data.symbols import SymbolError, normalize_symbol, symbol_kind
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -22,54 +22,19 @@ from data.bar_aggregation import aggregate, et_day_and_minute, regular_session_o
 from data.market_calendar import MarketCalendar
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.providers.base import OpenStreams
-from data.providers.demo.clock import validate_speed
 from data.providers.errors import ProviderError
 from data.providers.replay.recording import load_recording
+from data.providers.sim_clock import SimClock
 from data.symbols import SymbolError, normalize_symbol, symbol_kind
 
 MAX_IDLE_GAP_S = 15 * 60  # a gap longer than this with no bars is skipped
-
-
-class ReplayClock:
-    """Replay time: ``start + wall elapsed × speed`` unless paused."""
-
-    def __init__(self, start: datetime, speed: float = 1.0, wall: Callable[[], float] = time.monotonic) -> None:
-        self._wall = wall
-        self._speed = validate_speed(speed)
-        self._base = start.astimezone(UTC)
-        self._wall0 = wall()
-        self.paused = False
-
-    @property
-    def speed(self) -> float:
-        return self._speed
-
-    def now(self) -> datetime:
-        if self.paused:
-            return self._base
-        return self._base + timedelta(seconds=(self._wall() - self._wall0) * self._speed)
-
-    def jump_to(self, moment: datetime) -> None:
-        self._base, self._wall0 = moment.astimezone(UTC), self._wall()
-
-    def set_speed(self, speed: float) -> None:
-        self.jump_to(self.now())
-        self._speed = validate_speed(speed)
-
-    def pause(self) -> None:
-        self.jump_to(self.now())
-        self.paused = True
-
-    def resume(self) -> None:
-        self.paused = False
-        self.jump_to(self._base)
 
 
 class ReplayProvider:
     name = "replay"
 
     def __init__(self, calendar: MarketCalendar, path: Path, *, speed: float = 1.0, symbol: str | None = None,
-                 tz: str = "America/New_York", label: str = "start", clock: ReplayClock | None = None,
+                 tz: str = "America/New_York", label: str = "start", clock: SimClock | None = None,
                  tick_interval: float = 0.1) -> None:
         self.calendar = calendar
         recording = load_recording(path, symbol=symbol, tz=tz, label=label)
@@ -78,7 +43,7 @@ class ReplayProvider:
         self.report = recording.report
         self.symbol = self.bars.symbol
         self.bar_seconds = self.bars.timeframe.minutes * 60
-        self._clock = clock or ReplayClock(self.default_start(), speed)
+        self._clock = clock or SimClock(self.default_start(), speed)
         self.tick_interval = tick_interval
         self._streams = OpenStreams()
 
@@ -90,7 +55,7 @@ class ReplayProvider:
         return datetime.fromtimestamp(first, UTC)
 
     @property
-    def clock(self) -> ReplayClock:
+    def clock(self) -> SimClock:
         return self._clock
 
     # -- control ------------------------------------------------------------------------------
@@ -106,12 +71,10 @@ class ReplayProvider:
         nxt = self._next_bar_index(self._clock.now())
         if nxt < len(self.bars):
             self._clock.jump_to(datetime.fromtimestamp(int(self.bars.ts[nxt]) + self.bar_seconds, UTC))
-            self._clock.paused = True
 
     def seek(self, moment: datetime) -> None:
-        paused = self._clock.paused
+        """Continue from ``moment``, paused or running as before."""
         self._clock.jump_to(moment)
-        self._clock.paused = paused
         for stream in self._streams:
             stream.reset()
 
