@@ -43,6 +43,8 @@ class EngineContext:
     workspace: Workspace
     notifications: NotificationService
     service: Callable[[type[T]], T]  # another service, by its class (built earlier in the list)
+    current: Callable[[], EngineContext]  # the engine's context now (a provider switch makes a new one)
+    report_error: Callable[[str, str], None]  # (source, message) → ErrorReported, shown to the trader
 
     @property
     def clock(self) -> Clock:

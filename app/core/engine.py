@@ -49,6 +49,11 @@ class Engine:
         except KeyError:
             raise LookupError(f"the engine has no {kind.__name__} (not started yet?)") from None
 
+    def _current_context(self) -> EngineContext:
+        if self.context is None:
+            raise LookupError("the engine is not running")
+        return self.context
+
     async def start(self) -> None:
         # Heavy modules (pandas via the calendar, SQLAlchemy/Alembic, numpy) load here, after
         # the window is on screen, and the blocking parts run in worker threads.
@@ -67,7 +72,8 @@ class Engine:
                                             cooldown_s=workspace.preferences["notification_cooldown_s"])
         self._services.update({Workspace: workspace, NotificationService: notifications})
         self.context = EngineContext(self.config, self.bus, self.health, calendar, store, provider, workspace,
-                                     notifications, self.service)
+                                     notifications, self.service, self._current_context,
+                                     self.report_error)
         self.bus.subscribe(ErrorReported, notifications.notify_error)
         self._specs = self._specs if self._specs is not None else SERVICES
         await self._launch(self._specs)

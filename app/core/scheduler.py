@@ -18,7 +18,8 @@ Semantics:
 * Trading days are US/Eastern market dates that are sessions (a half day is a session).
 * A run is a task, so a slow job does not hold up the others or the heartbeat; a fire time that
   comes due while the previous run of the same job is still going is skipped (and counted).
-* A failing job is logged, counted and published as ``ErrorReported``; the scheduler goes on.
+* A failing job is logged, counted and reported (``report_error``: the engine publishes it as
+  ``ErrorReported``, the event's one publisher); the scheduler goes on.
   Every run publishes ``ScheduledJobRan``.
 """
 
@@ -37,7 +38,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 from app.core.bus import EventBus
-from app.core.events import ErrorReported, ScheduledJobRan
+from app.core.events import ScheduledJobRan
 from app.core.supervisor import ServiceContext
 from data.market_calendar import ET, market_date
 
@@ -146,8 +147,10 @@ class MarketScheduler:
     stale_after = 30.0
 
     def __init__(self, bus: EventBus, calendar: MarketCalendar, clock: Callable[[], Clock],
-                 jobs: Iterable[ScheduledJob] = (), *, max_wait: float = 1.0) -> None:
+                 jobs: Iterable[ScheduledJob] = (), *, max_wait: float = 1.0,
+                 report_error: Callable[[str, str], None] | None = None) -> None:
         self._bus = bus
+        self._report_error = report_error or (lambda _source, _message: None)
         self._calendar = calendar
         self._clock = clock  # called on every look: the provider can be switched at run time
         self._max_wait = max_wait
@@ -224,7 +227,7 @@ class MarketScheduler:
             state.failures += 1
             state.last_error = f"{type(exc).__name__}: {exc}"
             log.error("scheduled job %s (due %s) failed", name, due.isoformat(), exc_info=exc)
-            self._bus.publish(ErrorReported(f"scheduler:{name}", state.last_error))
+            self._report_error(f"scheduler:{name}", state.last_error)
         else:
             state.last_error = None
         state.runs += 1

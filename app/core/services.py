@@ -19,6 +19,7 @@ from app.core.health_watch import HealthWatchService
 from app.core.iv_history import IvHistoryService
 from app.core.market_data import MarketDataService
 from app.core.option_chains import OptionChainService
+from app.core.scheduler import MarketScheduler
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,4 +53,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
                 lambda c: AlertMonitorService(c.service(AlertsService), c.store, c.bus, c.notifications)),
     ServiceSpec("health-watch", HealthWatchService,
                 lambda c: HealthWatchService(c.health, c.notifications, c.bus)),
+    # jobs on market time (07:00 brief, 16:15 drafts …) are added by the services that own them;
+    # it keeps its jobs across a provider switch and reads the clock of the provider of the moment
+    ServiceSpec("scheduler", MarketScheduler,
+                lambda c: MarketScheduler(c.bus, c.calendar, lambda: c.current().clock, report_error=c.report_error)),
 )

@@ -91,7 +91,9 @@ async def running(scheduler: MarketScheduler) -> AsyncIterator[FakeContext]:
 
 
 def scheduler_on(clock, calendar, *jobs: ScheduledJob, bus: EventBus | None = None) -> MarketScheduler:
-    return MarketScheduler(bus or EventBus(), calendar, lambda: clock, jobs, max_wait=0.02)
+    bus = bus or EventBus()
+    report = lambda source, message: bus.publish(ErrorReported(source, message))  # noqa: E731  (as the engine does)
+    return MarketScheduler(bus, calendar, lambda: clock, jobs, max_wait=0.02, report_error=report)
 
 
 # -- cron arithmetic ---------------------------------------------------------------------------
