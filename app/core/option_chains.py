@@ -55,7 +55,7 @@ class OptionChainService:
 
     @property
     def refresh_s(self) -> float:
-        return float(getattr(self._provider, "chain_refresh_s", DEFAULT_REFRESH_S))
+        return self._provider.chain_refresh_s if isinstance(self._provider, OptionsProvider) else DEFAULT_REFRESH_S
 
     async def run(self, ctx: ServiceContext) -> None:
         unsubscribe = self._bus.subscribe(ActiveSymbolChanged, lambda _e: self._wake.set())

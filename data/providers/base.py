@@ -1,4 +1,4 @@
-"""The interface every market-data provider implements (demo now; replay and Massive later).
+"""The interface every market-data provider implements (demo, replay, Massive).
 
 Providers return the standard models of ``data.models``; consumers never see raw payloads.
 All methods are async and must not block the event loop (CPU-heavy generation or parsing runs
@@ -17,16 +17,31 @@ from data.providers.errors import ProviderError
 if TYPE_CHECKING:
     from data.option_chain import OptionChain
 
-__all__ = ["Clock", "MarketDataProvider", "MarketStream", "OpenStreams", "OptionsProvider", "ProviderError"]
+__all__ = ["Clock", "MarketDataProvider", "MarketStream", "OpenStreams", "OptionsProvider", "ProviderError",
+           "ReplayControls"]
 
 
 class Clock(Protocol):
+    """Market time as the provider sees it; consumers ask it, never the provider's name."""
+
     def now(self) -> datetime:
         """Current aware UTC time as the provider's market sees it."""
         ...
 
     @property
-    def speed(self) -> float: ...
+    def speed(self) -> float:
+        """How many market seconds pass per wall second (1.0 for a live feed)."""
+        ...
+
+    @property
+    def simulated(self) -> bool:
+        """True when this is not the wall clock (the demo market, a replay): shown as such."""
+        ...
+
+    @property
+    def paused(self) -> bool:
+        """True while simulated time stands still (a live clock never pauses)."""
+        ...
 
 
 class MarketStream(Protocol):
@@ -72,6 +87,8 @@ class OptionsProvider(Protocol):
     """What a provider with options data adds (Massive; the demo market). Panels check
     ``isinstance(provider, OptionsProvider)`` and otherwise say the provider has no options."""
 
+    chain_refresh_s: float  # the provider's pace for a full chain: local data often, a paid REST API gently
+
     async def get_expirations(self, underlying: str) -> list[date]:
         """Listed expirations from today (ET market date) on, nearest first."""
         ...
@@ -79,6 +96,24 @@ class OptionsProvider(Protocol):
     async def get_option_chain(self, underlying: str, expiration: date | None = None) -> OptionChain:
         """Every listed contract of ``underlying`` (or of one expiration) with quotes, IV and
         greeks where the provider has them, as of now."""
+        ...
+
+
+@runtime_checkable
+class ReplayControls(Protocol):
+    """What a provider playing recorded time adds (the replay provider): the app offers these
+    controls to the user when ``isinstance(provider, ReplayControls)``."""
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def step(self) -> None:
+        """Pause and advance to the end of the next bar."""
+        ...
+
+    def seek(self, moment: datetime) -> None:
+        """Continue from ``moment``, paused or running as before."""
         ...
 
 

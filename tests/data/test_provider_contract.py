@@ -13,7 +13,7 @@ import pytest
 from websockets.asyncio.server import serve
 
 from data.models import Bar, Bars, Quote, SymbolInfo, Timeframe
-from data.providers.base import MarketDataProvider
+from data.providers.base import MarketDataProvider, OptionsProvider, ReplayControls
 from data.providers.demo.provider import DemoProvider
 from data.providers.errors import ProviderError
 from data.providers.massive.client import MassiveClient
@@ -102,6 +102,20 @@ async def test_bars_are_sorted_valid_and_in_range(provider: MarketDataProvider, 
     assert np.all(bars.low <= np.minimum(bars.open, bars.close))
     slack = 86400 if timeframe is Timeframe.D1 else 0
     assert bars.ts[0] >= start.timestamp() - slack and bars.ts[-1] <= NOW.timestamp()
+
+
+async def test_capabilities_are_declared_not_inferred_from_the_name(provider: MarketDataProvider) -> None:
+    live = provider.name == "massive"  # the expectations, per provider
+    assert provider.clock.simulated is not live and provider.clock.paused is False
+    assert isinstance(provider, ReplayControls) is (provider.name == "replay")
+    assert isinstance(provider, OptionsProvider) is (provider.name != "replay")
+    if isinstance(provider, OptionsProvider):
+        assert provider.chain_refresh_s > 0
+    if isinstance(provider, ReplayControls):
+        provider.pause()
+        assert provider.clock.paused
+        provider.resume()
+        assert not provider.clock.paused
 
 
 async def test_quote_search_and_bad_symbols(provider: MarketDataProvider) -> None:

@@ -51,7 +51,11 @@ EXPIRATIONS_TTL_S = 3600
 
 
 class WallClock:
+    """Live market time: the wall clock, never simulated or paused."""
+
     speed = 1.0
+    simulated = False
+    paused = False
 
     def now(self) -> datetime:
         return datetime.now(UTC)
