@@ -114,3 +114,35 @@ class ScheduledJobRan(Event):
     due_at: datetime  # the fire time it ran for (the latest one when the clock jumped past several)
     ran_at: datetime  # market-clock time the run started
     ok: bool = True  # False: the job raised (also published as ErrorReported)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Who publishes an event (one module) and who listens to it."""
+
+    publisher: str
+    listeners: tuple[str, ...]
+
+
+# The event catalogue: one publisher per event, and every listener. A new event or subscriber
+# is added here too; tests/core/test_event_catalogue.py reads the code and keeps this true.
+_BRIDGE, _ENGINE = "app.ui.bridge", "app.core.engine"
+CATALOGUE: dict[type[Event], Route] = {
+    QuoteUpdated: Route("app.core.market_data", (_BRIDGE, "app.core.alerts")),
+    BarUpdated: Route("app.core.market_data", (_BRIDGE,)),
+    FeedStateChanged: Route("app.core.market_data", (_BRIDGE,)),
+    ActiveSymbolChanged: Route("app.core.workspace", (_BRIDGE, "app.core.market_data", "app.core.option_chains")),
+    WatchlistsChanged: Route("app.core.workspace", (_BRIDGE, "app.core.market_data")),
+    PreferenceChanged: Route("app.core.workspace", (_BRIDGE,)),
+    ServiceHealthChanged: Route(_ENGINE, (_BRIDGE, "app.core.health_watch")),
+    NotificationPosted: Route("app.core.notifications", (_BRIDGE,)),
+    ErrorReported: Route(_ENGINE, (_BRIDGE, _ENGINE)),
+    EngineStarted: Route(_ENGINE, (_BRIDGE,)),
+    ProviderChanged: Route(_ENGINE, (_BRIDGE,)),
+    AlertsChanged: Route("app.core.alerts", (_BRIDGE, "app.core.alerts", "app.core.market_data")),
+    AlertTriggered: Route("app.core.alerts", (_BRIDGE,)),
+    OptionsUpdated: Route("app.core.option_chains", (_BRIDGE, "app.core.iv_history")),
+    OptionsUnavailable: Route("app.core.option_chains", (_BRIDGE,)),
+    IvRecorded: Route("app.core.iv_history", (_BRIDGE,)),
+    ScheduledJobRan: Route("app.core.scheduler", ()),
+}
