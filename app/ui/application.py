@@ -34,6 +34,7 @@ from app.ui.quit_signals import install_quit_signals
 from app.ui.symbol_box import SymbolBox
 from app.ui.tasks import TaskRunner
 from app.ui.theme import apply_theme, style_plots
+from data.providers.base import ReplayControls
 from data.store.fast_read import DB_FILENAME, peek_preference
 from data.store.preference_specs import THEMES
 from data.symbols import SymbolError
@@ -197,17 +198,17 @@ class AppController:
             return
         provider, calendar = ctx.provider, ctx.calendar
         now = provider.clock.now()
-        self.window.status.set_market(calendar.status(now), now, simulated=provider.name in ("demo", "replay"),
-                                      paused=getattr(provider.clock, "paused", False))
+        self.window.status.set_market(calendar.status(now), now, simulated=provider.clock.simulated,
+                                      paused=provider.clock.paused)
         self.window.status.set_health(self.engine.health.summary())
 
     def _build_replay_menu(self) -> None:
         """Pause/resume, one-bar step and jumps for the replay provider (hidden otherwise)."""
         menu, provider = self.window.replay_menu, self.engine.context.provider
         menu.clear()
-        is_replay = provider is not None and provider.name == "replay"
-        menu.menuAction().setVisible(is_replay)
-        if not is_replay:
+        controls = isinstance(provider, ReplayControls)
+        menu.menuAction().setVisible(controls)
+        if not controls:
             return
         from datetime import timedelta
 
@@ -227,7 +228,7 @@ class AppController:
     def _after_provider_change(self) -> None:
         self._build_replay_menu()
         provider = self.engine.context.provider
-        speed = f", {provider.clock.speed:g}x" if provider.name in ("demo", "replay") else ""
+        speed = f", {provider.clock.speed:g}x" if provider.clock.simulated else ""
         self.window.status.set_provider(f"{provider.name}{speed}")
         self._tick_status()
 

@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app.core.notifications import NotificationService
+from app.core.services import SERVICES
 from app.core.workspace import Workspace
 from app.ui.application import AppController
 from app.ui.layouts import SESSION
@@ -145,7 +146,8 @@ def test_watchlist_panel_streams_prices_and_edits_the_saved_list(qapp, tmp_path:
 def test_health_notifications_and_preferences_panels_show_engine_state(qapp, tmp_path: Path) -> None:
     async def scenario(c: AppController) -> None:
         health = c.window.panels["health"]
-        await until(lambda: health.model.rowCount() == 5)
+        supervised = sum(spec.supervised for spec in SERVICES)  # one row per supervised service
+        await until(lambda: health.model.rowCount() == supervised)
         await until(lambda: "ok" in health.summary.text())
         await c.engine.service(NotificationService).notify("test", "Hello", "from the test")
         notes = c.window.panels["notifications"]

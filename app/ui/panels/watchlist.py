@@ -18,7 +18,8 @@ def build(host: PanelHost) -> WatchlistPanel:
     def show(event: WatchlistsChanged) -> None:
         views = [WatchlistView(w.id, w.name, w.symbols) for w in event.watchlists]
         panel.set_watchlists(views, event.active_id)
-        quotes = host.engine.service(MarketDataService).last_quotes
+        # (the workspace publishes its lists once while the engine starts, before the stream exists)
+        quotes = host.engine.service(MarketDataService).last_quotes if host.engine.started else {}
         for symbol in panel.model.symbols:
             if symbol in quotes:
                 panel.update_quote(quotes[symbol])
