@@ -18,11 +18,9 @@ from app.core.context import EngineConfig, EngineContext
 from app.core.events import EngineStarted, ErrorReported, ProviderChanged, ServiceHealthChanged
 from app.core.health import HealthRegistry, ServiceState
 from app.core.supervisor import BackoffPolicy, Supervisor
-from data.providers.errors import ProviderError
 
 if TYPE_CHECKING:
     from app.core.services import ServiceSpec
-    from data.market_calendar import MarketCalendar
     from data.providers.base import MarketDataProvider
 
 __all__ = ["Engine", "EngineConfig"]
@@ -58,6 +56,7 @@ class Engine:
         # Heavy modules (pandas via the calendar, SQLAlchemy/Alembic, numpy) load here, after
         # the window is on screen, and the blocking parts run in worker threads.
         from app.core.notifications import NotificationService
+        from app.core.provider_factory import first_provider
         from app.core.services import SERVICES
         from app.core.workspace import Workspace
         from data.market_calendar import default_calendar
@@ -65,7 +64,7 @@ class Engine:
 
         calendar, store = await asyncio.gather(
             asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
-        provider, fallback_reason = self._first_provider(calendar)
+        provider, self.config, fallback_reason = first_provider(calendar, self.config)
         workspace = Workspace(store, self.bus)
         await workspace.load()
         notifications = NotificationService(store, self.bus,
@@ -82,20 +81,6 @@ class Engine:
         if fallback_reason:
             log.warning(fallback_reason)
             await notifications.notify("provider", "Data provider unavailable", fallback_reason)
-
-    def _first_provider(self, calendar: MarketCalendar) -> tuple[MarketDataProvider, str | None]:
-        """The configured provider; if it cannot start (e.g. Massive without a key on this
-        machine), the demo market, with the reason to tell the user."""
-        from app.core.provider_factory import create_provider
-
-        try:
-            return create_provider(self.config.provider, calendar, self.config), None
-        except ProviderError as exc:
-            if self.config.provider == "demo":
-                raise
-            reason = f"{self.config.provider} is unavailable: {exc} Running on the demo market."
-            self.config = replace(self.config, provider="demo")
-            return create_provider("demo", calendar, self.config), reason
 
     async def _launch(self, specs: tuple[ServiceSpec, ...]) -> None:
         """Build every service of ``specs`` from the current context, prepare, then start them."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from data.providers.errors import ProviderError
 
 if TYPE_CHECKING:
     from app.core.context import EngineConfig
@@ -26,3 +29,17 @@ def create_provider(name: str, calendar: MarketCalendar, config: EngineConfig) -
     return create(name, calendar, speed=config.speed, seed=config.seed,
                   cache_dir=config.data_dir / "cache", option_pricing=load_option_pricing,
                   **dict(config.provider_args))
+
+
+def first_provider(calendar: MarketCalendar, config: EngineConfig
+                   ) -> tuple[MarketDataProvider, EngineConfig, str | None]:
+    """The configured provider; if it cannot start (e.g. Massive without a key on this machine),
+    the demo market, with the config saying so and the reason to tell the user."""
+    try:
+        return create_provider(config.provider, calendar, config), config, None
+    except ProviderError as exc:
+        if config.provider == "demo":
+            raise
+        reason = f"{config.provider} is unavailable: {exc} Running on the demo market."
+        config = replace(config, provider="demo")
+        return create_provider("demo", calendar, config), config, reason
