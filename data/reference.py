@@ -1,8 +1,8 @@
-"""Reference and tick-level records: corporate actions, news, ticker details, time & sales.
+"""Reference records: corporate actions, news, ticker details.
 
 Provider-neutral: a provider's parsers produce these; dividends feed the yield ``q`` in option
-pricing, splits explain jumps in unadjusted history, news and movers feed the morning brief,
-trades and quotes the time & sales view.
+pricing, splits explain jumps in unadjusted history, news (and movers, as quotes) feed the
+morning brief, ticker details the symbol's description.
 """
 
 from __future__ import annotations
@@ -48,43 +48,9 @@ class NewsItem:
 class TickerDetails:
     symbol: str
     name: str
-    type_code: str  # CS, ETF, INDEX … (see the provider's ticker types)
+    type_code: str  # CS (common stock), ETF, ADRC, INDEX …
     primary_exchange: str
     currency: str
     active: bool
     market_cap: float  # NaN when unknown
     description: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TickerChange:
-    day: date
-    symbol: str  # the ticker in use from ``day``
-
-
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    id: int
-    name: str
-    acronym: str
-    mic: str
-
-
-@dataclass(frozen=True, slots=True)
-class TradeTick:
-    symbol: str
-    ts_ns: int  # SIP time, UTC epoch nanoseconds (kept as an integer: floats lose the digits)
-    price: float
-    size: float
-    exchange: int
-    conditions: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteTick:
-    symbol: str
-    ts_ns: int
-    bid: float
-    bid_size: float
-    ask: float
-    ask_size: float

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from datetime import UTC, date, datetime
 
@@ -100,20 +99,12 @@ def _fixture_transport(requests: list[httpx.Request]) -> httpx.MockTransport:
             return httpx.Response(200, content=(FIX / "spec_examples/indices_snapshot_I_DJI.json").read_bytes())
         if path == "/v3/reference/tickers":
             return httpx.Response(200, content=(FIX / "v3/reference/tickers.json").read_bytes())
-        if path == "/v1/marketstatus/now":
-            return httpx.Response(200, content=(FIX / "v1/marketstatus/now.json").read_bytes())
-        if path == "/v1/marketstatus/upcoming":
-            return httpx.Response(200, content=(FIX / "v1/marketstatus/upcoming.json").read_bytes())
         if path == "/v3/reference/options/contracts":
             if "cursor" in request.url.params:  # the next_url page: no filters re-sent
                 return httpx.Response(200, content=(FIX / "v3/reference/options/contracts__cursor_page2.json")
                                       .read_bytes())
             assert request.url.params["underlying_ticker"] == "A"
             return httpx.Response(200, content=(FIX / "v3/reference/options/contracts.json").read_bytes())
-        if path == "/v1/indicators/rsi/AAPL":
-            return httpx.Response(200, content=(
-                FIX / "v1/indicators/rsi/AAPL__window_20_timespan_minute_adjusted_true_timestamp.gt_2022-08-18.json"
-            ).read_bytes())
         if path == "/v3/snapshot/options/AAPL":
             return httpx.Response(200, content=(FIX / "v3/snapshot/options/AAPL.json").read_bytes())
         return httpx.Response(404, json={"status": "NOT_FOUND", "message": "no recording"})
@@ -141,22 +132,62 @@ async def test_requests_map_to_the_documented_endpoints(calendar) -> None:
         assert len(chain) == 1 and chain.underlying == "AAPL"
         with pytest.raises(ProviderError):
             await provider.get_quote("NOT A TICKER")
-        status, holidays = await provider.get_market_status()
-        assert status.market == "extended-hours" and holidays
         assert (await provider.get_option_contracts("A"))[0].underlying == "A"
         assert isinstance(provider, OptionsProvider)
         assert await provider.get_expirations("A") == []  # the recorded contracts expired in 2022
         provider._clock.now = lambda: datetime(2022, 5, 2, 15, tzinfo=UTC)  # as of the recording
         provider._cache.clear()
         assert await provider.get_expirations("A") == [date(2022, 5, 20)]
-        rsi = await provider.get_indicator("AAPL", "rsi", window=20, timespan="minute")
-        assert rsi and all(a.ts < b.ts for a, b in itertools.pairwise(rsi))  # oldest first (mock values)
     finally:
         await provider.aclose()
     searches = [r for r in requests if r.url.path == "/v3/reference/tickers"]
     assert len(searches) == 1  # the second search came from the 24 h cache
     aggs = next(r for r in requests if "/range/" in r.url.path)
     assert aggs.url.params["adjusted"] == "true" and aggs.url.params["sort"] == "asc"
+
+
+REFERENCE_FIXTURES = {  # path → the recorded answer (the recordings are market-wide, not per ticker)
+    "/v2/reference/news": "v2/reference/news__ticker_NFLX.json",
+    "/v3/reference/tickers/AAPL": "v3/reference/tickers/AAPL.json",
+    "/v3/reference/dividends": "v3/reference/dividends.json",
+    "/v3/reference/splits": "v3/reference/splits.json",
+    "/v2/snapshot/locale/us/markets/stocks/gainers": "v2/snapshot/locale/us/markets/stocks/gainers.json",
+}
+
+
+@pytest.mark.skipif(not FIX.exists(), reason="../shared/fixtures/massive not present (plain clone)")
+async def test_news_details_corporate_actions_and_movers(calendar) -> None:
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        rel = REFERENCE_FIXTURES.get(request.url.path)
+        return httpx.Response(200, content=(FIX / rel).read_bytes()) if rel else httpx.Response(404, json={})
+
+    provider = MassiveProvider(calendar, KEY, client=MassiveClient(KEY, transport=httpx.MockTransport(handler)))
+    try:
+        news = await provider.get_news("nflx", since=datetime(2022, 4, 28, 12, tzinfo=UTC))
+        assert news[0].publisher == "MarketWatch" and news[0].published == datetime(2022, 4, 28, 17, 8, tzinfo=UTC)
+        details = await provider.get_ticker_details("AAPL")
+        assert (details.name, details.type_code, details.market_cap) == ("Apple Inc.", "CS", 2488795282370)
+        assert await provider.get_ticker_details("aapl") is details  # cached
+        dividends = await provider.get_dividends("CSSEN", since=date(2025, 1, 1))
+        assert (dividends[0].ex_date, dividends[0].cash_amount, dividends[0].frequency) == (date(2025, 6, 12),
+                                                                                          0.59375, 4)
+        splits = await provider.get_splits("GOOGL")
+        assert next(s for s in splits if s.symbol == "GOOGL").ratio == 20.0
+        gainers = await provider.get_movers("gainers")
+        assert gainers[0].symbol == "NVCN" and gainers[0].change_pct > 2000
+        with pytest.raises(ProviderError, match="gainers"):
+            await provider.get_movers("sideways")
+    finally:
+        await provider.aclose()
+    sent = {r.url.path: dict(r.url.params) for r in requests}
+    assert sent["/v2/reference/news"] == {"ticker": "NFLX", "published_utc.gte": "2022-04-28T12:00:00Z"}
+    assert sent["/v3/reference/dividends"] == {"ticker": "CSSEN", "ex_dividend_date.gte": "2025-01-01",
+                                               "order": "desc", "limit": "1000"}
+    assert sent["/v3/reference/splits"] == {"ticker": "GOOGL", "order": "desc", "limit": "1000"}
+    assert [r.url.path for r in requests].count("/v3/reference/tickers/AAPL") == 1
 
 
 async def test_the_provider_stream_merges_clusters_and_backfills(calendar) -> None:

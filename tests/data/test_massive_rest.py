@@ -272,45 +272,11 @@ def test_key_never_reaches_the_log(tmp_path: Path, monkeypatch) -> None:
 
 
 @needs_fixtures
-def test_market_status_holidays_contracts_and_indicators() -> None:
-    from data.providers.massive.parsers import (
-        parse_indicator,
-        parse_market_status,
-        parse_option_contracts,
-        parse_upcoming_holidays,
-    )
+def test_option_contracts() -> None:
+    from data.providers.massive.parsers import parse_option_contracts
 
-    status = parse_market_status(fx("v1/marketstatus/now.json"))
-    assert status.market == "extended-hours" and status.after_hours and status.server_time.utcoffset() is not None
-    holidays = parse_upcoming_holidays(fx("v1/marketstatus/upcoming.json")).value
-    assert holidays[0].name == "Memorial Day" and holidays[0].day == date(2022, 5, 30)
-    assert any(h.status == "early-close" and h.close is not None for h in holidays)
     pages = [fx("v3/reference/options/contracts.json"), fx("v3/reference/options/contracts__cursor_page2.json")]
     contracts = parse_option_contracts(pages)
     assert contracts.dropped == 0 and contracts.value[0].symbol == "A220520C00065000"
     single = parse_option_contracts([fx("v3/reference/options/contracts/OEVRI240119C00002500.json")]).value
     assert single[0].strike == 2.5
-    macd = parse_indicator(fx("v1/indicators/macd/SPY__signal_window_10_long_window_20_timestamp.gt_2022-08-09.json"))
-    assert macd.dropped == 0 and macd.value[-1].ts == 1660881600 and np.isfinite(macd.value[-1].histogram)
-    sma = parse_indicator(fx(
-        "v1/indicators/sma/AAPL__window_30_timespan_quarter_timestamp_1483958600_expand_underlying_true.json"))
-    assert sma.value == [] and sma.dropped > 0  # seconds instead of ms: rejected
-
-
-@needs_fixtures
-def test_prev_close_open_close_last_trade_and_nbbo() -> None:
-    import math
-
-    from data.providers.massive.parsers import parse_last_trade_and_nbbo, parse_open_close, parse_prev_close
-
-    assert parse_prev_close(fx("v2/aggs/ticker/AAPL/prev.json"), "AAPL") == 156.8
-    assert parse_prev_close(fx("spec_examples/indices_prev_I_NDX.json"), "NDX") > 0
-    oc = parse_open_close(fx("v1/open-close/AAPL/2005-04-01__adjusted_true.json"))
-    assert oc.day == date(2021, 4, 1) and oc.close == 123 and oc.pre_market == 123.45  # date as recorded
-    ndx = parse_open_close(fx("spec_examples/indices_open_close_I_NDX.json"))
-    assert ndx.day == date(2023, 3, 10) and ndx.volume == 0 and math.isfinite(ndx.after_hours)
-    q = parse_last_trade_and_nbbo(fx("v2/last/trade/AAPL.json"), fx("v2/last/nbbo/AAPL.json"), "AAPL", 150.0)
-    assert (q.last, q.bid, q.ask, q.prev_close) == (166.25, 155.65, 155.66, 150.0)
-    assert datetime.fromtimestamp(q.ts, UTC).year == 2022
-    with pytest.raises(MassivePayloadError):
-        parse_prev_close({"status": "OK"}, "AAPL")

@@ -50,7 +50,6 @@ class MassiveClient:
         self.backoff = backoff
         self.rate_limit_backoff = rate_limit_backoff
         self._sleep = sleep
-        self.requests = 0
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -62,7 +61,6 @@ class MassiveClient:
         while True:
             attempt += 1
             try:
-                self.requests += 1
                 response = await self._http.get(path, params=_clean_params(params))
             except httpx.HTTPError as exc:
                 if attempt > self.max_retries:

@@ -1,4 +1,4 @@
-"""The Massive provider: REST history/quotes/search/chains plus one WebSocket per cluster.
+"""The Massive provider: REST history/quotes/search/chains/reference data plus one WebSocket per cluster.
 
 Intraday bars are fetched as minute aggregates and aggregated here, so every provider's 5m/1h/4h
 bars sit on the same 09:30-anchored grid; daily bars come as Massive's daily aggregates.
@@ -11,8 +11,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -25,20 +26,25 @@ from data.providers.base import OpenStreams
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.errors import MassiveError
 from data.providers.massive.parsers import (
-    MarketStatusNow,
+    Parsed,
     parse_aggregates,
-    parse_indicator,
     parse_indices_snapshot,
-    parse_market_status,
     parse_option_chain,
     parse_option_contracts,
     parse_stock_snapshot,
     parse_ticker_search,
-    parse_upcoming_holidays,
     to_massive_ticker,
+)
+from data.providers.massive.reference_parsers import (
+    parse_dividends,
+    parse_news,
+    parse_snapshot_list,
+    parse_splits,
+    parse_ticker_details,
 )
 from data.providers.massive.stream import MassiveStream
 from data.providers.quote_book import QuoteBook
+from data.reference import Dividend, NewsItem, Split, TickerDetails
 from data.symbols import SymbolError, SymbolKind, normalize_symbol, symbol_kind
 
 LOOKBACK_DAYS = {Timeframe.M1: 5, Timeframe.M5: 20, Timeframe.M15: 45, Timeframe.H1: 90, Timeframe.H4: 180,
@@ -48,6 +54,8 @@ SEARCH_TTL_S = 24 * 3600
 SNAPSHOT_TTL_S = 5
 SEED_RETRY_S = 300.0
 EXPIRATIONS_TTL_S = 3600
+REFERENCE_TTL_S = 12 * 3600  # details and corporate actions change at most daily
+MOVERS_TTL_S = 60
 
 
 class WallClock:
@@ -199,20 +207,49 @@ class MassiveProvider:
                                             "expired": False, "limit": 1000}, max_pages=20)
         return parse_option_contracts(pages).value
 
-    async def get_indicator(self, symbol: str, kind: str, window: int = 14, timespan: str = "day") -> list:
-        """Massive's own SMA/EMA/RSI/MACD series (the chart computes the same locally)."""
-        if kind not in ("sma", "ema", "rsi", "macd"):
-            raise MassiveError(f"Unknown indicator '{kind}'.")
-        params: dict[str, object] = {"timespan": timespan, "limit": 5000, "order": "asc"}
-        if kind != "macd":
-            params["window"] = window
-        payload = await self.client.get(f"/v1/indicators/{kind}/{to_massive_ticker(_valid(symbol))}", params)
-        return parse_indicator(payload).value
+    # -- reference data: the morning brief, symbol details, corporate actions --------------------
+    async def get_news(self, symbol: str, since: datetime | None = None, limit: int | None = None) -> list[NewsItem]:
+        """Articles about ``symbol``, newest first; ``since``: published at or after it."""
+        params = {"ticker": _valid(symbol), "limit": limit,
+                  "published_utc.gte": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if since else None}
+        return parse_news(await self.client.paginate("/v2/reference/news", params, max_pages=1)).value
 
-    async def get_market_status(self) -> tuple[MarketStatusNow, list]:
-        now = parse_market_status(await self.client.get("/v1/marketstatus/now"))
-        holidays = parse_upcoming_holidays(await self.client.get("/v1/marketstatus/upcoming")).value
-        return now, holidays
+    async def get_ticker_details(self, symbol: str) -> TickerDetails:
+        """Name, type, primary exchange, market cap and description."""
+        sym = _valid(symbol)
+        if (hit := self._cached(("details", sym), REFERENCE_TTL_S)) is None:
+            payload = await self.client.get(f"/v3/reference/tickers/{to_massive_ticker(sym)}")
+            hit = self._store(("details", sym), parse_ticker_details(payload))
+        return hit  # type: ignore[return-value]
+
+    async def get_dividends(self, symbol: str, since: date | None = None) -> list[Dividend]:
+        """Cash dividends of ``symbol``, newest ex-date first (``since``: ex-date at or after it)."""
+        return await self._reference_list("dividends", "ex_dividend_date", parse_dividends, symbol, since)
+
+    async def get_splits(self, symbol: str, since: date | None = None) -> list[Split]:
+        """Splits of ``symbol``, newest first (``since``: executed at or after it)."""
+        return await self._reference_list("splits", "execution_date", parse_splits, symbol, since)
+
+    async def _reference_list(self, dataset: str, day_field: str, parse: Callable[[list[Any]], Parsed], symbol: str,
+                              since: date | None) -> list:
+        sym = _valid(symbol)
+        key = (dataset, sym, since)
+        if (hit := self._cached(key, REFERENCE_TTL_S)) is None:
+            params = {"ticker": sym, f"{day_field}.gte": since.isoformat() if since else None, "order": "desc",
+                      "limit": 1000}
+            pages = await self.client.paginate(f"/v3/reference/{dataset}", params, max_pages=5)
+            hit = self._store(key, parse(pages).value)
+        return hit  # type: ignore[return-value]
+
+    async def get_movers(self, direction: str = "gainers") -> list[Quote]:
+        """Today's top 20 US stock ``gainers`` or ``losers`` by percent change, as Massive ranks them."""
+        if direction not in ("gainers", "losers"):
+            raise MassiveError(f"Movers are 'gainers' or 'losers', not '{direction}'.")
+        key = ("movers", direction)
+        if (hit := self._cached(key, MOVERS_TTL_S)) is None:
+            payload = await self.client.get(f"/v2/snapshot/locale/us/markets/stocks/{direction}")
+            hit = self._store(key, parse_snapshot_list(payload).value)
+        return hit  # type: ignore[return-value]
 
     # -- streaming ------------------------------------------------------------------------------
     def open_stream(self) -> MassiveMultiStream:
