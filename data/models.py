@@ -6,7 +6,7 @@ Bars are column arrays (float64 prices, int64 epoch-second bar starts in UTC) so
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
@@ -136,7 +136,6 @@ class SymbolInfo:
     symbol: str
     name: str
     kind: SymbolKind
-    tags: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ log redaction filter as soon as they hold it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass
 
@@ -53,14 +52,6 @@ def set_api_key(name: str, value: str) -> None:
         env = ENV_VARS.get(name, "the environment variable")
         raise SecretStoreError(f"This desktop has no usable keychain to keep the key safely; set {env} instead."
                                ) from None
-
-
-def delete_api_key(name: str) -> None:
-    import keyring
-    from keyring.errors import KeyringError, PasswordDeleteError
-
-    with contextlib.suppress(PasswordDeleteError, KeyringError):
-        keyring.delete_password(SERVICE, name)
 
 
 def mask(value: str) -> str:
