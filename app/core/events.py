@@ -10,7 +10,7 @@ from data.store.records import Alert, AlertTrigger, NotificationRecord, Watchlis
 
 if TYPE_CHECKING:  # numpy-backed models; not needed at run time here
     from app.core.snapshots import OptionsSnapshot
-    from data.models import Bar, Quote
+    from data.models import Bar, Quote, Timeframe
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,16 @@ class QuoteUpdated(Event):
 @dataclass(frozen=True, slots=True)
 class BarUpdated(Event):
     bar: Bar  # bar.closed tells a forming update from a finished bar
+
+
+@dataclass(frozen=True, slots=True)
+class BarClosed(Event):
+    """Published by app.core.market_state when a bar of a tracked timeframe has closed (decided on
+    bar times, never the wall clock); read by the detectors."""
+
+    symbol: str
+    timeframe: Timeframe
+    bar: Bar  # the finished bar, closed=True
 
 
 @dataclass(frozen=True, slots=True)

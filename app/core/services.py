@@ -18,6 +18,7 @@ from app.core.context import EngineContext
 from app.core.health_watch import HealthWatchService
 from app.core.iv_history import IvHistoryService
 from app.core.market_data import MarketDataService
+from app.core.market_state import MarketStateService
 from app.core.option_chains import OptionChainService
 from app.core.scheduler import MarketScheduler
 
@@ -41,6 +42,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("alerts", AlertsService, lambda c: AlertsService(c.store, c.bus), supervised=False),
     ServiceSpec("market-data", MarketDataService,
                 lambda c: MarketDataService(c.provider, c.bus, lambda: symbols_needed(c)), follows_provider=True),
+    ServiceSpec("market-state", MarketStateService, lambda c: MarketStateService(
+        c.bus, c.calendar, c.provider, lambda: symbols_needed(c)), follows_provider=True),
     ServiceSpec("chart-data", ChartDataService, lambda c: ChartDataService(c.provider), supervised=False,
                 follows_provider=True),
     ServiceSpec("options", OptionChainService,
