@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from data.providers.errors import ProviderError
 from data.providers.replay.provider import ReplayProvider
 from data.providers.replay.recording import RecordingError, load_recording
 from data.providers.sim_clock import SimClock
-from tests.conftest import REPO, SHARED, shared_path
+from tests.conftest import SHARED, shared_path
 
 INTRADAY = sorted((SHARED / "data" / "bars_intraday").glob("*/*.csv")) if SHARED.exists() else []
 needs_data = pytest.mark.skipif(not INTRADAY, reason="../shared/data/bars_intraday not present (plain clone)")
@@ -189,44 +186,6 @@ def test_cli_requires_a_file_for_replay() -> None:
     with pytest.raises(SystemExit):
         parse_args(["--provider", "replay"])
     assert parse_args(["--replay-file", "x.csv"]).provider == "replay"
-
-
-@needs_data
-@pytest.mark.slow
-@pytest.mark.parametrize("folder, name, label", [
-    ("bar_end_labeled_1min_2019", "SPY_1min_20190211_20190215.csv", "end"),
-    ("ibkr_rth_5min_2025", "SPY_5min_20250512_20250912.csv", "start"),  # no 1-minute bars to be had
-])
-def test_the_app_runs_a_replay(tmp_path: Path, folder: str, name: str, label: str) -> None:
-    path = shared_path("data", "bars_intraday", folder, name)
-    result = subprocess.run([sys.executable, "-m", "app", "--smoke", "--data-dir", str(tmp_path), "--replay-file",
-                             str(path), "--replay-label", label, "--speed", "100"], cwd=REPO,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "SMOKE OK provider=replay" in result.stdout
-
-
-@needs_data
-def test_replay_menu_pauses_steps_and_jumps(qapp, tmp_path: Path) -> None:
-    from tests.gui_helpers import options, run_app, until
-
-    path = shared_path("data", "bars_intraday", "ibkr_rth_5min_2025", "SPY_5min_20250512_20250912.csv")
-
-    async def scenario(c) -> None:
-        menu = c.window.replay_menu
-        assert menu.menuAction().isVisible()
-        actions = {a.text(): a for a in menu.actions()}
-        actions["Pause / resume"].trigger()
-        frozen = c.engine.provider.clock.now()
-        assert c.engine.provider.clock.paused
-        actions["Step one bar"].trigger()
-        assert c.engine.provider.clock.now() - frozen <= timedelta(minutes=5)
-        actions["Jump 1 hour ahead"].trigger()
-        await until(lambda: "⏸" in c.window.status.clock_label.text())
-
-    opts = options(tmp_path, provider="replay", provider_options=(("replay_file", path),))
-    assert run_app(opts, scenario) == 0
 
 
 @needs_data

@@ -1,3 +1,3 @@
-"""Qt tests: headless platform and GUI-thread garbage collection (tests/qt_setup.py)."""
+"""Qt tests: headless platform, GUI-thread garbage collection, no leaked windows (tests/qt_setup.py)."""
 
-from tests.qt_setup import _collect_garbage_on_the_main_thread  # noqa: F401  (autouse fixture)
+from tests.qt_setup import _collect_garbage_on_the_main_thread, _no_leaked_top_level_widgets  # noqa: F401  (autouse)
