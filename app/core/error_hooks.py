@@ -28,6 +28,11 @@ def install(loop: asyncio.AbstractEventLoop, report: Report) -> Callable[[], Non
             return
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
         _safe_report(loop, report, "sys", f"{exc_type.__name__}: {exc}")
+        # Qt stores a slot's exception in sys.last_* before calling the hook; the traceback keeps
+        # every frame's locals (panels, the window) alive until the next error: logged, let go
+        sys.last_type = sys.last_value = sys.last_traceback = None
+        if hasattr(sys, "last_exc"):
+            sys.last_exc = None
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:

@@ -50,7 +50,9 @@ async def test_hooks_log_and_report_loop_thread_and_sys_errors(caplog) -> None:
             try:
                 raise OSError("sys failure")
             except OSError:
+                sys.last_type, sys.last_value, sys.last_traceback = sys.exc_info()  # as Qt does for a slot
                 sys.excepthook(*sys.exc_info())
+            assert sys.last_traceback is None  # the failed frames (and the widgets they hold) are let go
     finally:
         restore()
     sources = [s for s, _ in reports]
