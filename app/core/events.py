@@ -153,6 +153,6 @@ CATALOGUE: dict[type[Event], Route] = {
     AlertTriggered: Route("app.core.alerts", (_BRIDGE,)),
     OptionsUpdated: Route("app.core.option_chains", (_BRIDGE, "app.core.iv_history")),
     OptionsUnavailable: Route("app.core.option_chains", (_BRIDGE,)),
-    IvRecorded: Route("app.core.iv_history", (_BRIDGE,)),
+    IvRecorded: Route("app.core.iv_history", (_BRIDGE, "app.core.iv_rank")),
     ScheduledJobRan: Route("app.core.scheduler", ()),
 }

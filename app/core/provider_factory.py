@@ -19,16 +19,15 @@ def create_provider(name: str, calendar: MarketCalendar, config: EngineConfig) -
     from app.core.option_pricing import load_option_pricing
     from data.providers.registry import create_provider as create
 
-    if name == "massive":
-        from app.core.logging_setup import register_secret
-        from data.secrets import get_api_key
+    args = dict(config.provider_args)
+    if name == "massive" and not args.get("api_key"):
+        from app.core.secrets import lookup_key
 
-        found = get_api_key("massive")
-        if found:
-            register_secret(found.value)
+        key = lookup_key("massive")  # read once here (registered with the redactor), handed to the provider
+        if key:
+            args["api_key"] = key
     return create(name, calendar, speed=config.speed, seed=config.seed,
-                  cache_dir=config.data_dir / "cache", option_pricing=load_option_pricing,
-                  **dict(config.provider_args))
+                  cache_dir=config.data_dir / "cache", option_pricing=load_option_pricing, **args)
 
 
 def first_provider(calendar: MarketCalendar, config: EngineConfig

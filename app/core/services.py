@@ -16,11 +16,16 @@ from app.core.alerts import AlertMonitorService, AlertsService
 from app.core.chart_data import ChartDataService
 from app.core.context import EngineContext
 from app.core.health_watch import HealthWatchService
+from app.core.heatmap import HeatmapService
 from app.core.iv_history import IvHistoryService
+from app.core.iv_rank import IvRankService
+from app.core.layouts import LayoutStore
 from app.core.market_data import MarketDataService
 from app.core.market_state import MarketStateService
 from app.core.option_chains import OptionChainService
 from app.core.scheduler import MarketScheduler
+from app.core.secrets import SecretsService
+from app.core.zero_dte import ZeroDteService
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +35,11 @@ class ServiceSpec:
     build: Callable[[EngineContext], Any]
     supervised: bool = True
     follows_provider: bool = False  # rebuilt from the new provider (and restarted) on a switch
+
+
+def latest_options(ctx: EngineContext) -> Callable[[], Any]:
+    """The newest options snapshot, from whichever option-chain service runs now."""
+    return lambda: ctx.service(OptionChainService).latest
 
 
 def symbols_needed(ctx: EngineContext) -> set[str]:
@@ -49,6 +59,13 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("options", OptionChainService,
                 lambda c: OptionChainService(c.provider, c.bus, c.calendar, lambda: c.workspace.active_symbol),
                 follows_provider=True),
+    # views of the options snapshot that panels render and coach tools return: computed off the loop, cached
+    ServiceSpec("iv-rank", IvRankService, lambda c: IvRankService(c.store, c.bus, lambda: c.current().provider,
+                                                                  latest_options(c)), supervised=False),
+    ServiceSpec("zero-dte", ZeroDteService, lambda c: ZeroDteService(c.calendar, latest_options(c)), supervised=False),
+    ServiceSpec("heatmap", HeatmapService, lambda c: HeatmapService(latest_options(c)), supervised=False),
+    ServiceSpec("layouts", LayoutStore, lambda c: LayoutStore(c.store), supervised=False),
+    ServiceSpec("secrets", SecretsService, lambda _c: SecretsService(), supervised=False),
     ServiceSpec("iv-history", IvHistoryService,
                 lambda c: IvHistoryService(c.provider, c.store, c.bus, c.calendar, lambda: symbols_needed(c)),
                 follows_provider=True),

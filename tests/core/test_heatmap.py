@@ -1,0 +1,45 @@
+"""The heatmap service: the analytics grid of a snapshot, computed once per snapshot and size."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from analytics.heatmap import HeatmapMode, heatmap
+from app.core.heatmap import HeatmapService
+from data.market_calendar import ET
+from tests.core.options_snapshots import demo_snapshot
+
+NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ET)
+
+
+@pytest.fixture(scope="module")
+def spx(calendar):
+    return demo_snapshot(calendar, "SPX", NOON)
+
+
+async def test_grids_equal_analytics_and_are_computed_once(spx) -> None:
+    latest = {"snap": None}
+    service = HeatmapService(lambda: latest["snap"])
+    assert await service.heatmap("Volume") is None  # no chain yet
+    latest["snap"] = spx
+    view = await service.heatmap("GEX", 5, 40)
+    expected = heatmap(spx.chain, spx.spot, HeatmapMode.GEX, gamma=spx.greeks.gamma, iv=spx.greeks.iv,
+                       n_expiries=5, n_strikes=40)
+    assert view.snapshot is spx and view.grid.mode is HeatmapMode.GEX and view.grid.values.shape == (5, 40)
+    np.testing.assert_array_equal(view.grid.values, expected.values)
+    assert view.grid.expiries == expected.expiries and np.array_equal(view.grid.rows, expected.rows)
+    assert await service.heatmap(HeatmapMode.GEX, 5, 40, snapshot=spx) is view  # cached: same record
+    both = await asyncio.gather(service.heatmap("IV", 3, 20), service.heatmap("IV", 3, 20))
+    assert both[0] is both[1] and both[0].grid.values.shape == (3, 20)
+
+
+async def test_a_new_snapshot_is_gridded_afresh(calendar, spx) -> None:
+    later = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 13, 0, tzinfo=ET))
+    service = HeatmapService(lambda: later)
+    old = await service.heatmap("Volume", snapshot=spx)
+    new = await service.heatmap("Volume")
+    assert old.snapshot is spx and new.snapshot is later and new is not old

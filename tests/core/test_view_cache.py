@@ -1,0 +1,62 @@
+"""ViewCache: one computation per snapshot and key, shared by askers, bounded, failures retried."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app.core.view_cache import ViewCache
+
+
+async def test_each_view_is_computed_once_and_shared_while_computing() -> None:
+    cache: ViewCache[str] = ViewCache(size=2)
+    source, calls, gate = object(), [], asyncio.Event()
+
+    async def compute(key: str) -> str:
+        calls.append(key)
+        await gate.wait()
+        return key.upper()
+
+    first = asyncio.ensure_future(cache.get(source, "a", lambda: compute("a")))
+    second = asyncio.ensure_future(cache.get(source, "a", lambda: compute("a")))
+    await asyncio.sleep(0)
+    gate.set()
+    assert await first == await second == "A" and calls == ["a"]
+    assert await cache.get(source, "a", lambda: compute("a")) == "A" and calls == ["a"]
+    await cache.get(source, "b", lambda: compute("b"))
+    await cache.get(source, "c", lambda: compute("c"))  # size 2: "a" was the least recently used
+    await cache.get(source, "a", lambda: compute("a"))
+    assert calls == ["a", "b", "c", "a"]
+    await cache.get(object(), "a", lambda: compute("a"))  # a new snapshot starts afresh
+    assert calls == ["a", "b", "c", "a", "a"]
+
+
+async def test_a_failure_is_not_remembered_and_a_cancelled_asker_leaves_nothing_pending() -> None:
+    cache: ViewCache[int] = ViewCache()
+    source = object()
+
+    async def fail() -> int:
+        raise ValueError("no quotes")
+
+    with pytest.raises(ValueError, match="no quotes"):
+        await cache.get(source, "k", fail)
+
+    async def answer() -> int:
+        return 42
+
+    assert await cache.get(source, "k", answer) == 42
+
+    async def slow() -> int:
+        await asyncio.sleep(10)
+        return 1
+
+    asker = asyncio.ensure_future(cache.get(source, "slow", slow))
+    waiter = asyncio.ensure_future(cache.get(source, "slow", answer))
+    await asyncio.sleep(0)
+    asker.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asker
+    assert await waiter == 42  # the computing asker was cancelled: the one waiting computes it itself
+    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert pending == []
