@@ -1,15 +1,14 @@
 """Strike × expiration heatmap: one image with a colour lookup table, four modes.
 
-A pure view over ``analytics.heatmap.Heatmap`` grids, which the panel asks ``compute`` for
-(a callable the app supplies) whenever the mode, the counts or the chain change. Hovering a
-cell shows the contract's numbers; clicking one inspects it (calls and puts at that strike)
-with "Open in chain"; the mouse wheel changes how many strikes are shown (density).
+A pure view over ``analytics.heatmap.Heatmap`` grids: when the mode or the counts change it
+emits ``view_changed`` and the app answers with ``show_grid`` (``wanted()`` says what to grid).
+Hovering a cell shows the contract's numbers; clicking one inspects it (calls and puts at that
+strike) with "Open in chain"; the mouse wheel changes how many strikes are shown (density).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -40,10 +39,10 @@ def _lut(diverging: bool) -> np.ndarray:
 
 class HeatmapPanel(QWidget):
     open_in_chain = Signal(object, float)  # expiry (date), strike
+    view_changed = Signal()  # the mode or a count changed: a new grid is wanted (see ``wanted``)
 
     def __init__(self) -> None:
         super().__init__()
-        self.compute: Callable[[str, int, int], Heatmap | None] | None = None
         self.grid: Heatmap | None = None
         self._chain: OptionChain | None = None
         self._greeks = None
@@ -82,7 +81,7 @@ class HeatmapPanel(QWidget):
         layout.addWidget(self.status)
         self._settled = False
         for signal in (self.mode.currentIndexChanged, self.expiries.valueChanged, self.strikes.valueChanged):
-            signal.connect(lambda *_a: self.refresh())
+            signal.connect(lambda *_a: self.view_changed.emit())
         self.plot.scene().sigMouseMoved.connect(self._hover)
         self.plot.scene().sigMouseClicked.connect(self._click)
         self.open_button.clicked.connect(self._open)
@@ -91,11 +90,22 @@ class HeatmapPanel(QWidget):
         return self._settled
 
     # -- input --------------------------------------------------------------------------------
-    def set_chain(self, symbol: str, chain: OptionChain, greeks: object, spot: float) -> None:
+    def wanted(self) -> tuple[str, int, int]:
+        """The grid the controls ask for: mode, expirations, strikes."""
+        return MODES[self.mode.currentIndex()], self.expiries.value(), self.strikes.value()
+
+    def show_grid(self, symbol: str, spot: float, chain: OptionChain, greeks: object, grid: Heatmap) -> None:
+        """``grid`` of ``chain`` (its cells' rows point into it; ``greeks`` gives their IV)."""
         self._chain, self._greeks = chain, greeks
         self.symbol.setText(f"<b>{symbol}</b>  {spot:,.2f}")
-        self.refresh()
         self._settled = True
+        if grid.values.size == 0:
+            self.grid = None
+            self.image.clear()
+            self.status.setText("No expirations to show.")
+            return
+        self.grid = grid
+        self._draw(grid)
 
     def set_unavailable(self, symbol: str, reason: str) -> None:
         self._chain = self.grid = None
@@ -105,17 +115,6 @@ class HeatmapPanel(QWidget):
         self.detail.setText("")
         self.open_button.setEnabled(False)
         self._settled = True
-
-    def refresh(self) -> None:
-        if self._chain is None or self.compute is None:
-            return
-        grid = self.compute(MODES[self.mode.currentIndex()], self.expiries.value(), self.strikes.value())
-        if grid is None or grid.values.size == 0:
-            self.image.clear()
-            self.status.setText("No expirations to show.")
-            return
-        self.grid = grid
-        self._draw(grid)
 
     # -- drawing ------------------------------------------------------------------------------
     def _draw(self, grid: Heatmap) -> None:

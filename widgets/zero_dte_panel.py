@@ -2,18 +2,19 @@
 1σ, labelled), a chosen contract's theta clock and gamma risk, and the most traded same-day
 contracts. Outside regular hours it says why the numbers are frozen.
 
-A pure view: ``show_summary`` gets the analytics summary; ``risk_for(row)`` (set by the app)
-returns a contract's gamma risk and theta clock when the user picks one.
+A pure view: ``show_summary`` gets the analytics summary; picking a contract emits
+``contract_chosen(row)`` and the app answers with ``show_risk`` (gamma risk and theta clock).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from widgets.read_only_table import ReadOnlyTable
 
 if TYPE_CHECKING:
+    from analytics.expected_move import GammaRisk, ThetaPoint
     from analytics.zero_dte import ZeroDteSummary
     from data.option_chain import OptionChain
 
@@ -37,9 +39,10 @@ def _pts(value: float) -> str:
 
 
 class ZeroDtePanel(QWidget):
+    contract_chosen = Signal(int)  # chain row of the picked contract: answer with show_risk
+
     def __init__(self) -> None:
         super().__init__()
-        self.risk_for: Callable[[int], tuple] | None = None
         self.summary: ZeroDteSummary | None = None
         self._chain: OptionChain | None = None
         self.symbol = QLabel("—")
@@ -153,9 +156,14 @@ class ZeroDtePanel(QWidget):
         self._on_contract(self.contract.currentIndex())
 
     def _on_contract(self, index: int) -> None:
-        if self.risk_for is None or not 0 <= index < len(self._rows):
+        if 0 <= index < len(self._rows):
+            self.contract_chosen.emit(self._rows[index])
+
+    def show_risk(self, row: int, risk: GammaRisk, clock: Sequence[ThetaPoint]) -> None:
+        """The picked contract's numbers (an answer for a contract no longer picked is ignored)."""
+        index = self.contract.currentIndex()
+        if not 0 <= index < len(self._rows) or self._rows[index] != row:
             return
-        risk, clock = self.risk_for(self._rows[index])
         self.risk.setText(f"Δ {risk.delta:.3f} · Γ {risk.gamma:.4f} · $Γ per 1 %: {risk.dollar_gamma:,.0f} per "
                           f"contract · leverage {risk.leverage:,.1f}× · θ {risk.theta_per_hour:,.3f} $/share per hour")
         close = clock[-1].time

@@ -2,7 +2,8 @@
 
 The working layout is stored as ``__session__`` whenever it changes (checked every few
 seconds) and on quit, so a killed app comes back as it was. Named layouts are saved only on
-"Save layout as…". The window is restored before its first paint via a plain-sqlite read.
+"Save layout as…" (``app.core.layouts.LayoutStore`` keeps them). The window is restored
+before its first paint via a plain-sqlite read.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from app.core.engine import Engine
+from app.core.layouts import DEFAULT, OPTIONS, SESSION, LayoutStore
 from app.core.workspace import Workspace
 from app.ui.main_window import MainWindow
 from data.store.fast_read import SavedLayout, peek_layout
 
+__all__ = ["DEFAULT", "OPTIONS", "SESSION", "LayoutManager"]
 log = logging.getLogger(__name__)
-SESSION = "__session__"
-DEFAULT = "default"
-OPTIONS = "options"  # built in: chart, chain, GEX and heatmap side by side (0DTE and IV as tabs)
-BUILT_IN = (DEFAULT, OPTIONS)
 AUTOSAVE_MS = 5000
 
 
@@ -73,43 +72,31 @@ class LayoutManager:
         return bytes(self._window.saveGeometry().data()), bytes(self._window.saveState().data())
 
     # -- persistence ----------------------------------------------------------------------
-    async def save_session(self) -> None:
-        from data.store import layouts as layout_repo
+    def _store(self) -> LayoutStore | None:
+        # None before the engine starts and once its stop begins (the store is closing)
+        return self._engine.service(LayoutStore) if self._engine.context is not None else None
 
-        if self._engine.context is None:
-            return
-        store = self._engine.context.store
+    async def save_session(self) -> None:
+        store = self._store()
         geometry, state = self.current()
-        if geometry + state == self._last_saved:
+        if store is None or geometry + state == self._last_saved:
             return
-        await store.run(lambda s: layout_repo.save(s, SESSION, geometry, state))
+        await store.save_session(geometry, state)
         self._last_saved = geometry + state
 
     async def save_as(self, name: str) -> None:
-        from data.store import layouts as layout_repo
-
-        clean = layout_repo.clean_name(name)
-        if clean.startswith("__") or clean.lower() in BUILT_IN:
-            raise layout_repo.LayoutError(f"'{clean}' is reserved; choose another name.")
         geometry, state = self.current()
-        await self._engine.context.store.run(lambda s: layout_repo.save(s, clean, geometry, state))
+        clean = await self._engine.service(LayoutStore).save(name, geometry, state)
         await self._engine.service(Workspace).set_preference("current_layout", clean)
         await self.refresh_menu()
 
     async def switch(self, name: str) -> None:
-        from data.store import layouts as layout_repo
-
-        saved = await self._engine.context.store.run(lambda s: layout_repo.load(s, name))
-        if saved is None:
-            raise layout_repo.LayoutError(f"There is no layout named '{name}'.")
-        self.apply(saved)
+        self.apply(await self._engine.service(LayoutStore).load(name))
         await self._engine.service(Workspace).set_preference("current_layout", name)
         await self.save_session()
 
     async def delete(self, name: str) -> None:
-        from data.store import layouts as layout_repo
-
-        await self._engine.context.store.run(lambda s: layout_repo.delete(s, name))
+        await self._engine.service(LayoutStore).delete(name)
         await self.refresh_menu()
 
     def arrange_options(self) -> None:
@@ -149,10 +136,7 @@ class LayoutManager:
         await self.save_session()
 
     async def names(self) -> list[str]:
-        from data.store import layouts as layout_repo
-
-        all_names = await self._engine.context.store.run(layout_repo.names)
-        return [n for n in all_names if not n.startswith("__")]
+        return await self._engine.service(LayoutStore).names()
 
     # -- menu -------------------------------------------------------------------------------
     async def refresh_menu(self) -> None:

@@ -1,4 +1,4 @@
-"""Heatmap grids equal analytics for every mode; the panel inspects cells and opens the chain."""
+"""The heatmap panel in the app: modes (grids from the core), cell inspection, open in chain, density."""
 
 from __future__ import annotations
 
@@ -6,55 +6,29 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
-from analytics.chain_greeks import chain_greeks
-from analytics.gex import gex_profile
-from analytics.heatmap import HeatmapMode, heatmap
-from app.core.option_pricing import load_option_pricing
+from analytics.heatmap import HeatmapMode
+from app.core.heatmap import heatmap_view
 from data.market_calendar import ET
-from data.providers.demo.provider import DemoProvider
-from data.providers.sim_clock import SimClock
-from data.rates import RISK_FREE_RATE, dividend_yield
+from tests.core.options_snapshots import demo_snapshot
 from tests.gui_helpers import options, run_app, until
-
-NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ET)
-
-
-@pytest.fixture(scope="module")
-def spx(calendar):
-    p = DemoProvider(calendar, clock=SimClock(NOON, 1.0, lambda: 0.0), option_pricing=load_option_pricing)
-    chain, spot = p.chain_at("SPX", NOON), p.quote_at("SPX", NOON).last
-    r, q = RISK_FREE_RATE, dividend_yield("SPX")
-    return chain, spot, chain_greeks(chain, spot, r, q, lambda d: calendar.session(d).close), r, q
+from widgets.heatmap_panel import HeatmapPanel
 
 
-def test_cells_equal_the_contracts_and_analytics_gex(spx) -> None:
-    chain, spot, g, r, q = spx
-    grids = {m: heatmap(chain, spot, m, gamma=g.gamma, iv=g.iv, n_expiries=5, n_strikes=40) for m in HeatmapMode}
-    vol = grids[HeatmapMode.VOLUME]
-    assert vol.values.shape == (5, 40) and vol.roots[0] == "SPXW" and len(set(vol.expiries)) == 5
-    assert np.all(np.diff(vol.strikes) > 0) and np.abs(vol.strikes - spot).max() < 0.1 * spot
-    for e in range(5):
-        rows = (chain.expiry == np.datetime64(vol.expiries[e], "D")) & (chain.root == vol.roots[e])
-        for j, k in enumerate(vol.strikes):
-            at = rows & (chain.strike == k)
-            if not at.any():
-                assert np.isnan(vol.values[e, j])
-                continue
-            assert vol.values[e, j] == chain.volume[at].sum()
-            assert grids[HeatmapMode.OPEN_INTEREST].values[e, j] == chain.open_interest[at].sum()
-            otm = at & (chain.is_call if k >= spot else ~chain.is_call)
-            assert grids[HeatmapMode.IV].values[e, j] == g.iv[otm][0]
-        profile = gex_profile(chain.select(rows), spot, r=r, q=q, T=g.T[rows])  # the same expiry alone
-        listed = np.isin(vol.strikes, profile.by_strike.strike)
-        net = dict(zip(profile.by_strike.strike, profile.by_strike.net, strict=True))
-        expected = np.array([net.get(k, 0.0) for k in vol.strikes[listed]])
-        np.testing.assert_allclose(grids[HeatmapMode.GEX].values[e, listed], expected, rtol=1e-6,
-                                   atol=1e-6 * np.abs(expected).max())
+def test_the_panel_asks_for_a_grid_and_draws_the_answer(qtbot, calendar) -> None:
+    snap = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 12, 0, tzinfo=ET))
+    panel = HeatmapPanel()
+    qtbot.addWidget(panel)
+    asked: list[tuple[str, int, int]] = []
+    panel.view_changed.connect(lambda: asked.append(panel.wanted()))
+    panel.mode.setCurrentText("IV")
+    panel.strikes.setValue(30)
+    assert asked == [("IV", 5, 50), ("IV", 5, 30)] and panel.grid is None  # nothing computed here
+    view = heatmap_view(snap, *panel.wanted())
+    panel.show_grid(snap.symbol, snap.spot, snap.chain, snap.greeks, view.grid)
+    assert panel.grid is view.grid and panel.is_ready() and panel.status.text().startswith("IV (decimal IV)")
 
 
 def test_panel_modes_inspection_and_density(qapp, tmp_path: Path) -> None:
@@ -63,12 +37,15 @@ def test_panel_modes_inspection_and_density(qapp, tmp_path: Path) -> None:
         await until(lambda: panel.grid is not None)
         c.window.focus_panel("heatmap")
         assert panel.grid.mode is HeatmapMode.VOLUME and panel.grid.values.shape == (5, 50)
-        panel.mode.setCurrentText("GEX")
-        assert panel.grid.mode is HeatmapMode.GEX and "calls +, puts −" in panel.status.text()
+        panel.mode.setCurrentText("GEX")  # each grid is computed off the loop: the panel shows it on arrival
+        await until(lambda: panel.grid.mode is HeatmapMode.GEX)
+        assert "calls +, puts −" in panel.status.text()
         assert re.search(r"scale −\$[\d.]+[KMB] … \$[\d.]+[KMB]$", panel.status.text())  # not 1.2e+09
         panel.mode.setCurrentText("IV")
+        await until(lambda: panel.grid.mode is HeatmapMode.IV)
         assert re.search(r"scale \d+\.\d% … \d+\.\d%$", panel.status.text())
         panel.mode.setCurrentText("GEX")
+        await until(lambda: panel.grid.mode is HeatmapMode.GEX)
         panel.inspect(0, 25)
         strike = float(panel.grid.strikes[25])
         assert f"strike {strike:g}" in panel.detail.text() and "Call: bid" in panel.detail.text()
@@ -83,6 +60,7 @@ def test_panel_modes_inspection_and_density(qapp, tmp_path: Path) -> None:
                             Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
                             False)
         panel.wheelEvent(wheel)
-        assert panel.strikes.value() == 40 and panel.grid.values.shape[1] == 40
+        assert panel.strikes.value() == 40
+        await until(lambda: panel.grid.values.shape[1] == 40)
 
     assert run_app(options(tmp_path), scenario) == 0

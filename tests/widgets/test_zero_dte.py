@@ -1,67 +1,33 @@
-"""0DTE numbers on a fixed demo clock, and the panel showing them."""
+"""The 0DTE panel in the app: today's numbers, a picked contract's risk, Fridays-only stocks."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-import pytest
-
-from analytics.chain_greeks import chain_greeks
-from analytics.pricing import year_fraction
-from analytics.zero_dte import contract_risk, zero_dte_summary
-from app.core.option_pricing import load_option_pricing
 from app.core.workspace import Workspace
-from app.ui.panels.zero_dte import market_note
-from data.market_calendar import ET, SessionState, market_date
-from data.models import Timeframe
-from data.providers.demo.provider import DemoProvider
-from data.providers.sim_clock import SimClock
-from data.rates import RISK_FREE_RATE, dividend_yield
+from app.core.zero_dte import contract_risk_of, zero_dte_view
+from data.market_calendar import ET, market_date
+from tests.core.options_snapshots import demo_snapshot
 from tests.gui_helpers import options, run_app, until
-
-AT = datetime(2026, 11, 25, 14, 30, tzinfo=ET)
-
-
-def _inputs(calendar, symbol: str):
-    p = DemoProvider(calendar, clock=SimClock(AT, 1.0, lambda: 0.0), option_pricing=load_option_pricing)
-    chain, spot = p.chain_at(symbol, AT), p.quote_at(symbol, AT).last
-    g = chain_greeks(chain, spot, RISK_FREE_RATE, dividend_yield(symbol), lambda d: calendar.session(d).close)
-    session = calendar.session(AT.date())
-    bars = p.bars_at(symbol, Timeframe.M1, session.open, AT, False, AT)
-    return chain, spot, g, session, float(bars.open[0])
+from widgets.zero_dte_panel import ZeroDtePanel
 
 
-def test_the_same_day_numbers(calendar) -> None:
-    chain, spot, g, session, open_price = _inputs(calendar, "SPX")
-    s = zero_dte_summary(chain, spot, g.T, g.iv, AT.date(), open_price, session.open, session.close, AT)
-    assert s is not None and s.expiry == AT.date()
-    assert set(chain.root[s.rows]) == {"SPXW"}  # PM-settled only
-    m = s.move
-    call = s.rows[(chain.strike[s.rows] == m.atm_strike) & chain.is_call[s.rows]][0]
-    put = s.rows[(chain.strike[s.rows] == m.atm_strike) & ~chain.is_call[s.rows]][0]
-    assert m.straddle == pytest.approx(chain.mid[call] + chain.mid[put])
-    assert m.atm_iv == pytest.approx((g.iv[call] + g.iv[put]) / 2)
-    assert m.one_sigma == pytest.approx(spot * m.atm_iv * np.sqrt(g.T[call]))
-    assert s.day.at_open == pytest.approx(open_price * m.atm_iv * np.sqrt(year_fraction(session.open, session.close)))
-    assert s.day.used == pytest.approx(abs(spot - open_price))
-    assert s.day.remaining == pytest.approx(spot * m.atm_iv * np.sqrt(year_fraction(AT, session.close)))
-    volumes = chain.volume[s.top_rows]
-    assert len(s.top_rows) == 10 and np.all(np.diff(volumes) <= 0)
-    risk, clock = contract_risk(chain, int(call), spot, float(g.T[call]), float(g.iv[call]), RISK_FREE_RATE,
-                                dividend_yield("SPX"), AT, session.close)
-    assert risk.leverage > 10 and risk.theta_per_hour < 0
-    assert clock[0].value > clock[-1].value and clock[-1].time == session.close
-    aapl = _inputs(calendar, "AAPL")
-    assert zero_dte_summary(aapl[0], aapl[1], aapl[2].T, aapl[2].iv, AT.date(), aapl[4], session.open,
-                            session.close, AT) is None  # single stocks expire on Fridays
-
-
-def test_market_notes_say_why_numbers_are_frozen() -> None:
-    assert "Live" in market_note(SessionState.REGULAR, "16:00", "regular session")
-    assert "frozen" in market_note(SessionState.AFTER, "16:00", "after-hours session")
-    assert "Pre-market" in market_note(SessionState.PRE, "16:00", "pre-market")
+def test_a_risk_answer_for_a_contract_no_longer_picked_is_ignored(qtbot, calendar) -> None:
+    snap = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 14, 30, tzinfo=ET), open_price=6000.0)
+    view = zero_dte_view(snap, calendar)
+    panel = ZeroDtePanel()
+    qtbot.addWidget(panel)
+    chosen: list[int] = []
+    panel.contract_chosen.connect(chosen.append)
+    panel.show_summary(snap.symbol, snap.spot, snap.chain, view.summary, snap.greeks, view.note)
+    picked = chosen[-1]
+    other = contract_risk_of(view, next(row for row in panel._rows if row != picked))
+    panel.show_risk(other.row, other.risk, other.clock)
+    assert "Δ" not in panel.risk.text()
+    answer = contract_risk_of(view, picked)
+    panel.show_risk(answer.row, answer.risk, answer.clock)
+    assert f"Δ {answer.risk.delta:.3f}" in panel.risk.text() and len(panel._clock_line.getData()[0]) > 1
 
 
 def test_panel_in_the_app(qapp, tmp_path: Path) -> None:
@@ -75,7 +41,7 @@ def test_panel_in_the_app(qapp, tmp_path: Path) -> None:
             s = panel.summary
             assert panel.facts["Straddle-implied (ATM straddle)"].text().startswith(f"±{s.move.straddle:,.2f}")
             assert panel.top.rowCount() == len(s.top_rows) and panel.contract.count() > 0
-            assert "Δ" in panel.risk.text() and len(panel._clock_line.getData()[0]) > 1
+            await until(lambda: "Δ" in panel.risk.text() and len(panel._clock_line.getData()[0]) > 1)  # from core
         else:  # the demo clock is after today's close (the app started after 16:00 ET)
             await until(lambda: "No SPY options expire today" in panel.state.text())
         await c.engine.service(Workspace).set_active_symbol("AAPL")  # single stocks: Fridays only

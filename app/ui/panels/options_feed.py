@@ -3,13 +3,16 @@
 Two habits keep a big chain from freezing the window: each panel renders in its own turn of
 the event loop (input and repaints run in between, so a stall is one panel's work, not the
 sum), and a panel that is not on screen (a background tab, a hidden dock) keeps only the
-newest snapshot and renders it when it is shown.
+newest snapshot and renders it when it is shown. What a panel shows beyond the snapshot (a
+heatmap grid, the IV rank, 0DTE numbers) it asks the core's view services for; ``NewestView``
+shows only the answer to its newest question.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -17,6 +20,9 @@ from PySide6.QtWidgets import QWidget
 from app.core.option_chains import OptionChainService
 from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
+
+log = logging.getLogger(__name__)
+V = TypeVar("V")
 
 
 class _ShowWatcher(QObject):
@@ -69,3 +75,33 @@ def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any],
     host.bridge.options_updated.connect(snapshot)
     host.bridge.options_unavailable.connect(unavailable)
     host.when_engine_ready(initial)
+
+
+class NewestView(Generic[V]):
+    """Awaits a core view and shows it, unless a newer request (or ``drop()``, e.g. on "no
+    options") came meanwhile: a slow answer for an old snapshot never overwrites a new one."""
+
+    def __init__(self, host: PanelHost, show: Callable[[V], None],
+                 on_error: Callable[[str], None] | None = None) -> None:
+        self._host = host
+        self._show = show
+        self._on_error = on_error
+        self._ticket = 0
+
+    def request(self, view: Coroutine[Any, Any, V | None]) -> None:
+        self._ticket += 1
+        self._host.run(self._await(view, self._ticket), self._on_error)
+
+    def drop(self) -> None:
+        self._ticket += 1
+
+    async def _await(self, view: Coroutine[Any, Any, V | None], ticket: int) -> None:
+        try:
+            result = await view
+        except Exception:
+            if ticket == self._ticket:
+                raise
+            log.info("an outdated view failed", exc_info=True)  # the newer request answers
+            return
+        if result is not None and ticket == self._ticket:
+            self._show(result)

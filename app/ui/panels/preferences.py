@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from app.core.logging_setup import register_secret
+from app.core.secrets import SecretsService
 from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
 from data.providers.errors import ProviderError
 from data.providers.registry import available_providers
-from data.secrets import get_api_key, mask, set_api_key
 from data.store.preference_specs import OPENING_RANGE_CHOICES, THEMES, TIMEFRAMES
 from widgets.preferences_panel import PreferencesPanel
 
@@ -37,15 +34,11 @@ def build(host: PanelHost) -> PreferencesPanel:
             host.run(host.engine.service(Workspace).set_preference(key, value))
 
     async def show_key_status() -> None:
-        # the keychain may block (D-Bus, an unlock prompt): never ask it on the GUI thread
-        found = await asyncio.to_thread(get_api_key, "massive")
-        panel.set_key_status(f"Key {mask(found.value)} from {found.source}." if found else "No key saved yet.")
+        panel.set_key_status((await host.engine.service(SecretsService).status("massive")).message)
 
     def save_key(key: str) -> None:
         async def run() -> None:
-            register_secret(key)
-            await asyncio.to_thread(set_api_key, "massive", key)
-            await show_key_status()
+            panel.set_key_status((await host.engine.service(SecretsService).save("massive", key)).message)
             panel.key_saved()  # e.g. massive was picked without a key: switch now
 
         host.run(run(), panel.set_key_status)
@@ -53,5 +46,5 @@ def build(host: PanelHost) -> PreferencesPanel:
     panel.preference_changed.connect(changed)
     panel.api_key_saved.connect(save_key)
     host.when_engine_ready(initial)
-    host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
+    host.when_engine_ready(lambda: host.run(show_key_status(), panel.set_key_status))
     return panel
