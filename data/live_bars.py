@@ -81,7 +81,7 @@ class LiveBars:
         """Replace everything with ``bars`` (sorted, unique, finite). ``forming_minutes``: the
         minutes inside the last (still forming) bar, so live minutes rebuild it exactly; without
         them the loaded bar stands for everything before the live minutes."""
-        self.timeframe = bars.timeframe
+        self.symbol, self.timeframe = bars.symbol, bars.timeframe
         self._cols = {name: _with_room(np.asarray(getattr(bars, name)), _dtype(name)) for name in COLUMNS}
         self._n = len(bars)
         self._clear_minutes()

@@ -83,12 +83,12 @@ def run_ours(path: Path) -> dict:
     for k in range(PAN_FRAMES):
         x1 = n - k * VISIBLE * 0.2
         vb.setXRange(x1 - VISIBLE, x1, padding=0)
-        panel._fit_y()
+        panel.navigation.fit_y()
         t = time.perf_counter()
         view.grab()
         pans.append(time.perf_counter() - t)
     vb.setXRange(0, n, padding=0)
-    panel._fit_y()
+    panel.navigation.fit_y()
     zoomed = []
     for _ in range(5):
         t = time.perf_counter()
@@ -103,7 +103,7 @@ def run_ours(path: Path) -> dict:
         t = time.perf_counter()
         panel.apply_bar(Bar("X", Timeframe.M1, last, float(d["open"][-1]), price + 0.05, price - 0.05, price, 1.0 + k,
                             False))
-        panel._flush_live()
+        panel.flush_live()
         view.grab()
         lives.append(time.perf_counter() - t)
     rss0 = _rss_mb()
@@ -111,7 +111,7 @@ def run_ours(path: Path) -> dict:
         price = float(d["close"][-1]) * (1 + 1e-6 * (k % 100))
         panel.apply_bar(Bar("X", Timeframe.M1, last + 60 * (k // 60), price, price + 0.02, price - 0.02, price, 5.0,
                             False))
-        panel._flush_live()
+        panel.flush_live()
         if k % 50 == 0:
             app.processEvents()
     app.processEvents()

@@ -26,7 +26,8 @@ from data.providers.sim_clock import SimClock
 from data.store import alerts as alert_repo
 from data.store import preferences
 from tests.gui_helpers import options, run_app, until
-from widgets.chart.chart_panel import ChartPanel, round_to_tick
+from widgets.chart.chart_panel import ChartPanel
+from widgets.chart.levels import round_to_tick
 from widgets.chart.ohlc_items import group_size, merge_ohlc
 from widgets.compact_axis import compact_ticks
 
@@ -69,17 +70,17 @@ def _chart_showing(qtbot, bars: Bars) -> ChartPanel:
 def test_items_draw_only_the_visible_range_and_merge_when_zoomed_out(qtbot) -> None:
     bars = _walk_bars(200_000)
     panel = _chart_showing(qtbot, bars)
-    rect = panel.candles.boundingRect()
+    rect = panel.panes.candles.boundingRect()
     assert rect.left() <= 0 and rect.right() >= len(bars) - 1
     assert rect.top() == pytest.approx(bars.low.min()) and rect.bottom() == pytest.approx(bars.high.max())
     panel.grab()
-    assert panel.candles.last_group_size == 1 and panel.candles.last_painted_groups <= 160
+    assert panel.panes.candles.last_group_size == 1 and panel.panes.candles.last_painted_groups <= 160
     panel.price_plot.vb.setXRange(0, len(bars), padding=0)
     panel.grab()
-    assert panel.candles.last_group_size > 100
-    merged = next(iter(panel.candles._merged.values()))
+    assert panel.panes.candles.last_group_size > 100
+    merged = next(iter(panel.panes.candles._merged.values()))
     assert merged[2].max() == bars.high.max() and merged[3].min() == bars.low.min()  # true extremes kept
-    assert panel.candles.last_painted_groups <= panel.price_plot.vb.width() + 2
+    assert panel.panes.candles.last_painted_groups <= panel.price_plot.vb.width() + 2
     qtbot.waitUntil(lambda: panel.price_plot.vb.viewRange()[1][0] < bars.low.min() + 1, timeout=2000)  # y re-fit
     np.testing.assert_allclose(panel.price_plot.vb.viewRange()[1], [bars.low.min(), bars.high.max()], rtol=0.06)
 
@@ -91,8 +92,9 @@ def test_overlays_are_the_analytics_output_and_the_readout_shows_them(qtbot) -> 
     panel = ChartPanel()
     qtbot.addWidget(panel)
     panel.set_bars("SPY", bars, overlays)
-    pairs = ((panel.ema8_line, overlays.ema8), (panel.ema21_line, overlays.ema21), (panel.vwap_line, overlays.vwap),
-             (panel.rsi_line, overlays.rsi), (panel.macd_line, overlays.macd))
+    panes = panel.panes
+    pairs = ((panes.ema8_line, overlays.ema8), (panes.ema21_line, overlays.ema21), (panes.vwap_line, overlays.vwap),
+             (panes.rsi_line, overlays.rsi), (panes.macd_line, overlays.macd))
     for item, ref in pairs:
         np.testing.assert_array_equal(item.yData, ref)
     i = len(bars) - 5
@@ -119,14 +121,14 @@ def test_live_minutes_update_the_forming_bar_and_append_new_ones(qtbot) -> None:
     qtbot.addWidget(panel)
     panel.set_bars("SPY", five, None, forming_minutes=forming)
     n = panel.bar_count
-    assert panel.last_price_line.value() == five.close[-1] and panel.last_price_line.isVisible()
+    assert panel.panes.last_price_line.value() == five.close[-1] and panel.panes.last_price_line.isVisible()
     later = NOW + timedelta(minutes=7)
     upd = provider.bars_at("SPY", Timeframe.M1, NOW - timedelta(minutes=2), None, False, later)
     for i in range(len(upd)):
         panel.apply_bar(Bar("SPY", Timeframe.M1, int(upd.ts[i]), upd.open[i], upd.high[i], upd.low[i], upd.close[i],
                             upd.volume[i], i < len(upd) - 1))
     panel.apply_bar(Bar("QQQ", Timeframe.M1, int(upd.ts[-1]), 1, 1, 1, 1, 1, False))  # another symbol: ignored
-    panel._flush_live()
+    panel.flush_live()
     truth = provider.bars_at("SPY", Timeframe.M5, None, None, False, later)
     assert panel.bar_count == n + 1
     _ts, o, h, l, c, _v = panel.arrays()
@@ -134,12 +136,12 @@ def test_live_minutes_update_the_forming_bar_and_append_new_ones(qtbot) -> None:
         np.testing.assert_allclose([o[k], h[k], l[k], c[k]],
                                    [truth.open[k], truth.high[k], truth.low[k], truth.close[k]])
     # the last-price tag follows the stream, coloured by the forming bar's direction
-    line, tag = panel.last_price_line, panel.price_tag
+    line, tag = panel.panes.last_price_line, panel.panes.price_tag
     assert line.value() == c[-1] and tag.price == c[-1] and tag.text == f"{c[-1]:,.2f}"
     assert tag.color == line.pen.color().name() == ("#26a69a" if c[-1] >= o[-1] else "#ef5350")
     panel.apply_bar(Bar("SPY", Timeframe.M1, int(upd.ts[-1]), upd.open[-1], upd.high[-1], o[-1] - 1, o[-1] - 1,
                         upd.volume[-1], False))
-    panel._flush_live()
+    panel.flush_live()
     assert line.value() == tag.price == o[-1] - 1 and tag.color == line.pen.color().name() == "#ef5350"
 
 
@@ -148,7 +150,7 @@ def test_index_symbols_show_an_empty_volume_pane(qtbot) -> None:
     qtbot.addWidget(panel)
     panel.set_bars("SPX", _walk_bars(500, "SPX", volume=False), None)
     panel.grab()
-    assert "no volume" in panel.status.text() and panel.volume.last_painted_groups == 0
+    assert "no volume" in panel.status.text() and panel.panes.volume.last_painted_groups == 0
 
 
 def test_bad_bars_are_dropped_and_counted() -> None:
@@ -203,7 +205,7 @@ def test_chart_in_the_app_sets_moves_removes_and_marks_alerts(qapp, tmp_path: Pa
         assert alert.symbol == "SPY" and alert.source == "chart" and alert.condition == "crosses"
         key = f"alert:{alert.id}"
         await until(lambda: key in chart.level_keys("alert"))
-        line = chart._levels[key].line
+        line = chart.levels.lines[key].line
         line.setValue(last + 60)
         line.sigPositionChangeFinished.emit(line)
         moved = round_to_tick(last + 60)
@@ -220,6 +222,10 @@ def test_chart_in_the_app_sets_moves_removes_and_marks_alerts(qapp, tmp_path: Pa
         alerts_panel = c.window.panels["alerts"]
         alerts_panel.status_filter.setCurrentText("triggered")
         await until(lambda: alerts_panel.model.rowCount() == 1)
+        fired = next(a for a in c.engine.service(AlertsService).alerts if a.status == "triggered")
+        await until(lambda: any(m.text.startswith("⏰ above") for m in chart.markers.markers))
+        marker = next(m for m in chart.markers.markers if m.text.startswith("⏰ above"))  # on its bar
+        assert marker.index == chart.index_of_time(int(fired.triggered_at.timestamp()))
 
     assert run_app(options(tmp_path), scenario) == 0
 
@@ -268,13 +274,14 @@ def test_hiding_indicator_panes_keeps_the_x_range_and_moves_the_time_axis(qtbot)
     panel.set_bars("X", bars, None)
     panel.macd_action.setChecked(False)
     panel.rsi_action.setChecked(False)
-    assert panel.volume_plot.getAxis("bottom").isVisible() and not panel.macd_plot.getAxis("bottom").isVisible()
+    panes = panel.panes
+    assert panes.volume_plot.getAxis("bottom").isVisible() and not panes.macd_plot.getAxis("bottom").isVisible()
     panel.price_plot.vb.setXRange(100, 300, padding=0)
-    assert panel.volume_plot.vb.viewRange()[0] == pytest.approx([100, 300], abs=1)  # still linked
+    assert panel.panes.volume_plot.vb.viewRange()[0] == pytest.approx([100, 300], abs=1)  # still linked
     panel.grab()
-    assert panel.candles.last_painted_groups <= 205
+    assert panel.panes.candles.last_painted_groups <= 205
     panel.macd_action.setChecked(True)
-    assert panel.macd_plot.getAxis("bottom").isVisible() and not panel.volume_plot.getAxis("bottom").isVisible()
+    assert panes.macd_plot.getAxis("bottom").isVisible() and not panes.volume_plot.getAxis("bottom").isVisible()
 
 
 def test_watchlist_says_no_data_for_symbols_the_provider_cannot_quote(qtbot) -> None:
@@ -301,9 +308,9 @@ def test_crowded_level_labels_step_aside_instead_of_overlapping(qtbot) -> None:
     far = float(bars.high.max())
     panel.add_level("level:PDH", far, "PDH", "#8d99ae")
     panel.grab()
-    qtbot.waitUntil(lambda: len({round(lv.line.label.orthoPos, 4) for lv in panel._levels.values()}) >= 4,
+    qtbot.waitUntil(lambda: len({round(lv.line.label.orthoPos, 4) for lv in panel.levels.lines.values()}) >= 4,
                     timeout=2000)
-    labels = {key: lv.line.label for key, lv in panel._levels.items()}
+    labels = {key: lv.line.label for key, lv in panel.levels.lines.items()}
     rects = {key: label.sceneBoundingRect() for key, label in labels.items()}
     crowded = [k for k in rects if k != "level:PDH"]
     for i, a in enumerate(crowded):
@@ -319,12 +326,12 @@ def test_last_price_tag_sits_on_the_price_axis_and_stays_visible(qtbot) -> None:
     bars = _walk_bars(300)
     panel = _chart_showing(qtbot, bars)
     panel.grab()
-    axis, vb, tag = panel.price_plot.getAxis("right"), panel.price_plot.vb, panel.price_tag
+    axis, vb, tag = panel.price_plot.getAxis("right"), panel.price_plot.vb, panel.panes.price_tag
     rect, axis_rect = tag.scene_rect(), axis.sceneBoundingRect()
     line_y = vb.mapViewToScene(QPointF(0, float(bars.close[-1]))).y()
     assert axis_rect.left() - 1 <= rect.left() and rect.top() <= line_y <= rect.bottom()  # on the axis, at the price
     assert not rect.intersects(vb.sceneBoundingRect().adjusted(0, 0, -1, 0))  # never over the candles
-    widths = {plot.getAxis("right").width() for plot in panel.panes}
+    widths = {plot.getAxis("right").width() for plot in panel.panes.plots}
     assert len(widths) == 1 and next(iter(widths)) >= rect.width() - 1  # panes line up; the tag fits
     vb.setYRange(float(bars.close[-1]) + 5, float(bars.close[-1]) + 10, padding=0)  # price below the view
     qtbot.waitUntil(lambda: abs(tag.scene_rect().bottom() - vb.sceneBoundingRect().bottom()) < 2, timeout=2000)
@@ -336,12 +343,12 @@ def test_cursor_price_shows_on_the_axis_while_over_the_candles(qtbot) -> None:
     panel.grab()
     vb = panel.price_plot.vb
     price = float(bars.close[-20])
-    panel._on_mouse_moved((vb.mapViewToScene(QPointF(280, price)),))
-    tag = panel.cursor_tag
+    panel.interaction.on_mouse_moved((vb.mapViewToScene(QPointF(280, price)),))
+    tag = panel.panes.cursor_tag
     assert tag.visible and tag.price == round_to_tick(price) and tag.text == f"{round_to_tick(price):,.2f}"
     assert abs(tag.scene_rect().center().y() - vb.mapViewToScene(QPointF(0, price)).y()) <= 1
-    assert panel.readout.text().startswith(panel.time_axis.label_for(280))
-    panel._on_mouse_moved((panel.volume_plot.vb.sceneBoundingRect().center(),))  # left the price pane
+    assert panel.readout.text().startswith(panel.panes.time_axis.label_for(280))
+    panel.interaction.on_mouse_moved((panel.panes.volume_plot.vb.sceneBoundingRect().center(),))  # left the price
     assert not tag.visible
 
 
@@ -363,16 +370,16 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
 
         early = next_premarket_minute()
         c.bridge.bar_updated.emit(early)
-        chart._flush_live()
+        chart.flush_live()
         assert chart.arrays()[0][-1] < early.ts  # regular hours only: the pre-market minute is not drawn
         last_close = chart.last_bar()[4]
         c.bridge.quotes_updated.emit([Quote("SPY", early.ts, last_close + 1.25, 0, 0, last_close, 1e6)])
-        tag = chart.session_tag  # ... but its price shows on the axis, apart from the close
+        tag = chart.panes.session_tag  # ... but its price shows on the axis, apart from the close
         assert tag.visible and tag.text == f"pre {last_close + 1.25:,.2f}" and tag.color == "#3f6fd8"
         axis = chart.price_plot.getAxis("right")
         await until(lambda: axis.width() >= tag.scene_rect().width() - 1)  # the axis widens to fit it
         c.bridge.quotes_updated.emit([Quote("SPY", early.ts, last_close + 0.02, 0, 0, last_close, 1e6)])
-        assert tag.visible and not tag.scene_rect().intersects(chart.price_tag.scene_rect())  # cents apart
+        assert tag.visible and not tag.scene_rect().intersects(chart.panes.price_tag.scene_rect())  # cents apart
         c.bridge.quotes_updated.emit([Quote("SPY", early.ts, float("nan"), 0, 0, last_close, 1e6)])
         assert not tag.visible  # a quote without a price hides the tag, never shows "pre nan"
 
@@ -383,12 +390,12 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
         assert stored["chart_extended_hours"] is True
         early = next_premarket_minute()
         c.bridge.bar_updated.emit(early)
-        chart._flush_live()
+        chart.flush_live()
         assert chart.arrays()[0][-1] == bucket_start(early.ts, Timeframe.M5)
         c.bridge.quotes_updated.emit([Quote("SPY", early.ts, early.close, 0, 0, early.open, 1e6)])
-        assert not chart.session_tag.visible  # the bars show extended hours themselves
+        assert not chart.panes.session_tag.visible  # the bars show extended hours themselves
         shaded = np.zeros(chart.bar_count, dtype=bool)  # extended-hours bars sit on a faint background
-        for start, end in chart.extended_shade.shaded_runs:
+        for start, end in chart.panes.extended_shade.shaded_runs:
             shaded[start:end] = True
         ts = chart.arrays()[0]
         assert shaded.any() and shaded[-1]
@@ -399,7 +406,7 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
         chart.eth_action.trigger()  # off again
         await until(lambda: _regular_only(chart.arrays()[0]))
         assert chart.price_plot.vb.viewRange()[0][1] >= chart.bar_count - 1
-        assert chart.extended_shade.shaded_runs == []
+        assert chart.panes.extended_shade.shaded_runs == []
 
     assert run_app(options(tmp_path), scenario) == 0
 
@@ -461,7 +468,7 @@ def test_large_axis_numbers_read_as_traders_write_them(qtbot) -> None:
     assert compact_ticks([1.2e6, 1.25e6], 5e4) == ["1.20M", "1.25M"]  # neighbours stay apart
     assert compact_ticks([250.0, 500.0], 250) == ["250", "500"] and compact_ticks([], 1) == []
     panel = _chart_showing(qtbot, _walk_bars(300))
-    axis = panel.volume_plot.getAxis("right")
+    axis = panel.panes.volume_plot.getAxis("right")
     assert axis.tickStrings([1e6, 2e6], 1.0, 1e6) == ["1M", "2M"]  # not 1e+06
 
 
@@ -473,3 +480,21 @@ def test_a_reload_without_the_shown_moment_shows_the_oldest_bars(qtbot) -> None:
     later = bars.slice(400, 600)  # history that starts after the moment on screen
     panel.set_bars("X", later, None)
     assert vb.viewRange()[0] == pytest.approx((-1, 149))
+
+
+def test_markers_share_one_scatter_item_and_follow_their_bars_across_a_reload(qtbot) -> None:
+    bars = _walk_bars(600)
+    panel = _chart_showing(qtbot, bars)
+    items_before = len(panel.price_plot.vb.addedItems)
+    for i in range(300):  # setups arrive by the hundred
+        panel.add_marker(300 + i, float(bars.high[300 + i]) + 0.1, f"setup {i}", "#5b9cf6")
+    assert len(panel.price_plot.vb.addedItems) == items_before  # no item per marker
+    assert len(panel.markers.scatter.getData()[0]) == 300
+    panel.grab()
+    assert 0 < panel.markers.labels.last_painted <= 40  # texts for the newest on screen only
+    sparse = bars.take(np.arange(0, 600, 2))  # the same span with other bars: other indices
+    panel.set_bars("X", sparse, None)
+    first = panel.markers.markers[0]
+    assert first.index == 150 and sparse.ts[first.index] == bars.ts[300]  # back on its bar's time
+    panel.set_bars("Y", bars, None)  # another symbol: its markers are not this one's
+    assert panel.markers.markers == [] and len(panel.markers.scatter.getData()[0]) == 0
