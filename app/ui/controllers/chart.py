@@ -1,0 +1,192 @@
+"""The chart's controller: what it loads and when, which live bars and quotes reach it, its
+overlays at each bar close, the alert lines and markers, and its cross-panel intents."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject
+
+from app.core.alerts import AlertsService
+from app.core.chart_data import ChartDataService
+from app.core.events import AlertTriggered
+from app.core.snapshots import ChartSnapshot
+from app.core.workspace import Workspace
+from app.ui.intents import DrawChartLevels, PrefillAlert, ShowChainNear
+from app.ui.panel_host import PanelHost
+from data.market_calendar import MarketCalendar, SessionState
+from data.models import Bar, Bars, Quote, Timeframe
+from widgets.chart.chart_panel import ChartPanel
+from widgets.chart.palette import COLORS
+
+log = logging.getLogger(__name__)
+
+
+class ChartController(QObject):
+    """Owned by its panel (a Qt child), so it lives exactly as long as the chart."""
+
+    def __init__(self, host: PanelHost, panel: ChartPanel) -> None:
+        super().__init__(panel)
+        self.host = host
+        self.panel = panel
+        self._request = 0  # the newest load; older results are dropped
+        self._overlay_job = False  # an overlay refresh is running
+        self._connect()
+        host.when_engine_ready(self.initial)
+
+    def _connect(self) -> None:
+        host, panel, bridge = self.host, self.panel, self.host.bridge
+        bridge.alerts_changed.connect(self.sync_alert_lines)
+        bridge.alert_triggered.connect(self.alert_triggered)
+        bridge.preference_changed.connect(self._preference_changed)
+        bridge.provider_changed.connect(lambda _name: self.load())
+        bridge.active_symbol_changed.connect(self.load)
+        bridge.bar_updated.connect(self.on_bar)
+        bridge.quotes_updated.connect(self.on_quotes)
+        panel.alert_requested.connect(self.alert_requested)
+        panel.level_moved.connect(self.level_moved)
+        panel.level_remove_requested.connect(self.level_remove)
+        panel.timeframe_changed.connect(lambda tf: self.load(timeframe=tf))
+        panel.extended_hours_changed.connect(self.extended_hours_changed)
+        panel.alert_details_requested.connect(
+            lambda p: host.intents.request(PrefillAlert(panel.symbol, "crosses", p, "chart")))
+        panel.chain_requested.connect(lambda p: host.intents.request(ShowChainNear(panel.symbol, p)))
+        panel.can_request = lambda what: what == "chain" and host.intents.handles(ShowChainNear)
+        host.intents.handle(DrawChartLevels, self.draw_levels)
+
+    # -- services (rebuilt by the engine on a provider switch: looked up each time) ---------------
+    def _chart_data(self) -> ChartDataService:
+        return self.host.engine.service(ChartDataService)
+
+    def _workspace(self) -> Workspace:
+        return self.host.engine.service(Workspace)
+
+    def _alerts(self) -> AlertsService:
+        return self.host.engine.service(AlertsService)
+
+    def _calendar(self) -> MarketCalendar | None:
+        context = self.host.engine.context
+        return context.calendar if context else None
+
+    def _or_minutes(self) -> int:
+        return int(self._workspace().preferences.get("opening_range_minutes", 15))
+
+    def _say(self, text: str) -> None:
+        self.panel.status.setText(text)
+
+    # -- loading -----------------------------------------------------------------------------
+    def initial(self) -> None:
+        prefs = self._workspace().preferences
+        self.panel.set_timeframe(prefs.get("default_timeframe", "5m"))
+        self.panel.set_extended_hours(bool(prefs.get("chart_extended_hours", False)))
+        self.load()
+
+    def load(self, symbol: str | None = None, timeframe: str | None = None) -> None:
+        panel = self.panel
+        symbol = symbol or self._workspace().active_symbol
+        tf = Timeframe.parse(timeframe or panel.timeframe.value)
+        self._request = token = self._request + 1
+        self._say(f"Loading {symbol} {tf.value}…")
+
+        async def run() -> None:
+            snap: ChartSnapshot = await self._chart_data().load(symbol, tf, self._or_minutes(), panel.extended_hours)
+            if token == self._request:  # apply only the newest request
+                panel.set_bars(symbol, snap.bars, snap.overlays, snap.dropped, snap.forming_minutes)
+                self.sync_alert_lines()
+
+        self.host.run(run(), lambda msg: self._say(f"Could not load {symbol}: {msg}"))
+
+    def _preference_changed(self, key: str, _value: object) -> None:
+        if key == "opening_range_minutes" and self.panel.bar_count:
+            self.load()
+
+    def extended_hours_changed(self, on: bool) -> None:
+        self.load()
+        self.host.run(self._workspace().set_preference("chart_extended_hours", on),
+                      lambda msg: self._say(f"Could not save the extended-hours choice: {msg}"))
+
+    # -- live --------------------------------------------------------------------------------
+    def shows(self, bar: Bar) -> bool:
+        """Whether a live minute belongs on the chart: regular-session minutes always; pre-market
+        and after-hours ones only with extended hours on an intraday timeframe."""
+        if self.panel.extended_hours and self.panel.timeframe.is_intraday:
+            return True
+        calendar = self._calendar()
+        return calendar is None or calendar.status(datetime.fromtimestamp(bar.ts, UTC)).state is SessionState.REGULAR
+
+    def on_bar(self, bar: Bar) -> None:
+        if bar.symbol != self.panel.symbol or not self.shows(bar):
+            return
+        self.panel.apply_bar(bar)
+        if bar.closed and not self._overlay_job:
+            self._overlay_job = True
+            self.host.run(self.refresh_overlays())
+
+    async def refresh_overlays(self) -> None:
+        panel = self.panel
+        try:
+            bars = Bars(panel.symbol, panel.timeframe, *panel.arrays())
+            overlays = await self._chart_data().overlays_for(bars, None, self._or_minutes())
+            if panel.bar_count == len(bars):
+                panel.set_overlays(overlays.with_levels(panel.current_levels()))
+        finally:
+            self._overlay_job = False
+
+    def on_quotes(self, quotes: list[Quote]) -> None:
+        """Outside the regular session, a regular-hours chart's last bar is the close: the live
+        pre-market / after-hours price gets its own tag."""
+        panel = self.panel
+        quote = next((q for q in quotes if q.symbol == panel.symbol), None)
+        calendar = self._calendar()
+        if quote is None or calendar is None:
+            return
+        state = calendar.status(datetime.fromtimestamp(quote.ts, UTC)).state
+        extended = panel.extended_hours and panel.timeframe.is_intraday
+        if state in (SessionState.PRE, SessionState.AFTER) and not extended:
+            panel.set_extended_price(quote.last, "pre" if state is SessionState.PRE else "post")
+        else:
+            panel.set_extended_price(None)
+
+    # -- alerts and levels -------------------------------------------------------------------
+    def sync_alert_lines(self, *_args: object) -> None:
+        panel = self.panel
+        wanted = {f"alert:{a.id}": a for a in self._alerts().alerts
+                  if a.symbol == panel.symbol and a.status == "active"}
+        for key in panel.level_keys("alert"):
+            if key not in wanted:
+                panel.remove_level(key)
+        for key, a in wanted.items():
+            panel.add_level(key, a.price, f"Alert {a.condition}", COLORS["alert"], draggable=True)
+
+    def alert_requested(self, condition: str, price: float) -> None:
+        symbol = self.panel.symbol
+
+        async def run() -> None:
+            alert = await self._alerts().create(symbol, condition, price, source="chart")
+            self._say(f"Alert set: {alert.symbol} {condition} {price:,.2f}")
+
+        self.host.run(run(), lambda msg: self._say(f"Alert not set: {msg}"))
+
+    def level_moved(self, key: str, price: float) -> None:
+        if key.startswith("alert:"):
+            self.host.run(self._alerts().update(int(key.split(":")[1]), price=price),
+                          lambda msg: self._say(f"Alert not moved: {msg}"))
+
+    def level_remove(self, key: str) -> None:
+        if key.startswith("alert:"):
+            self.host.run(self._alerts().delete(int(key.split(":")[1])),
+                          lambda msg: self._say(f"Alert not removed: {msg}"))
+
+    def alert_triggered(self, event: AlertTriggered) -> None:
+        alert, trigger, panel = event.alert, event.trigger, self.panel
+        if alert.symbol == panel.symbol and panel.bar_count:
+            ts = int(trigger.triggered_at.timestamp())
+            panel.add_marker(panel.index_of_time(ts), trigger.price, f"⏰ {alert.condition} {alert.price:,.2f}",
+                             COLORS["alert"], ts=ts)
+
+    def draw_levels(self, intent: DrawChartLevels) -> None:
+        for key in self.panel.level_keys(intent.group):
+            self.panel.remove_level(key)
+        for level in intent.levels:
+            self.panel.add_level(f"{intent.group}:{level.key}", level.price, level.label, level.color)
