@@ -57,14 +57,23 @@ def save_key(name: str, value: str) -> KeyStatus:
     return key_status(name)
 
 
+async def status(name: str) -> KeyStatus:
+    """``key_status`` in a worker thread. Needs no engine: the preferences panel asks at start-up."""
+    return await asyncio.to_thread(key_status, name)
+
+
+async def save(name: str, value: str) -> KeyStatus:
+    return await asyncio.to_thread(save_key, name, value)
+
+
 class SecretsService:
     """Not supervised: keychain calls on demand, each in a worker thread."""
 
     async def status(self, name: str) -> KeyStatus:
-        return await asyncio.to_thread(key_status, name)
+        return await status(name)
 
     async def save(self, name: str, value: str) -> KeyStatus:
-        return await asyncio.to_thread(save_key, name, value)
+        return await save(name, value)
 
     async def lookup(self, name: str) -> str | None:
         return await asyncio.to_thread(lookup_key, name)

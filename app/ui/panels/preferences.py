@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.secrets import SecretsService
+from app.core import secrets
 from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
 from data.providers.errors import ProviderError
@@ -34,11 +34,11 @@ def build(host: PanelHost) -> PreferencesPanel:
             host.run(host.engine.service(Workspace).set_preference(key, value))
 
     async def show_key_status() -> None:
-        panel.set_key_status((await host.engine.service(SecretsService).status("massive")).message)
+        panel.set_key_status((await secrets.status("massive")).message)
 
     def save_key(key: str) -> None:
         async def run() -> None:
-            panel.set_key_status((await host.engine.service(SecretsService).save("massive", key)).message)
+            panel.set_key_status((await secrets.save("massive", key)).message)
             panel.key_saved()  # e.g. massive was picked without a key: switch now
 
         host.run(run(), panel.set_key_status)
@@ -46,5 +46,5 @@ def build(host: PanelHost) -> PreferencesPanel:
     panel.preference_changed.connect(changed)
     panel.api_key_saved.connect(save_key)
     host.when_engine_ready(initial)
-    host.when_engine_ready(lambda: host.run(show_key_status(), panel.set_key_status))
+    host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
     return panel
