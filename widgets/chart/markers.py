@@ -85,6 +85,7 @@ class MarkerLayer:
         self.labels = MarkerLabelsItem()
         plot.addItem(self.scatter, ignoreBounds=True)
         plot.addItem(self.labels, ignoreBounds=True)
+        self._redraw()
 
     def add(self, marker: Marker) -> Marker:
         self.markers.append(marker)
@@ -114,3 +115,5 @@ class MarkerLayer:
                              y=np.array([m.price for m in ms], dtype=np.float64),
                              brush=[self._brush(m.color) for m in ms], data=[m.text for m in ms])
         self.labels.set_markers(ms)
+        for item in (self.scatter, self.labels):
+            item.setVisible(bool(ms))  # no markers: nothing in the paint of each frame
