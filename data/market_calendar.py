@@ -6,14 +6,20 @@ holidays and half days (13:00 ET close) are right without our own tables.
 
 Loading exchange_calendars imports pandas (about a second), so build ``MarketCalendar`` off
 the GUI thread; after construction every query is a cheap bisect over plain arrays.
+
+What the calendar holds never depends on the real date: it starts in 2005 and covers what it
+is asked about, built to 2030 first and extended (whole years, a year past the day asked)
+when a query reaches past that. A span ending "a year from today" (the exchange_calendars
+default) made the demo market and its option listings change with the wall-clock date.
 """
 
 from __future__ import annotations
 
 import bisect
+import threading
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -31,7 +37,9 @@ REGULAR_CLOSE = time(16, 0)
 REGULAR_OPEN_MINUTE = REGULAR_OPEN.hour * 60 + REGULAR_OPEN.minute
 REGULAR_CLOSE_MINUTE = REGULAR_CLOSE.hour * 60
 
-CALENDAR_START = "2005-01-03"
+CALENDAR_START = date(2005, 1, 3)
+FIRST_END = date(2030, 12, 31)  # the first build; a query past it extends the calendar
+LAST_END = date(2200, 12, 31)  # never built further: a later day simply has no session
 
 
 def in_regular_session(minute_of_day: np.ndarray) -> np.ndarray:
@@ -85,58 +93,98 @@ def market_date(moment: datetime) -> date:
     return moment.astimezone(ET).date()
 
 
+@dataclass(frozen=True, slots=True)
+class _Sessions:
+    """The calendar's contents from ``CALENDAR_START`` through ``end``, replaced whole when extended."""
+
+    end: date
+    days: list[date]
+    opens: list[int]  # epoch seconds, UTC
+    closes: list[int]
+    holidays: dict[date, str]
+
+
+def _load_sessions(end: date) -> _Sessions:
+    import exchange_calendars as xcals  # heavy (pandas); see module doc
+
+    with warnings.catch_warnings():
+        # exchange_calendars itself trips a pandas 3.1 deprecation; nothing for us to fix.
+        warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
+        cal = xcals.get_calendar("XNYS", start=CALENDAR_START.isoformat(), end=end.isoformat())
+    days: list[date] = [ts.date() for ts in cal.sessions]
+    schedule = cal.schedule
+    names = cal.regular_holidays.holidays(start=str(CALENDAR_START), end=str(end), return_name=True)
+    holidays: dict[date, str] = {ts.date(): str(name) for ts, name in names.items()}
+    for ts in cal.adhoc_holidays:
+        if CALENDAR_START <= ts.date() <= end:
+            holidays.setdefault(ts.date(), "market closed")
+    return _Sessions(end, days, _epoch_seconds(schedule["open"]), _epoch_seconds(schedule["close"]), holidays)
+
+
 class MarketCalendar:
-    """Sessions of XNYS from 2005 to a year ahead, as sorted arrays for fast lookups."""
+    """Sessions of XNYS from 2005 on, as sorted arrays for fast lookups; covers any day asked
+    about (up to ``LAST_END``), whatever the date today."""
 
-    def __init__(self) -> None:
-        import exchange_calendars as xcals  # heavy (pandas); see module doc
+    def __init__(self, end: date = FIRST_END) -> None:
+        self._lock = threading.Lock()
+        self._s = _load_sessions(min(end, LAST_END))
+        self.first_day = self._s.days[0]
 
-        with warnings.catch_warnings():
-            # exchange_calendars itself trips a pandas 3.1 deprecation; nothing for us to fix.
-            warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
-            cal = xcals.get_calendar("XNYS", start=CALENDAR_START)
-        self._days: list[date] = [ts.date() for ts in cal.sessions]
-        schedule = cal.schedule
-        self._opens: list[int] = _epoch_seconds(schedule["open"])
-        self._closes: list[int] = _epoch_seconds(schedule["close"])
-        first, last = self._days[0], self._days[-1]
-        names = cal.regular_holidays.holidays(start=str(first), end=str(last), return_name=True)
-        self._holidays: dict[date, str] = {ts.date(): str(name) for ts, name in names.items()}
-        for ts in cal.adhoc_holidays:
-            if first <= ts.date() <= last:
-                self._holidays.setdefault(ts.date(), "market closed")
-        self.first_day, self.last_day = first, last
+    @property
+    def last_day(self) -> date:
+        """The last session held so far (a query past it extends the calendar)."""
+        return self._s.days[-1]
+
+    def _through(self, day: date) -> _Sessions:
+        """The contents, extended first if ``day`` lies past them (a year past it, whole years)."""
+        s = self._s
+        if day <= s.end or s.end >= LAST_END:
+            return s
+        with self._lock:  # worker threads and the event loop share the calendar
+            if day > self._s.end:
+                self._s = _load_sessions(min(date(min(day, LAST_END).year + 1, 12, 31), LAST_END))
+            return self._s
 
     # -- sessions -------------------------------------------------------------------------
     def is_session(self, day: date) -> bool:
-        i = bisect.bisect_left(self._days, day)
-        return i < len(self._days) and self._days[i] == day
+        days = self._through(day).days
+        i = bisect.bisect_left(days, day)
+        return i < len(days) and days[i] == day
 
     def session(self, day: date) -> SessionBounds:
-        i = bisect.bisect_left(self._days, day)
-        if i >= len(self._days) or self._days[i] != day:
+        return _bounds(self._through(day), self.session_number(day))
+
+    def session_number(self, day: date) -> int:
+        """The session's position since ``first_day`` (0 for the first): fixed for a day, since
+        the calendar only grows at its end."""
+        s = self._through(day)
+        i = bisect.bisect_left(s.days, day)
+        if i >= len(s.days) or s.days[i] != day:
             raise ValueError(f"{day} is not a trading session ({self.closed_reason(day)})")
-        return self._bounds(i)
+        return i
 
     def sessions_between(self, start: date, end: date) -> list[SessionBounds]:
         """Sessions with start <= day <= end."""
-        lo = bisect.bisect_left(self._days, start)
-        hi = bisect.bisect_right(self._days, end)
-        return [self._bounds(i) for i in range(lo, hi)]
+        s = self._through(end)
+        lo = bisect.bisect_left(s.days, start)
+        hi = bisect.bisect_right(s.days, end)
+        return [_bounds(s, i) for i in range(lo, hi)]
 
     def previous_session(self, day: date) -> SessionBounds:
         """The last session strictly before ``day``."""
-        i = bisect.bisect_left(self._days, day) - 1
+        s = self._through(day)
+        i = bisect.bisect_left(s.days, day) - 1
         if i < 0:
             raise ValueError(f"no session before {day} in the calendar")
-        return self._bounds(i)
+        return _bounds(s, i)
 
     def next_session(self, day: date) -> SessionBounds:
         """The first session strictly after ``day``."""
-        i = bisect.bisect_right(self._days, day)
-        if i >= len(self._days):
+        s = self._through(day + timedelta(days=31))  # no closure has lasted a month
+        i = bisect.bisect_right(s.days, day)
+        if i >= len(s.days):
             raise ValueError(f"no session after {day} in the calendar")
-        return self._bounds(i)
+        return _bounds(s, i)
 
     def close_at(self, day: date) -> datetime:
         """When options expiring on ``day`` stop: the session's close (13:00 on half days), or
@@ -147,18 +195,12 @@ class MarketCalendar:
         return self.session(day) if self.is_session(day) else self.previous_session(day)
 
     def closed_reason(self, day: date) -> str:
-        if day in self._holidays:
-            return f"holiday: {self._holidays[day]}"
+        holidays = self._through(day).holidays
+        if day in holidays:
+            return f"holiday: {holidays[day]}"
         if day.weekday() >= 5:
             return "weekend"
         return "no session"
-
-    def _bounds(self, i: int) -> SessionBounds:
-        return SessionBounds(
-            day=self._days[i],
-            open=datetime.fromtimestamp(self._opens[i], UTC),
-            close=datetime.fromtimestamp(self._closes[i], UTC),
-        )
 
     # -- state at a moment ----------------------------------------------------------------
     def status(self, moment: datetime) -> MarketStatus:
@@ -178,6 +220,11 @@ class MarketCalendar:
         if moment < bounds.after_hours_close:
             return MarketStatus(SessionState.AFTER, day, "after hours" + note, half)
         return MarketStatus(SessionState.CLOSED, day, "overnight", half)
+
+
+def _bounds(s: _Sessions, i: int) -> SessionBounds:
+    return SessionBounds(day=s.days[i], open=datetime.fromtimestamp(s.opens[i], UTC),
+                         close=datetime.fromtimestamp(s.closes[i], UTC))
 
 
 def _epoch_seconds(column) -> list[int]:

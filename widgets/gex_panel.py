@@ -209,7 +209,7 @@ class GexPanel(QWidget):
         self._layout_labels()
 
     def _layout_labels(self) -> None:
-        stagger_labels(self.plot.getViewBox(), self._lines.values(), LABEL_TOP, toward_end=0.5)
+        stagger_labels(self.plot.getViewBox(), self._lines.values(), LABEL_TOP)
 
     def _emit_levels(self) -> None:
         p = self.profile

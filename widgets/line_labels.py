@@ -1,51 +1,96 @@
 """Legible labels on crowded level lines (pyqtgraph InfiniteLine labels).
 
 Levels often sit a few pixels apart — prior-day close beside a pivot, the spot beside a GEX
-wall — and their labels, all at the same spot along their lines, print over each other. A label
-whose line is closer than ``clearance_px`` to the previous line moves along its own line, past
-the previous label, so each stays next to its line; one that no longer fits in the view is
-hidden (its line stays, and panels show the value elsewhere too) until there is room again."""
+wall — and their labels, all at the same spot along their lines, print over each other. Each
+label is placed at the preferred spot along its line or, where it would touch a label already
+placed, moved along its own line just past it (so it stays next to its line); one that no
+longer fits in the view is hidden (its line stays, and panels show the value elsewhere too)
+until there is room again.
+
+The placement works on the labels' real scene rectangles, not on the lines' distance: a label
+sits on one side of its line or the other (pyqtgraph flips it with the line's place in the
+view) and its thickness is the text's, so two lines far enough apart can still have labels
+that meet in the gap between them.
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
+
+_ACROSS_GAP_PX = 1.0  # labels side by side across the lines need only not touch
 
 
-def stagger_labels(view: pg.ViewBox, lines: Iterable[pg.InfiniteLine], start: float, toward_end: float = 0.0,
-                   clearance_px: float = 15, spacing_px: float = 6, margin_px: float = 3) -> None:
-    """Place each line's label at ``start`` (fraction along the line, 0 → 1) or, when crowded,
-    just past the previous label towards 0. ``toward_end`` is the share of a label's length on
-    the 1-side of its position: 0 when the label ends at it (anchors (1, 1) on a horizontal
-    line), 0.5 when centred."""
+class _Span(NamedTuple):
+    """A label's extent in view pixels: along its line (from the 0-end) and across the lines."""
+
+    lo: float
+    hi: float
+    across_lo: float
+    across_hi: float
+
+
+def stagger_labels(view: pg.ViewBox, lines: Iterable[pg.InfiniteLine], start: float, spacing_px: float = 6,
+                   margin_px: float = 3) -> None:
+    """Place each visible line's label at ``start`` (fraction along the line, 0 → 1, bottom or
+    left first) or, where it would come within ``spacing_px`` of a label placed before it, just
+    past that label towards 0; hide it when that leaves less than ``margin_px`` to the view's
+    edge. Lines are served in scene order (left to right, top to bottom)."""
     lines = [line for line in lines if getattr(line, "label", None) is not None and line.isVisible()]
     if not lines:
         return
+    view.updateMatrix()  # the range may have changed since the last paint: map with the current one
     horizontal = lines[0].angle % 180 == 0
-    extent = view.width() if horizontal else view.height()
+    box = view.sceneBoundingRect()
+    extent = box.width() if horizontal else box.height()
     if extent <= 0:
         return
-
-    def across(line: pg.InfiniteLine) -> float:  # scene pixels across the lines
-        point = QPointF(0, line.value()) if horizontal else QPointF(line.value(), 0)
-        scene = view.mapViewToScene(point)
-        return scene.y() if horizontal else scene.x()
-
-    previous_at, free_below = -math.inf, extent  # free_below: where the last placed label starts (px)
-    for at, line in sorted(((across(line), line) for line in lines), key=lambda row: row[0]):
+    placed: list[_Span] = []
+    for line in sorted(lines, key=lambda line: _scene_across(view, line, horizontal)):
         label = line.label
-        length = label.boundingRect().width()  # text length along the line, rotated or not
-        highest = min(start * extent, extent - margin_px - toward_end * length)
-        crowded = at - previous_at < clearance_px
-        position = free_below - spacing_px - toward_end * length if crowded else highest
-        previous_at = at
-        if crowded and position - (1 - toward_end) * length < margin_px:
-            label.setVisible(False)  # no room left in this cluster
+        span = _span_at(label, start, box, horizontal)
+        top = _free_top(min(span.hi, extent - margin_px), span.hi - span.lo, spacing_px,
+                        [p for p in placed if _side_by_side_overlap(p, span)])
+        if top - (span.hi - span.lo) < margin_px:
+            label.setVisible(False)  # no room left along this line
             continue
+        shift = top - span.hi
+        if abs(shift) > 1e-6:
+            label.setPosition(start + shift / extent)
+        placed.append(span._replace(lo=span.lo + shift, hi=top))
+
+
+def _scene_across(view: pg.ViewBox, line: pg.InfiniteLine, horizontal: bool) -> float:
+    point = view.mapViewToScene(QPointF(0, line.value()) if horizontal else QPointF(line.value(), 0))
+    return point.y() if horizontal else point.x()
+
+
+def _span_at(label: pg.InfLineLabel, position: float, box: QRectF, horizontal: bool) -> _Span:
+    """The label's extent with the label shown at ``position``, measured from its scene rectangle."""
+    if not label.isVisible():
         label.setVisible(True)
-        free_below = position - (1 - toward_end) * length
-        if abs(label.orthoPos - position / extent) > 1e-6:
-            label.setPosition(position / extent)
+    if label.orthoPos != position:
+        label.setPosition(position)
+    label.updateTransform()  # pyqtgraph otherwise orients the text only when it paints
+    r = label.mapRectToScene(label.boundingRect())
+    if horizontal:
+        return _Span(r.left() - box.left(), r.right() - box.left(), r.top(), r.bottom())
+    return _Span(box.bottom() - r.bottom(), box.bottom() - r.top(), r.left(), r.right())
+
+
+def _side_by_side_overlap(a: _Span, b: _Span) -> bool:
+    """Whether two labels share some width across the lines (so they must not share length along)."""
+    return a.across_lo < b.across_hi + _ACROSS_GAP_PX and b.across_lo < a.across_hi + _ACROSS_GAP_PX
+
+
+def _free_top(top: float, length: float, spacing: float, blocked: list[_Span]) -> float:
+    """The highest end <= ``top`` at which ``[end - length, end]`` keeps ``spacing`` from each
+    blocked span. One pass, highest first: each move only goes down, past a span, so a span
+    that was clear above the label stays clear."""
+    for span in sorted(blocked, key=lambda s: s.hi, reverse=True):
+        if top - length < span.hi + spacing and span.lo - spacing < top:
+            top = span.lo - spacing
+    return top

@@ -6,9 +6,11 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 
 from analytics.chain_greeks import chain_greeks
-from analytics.gex import GexConvention, gex_profile
+from analytics.gex import GexByStrike, GexConvention, GexProfile, gex_profile
+from app.core.option_chains import OptionChainService
 from app.core.option_pricing import load_option_pricing
 from data.market_calendar import ET
 from data.providers.demo.provider import DemoProvider
@@ -16,6 +18,7 @@ from data.providers.sim_clock import SimClock
 from data.rates import RISK_FREE_RATE, dividend_yield
 from tests.gui_helpers import options, run_app, until
 from widgets.gex_panel import GexPanel, money, price
+from widgets.line_labels import stagger_labels
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ET)
 
@@ -65,7 +68,7 @@ def test_gex_in_the_app_matches_analytics_and_draws_on_the_chart(qapp, tmp_path:
         gex = c.window.panels["gex"]
         chart = c.window.panels["chart"]
         await until(lambda: gex.profile is not None and chart.bar_count > 0)
-        snap = c.engine.options.latest
+        snap = c.engine.service(OptionChainService).latest
         again = gex_profile(snap.chain, snap.spot, r=snap.r, q=snap.q, T=snap.greeks.T)
         assert gex.profile.total == again.total and gex.profile.flip == again.flip
         gex.show_on_chart.setChecked(True)
@@ -80,6 +83,16 @@ def test_gex_in_the_app_matches_analytics_and_draws_on_the_chart(qapp, tmp_path:
     assert run_app(options(tmp_path), scenario) == 0
 
 
+def _shown_labels_apart(view, lines) -> int:
+    """How many of the lines' labels show; fails if two overlap or one leaves the view."""
+    labels = [line.label for line in lines if line.isVisible() and line.label.isVisible()]
+    rects = [label.mapRectToScene(label.boundingRect()) for label in labels]
+    box = view.sceneBoundingRect()
+    assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:]), rects
+    assert all(box.top() <= r.top() and r.bottom() <= box.bottom() for r in rects), (box, rects)
+    return len(labels)
+
+
 def test_line_labels_of_nearby_levels_do_not_overlap(qtbot, calendar) -> None:
     chain, spot, T = _demo_chain(calendar, "SPY")
     profile = gex_profile(chain, spot, r=RISK_FREE_RATE, q=dividend_yield("SPY"), T=T)
@@ -91,14 +104,59 @@ def test_line_labels_of_nearby_levels_do_not_overlap(qtbot, calendar) -> None:
     profile = type(profile)(**{**profile.__dict__, "spot": profile.call_wall + 0.2, "flip": profile.put_wall - 1})
     panel.set_profile("SPY", profile)
     panel.grab()
-
-    def shown_labels_apart() -> int:
-        labels = [line.label for line in panel._lines.values() if line.isVisible() and line.label.isVisible()]
-        rects = [label.mapRectToScene(label.boundingRect()) for label in labels]
-        assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
-        assert all(r.top() >= 0 and r.bottom() <= panel.plot.getViewBox().sceneBoundingRect().bottom() for r in rects)
-        return len(labels)
-
-    assert shown_labels_apart() >= 2  # what does not fit is hidden, not printed over the rest
+    view, lines = panel.plot.getViewBox(), panel._lines.values()
+    assert _shown_labels_apart(view, lines) >= 2  # what does not fit is hidden, not printed over the rest
     panel.resize(600, 900)  # room for all four
-    qtbot.waitUntil(lambda: shown_labels_apart() == 4, timeout=2000)
+    qtbot.waitUntil(lambda: _shown_labels_apart(view, lines) == 4, timeout=2000)
+
+
+def _synthetic_profile(spot: float, flip: float, call_wall: float, put_wall: float) -> GexProfile:
+    """A GEX profile made up for the view (no chain): strikes a dollar apart around 600."""
+    strike = np.arange(540.0, 661.0)
+    call = 1e8 * np.exp(-(((strike - call_wall) / 8) ** 2))
+    put = -1e8 * np.exp(-(((strike - put_wall) / 8) ** 2))
+    grid = np.linspace(480.0, 720.0, 241)
+    return GexProfile(spot, GexConvention.DEALER_LONG_CALLS_SHORT_PUTS, "$ per 1 % move", float((call + put).sum()),
+                      "positive gamma", flip, "", call_wall, put_wall, None, None,
+                      GexByStrike(strike, call, put, call + put), grid, np.zeros_like(grid), 1000)
+
+
+def test_crowded_level_labels_never_overlap_whatever_the_levels(qtbot) -> None:
+    """Four levels thrown together (on either side of the view's centre, where pyqtgraph puts
+    the labels on opposite sides of their lines), in panels from too short for any label to
+    tall: the labels shown never overlap nor leave the plot, and the tall one shows them all."""
+    panel = GexPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    view, lines = panel.plot.getViewBox(), panel._lines.values()
+    rng = np.random.default_rng(11)
+    for case in range(40):
+        centre = 600.0 + rng.uniform(-12, 12)
+        spread = (0.2, 1.0, 4.0, 12.0)[case % 4]  # dollars: same pixel to a couple of label widths
+        spot, flip, call_wall, put_wall = (round(float(x), 2) for x in centre + rng.uniform(-spread, spread, 4))
+        panel.set_profile("SPY", _synthetic_profile(spot, flip, call_wall, put_wall))
+        for height, least in ((260, 0), (380, 1), (900, 4)):  # a plot shorter than one label shows none
+            panel.resize(600, height)
+            panel.grab()  # lay out and paint at this size, as on screen
+            assert _shown_labels_apart(view, lines) >= least, (case, height)
+
+
+def test_stagger_labels_keeps_many_close_horizontal_levels_apart(qtbot) -> None:
+    """The chart's case: horizontal levels cents apart, labels ending at the right edge."""
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.resize(500, 300)
+    plot.show()
+    plot.setRange(xRange=(0, 100), yRange=(590, 610), padding=0)
+    lines = []
+    for i, price_ in enumerate(np.r_[600 + 0.05 * np.arange(12), 599.0, 601.5]):
+        line = pg.InfiniteLine(float(price_), angle=0, label=f"L{i} {price_:.2f}",
+                               labelOpts={"position": 0.97, "anchors": [(1, 1), (1, 1)]})
+        plot.addItem(line)
+        lines.append(line)
+    for size in ((500, 300), (220, 300), (900, 300)):
+        plot.resize(*size)
+        plot.grab()
+        stagger_labels(plot.getViewBox(), lines, 0.97)
+        plot.grab()
+        assert _shown_labels_apart(plot.getViewBox(), lines) >= 2

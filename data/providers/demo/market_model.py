@@ -1,8 +1,11 @@
 """The deterministic simulated market behind the demo provider.
 
 Every number is a pure function of (seed, symbol, session): the daily path is one seeded walk
-over the fixed XNYS session list from 2005, each session's minutes come from an RNG keyed by
+over the XNYS sessions from 2005, each session's minutes come from an RNG keyed by
 (seed, symbol, day), so any day can be produced alone, in any order, with the same result.
+The walk is causal: a session's draws are the next row of one random stream, so the path up
+to a day never depends on how far ahead the calendar reaches (which once moved every price
+whenever the real date did).
 
 Shape of a day:
 * day type — trend up/down (a large open-to-close move loaded early: opening drive), range
@@ -17,16 +20,23 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from statistics import NormalDist
 
 import numpy as np
 
-from data.market_calendar import MarketCalendar, SessionBounds
+from data.market_calendar import MarketCalendar
 from data.models import Bars, Timeframe
 from data.providers.demo.profiles import TRACKING, SymbolProfile, profile_for
 
 _DAY_TYPES = ("normal", "trend_up", "trend_down", "range")
 _DAY_TYPE_P = (0.40, 0.15, 0.15, 0.30)
 _MEAN_REVERSION = 0.02  # per session, pulls log price toward the profile's level
+# A day's type and gap come from standard normals (one stream, five per session), cut at
+# the normal quantiles of the types' cumulative probabilities and of the 10 % gap days.
+_DAY_TYPE_CUTS = np.array([NormalDist().inv_cdf(p) for p in list(accumulate(_DAY_TYPE_P))[:-1]])
+_GAP_DAY_CUT = NormalDist().inv_cdf(0.10)
+_PLAN_BLOCK = 512  # plans are made for whole blocks of sessions (about two years)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +62,6 @@ class DemoMarket:
     def __init__(self, calendar: MarketCalendar, seed: int = 7) -> None:
         self.calendar = calendar
         self.seed = seed
-        all_sessions = calendar.sessions_between(calendar.first_day, calendar.last_day)
-        self._sessions: list[SessionBounds] = all_sessions
-        self._index = {s.day: i for i, s in enumerate(all_sessions)}
         # Per-instance caches (a bound lru_cache would keep the instance alive forever).
         self._plans = lru_cache(maxsize=64)(self._make_plans)
         self.session_bars = lru_cache(maxsize=2048)(self._make_session_bars)
@@ -64,19 +71,20 @@ class DemoMarket:
 
     # -- daily path ---------------------------------------------------------------------
     def day_plan(self, symbol: str, day) -> DayPlan:
-        return self._plans(symbol)[self._index[day]]
+        i = self.calendar.session_number(day)
+        return self._plans(symbol, (i // _PLAN_BLOCK + 1) * _PLAN_BLOCK)[i]
 
-    def _make_plans(self, symbol: str) -> tuple[DayPlan, ...]:
+    def _make_plans(self, symbol: str, n: int) -> tuple[DayPlan, ...]:
+        """Plans of the first ``n`` sessions since 2005 (the same prefix for any ``n``)."""
         prof = profile_for(symbol)
         if prof.tracks:
             ratio = TRACKING[symbol][1]
             return tuple(DayPlan(p.day_type, p.open * ratio, p.close * ratio, p.prev_close * ratio,
-                                 p.volume_mult) for p in self._plans(prof.tracks))
-        n = len(self._sessions)
-        rng = np.random.default_rng([self.seed, symbol_key(symbol), 0])
-        kinds = rng.choice(len(_DAY_TYPES), size=n, p=_DAY_TYPE_P)
-        z = rng.standard_normal((n, 3))
-        gap_day = rng.random(n) < 0.10
+                                 p.volume_mult) for p in self._plans(prof.tracks, n))
+        draws = np.random.default_rng([self.seed, symbol_key(symbol), 0]).standard_normal((n, 5))
+        kinds = np.searchsorted(_DAY_TYPE_CUTS, draws[:, 3])
+        gap_day = draws[:, 4] < _GAP_DAY_CUT
+        z = draws[:, :3]
         sd = prof.daily_vol
         plans: list[DayPlan] = []
         log_level = np.log(prof.base_price)
@@ -109,7 +117,7 @@ class DemoMarket:
         """All 1-minute bars of one session (extended hours included where the symbol has them)."""
         prof = profile_for(symbol)
         plan = self.day_plan(symbol, day)
-        session = self._sessions[self._index[day]]
+        session = self.calendar.session(day)
         own_key = symbol_key(symbol)
         path_key = symbol_key(prof.tracks or symbol)
 
@@ -170,7 +178,7 @@ class DemoMarket:
     def regular_close(self, symbol: str, day) -> float:
         """Last regular-session minute close of ``day`` (what "previous close" means)."""
         bars = self.session_bars(symbol, day)
-        session = self._sessions[self._index[day]]
+        session = self.calendar.session(day)
         i = int(np.searchsorted(bars.ts, int(session.close.timestamp()))) - 1
         return float(bars.close[i])
 

@@ -84,8 +84,10 @@ class DemoOptions:
     def _listed(self, symbol: str, now: datetime) -> list[tuple[date, str]]:
         """(expiry, root) pairs: the PM root on every listed date, the AM root on monthlies."""
         today = market_date(now)
-        sessions = [s for s in self._calendar.sessions_between(today, today + timedelta(days=800))
-                    if s.close > now]
+        # Listed out to the second January ahead of the as-of date (as exchanges list LEAPS),
+        # never "as far as the calendar happens to reach", which moved with the real date.
+        horizon = date(today.year + 2, 1, 31)
+        sessions = [s for s in self._calendar.sessions_between(today, horizon) if s.close > now]
         if not sessions:
             return []
         days = [s.day for s in sessions]
@@ -93,7 +95,8 @@ class DemoOptions:
         for d in days:
             by_week[d.isocalendar()[:2]] = d  # the week's last session: Friday, or Thursday before a holiday
         weeklies = sorted(by_week.values())
-        monthly = sorted({self._monthly(d.year, d.month, set(days)) for d in days} - {None})
+        open_days = set(days)
+        monthly = sorted({self._monthly(d.year, d.month, open_days) for d in days} - {None})
         daily = symbol in DAILY_EXPIRY_SYMBOLS
         chosen = set(days[:10] if daily else []) | set(weeklies[: 8 if daily else 6])
         chosen |= set(monthly[:12 if daily else 9])
