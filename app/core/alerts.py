@@ -41,9 +41,6 @@ class AlertEvaluator:
         previous = self._armed
         self._armed = {a.id: previous.get(a.id, True) for a in active}
 
-    def rearm(self, alert_id: int) -> None:
-        self._armed[alert_id] = True
-
     @property
     def symbols(self) -> set[str]:
         return {s for s, alerts in self._by_symbol.items() if alerts}

@@ -40,7 +40,6 @@ class MarketDataService:
         self._wanted: set[str] = set()  # filled from symbols_needed() when it runs
         self._stream: MarketStream | None = None
         self.last_quotes: dict[str, Quote] = {}
-        self.feed_state: ConnectionState | None = None
 
     @property
     def symbols(self) -> set[str]:
@@ -109,5 +108,4 @@ class MarketDataService:
             elif isinstance(event, Bar):
                 self._bus.publish(BarUpdated(event))
             elif isinstance(event, ConnectionState):
-                self.feed_state = event
                 self._bus.publish(FeedStateChanged(event.state, event.message))

@@ -62,8 +62,6 @@ class QtBridge(QObject):
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self._flush)
         self._timer.start()
-        self.quotes_received = 0
-        self.quote_batches = 0
         self._unsubscribe = [
             bus.subscribe(QuoteUpdated, self._on_quote),
             bus.subscribe(BarUpdated, lambda e: self.bar_updated.emit(e.bar)),
@@ -84,14 +82,12 @@ class QtBridge(QObject):
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:
-        self.quotes_received += 1
         self._pending_quotes[event.quote.symbol] = event.quote
 
     def _flush(self) -> None:
         if self._pending_quotes:
             batch = list(self._pending_quotes.values())
             self._pending_quotes.clear()
-            self.quote_batches += 1
             self.quotes_updated.emit(batch)
 
     def close(self) -> None:

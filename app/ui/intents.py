@@ -61,17 +61,6 @@ class DrawChartLevels:
 
 
 @dataclass(frozen=True, slots=True)
-class AddChartMarker:
-    """Mark a moment on the chart of ``symbol`` (UTC second ``ts``) at ``price``."""
-
-    symbol: str
-    ts: int
-    price: float
-    text: str
-    color: str
-
-
-@dataclass(frozen=True, slots=True)
 class _Handler:
     call: Callable[[Any], None]
     panel: str | None  # brought to the front before the handler runs

@@ -52,7 +52,6 @@ class ChartPanel(QWidget):
         self.live = LiveBars("", self.timeframe)
         self.overlays: ChartOverlays | None = None
         self._pending_live: list[Bar] = []
-        self.dropped_bars = 0
         # which extra menu requests some panel can take ("chain"); set by the owner
         self.can_request: Callable[[str], bool] = lambda _what: False
         self.layout_widget = pg.GraphicsLayoutWidget()
@@ -138,7 +137,6 @@ class ChartPanel(QWidget):
         self.symbol = symbol
         self.set_timeframe(bars.timeframe.value)
         self.live.load(bars, forming_minutes or ())
-        self.dropped_bars = dropped
         self._draw_bars()
         self.set_overlays(overlays)
         self.panes.show_last_price(self.live)

@@ -27,7 +27,6 @@ class ChartInteraction:
     def __init__(self, panel: ChartPanel) -> None:
         self._panel = panel
         self._panes = panel.panes
-        self.menu_price: float | None = None
         scene = panel.layout_widget.scene()
         self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=MOUSE_RATE_HZ, slot=self.on_mouse_moved)
         scene.sigMouseClicked.connect(self.on_click)
@@ -78,7 +77,6 @@ class ChartInteraction:
         """The right-click menu at ``price`` (rounded to the tick); built, not shown."""
         panel = self._panel
         price = round_to_tick(price)
-        self.menu_price = price
         menu = QMenu(panel)
         if alert_key is not None:
             menu.addAction("Remove this alert", lambda: panel.level_remove_requested.emit(alert_key))
