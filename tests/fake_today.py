@@ -7,7 +7,7 @@ any test module is imported.
 
 Only the wall clock moves: ``time.monotonic``/``perf_counter`` (asyncio, Qt timers, timeouts)
 are untouched, and the faked clock keeps ticking. A plain date keeps the real time of day
-(only the date shifts); ``YYYY-MM-DDTHH:MM`` (UTC) fixes the time of day too.
+(only the date shifts); ``YYYY-MM-DDTHH:MM`` (UTC unless an offset is given) fixes the time too.
 Subprocesses a test starts run on the real clock.
 """
 
@@ -30,7 +30,8 @@ def fake_now(value: str, real_now: datetime) -> datetime:
     given date and time."""
     try:
         if "T" in value:
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+            moment = datetime.fromisoformat(value)
+            return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
         day = date.fromisoformat(value)
     except ValueError:
         raise pytest.UsageError(f"--fake-today wants YYYY-MM-DD or YYYY-MM-DDTHH:MM, got {value!r}") from None

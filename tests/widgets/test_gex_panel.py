@@ -130,7 +130,7 @@ def test_crowded_level_labels_never_overlap_whatever_the_levels(qtbot) -> None:
     panel.show()
     view, lines = panel.plot.getViewBox(), panel._lines.values()
     rng = np.random.default_rng(11)
-    for case in range(40):
+    for case in range(24):
         centre = 600.0 + rng.uniform(-12, 12)
         spread = (0.2, 1.0, 4.0, 12.0)[case % 4]  # dollars: same pixel to a couple of label widths
         spot, flip, call_wall, put_wall = (round(float(x), 2) for x in centre + rng.uniform(-spread, spread, 4))
