@@ -154,7 +154,7 @@ CATALOGUE: dict[type[Event], Route] = {
     AlertsChanged: Route("app.core.alerts", (_BRIDGE, "app.core.alerts", "app.core.market_data",
                                              "app.core.market_state")),
     AlertTriggered: Route("app.core.alerts", (_BRIDGE,)),
-    OptionsUpdated: Route("app.core.option_chains", (_BRIDGE, "app.core.iv_history")),
+    OptionsUpdated: Route("app.core.option_chains", (_BRIDGE, "app.core.iv_history", "app.core.heatmap")),
     OptionsUnavailable: Route("app.core.option_chains", (_BRIDGE,)),
     IvRecorded: Route("app.core.iv_history", (_BRIDGE, "app.core.iv_rank")),
     ScheduledJobRan: Route("app.core.scheduler", ()),

@@ -2,15 +2,18 @@
 
 Not supervised: it only answers. ``heatmap(mode, n_expiries, n_strikes)`` grids the latest
 snapshot (or the one given: a panel renders the snapshot it was handed) in a worker thread;
-each grid is computed once per snapshot, so switching modes back and forth is instant.
+each grid is computed once per snapshot, so switching modes back and forth is instant. The
+grid last asked for is computed again as soon as a new snapshot is published, while the
+panels render it, so the heatmap's turn finds it ready (``ready``).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from app.core.bus import EventBus
+from app.core.events import OptionsUpdated
 from app.core.snapshots import HeatmapView, OptionsSnapshot
 from app.core.view_cache import ViewCache
 
@@ -18,12 +21,15 @@ if TYPE_CHECKING:
     from analytics.heatmap import HeatmapMode
 
 CACHED_GRIDS = 16  # four modes × a few sizes the user tried
+GridKey = tuple[str, int, int]  # mode, expirations, strikes
 
 
 class HeatmapService:
-    def __init__(self, latest: Callable[[], OptionsSnapshot | None]) -> None:
+    def __init__(self, bus: EventBus, latest: Callable[[], OptionsSnapshot | None]) -> None:
         self._latest = latest
         self._grids: ViewCache[HeatmapView] = ViewCache(CACHED_GRIDS)
+        self._last_asked: GridKey | None = None
+        bus.subscribe(OptionsUpdated, self._prefetch)
 
     async def heatmap(self, mode: str | HeatmapMode, n_expiries: int = 5, n_strikes: int = 50,
                       snapshot: OptionsSnapshot | None = None) -> HeatmapView | None:
@@ -31,8 +37,28 @@ class HeatmapService:
         snap = snapshot or self._latest()
         if snap is None:
             return None
-        key = (str(getattr(mode, "value", mode)), int(n_expiries), int(n_strikes))
-        return await self._grids.get(snap, key, lambda: asyncio.to_thread(heatmap_view, snap, *key))
+        self._last_asked = key = _key(mode, n_expiries, n_strikes)
+        return await self._grid(snap, key)
+
+    def ready(self, mode: str | HeatmapMode, n_expiries: int, n_strikes: int,
+              snapshot: OptionsSnapshot) -> HeatmapView | None:
+        """The grid if it is computed already, else None (then await ``heatmap``). Asking counts
+        as asking: it is the grid started for the next snapshot."""
+        self._last_asked = key = _key(mode, n_expiries, n_strikes)
+        return self._grids.peek(snapshot, key)
+
+    async def _grid(self, snap: OptionsSnapshot, key: GridKey) -> HeatmapView:
+        return await self._grids.get_in_thread(snap, key, lambda: heatmap_view(snap, *key))
+
+    def _prefetch(self, event: OptionsUpdated) -> None:
+        # started right here, as the snapshot is published: the worker grids while the panels render
+        snap, key = event.snapshot, self._last_asked
+        if key is not None:
+            self._grids.start(snap, key, lambda: heatmap_view(snap, *key))
+
+
+def _key(mode: str | HeatmapMode, n_expiries: int, n_strikes: int) -> GridKey:
+    return str(getattr(mode, "value", mode)), int(n_expiries), int(n_strikes)
 
 
 def heatmap_view(snap: OptionsSnapshot, mode: str, n_expiries: int, n_strikes: int) -> HeatmapView:

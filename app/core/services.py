@@ -63,7 +63,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("iv-rank", IvRankService, lambda c: IvRankService(c.store, c.bus, lambda: c.current().provider,
                                                                   latest_options(c)), supervised=False),
     ServiceSpec("zero-dte", ZeroDteService, lambda c: ZeroDteService(c.calendar, latest_options(c)), supervised=False),
-    ServiceSpec("heatmap", HeatmapService, lambda c: HeatmapService(latest_options(c)), supervised=False),
+    ServiceSpec("heatmap", HeatmapService, lambda c: HeatmapService(c.bus, latest_options(c)), supervised=False),
     ServiceSpec("layouts", LayoutStore, lambda c: LayoutStore(c.store), supervised=False),
     ServiceSpec("secrets", SecretsService, lambda _c: SecretsService(), supervised=False),
     ServiceSpec("iv-history", IvHistoryService,

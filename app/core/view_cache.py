@@ -3,6 +3,11 @@
 A panel and (later) a coach tool may ask for the same view of the same snapshot: the second
 asker gets the first one's result, also while it is still being computed. Only the newest
 snapshot's views are kept (a snapshot is a whole chain), and at most ``size`` of them.
+
+Work that needs no awaiting runs in a small pool of its own (``start``/``get_in_thread``): it
+starts the moment it is asked for, even while the loop is busy (a bus handler can start it as
+a snapshot is published), and ``peek`` sees the result as soon as the thread is done, without
+waiting for the loop to hear about it.
 """
 
 from __future__ import annotations
@@ -10,9 +15,11 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="options-views")  # bounded: 2 cores is common
 
 
 class ViewCache(Generic[V]):
@@ -20,17 +27,61 @@ class ViewCache(Generic[V]):
         self._size = size
         self._source: object | None = None
         self._views: OrderedDict[Hashable, asyncio.Future[V]] = OrderedDict()
+        self._threads: dict[Hashable, Future[V]] = {}  # the pool's own futures, for ``peek``
 
     def clear(self) -> None:
         """Forget every view (what they were computed from changed, e.g. new stored history)."""
         self._source = None
         self._views = OrderedDict()
+        self._threads = {}
 
-    async def get(self, source: object, key: Hashable, compute: Callable[[], Awaitable[V]]) -> V:
-        """The view ``key`` of ``source`` (compared by identity), computed by ``compute`` if new."""
+    def _adopt(self, source: object) -> None:
         if source is not self._source:
             self.clear()
             self._source = source
+
+    def _remember(self, key: Hashable, result: asyncio.Future[V]) -> None:
+        self._views[key] = result
+        while len(self._views) > self._size:
+            old, _view = self._views.popitem(last=False)
+            self._threads.pop(old, None)
+
+    def _forget_failed(self, key: Hashable, result: asyncio.Future[V]) -> None:
+        # a failure is not remembered (the next asker tries again); reading it also marks it retrieved
+        failed = result.cancelled() or result.exception() is not None
+        if failed and self._views.get(key) is result:
+            del self._views[key]
+            self._threads.pop(key, None)
+
+    def peek(self, source: object, key: Hashable) -> V | None:
+        """The view if it is computed already (None while computing, after a failure, or unknown)."""
+        if source is not self._source:
+            return None
+        done = self._threads.get(key) or self._views.get(key)
+        if done is None or not done.done() or done.cancelled() or done.exception() is not None:
+            return None
+        return done.result()
+
+    def start(self, source: object, key: Hashable, work: Callable[[], V]) -> None:
+        """Start computing the view ``key`` of ``source`` in the pool now, unless it is known."""
+        self._adopt(source)
+        if key in self._views:
+            self._views.move_to_end(key)
+            return
+        running = _POOL.submit(work)
+        result = asyncio.wrap_future(running)
+        result.add_done_callback(lambda f: self._forget_failed(key, f))
+        self._threads[key] = running
+        self._remember(key, result)
+
+    async def get_in_thread(self, source: object, key: Hashable, work: Callable[[], V]) -> V:
+        """The view ``key`` of ``source``, ``work`` run in the pool if it is new."""
+        self.start(source, key, work)
+        return await asyncio.shield(self._views[key])  # an asker cancelled leaves the work to the others
+
+    async def get(self, source: object, key: Hashable, compute: Callable[[], Awaitable[V]]) -> V:
+        """The view ``key`` of ``source`` (compared by identity), awaited from ``compute`` if new."""
+        self._adopt(source)
         known = self._views.get(key)
         if known is None:
             return await self._compute(key, compute)
@@ -44,21 +95,16 @@ class ViewCache(Generic[V]):
 
     async def _compute(self, key: Hashable, compute: Callable[[], Awaitable[V]]) -> V:
         # a plain future, not a task: nothing is left pending if the asker is cancelled at quit
-        views = self._views
         result: asyncio.Future[V] = asyncio.get_running_loop().create_future()
-        views[key] = result
-        while len(views) > self._size:
-            views.popitem(last=False)
+        self._remember(key, result)
         try:
             value = await compute()
         except BaseException as exc:
-            if views.get(key) is result:
-                del views[key]  # a failure is not remembered: the next asker tries again
             if isinstance(exc, asyncio.CancelledError):
                 result.cancel()
             else:
                 result.set_exception(exc)
-                result.exception()  # retrieved (by the asker, raised below): no "never retrieved" log
+            self._forget_failed(key, result)
             raise
         result.set_result(value)
         return value

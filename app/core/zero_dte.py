@@ -8,7 +8,6 @@ per contract.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from app.core.snapshots import ContractRisk, OptionsSnapshot, ZeroDteView
@@ -39,11 +38,11 @@ class ZeroDteService:
         snap = snapshot or self._latest()
         if snap is None:
             return None
-        return await self._views.get(snap, None, lambda: asyncio.to_thread(zero_dte_view, snap, self._calendar))
+        return await self._views.get_in_thread(snap, None, lambda: zero_dte_view(snap, self._calendar))
 
     async def contract_risk(self, view: ZeroDteView, row: int) -> ContractRisk | None:
         """None without a session today (nothing to run down to the close)."""
-        return await self._risks.get(view, int(row), lambda: asyncio.to_thread(contract_risk_of, view, int(row)))
+        return await self._risks.get_in_thread(view, int(row), lambda: contract_risk_of(view, int(row)))
 
 
 def zero_dte_view(snap: OptionsSnapshot, calendar: MarketCalendar) -> ZeroDteView:

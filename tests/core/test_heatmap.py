@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from analytics.heatmap import HeatmapMode, heatmap
+from app.core.bus import EventBus
+from app.core.events import OptionsUpdated
 from app.core.heatmap import HeatmapService
 from data.market_calendar import ET
 from tests.core.options_snapshots import demo_snapshot
@@ -23,7 +25,7 @@ def spx(calendar):
 
 async def test_grids_equal_analytics_and_are_computed_once(spx) -> None:
     latest = {"snap": None}
-    service = HeatmapService(lambda: latest["snap"])
+    service = HeatmapService(EventBus(), lambda: latest["snap"])
     assert await service.heatmap("Volume") is None  # no chain yet
     latest["snap"] = spx
     view = await service.heatmap("GEX", 5, 40)
@@ -39,7 +41,24 @@ async def test_grids_equal_analytics_and_are_computed_once(spx) -> None:
 
 async def test_a_new_snapshot_is_gridded_afresh(calendar, spx) -> None:
     later = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 13, 0, tzinfo=ET))
-    service = HeatmapService(lambda: later)
+    service = HeatmapService(EventBus(), lambda: later)
     old = await service.heatmap("Volume", snapshot=spx)
     new = await service.heatmap("Volume")
     assert old.snapshot is spx and new.snapshot is later and new is not old
+
+
+async def test_the_grid_last_asked_for_is_started_as_a_snapshot_is_published(calendar, spx) -> None:
+    bus = EventBus()
+    service = HeatmapService(bus, lambda: None)
+    bus.publish(OptionsUpdated(spx))  # nothing asked yet: nothing to grid
+    assert service.ready("GEX", 5, 40, spx) is None
+    await service.heatmap("GEX", 5, 40, snapshot=spx)
+    later = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 12, 30, tzinfo=ET))
+    bus.publish(OptionsUpdated(later))
+    for _ in range(500):  # the worker grids it without anyone awaiting (bounded: ~5 s)
+        if service.ready("GEX", 5, 40, later) is not None:
+            break
+        await asyncio.sleep(0.01)
+    view = service.ready("GEX", 5, 40, later)
+    assert view is not None and view.snapshot is later and view.grid.mode is HeatmapMode.GEX
+    assert await service.heatmap("GEX", 5, 40, snapshot=later) is view

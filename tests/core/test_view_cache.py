@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 
 import pytest
 
@@ -60,3 +62,29 @@ async def test_a_failure_is_not_remembered_and_a_cancelled_asker_leaves_nothing_
     assert await waiter == 42  # the computing asker was cancelled: the one waiting computes it itself
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert pending == []
+
+
+async def test_work_in_the_pool_is_seen_as_soon_as_the_thread_is_done() -> None:
+    cache: ViewCache[int] = ViewCache()
+    source, ran = object(), threading.Event()
+
+    def work() -> int:
+        ran.set()
+        return 7
+
+    cache.start(source, "k", work)
+    assert await asyncio.to_thread(ran.wait, 5)
+    for _ in range(500):  # bounded: ~5 s
+        if cache.peek(source, "k") is not None:
+            break
+        time.sleep(0.01)  # no loop turn needed: peek reads the pool's own future
+    assert cache.peek(source, "k") == 7 and cache.peek(object(), "k") is None
+    assert await cache.get_in_thread(source, "k", lambda: 8) == 7  # computed once
+
+    def broken() -> int:
+        raise ValueError("no quotes")
+
+    with pytest.raises(ValueError, match="no quotes"):
+        await cache.get_in_thread(source, "bad", broken)
+    assert cache.peek(source, "bad") is None
+    assert await cache.get_in_thread(source, "bad", lambda: 9) == 9  # a failure is not remembered

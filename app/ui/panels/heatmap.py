@@ -16,12 +16,15 @@ from widgets.heatmap_panel import HeatmapPanel
 def build(host: PanelHost) -> HeatmapPanel:
     panel = HeatmapPanel()
     shown: dict[str, Any] = {}  # the snapshot on screen: a mode or size change grids it again
+
     grids = NewestView(host, lambda v: panel.show_grid(v.snapshot.symbol, v.snapshot.spot, v.snapshot.chain,
                                                        v.snapshot.greeks, v.grid))
 
     def ask() -> None:
-        if "snapshot" in shown:
-            grids.request(host.engine.service(HeatmapService).heatmap(*panel.wanted(), snapshot=shown["snapshot"]))
+        if "snapshot" not in shown:
+            return
+        service, wanted, snap = host.engine.service(HeatmapService), panel.wanted(), shown["snapshot"]
+        grids.request(lambda: service.heatmap(*wanted, snapshot=snap), lambda: service.ready(*wanted, snap))
 
     def show(snapshot: Any) -> None:
         shown["snapshot"] = snapshot

@@ -18,7 +18,7 @@ def build(host: PanelHost) -> IvPanel:
 
     def show(snap: Any) -> None:
         panel.show_summary(snap.symbol, snap.iv, f"{snap.provider} · {len(snap.chain):,} contracts")
-        ranks.request(host.engine.service(IvRankService).rank(snap))
+        ranks.request(lambda: host.engine.service(IvRankService).rank(snap))
 
     def unavailable(symbol: str, reason: str) -> None:
         ranks.drop()

@@ -78,8 +78,13 @@ def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any],
 
 
 class NewestView(Generic[V]):
-    """Awaits a core view and shows it, unless a newer request (or ``drop()``, e.g. on "no
-    options") came meanwhile: a slow answer for an old snapshot never overwrites a new one."""
+    """Shows a core view, unless a newer request (or ``drop()``, e.g. on "no options") came
+    meanwhile: a slow answer for an old snapshot never overwrites a new one.
+
+    ``ready`` (optional) returns the view if the core has it already: then it is shown at once,
+    else it is awaited and also looked for once more in the next Qt turn — a view the core
+    started computing as the snapshot was published is usually done by then, while the awaited
+    answer would wait behind the other panels' renders."""
 
     def __init__(self, host: PanelHost, show: Callable[[V], None],
                  on_error: Callable[[str], None] | None = None) -> None:
@@ -88,12 +93,25 @@ class NewestView(Generic[V]):
         self._on_error = on_error
         self._ticket = 0
 
-    def request(self, view: Coroutine[Any, Any, V | None]) -> None:
+    def request(self, ask: Callable[[], Coroutine[Any, Any, V | None]],
+                ready: Callable[[], V | None] | None = None) -> None:
         self._ticket += 1
-        self._host.run(self._await(view, self._ticket), self._on_error)
+        ticket = self._ticket
+        if ready is not None and self._deliver(ticket, ready()):
+            return
+        self._host.run(self._await(ask(), ticket), self._on_error)
+        if ready is not None:
+            QTimer.singleShot(0, lambda: self._deliver(ticket, ready()))
 
     def drop(self) -> None:
         self._ticket += 1
+
+    def _deliver(self, ticket: int, view: V | None) -> bool:
+        if view is None or ticket != self._ticket:
+            return False
+        self._ticket += 1  # answered: the same answer arriving the other way is not shown twice
+        self._show(view)
+        return True
 
     async def _await(self, view: Coroutine[Any, Any, V | None], ticket: int) -> None:
         try:
@@ -101,7 +119,6 @@ class NewestView(Generic[V]):
         except Exception:
             if ticket == self._ticket:
                 raise
-            log.info("an outdated view failed", exc_info=True)  # the newer request answers
+            log.info("an outdated view failed", exc_info=True)  # a newer request answers
             return
-        if result is not None and ticket == self._ticket:
-            self._show(result)
+        self._deliver(ticket, result)

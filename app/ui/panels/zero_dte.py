@@ -25,7 +25,7 @@ def build(host: PanelHost) -> ZeroDtePanel:
     views = NewestView(host, show_view)
 
     def show(snap: Any) -> None:
-        views.request(host.engine.service(ZeroDteService).summary(snap))
+        views.request(lambda: host.engine.service(ZeroDteService).summary(snap))
 
     def unavailable(symbol: str, reason: str) -> None:
         shown.clear()
@@ -35,7 +35,8 @@ def build(host: PanelHost) -> ZeroDtePanel:
 
     def chosen(row: int) -> None:
         if "view" in shown:
-            risks.request(host.engine.service(ZeroDteService).contract_risk(shown["view"], row))
+            view = shown["view"]
+            risks.request(lambda: host.engine.service(ZeroDteService).contract_risk(view, row))
 
     panel.contract_chosen.connect(chosen)
     follow_options(host, panel, show, unavailable)
