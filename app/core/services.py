@@ -25,6 +25,7 @@ from app.core.market_state import MarketStateService
 from app.core.option_chains import OptionChainService
 from app.core.scheduler import MarketScheduler
 from app.core.secrets import SecretsService
+from app.core.snapshots import OptionsSnapshot
 from app.core.zero_dte import ZeroDteService
 
 
@@ -37,7 +38,7 @@ class ServiceSpec:
     follows_provider: bool = False  # rebuilt from the new provider (and restarted) on a switch
 
 
-def latest_options(ctx: EngineContext) -> Callable[[], Any]:
+def latest_options(ctx: EngineContext) -> Callable[[], OptionsSnapshot | None]:
     """The newest options snapshot, from whichever option-chain service runs now."""
     return lambda: ctx.service(OptionChainService).latest
 
