@@ -99,7 +99,8 @@ class NewestView(Generic[V]):
         ticket = self._ticket
         if ready is not None and self._deliver(ticket, ready()):
             return
-        self._host.run(self._await(ask(), ticket), self._on_error)
+        # asked inside the task: one cancelled before it starts (at quit) leaves no coroutine unawaited
+        self._host.run(self._await(ask, ticket), self._on_error)
         if ready is not None:
             QTimer.singleShot(0, lambda: self._deliver(ticket, ready()))
 
@@ -113,9 +114,9 @@ class NewestView(Generic[V]):
         self._show(view)
         return True
 
-    async def _await(self, view: Coroutine[Any, Any, V | None], ticket: int) -> None:
+    async def _await(self, ask: Callable[[], Coroutine[Any, Any, V | None]], ticket: int) -> None:
         try:
-            result = await view
+            result = await ask()
         except Exception:
             if ticket == self._ticket:
                 raise
