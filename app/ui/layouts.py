@@ -36,7 +36,6 @@ class LayoutManager:
         self._on_error = on_error
         # The arrangement the window was built with is "Reset to default".
         self.default_state = bytes(window.saveState().data())
-        self.default_size = window.size()
         self._last_saved: bytes | None = None
         self._names: list[str] = []
         self._timer = QTimer(window, interval=AUTOSAVE_MS)
