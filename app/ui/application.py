@@ -14,6 +14,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -21,8 +22,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.core import error_hooks
 from app.core.context import EngineConfig
 from app.core.engine import Engine
-from app.core.market_data import MarketDataService
-from app.core.workspace import Workspace
 from app.ui.bridge import QtBridge
 from app.ui.gui_thread_gc import GuiThreadGarbageCollector
 from app.ui.intents import Intents
@@ -34,10 +33,12 @@ from app.ui.quit_signals import install_quit_signals
 from app.ui.symbol_box import SymbolBox
 from app.ui.tasks import TaskRunner
 from app.ui.theme import apply_theme, style_plots
-from data.providers.base import ReplayControls
 from data.store.fast_read import DB_FILENAME, peek_preference
 from data.store.preference_specs import THEMES
 from data.symbols import SymbolError
+
+if TYPE_CHECKING:  # numpy and SQLAlchemy: imported after the first paint, where they are used
+    from app.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 SMOKE_QUOTE_TIMEOUT_S = 20.0
@@ -83,6 +84,8 @@ class AppController:
 
     @property
     def workspace(self) -> Workspace:
+        from app.core.workspace import Workspace
+
         return self.engine.service(Workspace)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -206,6 +209,8 @@ class AppController:
         """Pause/resume, one-bar step and jumps for the replay provider (hidden otherwise)."""
         menu, provider = self.window.replay_menu, self.engine.context.provider
         menu.clear()
+        from data.providers.base import ReplayControls
+
         controls = isinstance(provider, ReplayControls)
         menu.menuAction().setVisible(controls)
         if not controls:
@@ -290,6 +295,8 @@ class AppController:
         if self.window.failed_panels:
             raise RuntimeError(f"panels failed to build: {self.window.failed_panels}")
         deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S
+        from app.core.market_data import MarketDataService
+
         quotes = self.engine.service(MarketDataService).last_quotes
         while not quotes and time.monotonic() < deadline:
             await asyncio.sleep(0.05)

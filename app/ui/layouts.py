@@ -11,17 +11,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from app.core.engine import Engine
 from app.core.layouts import DEFAULT, OPTIONS, SESSION, LayoutStore
-from app.core.workspace import Workspace
 from app.ui.main_window import MainWindow
 from data.store.fast_read import SavedLayout, peek_layout
 
 __all__ = ["DEFAULT", "OPTIONS", "SESSION", "LayoutManager"]
+if TYPE_CHECKING:
+    from app.core.workspace import Workspace
+
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 5000
 
@@ -70,6 +73,11 @@ class LayoutManager:
     def current(self) -> tuple[bytes, bytes]:
         return bytes(self._window.saveGeometry().data()), bytes(self._window.saveState().data())
 
+    def _workspace(self) -> Workspace:
+        from app.core.workspace import Workspace  # SQLAlchemy: loaded after the first paint
+
+        return self._engine.service(Workspace)
+
     # -- persistence ----------------------------------------------------------------------
     def _store(self) -> LayoutStore | None:
         # None before the engine starts and once its stop begins (the store is closing)
@@ -86,12 +94,12 @@ class LayoutManager:
     async def save_as(self, name: str) -> None:
         geometry, state = self.current()
         clean = await self._engine.service(LayoutStore).save(name, geometry, state)
-        await self._engine.service(Workspace).set_preference("current_layout", clean)
+        await self._workspace().set_preference("current_layout", clean)
         await self.refresh_menu()
 
     async def switch(self, name: str) -> None:
         self.apply(await self._engine.service(LayoutStore).load(name))
-        await self._engine.service(Workspace).set_preference("current_layout", name)
+        await self._workspace().set_preference("current_layout", name)
         await self.save_session()
 
     async def delete(self, name: str) -> None:
@@ -122,7 +130,7 @@ class LayoutManager:
 
     async def use_options_layout(self) -> None:
         self.arrange_options()
-        await self._engine.service(Workspace).set_preference("current_layout", OPTIONS)
+        await self._workspace().set_preference("current_layout", OPTIONS)
         await self.save_session()
 
     async def reset_default(self) -> None:
@@ -131,7 +139,7 @@ class LayoutManager:
             if dock.isFloating():
                 dock.setFloating(False)
         self._window.size_default_areas()
-        await self._engine.service(Workspace).set_preference("current_layout", DEFAULT)
+        await self._workspace().set_preference("current_layout", DEFAULT)
         await self.save_session()
 
     async def names(self) -> list[str]:

@@ -1,0 +1,22 @@
+"""The window paints before the heavy libraries load: importing the app shell (what runs before
+the first paint) must not pull in numpy, pandas, SciPy or SQLAlchemy (~0.7 s of imports)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+HEAVY = ("numpy", "pandas", "scipy", "sqlalchemy", "alembic", "exchange_calendars")
+
+
+def test_the_app_shell_imports_no_heavy_library() -> None:
+    probe = ("import sys, app.cli, app.ui.application, app.ui.main_window, app.ui.layouts; "
+             f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"imported before the first paint: {result.stdout.strip()}"
