@@ -361,9 +361,9 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
     async def scenario(c) -> None:
         chart, calendar = c.window.panels["chart"], c.engine.context.calendar
         await until(lambda: chart.bar_count > 0 and "SPY 5m" in chart.status.text())
-        # Time stands still: a live demo quote (in whichever session the wall clock put the
+        # No live feed from here on: a demo quote (in whichever session the wall clock put the
         # demo) must not replace the quotes sent here before the chart has laid them out.
-        c.engine.context.provider.clock.pause()
+        await c.engine.supervisor.stop_service("market-data")
         assert not chart.extended_hours and _regular_only(chart.arrays()[0])
 
         def next_premarket_minute() -> Bar:  # after every loaded bar, outside the regular session
