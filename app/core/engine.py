@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
@@ -17,11 +18,11 @@ from app.core.bus import EventBus
 from app.core.context import EngineConfig, EngineContext
 from app.core.events import EngineStarted, ErrorReported, ProviderChanged, ServiceHealthChanged
 from app.core.health import HealthRegistry, ServiceState
+from app.core.provider_factory import close_provider
 from app.core.supervisor import BackoffPolicy, Supervisor
 
 if TYPE_CHECKING:
     from app.core.services import ServiceSpec
-    from data.providers.base import MarketDataProvider
 
 __all__ = ["Engine", "EngineConfig"]
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class Engine:
         self.started = False
         self._specs = services
         self._services: dict[type, object] = {}
+        self._switching = asyncio.Lock()  # one provider switch at a time
+        self._unsubscribe: list[Callable[[], None]] = []
 
     def service(self, kind: type[T]) -> T:
         """The running service of class ``kind`` (also the workspace and notifications)."""
@@ -64,7 +67,8 @@ class Engine:
 
         calendar, store = await asyncio.gather(
             asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
-        provider, self.config, fallback_reason = first_provider(calendar, self.config)
+        # (a provider may read the keychain, which can block on D-Bus or an unlock prompt)
+        provider, self.config, fallback_reason = await asyncio.to_thread(first_provider, calendar, self.config)
         workspace = Workspace(store, self.bus)
         await workspace.load()
         notifications = NotificationService(store, self.bus,
@@ -73,48 +77,72 @@ class Engine:
         self.context = EngineContext(self.config, self.bus, self.health, calendar, store, provider, workspace,
                                      notifications, self.service, self._current_context,
                                      self.report_error)
-        self.bus.subscribe(ErrorReported, notifications.notify_error)
+        self._unsubscribe.append(self.bus.subscribe(ErrorReported, notifications.notify_error))
         self._specs = self._specs if self._specs is not None else SERVICES
-        await self._launch(self._specs)
+        await self._start_built(self._build(self._specs, self.context))
         self.started = True
         self.bus.publish(EngineStarted(provider.name))
         if fallback_reason:
             log.warning(fallback_reason)
             await notifications.notify("provider", "Data provider unavailable", fallback_reason)
 
-    async def _launch(self, specs: tuple[ServiceSpec, ...]) -> None:
-        """Build every service of ``specs`` from the current context, prepare, then start them."""
-        built = []
-        for spec in specs:  # one by one: a builder may use a service built before it
-            self._services[spec.kind] = service = spec.build(self.context)
-            built.append((spec, service))
+    def _build(self, specs: tuple[ServiceSpec, ...], ctx: EngineContext) -> list[tuple[ServiceSpec, object]]:
+        """Build ``specs`` in order from ``ctx`` without installing them: a builder sees the ones
+        built before it in this batch, and the engine's services otherwise."""
+        staged: dict[type, object] = {}
+        staged_ctx = replace(ctx, service=lambda kind: staged[kind] if kind in staged else self.service(kind))
+        for spec in specs:
+            staged[spec.kind] = service = spec.build(staged_ctx)
+            if not isinstance(service, spec.kind) or (spec.supervised and service.name != spec.name):
+                raise TypeError(f"ServiceSpec {spec.name!r} built {service!r}, not a {spec.kind.__name__} of that name")
+        return [(spec, staged[spec.kind]) for spec in specs]
+
+    async def _start_built(self, built: list[tuple[ServiceSpec, object]]) -> None:
+        """Install built services, prepare them (optional ``async prepare()``), start the supervised."""
+        self._services.update({spec.kind: service for spec, service in built})
         for _spec, service in built:
-            prepare = getattr(service, "prepare", None)
-            if prepare is not None:
+            if (prepare := getattr(service, "prepare", None)) is not None:
                 await prepare()
         for spec, service in built:
             if spec.supervised:
                 self.supervisor.start(service)
 
     async def switch_provider(self, name: str) -> None:
-        """Swap the market-data provider without restarting the app: the new one is built first
-        (a missing key or file fails here, leaving the running one untouched), then the services
-        that follow the provider are rebuilt on it."""
+        """Swap the market-data provider without restarting the app. The new provider and the
+        services that follow it are built first (a missing key or file, or a failing builder,
+        leaves the running ones untouched); then the old services stop, the new ones take their
+        place together with the new context, and the old provider is closed."""
         from app.core.provider_factory import create_provider
 
-        ctx = self.context
-        if ctx is None or name == ctx.provider.name:
-            return
-        new = create_provider(name, ctx.calendar, self.config)
-        following = tuple(spec for spec in self._specs if spec.follows_provider)
-        for spec in following:
+        if self.context is None:
+            raise RuntimeError("the engine is not running")
+        async with self._switching:
+            ctx, config = self.context, replace(self.config, provider=name)
+            if name == ctx.provider.name:
+                return
+            new = await asyncio.to_thread(create_provider, name, ctx.calendar, config)
+            following = tuple(spec for spec in self._specs if spec.follows_provider)
+            new_ctx = ctx.with_provider(new, config)
+            try:
+                built = self._build(following, new_ctx)
+            except Exception:
+                await close_provider(new, 5.0)
+                raise
+            await self._retire(following)
+            self.config, self.context = config, new_ctx
+            try:
+                await self._start_built(built)
+            finally:
+                await close_provider(ctx.provider, 5.0)
+            self.bus.publish(ProviderChanged(name))
+
+    async def _retire(self, specs: tuple[ServiceSpec, ...]) -> None:
+        """Stop the running services of ``specs`` and let them release what they hold (``close()``)."""
+        for spec in specs:
             if spec.supervised:
                 await self.supervisor.stop_service(spec.name)
-        self.config = replace(self.config, provider=name)
-        self.context = ctx.with_provider(new, self.config)
-        await _close_provider(ctx.provider, 5.0)
-        await self._launch(following)
-        self.bus.publish(ProviderChanged(name))
+            if (close := getattr(self._services.pop(spec.kind, None), "close", None)) is not None:
+                close()
 
     def _bus_handler_failed(self, where: str, exc: BaseException) -> None:
         self.report_error("bus", f"{where}: {type(exc).__name__}: {exc}")
@@ -132,10 +160,15 @@ class Engine:
     async def stop(self, timeout: float = 5.0) -> None:
         """Orderly shutdown: services, pending handlers, provider, then the database."""
         await self.supervisor.stop(timeout)
+        if self._specs is not None:
+            await self._retire(tuple(reversed(self._specs)))
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
         await self.bus.drain(timeout)
         ctx, self.context = self.context, None
         if ctx is not None:
-            await _close_provider(ctx.provider, timeout)
+            await close_provider(ctx.provider, timeout)
             await asyncio.to_thread(ctx.store.close)
         self._services.clear()
         self.started = False
@@ -149,11 +182,3 @@ class Engine:
             ctx.store.close()
         self.started = False
 
-
-async def _close_provider(provider: MarketDataProvider, timeout: float) -> None:
-    """Close a provider; shutdown or a provider switch goes on whatever the provider does."""
-    try:
-        async with asyncio.timeout(timeout):
-            await provider.aclose()
-    except Exception:
-        log.exception("provider %s did not close cleanly", provider.name)

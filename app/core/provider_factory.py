@@ -1,7 +1,9 @@
-"""Builds the market-data provider the engine runs on, from its name and the engine config."""
+"""Builds (and closes) the market-data provider the engine runs on, from its name and the config."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -12,18 +14,23 @@ if TYPE_CHECKING:
     from data.market_calendar import MarketCalendar
     from data.providers.base import MarketDataProvider
 
+log = logging.getLogger(__name__)
+
 
 def create_provider(name: str, calendar: MarketCalendar, config: EngineConfig) -> MarketDataProvider:
-    """Build provider ``name``; its key (if any) is registered with the log redactor first. A
-    missing key or file raises ``ProviderError`` with the user's message."""
+    """Build provider ``name``; the key its registry entry needs (if any) is looked up here and
+    registered with the log redactor first. A missing key or file raises ``ProviderError`` with
+    the user's message. Blocks (the keychain): the engine calls it in a worker thread."""
     from app.core.option_pricing import load_option_pricing
     from data.providers.registry import create_provider as create
+    from data.providers.registry import needs_secret
 
     args = dict(config.provider_args)
-    if name == "massive" and not args.get("api_key"):
+    secret = needs_secret(name)
+    if secret is not None and not args.get("api_key"):
         from app.core.secrets import lookup_key
 
-        key = lookup_key("massive")  # read once here (registered with the redactor), handed to the provider
+        key = lookup_key(secret)  # read once here (registered with the redactor), handed to the provider
         if key:
             args["api_key"] = key
     return create(name, calendar, speed=config.speed, seed=config.seed,
@@ -42,3 +49,12 @@ def first_provider(calendar: MarketCalendar, config: EngineConfig
         reason = f"{config.provider} is unavailable: {exc} Running on the demo market."
         config = replace(config, provider="demo")
         return create_provider("demo", calendar, config), config, reason
+
+
+async def close_provider(provider: MarketDataProvider, timeout: float) -> None:
+    """Close a provider; shutdown or a provider switch goes on whatever the provider does."""
+    try:
+        async with asyncio.timeout(timeout):
+            await provider.aclose()
+    except Exception:
+        log.exception("provider %s did not close cleanly", provider.name)

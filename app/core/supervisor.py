@@ -104,7 +104,9 @@ class Supervisor:
         if task is None:
             return
         task.cancel()
-        await asyncio.wait([task], timeout=timeout)
+        _done, pending = await asyncio.wait([task], timeout=timeout)
+        if pending:  # it is cancelled and goes on finishing; a new one of that name may start now
+            log.warning("service %s did not stop within %.1fs", name, timeout)
 
     async def stop(self, timeout: float = 5.0) -> list[str]:
         """Cancel every service and wait for them; returns names that did not stop in time."""
