@@ -37,12 +37,24 @@ def _published(stmt: ast.stmt, call: ast.Call) -> str:
     return arg.func.id
 
 
-def _subscribed(stmt: ast.stmt, call: ast.Call) -> set[str]:
+def _event_names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in EVENT_NAMES}
+
+
+def _subscribed(stmt: ast.stmt, call: ast.Call, parents: dict[ast.AST, ast.AST]) -> set[str]:
     arg = call.args[0]
     if isinstance(arg, ast.Name) and arg.id in EVENT_NAMES:
         return {arg.id}
-    # e.g. ``[bus.subscribe(kind, f) for kind in (A, B)]``: the events named in the statement
-    return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id in EVENT_NAMES}
+    # ``[bus.subscribe(kind, f) for kind in (A, B)]``: the events named in the statement;
+    # ``for kind in (A, B): bus.subscribe(kind, f)``: the events of the enclosing loops
+    names, node = _event_names(stmt), stmt
+    while not names and node in parents:
+        node = parents[node]
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            names = _event_names(node.iter)
+    assert names, (f"line {stmt.lineno}: cannot tell which events this subscribe is for; name the event "
+                   "classes in the call, its statement or its loop so the catalogue can be checked")
+    return names
 
 
 def _routes_in_code() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -52,12 +64,13 @@ def _routes_in_code() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         if path.name == "bus.py":
             continue  # the bus itself
         tree, module = ast.parse(path.read_text()), _module(path)
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
         for stmt, call in _method_calls(tree, "publish"):
             if isinstance(call.func.value, (ast.Name, ast.Attribute)) and "bus" in ast.unparse(call.func.value):
                 publishers[_published(stmt, call)].add(module)
         for stmt, call in _method_calls(tree, "subscribe"):
             if "bus" in ast.unparse(call.func.value):
-                for name in _subscribed(stmt, call):
+                for name in _subscribed(stmt, call, parents):
                     listeners[name].add(module)
     return publishers, listeners
 
@@ -75,3 +88,10 @@ def test_each_event_has_its_one_publisher_and_the_listeners_listed() -> None:
         name = cls.__name__
         assert publishers.get(name, set()) == {route.publisher}, f"{name} is published by {publishers.get(name)}"
         assert listeners.get(name, set()) == set(route.listeners), f"{name} is heard by {listeners.get(name)}"
+
+
+def test_subscriptions_in_a_loop_are_seen() -> None:
+    tree = ast.parse("for kind in (QuoteUpdated, BarUpdated):\n    bus.subscribe(kind, handler)\n")
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    (stmt, call), = _method_calls(tree, "subscribe")
+    assert _subscribed(stmt, call, parents) == {"QuoteUpdated", "BarUpdated"}
