@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from app.core.bus import EventBus
@@ -43,7 +42,7 @@ class IvHistoryService:
         self._calendar = calendar
         self._watched = watched
         self._sweep_every = sweep_every_s
-        self._active_at: dict[str, float] = {}  # monotonic time of the last snapshot recording
+        self._active_at: dict[str, float] = {}  # market time (UTC s) of the last snapshot recording
         self._swept: dict[str, tuple[date, bool]] = {}  # symbol → (day, late reading taken)
         self._pending: set[asyncio.Task] = set()
 
@@ -62,10 +61,12 @@ class IvHistoryService:
 
     def _on_snapshot(self, event: OptionsUpdated) -> None:
         snap = event.snapshot
-        last = self._active_at.get(snap.symbol)
-        if last is not None and time.monotonic() - last < ACTIVE_EVERY_S:
+        # at most every ACTIVE_EVERY_S of market time (the demo runs at up to 1000x; a replay
+        # seek back in time records again)
+        asof, last = snap.chain.asof.timestamp(), self._active_at.get(snap.symbol)
+        if last is not None and 0 <= asof - last < ACTIVE_EVERY_S:
             return
-        self._active_at[snap.symbol] = time.monotonic()
+        self._active_at[snap.symbol] = asof
         day = market_date(snap.chain.asof)
         self._swept[snap.symbol] = (day, _is_late(snap.chain.asof))  # the sweep need not fetch it again
         task = asyncio.ensure_future(self.record(snap.symbol, day, snap.iv.atm_30d))
@@ -75,8 +76,9 @@ class IvHistoryService:
     async def record(self, symbol: str, day: date, atm_iv: float) -> bool:
         from data.store import iv_history
 
+        recorded_at = self._provider.clock.now()  # market time, as every time the app keeps
         try:
-            await self._store.run(lambda s: iv_history.record(s, symbol, day, atm_iv, datetime.now(UTC)))
+            await self._store.run(lambda s: iv_history.record(s, symbol, day, atm_iv, recorded_at))
         except ValueError as exc:  # no ATM IV (e.g. no quotes): nothing to store today
             log.info("IV of %s not stored: %s", symbol, exc)
             return False
