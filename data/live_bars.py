@@ -197,14 +197,21 @@ class LiveBars:
         """The bars as an immutable ``Bars`` (copied: later updates do not reach it)."""
         return Bars(self.symbol, self.timeframe, *(self.column(name) for name in COLUMNS))
 
+    def _require_bars(self, what: str) -> None:
+        if not self._n:
+            raise IndexError(f"{what}: no {self.timeframe.value} bars of {self.symbol} yet (empty)")
+
     def last_bar(self) -> tuple[int, float, float, float, float, float]:
+        """(ts, open, high, low, close, volume) of the last bar; IndexError when empty."""
+        self._require_bars("last_bar()")
         i = self._n - 1
         c = self._cols
         return (int(c["ts"][i]), float(c["open"][i]), float(c["high"][i]), float(c["low"][i]),
                 float(c["close"][i]), float(c["volume"][i]))
 
     def bar(self, index: int, closed: bool) -> Bar:
-        """Row ``index`` (negative from the end) as a ``Bar``."""
+        """Row ``index`` (negative from the end) as a ``Bar``; IndexError when empty."""
+        self._require_bars(f"bar({index})")
         i = index % self._n
         c = self._cols
         return Bar(self.symbol, self.timeframe, int(c["ts"][i]), float(c["open"][i]), float(c["high"][i]),

@@ -11,13 +11,22 @@ When a bar is closed, decided on bar times and the market calendar, never the wa
   closing minute is caught up this way); or
 * the bucket's closing stream bar itself arrives closed: the one ending at the bucket's end,
   or at the session's close when that comes first (half days; a 1h bar starting 15:30; a
-  daily bar).
+  daily bar); or
+* nothing came (a quiet closing minute: an illiquid name with no 15:59 print): the provider's
+  clock (``provider.clock``, never the wall clock) has passed the last bar's close time. The
+  periodic loop checks this against the provider's clock as it read one full heartbeat
+  earlier, so a closing minute that the stream is still delivering (a demo tick spans minutes
+  at 1000x; a live aggregate lands a moment after its minute) still closes the bar itself,
+  with its final numbers.
 
 Each bar is reported once, in time order; stream bars older than the last bar are history and
 ignored. Seeding: when a symbol appears (and at start) its regular-session history over
 ``history`` is loaded from the provider's finest bars; stream bars arriving meanwhile wait and
-are folded after it. A seeded last bar whose close time has already passed on the provider's
-clock counts as reported (it closed before we watched). ``history=None``: no seeding.
+are folded after it (at most ``MAX_WAITING`` of them, the newest; a fetch that fails with
+anything but a ``ProviderError`` drops them and fails the run, and the restarted run fetches
+afresh). The loop beats after each symbol's history, so many symbols never look stale. A seeded
+last bar whose close time has already passed on the provider's clock counts as reported (it
+closed before we watched). ``history=None``: no seeding.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 
@@ -43,6 +53,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEFRAMES = (Timeframe.M1, Timeframe.M5)
 DEFAULT_HISTORY = timedelta(days=3)
 HEARTBEAT_S = 2.0
+MAX_WAITING = 5_000  # stream bars held per symbol while its history loads (a few per second each)
 Key = tuple[str, Timeframe]
 
 
@@ -62,7 +73,7 @@ class MarketStateService:
         self._tracked: set[str] = set()
         self._series: dict[Key, LiveBars] = {}
         self._reported: dict[Key, int] = {}  # start of the last bar reported closed
-        self._seeding: dict[str, list[Bar]] = {}  # symbol -> stream bars that came while its history loads
+        self._seeding: dict[str, deque[Bar]] = {}  # symbol -> stream bars that came while its history loads
         self._session_close: dict[date, int] = {}
         self._wake = asyncio.Event()
 
@@ -84,16 +95,26 @@ class MarketStateService:
         try:
             self._follow_symbols()
             ctx.running()
+            seen: float | None = None  # the provider's clock one full heartbeat ago
             while True:
-                await self._seed_waiting()
+                await self._seed_waiting(ctx)
                 ctx.heartbeat()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(HEARTBEAT_S):
-                        await self._wake.wait()
-                self._wake.clear()
+                if await self._sleep():
+                    if seen is not None:
+                        self._close_due(seen)
+                    seen = self._provider.clock.now().timestamp()
         finally:
             for off in offs:
                 off()
+
+    async def _sleep(self) -> bool:
+        """Wait a heartbeat or until woken; True when the whole heartbeat passed."""
+        woken = False
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(HEARTBEAT_S):
+                woken = await self._wake.wait()
+        self._wake.clear()
+        return not woken
 
     def _follow_symbols(self, _event: object = None) -> None:
         wanted = set(self._symbols())
@@ -105,7 +126,7 @@ class MarketStateService:
         added = wanted - self._tracked
         self._tracked = wanted
         if added and self._history is not None:
-            self._seeding.update({symbol: [] for symbol in added})
+            self._seeding.update({symbol: deque(maxlen=MAX_WAITING) for symbol in added})
             self._wake.set()
 
     def on_bar_updated(self, event: BarUpdated) -> None:
@@ -146,6 +167,13 @@ class MarketStateService:
         self._reported[key] = start
         self._bus.publish(BarClosed(key[0], key[1], series.bar(index, closed=True)))
 
+    def _close_due(self, now: float) -> None:
+        """Report each series' last bar whose close time is at or before ``now`` (the provider's
+        clock, UTC seconds) although its closing minute never came closed."""
+        for key, series in list(self._series.items()):
+            if len(series) and self._closes_at(int(series.ts[-1]), key[1]) <= now:
+                self._report(key, series, -1)
+
     def _closes_at(self, start: int, timeframe: Timeframe) -> int:
         """When the bar starting at ``start`` ends: its bucket's end, or its session's close when
         that comes first (UTC seconds)."""
@@ -156,10 +184,16 @@ class MarketStateService:
         return min(start + timeframe.minutes * 60, close) if timeframe.is_intraday else close
 
     # -- seeding -----------------------------------------------------------------------------
-    async def _seed_waiting(self) -> None:
+    async def _seed_waiting(self, ctx: ServiceContext) -> None:
         for symbol in list(self._seeding):
             asof = self._provider.clock.now()
-            minutes = await self._history_of(symbol, asof)
+            try:
+                minutes = await self._history_of(symbol, asof)
+            except Exception:
+                if (held := self._seeding.get(symbol)) is not None:
+                    held.clear()  # the restarted run fetches afresh, past these
+                raise
+            ctx.heartbeat()
             waiting = self._seeding.pop(symbol, None)
             if waiting is None:
                 continue  # no longer tracked

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
+from app.core import market_state
 from app.core.bus import EventBus
 from app.core.events import BarClosed, BarUpdated
 from app.core.health import HealthRegistry
@@ -128,3 +130,105 @@ async def test_demo_stream_at_high_speed_closes_the_bars_the_provider_serves(cal
 
 def _same(a: Bars, b: Bars) -> bool:
     return all(np.allclose(getattr(a, c), getattr(b, c)[: len(a)]) for c in ("ts", "open", "high", "low", "close"))
+
+
+async def _until(condition, seconds: float = 5.0) -> None:
+    end = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < end, "timed out"
+        await asyncio.sleep(0.01)
+
+
+async def test_a_quiet_closing_minute_closes_the_bar_on_the_providers_clock(calendar, monkeypatch) -> None:
+    """09:34 never prints: the 09:30 5m bar closes once the provider's (paused) clock is past 09:35."""
+    monkeypatch.setattr(market_state, "HEARTBEAT_S", 0.01)
+    bus, state, closed = _hand_fed(calendar)
+    clock = state._provider.clock
+    clock.jump_to(datetime.fromtimestamp(OPEN + 270, UTC))
+    clock.pause()  # 09:34:30
+    async with _running(state):
+        for i in range(4):  # 09:30-09:33 closed; 09:34 quiet
+            bus.publish(BarUpdated(_minute(OPEN + 60 * i, 100 + i, True)))
+        await asyncio.sleep(0.1)  # heartbeats with the clock before the close
+        assert not [e for e in closed if e.timeframe is Timeframe.M5] and len(closed) == 4
+        clock.jump_to(datetime.fromtimestamp(OPEN + 300, UTC))  # 09:35:00, still paused
+        await _until(lambda: any(e.timeframe is Timeframe.M5 for e in closed))
+        await asyncio.sleep(0.1)  # more heartbeats: nothing reported again
+        five = [e.bar for e in closed if e.timeframe is Timeframe.M5]
+        assert len(five) == 1 and five[0].closed and (five[0].ts, five[0].close, five[0].volume) == (OPEN, 103.1, 40)
+        assert len(closed) == 5
+        bus.publish(BarUpdated(_minute(OPEN + 240, 104, True)))  # the late print, then the next bucket
+        bus.publish(BarUpdated(_minute(OPEN + 300, 105, True)))
+        five = [e.bar for e in closed if e.timeframe is Timeframe.M5]
+        assert [b.ts for b in five] == [OPEN] and len(closed) == 7  # only the 1m bars of 09:34 and 09:35
+
+
+async def test_the_session_close_closes_the_days_last_bar_without_a_closing_print(calendar, monkeypatch) -> None:
+    monkeypatch.setattr(market_state, "HEARTBEAT_S", 0.01)
+    bus, state, closed = _hand_fed(calendar, (Timeframe.H1, Timeframe.D1))
+    close = HALF_DAY_OPEN + 210 * 60  # 13:00 ET on a half day
+    state._provider.clock.jump_to(datetime.fromtimestamp(close - 1, UTC))
+    state._provider.clock.pause()
+    async with _running(state):
+        for ts in (HALF_DAY_OPEN, close - 600):  # 12:50 the last print
+            bus.publish(BarUpdated(_minute(ts, 100, True)))
+        await asyncio.sleep(0.1)
+        assert [e.bar.ts for e in closed] == [HALF_DAY_OPEN]  # the 09:30 hour, caught up
+        state._provider.clock.jump_to(datetime.fromtimestamp(close, UTC))
+        await _until(lambda: len(closed) == 3)
+        await asyncio.sleep(0.1)
+    assert [(e.timeframe, e.bar.ts) for e in closed[1:-1]] == [(Timeframe.H1, close - 30 * 60)]
+    assert closed[-1].timeframe is Timeframe.D1 and closed[-1].bar.volume == 20.0
+
+
+class _SlowHistory:
+    """A provider whose history waits for ``release``; the first ``failures`` fetches fail."""
+
+    finest_timeframe = Timeframe.M1
+
+    def __init__(self, failures: int = 0) -> None:
+        self.clock = SimClock(datetime.fromtimestamp(OPEN + 600, UTC))
+        self.clock.pause()
+        self.release = asyncio.Event()
+        self.calls = 0
+        self._failures = failures
+
+    async def get_bars(self, symbol, timeframe, start, end, extended=False) -> Bars:
+        self.calls += 1
+        await self.release.wait()
+        if self.calls <= self._failures:
+            raise RuntimeError("not a ProviderError")
+        return Bars.empty(symbol, Timeframe.M1)
+
+
+async def test_stream_bars_waiting_for_history_are_capped_and_dropped_when_it_fails(calendar, monkeypatch) -> None:
+    monkeypatch.setattr(market_state, "MAX_WAITING", 3)
+    bus, provider = EventBus(), _SlowHistory(failures=1)
+    state = MarketStateService(bus, calendar, provider, lambda: {"SPY"}, (Timeframe.M1,))  # type: ignore[arg-type]
+    health = HealthRegistry()
+    task = asyncio.create_task(state.run(ServiceContext(state.name, health)))
+    await _until(lambda: provider.calls == 1)
+    for i in range(10):
+        bus.publish(BarUpdated(_minute(OPEN + 60 * i, 100 + i, True)))
+    assert len(state._seeding["SPY"]) == 3  # the newest three only
+    provider.release.set()
+    with pytest.raises(RuntimeError):
+        await task
+    assert len(state._seeding["SPY"]) == 0  # dropped: the restarted run fetches afresh
+    async with _running(state):
+        await _until(lambda: "SPY" not in state._seeding)
+        for i in range(10, 15):
+            bus.publish(BarUpdated(_minute(OPEN + 60 * i, 100 + i, True)))
+        assert list(state.bars("SPY", Timeframe.M1).ts) == [OPEN + 60 * i for i in range(10, 15)]
+    assert provider.calls == 2
+
+
+async def test_seeding_beats_after_each_symbols_history(calendar) -> None:
+    beats: list[str] = []
+    provider = _SlowHistory()
+    provider.release.set()
+    state = MarketStateService(EventBus(), calendar, provider, lambda: {"SPY", "QQQ", "IWM"})  # type: ignore[arg-type]
+    ctx = SimpleNamespace(heartbeat=lambda: beats.append("beat"))
+    state._follow_symbols()
+    await state._seed_waiting(ctx)  # type: ignore[arg-type]
+    assert provider.calls == 3 and len(beats) == 3 and not state._seeding

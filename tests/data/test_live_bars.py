@@ -118,3 +118,16 @@ def test_which_timeframes_fold_into_which() -> None:
     assert folds_into(Timeframe.M5, Timeframe.D1) and folds_into(Timeframe.M5, Timeframe.M5)
     assert not folds_into(Timeframe.M5, Timeframe.M1) and not folds_into(Timeframe.D1, Timeframe.H4)
     assert LiveBars("X", Timeframe.M5).snapshot().timeframe is Timeframe.M5
+
+
+def test_reading_a_bar_of_an_empty_series_raises_index_error() -> None:
+    live = LiveBars("X", Timeframe.M5)
+    with pytest.raises(IndexError, match="no 5m bars of X yet"):
+        live.last_bar()
+    with pytest.raises(IndexError, match=r"bar\(-1\).*empty"):
+        live.bar(-1, closed=True)
+    live.load(Bars.empty("X", Timeframe.M5))
+    with pytest.raises(IndexError):
+        live.last_bar()
+    live.merge_minute(Bar("X", Timeframe.M1, OPEN + 60, 1.0, 2.0, 0.5, 1.5, 1.0, True))
+    assert live.last_bar()[0] == OPEN and live.bar(-1, closed=True).close == 1.5
