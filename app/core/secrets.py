@@ -3,8 +3,9 @@ a provider needs.
 
 Keys live in the OS keychain or an environment variable (``data.secrets``). Every key this
 module reads or saves is registered with the log redactor first. The keychain may block (D-Bus,
-an unlock prompt), so the service runs it in a worker thread; ``lookup_key`` is the blocking
-call for code that already runs off the loop or at start-up (the provider factory).
+an unlock prompt), so ``status`` and ``save`` run it in a worker thread (the preferences panel
+awaits them, also before the engine starts); ``lookup_key`` is the blocking call for the
+provider factory, which the engine calls in a worker thread.
 """
 
 from __future__ import annotations
@@ -64,16 +65,3 @@ async def status(name: str) -> KeyStatus:
 
 async def save(name: str, value: str) -> KeyStatus:
     return await asyncio.to_thread(save_key, name, value)
-
-
-class SecretsService:
-    """Not supervised: keychain calls on demand, each in a worker thread."""
-
-    async def status(self, name: str) -> KeyStatus:
-        return await status(name)
-
-    async def save(self, name: str, value: str) -> KeyStatus:
-        return await save(name, value)
-
-    async def lookup(self, name: str) -> str | None:
-        return await asyncio.to_thread(lookup_key, name)

@@ -24,7 +24,6 @@ from app.core.market_data import MarketDataService
 from app.core.market_state import MarketStateService
 from app.core.option_chains import OptionChainService
 from app.core.scheduler import MarketScheduler
-from app.core.secrets import SecretsService
 from app.core.snapshots import OptionsSnapshot
 from app.core.zero_dte import ZeroDteService
 
@@ -66,7 +65,6 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("zero-dte", ZeroDteService, lambda c: ZeroDteService(c.calendar, latest_options(c)), supervised=False),
     ServiceSpec("heatmap", HeatmapService, lambda c: HeatmapService(c.bus, latest_options(c)), supervised=False),
     ServiceSpec("layouts", LayoutStore, lambda c: LayoutStore(c.store), supervised=False),
-    ServiceSpec("secrets", SecretsService, lambda _c: SecretsService(), supervised=False),
     ServiceSpec("iv-history", IvHistoryService,
                 lambda c: IvHistoryService(c.provider, c.store, c.bus, c.calendar, lambda: symbols_needed(c)),
                 follows_provider=True),

@@ -1,8 +1,11 @@
-"""Provider registry: names the user can pick and how to build each one."""
+"""Provider registry: names the user can pick, how to build each one and the secret (API key)
+each needs. The registry reads no secret: the caller looks up ``needs_secret(name)`` and passes
+the key in as ``api_key``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +19,7 @@ Factory = Callable[..., "MarketDataProvider"]
 
 
 def _demo(calendar: MarketCalendar, *, speed: float, seed: int, option_pricing: object = None,
-          **_options: object) -> MarketDataProvider:
+          **_provider_args: object) -> MarketDataProvider:
     from data.providers.demo.provider import DemoProvider
 
     return DemoProvider(calendar, seed=seed, speed=speed, option_pricing=option_pricing)  # type: ignore[arg-type]
@@ -24,7 +27,7 @@ def _demo(calendar: MarketCalendar, *, speed: float, seed: int, option_pricing: 
 
 def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None = None,
             replay_symbol: str | None = None, replay_tz: str = "America/New_York", replay_label: str = "start",
-            **_options: object) -> MarketDataProvider:
+            **_provider_args: object) -> MarketDataProvider:
     from data.providers.replay.provider import ReplayProvider
     from data.providers.replay.recording import RecordingError
 
@@ -38,13 +41,9 @@ def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None 
 
 
 def _massive(calendar: MarketCalendar, *, api_key: str | None = None, delayed: bool = False,
-             cache_dir: Path | None = None, **_options: object) -> MarketDataProvider:
+             cache_dir: Path | None = None, **_provider_args: object) -> MarketDataProvider:
     from data.providers.massive.provider import MassiveProvider
-    from data.secrets import get_api_key
 
-    if not api_key:
-        found = get_api_key("massive")
-        api_key = found.value if found else None
     if not api_key:
         raise ProviderError("The Massive provider needs an API key: save it in Preferences (kept in the OS "
                             "keychain) or set MASSIVE_API_KEY.")
@@ -54,7 +53,14 @@ def _massive(calendar: MarketCalendar, *, api_key: str | None = None, delayed: b
     return MassiveProvider(calendar, api_key, delayed=bool(delayed), cache=cache)
 
 
-PROVIDERS: dict[str, Factory] = {"demo": _demo, "replay": _replay, "massive": _massive}
+@dataclass(frozen=True, slots=True)
+class ProviderEntry:
+    create: Factory
+    secret: str | None = None  # the key it needs (a ``data.secrets`` name), handed in as ``api_key``
+
+
+PROVIDERS: dict[str, ProviderEntry] = {"demo": ProviderEntry(_demo), "replay": ProviderEntry(_replay),
+                                       "massive": ProviderEntry(_massive, secret="massive")}
 
 
 def available_providers() -> list[str]:
@@ -62,9 +68,15 @@ def available_providers() -> list[str]:
 
 
 def create_provider(name: str, calendar: MarketCalendar, *, speed: float = 1.0, seed: int = 7,
-                    **options: object) -> MarketDataProvider:
-    """Build provider ``name``; ``options`` are provider-specific (``replay_file`` …)."""
-    factory = PROVIDERS.get(name)
-    if factory is None:
+                    **provider_args: object) -> MarketDataProvider:
+    """Build provider ``name``; ``provider_args`` are provider-specific (``replay_file``, ``api_key`` …)."""
+    entry = PROVIDERS.get(name)
+    if entry is None:
         raise ProviderError(f"Unknown data provider '{name}'. Available: {', '.join(PROVIDERS)}.")
-    return factory(calendar, speed=speed, seed=seed, **options)
+    return entry.create(calendar, speed=speed, seed=seed, **provider_args)
+
+
+def needs_secret(name: str) -> str | None:
+    """The secret provider ``name`` needs (pass it as ``api_key``), or None (also for an unknown name)."""
+    entry = PROVIDERS.get(name)
+    return entry.secret if entry is not None else None

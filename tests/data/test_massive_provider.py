@@ -18,7 +18,7 @@ from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.provider import MassiveProvider
-from data.providers.registry import available_providers, create_provider
+from data.providers.registry import available_providers, create_provider, needs_secret
 from data.secrets import SecretStoreError, get_api_key, mask, set_api_key
 from tests.conftest import SHARED
 
@@ -81,6 +81,16 @@ def test_registry_offers_massive_and_explains_a_missing_key(memory_keyring, monk
     monkeypatch.delenv("MASSIVE_API_KEY", raising=False)
     assert available_providers() == ["demo", "replay", "massive"]
     with pytest.raises(ProviderError, match="needs an API key"):
+        create_provider("massive", calendar)
+
+
+def test_the_registry_says_which_key_a_provider_needs_and_reads_none_itself(memory_keyring, monkeypatch,
+                                                                             calendar) -> None:
+    monkeypatch.delenv("MASSIVE_API_KEY", raising=False)
+    assert [needs_secret(name) for name in available_providers()] == [None, None, "massive"]
+    assert needs_secret("unknown") is None
+    set_api_key("massive", KEY)
+    with pytest.raises(ProviderError, match="needs an API key"):  # the caller looks it up and passes it in
         create_provider("massive", calendar)
 
 
