@@ -51,3 +51,20 @@ def test_code_is_ruff_clean() -> None:
     assert ruff, "ruff is a test dependency"
     result = subprocess.run([ruff, "check", "."], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout
+
+
+def test_no_cross_panel_lookups_or_provider_name_checks() -> None:
+    """Panels reach each other through app.ui.intents, and code asks a provider what it can do
+    (its declared capabilities), never which one it is."""
+    import re
+
+    banned = {r"\bpanels\.get\(": "look a panel up (use app.ui.intents)",
+              r"\bprovider\.name\s*(==|!=|in\b)": "check a provider's name (declare a capability)",
+              r"\bhasattr\(\s*(chart|panel|widget|chain)\b": "probe a panel's methods (use app.ui.intents)"}
+    found = []
+    for root in ("app", "widgets", "analytics", "data"):
+        for path in sorted((REPO / root).rglob("*.py")):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                found += [f"{path.relative_to(REPO)}:{number}: {why}: {line.strip()}"
+                          for pattern, why in banned.items() if re.search(pattern, line)]
+    assert not found, "\n".join(found)

@@ -120,7 +120,7 @@ class AppController:
             self.layouts.arrange_options()
         self._mark("first_paint")
         host = PanelHost(self.engine, self.bridge, self.intents, self.tasks, self.settings.data_dir,
-                         self.settings.log_file, self.window)
+                         self.settings.log_file)
         self.window.build_panels(host)
         style_plots(self.window, self.theme)
         self._mark("panels")

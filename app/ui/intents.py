@@ -1,6 +1,6 @@
 """Cross-panel intents in one place: a panel asks for something another panel does.
 
-Panels never look each other up (``window.panels.get(name)`` plus ``hasattr``). A panel that
+Panels never look each other up (a window-wide panel lookup plus ``hasattr``). A panel that
 can do something registers a handler for that intent's class, with the panel to bring to the
 front; a panel that wants it done calls ``request``. ``handles`` lets a menu offer only what
 some panel can do (a panel that is not built adds no menu entry).
@@ -58,6 +58,17 @@ class DrawChartLevels:
 
     group: str
     levels: tuple[ChartLevel, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AddChartMarker:
+    """Mark the chart of ``symbol`` at ``price`` on the bar containing ``ts`` (UTC seconds)."""
+
+    symbol: str
+    ts: int
+    price: float
+    text: str
+    color: str
 
 
 @dataclass(frozen=True, slots=True)

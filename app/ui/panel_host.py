@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
-
 from app.core.engine import Engine
 from app.ui.bridge import QtBridge
 from app.ui.intents import Intents
@@ -24,7 +22,6 @@ class PanelHost:
     tasks: TaskRunner
     data_dir: Path
     log_file: Path
-    window: QWidget
 
     def when_engine_ready(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` now if the engine is up, else once it has started."""
