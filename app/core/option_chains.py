@@ -40,7 +40,7 @@ DEFAULT_REFRESH_S = 15.0
 
 
 class OptionChainService:
-    name = "options"
+    name = "option-chains"
     stale_after = 120.0
 
     def __init__(self, provider: MarketDataProvider, bus: EventBus, calendar: MarketCalendar,

@@ -56,7 +56,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         c.bus, c.calendar, c.provider, lambda: symbols_needed(c)), follows_provider=True),
     ServiceSpec("chart-data", ChartDataService, lambda c: ChartDataService(c.provider), supervised=False,
                 follows_provider=True),
-    ServiceSpec("options", OptionChainService,
+    ServiceSpec("option-chains", OptionChainService,
                 lambda c: OptionChainService(c.provider, c.bus, c.calendar, lambda: c.workspace.active_symbol),
                 follows_provider=True),
     # views of the options snapshot that panels render and coach tools return: computed off the loop, cached

@@ -72,7 +72,7 @@ def main() -> None:
         await c.engine.service(Workspace).set_active_symbol("SPX")
         panels = c.window.panels
         await until(lambda: panels["gex"].profile is not None and "SPX" in panels["gex"].symbol.text(), 30)
-        await c.engine.supervisor.stop_service("options")  # only the benchmark publishes from here on
+        await c.engine.supervisor.stop_service("option-chains")  # only the benchmark publishes from here on
         provider, calendar = c.engine.context.provider, c.engine.context.calendar
         now = provider.clock.now()
         chain = await asyncio.to_thread(provider.chain_at, "SPX", now)
