@@ -2,9 +2,10 @@
 
 Not supervised: it only answers. ``heatmap(mode, n_expiries, n_strikes)`` grids the latest
 snapshot (or the one given: a panel renders the snapshot it was handed) in a worker thread;
-each grid is computed once per snapshot, so switching modes back and forth is instant. The
-grid last asked for is computed again as soon as a new snapshot is published, while the
-panels render it, so the heatmap's turn finds it ready (``ready``).
+each grid is computed once per snapshot, so switching modes back and forth is instant. While
+the heatmap panel is on screen (it says so: ``set_shown``), the grid last asked for is computed
+again as soon as a new snapshot is published, while the panels render it, so the heatmap's
+turn finds it ready (``ready``); a hidden heatmap is gridded when it is rendered again.
 """
 
 from __future__ import annotations
@@ -29,7 +30,16 @@ class HeatmapService:
         self._latest = latest
         self._grids: ViewCache[HeatmapView] = ViewCache(CACHED_GRIDS)
         self._last_asked: GridKey | None = None
-        bus.subscribe(OptionsUpdated, self._prefetch)
+        self._shown = False  # the heatmap panel is on screen: only then is a new snapshot gridded ahead
+        self._unsubscribe = bus.subscribe(OptionsUpdated, self._prefetch)
+
+    def set_shown(self, shown: bool) -> None:
+        """The heatmap panel is on screen (True) or hidden: a background tab or a closed dock."""
+        self._shown = shown
+
+    def close(self) -> None:
+        """Stop listening to the bus (the engine dropped this service)."""
+        self._unsubscribe()
 
     async def heatmap(self, mode: str | HeatmapMode, n_expiries: int = 5, n_strikes: int = 50,
                       snapshot: OptionsSnapshot | None = None) -> HeatmapView | None:
@@ -53,7 +63,7 @@ class HeatmapService:
     def _prefetch(self, event: OptionsUpdated) -> None:
         # started right here, as the snapshot is published: the worker grids while the panels render
         snap, key = event.snapshot, self._last_asked
-        if key is not None:
+        if key is not None and self._shown:
             self._grids.start(snap, key, lambda: heatmap_view(snap, *key))
 
 

@@ -41,7 +41,11 @@ class IvRankService:
         self._history_of: object | None = None  # the provider the closes came from
         self._generation = 0  # bumped when history changes: a load started before is not kept
         self._ranks: ViewCache[IvRankView] = ViewCache(1)
-        bus.subscribe(IvRecorded, lambda e: self._forget(e.symbol))
+        self._unsubscribe = bus.subscribe(IvRecorded, lambda e: self._forget(e.symbol))
+
+    def close(self) -> None:
+        """Stop listening to the bus (the engine dropped this service)."""
+        self._unsubscribe()
 
     def _forget(self, symbol: str) -> None:
         self._generation += 1

@@ -7,19 +7,23 @@ snapshot's views are kept (a snapshot is a whole chain), and at most ``size`` of
 Work that needs no awaiting runs in a small pool of its own (``start``/``get_in_thread``): it
 starts the moment it is asked for, even while the loop is busy (a bus handler can start it as
 a snapshot is published), and ``peek`` sees the result as soon as the thread is done, without
-waiting for the loop to hear about it.
+waiting for the loop to hear about it. The pool's queue has no bound: work for a superseded
+snapshot that has not started yet is cancelled (an asker still waiting for it gets its answer).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
+log = logging.getLogger(__name__)
 V = TypeVar("V")
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="options-views")  # bounded: 2 cores is common
+# two workers (2 cores is common); its queue is unbounded, hence the cancelling in ``clear``
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="options-views")
 
 
 class ViewCache(Generic[V]):
@@ -30,7 +34,10 @@ class ViewCache(Generic[V]):
         self._threads: dict[Hashable, Future[V]] = {}  # the pool's own futures, for ``peek``
 
     def clear(self) -> None:
-        """Forget every view (what they were computed from changed, e.g. new stored history)."""
+        """Forget every view (what they were computed from changed, e.g. new stored history); work
+        still queued in the pool is cancelled (work already running finishes, unseen)."""
+        for queued in self._threads.values():
+            queued.cancel()  # a no-op once running or done
         self._source = None
         self._views = OrderedDict()
         self._threads = {}
@@ -49,6 +56,8 @@ class ViewCache(Generic[V]):
     def _forget_failed(self, key: Hashable, result: asyncio.Future[V]) -> None:
         # a failure is not remembered (the next asker tries again); reading it also marks it retrieved
         failed = result.cancelled() or result.exception() is not None
+        if failed and not result.cancelled():
+            log.info("view %r failed (computed again when next asked)", key, exc_info=result.exception())
         if failed and self._views.get(key) is result:
             del self._views[key]
             self._threads.pop(key, None)
@@ -77,7 +86,14 @@ class ViewCache(Generic[V]):
     async def get_in_thread(self, source: object, key: Hashable, work: Callable[[], V]) -> V:
         """The view ``key`` of ``source``, ``work`` run in the pool if it is new."""
         self.start(source, key, work)
-        return await asyncio.shield(self._views[key])  # an asker cancelled leaves the work to the others
+        view = self._views[key]
+        try:
+            return await asyncio.shield(view)  # an asker cancelled leaves the work to the others
+        except asyncio.CancelledError:
+            if not view.cancelled() or asyncio.current_task().cancelling():
+                raise
+        # cancelled before it ran (a newer snapshot came): this asker still gets its view, not kept
+        return await asyncio.wrap_future(_POOL.submit(work))
 
     async def get(self, source: object, key: Hashable, compute: Callable[[], Awaitable[V]]) -> V:
         """The view ``key`` of ``source`` (compared by identity), awaited from ``compute`` if new."""

@@ -1,4 +1,5 @@
-"""The heatmap service: the analytics grid of a snapshot, computed once per snapshot and size."""
+"""The heatmap service: the analytics grid of a snapshot, computed once per snapshot and size,
+ahead of time only while the panel is on screen."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ async def test_a_new_snapshot_is_gridded_afresh(calendar, spx) -> None:
 async def test_the_grid_last_asked_for_is_started_as_a_snapshot_is_published(calendar, spx) -> None:
     bus = EventBus()
     service = HeatmapService(bus, lambda: None)
+    service.set_shown(True)
     bus.publish(OptionsUpdated(spx))  # nothing asked yet: nothing to grid
     assert service.ready("GEX", 5, 40, spx) is None
     await service.heatmap("GEX", 5, 40, snapshot=spx)
@@ -62,3 +64,27 @@ async def test_the_grid_last_asked_for_is_started_as_a_snapshot_is_published(cal
     view = service.ready("GEX", 5, 40, later)
     assert view is not None and view.snapshot is later and view.grid.mode is HeatmapMode.GEX
     assert await service.heatmap("GEX", 5, 40, snapshot=later) is view
+
+
+async def _settled() -> None:
+    for _ in range(20):  # a few loop turns: a started grid would be computing (and usually done) by now
+        await asyncio.sleep(0.01)
+
+
+async def test_a_hidden_heatmap_is_not_gridded_ahead_and_a_closed_service_hears_nothing(calendar, spx) -> None:
+    bus = EventBus()
+    service = HeatmapService(bus, lambda: None)
+    assert service.ready("GEX", 5, 40, spx) is None  # asked for (the panel's size) before it is shown
+    later = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 12, 30, tzinfo=ET))
+    bus.publish(OptionsUpdated(later))  # the panel never said it is on screen
+    await _settled()
+    assert service.ready("GEX", 5, 40, later) is None and service._grids._threads == {}
+    service.set_shown(True)
+    service.set_shown(False)  # a background tab again
+    bus.publish(OptionsUpdated(spx))
+    await _settled()
+    assert service.ready("GEX", 5, 40, spx) is None and service._grids._threads == {}
+    service.set_shown(True)
+    service.close()
+    bus.publish(OptionsUpdated(later))
+    assert service._grids._threads == {} and not bus._handlers[OptionsUpdated]

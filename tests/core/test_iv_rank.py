@@ -72,3 +72,14 @@ async def test_too_little_history_says_so_and_another_provider_is_read_afresh(st
     assert view.rank is None and view.reason == NO_HISTORY
     current["provider"] = long  # a provider switch
     assert (await service.rank(_snapshot(0.2))).rank is not None and long.asked == 1
+
+
+async def test_a_closed_service_no_longer_listens(store: Store) -> None:
+    bus = EventBus()
+    service = IvRankService(store, bus, lambda: DailyCloses(np.ones(30)), lambda: None)
+    forgotten: list[str] = []
+    service._forget = forgotten.append  # what an IvRecorded does
+    bus.publish(IvRecorded("SPY", date(2026, 11, 25), 0.2))
+    service.close()
+    bus.publish(IvRecorded("QQQ", date(2026, 11, 25), 0.2))
+    assert not bus._handlers[IvRecorded] and forgotten == ["SPY"]  # heard until closed

@@ -1,4 +1,5 @@
-"""ViewCache: one computation per snapshot and key, shared by askers, bounded, failures retried."""
+"""ViewCache: one computation per snapshot and key, shared by askers, bounded, failures retried,
+queued work of a superseded snapshot cancelled."""
 
 from __future__ import annotations
 
@@ -88,3 +89,44 @@ async def test_work_in_the_pool_is_seen_as_soon_as_the_thread_is_done() -> None:
         await cache.get_in_thread(source, "bad", broken)
     assert cache.peek(source, "bad") is None
     assert await cache.get_in_thread(source, "bad", lambda: 9) == 9  # a failure is not remembered
+
+
+async def test_work_queued_for_a_superseded_snapshot_is_cancelled_but_its_asker_still_answered(caplog) -> None:
+    cache: ViewCache[str] = ViewCache()
+    old, new, release = object(), object(), threading.Event()
+    running: list[threading.Event] = [threading.Event(), threading.Event()]
+    ran: list[str] = []
+
+    def busy(i: int) -> str:  # holds one of the pool's two workers until released
+        running[i].set()
+        release.wait(5)
+        return f"busy{i}"
+
+    def work(name: str) -> str:
+        ran.append(name)
+        return name
+
+    try:
+        for i in (0, 1):
+            cache.start(old, f"busy{i}", lambda i=i: busy(i))
+        assert all([await asyncio.to_thread(r.wait, 5) for r in running])
+        cache.start(old, "queued", lambda: work("queued"))  # waits in the pool's queue
+        asker = asyncio.ensure_future(cache.get_in_thread(old, "asked", lambda: work("asked")))
+        await asyncio.sleep(0)
+        cache.start(new, "fresh", lambda: work("fresh"))  # a newer snapshot: the old queued work is dropped
+    finally:
+        release.set()
+    assert await cache.get_in_thread(new, "fresh", lambda: "again") == "fresh"
+    assert await asker == "asked"  # one waiting for a cancelled view gets it computed anyway
+    assert "queued" not in ran and ran.count("asked") == 1 and cache.peek(old, "queued") is None
+
+    def broken() -> str:
+        raise ValueError("no quotes")
+
+    with caplog.at_level("INFO", logger="app.core.view_cache"):
+        cache.start(new, "bad", broken)  # nobody awaits it: the failure is logged, not lost
+        for _ in range(500):  # bounded: ~5 s
+            if caplog.records:
+                break
+            await asyncio.sleep(0.01)
+    assert any(r.exc_info and isinstance(r.exc_info[1], ValueError) for r in caplog.records)

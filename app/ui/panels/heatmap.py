@@ -1,5 +1,5 @@
-"""Wire the heatmap to the heatmap service (grids of each snapshot, computed off the loop);
-"Open in chain" asks for ``FocusContract``."""
+"""Wire the heatmap to the heatmap service (grids of each snapshot, computed off the loop, ahead
+of time only while the panel is on screen); "Open in chain" asks for ``FocusContract``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from app.core.heatmap import HeatmapService
 from app.ui.intents import FocusContract
 from app.ui.panel_host import PanelHost
-from app.ui.panels.options_feed import NewestView, follow_options
+from app.ui.panels.options_feed import NewestView, follow_options, on_screen, watch_on_screen
 from widgets.heatmap_panel import HeatmapPanel
 
 
@@ -38,7 +38,13 @@ def build(host: PanelHost) -> HeatmapPanel:
     def open_in_chain(expiry: date, strike: float) -> None:
         host.intents.request(FocusContract(expiry, strike))
 
+    def tell_service(visible: bool) -> None:  # it grids ahead only for a heatmap on screen
+        if host.engine.started:
+            host.engine.service(HeatmapService).set_shown(visible)
+
     follow_options(host, panel, show, unavailable)
+    watch_on_screen(panel, tell_service)
+    host.when_engine_ready(lambda: tell_service(on_screen(panel)))
     panel.view_changed.connect(ask)
     panel.open_in_chain.connect(open_in_chain)
     return panel

@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.core.option_chains import OptionChainService
 from app.core.workspace import Workspace
@@ -37,6 +37,55 @@ class _ShowWatcher(QObject):
         if event.type() == QEvent.Type.Show:
             QTimer.singleShot(0, self._on_show)
         return False
+
+
+class _OnScreenWatcher(QObject):
+    """Calls ``on_change(on_screen)`` after the watched widget is shown or hidden, and after the
+    dock it sits in is shown, hidden, or brought to the front or sent back among tabs (a dock in
+    a background tab stays ``isVisible()``: it is only moved off screen)."""
+
+    def __init__(self, widget: QWidget, on_change: Callable[[bool], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._on_change = on_change
+        self._dock: QDockWidget | None = None
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.ParentChange:
+            self._follow_dock()
+        if kind in (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.ParentChange):
+            self._changed()
+        return False
+
+    def _follow_dock(self) -> None:
+        dock = self._widget.parentWidget()
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parentWidget()
+        if dock is not self._dock:
+            if self._dock is not None:
+                self._dock.visibilityChanged.disconnect(self._changed)
+            self._dock = dock
+            if dock is not None:
+                dock.visibilityChanged.connect(self._changed)
+
+    def _changed(self, *_visible: bool) -> None:
+        QTimer.singleShot(0, self, self.report)  # once the layout has placed it
+
+    def report(self) -> None:
+        self._on_change(on_screen(self._widget))
+
+
+def on_screen(widget: QWidget) -> bool:
+    """Shown and not hidden behind another tab (a minimised window still counts as on screen)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
+def watch_on_screen(widget: QWidget, on_change: Callable[[bool], None]) -> None:
+    """Call ``on_change(on_screen(widget))`` each time ``widget`` may have come on screen or left
+    it: shown or hidden, its dock opened, closed, or its tab brought to the front or sent back."""
+    widget._on_screen_watcher = _OnScreenWatcher(widget, on_change)  # kept alive with the widget
 
 
 def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any], None],
