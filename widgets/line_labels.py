@@ -38,7 +38,7 @@ def stagger_labels(view: pg.ViewBox, lines: Iterable[pg.InfiniteLine], start: fl
     """Place each visible line's label at ``start`` (fraction along the line, 0 → 1, bottom or
     left first) or, where it would come within ``spacing_px`` of a label placed before it, just
     past that label towards 0; hide it when that leaves less than ``margin_px`` to the view's
-    edge. Lines are served in scene order (left to right, top to bottom)."""
+    edge, or when it would stick out of the view across the lines. Lines are served in scene order (left to right, top to bottom)."""
     lines = [line for line in lines if getattr(line, "label", None) is not None and line.isVisible()]
     if not lines:
         return
@@ -52,6 +52,10 @@ def stagger_labels(view: pg.ViewBox, lines: Iterable[pg.InfiniteLine], start: fl
     for line in sorted(lines, key=lambda line: _scene_across(view, line, horizontal)):
         label = line.label
         span = _span_at(label, start, box, horizontal)
+        low_edge, high_edge = (box.top(), box.bottom()) if horizontal else (box.left(), box.right())
+        if span.across_lo < low_edge or span.across_hi > high_edge:
+            label.setVisible(False)  # it would stick out of the view (a line at its very edge)
+            continue
         top = _free_top(min(span.hi, extent - margin_px), span.hi - span.lo, spacing_px,
                         [p for p in placed if _side_by_side_overlap(p, span)])
         if top - (span.hi - span.lo) < margin_px:
