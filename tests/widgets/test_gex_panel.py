@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 
 from analytics.chain_greeks import chain_greeks
 from analytics.gex import GexByStrike, GexConvention, GexProfile, gex_profile
-from app.core.option_chains import OptionChainService
 from app.core.option_pricing import load_option_pricing
 from data.market_calendar import ET
 from data.providers.demo.provider import DemoProvider
 from data.providers.sim_clock import SimClock
 from data.rates import RISK_FREE_RATE, dividend_yield
-from tests.gui_helpers import options, run_app, until
 from widgets.gex_panel import GexPanel, money, price
 from widgets.line_labels import stagger_labels
 
@@ -61,26 +58,6 @@ def test_panel_shows_the_profile_and_switches_convention(qtbot, calendar) -> Non
     assert levels[-1] == {"flip": other.flip, "call_wall": other.call_wall, "put_wall": other.put_wall}
     panel.set_unavailable("XYZ", "No options data from the replay provider.")
     assert levels[-1] is None and panel.total.text() == "—"
-
-
-def test_gex_in_the_app_matches_analytics_and_draws_on_the_chart(qapp, tmp_path: Path) -> None:
-    async def scenario(c) -> None:
-        gex = c.window.panels["gex"]
-        chart = c.window.panels["chart"]
-        await until(lambda: gex.profile is not None and chart.bar_count > 0)
-        snap = c.engine.service(OptionChainService).latest
-        again = gex_profile(snap.chain, snap.spot, r=snap.r, q=snap.q, T=snap.greeks.T)
-        assert gex.profile.total == again.total and gex.profile.flip == again.flip
-        gex.show_on_chart.setChecked(True)
-        wanted = {f"gex:{k}" for k, v in (("flip", again.flip), ("call_wall", again.call_wall),
-                                          ("put_wall", again.put_wall)) if v is not None}
-        assert set(chart.level_keys("gex")) == wanted
-        line = chart._levels["gex:call_wall"].line
-        assert line.value() == again.call_wall
-        gex.show_on_chart.setChecked(False)
-        assert chart.level_keys("gex") == []
-
-    assert run_app(options(tmp_path), scenario) == 0
 
 
 def _shown_labels_apart(view, lines) -> int:
@@ -160,3 +137,22 @@ def test_stagger_labels_keeps_many_close_horizontal_levels_apart(qtbot) -> None:
         stagger_labels(plot.getViewBox(), lines, 0.97)
         plot.grab()
         assert _shown_labels_apart(plot.getViewBox(), lines) >= 2
+
+
+def test_a_label_that_would_stick_out_of_the_view_is_hidden(qtbot) -> None:
+    """A level at the very top of the chart: its label (drawn above the line) would print half
+    outside the plot, so it is hidden; one well inside keeps its label."""
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.resize(500, 300)
+    plot.show()
+    plot.setRange(xRange=(0, 100), yRange=(590, 610), padding=0)
+    opts = {"position": 0.97, "anchors": [(1, 1), (1, 1)]}
+    edge, inside = (pg.InfiniteLine(price, angle=0, label=f"L {price}", labelOpts=opts) for price in (609.9, 600.0))
+    for line in (edge, inside):
+        plot.addItem(line)
+    plot.grab()
+    stagger_labels(plot.getViewBox(), [edge, inside], 0.97)
+    assert not edge.label.isVisible() and inside.label.isVisible()
+    rect = inside.label.mapRectToScene(inside.label.boundingRect())
+    assert plot.getViewBox().sceneBoundingRect().contains(rect)
