@@ -28,7 +28,8 @@ FAKE_DATES = (  # UTC
 DATE_SENSITIVE = (
     "tests/data/test_market_calendar.py", "tests/data/test_demo_market.py", "tests/data/test_demo_options.py",
     "tests/data/test_massive_provider.py", "tests/core/test_engine.py", "tests/widgets/test_gex_panel.py",
-    "tests/widgets/test_chart.py", "tests/widgets/test_zero_dte.py",
+    "tests/widgets/test_chart.py", "tests/widgets/test_zero_dte.py", "tests/ui/test_gex_in_app.py",
+    "tests/ui/test_chart_in_app.py", "tests/ui/test_zero_dte_in_app.py",
 )
 WHOLE_SUITE_DATE = FAKE_DATES[1]
 WORKERS = 2

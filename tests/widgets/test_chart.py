@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,20 +13,13 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QShortcut
 
 from analytics.chart_overlays import compute_overlays
-from app.core.alerts import AlertsService
-from app.core.market_data import MarketDataService
-from app.core.workspace import Workspace
-from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.bar_cleaning import clean_bars
-from data.market_calendar import REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE, market_date
 from data.models import Bar, Bars, Quote, Timeframe
 from data.providers.demo.provider import DemoProvider
 from data.providers.sim_clock import SimClock
-from data.store import alerts as alert_repo
-from data.store import preferences
-from tests.gui_helpers import options, run_app, until
 from widgets.chart.chart_panel import ChartPanel
 from widgets.chart.levels import round_to_tick
+from widgets.chart.markers import Marker
 from widgets.chart.ohlc_items import group_size, merge_ohlc
 from widgets.compact_axis import compact_ticks
 
@@ -176,58 +168,24 @@ def test_context_menu_lists_the_price_actions(qtbot) -> None:
     menu = panel.context_menu(601.2349)
     texts = [a.text() for a in menu.actions() if a.text()]
     assert texts[:3] == ["Alert when price crosses 601.23", "Alert above 601.23", "Alert below 601.23"]
-    assert not any("chain" in t or "coach" in t for t in texts)  # no panel takes it: not offered
+    assert not any("chain" in t or "coach" in t or "New alert" in t for t in texts)  # no panel takes it: not offered
     menu.actions()[1].trigger()
     assert requested == [("above", 601.23)]
     chains: list[float] = []
+    details: list[float] = []
     panel.chain_requested.connect(chains.append)
+    panel.alert_details_requested.connect(details.append)
     panel.can_request = lambda what: what == "chain"  # (the app: a chain panel handles ShowChainNear)
     menu = panel.context_menu(601.2349)
     chain_action = next(a for a in menu.actions() if a.text() == "Open options chain near 601.23")
-    assert not any("coach" in a.text() for a in menu.actions())
+    assert not any("coach" in a.text() or "New alert" in a.text() for a in menu.actions())
     chain_action.trigger()
     assert chains == [601.23]
+    panel.can_request = lambda what: what in ("chain", "alert")  # (and an alerts panel handles PrefillAlert)
+    menu = panel.context_menu(601.2349)
+    next(a for a in menu.actions() if a.text() == "New alert at 601.23…").trigger()
+    assert details == [601.23] and any(a.text().startswith("Open options chain") for a in menu.actions())
     assert round_to_tick(100.005) in (100.0, 100.01)
-
-
-def test_chart_in_the_app_sets_moves_removes_and_marks_alerts(qapp, tmp_path: Path) -> None:
-    async def scenario(c) -> None:
-        chart = c.window.panels["chart"]
-        await until(lambda: chart.bar_count > 0)
-        shortcut = next(sc for sc in chart.findChildren(QShortcut) if sc.key().toString() == "1")
-        shortcut.activated.emit()  # key 1 = timeframe 1m
-        await until(lambda: chart.timeframe is Timeframe.M1 and chart.bar_count > 0 and "1m" in chart.status.text())
-        last = chart.last_bar()[4]
-        chart.context_menu(last + 50)  # far above: stays untriggered
-        chart.alert_requested.emit("crosses", round_to_tick(last + 50))
-        await until(lambda: any(a.price == round_to_tick(last + 50) for a in c.engine.service(AlertsService).alerts))
-        alert = next(a for a in c.engine.service(AlertsService).alerts if a.price == round_to_tick(last + 50))
-        assert alert.symbol == "SPY" and alert.source == "chart" and alert.condition == "crosses"
-        key = f"alert:{alert.id}"
-        await until(lambda: key in chart.level_keys("alert"))
-        line = chart.levels.lines[key].line
-        line.setValue(last + 60)
-        line.sigPositionChangeFinished.emit(line)
-        moved = round_to_tick(last + 60)
-        await until(lambda: next(a for a in c.engine.service(AlertsService).alerts if a.id == alert.id).price == moved)
-        stored = c.engine.context.store.run_sync(lambda s: alert_repo.list_alerts(s))
-        assert [a.price for a in stored if a.id == alert.id] == [round_to_tick(last + 60)]
-        chart.level_remove_requested.emit(key)
-        await until(lambda: key not in chart.level_keys("alert") and not c.engine.service(AlertsService).alerts)
-        # an alert the market will cross at once fires, marks the chart and reaches the log
-        price = c.engine.service(MarketDataService).last_quotes["SPY"].last
-        await c.engine.service(AlertsService).create("SPY", "above", price - 5, source="test")
-        notes = c.window.panels["notifications"]
-        await until(lambda: any(r.kind == "alert" for r in notes.model._rows), timeout=10)
-        alerts_panel = c.window.panels["alerts"]
-        alerts_panel.status_filter.setCurrentText("triggered")
-        await until(lambda: alerts_panel.model.rowCount() == 1)
-        fired = next(a for a in c.engine.service(AlertsService).alerts if a.status == "triggered")
-        await until(lambda: any(m.text.startswith("⏰ above") for m in chart.markers.markers))
-        marker = next(m for m in chart.markers.markers if m.text.startswith("⏰ above"))  # on its bar
-        assert marker.index == chart.index_of_time(int(fired.triggered_at.timestamp()))
-
-    assert run_app(options(tmp_path), scenario) == 0
 
 
 def test_alerts_panel_prefill_edit_filter_and_validation(qtbot) -> None:
@@ -285,7 +243,6 @@ def test_hiding_indicator_panes_keeps_the_x_range_and_moves_the_time_axis(qtbot)
 
 
 def test_watchlist_says_no_data_for_symbols_the_provider_cannot_quote(qtbot) -> None:
-    from data.models import Quote
     from widgets.watchlist_panel import NO_DATA_AFTER_S, WatchlistModel
 
     now = [0.0]
@@ -350,68 +307,6 @@ def test_cursor_price_shows_on_the_axis_while_over_the_candles(qtbot) -> None:
     assert panel.readout.text().startswith(panel.panes.time_axis.label_for(280))
     panel.interaction.on_mouse_moved((panel.panes.volume_plot.vb.sceneBoundingRect().center(),))  # left the price
     assert not tag.visible
-
-
-def _regular_only(ts: np.ndarray) -> bool:
-    _day, minute = et_day_and_minute(ts)
-    return bool(np.all((minute >= REGULAR_OPEN_MINUTE) & (minute < REGULAR_CLOSE_MINUTE)))
-
-
-def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream(qapp, tmp_path: Path) -> None:
-    async def scenario(c) -> None:
-        chart, calendar = c.window.panels["chart"], c.engine.context.calendar
-        await until(lambda: chart.bar_count > 0 and "SPY 5m" in chart.status.text())
-        # No live feed from here on: a demo quote (in whichever session the wall clock put the
-        # demo) must not replace the quotes sent here before the chart has laid them out.
-        await c.engine.supervisor.stop_service("market-data")
-        assert not chart.extended_hours and _regular_only(chart.arrays()[0])
-
-        def next_premarket_minute() -> Bar:  # after every loaded bar, outside the regular session
-            day = market_date(datetime.fromtimestamp(int(chart.arrays()[0][-1]), UTC))
-            ts = int(calendar.next_session(day).premarket_open.timestamp()) + 1800
-            return Bar("SPY", Timeframe.M1, ts, 600.0, 601.0, 599.0, 600.5, 1000.0, False)
-
-        early = next_premarket_minute()
-        c.bridge.bar_updated.emit(early)
-        chart.flush_live()
-        assert chart.arrays()[0][-1] < early.ts  # regular hours only: the pre-market minute is not drawn
-        last_close = chart.last_bar()[4]
-        c.bridge.quotes_updated.emit([Quote("SPY", early.ts, last_close + 1.25, 0, 0, last_close, 1e6)])
-        tag = chart.panes.session_tag  # ... but its price shows on the axis, apart from the close
-        assert tag.visible and tag.text == f"pre {last_close + 1.25:,.2f}" and tag.color == "#3f6fd8"
-        axis = chart.price_plot.getAxis("right")
-        await until(lambda: axis.width() >= tag.scene_rect().width() - 1)  # the axis widens to fit it
-        c.bridge.quotes_updated.emit([Quote("SPY", early.ts, last_close + 0.02, 0, 0, last_close, 1e6)])
-        assert tag.visible and not tag.scene_rect().intersects(chart.panes.price_tag.scene_rect())  # cents apart
-        c.bridge.quotes_updated.emit([Quote("SPY", early.ts, float("nan"), 0, 0, last_close, 1e6)])
-        assert not tag.visible  # a quote without a price hides the tag, never shows "pre nan"
-
-        chart.eth_action.trigger()  # ETH on: reload with pre-market and after-hours bars, choice saved
-        await until(lambda: not _regular_only(chart.arrays()[0]))
-        await until(lambda: c.engine.service(Workspace).preferences["chart_extended_hours"] is True)
-        stored = c.engine.context.store.run_sync(lambda s: preferences.load_all(s))
-        assert stored["chart_extended_hours"] is True
-        early = next_premarket_minute()
-        c.bridge.bar_updated.emit(early)
-        chart.flush_live()
-        assert chart.arrays()[0][-1] == bucket_start(early.ts, Timeframe.M5)
-        c.bridge.quotes_updated.emit([Quote("SPY", early.ts, early.close, 0, 0, early.open, 1e6)])
-        assert not chart.panes.session_tag.visible  # the bars show extended hours themselves
-        shaded = np.zeros(chart.bar_count, dtype=bool)  # extended-hours bars sit on a faint background
-        for start, end in chart.panes.extended_shade.shaded_runs:
-            shaded[start:end] = True
-        ts = chart.arrays()[0]
-        assert shaded.any() and shaded[-1]
-        np.testing.assert_array_equal(shaded, ~((et_day_and_minute(ts)[1] >= REGULAR_OPEN_MINUTE)
-                                                & (et_day_and_minute(ts)[1] < REGULAR_CLOSE_MINUTE)))
-
-        assert chart.price_plot.vb.viewRange()[0][1] >= chart.bar_count - 1  # still on the latest bars
-        chart.eth_action.trigger()  # off again
-        await until(lambda: _regular_only(chart.arrays()[0]))
-        assert chart.price_plot.vb.viewRange()[0][1] >= chart.bar_count - 1
-        assert chart.panes.extended_shade.shaded_runs == []
-
-    assert run_app(options(tmp_path), scenario) == 0
 
 
 def test_a_reload_keeps_the_view_on_the_same_time_not_the_same_index(qtbot) -> None:
@@ -501,3 +396,20 @@ def test_markers_share_one_scatter_item_and_follow_their_bars_across_a_reload(qt
     assert first.index == 150 and sparse.ts[first.index] == bars.ts[300]  # back on its bar's time
     panel.set_bars("Y", bars, None)  # another symbol: its markers are not this one's
     assert panel.markers.markers == [] and len(panel.markers.scatter.getData()[0]) == 0
+
+
+def test_markers_arriving_together_are_drawn_with_one_update(qtbot, monkeypatch) -> None:
+    bars = _walk_bars(600)
+    panel = _chart_showing(qtbot, bars)
+    panel.add_marker(10, float(bars.high[10]), "one", "#5b9cf6")
+    calls: list[int] = []
+    set_data = panel.markers.scatter.setData
+    monkeypatch.setattr(panel.markers.scatter, "setData", lambda *a, **kw: (calls.append(1), set_data(*a, **kw)))
+    batch = [Marker(int(bars.ts[i]), i, float(bars.high[i]) + 0.1, f"setup {i}", "#5b9cf6") for i in range(300, 600)]
+    assert panel.add_markers(batch) == batch and len(calls) == 1  # one setData for the 300
+    assert panel.add_markers([]) == [] and len(calls) == 1
+    x, y = panel.markers.scatter.getData()
+    assert list(x) == [10, *range(300, 600)] and y[-1] == float(bars.high[599]) + 0.1
+    assert [m.text for m in panel.markers.markers][:2] == ["one", "setup 300"]
+    panel.set_bars("X", bars.take(np.arange(0, 600, 2)), None)  # a reload relocates them as one-by-one adds
+    assert panel.markers.markers[1].index == 150

@@ -1,9 +1,8 @@
-"""The IV panel: statistics of a real Cboe chain, rank or proxy, and in the app."""
+"""The IV panel: statistics of a real Cboe chain, rank or proxy (in the app: tests/ui/test_iv_in_app.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 
@@ -12,9 +11,7 @@ from analytics.option_time import expiry_times
 from analytics.volatility import iv_rank
 from data.files.cboe import load_quotedata, quotes_time
 from data.market_calendar import ET
-from data.store import iv_history
 from tests.conftest import shared_path
-from tests.gui_helpers import options, run_app, until
 from widgets.iv_panel import IvPanel
 
 
@@ -36,13 +33,3 @@ def test_panel_shows_a_real_spx_chain_and_says_when_a_proxy_ranks(qtbot, calenda
     real = iv_rank(0.15, np.linspace(0.1, 0.3, 80))
     panel.show_rank(real, 80)
     assert panel.rank.text() == "25" and "80 stored days" in panel.basis.text()
-
-
-def test_panel_in_the_app_ranks_with_a_proxy_at_first(qapp, tmp_path: Path) -> None:
-    async def scenario(c) -> None:
-        panel = c.window.panels["iv"]
-        await until(lambda: panel.summary is not None and panel.rank.text() != "—", timeout=15)
-        assert "Proxy" in panel.basis.text()
-        await until(lambda: bool(c.engine.context.store.run_sync(lambda s: iv_history.history(s, "SPY"))))
-
-    assert run_app(options(tmp_path), scenario) == 0

@@ -1,23 +1,19 @@
-"""The options chain panel: table model (ATM, ITM, in-place updates) and the panel in the app."""
+"""The options chain panel: table model (ATM, ITM, in-place updates); the app: tests/ui/test_options_chain_in_app.py."""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
 
 from analytics.chain_greeks import chain_greeks
-from app.core.option_chains import OptionChainService
 from app.core.option_pricing import load_option_pricing
-from app.core.workspace import Workspace
 from data.market_calendar import ET
 from data.providers.demo.provider import DemoProvider
 from data.providers.sim_clock import SimClock
 from data.rates import RISK_FREE_RATE, dividend_yield
-from tests.gui_helpers import options, run_app, until
 from widgets.options_chain_panel import CALL_FIELDS, FIELDS, ITM_CALL, ITM_PUT, STRIKE_COLUMN, OptionsChainPanel
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ET)
@@ -99,52 +95,3 @@ def test_focus_strike_and_expiry_choice(qtbot, calendar) -> None:
     panel.set_unavailable("XYZ", "No options data from the replay provider.")
     assert panel.model.rowCount() == 0 and "replay" in panel.status.text() and panel.is_ready()
     assert math.isnan(panel.model.spot) or panel.model.rowCount() == 0
-
-
-def test_the_chain_follows_the_active_symbol_and_the_charts_request(qapp, tmp_path: Path) -> None:
-    async def scenario(c) -> None:
-        panel = c.window.panels["options_chain"]
-        await until(lambda: panel.model.rowCount() > 0)
-        assert "SPY" in panel.symbol_label.text()
-        await c.engine.service(Workspace).set_active_symbol("QQQ")
-        await until(lambda: "QQQ" in panel.symbol_label.text() and panel.model.rowCount() > 0)
-        chart = c.window.panels["chart"]
-        await until(lambda: chart.symbol == "QQQ")
-        spot = c.engine.service(OptionChainService).latest.spot
-        action = next(a for a in chart.context_menu(spot + 7).actions() if a.text().startswith("Open options chain"))
-        action.trigger()
-        row = panel.model.focus_row
-        assert row >= 0 and abs(panel.model.strikes[row] - (spot + 7)) <= 1.0
-
-    assert run_app(options(tmp_path), scenario) == 0
-
-
-def test_options_layout_shows_the_options_panels_together(qapp, tmp_path: Path) -> None:
-    async def scenario(c) -> None:
-        docks = c.window.docks
-        await until(lambda: c.window.panels["heatmap"].grid is not None)
-        visible = {name for name, dock in docks.items() if not dock.visibleRegion().isEmpty()}
-        assert {"chart", "options_chain", "gex", "heatmap"} <= visible  # side by side, not tabbed away
-        assert c.window.tabifiedDockWidgets(docks["options_chain"]) == [docks["zero_dte"]]
-        assert docks["gex"].geometry().left() > docks["chart"].geometry().left()
-        assert docks["options_chain"].geometry().top() > docks["chart"].geometry().top()
-
-    assert run_app(options(tmp_path, layout="options"), scenario) == 0
-
-
-def test_a_provider_without_options_says_so_in_every_options_panel(qapp, tmp_path: Path) -> None:
-    from tests.conftest import shared_path
-
-    path = shared_path("data", "bars_intraday", "ibkr_rth_5min_2025", "SPY_5min_20250512_20250912.csv")
-
-    async def scenario(c) -> None:
-        names = ("options_chain", "gex", "heatmap", "zero_dte", "iv")
-        status = {"options_chain": "status", "gex": "status", "heatmap": "status", "zero_dte": "state",
-                  "iv": "status"}
-        await until(lambda: all(c.window.panels[n].is_ready() for n in names))
-        for name in names:
-            text = getattr(c.window.panels[name], status[name]).text()
-            assert "No options data from the replay provider" in text, (name, text)
-
-    opts = options(tmp_path, provider="replay", provider_args=(("replay_file", path),))
-    assert run_app(opts, scenario) == 0

@@ -26,7 +26,7 @@ from data.live_bars import BarChange, LiveBars
 from data.models import Bar, Bars, Timeframe
 from widgets.chart.extended_hours import extended_mask
 from widgets.chart.interaction import ChartInteraction
-from widgets.chart.levels import TICK, LevelLine, LevelLines
+from widgets.chart.levels import TICK, LevelLines
 from widgets.chart.markers import Marker, MarkerLayer
 from widgets.chart.navigation import ChartNavigation
 from widgets.chart.palette import COLORS
@@ -52,7 +52,7 @@ class ChartPanel(QWidget):
         self.live = LiveBars("", self.timeframe)
         self.overlays: ChartOverlays | None = None
         self._pending_live: list[Bar] = []
-        # which extra menu requests some panel can take ("chain"); set by the owner
+        # which extra menu requests some panel can take ("chain", "alert"); set by the owner
         self.can_request: Callable[[str], bool] = lambda _what: False
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.panes = ChartPanes(self.layout_widget)
@@ -263,10 +263,6 @@ class ChartPanel(QWidget):
     def level_keys(self, kind: str | None = None) -> list[str]:
         return self.levels.keys(kind)
 
-    @property
-    def _levels(self) -> dict[str, LevelLine]:
-        return self.levels.lines  # kept for tests/widgets/test_gex_panel.py, which reads a line by key
-
     def add_marker(self, index: int, price: float, text: str, color: str = COLORS["alert"],
                    ts: int | None = None) -> Marker:
         """Mark bar ``index`` at ``price``; ``ts`` (default: the bar's start) puts it back on its
@@ -274,6 +270,10 @@ class ChartPanel(QWidget):
         if ts is None and 0 <= index < len(self.live):
             ts = int(self.live.ts[index])
         return self.markers.add(Marker(ts, index, price, text, color))
+
+    def add_markers(self, markers: Iterable[Marker]) -> list[Marker]:
+        """Several markers at once (one redraw); each ``Marker`` carries its bar's index and time."""
+        return self.markers.add_many(markers)
 
     def readout_at(self, x: float) -> str:
         return self.interaction.readout_at(x)

@@ -84,8 +84,9 @@ class ChartInteraction:
         menu.addAction(f"Alert when price crosses {price:,.2f}", lambda: panel.alert_requested.emit("crosses", price))
         menu.addAction(f"Alert above {price:,.2f}", lambda: panel.alert_requested.emit("above", price))
         menu.addAction(f"Alert below {price:,.2f}", lambda: panel.alert_requested.emit("below", price))
-        menu.addAction(f"New alert at {price:,.2f}…", lambda: panel.alert_details_requested.emit(price))
         # Only what the app can do: the owner says which panels can take the request.
+        if panel.can_request("alert"):
+            menu.addAction(f"New alert at {price:,.2f}…", lambda: panel.alert_details_requested.emit(price))
         if panel.can_request("chain"):
             menu.addSeparator()
             menu.addAction(f"Open options chain near {price:,.2f}", lambda: panel.chain_requested.emit(price))

@@ -8,7 +8,7 @@ bar's time, so a reload of the same symbol puts them back on their bars.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -88,9 +88,18 @@ class MarkerLayer:
         self._redraw()
 
     def add(self, marker: Marker) -> Marker:
+        """One marker (each call redraws them all: use ``add_many`` for several at once)."""
         self.markers.append(marker)
         self._redraw()
         return marker
+
+    def add_many(self, markers: Iterable[Marker]) -> list[Marker]:
+        """Several markers with one redraw (one ``setData``)."""
+        added = list(markers)
+        if added:
+            self.markers.extend(added)
+            self._redraw()
+        return added
 
     def clear(self) -> None:
         self.markers = []

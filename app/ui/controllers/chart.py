@@ -1,9 +1,16 @@
 """The chart's controller: what it loads and when, which live bars and quotes reach it, its
-overlays at each bar close, the alert lines and markers, and its cross-panel intents."""
+overlays at each bar close, the alert lines and markers, and its cross-panel intents.
+
+``AddChartMarker`` for the shown symbol is drawn at once; every one is also kept per symbol
+(the newest ``MAX_KEPT_MARKERS``), so a marker for another symbol appears when the chart shows
+that symbol, and a symbol's markers come back when the chart returns to it.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject
@@ -13,14 +20,17 @@ from app.core.chart_data import ChartDataService
 from app.core.events import AlertTriggered
 from app.core.snapshots import ChartSnapshot
 from app.core.workspace import Workspace
-from app.ui.intents import DrawChartLevels, PrefillAlert, ShowChainNear
+from app.ui.intents import AddChartMarker, DrawChartLevels, PrefillAlert, ShowChainNear
 from app.ui.panel_host import PanelHost
 from data.market_calendar import MarketCalendar, SessionState
 from data.models import Bar, Bars, Quote, Timeframe
 from widgets.chart.chart_panel import ChartPanel
+from widgets.chart.markers import Marker
 from widgets.chart.palette import COLORS
 
 log = logging.getLogger(__name__)
+MAX_KEPT_MARKERS = 500  # per symbol
+MENU_REQUESTS = {"chain": ShowChainNear, "alert": PrefillAlert}  # context-menu entry -> the intent it requests
 
 
 class ChartController(QObject):
@@ -32,6 +42,7 @@ class ChartController(QObject):
         self.panel = panel
         self._request = 0  # the newest load; older results are dropped
         self._overlay_job = False  # an overlay refresh is running
+        self._kept: dict[str, deque[AddChartMarker]] = {}  # symbol -> its markers, oldest first
         self._connect()
         host.when_engine_ready(self.initial)
 
@@ -52,8 +63,9 @@ class ChartController(QObject):
         panel.alert_details_requested.connect(
             lambda p: host.intents.request(PrefillAlert(panel.symbol, "crosses", p, "chart")))
         panel.chain_requested.connect(lambda p: host.intents.request(ShowChainNear(panel.symbol, p)))
-        panel.can_request = lambda what: what == "chain" and host.intents.handles(ShowChainNear)
+        panel.can_request = lambda what: what in MENU_REQUESTS and host.intents.handles(MENU_REQUESTS[what])
         host.intents.handle(DrawChartLevels, self.draw_levels)
+        host.intents.handle(AddChartMarker, self.add_marker)
 
     # -- services (rebuilt by the engine on a provider switch: looked up each time) ---------------
     def _chart_data(self) -> ChartDataService:
@@ -92,7 +104,10 @@ class ChartController(QObject):
         async def run() -> None:
             snap: ChartSnapshot = await self._chart_data().load(symbol, tf, self._or_minutes(), panel.extended_hours)
             if token == self._request:  # apply only the newest request
+                fresh = symbol != panel.symbol or not panel.bar_count  # no markers of this symbol drawn
                 panel.set_bars(symbol, snap.bars, snap.overlays, snap.dropped, snap.forming_minutes)
+                if fresh:
+                    panel.add_markers(self._placed(self._kept.get(symbol, ())))
                 self.sync_alert_lines()
 
         self.host.run(run(), lambda msg: self._say(f"Could not load {symbol}: {msg}"))
@@ -190,3 +205,14 @@ class ChartController(QObject):
             self.panel.remove_level(key)
         for level in intent.levels:
             self.panel.add_level(f"{intent.group}:{level.key}", level.price, level.label, level.color)
+
+    def add_marker(self, intent: AddChartMarker) -> None:
+        kept = self._kept.setdefault(intent.symbol, deque(maxlen=MAX_KEPT_MARKERS))
+        kept.append(intent)
+        if intent.symbol == self.panel.symbol and self.panel.bar_count:
+            self.panel.add_markers(self._placed([intent]))
+
+    def _placed(self, intents: Iterable[AddChartMarker]) -> list[Marker]:
+        """The markers on the bars shown (one before the first bar is left out, as on a reload)."""
+        placed = ((i, self.panel.index_of_time(i.ts)) for i in intents)
+        return [Marker(i.ts, index, i.price, i.text, i.color) for i, index in placed if index >= 0]

@@ -1,0 +1,58 @@
+"""The options chain in the running app: the active symbol, the chart's request, the options layout, no options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.core.option_chains import OptionChainService
+from app.core.workspace import Workspace
+from tests.gui_helpers import options, run_app, until
+
+
+def test_the_chain_follows_the_active_symbol_and_the_charts_request(qapp, tmp_path: Path) -> None:
+    async def scenario(c) -> None:
+        panel = c.window.panels["options_chain"]
+        await until(lambda: panel.model.rowCount() > 0)
+        assert "SPY" in panel.symbol_label.text()
+        await c.engine.service(Workspace).set_active_symbol("QQQ")
+        await until(lambda: "QQQ" in panel.symbol_label.text() and panel.model.rowCount() > 0)
+        chart = c.window.panels["chart"]
+        await until(lambda: chart.symbol == "QQQ")
+        spot = c.engine.service(OptionChainService).latest.spot
+        action = next(a for a in chart.context_menu(spot + 7).actions() if a.text().startswith("Open options chain"))
+        action.trigger()
+        row = panel.model.focus_row
+        assert row >= 0 and abs(panel.model.strikes[row] - (spot + 7)) <= 1.0
+
+    assert run_app(options(tmp_path), scenario) == 0
+
+
+def test_options_layout_shows_the_options_panels_together(qapp, tmp_path: Path) -> None:
+    async def scenario(c) -> None:
+        docks = c.window.docks
+        await until(lambda: c.window.panels["heatmap"].grid is not None)
+        visible = {name for name, dock in docks.items() if not dock.visibleRegion().isEmpty()}
+        assert {"chart", "options_chain", "gex", "heatmap"} <= visible  # side by side, not tabbed away
+        assert c.window.tabifiedDockWidgets(docks["options_chain"]) == [docks["zero_dte"]]
+        assert docks["gex"].geometry().left() > docks["chart"].geometry().left()
+        assert docks["options_chain"].geometry().top() > docks["chart"].geometry().top()
+
+    assert run_app(options(tmp_path, layout="options"), scenario) == 0
+
+
+def test_a_provider_without_options_says_so_in_every_options_panel(qapp, tmp_path: Path) -> None:
+    from tests.conftest import shared_path
+
+    path = shared_path("data", "bars_intraday", "ibkr_rth_5min_2025", "SPY_5min_20250512_20250912.csv")
+
+    async def scenario(c) -> None:
+        names = ("options_chain", "gex", "heatmap", "zero_dte", "iv")
+        status = {"options_chain": "status", "gex": "status", "heatmap": "status", "zero_dte": "state",
+                  "iv": "status"}
+        await until(lambda: all(c.window.panels[n].is_ready() for n in names))
+        for name in names:
+            text = getattr(c.window.panels[name], status[name]).text()
+            assert "No options data from the replay provider" in text, (name, text)
+
+    opts = options(tmp_path, provider="replay", provider_args=(("replay_file", path),))
+    assert run_app(opts, scenario) == 0
