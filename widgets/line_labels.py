@@ -38,7 +38,8 @@ def stagger_labels(view: pg.ViewBox, lines: Iterable[pg.InfiniteLine], start: fl
     """Place each visible line's label at ``start`` (fraction along the line, 0 → 1, bottom or
     left first) or, where it would come within ``spacing_px`` of a label placed before it, just
     past that label towards 0; hide it when that leaves less than ``margin_px`` to the view's
-    edge, or when it would stick out of the view across the lines. Lines are served in scene order (left to right, top to bottom)."""
+    edge, or when it would stick out of the view across the lines. Lines are served in scene
+    order (left to right, top to bottom)."""
     lines = [line for line in lines if getattr(line, "label", None) is not None and line.isVisible()]
     if not lines:
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -18,8 +19,8 @@ from data.providers.base import ReplayControls
 class ProviderProbe:
     """A service that follows the provider; it refuses to be built on a provider named in ``refuse``."""
 
-    closed: list[str] = []
-    refuse: set[str] = set()
+    closed: ClassVar[list[str]] = []
+    refuse: ClassVar[set[str]] = set()
 
     def __init__(self, provider_name: str) -> None:
         if provider_name in self.refuse:
