@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from app.ui.application import AppController, LaunchSettings
 
 
-def options(data_dir: Path, **kw) -> LaunchSettings:
+def settings(data_dir: Path, **kw) -> LaunchSettings:
     return LaunchSettings(data_dir=data_dir, log_file=data_dir / "test.log", started_at=time.perf_counter(), **kw)
 
 

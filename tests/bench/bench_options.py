@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtWidgets import QApplication
 
 from app.core.workspace import Workspace
-from tests.gui_helpers import options, run_app, until
+from tests.gui_helpers import run_app, settings, until
 
 HEARTBEAT_S = 0.002
 
@@ -104,7 +104,7 @@ def main() -> None:
             results["GUI thread (naive)"].append(await one(False))
 
     with tempfile.TemporaryDirectory() as tmp:
-        run_app(options(Path(tmp), layout="options"), scenario)
+        run_app(settings(Path(tmp), layout="options"), scenario)
     print(f"median of {args.runs} runs            arrival→panels (ms)   longest loop stall (ms)")
     for name, rows in results.items():
         e2e = statistics.median(r[0] for r in rows)

@@ -17,7 +17,7 @@ from data.market_calendar import REGULAR_CLOSE_MINUTE, REGULAR_OPEN_MINUTE, mark
 from data.models import Bar, Quote, Timeframe
 from data.store import alerts as alert_repo
 from data.store import preferences
-from tests.gui_helpers import options, run_app, until
+from tests.gui_helpers import run_app, settings, until
 from widgets.chart.levels import round_to_tick
 
 
@@ -58,7 +58,7 @@ def test_chart_in_the_app_sets_moves_removes_and_marks_alerts(qapp, tmp_path: Pa
         marker = next(m for m in chart.markers.markers if m.text.startswith("⏰ above"))  # on its bar
         assert marker.index == chart.index_of_time(int(fired.triggered_at.timestamp()))
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
 
 
 def _regular_only(ts: np.ndarray) -> bool:
@@ -120,7 +120,7 @@ def test_extended_hours_toggle_loads_pre_and_after_market_and_filters_the_stream
         assert chart.price_plot.vb.viewRange()[0][1] >= chart.bar_count - 1
         assert chart.panes.extended_shade.shaded_runs == []
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
 
 
 def test_chart_markers_requested_as_intents_show_on_their_symbols_chart(qapp, tmp_path: Path) -> None:
@@ -142,4 +142,4 @@ def test_chart_markers_requested_as_intents_show_on_their_symbols_chart(qapp, tm
         await until(lambda: chart.symbol == "SPY" and chart.bar_count > 0)
         assert [(m.text, m.index) for m in chart.markers.markers] == [("setup A", chart.index_of_time(at))]
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0

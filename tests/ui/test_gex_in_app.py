@@ -6,7 +6,7 @@ from pathlib import Path
 
 from analytics.gex import gex_profile
 from app.core.option_chains import OptionChainService
-from tests.gui_helpers import options, run_app, until
+from tests.gui_helpers import run_app, settings, until
 
 
 def test_gex_in_the_app_matches_analytics_and_draws_on_the_chart(qapp, tmp_path: Path) -> None:
@@ -26,4 +26,4 @@ def test_gex_in_the_app_matches_analytics_and_draws_on_the_chart(qapp, tmp_path:
         gex.show_on_chart.setChecked(False)
         assert chart.level_keys("gex") == []
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0

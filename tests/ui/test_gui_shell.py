@@ -17,7 +17,7 @@ from app.ui.layouts import SESSION
 from app.ui.panels import PANELS
 from app.ui.theme import PLOT_COLORS
 from data.store.fast_read import DB_FILENAME, peek_layout
-from tests.gui_helpers import options, run_app, until
+from tests.gui_helpers import run_app, settings, until
 
 
 def test_every_registered_panel_has_a_named_dock_and_a_view_toggle(qapp, tmp_path: Path) -> None:
@@ -34,7 +34,7 @@ def test_every_registered_panel_has_a_named_dock_and_a_view_toggle(qapp, tmp_pat
             action.trigger()
             assert not dock.isHidden()
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
 
 
 def test_layout_is_saved_on_quit_and_restored_on_start(qapp, tmp_path: Path) -> None:
@@ -46,7 +46,7 @@ def test_layout_is_saved_on_quit_and_restored_on_start(qapp, tmp_path: Path) -> 
         await until(lambda: c.window.height() < 800)
         sizes.append((c.window.width(), c.window.height()))
 
-    assert run_app(options(tmp_path), hide_preferences) == 0
+    assert run_app(settings(tmp_path), hide_preferences) == 0
     assert peek_layout(tmp_path / DB_FILENAME, SESSION) is not None
 
     async def check(c: AppController) -> None:
@@ -54,12 +54,12 @@ def test_layout_is_saved_on_quit_and_restored_on_start(qapp, tmp_path: Path) -> 
         assert not c.window.docks["watchlist"].isHidden()
         assert c.window.height() == sizes[0][1]  # (the offscreen screen clamps the width to 800)
 
-    assert run_app(options(tmp_path), check) == 0
+    assert run_app(settings(tmp_path), check) == 0
 
     async def reset(c: AppController) -> None:
         assert not c.window.docks["preferences"].isHidden()  # --layout default ignores the saved one
 
-    assert run_app(options(tmp_path, layout="default"), reset) == 0
+    assert run_app(settings(tmp_path, layout="default"), reset) == 0
 
 
 def test_named_layouts_save_switch_delete_and_reset(qapp, tmp_path: Path) -> None:
@@ -88,12 +88,12 @@ def test_named_layouts_save_switch_delete_and_reset(qapp, tmp_path: Path) -> Non
             else:
                 raise AssertionError(f"{bad!r} was accepted as a layout name")
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
 
     async def started_with_named(c: AppController) -> None:
         assert c.window.docks["health"].isHidden()
 
-    assert run_app(options(tmp_path, layout="No health"), started_with_named) == 0
+    assert run_app(settings(tmp_path, layout="No health"), started_with_named) == 0
 
 
 def test_ctrl_k_validates_inline_and_sets_the_active_symbol(qapp, tmp_path: Path) -> None:
@@ -114,7 +114,7 @@ def test_ctrl_k_validates_inline_and_sets_the_active_symbol(qapp, tmp_path: Path
         await until(lambda: "NVDA" in c.window.status.symbol_label.text())
         assert "NVDA" in c.window.windowTitle()
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
 
 
 def test_watchlist_panel_streams_prices_and_edits_the_saved_list(qapp, tmp_path: Path) -> None:
@@ -140,7 +140,7 @@ def test_watchlist_panel_streams_prices_and_edits_the_saved_list(qapp, tmp_path:
         panel.symbol_activated.emit("TSLA")
         await until(lambda: c.engine.service(Workspace).active_symbol == "TSLA")
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
 
 
 def test_health_notifications_and_preferences_panels_show_engine_state(qapp, tmp_path: Path) -> None:
@@ -170,7 +170,7 @@ def test_health_notifications_and_preferences_panels_show_engine_state(qapp, tmp
         prefs.theme.setCurrentText("dark")
         await until(lambda: plot_colors() == PLOT_COLORS["dark"])
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
 
 
 def test_preferences_switch_provider_live_or_explain_why_not(qapp, tmp_path: Path, monkeypatch) -> None:
@@ -188,7 +188,7 @@ def test_preferences_switch_provider_live_or_explain_why_not(qapp, tmp_path: Pat
         await until(lambda: "--replay-file" in prefs.provider_note.text())
         assert c.engine.context.provider.name == "demo"
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
 
 
 def test_saving_the_missing_key_finishes_the_refused_switch(qtbot) -> None:

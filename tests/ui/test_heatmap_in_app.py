@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
 from analytics.heatmap import HeatmapMode
-from tests.gui_helpers import options, run_app, until
+from tests.gui_helpers import run_app, settings, until
 
 
 def test_panel_modes_inspection_and_density(qapp, tmp_path: Path) -> None:
@@ -44,4 +44,4 @@ def test_panel_modes_inspection_and_density(qapp, tmp_path: Path) -> None:
         assert panel.strikes.value() == 40
         await until(lambda: panel.grid.values.shape[1] == 40)
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0

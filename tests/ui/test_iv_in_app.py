@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from data.store import iv_history
-from tests.gui_helpers import options, run_app, until
+from tests.gui_helpers import run_app, settings, until
 
 
 def test_panel_in_the_app_ranks_with_a_proxy_at_first(qapp, tmp_path: Path) -> None:
@@ -15,4 +15,4 @@ def test_panel_in_the_app_ranks_with_a_proxy_at_first(qapp, tmp_path: Path) -> N
         assert "Proxy" in panel.basis.text()
         await until(lambda: bool(c.engine.context.store.run_sync(lambda s: iv_history.history(s, "SPY"))))
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.core.option_chains import OptionChainService
 from app.core.workspace import Workspace
-from tests.gui_helpers import options, run_app, until
+from tests.gui_helpers import run_app, settings, until
 
 
 def test_the_chain_follows_the_active_symbol_and_the_charts_request(qapp, tmp_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_the_chain_follows_the_active_symbol_and_the_charts_request(qapp, tmp_pa
         row = panel.model.focus_row
         assert row >= 0 and abs(panel.model.strikes[row] - (spot + 7)) <= 1.0
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
 
 
 def test_options_layout_shows_the_options_panels_together(qapp, tmp_path: Path) -> None:
@@ -37,7 +37,7 @@ def test_options_layout_shows_the_options_panels_together(qapp, tmp_path: Path) 
         assert docks["gex"].geometry().left() > docks["chart"].geometry().left()
         assert docks["options_chain"].geometry().top() > docks["chart"].geometry().top()
 
-    assert run_app(options(tmp_path, layout="options"), scenario) == 0
+    assert run_app(settings(tmp_path, layout="options"), scenario) == 0
 
 
 def test_a_provider_without_options_says_so_in_every_options_panel(qapp, tmp_path: Path) -> None:
@@ -54,5 +54,5 @@ def test_a_provider_without_options_says_so_in_every_options_panel(qapp, tmp_pat
             text = getattr(c.window.panels[name], status[name]).text()
             assert "No options data from the replay provider" in text, (name, text)
 
-    opts = options(tmp_path, provider="replay", provider_args=(("replay_file", path),))
+    opts = settings(tmp_path, provider="replay", provider_args=(("replay_file", path),))
     assert run_app(opts, scenario) == 0

@@ -11,7 +11,7 @@ from tests.data.test_replay import needs_data
 
 @needs_data
 def test_replay_menu_pauses_steps_and_jumps(qapp, tmp_path: Path) -> None:
-    from tests.gui_helpers import options, run_app, until
+    from tests.gui_helpers import run_app, settings, until
 
     path = shared_path("data", "bars_intraday", "ibkr_rth_5min_2025", "SPY_5min_20250512_20250912.csv")
 
@@ -27,5 +27,5 @@ def test_replay_menu_pauses_steps_and_jumps(qapp, tmp_path: Path) -> None:
         actions["Jump 1 hour ahead"].trigger()
         await until(lambda: "⏸" in c.window.status.clock_label.text())
 
-    opts = options(tmp_path, provider="replay", provider_args=(("replay_file", path),))
+    opts = settings(tmp_path, provider="replay", provider_args=(("replay_file", path),))
     assert run_app(opts, scenario) == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.core.workspace import Workspace
 from data.market_calendar import market_date
-from tests.gui_helpers import options, run_app, until
+from tests.gui_helpers import run_app, settings, until
 
 
 def test_panel_in_the_app(qapp, tmp_path: Path) -> None:
@@ -31,4 +31,4 @@ def test_panel_in_the_app(qapp, tmp_path: Path) -> None:
             await until(lambda: panel.summary is None)
             assert "No AAPL options expire today" in panel.state.text()
 
-    assert run_app(options(tmp_path), scenario) == 0
+    assert run_app(settings(tmp_path), scenario) == 0
