@@ -9,6 +9,7 @@ to their own index tickers (``SPX`` -> ``I:SPX``). Options: OCC symbols
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -36,8 +37,12 @@ OPTION_ROOT_UNDERLYING: dict[str, str] = {"SPXW": "SPX", "NDXP": "NDX", "RUTW": 
 # Roots of the AM-settled index monthlies (settled on the opening print; SPXW & co. settle PM).
 AM_SETTLED_ROOTS: frozenset[str] = frozenset({"SPX", "NDX", "RUT", "VIX", "XSP"})
 
-_EQUITY_RE = re.compile(r"^[A-Z]{1,5}(?:\.[A-Z])?$")
-_OCC_TAIL_RE = re.compile(r"(\d{6})([CP])(\d{8})$")
+# ASCII only, explicitly: ``\d``/``str.isdigit`` accept Arabic-Indic or fullwidth digits, and
+# ``str.upper`` turns look-alikes into Latin letters ("ﬀ" -> "FF", dotless "ı" -> "I").
+_EQUITY_RE = re.compile(r"[A-Z]{1,5}(?:\.[A-Z])?", re.ASCII)
+_OCC_TAIL_RE = re.compile(r"([0-9]{6})([CP])([0-9]{8})\Z", re.ASCII)
+_ROOT_RE = re.compile(r"[A-Z]{1,6}[0-9]?", re.ASCII)
+_TICKER_CHARS = frozenset(string.ascii_uppercase + ".")
 _MAX_INPUT = 32
 
 
@@ -69,6 +74,7 @@ def normalize_symbol(text: str) -> str:
         raise SymbolError("Enter a symbol, e.g. SPY, AAPL, SPX or BRK.B.")
     if len(raw) > _MAX_INPUT:
         raise SymbolError(f"'{text.strip()[:_MAX_INPUT]}…' is too long to be a symbol.")
+    _require_ascii(text)
     if raw.startswith("I:"):
         raw = raw[2:]
         if raw not in INDEX_SYMBOLS:
@@ -79,11 +85,11 @@ def normalize_symbol(text: str) -> str:
     if raw.startswith("O:") or _OCC_TAIL_RE.search(raw.replace(" ", "")):
         return parse_option_symbol(raw).occ.replace(" ", "")
     candidate = raw.replace("/", ".").replace("-", ".")
-    if _EQUITY_RE.match(candidate):
+    if _EQUITY_RE.fullmatch(candidate):
         return candidate
-    bad = sorted({c for c in candidate if not (c.isalpha() or c == ".")})
+    bad = sorted({c for c in candidate if c not in _TICKER_CHARS})
     if bad:
-        shown = " ".join("space" if c == " " else c for c in bad)
+        shown = " ".join("space" if c == " " else c if c.isprintable() else repr(c) for c in bad)
         raise SymbolError(f"'{text.strip()}' contains characters a ticker cannot have: {shown}")
     raise SymbolError(
         f"'{text.strip()}' is not a valid ticker: use 1-5 letters, optionally with a class "
@@ -91,8 +97,20 @@ def normalize_symbol(text: str) -> str:
     )
 
 
+def _require_ascii(text: str) -> None:
+    """Refuse non-ASCII before ``upper()`` can fold a look-alike into a valid ticker."""
+    odd = sorted({c for c in text.strip() if not c.isascii()})
+    if odd:
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in odd[:4]) + (" …" if len(odd) > 4 else "")
+        raise SymbolError(f"'{text.strip()}' has characters that only look like letters or digits: {shown}. "
+                          "Type symbols with plain A-Z and 0-9.")
+
+
 def parse_option_symbol(text: str) -> OptionSymbol:
     """Parse an OCC option symbol from the right: 6-digit date, C/P, 8-digit strike x1000."""
+    if not isinstance(text, str):
+        raise SymbolError("An option symbol must be text.")
+    _require_ascii(text)
     raw = text.strip().upper()
     if raw.startswith("O:"):
         raw = raw[2:]
@@ -101,7 +119,7 @@ def parse_option_symbol(text: str) -> OptionSymbol:
     if not match:
         raise SymbolError(f"'{text.strip()}' is not an OCC option symbol (ROOT YYMMDD C/P STRIKE×1000).")
     root = compact[: match.start()]
-    if not re.fullmatch(r"[A-Z]{1,6}\d?", root):
+    if not _ROOT_RE.fullmatch(root):
         raise SymbolError(f"'{root or text.strip()}' is not a valid option root.")
     yymmdd, cp, strike_digits = match.groups()
     try:

@@ -60,3 +60,32 @@ def test_any_text_either_normalizes_idempotently_or_raises_symbol_error(text: st
         assert str(exc)
     else:
         assert normalize_symbol(sym) == sym
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["SPY\u0661", "ＳＰＹ", "\u0405PY", "АAPL", "ﬀ", "ıbm", "ſpy", "AAPL２５０６２０C00187500",
+     "O:AAPL٢٥٠٦٢٠C٠٠١٨٧٥٠٠", "AAPL250620C00187500\u200b", "S\u00a0PY"])
+def test_unicode_look_alikes_are_not_symbols(text: str) -> None:
+    """Arabic-Indic/fullwidth digits, fullwidth letters, Cyrillic Ѕ/А and letters that ``upper()``
+    folds into Latin ones (ﬀ → FF, ı → I, ſ → S) would otherwise pass as tickers or OCC digits."""
+    with pytest.raises(SymbolError, match="only look like letters or digits"):
+        normalize_symbol(text)
+
+
+@pytest.mark.parametrize("text", ["AAPL٢٥٠٦٢٠C00187500", "O:SPXW２５0117C05900000", "ＡAPL250620P00187500"])
+def test_occ_parser_takes_ascii_digits_only(text: str) -> None:
+    with pytest.raises(SymbolError, match="U\\+"):
+        parse_option_symbol(text)
+
+
+def test_a_non_text_option_symbol_is_a_symbol_error() -> None:
+    with pytest.raises(SymbolError):
+        parse_option_symbol(None)  # type: ignore[arg-type]
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x80), min_size=1, max_size=8),
+       st.text(alphabet="ABC", max_size=3))
+def test_any_non_ascii_character_is_refused(odd: str, letters: str) -> None:
+    with pytest.raises(SymbolError):
+        normalize_symbol(letters + odd)
