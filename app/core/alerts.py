@@ -3,13 +3,19 @@
 Crossing = the previous and the current price straddle the level (or touch it). A fired alert
 is disarmed at once, so jitter around the level cannot fire it twice; a one-shot alert is then
 stored as "triggered", a repeating one re-arms only after price has moved away from the level
-by ``HYSTERESIS`` (0.05 % of the price).
+by ``HYSTERESIS`` (0.05 % of the price). Editing an alert's level or condition re-arms it.
+
+Ticks are taken in event-time order: one older than the last seen for its symbol is ignored (a
+late tick would otherwise cross back and forth), and a price that is not finite and positive is
+skipped without forgetting the last good one, so a crossing across a bad tick is still seen.
+Invalid prices are dropped at ingress (``data.validation``); this is the evaluator's own guard.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import defaultdict
 from datetime import UTC, datetime
 
@@ -32,20 +38,32 @@ class AlertEvaluator:
         self._by_symbol: dict[str, list[Alert]] = defaultdict(list)
         self._armed: dict[int, bool] = {}
         self._last: dict[str, float] = {}
+        self._last_ts: dict[str, float] = {}
 
     def set_alerts(self, alerts: list[Alert] | tuple[Alert, ...]) -> None:
+        """Keep the armed state of unchanged alerts; a new or edited (level, condition, symbol)
+        one starts armed."""
         active = [a for a in alerts if a.status == "active"]
+        before = {a.id: _trigger_key(a) for items in self._by_symbol.values() for a in items}
         self._by_symbol = defaultdict(list)
         for a in active:
             self._by_symbol[a.symbol].append(a)
         previous = self._armed
-        self._armed = {a.id: previous.get(a.id, True) for a in active}
+        self._armed = {a.id: previous.get(a.id, True) if before.get(a.id) == _trigger_key(a) else True
+                       for a in active}
 
     @property
     def symbols(self) -> set[str]:
         return {s for s, alerts in self._by_symbol.items() if alerts}
 
-    def on_price(self, symbol: str, price: float) -> list[Alert]:
+    def on_price(self, symbol: str, price: float, ts: float | None = None) -> list[Alert]:
+        """The alerts ``price`` fires; ``ts`` (event time) orders the ticks of a symbol."""
+        if not (math.isfinite(price) and price > 0):
+            return []
+        if ts is not None:
+            if ts < self._last_ts.get(symbol, -math.inf):
+                return []  # late: an older price than the one already evaluated
+            self._last_ts[symbol] = ts
         prev = self._last.get(symbol)
         self._last[symbol] = price
         fired = []
@@ -57,6 +75,10 @@ class AlertEvaluator:
             elif alert.repeat and _moved_away(alert, price):
                 self._armed[alert.id] = True
         return fired
+
+
+def _trigger_key(alert: Alert) -> tuple[str, str, float]:
+    return alert.symbol, alert.condition, alert.price
 
 
 def _hit(alert: Alert, prev: float | None, price: float) -> bool:
@@ -152,7 +174,7 @@ class AlertMonitorService:
 
     def _on_quote(self, event: QuoteUpdated) -> None:
         quote = event.quote
-        for alert in self.evaluator.on_price(quote.symbol, quote.last):
+        for alert in self.evaluator.on_price(quote.symbol, quote.last, quote.ts):
             task = asyncio.ensure_future(self._record(alert, quote.last, datetime.fromtimestamp(quote.ts, UTC)))
             self._recording.add(task)
             task.add_done_callback(self._recording.discard)

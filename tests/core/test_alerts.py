@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -121,3 +122,61 @@ async def test_monitor_records_notifies_and_survives_restart(tmp_path: Path) -> 
             [("crosses", "triggered"), ("below", "active")]
     finally:
         store2.close()
+
+
+# Reported cases (issue 12): bad ticks, late ticks, edits.
+
+def test_inf_zero_and_negative_ticks_fire_nothing() -> None:
+    ev = AlertEvaluator()
+    ev.set_alerts([_alert(1, "above", 100.0), _alert(2, "below", 50.0), _alert(3, "crosses", 75.0)])
+    ev.on_price("SPY", 70.0)
+    for bad in (math.inf, -math.inf, 0.0, -5.0, math.nan):
+        assert ev.on_price("SPY", bad) == []
+    assert [a.id for a in ev.on_price("SPY", 76.0)] == [3]  # the last good price (70) is kept
+
+
+def test_a_crossing_across_a_dropped_tick_is_not_lost() -> None:
+    ev = AlertEvaluator()
+    ev.set_alerts([_alert(1, "crosses", 100.0)])
+    assert ev.on_price("SPY", 99.0, 1) == []
+    assert ev.on_price("SPY", math.nan, 2) == []
+    assert [a.id for a in ev.on_price("SPY", 101.0, 3)] == [1]
+
+
+def test_a_late_out_of_order_tick_is_ignored() -> None:
+    ev = AlertEvaluator()
+    ev.set_alerts([_alert(1, "crosses", 100.0, repeat=True)])
+    fired = [len(ev.on_price("SPY", p, t)) for p, t in ((99.0, 10), (101.0, 12), (99.0, 11), (101.0, 13))]
+    assert fired == [0, 1, 0, 0]  # the late 99.0 (t=11) neither re-arms nor sets up a second fire
+    assert len(ev.on_price("SPY", 101.2, 13)) == 0  # same second: still in order
+
+
+def test_editing_a_fired_repeating_alert_rearms_it() -> None:
+    ev = AlertEvaluator()
+    ev.set_alerts([_alert(1, "crosses", 100.0, repeat=True), _alert(2, "above", 90.0, repeat=True)])
+    ev.on_price("SPY", 89.0)
+    assert {a.id for a in ev.on_price("SPY", 101.0)} == {1, 2}
+    ev.set_alerts([_alert(1, "crosses", 100.0, repeat=True), _alert(2, "above", 90.0, repeat=True)])
+    assert ev.on_price("SPY", 101.1) == []  # unchanged: still disarmed
+    ev.set_alerts([_alert(1, "crosses", 102.0, repeat=True), _alert(2, "above", 90.0, repeat=True)])
+    assert [a.id for a in ev.on_price("SPY", 102.5)] == [1]  # its first crossing at the new level
+
+
+async def test_monitor_drops_late_ticks_and_rearms_an_updated_alert(tmp_path: Path) -> None:
+    store, bus, alerts, _monitor_service, supervisor = await _monitor(tmp_path)
+    triggered: list[AlertTriggered] = []
+    bus.subscribe(AlertTriggered, triggered.append)
+    try:
+        rep = await alerts.create("SPY", "crosses", 600.0, repeat=True)
+        for price, ts in ((599.0, 10), (601.0, 12), (599.0, 11), (601.0, 13)):
+            bus.publish(_quote("SPY", price, 1_790_000_000 + ts))
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)
+        assert len(triggered) == 1  # not twice: the late 599.0 was ignored
+        await alerts.update(rep.id, price=602.0)
+        bus.publish(_quote("SPY", 602.5, 1_790_000_014))
+        await asyncio.sleep(0.1)
+        assert len(triggered) == 2 and triggered[1].trigger.price == 602.5
+    finally:
+        await supervisor.stop()
+        store.close()
