@@ -18,6 +18,7 @@ from app.core.bus import EventBus
 from app.core.context import EngineConfig, EngineContext
 from app.core.events import EngineStarted, ErrorReported, ProviderChanged, ServiceHealthChanged
 from app.core.health import HealthRegistry, ServiceState
+from app.core.logging_setup import redact
 from app.core.provider_factory import close_provider
 from app.core.supervisor import BackoffPolicy, Supervisor
 
@@ -150,7 +151,7 @@ class Engine:
     def report_error(self, source: str, message: str) -> None:
         """Called by the exception hooks (on the loop thread): show the error in the UI."""
         try:
-            self.bus.publish(ErrorReported(source, message))
+            self.bus.publish(ErrorReported(source, redact(message)))  # shown and stored as the log is
         except Exception:
             log.exception("could not publish an error report")
 

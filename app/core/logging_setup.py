@@ -1,4 +1,9 @@
-"""Logging to a rotating file in the log folder, with secrets redacted from every record."""
+"""Logging to a rotating file in the log folder, with secrets redacted from every record.
+
+One redactor serves the log handlers and ``redact``, which everything that stores or shows error
+text (notifications, worker health, error reports) calls, so a secret hidden from the log is
+hidden everywhere.
+"""
 
 from __future__ import annotations
 
@@ -44,11 +49,21 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+_REDACTOR = RedactingFilter([os.environ[v] for v in SECRET_ENV_VARS if os.environ.get(v)])
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret and key=value secret masked, as in the log."""
+    return _REDACTOR.redact(text)
+
+
 def register_secret(value: str) -> None:
-    """Redact ``value`` from every log record from now on (keys loaded after start-up)."""
+    """Redact ``value`` from every log record and ``redact`` call from now on (keys loaded after
+    start-up)."""
+    _REDACTOR.add_secret(value)
     for handler in logging.getLogger().handlers:
         for f in handler.filters:
-            if isinstance(f, RedactingFilter):
+            if isinstance(f, RedactingFilter) and f is not _REDACTOR:
                 f.add_secret(value)
 
 
@@ -56,7 +71,9 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     """Log to ``log_dir/ai-coach.log`` (5 × 2 MB) and stderr for warnings; returns the file."""
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_FILENAME
-    redactor = RedactingFilter([os.environ[v] for v in SECRET_ENV_VARS if os.environ.get(v)])
+    for var in SECRET_ENV_VARS:
+        if os.environ.get(var):
+            _REDACTOR.add_secret(os.environ[var])
     file_handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     stream_handler = logging.StreamHandler()
@@ -64,7 +81,7 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     remove_handlers()
     root = logging.getLogger()
     for handler in (file_handler, stream_handler):
-        handler.addFilter(redactor)
+        handler.addFilter(_REDACTOR)
         handler._ai_coach = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)

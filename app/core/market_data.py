@@ -24,6 +24,7 @@ from app.core.events import (
 from app.core.supervisor import ServiceContext
 from data.models import Bar, ConnectionState, Quote
 from data.providers.base import MarketDataProvider, MarketStream
+from data.validation import DropCounter
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,12 @@ class MarketDataService:
         self._wanted: set[str] = set()  # filled from symbols_needed() when it runs
         self._stream: MarketStream | None = None
         self.last_quotes: dict[str, Quote] = {}
+        self._invalid = DropCounter()  # bad prices stop here: never drawn, stored or evaluated
+
+    @property
+    def dropped(self) -> dict[str, int]:
+        """Invalid events dropped at ingress, by kind ("quote", "bar")."""
+        return dict(self._invalid.counts)
 
     @property
     def symbols(self) -> set[str]:
@@ -101,6 +108,9 @@ class MarketDataService:
             if not running:  # data is flowing: running before anyone sees it (the pulse polls)
                 ctx.running()
                 running = True
+            if not self._invalid.admit(event):
+                ctx.detail(self._invalid.summary())
+                continue
             if isinstance(event, Quote):
                 if event.symbol in self._wanted:
                     self.last_quotes[event.symbol] = event

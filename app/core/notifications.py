@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from app.core.bus import EventBus
 from app.core.events import ErrorReported, NotificationPosted
+from app.core.logging_setup import redact
 from data.store import notifications as notification_log
 from data.store.database import Store
 from data.store.records import NotificationRecord
@@ -34,6 +35,7 @@ class NotificationService:
                      cooldown_s: float | None = None) -> NotificationRecord | None:
         """Record and publish a notification unless the same (kind, key) fired within the
         cooldown; ``key`` defaults to the title, so identical repeats are merged."""
+        title, message = redact(title), redact(message)  # stored and shown: never a secret
         dedupe = (kind, key if key is not None else title)
         window = self.cooldown_s if cooldown_s is None else cooldown_s
         now = self._clock()

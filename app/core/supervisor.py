@@ -28,13 +28,17 @@ class ServiceContext:
     def heartbeat(self) -> None:
         self._health.heartbeat(self.name)
 
+    def detail(self, text: str) -> None:
+        """A line about the service for the worker health panel (not an error; no event)."""
+        self._health.set_detail(self.name, text)
+
     def running(self) -> None:
         """Tell the supervisor the service finished starting (also counts as a heartbeat)."""
         current = self._health.get(self.name)
         if current is not None and current.state is ServiceState.RUNNING:
             self._health.heartbeat(self.name)  # already running: keep its start time
             return
-        now = time.time()
+        now = self._health.now()
         self._health.update(self.name, state=ServiceState.RUNNING, started_at=now, last_heartbeat=now)
 
 

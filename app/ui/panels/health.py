@@ -13,7 +13,9 @@ def build(host: PanelHost) -> HealthPanel:
     registry = host.engine.health
 
     def refresh(*_args: object) -> None:
-        rows = [HealthView(h.name, h.state.value, h.last_heartbeat, h.restarts, h.last_error)
+        # heartbeats are monotonic; the panel ages them against the wall clock
+        rows = [HealthView(h.name, h.state.value, registry.wall_time(h.last_heartbeat), h.restarts,
+                           " · ".join(t for t in (h.detail, h.last_error or "") if t) or None)
                 for h in registry.snapshot()]
         panel.set_health(rows, registry.summary())
 
