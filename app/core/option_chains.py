@@ -22,6 +22,7 @@ import numpy as np
 
 from app.core.bus import EventBus
 from app.core.events import ActiveSymbolChanged, OptionsUnavailable, OptionsUpdated
+from app.core.logging_setup import redact
 from app.core.snapshots import OptionsSnapshot
 from app.core.supervisor import ServiceContext
 from data.market_calendar import MarketCalendar, market_date
@@ -99,7 +100,7 @@ class OptionChainService:
             spot = (await provider.get_quote(symbol)).last
             chain = await provider.get_option_chain(symbol)
         except ProviderError as exc:
-            self._bus.publish(OptionsUnavailable(symbol, str(exc)))
+            self._bus.publish(OptionsUnavailable(symbol, redact(str(exc))))  # shown: as the log
             return
         if symbol != self._active_symbol():
             return  # the user moved on while this was loading

@@ -39,6 +39,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from app.core.bus import EventBus
 from app.core.events import ScheduledJobRan
+from app.core.logging_setup import redact
 from app.core.supervisor import ServiceContext
 from data.market_calendar import ET, market_date
 
@@ -225,7 +226,7 @@ class MarketScheduler:
         except Exception as exc:
             ok = False
             state.failures += 1
-            state.last_error = f"{type(exc).__name__}: {exc}"
+            state.last_error = redact(f"{type(exc).__name__}: {exc}")  # kept and shown: as the log
             log.error("scheduled job %s (due %s) failed", name, due.isoformat(), exc_info=exc)
             self._report_error(f"scheduler:{name}", state.last_error)
         else:
