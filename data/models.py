@@ -140,7 +140,9 @@ class SymbolInfo:
 
 @dataclass(frozen=True, slots=True)
 class ConnectionState:
-    """A live feed's connection: "connected", "reconnecting", "delayed" or "offline"."""
+    """A live feed's state: "connected" (or "delayed"), "backfilling" (fetching minutes an outage
+    cost), "degraded" (REST rate-limited, or minutes still missing; ``message`` says how many),
+    "reconnecting" or "offline". ``message`` carries the detail the status bar shows."""
 
     state: str
     message: str = ""

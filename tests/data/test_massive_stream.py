@@ -17,10 +17,13 @@ KEY = "stream-key-123456"
 T0 = 1_790_000_040_000  # ms, a minute boundary
 
 
+BAR = {m: (600 + m, 601 + m, 599 + m, 600.5 + m, 100 + m) for m in range(10)}  # o h l c v
+
+
 def am(minute: int, sym: str = "SPY") -> dict:
     s = T0 + 60_000 * minute
-    return {"ev": "AM", "sym": sym, "v": 100 + minute, "o": 600 + minute, "h": 601 + minute, "l": 599 + minute,
-            "c": 600.5 + minute, "s": s, "e": s + 60_000}
+    o, h, l, c, v = BAR[minute]
+    return {"ev": "AM", "sym": sym, "v": v, "o": o, "h": h, "l": l, "c": c, "s": s, "e": s + 60_000}
 
 
 class Server:
@@ -78,24 +81,28 @@ async def test_session_reconnect_resubscribe_and_gap_backfill() -> None:
                                                        "s": T0 + 61_000, "e": T0 + 62_000}], "DROP"],
         [[am(4)], [am(5)]],
     ])
-    backfilled: list[tuple[str, int]] = []
+    backfilled: list[tuple[str, int, int]] = []
 
-    async def backfill(symbol: str, last: int) -> list[Bar]:
-        backfilled.append((symbol, last))
-        # the REST answer overlaps what was already delivered (minute 1) and fills 2–4
-        return [Bar(symbol, Timeframe.M1, (T0 // 1000) + 60 * m, 1, 2, 0.5, 1.5, 10, True) for m in (1, 2, 3, 4)]
+    async def backfill(symbol: str, first: int, last: int) -> list[Bar]:
+        backfilled.append((symbol, first, last))
+        # the REST answer overlaps what was already delivered (minutes 1 and 4) and fills 2–3
+        return [Bar(symbol, Timeframe.M1, (T0 // 1000) + 60 * m, *BAR[m], True) for m in (1, 2, 3, 4)
+                if symbol == "SPY"]
 
     async with serve(server.handler, "127.0.0.1", 0) as ws_server:
         port = ws_server.sockets[0].getsockname()[1]
-        stream = MassiveStream(KEY, url=f"ws://127.0.0.1:{port}/stocks", backfill=backfill, reconnect_initial=0.05)
+        stream = MassiveStream(KEY, url=f"ws://127.0.0.1:{port}/stocks", backfill=backfill, reconnect_initial=0.05,
+                               repair_interval=0.05)
         stream.subscribe(["SPY", "SPX"])
         events = await _collect(stream, lambda ev: sum(isinstance(e, Bar) for e in ev) >= 6)
     bars = [e for e in events if isinstance(e, Bar)]
     minutes = [(b.ts - T0 // 1000) // 60 for b in bars]
-    assert minutes == [0, 1, 2, 3, 4, 5]  # no gap, no duplicate across the drop
-    assert backfilled == [("SPY", T0 // 1000 + 60)]
+    assert sorted(minutes) == [0, 1, 2, 3, 4, 5]  # no gap, no duplicate across the drop
+    assert ("SPY", T0 // 1000 + 120, T0 // 1000 + 180) in backfilled
     states = [e.state for e in events if isinstance(e, ConnectionState)]
-    assert states[:3] == ["connected", "reconnecting", "connected"]
+    assert states[:2] == ["connected", "reconnecting"]
+    # SPX sent nothing and REST has nothing for it: its minutes stay pending, and the state says so
+    assert states[2] == "degraded" and any("pending" in e.message for e in events if isinstance(e, ConnectionState))
     quotes = [e for e in events if isinstance(e, Quote)]
     assert quotes and quotes[0].last == 601.7 and quotes[0].day_volume == 5000
     assert server.auths == [KEY, KEY]

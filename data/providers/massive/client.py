@@ -4,7 +4,10 @@
   which Massive returns without it) — never in a URL, a log line or an exception message.
 * 5xx/413/499 and network errors are retried with exponential backoff and jitter; 429 honours
   ``Retry-After`` (else backs off from 12 s, the free tier's pace); 401/403/404/400 fail at once
-  with a message that names the problem.
+  with a message that names the problem. ``rate_limited`` is True while a request waits out a 429,
+  so a caller can show it while the retries wait.
+* ``requests_per_minute`` (a free key: 5) paces every request through one token bucket, so a
+  burst of backfills waits its turn instead of drawing 429s.
 * Pagination follows ``next_url`` on the configured base, sends no extra parameters, stops on
   a repeated cursor and at ``max_pages``.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -38,7 +42,8 @@ class MassiveClient:
     def __init__(self, api_key: str, *, base_url: str = BASE_URL, timeout: float = 15.0, max_retries: int = 4,
                  backoff: float = 0.5, rate_limit_backoff: float = 12.0,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Any] = asyncio.sleep, requests_per_minute: float | None = None,
+                 minute_s: float = 60.0) -> None:
         if not api_key or not api_key.strip():
             raise MassiveAuthError("No Massive API key is set. Enter it in Preferences or set MASSIVE_API_KEY.")
         self._key = api_key.strip()
@@ -50,6 +55,13 @@ class MassiveClient:
         self.backoff = backoff
         self.rate_limit_backoff = rate_limit_backoff
         self._sleep = sleep
+        self._pace = _Bucket(requests_per_minute, minute_s) if requests_per_minute else None
+        self._throttled = 0  # requests waiting out a 429 right now
+        self.requests = 0
+
+    @property
+    def rate_limited(self) -> bool:
+        return self._throttled > 0
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -60,6 +72,9 @@ class MassiveClient:
         attempt = 0
         while True:
             attempt += 1
+            if self._pace is not None:
+                await self._pace.take()
+            self.requests += 1
             try:
                 response = await self._http.get(path, params=_clean_params(params))
             except httpx.HTTPError as exc:
@@ -75,7 +90,11 @@ class MassiveClient:
                 except ValueError:
                     raise MassivePayloadError(f"Massive answered {path} with something that is not JSON.") from None
             if status == 429 and attempt <= self.max_retries:
-                await self._sleep(_retry_after(response) or self.rate_limit_backoff * (2 ** (attempt - 1)))
+                self._throttled += 1
+                try:
+                    await self._sleep(_retry_after(response) or self.rate_limit_backoff * (2 ** (attempt - 1)))
+                finally:
+                    self._throttled -= 1
                 continue
             if status in RETRY_STATUSES and attempt <= self.max_retries:
                 await self._sleep(self._delay(attempt))
@@ -102,6 +121,26 @@ class MassiveClient:
 
     def _delay(self, attempt: int) -> float:
         return self.backoff * (2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
+
+
+class _Bucket:
+    """A token bucket: ``rate`` requests per ``minute_s`` seconds, a burst of at most ``rate``."""
+
+    def __init__(self, rate: float, minute_s: float) -> None:
+        self._rate, self._per = rate, minute_s / rate
+        self._tokens, self._at = rate, time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def take(self) -> None:
+        async with self._lock:  # one waiter at a time keeps the order fair
+            while True:
+                now = time.monotonic()
+                self._tokens = min(self._rate, self._tokens + (now - self._at) / self._per)
+                self._at = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await asyncio.sleep((1 - self._tokens) * self._per)
 
 
 def _clean_params(params: dict[str, Any] | None) -> dict[str, str] | None:

@@ -138,14 +138,15 @@ class MassiveProvider:
         _, first = np.unique(merged.ts, return_index=True)  # sorted, one bar per timestamp
         return merged.take(first)
 
-    async def backfill_minutes(self, symbol: str, after_ts: int) -> list[Bar]:
-        """Closed minute bars after ``after_ts`` (used by the stream after a reconnect)."""
-        start = datetime.fromtimestamp(after_ts + 60, UTC)
-        bars = await self.get_bars(symbol, Timeframe.M1, start, self._clock.now(), extended=True)
-        now = self._clock.now().timestamp()
+    async def backfill_minutes(self, symbol: str, first: int, last: int) -> list[Bar]:
+        """Minute bars starting in [``first``, ``last``] and after, up to now: one ranged request
+        (the stream's repair loop; its ledger drops any minute not closed on the market's clock)."""
+        start = datetime.fromtimestamp(first, UTC)
+        end = max(self._clock.now(), datetime.fromtimestamp(last + 60, UTC))
+        bars = await self._fetch(_valid(symbol), Timeframe.M1, int(start.timestamp()), int(end.timestamp()))
         return [Bar(symbol, Timeframe.M1, int(bars.ts[i]), float(bars.open[i]), float(bars.high[i]),
                     float(bars.low[i]), float(bars.close[i]), float(bars.volume[i]), closed=True)
-                for i in range(len(bars)) if bars.ts[i] + 60 <= now]
+                for i in range(len(bars))]
 
     # -- quotes, search, chains ---------------------------------------------------------------
     async def get_quote(self, symbol: str) -> Quote:
@@ -258,7 +259,7 @@ class MassiveProvider:
     def stream_for(self, cluster: str) -> MassiveStream:
         url = self._ws_url.format(cluster=cluster) if self._ws_url else None
         return MassiveStream(self._key, cluster=cluster, delayed=self.delayed, url=url,
-                             backfill=self.backfill_minutes)
+                             backfill=self.backfill_minutes, rate_limited=lambda: self.client.rate_limited)
 
     async def aclose(self) -> None:
         await self._streams.close_all()
