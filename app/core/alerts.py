@@ -8,6 +8,8 @@ by ``HYSTERESIS`` (0.05 % of the price). Editing an alert's level or condition r
 Ticks are taken in event-time order: one older than the last seen for its symbol is ignored (a
 late tick would otherwise cross back and forth), and a price that is not finite and positive is
 skipped without forgetting the last good one, so a crossing across a bad tick is still seen.
+A tick more than ``REWIND_AFTER`` older is a new timeline (a replay sought back, a switch to a
+recording), not a late tick: the symbol starts afresh from it.
 Invalid prices are dropped at ingress (``data.validation``); this is the evaluator's own guard.
 """
 
@@ -29,6 +31,7 @@ from data.store.records import Alert
 
 log = logging.getLogger(__name__)
 HYSTERESIS = 0.0005
+REWIND_AFTER = 600.0  # seconds: no live tick is this late
 
 
 class AlertEvaluator:
@@ -61,7 +64,10 @@ class AlertEvaluator:
         if not (math.isfinite(price) and price > 0):
             return []
         if ts is not None:
-            if ts < self._last_ts.get(symbol, -math.inf):
+            newest = self._last_ts.get(symbol, -math.inf)
+            if ts < newest - REWIND_AFTER:
+                self._last.pop(symbol, None)  # rewound: no crossing across the jump back
+            elif ts < newest:
                 return []  # late: an older price than the one already evaluated
             self._last_ts[symbol] = ts
         prev = self._last.get(symbol)

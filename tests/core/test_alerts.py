@@ -180,3 +180,13 @@ async def test_monitor_drops_late_ticks_and_rearms_an_updated_alert(tmp_path: Pa
     finally:
         await supervisor.stop()
         store.close()
+
+
+def test_a_rewind_is_a_new_timeline_not_a_late_tick() -> None:
+    ev = AlertEvaluator()
+    ev.set_alerts([_alert(1, "crosses", 100.0, repeat=True)])
+    start = 1_790_000_000
+    assert ev.on_price("SPY", 99.0, start) == []
+    assert ev.on_price("SPY", 99.5, start - 3600) == []  # a replay sought back an hour: taken
+    assert [a.id for a in ev.on_price("SPY", 100.5, start - 3599)] == [1]  # ...and evaluated from there
+    assert ev.on_price("SPY", 101.0, start - 4 * 3600) == []  # back again: no crossing across the jump
