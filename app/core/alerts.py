@@ -22,7 +22,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from app.core.bus import EventBus
-from app.core.events import AlertsChanged, AlertTriggered, QuoteUpdated
+from app.core.events import AlertsChanged, AlertTriggered, ProviderChanged, QuoteUpdated
 from app.core.notifications import NotificationService
 from app.core.supervisor import ServiceContext
 from data.store import alerts as alert_repo
@@ -54,6 +54,11 @@ class AlertEvaluator:
         previous = self._armed
         self._armed = {a.id: previous.get(a.id, True) if before.get(a.id) == _trigger_key(a) else True
                        for a in active}
+
+    def forget_prices(self) -> None:
+        """Another provider's prices follow (a switch): no crossing between the old feed and the new."""
+        self._last.clear()
+        self._last_ts.clear()
 
     @property
     def symbols(self) -> set[str]:
@@ -166,7 +171,8 @@ class AlertMonitorService:
     async def run(self, ctx: ServiceContext) -> None:
         self.evaluator.set_alerts(await self._alerts.refresh())
         unsubscribe = [self._bus.subscribe(QuoteUpdated, self._on_quote),
-                       self._bus.subscribe(AlertsChanged, lambda e: self.evaluator.set_alerts(e.alerts))]
+                       self._bus.subscribe(AlertsChanged, lambda e: self.evaluator.set_alerts(e.alerts)),
+                       self._bus.subscribe(ProviderChanged, lambda _e: self.evaluator.forget_prices())]
         try:
             ctx.running()
             while True:

@@ -150,7 +150,7 @@ CATALOGUE: dict[type[Event], Route] = {
     NotificationPosted: Route("app.core.notifications", (_BRIDGE,)),
     ErrorReported: Route(_ENGINE, (_BRIDGE, _ENGINE)),
     EngineStarted: Route(_ENGINE, (_BRIDGE,)),
-    ProviderChanged: Route(_ENGINE, (_BRIDGE,)),
+    ProviderChanged: Route(_ENGINE, (_BRIDGE, "app.core.alerts")),
     AlertsChanged: Route("app.core.alerts", (_BRIDGE, "app.core.alerts", "app.core.market_data",
                                              "app.core.market_state")),
     AlertTriggered: Route("app.core.alerts", (_BRIDGE,)),

@@ -148,7 +148,8 @@ class AppController:
         self.bridge.notification_posted.connect(lambda r: self.notifier.show(r))
         self.bridge.error_reported.connect(lambda src, msg: w.status.show_error(f"{src}: {msg}"))
         self.bridge.active_symbol_changed.connect(self._on_active_symbol)
-        self.bridge.health_changed.connect(lambda _n: w.status.set_health(self.engine.health.summary()))
+        self.bridge.health_changed.connect(lambda _n: w.status.set_health(self.engine.health.summary(),
+                                                                          self._dropped_ticks()))
         self.bridge.preference_changed.connect(self._on_preference)
         self.bridge.feed_state_changed.connect(self._on_feed_state)
         self.bridge.provider_changed.connect(lambda _n: self._after_provider_change())
@@ -203,7 +204,13 @@ class AppController:
         now = provider.clock.now()
         self.window.status.set_market(calendar.status(now), now, simulated=provider.clock.simulated,
                                       paused=provider.clock.paused)
-        self.window.status.set_health(self.engine.health.summary())
+        self.window.status.set_health(self.engine.health.summary(), self._dropped_ticks())
+
+    def _dropped_ticks(self) -> int:
+        """Quotes and bars the stream sent that were not valid prices (dropped, never shown)."""
+        from app.core.market_data import MarketDataService
+
+        return sum(self.engine.service(MarketDataService).dropped.values()) if self.engine.started else 0
 
     def _build_replay_menu(self) -> None:
         """Pause/resume, one-bar step and jumps for the replay provider (hidden otherwise)."""

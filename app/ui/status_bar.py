@@ -43,9 +43,10 @@ class MarketStatusBar(QStatusBar):
         et = now.astimezone(ET)
         self.clock_label.setText(f"{'SIM ' if simulated else ''}{et:%a %b %d %H:%M:%S} ET{' ⏸' if paused else ''}")
 
-    def set_health(self, summary: str) -> None:
+    def set_health(self, summary: str, dropped_ticks: int = 0) -> None:
         color = HEALTH_COLORS.get(summary, "#9e9e9e")
-        self.health_label.setText(f"Engine: <span style='color:{color}'>{summary}</span>")
+        dropped = f" · {dropped_ticks:,} bad ticks dropped" if dropped_ticks else ""
+        self.health_label.setText(f"Engine: <span style='color:{color}'>{summary}</span>{dropped}")
 
     def show_error(self, text: str) -> None:
         self.showMessage(f"⚠ {text}")

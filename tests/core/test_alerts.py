@@ -190,3 +190,13 @@ def test_a_rewind_is_a_new_timeline_not_a_late_tick() -> None:
     assert ev.on_price("SPY", 99.5, start - 3600) == []  # a replay sought back an hour: taken
     assert [a.id for a in ev.on_price("SPY", 100.5, start - 3599)] == [1]  # ...and evaluated from there
     assert ev.on_price("SPY", 101.0, start - 4 * 3600) == []  # back again: no crossing across the jump
+
+
+def test_a_provider_switch_forgets_the_old_feeds_prices() -> None:
+    """A replay's last price and the live feed's first must not make a crossing."""
+    evaluator = AlertEvaluator()
+    evaluator.set_alerts([_alert(1, "crosses", 600.0)])
+    assert evaluator.on_price("SPY", 590.0, 1.0) == []
+    evaluator.forget_prices()
+    assert evaluator.on_price("SPY", 610.0, 2.0) == []  # no previous price: no crossing yet
+    assert [a.id for a in evaluator.on_price("SPY", 599.0, 3.0)] == [1]
