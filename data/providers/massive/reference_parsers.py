@@ -7,97 +7,83 @@ row is dropped and counted in ``Parsed.dropped``; nanosecond stamps stay integer
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from data.models import Quote
 from data.providers.massive.errors import MassivePayloadError
-from data.providers.massive.parsers import Parsed, _num, _results, from_massive_ticker, parse_stock_snapshot
+from data.providers.massive.parsers import (
+    Parsed,
+    _day,
+    _nonneg,
+    _positive,
+    _results,
+    _text,
+    keep,
+    parse_stock_snapshot,
+)
+from data.providers.massive.parsers import symbol_of as _symbol
 from data.reference import Dividend, NewsItem, Split, TickerDetails
-from data.symbols import SymbolError, normalize_symbol
+
+_EARLIEST, _LATEST = datetime(1973, 1, 1), datetime(2100, 1, 1)
+_MAX_FREQUENCY = 366  # payments a year; more is junk
 
 
 def _rows(payloads: list[Any], key: str = "results") -> list:
     return [row for payload in payloads for row in _results(payload, key)]
 
 
-def _day(value: Any) -> date | None:
+def _published(value: Any) -> datetime | None:
+    """An ISO stamp → aware UTC datetime (naive = UTC), or None outside 1973 … 2100."""
     if not isinstance(value, str):
         return None
     try:
-        return date.fromisoformat(value[:10])
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _symbol(ticker: Any) -> str | None:
-    """Our symbol for a Massive ticker, or None for what we do not trade (fx, crypto, junk)."""
-    if not isinstance(ticker, str):
+    if not _EARLIEST <= stamp.replace(tzinfo=None) <= _LATEST:  # astimezone would overflow near year 1/9999
         return None
-    try:
-        return normalize_symbol(from_massive_ticker(ticker))
-    except SymbolError:
-        return None
-
-
-def _keep(rows: list, build) -> Parsed:
-    """``build(row)`` for each row; rows that are not objects or give None are dropped."""
-    out, dropped = [], 0
-    for row in rows:
-        item = build(row) if isinstance(row, dict) else None
-        if item is None:
-            dropped += 1
-        else:
-            out.append(item)
-    return Parsed(out, dropped)
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def parse_dividends(payloads: list[Any]) -> Parsed:
     """Pages of ``/v3/reference/dividends`` → [Dividend], newest first as sent."""
     def build(row: dict) -> Dividend | None:
         symbol, ex_date = _symbol(row.get("ticker")), _day(row.get("ex_dividend_date"))
-        cash = _num(row.get("cash_amount"))
-        if symbol is None or ex_date is None or not (math.isfinite(cash) and cash >= 0):
+        cash, freq = _nonneg(row.get("cash_amount")), _nonneg(row.get("frequency"))
+        if symbol is None or ex_date is None or not math.isfinite(cash):
             return None
-        freq = row.get("frequency")
         return Dividend(symbol, ex_date, _day(row.get("pay_date")), cash,
-                        freq if isinstance(freq, int) and not isinstance(freq, bool) and freq >= 0 else 0,
+                        int(freq) if freq <= _MAX_FREQUENCY and freq == int(freq) else 0,  # NaN → 0
                         _text(row.get("dividend_type")))
-    return _keep(_rows(payloads), build)
+    return keep(_rows(payloads), build)
 
 
 def parse_splits(payloads: list[Any]) -> Parsed:
     """Pages of ``/v3/reference/splits`` → [Split]."""
     def build(row: dict) -> Split | None:
         symbol, day = _symbol(row.get("ticker")), _day(row.get("execution_date"))
-        split_from, split_to = _num(row.get("split_from")), _num(row.get("split_to"))
-        if symbol is None or day is None or not (split_from > 0 and split_to > 0):
+        split_from, split_to = _positive(row.get("split_from")), _positive(row.get("split_to"))
+        if symbol is None or day is None or not math.isfinite(split_from * split_to):
             return None
         return Split(symbol, day, split_from, split_to)
-    return _keep(_rows(payloads), build)
+    return keep(_rows(payloads), build)
 
 
 def parse_news(payloads: list[Any]) -> Parsed:
     """Pages of ``/v2/reference/news`` → [NewsItem]. (A payload's ``count`` is not trusted: a
     recorded page says 10 and carries 1.)"""
     def build(row: dict) -> NewsItem | None:
-        title, url, stamp = _text(row.get("title")), _text(row.get("article_url")), _text(row.get("published_utc"))
-        try:
-            published = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
-        except ValueError:
-            return None
-        if not title or not url:
+        title, url = _text(row.get("title")), _text(row.get("article_url"))
+        published = _published(row.get("published_utc"))
+        if published is None or not title or not url:
             return None
         publisher = row.get("publisher")
         tickers = row.get("tickers") if isinstance(row.get("tickers"), list) else []
         return NewsItem(_text(row.get("id")), published, title,
                         _text(publisher.get("name")) if isinstance(publisher, dict) else "", url,
                         tuple(s for s in (_symbol(t) for t in tickers) if s))
-    return _keep(_rows(payloads), build)
+    return keep(_rows(payloads), build)
 
 
 def parse_ticker_details(payload: Any) -> TickerDetails:
@@ -109,7 +95,7 @@ def parse_ticker_details(payload: Any) -> TickerDetails:
         raise MassivePayloadError("Massive sent no details for this ticker.")
     return TickerDetails(symbol, _text(row.get("name")) or symbol, _text(row.get("type")),
                          _text(row.get("primary_exchange")), _text(row.get("currency_name")).upper(),
-                         row.get("active") is True, _num(row.get("market_cap")), _text(row.get("description")))
+                         row.get("active") is True, _nonneg(row.get("market_cap")), _text(row.get("description")))
 
 
 def parse_snapshot_list(payload: Any) -> Parsed:
@@ -122,4 +108,4 @@ def parse_snapshot_list(payload: Any) -> Parsed:
             return parse_stock_snapshot({"ticker": row}, symbol)
         except MassivePayloadError:
             return None
-    return _keep(_results(payload, "tickers"), build)
+    return keep(_results(payload, "tickers"), build)
