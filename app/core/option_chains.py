@@ -30,6 +30,7 @@ from data.option_chain import OptionChain
 from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
 from data.rates import RISK_FREE_RATE, dividend_yield
+from data.validation import valid_quote
 
 if TYPE_CHECKING:  # analytics loads SciPy: imported where the work runs, in a worker thread
     from analytics.chain_greeks import ChainGreeks
@@ -97,11 +98,15 @@ class OptionChainService:
             return
         started = time.perf_counter()
         try:
-            spot = (await provider.get_quote(symbol)).last
+            quote = await provider.get_quote(symbol)
             chain = await provider.get_option_chain(symbol)
         except ProviderError as exc:
             self._bus.publish(OptionsUnavailable(symbol, redact(str(exc))))  # shown: as the log
             return
+        if not valid_quote(quote):  # greeks and GEX of a price of 0, inf or NaN would be nonsense
+            self._bus.publish(OptionsUnavailable(symbol, f"No valid price for {symbol} right now."))
+            return
+        spot = quote.last
         if symbol != self._active_symbol():
             return  # the user moved on while this was loading
         if len(chain) == 0:
