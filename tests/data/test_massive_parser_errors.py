@@ -12,6 +12,7 @@ import pytest
 from data.models import Bar, Quote, Timeframe
 from data.providers.massive.errors import MassivePayloadError
 from data.providers.massive.parsers import (
+    Parsed,
     ms_to_seconds,
     ns_to_datetime,
     parse_aggregates,
@@ -128,3 +129,28 @@ def test_ticker_search_drops_what_we_cannot_trade() -> None:
     found = parse_ticker_search({"results": [{"ticker": "X:BTCUSD"}, {"ticker": "ＡＡＰＬ"}, {"ticker": "A", "name": 5},
                                              {"ticker": "I:SPX", "market": "indices", "name": "S&P 500"}]})
     assert [(f.symbol, f.name) for f in found.value] == [("A", ""), ("SPX", "S&P 500")] and found.dropped == 2
+
+
+def test_recorded_ws_frames_parse_into_the_same_events_the_stream_emits() -> None:
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "massive" / "ws"
+    if not folder.exists():
+        pytest.skip("../shared/fixtures/massive not present (plain clone)")
+
+    def frame(rel: str) -> Parsed:
+        return parse_ws_events(json.loads((folder / rel).read_text()))
+
+    trades = frame("mock_server/05_trades_T_AMZN_batch.json")
+    assert [q.last for q in trades.value] == [161.87, 161.87] and trades.dropped == 0
+    bar = frame("spec_examples/stocks_AM.json").value[0]
+    assert isinstance(bar, Bar) and bar.ts == 1610144640 and bar.close == 0.4486
+    value = frame("spec_examples/indices_V.json").value[0]
+    assert isinstance(value, Quote) and value.symbol == "SPX" and value.last == 3988.5
+    quote = frame("spec_examples/stocks_Q.json").value[0]
+    assert (quote.bid, quote.ask) == (114.125, 114.128)
+    for path in sorted(folder.rglob("*.json")):
+        parsed = parse_ws_events(json.loads(path.read_text()))
+        assert parsed.dropped == 0, path.name  # every recorded event is valid
+    for name in ("01_connected.json", "03_subscribed_T.AAPL.json", "../observed/status_auth_failed.json"):
+        assert frame(f"mock_server/{name}").value == []

@@ -89,3 +89,13 @@ def test_a_non_text_option_symbol_is_a_symbol_error() -> None:
 def test_any_non_ascii_character_is_refused(odd: str, letters: str) -> None:
     with pytest.raises(SymbolError):
         normalize_symbol(letters + odd)
+
+
+@given(st.text(max_size=30) | st.from_regex(r"(O:)?[A-Z]{1,6}[0-9]{6}[CP][0-9]{8}", fullmatch=True))
+def test_any_text_is_an_option_symbol_or_a_symbol_error(text: str) -> None:
+    try:
+        opt = parse_option_symbol(text)
+    except SymbolError as exc:
+        assert str(exc)
+    else:
+        assert opt.occ.isascii() and parse_option_symbol(opt.occ) == opt and opt.strike > 0
