@@ -154,3 +154,12 @@ def test_recorded_ws_frames_parse_into_the_same_events_the_stream_emits() -> Non
         assert parsed.dropped == 0, path.name  # every recorded event is valid
     for name in ("01_connected.json", "03_subscribed_T.AAPL.json", "../observed/status_auth_failed.json"):
         assert frame(f"mock_server/{name}").value == []
+
+
+@pytest.mark.parametrize("raw", ["[" * 100_000, "1" * 5000, b"\xff\xfe[", "", "{'a': 1}", None])
+def test_undecodable_json_is_a_payload_error(raw: object) -> None:
+    """json.loads raises RecursionError (not a ValueError) on deep nesting: a crafted frame or body."""
+    from data.providers.massive.parsers import decode_json
+
+    with pytest.raises(MassivePayloadError, match="not valid JSON"):
+        decode_json(raw, "a stream frame")  # type: ignore[arg-type]

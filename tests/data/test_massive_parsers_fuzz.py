@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from data.models import Bar, Quote, Timeframe
 from data.providers.massive.errors import MassivePayloadError
 from data.providers.massive.parsers import (
+    decode_json,
     parse_aggregates,
     parse_indices_snapshot,
     parse_option_chain,
@@ -272,6 +273,14 @@ def test_a_ws_frame_keeps_every_valid_event_whatever_sits_beside_it(items: list)
     valid = [i for i in items if any(i is e for e in WS_EVENTS)]
     assert len(parsed.value) >= len(valid)
     assert all(isinstance(e, Bar | Quote) for e in parsed.value)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(max_size=64) | st.text(max_size=64) | json_values.map(json.dumps)
+       | st.integers(1, 3000).map(lambda n: "[" * n + "]" * n))
+def test_raw_frames_decode_and_parse_raising_only_declared_errors(raw: str | bytes) -> None:
+    with contextlib.suppress(DECLARED):
+        parse_ws_events(decode_json(raw, "a stream frame"))
 
 
 def _recorded() -> list[tuple[str, Case]]:

@@ -8,6 +8,7 @@ stamps between 1973 and 2100, shares per contract a whole number from 1 to 100,0
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,15 @@ def from_massive_ticker(ticker: str) -> str:
         if ticker.startswith(prefix):
             return ticker[len(prefix):]
     return ticker
+
+
+def decode_json(raw: str | bytes, what: str = "a response") -> Any:
+    """JSON text → value; anything undecodable (bad UTF-8, a 5,000-digit number, nesting deep enough
+    to exhaust the stack) is a ``MassivePayloadError``, never a RecursionError."""
+    try:
+        return json.loads(raw)
+    except (ValueError, TypeError, RecursionError):
+        raise MassivePayloadError(f"Massive sent {what} that is not valid JSON.") from None
 
 
 def _results(payload: Any, key: str = "results") -> list:
