@@ -6,8 +6,8 @@
   ``Retry-After`` (else backs off from 12 s, the free tier's pace); 401/403/404/400 fail at once
   with a message that names the problem. ``rate_limited`` is True while a request waits out a 429,
   so a caller can show it while the retries wait.
-* ``requests_per_minute`` (a free key: 5) paces every request through one token bucket, so a
-  burst of backfills waits its turn instead of drawing 429s.
+* ``requests_per_minute`` (a free key: 5) paces every request through one sliding window, so
+  a burst of backfills waits its turn instead of drawing 429s.
 * Pagination follows ``next_url`` on the configured base, sends no extra parameters, stops on
   a repeated cursor and at ``max_pages``.
 """
@@ -18,6 +18,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -55,7 +56,7 @@ class MassiveClient:
         self.backoff = backoff
         self.rate_limit_backoff = rate_limit_backoff
         self._sleep = sleep
-        self._pace = _Bucket(requests_per_minute, minute_s) if requests_per_minute else None
+        self._pace = _Window(requests_per_minute, minute_s) if requests_per_minute else None
         self._throttled = 0  # requests waiting out a 429 right now
         self.requests = 0
 
@@ -72,11 +73,8 @@ class MassiveClient:
         attempt = 0
         while True:
             attempt += 1
-            if self._pace is not None:
-                await self._pace.take()
-            self.requests += 1
             try:
-                response = await self._http.get(path, params=_clean_params(params))
+                response = await self._send(path, params)
             except httpx.HTTPError as exc:
                 if attempt > self.max_retries:
                     kind = type(exc).__name__
@@ -101,6 +99,15 @@ class MassiveClient:
                 continue
             raise _error_for(status, response, path)
 
+    async def _send(self, path: str, params: dict[str, Any] | None) -> httpx.Response:
+        slot = await self._pace.take() if self._pace is not None else None
+        self.requests += 1
+        try:
+            return await self._http.get(path, params=_clean_params(params))
+        finally:
+            if slot is not None:  # counted from when it was surely at the server: the answer
+                slot[0] = time.monotonic()
+
     async def paginate(self, path: str, params: dict[str, Any] | None = None, max_pages: int = 50) -> list[Any]:
         """All pages of a paginated endpoint (each page's decoded JSON, in order)."""
         pages = [await self.get(path, params)]
@@ -123,24 +130,26 @@ class MassiveClient:
         return self.backoff * (2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
 
 
-class _Bucket:
-    """A token bucket: ``rate`` requests per ``minute_s`` seconds, a burst of at most ``rate``."""
+class _Window:
+    """At most ``rate`` requests in any ``minute_s`` seconds (a sliding window, as the server counts;
+    a token bucket would let twice that through across a window's edge)."""
 
     def __init__(self, rate: float, minute_s: float) -> None:
-        self._rate, self._per = rate, minute_s / rate
-        self._tokens, self._at = rate, time.monotonic()
+        self._rate, self._span = max(1, int(rate)), minute_s * 1.01  # 1 %: the server's clock is not ours
+        self._sent: deque[list[float]] = deque()  # [time] of each request, updated when answered
         self._lock = asyncio.Lock()
 
-    async def take(self) -> None:
+    async def take(self) -> list[float]:
         async with self._lock:  # one waiter at a time keeps the order fair
-            while True:
-                now = time.monotonic()
-                self._tokens = min(self._rate, self._tokens + (now - self._at) / self._per)
-                self._at = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
-                    return
-                await asyncio.sleep((1 - self._tokens) * self._per)
+            while len(self._sent) >= self._rate:
+                wait = self._sent[0][0] + self._span - time.monotonic()
+                if wait <= 0:
+                    self._sent.popleft()
+                else:
+                    await asyncio.sleep(wait)
+            slot = [time.monotonic()]
+            self._sent.append(slot)
+            return slot
 
 
 def _clean_params(params: dict[str, Any] | None) -> dict[str, str] | None:
