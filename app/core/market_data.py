@@ -41,6 +41,7 @@ class MarketDataService:
         self._wanted: set[str] = set()  # filled from symbols_needed() when it runs
         self._stream: MarketStream | None = None
         self.last_quotes: dict[str, Quote] = {}
+        self.feed_state: ConnectionState | None = None  # the stream's latest, for the health line
         self._invalid = DropCounter()  # bad prices stop here: never drawn, stored or evaluated
 
     @property
@@ -109,7 +110,7 @@ class MarketDataService:
                 ctx.running()
                 running = True
             if not self._invalid.admit(event):
-                ctx.detail(self._invalid.summary())
+                ctx.detail(self._health_line())
                 continue
             if isinstance(event, Quote):
                 if event.symbol in self._wanted:
@@ -118,4 +119,15 @@ class MarketDataService:
             elif isinstance(event, Bar):
                 self._bus.publish(BarUpdated(event))
             elif isinstance(event, ConnectionState):
+                self.feed_state = event
                 self._bus.publish(FeedStateChanged(event.state, event.message))
+                ctx.detail(self._health_line())
+
+    def _health_line(self) -> str:
+        """The worker health line: the feed's state unless plainly connected (degraded, with how many
+        minutes) and the dropped prices."""
+        feed = self.feed_state
+        shown = feed is not None and feed.state != "connected"
+        parts = [f"feed {feed.state}" + (f": {feed.message}" if feed.message else "") if shown else "",
+                 self._invalid.summary()]
+        return " · ".join(p for p in parts if p)
