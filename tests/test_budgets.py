@@ -30,7 +30,6 @@ ALLOWED: dict[str, int] = {
     'analytics/pricing.py::implied_vol': 48,
     'data/files/cboe.py::_parse_rows': 54,
     'data/providers/demo/market_model.py::DemoMarket._make_session_bars': 61,
-    'data/providers/replay/recording.py::load_recording': 44,
     'packaging/build.py::main': 42,
     'widgets/alerts_panel.py::AlertsPanel.__init__': 70,
     'widgets/gex_panel.py::GexPanel.__init__': 56,

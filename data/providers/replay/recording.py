@@ -1,17 +1,19 @@
-"""Read a recorded bar file (CSV, or Parquet when pandas has an engine) into ``Bars``.
+"""Read a recorded bar file (CSV, or Parquet read in a child process) into ``Bars``.
 
 Columns are matched case-insensitively: datetime (or date/time/timestamp), open, high, low,
 close, optional volume (indices have none: 0). Naive timestamps are read in ``tz`` (default
 US/Eastern); aware ones are converted. ``label="end"`` shifts bar-end stamps (e.g. the 09:31
 bar that holds 09:30–09:31) to bar starts. The bar size is inferred from the most common gap.
-Rows come back sorted, de-duplicated and checked (drops counted in the report).
+Rows come back sorted, de-duplicated and checked (drops counted in the report). Whatever the
+file holds, the only error is ``RecordingError`` with a message naming the file.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +26,9 @@ from data.symbols import SymbolError, normalize_symbol
 TIME_COLUMNS = ("datetime", "timestamp", "date", "time")
 SYMBOL_ALIASES = {"GSPC": "SPX", "^GSPC": "SPX", "NDX100": "NDX"}
 _SIZES = {60: Timeframe.M1, 300: Timeframe.M5, 900: Timeframe.M15, 3600: Timeframe.H1}
+PRICE_COLUMNS = ("open", "high", "low", "close")
+MAX_FILE_BYTES = 1 << 30  # far above any day-by-minute recording; a bigger file is not one
+PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 class RecordingError(ValueError):
@@ -35,6 +40,15 @@ class Recording:
     bars: Bars
     report: CleanReport
     path: Path
+
+
+def time_zone(name: str) -> tzinfo:
+    """``ZoneInfo(name)``, or ``RecordingError`` naming the zone (also for a path-like or empty name)."""
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError, OSError, TypeError):  # not found (a KeyError), a path, a directory
+        pass
+    raise RecordingError(f"Unknown time zone '{name}': use an IANA name such as America/New_York.")
 
 
 def symbol_from_filename(path: Path) -> str:
@@ -51,40 +65,15 @@ def load_recording(path: Path, *, symbol: str | None = None, tz: str = "America/
     path = Path(path)
     if label not in ("start", "end"):
         raise RecordingError(f"Bar label must be 'start' or 'end', not '{label}'.")
-    if not path.exists():
-        raise RecordingError(f"Recording not found: {path}")
-    rows = _read_rows(path)
-    if not rows:
-        raise RecordingError(f"{path.name} has no data rows.")
-    columns = {k.strip().lower(): k for k in rows[0]}
-    time_key = next((columns[c] for c in TIME_COLUMNS if c in columns), None)
-    missing = [c for c in ("open", "high", "low", "close") if c not in columns]
-    if time_key is None or missing:
-        need = ", ".join(missing + ([] if time_key else ["datetime"]))
-        raise RecordingError(f"{path.name} lacks the column(s): {need}.")
-    zone = ZoneInfo(tz)
-    ts, bad = [], 0
-    values: dict[str, list[float]] = {k: [] for k in ("open", "high", "low", "close", "volume")}
-    for row in rows:
-        try:
-            moment = datetime.fromisoformat(str(row[time_key]).strip())
-        except ValueError:
-            bad += 1
-            continue
-        moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
-        ts.append(int(moment.timestamp()))
-        for k in ("open", "high", "low", "close"):
-            values[k].append(_number(row[columns[k]]))
-        values["volume"].append(_number(row[columns["volume"]]) if "volume" in columns else 0.0)
-    if not ts:
-        raise RecordingError(f"{path.name}: no row has a readable timestamp.")
-    stamps = np.array(ts, dtype=np.int64)
+    zone = time_zone(tz)
+    header, rows = _read_table(path)
+    sym = _symbol(symbol, path)
+    stamps, values, bad = _parse_rows(header, rows, zone, path.name)
     size = _bar_seconds(np.sort(stamps))
     if label == "end":
         stamps = stamps - size
-    sym = normalize_symbol(symbol) if symbol else symbol_from_filename(path)
-    raw = Bars(sym, _SIZES[size], stamps, values["open"], values["high"], values["low"], values["close"],
-               np.nan_to_num(np.array(values["volume"]), nan=0.0))
+    raw = Bars(sym, _SIZES[size], stamps, *(np.array(values[k], dtype=float) for k in PRICE_COLUMNS),
+               np.nan_to_num(np.array(values["volume"], dtype=float), nan=0.0))
     bars, report = clean_bars(raw)
     report = CleanReport(report.received + bad, report.unsorted, report.duplicates, report.invalid + bad)
     if not len(bars):
@@ -92,26 +81,88 @@ def load_recording(path: Path, *, symbol: str | None = None, tz: str = "America/
     return Recording(bars, report, path)
 
 
-def _read_rows(path: Path) -> list[dict]:
-    if path.suffix.lower() in (".parquet", ".pq"):
-        import fastparquet  # directly: pandas 3 deprecates its fastparquet engine
+def _symbol(symbol: str | None, path: Path) -> str:
+    if not symbol:
+        return symbol_from_filename(path)
+    try:
+        return normalize_symbol(symbol)
+    except SymbolError as exc:
+        raise RecordingError(f"Replay symbol '{symbol}' is not valid: {exc}") from None
 
+
+def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of ``path`` as text (a Parquet file is decoded in a child process)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise RecordingError(f"Recording not found: {path}") from None
+    except OSError as exc:
+        raise RecordingError(f"Cannot read {path.name}: {exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise RecordingError(f"{path.name} is {size / 2**20:,.0f} MB: too big for a recording.")
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        from data.providers.replay.parquet_reader import parquet_as_csv
+
+        text = parquet_as_csv(path)
+    else:
         try:
-            frame = fastparquet.ParquetFile(str(path)).to_pandas()
-        except Exception as exc:  # fastparquet raises many types for a damaged or foreign file
-            raise RecordingError(f"Cannot read {path.name} as Parquet: {type(exc).__name__}: {exc}") from None
-        frame = frame.reset_index() if frame.index.name else frame
-        return frame.astype(str).to_dict("records")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise RecordingError(f"Cannot read {path.name}: {exc}") from None
+            text = path.read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            raise RecordingError(f"Cannot read {path.name}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise RecordingError(f"{path.name} is not UTF-8 text (byte {exc.start}): not a CSV recording.") from None
+    return _csv_table(text, path.name)
 
 
-def _number(text: object) -> float:
+def _csv_table(text: str, name: str) -> tuple[list[str], list[list[str]]]:
+    if "\x00" in text:
+        raise RecordingError(f"{name} holds binary data (NUL bytes): not a CSV recording.")
     try:
-        return float(str(text).replace(",", ""))
+        table = [row for row in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in row)]
+    except csv.Error as exc:
+        raise RecordingError(f"{name} is not valid CSV: {exc}") from None
+    if len(table) < 2:
+        raise RecordingError(f"{name} has no data rows.")
+    return table[0], table[1:]
+
+
+def _parse_rows(header: list[str], rows: list[list[str]], zone: tzinfo, name: str
+                ) -> tuple[np.ndarray, dict[str, list[float]], int]:
+    """Timestamps, values and the number of unreadable rows (dropped)."""
+    columns: dict[str, int] = {}
+    for i, title in enumerate(header):
+        columns.setdefault(title.strip().lower(), i)  # the first of repeated titles; blank (trailing comma) ignored
+    time_at = next((columns[c] for c in TIME_COLUMNS if c in columns), None)
+    missing = [c for c in PRICE_COLUMNS if c not in columns]
+    if time_at is None or missing:
+        need = ", ".join(missing + ([] if time_at is not None else ["datetime"]))
+        raise RecordingError(f"{name} lacks the column(s): {need}.")
+    at = [time_at, *(columns[k] for k in PRICE_COLUMNS), columns.get("volume")]
+    ts: list[int] = []
+    values: dict[str, list[float]] = {k: [] for k in (*PRICE_COLUMNS, "volume")}
+    for row in rows:
+        stamp = _stamp(row[time_at], zone) if len(row) > max(i for i in at if i is not None) else None
+        if stamp is None:
+            continue
+        ts.append(stamp)
+        for key, i in zip((*PRICE_COLUMNS, "volume"), at[1:], strict=True):
+            values[key].append(_number(row[i]) if i is not None else 0.0)
+    if not ts:
+        raise RecordingError(f"{name}: no row has a readable timestamp.")
+    return np.array(ts, dtype=np.int64), values, len(rows) - len(ts)
+
+
+def _stamp(text: str, zone: tzinfo) -> int | None:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+        return int((moment.replace(tzinfo=zone) if moment.tzinfo is None else moment).timestamp())
+    except (ValueError, OverflowError, OSError):  # not a time, or outside what a timestamp holds
+        return None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(",", ""))
     except ValueError:
         return float("nan")
 
