@@ -33,6 +33,7 @@ from data.providers.massive.errors import (
     MassivePayloadError,
     MassiveRateLimitError,
 )
+from data.providers.massive.parsers import decode_json
 
 log = logging.getLogger(__name__)
 BASE_URL = "https://api.massive.com"
@@ -83,10 +84,7 @@ class MassiveClient:
                 continue
             status = response.status_code
             if status == 200:
-                try:
-                    return response.json()
-                except ValueError:
-                    raise MassivePayloadError(f"Massive answered {path} with something that is not JSON.") from None
+                return decode_json(response.content, f"an answer to {path.split('?')[0]}")
             if status == 429 and attempt <= self.max_retries:
                 self._throttled += 1
                 try:
@@ -173,8 +171,8 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 def _message(response: httpx.Response) -> str:
     try:
-        body = response.json()
-    except ValueError:
+        body = decode_json(response.content)
+    except MassivePayloadError:
         return ""
     if isinstance(body, dict):
         return str(body.get("message") or body.get("error") or "")

@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import math
 import random
 import time
 from collections.abc import AsyncIterator, Callable
@@ -35,11 +34,11 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidHandshake, InvalidURI
 
-from data.models import Bar, ConnectionState, Quote, StreamEvent, Timeframe
-from data.providers.massive.errors import MassiveAuthError
+from data.models import Bar, ConnectionState, StreamEvent
+from data.providers.massive.errors import MassiveAuthError, MassivePayloadError
 from data.providers.massive.gap_repair import REPAIR_INTERVAL_S, Backfill, GapRepair, describe
 from data.providers.massive.minute_ledger import MinuteLedger
-from data.providers.massive.parsers import from_massive_ticker, ms_to_seconds, to_massive_ticker
+from data.providers.massive.parsers import decode_json, parse_ws_event, to_massive_ticker
 from data.symbols import SymbolKind, normalize_symbol, symbol_kind
 
 log = logging.getLogger(__name__)
@@ -229,10 +228,9 @@ class MassiveStream:
     def _frame_items(self, raw: str | bytes) -> list[dict]:
         self.last_activity = time.monotonic()
         try:
-            data = json.loads(raw)
-        except (ValueError, TypeError):
-            self.malformed_frames += 1
-            return []
+            data = decode_json(raw, "a stream frame")
+        except MassivePayloadError:
+            data = None
         if not isinstance(data, list):
             self.malformed_frames += 1
             return []
@@ -247,41 +245,17 @@ class MassiveStream:
         return out
 
     def _parse_event(self, item: dict) -> StreamEvent | None:
-        ev = item.get("ev")
         try:
-            if ev == "AM":
-                symbol = from_massive_ticker(str(item["sym"]))
-                start = ms_to_seconds(item["s"])
-                o, h, l, c = (float(item[k]) for k in ("o", "h", "l", "c"))
-                if start is None or symbol not in self._symbols:
-                    return None
-                bar = Bar(symbol, Timeframe.M1, start, o, h, l, c, float(item.get("v", 0.0)), closed=True)
-                return bar if self.ledger.accept(bar, live=True) else None
-            if ev == "Q":
-                symbol = from_massive_ticker(str(item["sym"]))
-                stamp = ms_to_seconds(item.get("t"))
-                bid, ask = float(item["bp"]), float(item["ap"])
-                if symbol not in self._symbols or stamp is None:
-                    return None
-                self.ledger.observe(stamp)
-                mid = (bid + ask) / 2  # quote-driven instruments (options) are marked at the mid
-                return Quote(symbol, stamp, mid, bid, ask, math.nan, math.nan)
-            if ev in ("A", "T", "V"):
-                ticker = item.get("T") if ev == "V" else item.get("sym")
-                price = item.get("val") if ev == "V" else (item.get("c") if ev == "A" else item.get("p"))
-                stamp = ms_to_seconds(item.get("e") if ev == "A" else item.get("t"))
-                symbol = from_massive_ticker(str(ticker))
-                if symbol not in self._symbols or stamp is None:
-                    return None
-                self.ledger.observe(stamp)
-                p = float(price)
-                # NaN = "this event does not say" (no bid/ask, no day volume on trades and index
-                # values, never the previous close): the provider's QuoteBook fills them in
-                volume = float(item["av"]) if ev == "A" and "av" in item else math.nan
-                return Quote(symbol, stamp, p, math.nan, math.nan, math.nan, volume)
-        except (KeyError, TypeError, ValueError):
+            event = parse_ws_event(item)
+        except MassivePayloadError:
             self.malformed_frames += 1
-        return None
+            return None
+        if event is None or event.symbol not in self._symbols:
+            return None
+        if isinstance(event, Bar):
+            return event if self.ledger.accept(event, live=True) else None  # once, even if REST had it
+        self.ledger.observe(event.ts)
+        return event
 
 
 async def _cancel(tasks: list[asyncio.Task]) -> None:
