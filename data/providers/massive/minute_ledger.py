@@ -16,15 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from data.market_calendar import market_date
+from data.market_calendar import ET, market_date
 from data.models import Bar
 
 MINUTE = 60
 EMPTY_MARGIN = 2 * MINUTE  # REST this far past a minute without it: the minute had no trade
 
 
-def _day(ts: float) -> object:
-    return market_date(datetime.fromtimestamp(ts, UTC))
+def _day_start(ts: float) -> int:
+    """00:00 ET of the market day of ``ts``: minutes before it belong to a session that is over."""
+    day = market_date(datetime.fromtimestamp(ts, UTC))
+    return int(datetime(day.year, day.month, day.day, tzinfo=ET).timestamp())
 
 
 @dataclass
@@ -43,6 +45,7 @@ class MinuteLedger:
     _windows: list[_Window] = field(default_factory=list)
     _last_am: int | None = None  # newest AM minute of the current connection (or the last one)
     _outage: bool = False
+    _today: int = 0  # 00:00 ET of the market day being repaired
 
     # -- the stream -----------------------------------------------------------------------------
     def observe(self, event_ts: float) -> None:
@@ -81,18 +84,20 @@ class MinuteLedger:
 
     # -- repairs --------------------------------------------------------------------------------
     def gaps(self) -> dict[str, list[int]]:
-        """Pending closed minutes per symbol (sessions over are dropped first)."""
+        """Pending closed minutes of today's session per symbol (older sessions are over)."""
         self._forget_old_sessions()
         out: dict[str, list[int]] = {}
-        closed_before = self.market_time - MINUTE
         for w in self._windows:
-            last = closed_before if w.end is None else min(w.end, closed_before)
             for sym in w.symbols & self.symbols:
-                seen, empty = self._seen.get(sym, {}), self._empty.get(sym, set())
-                missing = [m for m in range(w.start, int(last) + 1, MINUTE) if m not in seen and m not in empty]
-                if missing:
+                if missing := self._missing(w, sym):
                     out.setdefault(sym, []).extend(missing)
         return {sym: sorted(set(ms)) for sym, ms in out.items()}
+
+    def _missing(self, w: _Window, sym: str) -> list[int]:
+        first = max(w.start, self._today)
+        last = self.market_time - MINUTE if w.end is None else min(w.end, self.market_time - MINUTE)
+        seen, empty = self._seen.get(sym, {}), self._empty.get(sym, set())
+        return [m for m in range(first, int(last) + 1, MINUTE) if m not in seen and m not in empty]
 
     def pending(self) -> int:
         return sum(len(ms) for ms in self.gaps().values())
@@ -107,19 +112,16 @@ class MinuteLedger:
         empty.update(m for m in asked if m < horizon and m not in seen)
 
     def _forget_old_sessions(self) -> None:
-        today = _day(self.market_time) if self.market_time else None
-        self._windows = [w for w in self._windows if w.end is None or _day(w.end) == today]
-        for sym in list(self._seen):
-            if sym not in self.symbols:
-                self._seen.pop(sym)
-                self._empty.pop(sym, None)
+        today = _day_start(self.market_time) if self.market_time else 0
+        if today != self._today:  # a new session: what the last one missed stays missed
+            self._today = today
+            keep = self.symbols
+            self._seen = {sym: {m: v for m, v in ms.items() if m >= today} for sym, ms in self._seen.items()
+                          if sym in keep}
+            self._empty = {sym: {m for m in ms if m >= today} for sym, ms in self._empty.items() if sym in keep}
         self._windows = [w for w in self._windows if w.end is None or self._open(w)]
 
     def _open(self, w: _Window) -> bool:
-        closed_before = self.market_time - MINUTE
-        last = min(w.end or 0, closed_before)
-        for sym in w.symbols & self.symbols:
-            seen, empty = self._seen.get(sym, {}), self._empty.get(sym, set())
-            if any(m not in seen and m not in empty for m in range(w.start, int(last) + 1, MINUTE)):
-                return True
-        return w.end is not None and w.end + MINUTE > self.market_time  # not all closed yet
+        if w.end is not None and w.end + MINUTE > self.market_time:
+            return True  # not all of it is closed yet
+        return any(self._missing(w, sym) for sym in w.symbols & self.symbols)
