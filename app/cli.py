@@ -47,7 +47,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.provider = "replay"
     if args.provider == "replay" and not args.replay_file:
         parser.error("--provider replay needs --replay-file FILE")
+    if not _is_time_zone(args.replay_tz):
+        parser.error(f"--replay-tz: unknown time zone '{args.replay_tz}' (use an IANA name such as America/New_York)")
     return args
+
+
+def _is_time_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # not found (a KeyError), a path, a directory
+        return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

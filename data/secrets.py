@@ -7,14 +7,27 @@ log redaction filter as soon as they hold it.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 SERVICE = "ai-coach"
 ENV_VARS = {"massive": "MASSIVE_API_KEY", "alpha_vantage": "ALPHA_VANTAGE_API_KEY", "openai": "OPENAI_API_KEY"}
 
 
+_KEY_RE = re.compile(r"[\x21-\x7e]{1,512}")  # what an HTTP header or a URL query can carry as it is
+
+
 class SecretStoreError(Exception):
     """The keychain cannot store the key; the message says what to do instead."""
+
+
+def key_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an API key (e.g. a pasted non-ASCII character or inner space), or None."""
+    if _KEY_RE.fullmatch(value):
+        return None
+    if len(value) > 512:
+        return "is too long for an API key"
+    return "contains characters an API key cannot have (only ASCII letters, digits and punctuation)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +59,8 @@ def set_api_key(name: str, value: str) -> None:
     value = value.strip()
     if not value:
         raise SecretStoreError("The key is empty.")
+    if problem := key_problem(value):
+        raise SecretStoreError(f"The key {problem}: check what was pasted.")
     try:
         keyring.set_password(SERVICE, name, value)
     except KeyringError:

@@ -33,8 +33,19 @@ def create_provider(name: str, calendar: MarketCalendar, config: EngineConfig) -
         key = lookup_key(secret)  # read once here (registered with the redactor), handed to the provider
         if key:
             args["api_key"] = key
+    if secret is not None and args.get("api_key"):
+        _check_key(secret, str(args["api_key"]))
     return create(name, calendar, speed=config.speed, seed=config.seed,
                   cache_dir=config.data_dir / "cache", option_pricing=load_option_pricing, **args)
+
+
+def _check_key(secret: str, key: str) -> None:
+    """A key HTTP cannot send (a pasted non-ASCII character …) fails here, clearly, not in a request header."""
+    from data.secrets import key_problem
+
+    if problem := key_problem(key):
+        raise ProviderError(f"The saved {secret.replace('_', ' ').title()} key {problem}; save it again in "
+                            "Preferences.")
 
 
 def first_provider(calendar: MarketCalendar, config: EngineConfig

@@ -298,7 +298,19 @@ class AppController:
     def _mark(self, name: str) -> None:
         self.timings[name] = (time.perf_counter() - self.settings.started_at) * 1000
 
+    async def _provider_fallback(self) -> str | None:
+        """Why the chosen provider did not start (the demo market runs instead), or None."""
+        if self.engine.config.provider == self.settings.provider:  # (the engine runs demo if it could not start)
+            return None
+        from app.core.notifications import NotificationService
+
+        records = await self.engine.service(NotificationService).recent(20)
+        return next((r.message for r in records if r.kind == "provider"), f"{self.settings.provider} did not start")
+
     async def _smoke(self) -> int:
+        if reason := await self._provider_fallback():  # a window goes on with the demo market; a smoke run fails
+            print(f"SMOKE FAILED: {reason}", file=sys.stderr, flush=True)  # (no console: print does nothing)
+            return 2
         if self.window.failed_panels:
             raise RuntimeError(f"panels failed to build: {self.window.failed_panels}")
         deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S

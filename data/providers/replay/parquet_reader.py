@@ -65,7 +65,7 @@ def parquet_as_csv(path: Path, timeout: float | None = None) -> str:
         raise _unreadable(path, text)
     if kind == "timeout":
         raise _unreadable(path, f"decoding it took longer than {timeout:.0f} s")
-    raise _unreadable(path, f"the Parquet decoder crashed on it (exit code {child.exitcode})")
+    raise _unreadable(path, f"the Parquet decoder crashed on it, exit code {child.exitcode}")
 
 
 def _unreadable(path: Path, why: str) -> RecordingError:
