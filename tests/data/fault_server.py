@@ -52,7 +52,8 @@ class FakeMassive:
     mute_logins: int = 0  # of the connections after the first
     drop_after_login: int = 0
     silent_after: float | None = None  # the first connection stops hearing anything after this
-    connections: list[float] = field(default_factory=list)
+    connections: list[float] = field(default_factory=list)  # monotonic times
+    drops: list[float] = field(default_factory=list)
     rest_requests: int = 0
     storm_refusals: int = 0
     budget_refusals: int = 0
@@ -126,6 +127,7 @@ class FakeMassive:
         start = T0 + 60 * minute
         for i, sym in enumerate(self.symbols):
             if minute in self.drop_minutes and i == len(self.symbols) // 2:
+                self.drops.append(time.monotonic())
                 for ws in list(self._clients):
                     ws.transport.abort()  # mid-batch: half the symbols got this minute
             o, h, low, c, v = bar_values(sym, minute)

@@ -130,3 +130,12 @@ async def test_backoff_grows_across_accept_then_drop_cycles() -> None:
     gaps = [b - a for a, b in pairwise(fake.connections)]
     assert len(gaps) == 5 and all(later > earlier * 1.2 for earlier, later in pairwise(gaps))  # 0.05 … 0.8 s
     assert figures.states[-1].state == "connected" and figures.missing < figures.expected
+
+
+async def test_backoff_starts_afresh_after_a_connection_that_stayed_healthy() -> None:
+    fake = FakeMassive(minutes=10, drop_minutes=frozenset({3, 7}))
+    figures = await _run(fake, "2 drops after healthy connections", timeout=15, healthy_after=0.3, reconnect_max=5.0,
+                         reconnect_initial=0.2)
+    waits = [back - drop for drop, back in zip(fake.drops, fake.connections[1:], strict=True)]
+    assert len(waits) == 2 and all(w < 0.3 for w in waits)  # the first step (0.2 s ± 20 %) each time, not 0.4
+    _assert_whole(figures)

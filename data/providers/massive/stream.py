@@ -199,7 +199,8 @@ class MassiveStream:
     def _show_state(self) -> None:
         if self._live:
             live = "delayed" if self.delayed else "connected"
-            self._set_state(describe(live, self.ledger.pending(), self._rate_limited(), self._repair))
+            pending = self.ledger.pending() if self._repair is not None else 0  # nothing would fill them
+            self._set_state(describe(live, pending, self._rate_limited(), self._repair))
 
     def _set_state(self, state: ConnectionState) -> None:
         if state != self._shown:
