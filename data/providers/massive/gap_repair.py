@@ -45,15 +45,31 @@ class GapRepair:
             gaps = self._ledger.gaps()
             if gaps:
                 self.busy = True
-                self._on_pass()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._pass_timeout):
-                        await self.repair(gaps)
+                try:
+                    await self._watched(self.repair(gaps))
+                except Exception:  # a bug in one pass must not end the repairs for the session
+                    log.exception("gap repair pass failed")
                 self.busy = False
                 self.failed_passes = self.failed_passes + 1 if self._ledger.pending() else 0
             else:
                 self.failed_passes = 0
             self._on_pass()
+
+    async def _watched(self, work: Awaitable[None]) -> None:
+        """Run one pass, at most ``pass_timeout``, telling ``on_pass`` every interval meanwhile
+        (a storm of 429s is shown while the retries wait, not after them)."""
+        task = asyncio.ensure_future(work)
+        try:
+            async with asyncio.timeout(self._pass_timeout):
+                while not task.done():
+                    self._on_pass()
+                    await asyncio.wait({task}, timeout=self._interval)
+        except TimeoutError:
+            pass
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def repair(self, gaps: dict[str, list[int]]) -> None:
         """One pass: every symbol's gaps in one ranged request each, side by side."""
