@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+import pytest
+
 from app.core.bus import EventBus
 from app.core.events import BarUpdated, FeedStateChanged
 from app.core.health import HealthRegistry
@@ -52,6 +54,7 @@ async def test_back_to_connected_clears_the_health_line() -> None:
     assert detail == ""
 
 
+@pytest.mark.slow
 async def test_through_the_massive_provider_every_minute_reaches_the_bus_once_and_degraded_is_shown() -> None:
     # the whole path: fake Massive → MassiveProvider's merged stream → MarketDataService → bus
     fake = FakeMassive(minutes=16, drop_minutes=frozenset({4, 9}), rest_lag=0.3, storm=(1.2, 2.4))
