@@ -4,6 +4,7 @@ the process down."""
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from pathlib import Path
 
@@ -28,15 +29,45 @@ def _write(tmp_path: Path, data: bytes | str, name: str = "SPY_1min.csv") -> Pat
 
 def test_a_crafted_19_byte_parquet_file_is_refused_without_crashing(tmp_path: Path) -> None:
     assert len(CRAFTED) == 19
-    with pytest.raises(RecordingError, match=r"SPY_1min\.parquet is not a readable Parquet file"):
+    with pytest.raises(RecordingError, match=r"SPY_1min\.parquet is not a readable Parquet file \(its footer is dam"):
         load_recording(_write(tmp_path, CRAFTED, "SPY_1min.parquet"))
 
 
-def test_a_parquet_decoder_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    footer = b"\x19\xfc\xff\xff\xff\x0f\x00"  # a list of 2**28 elements: the decoder loops for minutes
-    monkeypatch.setattr(parquet_reader, "TIMEOUT_S", 5.0)
-    with pytest.raises(RecordingError, match="took longer than 5 s"):
+def test_a_decoder_crash_in_the_child_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parquet_reader, "check_footer", lambda data: None)  # the crafted footer reaches fastparquet
+    with pytest.raises(RecordingError, match=r"SPY_1min\.parquet is not a readable Parquet file \(the Parquet "
+                                             r"decoder crashed on it, exit code -?\d+\)"):
+        load_recording(_write(tmp_path, CRAFTED, "SPY_1min.parquet"))
+
+
+def test_a_list_footer_that_made_the_decoder_loop_is_refused_first(tmp_path: Path) -> None:
+    footer = b"\x19\xfc\xff\xff\xff\x0f\x00"  # a list of 2**28 elements: fastparquet loops, printing, then crashes
+    with pytest.raises(RecordingError, match="a list at byte 6 claims"):
         load_recording(_write(tmp_path, b"PAR1" + footer + struct.pack("<i", 7) + b"PAR1", "SPY_1min.parquet"))
+
+
+def test_a_decoder_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parquet_reader, "TIMEOUT_S", 0.05)  # the child cannot even start in that time
+    with pytest.raises(RecordingError, match=r"took longer than 0\.05 s"):
+        load_recording(_write(tmp_path, b"PAR1" + b"\x00" + struct.pack("<i", 1) + b"PAR1", "SPY_1min.parquet"))
+
+
+@pytest.mark.filterwarnings("ignore:Series.values returning an ndarray that drops timezone")
+def test_real_footers_pass_the_framing_check(tmp_path: Path) -> None:
+    import fastparquet
+    import pandas as pd
+
+    from data.providers.replay.parquet_footer import check_footer
+
+    frame = pd.DataFrame({"datetime": pd.date_range("2026-01-02 09:30", periods=300, freq="min", tz="UTC"),
+                          "open": 1.0, "high": 2.0, "low": 0.5, "close": 1.5, "volume": range(300),
+                          "note": pd.Categorical(["a", "b", None] * 100), "flag": [True, False, None] * 100})
+    for options in ({}, {"compression": "GZIP", "row_group_offsets": 50}, {"stats": True, "write_index": True}):
+        path = tmp_path / "SPY_1min.parquet"
+        fastparquet.write(str(path), frame, **options)
+        data = path.read_bytes()
+        check_footer(data[-8 - struct.unpack("<i", data[-8:-4])[0]:-8])
+        assert len(load_recording(path).bars) == 300
 
 
 @pytest.mark.parametrize("data, problem", [
@@ -126,3 +157,30 @@ def test_fuzzed_parquet_footers_raise_only_recording_errors(tmp_path: Path, foot
     monkeypatch.setattr(parquet_reader, "TIMEOUT_S", 5.0)  # a footer that makes the decoder loop costs 5 s
     path = _write(tmp_path, b"PAR1" + footer + struct.pack("<i", len(footer)) + b"PAR1", "SPY_1min.parquet")
     assert _declared(lambda: load_recording(path)) == "declared"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(footer=st.binary(max_size=200))
+def test_the_footer_walker_raises_only_footer_errors(footer: bytes) -> None:
+    from data.providers.replay.parquet_footer import FooterError, check_footer
+
+    with contextlib.suppress(FooterError):  # anything else fails the test
+        check_footer(footer)
+
+
+@pytest.mark.filterwarnings("ignore:Series.values returning an ndarray that drops timezone")
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 255)), min_size=1, max_size=4))
+def test_damaged_real_parquet_files_raise_only_recording_errors(tmp_path: Path, flips: list[tuple[int, int]]) -> None:
+    import fastparquet
+    import pandas as pd
+
+    frame = pd.DataFrame({"datetime": pd.date_range("2026-01-02 09:30", periods=50, freq="min").astype(str),
+                          "open": 1.0, "high": 2.0, "low": 0.5, "close": 1.5})
+    path = tmp_path / "SPY_1min.parquet"
+    fastparquet.write(str(path), frame)
+    data = bytearray(path.read_bytes())
+    for at, xor in flips:  # anywhere: data pages (decoded in the child) or the footer (walked first)
+        data[at % len(data)] ^= xor
+    path.write_bytes(bytes(data))
+    _declared(lambda: load_recording(path))

@@ -15,6 +15,7 @@ import struct
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from data.providers.replay.parquet_footer import FooterError, check_footer
 from data.providers.replay.recording import RecordingError
 
 MAGIC = b"PAR1"
@@ -37,6 +38,14 @@ def check_framing(path: Path) -> None:
     (meta_len,) = struct.unpack("<i", tail[:4])
     if not 0 < meta_len <= size - 12:
         raise _unreadable(path, f"its footer length ({meta_len} bytes) does not fit in the file")
+    try:
+        with path.open("rb") as fh:
+            fh.seek(size - 8 - meta_len)
+            check_footer(fh.read(meta_len))
+    except OSError as exc:
+        raise RecordingError(f"Cannot read {path.name}: {exc.strerror or exc}") from None
+    except FooterError as exc:
+        raise _unreadable(path, f"its footer is damaged: {exc}") from None
 
 
 def parquet_as_csv(path: Path, timeout: float | None = None) -> str:
@@ -64,7 +73,7 @@ def parquet_as_csv(path: Path, timeout: float | None = None) -> str:
     if kind == "error":
         raise _unreadable(path, text)
     if kind == "timeout":
-        raise _unreadable(path, f"decoding it took longer than {timeout:.0f} s")
+        raise _unreadable(path, f"decoding it took longer than {timeout:g} s")
     raise _unreadable(path, f"the Parquet decoder crashed on it, exit code {child.exitcode}")
 
 
