@@ -184,3 +184,11 @@ def test_damaged_real_parquet_files_raise_only_recording_errors(tmp_path: Path, 
         data[at % len(data)] ^= xor
     path.write_bytes(bytes(data))
     _declared(lambda: load_recording(path))
+
+
+def test_a_file_too_big_for_a_recording_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from data.providers.replay import recording
+
+    monkeypatch.setattr(recording, "MAX_FILE_BYTES", 50)
+    with pytest.raises(RecordingError, match="too big for a recording"):
+        load_recording(_write(tmp_path, GOOD))

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import parse_args
-from tests.conftest import REPO
+from tests.conftest import REPO, shared_path
 from tests.data.test_recording_files import CRAFTED
+from tests.data.test_replay import needs_data
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 
@@ -51,3 +52,18 @@ def test_an_unknown_replay_time_zone_is_a_command_line_error(capsys: pytest.Capt
         assert exit_info.value.code == 2
         assert f"unknown time zone '{zone}'" in capsys.readouterr().err
     assert parse_args(["--replay-file", "x.csv", "--replay-tz", "Europe/London"]).replay_tz == "Europe/London"
+
+
+@needs_data
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Series.values returning an ndarray that drops timezone")
+def test_the_app_replays_a_real_parquet_file_decoded_in_a_child_process(tmp_path: Path) -> None:
+    import fastparquet
+    import pandas as pd
+
+    source = shared_path("data", "bars_intraday", "bar_end_labeled_1min_2019", "SPY_1min_20190211_20190215.csv")
+    parquet = tmp_path / "SPY_1min.parquet"
+    fastparquet.write(str(parquet), pd.read_csv(source))
+    result = _smoke(tmp_path, "--replay-file", str(parquet), "--replay-label", "end", "--speed", "100")
+    assert result.returncode == 0, result.stderr
+    assert "SMOKE OK provider=replay" in result.stdout

@@ -19,7 +19,7 @@ from data.providers.replay.parquet_footer import FooterError, check_footer
 from data.providers.replay.recording import RecordingError
 
 MAGIC = b"PAR1"
-MAX_ROWS = 20_000_000  # decoding more would mean gigabytes in the child: no recording is that long
+MAX_ROWS = 5_000_000  # decades of minute bars; more would mean gigabytes in both processes
 TIMEOUT_S = 30.0  # a child starts in ~1 s (interpreter + pandas) and decodes a real recording in less
 
 

@@ -27,7 +27,7 @@ TIME_COLUMNS = ("datetime", "timestamp", "date", "time")
 SYMBOL_ALIASES = {"GSPC": "SPX", "^GSPC": "SPX", "NDX100": "NDX"}
 _SIZES = {60: Timeframe.M1, 300: Timeframe.M5, 900: Timeframe.M15, 3600: Timeframe.H1}
 PRICE_COLUMNS = ("open", "high", "low", "close")
-MAX_FILE_BYTES = 1 << 30  # far above any day-by-minute recording; a bigger file is not one
+MAX_FILE_BYTES = 256 << 20  # ~40x a year of minute bars; a bigger file is not a recording (and would fill memory)
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
