@@ -1,7 +1,8 @@
 """The repair loop beside a stream's reader: asks REST for every pending minute until it is filled.
 
 It never runs on the reader's path: each pass fetches the symbols with gaps concurrently (at most
-``concurrency`` at a time, each request paced by the client's rate limiting), bounded by
+``concurrency`` at a time, each request paced by the client's rate limiting) — one ranged minute
+request per symbol, the fewest Massive allows (its grouped aggregates are daily only) — bounded by
 ``pass_timeout`` so a storm of retries cannot hold a pass for minutes; what a pass left pending
 is asked again on the next one. ``describe`` turns the stream's situation into the state the
 status bar shows.
