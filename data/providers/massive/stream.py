@@ -155,9 +155,7 @@ class MassiveStream:
                 delay = min(self._max, self._initial * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
                 self._set_state(ConnectionState("reconnecting", f"retrying in {delay:.0f} s"))
                 await asyncio.sleep(delay)
-        except MassiveAuthError as exc:
-            self._out.put_nowait(exc)
-        except Exception as exc:  # a bug must end the stream loudly, not hang it
+        except Exception as exc:  # auth_failed, or a bug: end the stream loudly, never hang it
             self._out.put_nowait(exc)
         self._out.put_nowait(_END)
 
