@@ -84,6 +84,7 @@ def test_parquet_framing_is_checked_before_any_decoder(tmp_path: Path, data: byt
 @pytest.mark.parametrize("text, problem", [
     ("datetime,open,high,low,close,\n2026-01-02 09:30,1,2,0.5,1.5,\n2026-01-02 09:31,1.5,2,1,1.2,\n", None),
     ("datetime,open,high,low,close\n2026-01-02 09:30,1,2,0.5,1.5,,,\n2026-01-02 09:31,1.5,2,1,1.2\n", None),
+    ("datetime,open,high,low,close,volume\n2026-01-02 09:30,1,2,0.5,1.5\n2026-01-02 09:31,1.5,2,1,1.2,5\n", None),
     ("datetime,open,high,low\n2026-01-02 09:30,1,2,0.5\n", "lacks the column"),
     ("", "no data rows"),
     ("datetime,open,high,low,close\n", "no data rows"),

@@ -140,13 +140,14 @@ def _parse_rows(header: list[str], rows: list[list[str]], zone: tzinfo, name: st
     at = [time_at, *(columns[k] for k in PRICE_COLUMNS), columns.get("volume")]
     ts: list[int] = []
     values: dict[str, list[float]] = {k: [] for k in (*PRICE_COLUMNS, "volume")}
+    needed = max(at[:5])  # a row without its prices is dropped; one without its (last) volume has none
     for row in rows:
-        stamp = _stamp(row[time_at], zone) if len(row) > max(i for i in at if i is not None) else None
+        stamp = _stamp(row[time_at], zone) if len(row) > needed else None
         if stamp is None:
             continue
         ts.append(stamp)
         for key, i in zip((*PRICE_COLUMNS, "volume"), at[1:], strict=True):
-            values[key].append(_number(row[i]) if i is not None else 0.0)
+            values[key].append(_number(row[i]) if i is not None and i < len(row) else 0.0)
     if not ts:
         raise RecordingError(f"{name}: no row has a readable timestamp.")
     return np.array(ts, dtype=np.int64), values, len(rows) - len(ts)
