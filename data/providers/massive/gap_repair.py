@@ -39,10 +39,17 @@ class GapRepair:
         self.failed_passes = 0  # passes in a row that left minutes pending
         self.busy = False
         self.requests = 0
+        self._woken = asyncio.Event()
+
+    def wake(self) -> None:
+        """Start a pass now (an outage just ended: its minutes are known)."""
+        self._woken.set()
 
     async def run(self) -> None:
         while True:
-            await asyncio.sleep(self._interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._woken.wait(), self._interval)
+            self._woken.clear()
             gaps = self._ledger.gaps()
             if gaps:
                 self.busy = True

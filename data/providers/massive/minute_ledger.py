@@ -48,6 +48,11 @@ class MinuteLedger:
     _today: int = 0  # 00:00 ET of the market day being repaired
 
     # -- the stream -----------------------------------------------------------------------------
+    @property
+    def in_outage(self) -> bool:
+        """Dropped, and no live minute bar since: the window of uncertain minutes is still open."""
+        return self._outage
+
     def observe(self, event_ts: float) -> None:
         if event_ts > self.market_time:
             self.market_time = event_ts

@@ -252,7 +252,11 @@ class MassiveStream:
         if event is None or event.symbol not in self._symbols:
             return None
         if isinstance(event, Bar):
-            return event if self.ledger.accept(event, live=True) else None  # once, even if REST had it
+            was_out = self.ledger.in_outage
+            news = self.ledger.accept(event, live=True)  # once, even if REST had it
+            if was_out and self._repair is not None:
+                self._repair.wake()  # the outage's minutes are known now: ask for them at once
+            return event if news else None
         self.ledger.observe(event.ts)
         return event
 
