@@ -28,8 +28,8 @@ CONVERTED_COLUMNS = (
     "put_net", "put_bid", "put_ask", "put_volume", "put_iv", "put_delta", "put_gamma", "put_open_interest",
 )
 SIDE_FIELDS = ("symbol", "last_sale", "net", "bid", "ask", "volume", "iv", "delta", "gamma", "open_interest")
-_STAMP_RE = re.compile(r"Date:\s*(?P<stamp>[A-Za-z]+ \d{1,2}, \d{4} at \d{1,2}:\d{2} [AP]M)")
-_SPOT_RE = re.compile(r"Last:\s*(?P<spot>[-\d.,]+)")
+_STAMP_RE = re.compile(r"Date:\s*(?P<stamp>[A-Za-z]+ \d{1,2}, \d{4} at \d{1,2}:\d{2} [AP]M)", re.ASCII)
+_SPOT_RE = re.compile(r"Last:\s*(?P<spot>[-\d.,]+)", re.ASCII)
 
 
 class QuoteDataError(ValueError):

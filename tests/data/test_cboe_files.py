@@ -48,6 +48,7 @@ def test_a_bad_row_is_dropped_and_counted_not_the_file(tmp_path: Path, row: str)
     (PREAMBLE.replace("September 14", "September 31"), "preamble"),
     (PREAMBLE.replace("4:31 PM", "13:31 PM"), "preamble"),
     ("\n", "spot price and quote time are not in the file"),
+    (PREAMBLE.replace("450.81,Change", "\u0664\u0665\u0660.81,Change"), "spot price"),  # Arabic-Indic digits
 ])
 def test_a_bad_preamble_is_a_clear_error(tmp_path: Path, preamble: str, problem: str) -> None:
     with pytest.raises(QuoteDataError, match=problem) as err:
