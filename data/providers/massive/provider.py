@@ -25,6 +25,7 @@ from data.providers.bar_cache import BarCache
 from data.providers.base import OpenStreams
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.errors import MassiveError
+from data.providers.massive.market_clock import MarketClock
 from data.providers.massive.parsers import (
     Parsed,
     parse_aggregates,
@@ -58,17 +59,6 @@ REFERENCE_TTL_S = 12 * 3600  # details and corporate actions change at most dail
 MOVERS_TTL_S = 60
 
 
-class WallClock:
-    """Live market time: the wall clock, never simulated or paused."""
-
-    speed = 1.0
-    simulated = False
-    paused = False
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
 class MassiveProvider:
     name = "massive"
     finest_timeframe = Timeframe.M1
@@ -82,13 +72,13 @@ class MassiveProvider:
         self.delayed = delayed
         self.client = client or MassiveClient(api_key)
         self._ws_url = ws_url  # tests point this at a local server ("{cluster}" is filled in)
-        self._clock = WallClock()
+        self._clock = MarketClock(follow_feed=not delayed)
         self._cache: dict[tuple, tuple[float, object]] = {}
         self._streams = OpenStreams()
         self.bar_cache = cache
 
     @property
-    def clock(self) -> WallClock:
+    def clock(self) -> MarketClock:
         return self._clock
 
     def _cached(self, key: tuple, ttl: float) -> object | None:
@@ -364,6 +354,7 @@ class MassiveMultiStream:
             if isinstance(item, _Snapshot):
                 yield item.quote
             elif isinstance(item, Quote):
+                self._provider.clock.observe(item.ts)  # the feed's time corrects a wrong PC clock
                 quote = self.book.merge(item)
                 if self.book.needs_seed(quote):
                     self._seed_soon(quote.symbol)
