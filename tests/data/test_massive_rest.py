@@ -280,3 +280,11 @@ def test_option_contracts() -> None:
     assert contracts.dropped == 0 and contracts.value[0].symbol == "A220520C00065000"
     single = parse_option_contracts([fx("v3/reference/options/contracts/OEVRI240119C00002500.json")]).value
     assert single[0].strike == 2.5
+
+
+@pytest.mark.parametrize(("header", "expected"), [("7", 7.0), ("-3", 0.0), ("inf", None), ("1e999", None),
+                                                  ("nan", None), ("soon", None), ("86400", 120.0)])
+def test_retry_after_is_a_bounded_number_of_seconds(header: str, expected: float | None) -> None:
+    from data.providers.massive.client import _retry_after
+
+    assert _retry_after(httpx.Response(429, headers={"Retry-After": header})) == expected

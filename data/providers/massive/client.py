@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections import deque
@@ -38,6 +39,7 @@ from data.providers.massive.parsers import decode_json
 log = logging.getLogger(__name__)
 BASE_URL = "https://api.massive.com"
 RETRY_STATUSES = frozenset({413, 499, 500, 502, 503, 504})
+MAX_RETRY_AFTER_S = 120.0  # a longer wait asked for is capped (the repair loop asks again anyway)
 
 
 class MassiveClient:
@@ -162,11 +164,14 @@ def _clean_params(params: dict[str, Any] | None) -> dict[str, str] | None:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """The server's wait in seconds, within [0, MAX_RETRY_AFTER_S] (``inf`` or ``1e999`` would
+    sleep forever); None when absent or not a number of seconds."""
     value = response.headers.get("Retry-After")
     try:
-        return max(0.0, float(value)) if value is not None else None
+        seconds = float(value) if value is not None else math.nan
     except ValueError:
         return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_S) if math.isfinite(seconds) else None
 
 
 def _message(response: httpx.Response) -> str:
