@@ -89,7 +89,7 @@ class AlertTriggered(Event):
 
 @dataclass(frozen=True, slots=True)
 class FeedStateChanged(Event):
-    state: str  # connected / reconnecting / delayed / offline
+    state: str  # connected / delayed / backfilling / degraded / reconnecting / offline (data.models.ConnectionState)
     message: str
 
 
