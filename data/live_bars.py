@@ -8,6 +8,11 @@ one, so the repeated updates of a forming minute never double count.
 The forming bar keeps its latest minute apart from the sum of the earlier ones, so the usual
 live update (the latest minute again, or the next one) costs O(1) whatever the timeframe; only
 a correction of an earlier minute re-sums the bucket.
+
+A minute of an older bar (a gap the stream's repair filled from REST after newer minutes came)
+revises that bar: the minutes of the last ``KEPT_BUCKETS`` live-built bars are kept, so it is
+re-folded exactly; a bar missing from the history (the gap itself) is inserted. A loaded bar of
+several minutes has no minute detail and cannot be re-folded: such a minute is ignored.
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ from data.models import Bar, Bars, Timeframe
 COLUMNS = ("ts", "open", "high", "low", "close", "volume")
 MIN_SPARE = 64  # rows
 SPARE = 0.25  # grow by a quarter: geometric, so appends stay amortised O(1)
+KEPT_BUCKETS = 400  # closed bars whose minutes are kept for late revisions (a session of 1m bars)
 
 
 class BarChange(Enum):
     IGNORED = "ignored"  # a minute of a bar older than the last one: history we already hold
     UPDATED = "updated"  # the last bar changed in place
     APPENDED = "appended"  # a new bar started
+    REVISED = "revised"  # an older bar changed, or a missing one was inserted (redraw the history)
 
 
 def folds_into(source: Timeframe, target: Timeframe) -> bool:
@@ -60,6 +67,7 @@ class LiveBars:
         self._minutes: dict[int, Bar] = {}  # the forming bar's minutes by start (for corrections)
         self._latest: Bar | None = None  # its latest minute
         self._settled: tuple[float, float, float, float] | None = None  # open, high, low, volume before it
+        self._closed_minutes: dict[int, dict[int, Bar]] = {}  # recent closed bars' minutes, by bar start
 
     @classmethod
     def from_minutes(cls, minutes: Bars, timeframe: Timeframe) -> LiveBars:
@@ -85,6 +93,7 @@ class LiveBars:
         self._cols = {name: _with_room(np.asarray(getattr(bars, name)), _dtype(name)) for name in COLUMNS}
         self._n = len(bars)
         self._clear_minutes()
+        self._closed_minutes = {}
         if not self._n:
             return
         last = int(bars.ts[-1])
@@ -102,15 +111,53 @@ class LiveBars:
         if self._n:
             last_start = int(self._cols["ts"][self._n - 1])
             if start < last_start:
-                return BarChange.IGNORED
+                return self._revise(start, bar)
             if start == last_start:
                 self._add_minute(bar)
                 self._write_last()
                 return BarChange.UPDATED
+        if self._n:
+            self._keep_closed(int(self._cols["ts"][self._n - 1]))
         self._clear_minutes()
         self._add_minute(bar)
         self._append(start)
         return BarChange.APPENDED
+
+    def _keep_closed(self, start: int) -> None:
+        """The bar at ``start`` is no longer the last: keep its minutes for late revisions."""
+        if self._minutes and not any(ts < start for ts in self._minutes):  # not a load's stand-in
+            self._closed_minutes[start] = dict(self._minutes)
+        while len(self._closed_minutes) > KEPT_BUCKETS:
+            del self._closed_minutes[min(self._closed_minutes)]
+
+    def _revise(self, start: int, bar: Bar) -> BarChange:
+        """A minute of the older bar at ``start``: re-fold that bar from its kept minutes, or
+        insert it where the history has no bar."""
+        ts = self._cols["ts"][: self._n]
+        i = int(np.searchsorted(ts, start))
+        exists = i < self._n and int(ts[i]) == start
+        if exists and start not in self._closed_minutes:
+            if bar.timeframe is not self.timeframe:
+                return BarChange.IGNORED  # a loaded bar of several minutes: no detail to re-fold
+            self._closed_minutes[start] = {}  # a bar of its own timeframe replaces the row
+        minutes = self._closed_minutes.setdefault(start, {})
+        minutes[bar.ts] = bar
+        ordered = [minutes[k] for k in sorted(minutes)]
+        row = (start, ordered[0].open, max(m.high for m in ordered), min(m.low for m in ordered),
+               ordered[-1].close, sum(m.volume for m in ordered))
+        if not exists:
+            self._insert_row(i)
+        for name, value in zip(COLUMNS, row, strict=True):
+            self._cols[name][i] = value
+        return BarChange.REVISED
+
+    def _insert_row(self, i: int) -> None:
+        """Room for a bar at row ``i`` (rare: a gap filled late), shifting the later rows."""
+        if self._n == len(self._cols["ts"]):
+            self._cols = {name: _with_room(col[: self._n], col.dtype) for name, col in self._cols.items()}
+        for col in self._cols.values():
+            col[i + 1: self._n + 1] = col[i: self._n].copy()
+        self._n += 1
 
     def _clear_minutes(self) -> None:
         self._minutes, self._latest, self._settled = {}, None, None

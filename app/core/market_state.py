@@ -153,9 +153,11 @@ class MarketStateService:
         if series is None:
             series = self._series[key] = LiveBars(bar.symbol, timeframe)
         change = series.merge_minute(bar)
+        if change in (BarChange.IGNORED, BarChange.REVISED):
+            return  # (a late, repaired minute completes an older bar in place: it was reported already)
         if change is BarChange.APPENDED and len(series) > 1:
             self._report(key, series, -2)  # a later bucket began: the bar before it is done
-        if change is not BarChange.IGNORED and bar.closed:
+        if bar.closed:
             end = bar.ts + bar.timeframe.minutes * 60
             if end >= self._closes_at(int(series.ts[-1]), timeframe):
                 self._report(key, series, -1)  # its closing bar came closed

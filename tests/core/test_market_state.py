@@ -74,7 +74,7 @@ async def test_a_bar_closes_with_its_closing_minute_or_a_minute_of_the_next_buck
         five = [e.bar for e in closed if e.timeframe is Timeframe.M5]
         assert [b.ts for b in five] == [OPEN, OPEN + 300] and five[1].close == 106.1  # caught up
         assert [e.bar.ts for e in closed if e.timeframe is Timeframe.M1][-1] == OPEN + 360
-        bus.publish(BarUpdated(_minute(OPEN + 120, 50, True)))  # history: ignored, nothing re-reported
+        bus.publish(BarUpdated(_minute(OPEN + 120, 50, True)))  # history: revised in place, not re-reported
         bus.publish(BarUpdated(_minute(OPEN - 600, 90, True)))  # pre-market: not folded
         bus.publish(BarUpdated(_minute(OPEN + 720, 90, True, symbol="QQQ")))  # not carried
         assert len(closed) == 9 and state.symbols == {"SPY"}
@@ -232,3 +232,20 @@ async def test_seeding_beats_after_each_symbols_history(calendar) -> None:
     state._follow_symbols()
     await state._seed_waiting(ctx)  # type: ignore[arg-type]
     assert provider.calls == 3 and len(beats) == 3 and not state._seeding
+
+
+async def test_minutes_the_stream_repairs_late_complete_their_bars_without_a_second_report(calendar) -> None:
+    """Gap repair delivers 09:31-09:32 after 09:35 came: the 5-minute bar of 09:30 is completed in
+    place for the detectors (bars()), and BarClosed is not published again."""
+    bus, state, closed = _hand_fed(calendar)
+    async with _running(state):
+        for i in (0, 3, 4, 5):
+            bus.publish(BarUpdated(_minute(OPEN + 60 * i, 100 + i, True)))
+        reported = len(closed)
+        for i in (1, 2):  # the repair's minutes, after newer live ones
+            bus.publish(BarUpdated(_minute(OPEN + 60 * i, 100 + i, True)))
+        assert len(closed) == reported
+        five = state.bars("SPY", Timeframe.M5)
+        assert five.ts[0] == OPEN and five.volume[0] == 50.0 and five.high[0] == 104.5  # all five minutes
+        ones = state.bars("SPY", Timeframe.M1)
+        assert list(ones.ts) == [OPEN + 60 * i for i in range(6)]  # the missing minutes inserted in order

@@ -47,14 +47,39 @@ def test_a_minutes_newer_state_replaces_its_older_one() -> None:
     _assert_equal_to(live, aggregate(m.slice(0, 4), Timeframe.M5))
 
 
-def test_a_minute_of_the_next_bucket_appends_a_bar_and_history_is_ignored() -> None:
+def test_a_minute_of_the_next_bucket_appends_a_bar_and_a_late_one_revises_its_bar() -> None:
     m = _minutes(12)
     live = LiveBars("X", Timeframe.M5)
     changes = [live.merge_minute(_bar(m, i)) for i in range(12)]
     assert [i for i, c in enumerate(changes) if c is BarChange.APPENDED] == [0, 5, 10]
     _assert_equal_to(live, aggregate(m, Timeframe.M5))
+    # a finished bar's minute arriving again (REST's copy, newer state) re-folds that bar exactly
+    assert live.merge_minute(_bar(m, 7, high=999.0)) is BarChange.REVISED
+    truth = aggregate(Bars("X", Timeframe.M1, m.ts, m.open, np.where(np.arange(12) == 7, 999.0, m.high), m.low,
+                           m.close, m.volume), Timeframe.M5)
+    _assert_equal_to(live, truth)
+
+
+def test_a_gap_filled_late_is_merged_once_into_its_bar_or_inserted() -> None:
+    """The stream's repair delivers missed minutes after newer live ones: every minute counts once."""
+    m = _minutes(20)
+    missing = {6, 7, 12, 13, 14}  # bucket 10..14 entirely missing, two minutes of bucket 5..9
+    for tf in (Timeframe.M1, Timeframe.M5):
+        live = LiveBars("X", tf)
+        for i in (i for i in range(20) if i not in missing):
+            live.merge_minute(_bar(m, i))
+        changes = {live.merge_minute(_bar(m, i)) for i in sorted(missing)}
+        assert changes == {BarChange.REVISED}
+        live.merge_minute(_bar(m, 6))  # the repair's copy of a minute already merged: not doubled
+        _assert_equal_to(live, aggregate(m, tf))
+
+
+def test_a_late_minute_of_a_loaded_bar_without_minute_detail_is_ignored() -> None:
+    m = _minutes(15)
+    live = LiveBars("X", Timeframe.M5)
+    live.load(aggregate(m, Timeframe.M5))
     before = live.arrays()
-    assert live.merge_minute(_bar(m, 7, high=999.0)) is BarChange.IGNORED  # a finished bar's minute
+    assert live.merge_minute(_bar(m, 7, high=999.0)) is BarChange.IGNORED  # no detail to re-fold exactly
     for a, b in zip(before, live.arrays(), strict=True):
         np.testing.assert_array_equal(a, b)
 

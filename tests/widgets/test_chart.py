@@ -137,6 +137,26 @@ def test_live_minutes_update_the_forming_bar_and_append_new_ones(qtbot) -> None:
     assert line.value() == tag.price == o[-1] - 1 and tag.color == line.pen.color().name() == "#ef5350"
 
 
+def test_a_minute_filled_late_is_drawn_in_its_place(qtbot) -> None:
+    """The stream's gap repair sends a missed minute after newer ones: the 1-minute chart inserts it
+    where it belongs (not ignored, not appended at the end) and redraws."""
+    bars = _walk_bars(30, symbol="SPY")
+    keep = np.r_[0:10, 12:30]  # 09:40 and 09:41 never came live
+    shown = Bars("SPY", Timeframe.M1, *(getattr(bars, k)[keep] for k in ("ts", "open", "high", "low", "close",
+                                                                         "volume")))
+    panel = _chart_showing(qtbot, shown)
+    for i in (0, 1, 2):  # live minutes: the panel keeps their detail (as the stream sends them)
+        panel.apply_bar(Bar("SPY", Timeframe.M1, int(bars.ts[27 + i]), bars.open[27 + i], bars.high[27 + i],
+                            bars.low[27 + i], bars.close[27 + i], bars.volume[27 + i], True))
+    for i in (10, 11):  # the repair's minutes
+        panel.apply_bar(Bar("SPY", Timeframe.M1, int(bars.ts[i]), bars.open[i], bars.high[i], bars.low[i],
+                            bars.close[i], bars.volume[i], True))
+    panel.flush_live()
+    ts, _o, _h, _l, c, _v = panel.arrays()
+    np.testing.assert_array_equal(ts, bars.ts)
+    np.testing.assert_allclose(c, bars.close)
+    assert panel.bar_count == 30 and "09:40" in panel.readout_at(10)  # drawn at its own time
+
 def test_index_symbols_show_an_empty_volume_pane(qtbot) -> None:
     panel = ChartPanel()
     qtbot.addWidget(panel)

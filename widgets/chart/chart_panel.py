@@ -190,6 +190,8 @@ class ChartPanel(QWidget):
             self.panes.volume.set_last(v, c >= o)
         elif change is BarChange.APPENDED:
             self._draw_appended()
+        elif change is BarChange.REVISED:  # a minute the stream missed, filled late: redraw the history
+            self._draw_bars()
 
     def _draw_appended(self) -> None:
         """A new bar, written into the live buffer's spare rows: the items take the longer views;
