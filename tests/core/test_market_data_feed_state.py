@@ -17,7 +17,7 @@ from data.models import ConnectionState
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.provider import MassiveProvider
 from data.providers.massive.stream import MassiveStream
-from tests.core.test_market_data_validation import ScriptedProvider
+from tests.core.test_market_data_validation import run_scripted
 from tests.data.fault_server import T0, FakeMassive
 
 
@@ -25,18 +25,8 @@ async def _run(events: list[object]) -> tuple[list[FeedStateChanged], str]:
     bus = EventBus()
     seen: list[FeedStateChanged] = []
     bus.subscribe(FeedStateChanged, seen.append)
-    service = MarketDataService(ScriptedProvider(events), bus, lambda: {"SPY"})  # type: ignore[arg-type]
-    health = HealthRegistry()
-    health.register(service.name, service.stale_after)
-    task = asyncio.create_task(service.run(ServiceContext(service.name, health)))
-    try:
-        for _ in range(100):
-            await asyncio.sleep(0.01)
-            if len(seen) == sum(isinstance(e, ConnectionState) for e in events):
-                break
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+    states = sum(isinstance(e, ConnectionState) for e in events)
+    service, health = await run_scripted(events, bus, lambda _s: len(seen) == states)
     return seen, health.get(service.name).detail
 
 

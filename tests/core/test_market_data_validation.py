@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from app.core.bus import EventBus
 from app.core.events import BarUpdated, QuoteUpdated
@@ -45,6 +45,24 @@ class ScriptedProvider:
         return ScriptedStream(self._events)
 
 
+async def run_scripted(events: list[object], bus: EventBus, done: Callable[[MarketDataService], bool]
+                       ) -> tuple[MarketDataService, HealthRegistry]:
+    """Run the market-data service on ``events`` until ``done(service)`` (bounded: 1 s), then stop it."""
+    service = MarketDataService(ScriptedProvider(events), bus, lambda: {"SPY"})  # type: ignore[arg-type]
+    health = HealthRegistry()
+    health.register(service.name, service.stale_after)
+    task = asyncio.create_task(service.run(ServiceContext(service.name, health)))
+    try:
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if done(service):
+                break
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    return service, health
+
+
 def _q(last: float, ts: int = 1_790_000_000) -> Quote:
     return Quote("SPY", ts, last, last, last, 600.0, 0.0)
 
@@ -62,18 +80,7 @@ async def test_invalid_quotes_and_bars_are_dropped_counted_and_shown() -> None:
     bars: list[BarUpdated] = []
     bus.subscribe(QuoteUpdated, quotes.append)
     bus.subscribe(BarUpdated, bars.append)
-    service = MarketDataService(ScriptedProvider(events), bus, lambda: {"SPY"})  # type: ignore[arg-type]
-    health = HealthRegistry()
-    health.register(service.name, service.stale_after)
-    task = asyncio.create_task(service.run(ServiceContext(service.name, health)))
-    try:
-        for _ in range(100):
-            await asyncio.sleep(0.01)
-            if service.dropped.get("bar") == 2:
-                break
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+    service, health = await run_scripted(events, bus, lambda s: s.dropped.get("bar") == 2)
     assert [e.quote.last for e in quotes] == [600.0, 601.0]
     assert len(bars) == 1 and service.last_quotes["SPY"].last == 601.0
     assert service.dropped == {"quote": 4, "bar": 2}

@@ -30,6 +30,7 @@ from data.providers.massive.reference_parsers import (
     parse_splits,
     parse_ticker_details,
 )
+from tests.conftest import shared_path
 
 ASOF = datetime(2026, 1, 2, tzinfo=UTC)
 
@@ -132,11 +133,7 @@ def test_ticker_search_drops_what_we_cannot_trade() -> None:
 
 
 def test_recorded_ws_frames_parse_into_the_same_events_the_stream_emits() -> None:
-    from pathlib import Path
-
-    folder = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "massive" / "ws"
-    if not folder.exists():
-        pytest.skip("../shared/fixtures/massive not present (plain clone)")
+    folder = shared_path("fixtures", "massive", "ws")
 
     def frame(rel: str) -> Parsed:
         return parse_ws_events(json.loads((folder / rel).read_text()))

@@ -14,7 +14,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,8 +40,9 @@ from data.providers.massive.reference_parsers import (
     parse_splits,
     parse_ticker_details,
 )
+from tests.conftest import SHARED
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "massive"
+FIXTURES = SHARED / "fixtures" / "massive"
 ASOF = datetime(2026, 1, 2, tzinfo=UTC)
 DECLARED = (MassivePayloadError,)
 
