@@ -50,6 +50,11 @@ class WatchlistsChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class SymbolsNeededChanged(Event):
+    symbols: frozenset[str]  # what the live stream must carry now
+
+
+@dataclass(frozen=True, slots=True)
 class PreferenceChanged(Event):
     key: str
     value: object
@@ -136,23 +141,22 @@ class Route:
 
 # The event catalogue: one publisher per event, and every listener. A new event or subscriber
 # is added here too; tests/core/test_event_catalogue.py reads the code and keeps this true.
-_BRIDGE, _ENGINE = "app.ui.bridge", "app.core.engine"
+_BRIDGE, _ENGINE, _SYMBOLS = "app.ui.bridge", "app.core.engine", "app.core.symbols_needed"
 CATALOGUE: dict[type[Event], Route] = {
     QuoteUpdated: Route("app.core.market_data", (_BRIDGE, "app.core.alerts")),
     BarUpdated: Route("app.core.market_data", (_BRIDGE, "app.core.market_state")),
     BarClosed: Route("app.core.market_state", ()),  # the detectors (next) listen
     FeedStateChanged: Route("app.core.market_data", (_BRIDGE,)),
-    ActiveSymbolChanged: Route("app.core.workspace", (_BRIDGE, "app.core.market_data", "app.core.option_chains",
-                                                      "app.core.market_state")),
-    WatchlistsChanged: Route("app.core.workspace", (_BRIDGE, "app.core.market_data", "app.core.market_state")),
+    ActiveSymbolChanged: Route("app.core.workspace", (_BRIDGE, "app.core.option_chains", _SYMBOLS)),
+    WatchlistsChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS)),
+    SymbolsNeededChanged: Route(_SYMBOLS, ("app.core.market_data", "app.core.market_state")),
     PreferenceChanged: Route("app.core.workspace", (_BRIDGE,)),
     ServiceHealthChanged: Route(_ENGINE, (_BRIDGE, "app.core.health_watch")),
     NotificationPosted: Route("app.core.notifications", (_BRIDGE,)),
     ErrorReported: Route(_ENGINE, (_BRIDGE, _ENGINE)),
     EngineStarted: Route(_ENGINE, (_BRIDGE,)),
     ProviderChanged: Route(_ENGINE, (_BRIDGE, "app.core.alerts")),
-    AlertsChanged: Route("app.core.alerts", (_BRIDGE, "app.core.alerts", "app.core.market_data",
-                                             "app.core.market_state")),
+    AlertsChanged: Route("app.core.alerts", (_BRIDGE, "app.core.alerts", _SYMBOLS)),
     AlertTriggered: Route("app.core.alerts", (_BRIDGE,)),
     OptionsUpdated: Route("app.core.option_chains", (_BRIDGE, "app.core.iv_history", "app.core.heatmap")),
     OptionsUnavailable: Route("app.core.option_chains", (_BRIDGE,)),

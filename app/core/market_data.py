@@ -13,14 +13,7 @@ import time
 from collections.abc import Callable
 
 from app.core.bus import EventBus
-from app.core.events import (
-    ActiveSymbolChanged,
-    AlertsChanged,
-    BarUpdated,
-    FeedStateChanged,
-    QuoteUpdated,
-    WatchlistsChanged,
-)
+from app.core.events import BarUpdated, FeedStateChanged, QuoteUpdated, SymbolsNeededChanged
 from app.core.supervisor import ServiceContext
 from data.models import Bar, ConnectionState, Quote
 from data.providers.base import MarketDataProvider, MarketStream
@@ -70,8 +63,7 @@ class MarketDataService:
         self._stream = stream
         self._wanted = self._symbols_needed()
         # the symbols needed change with the watchlist, the active symbol and the alerts
-        unsubscribe = [self._bus.subscribe(kind, self._follow_symbols)
-                       for kind in (WatchlistsChanged, ActiveSymbolChanged, AlertsChanged)]
+        unsubscribe = [self._bus.subscribe(SymbolsNeededChanged, lambda e: self.set_symbols(set(e.symbols)))]
         try:
             if self._wanted:
                 stream.subscribe(sorted(self._wanted))
@@ -87,9 +79,6 @@ class MarketDataService:
                 off()
             self._stream = None
             await stream.aclose()
-
-    def _follow_symbols(self, _event: object) -> None:
-        self.set_symbols(self._symbols_needed())
 
     async def _pulse(self, stream: MarketStream, ctx: ServiceContext) -> None:
         """Running once the stream shows a first sign of life; then a heartbeat while it keeps

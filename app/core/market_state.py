@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from app.core.bus import EventBus
-from app.core.events import ActiveSymbolChanged, AlertsChanged, BarClosed, BarUpdated, WatchlistsChanged
+from app.core.events import BarClosed, BarUpdated, SymbolsNeededChanged
 from app.core.supervisor import ServiceContext
 from data.bar_aggregation import regular_session_only
 from data.bar_cleaning import clean_bars
@@ -90,8 +90,7 @@ class MarketStateService:
     # -- running -----------------------------------------------------------------------------
     async def run(self, ctx: ServiceContext) -> None:
         offs = [self._bus.subscribe(BarUpdated, self.on_bar_updated)]
-        offs += [self._bus.subscribe(kind, self._follow_symbols)
-                 for kind in (WatchlistsChanged, ActiveSymbolChanged, AlertsChanged)]
+        offs.append(self._bus.subscribe(SymbolsNeededChanged, self._follow_symbols))
         try:
             self._follow_symbols()
             ctx.running()

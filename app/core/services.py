@@ -25,6 +25,7 @@ from app.core.market_state import MarketStateService
 from app.core.option_chains import OptionChainService
 from app.core.scheduler import MarketScheduler
 from app.core.snapshots import OptionsSnapshot
+from app.core.symbols_needed import SymbolsNeeded
 from app.core.zero_dte import ZeroDteService
 
 
@@ -42,18 +43,14 @@ def latest_options(ctx: EngineContext) -> Callable[[], OptionsSnapshot | None]:
     return lambda: ctx.service(OptionChainService).latest
 
 
-def symbols_needed(ctx: EngineContext) -> set[str]:
-    """What the live stream must carry: the watchlist, the active symbol and every symbol an
-    active alert watches."""
-    return ctx.workspace.symbols_needed() | ctx.service(AlertsService).active_symbols()
-
-
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("alerts", AlertsService, lambda c: AlertsService(c.store, c.bus), supervised=False),
+    ServiceSpec("symbols-needed", SymbolsNeeded,
+                lambda c: SymbolsNeeded(c.bus, c.workspace, c.service(AlertsService)), supervised=False),
     ServiceSpec("market-data", MarketDataService,
-                lambda c: MarketDataService(c.provider, c.bus, lambda: symbols_needed(c)), follows_provider=True),
+                lambda c: MarketDataService(c.provider, c.bus, c.service(SymbolsNeeded)), follows_provider=True),
     ServiceSpec("market-state", MarketStateService, lambda c: MarketStateService(
-        c.bus, c.calendar, c.provider, lambda: symbols_needed(c)), follows_provider=True),
+        c.bus, c.calendar, c.provider, c.service(SymbolsNeeded)), follows_provider=True),
     ServiceSpec("chart-data", ChartDataService, lambda c: ChartDataService(c.provider), supervised=False,
                 follows_provider=True),
     ServiceSpec("option-chains", OptionChainService,
@@ -66,7 +63,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("heatmap", HeatmapService, lambda c: HeatmapService(c.bus, latest_options(c)), supervised=False),
     ServiceSpec("layouts", LayoutStore, lambda c: LayoutStore(c.store), supervised=False),
     ServiceSpec("iv-history", IvHistoryService,
-                lambda c: IvHistoryService(c.provider, c.store, c.bus, c.calendar, lambda: symbols_needed(c)),
+                lambda c: IvHistoryService(c.provider, c.store, c.bus, c.calendar, c.service(SymbolsNeeded)),
                 follows_provider=True),
     ServiceSpec("alert-monitor", AlertMonitorService,
                 lambda c: AlertMonitorService(c.service(AlertsService), c.store, c.bus, c.notifications)),
