@@ -25,20 +25,6 @@ log = logging.getLogger(__name__)
 V = TypeVar("V")
 
 
-class _ShowWatcher(QObject):
-    """Calls ``on_show`` whenever the watched widget becomes visible."""
-
-    def __init__(self, widget: QWidget, on_show: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._on_show = on_show
-        widget.installEventFilter(self)
-
-    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show:
-            QTimer.singleShot(0, self._on_show)
-        return False
-
-
 class _OnScreenWatcher(QObject):
     """Calls ``on_change(on_screen)`` after the watched widget is shown or hidden, and after the
     dock it sits in is shown, hidden, or brought to the front or sent back among tabs (a dock in
@@ -85,7 +71,8 @@ def on_screen(widget: QWidget) -> bool:
 def watch_on_screen(widget: QWidget, on_change: Callable[[bool], None]) -> None:
     """Call ``on_change(on_screen(widget))`` each time ``widget`` may have come on screen or left
     it: shown or hidden, its dock opened, closed, or its tab brought to the front or sent back."""
-    widget._on_screen_watcher = _OnScreenWatcher(widget, on_change)  # kept alive with the widget
+    watchers = widget.__dict__.setdefault("_on_screen_watchers", [])  # kept alive with the widget
+    watchers.append(_OnScreenWatcher(widget, on_change))
 
 
 def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any], None],
@@ -93,7 +80,8 @@ def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any],
     """Call ``on_snapshot(OptionsSnapshot)`` for each fresh chain of the active symbol (late
     answers for a previous symbol are dropped), starting with the latest one if the engine
     already has it, and ``on_unavailable(symbol, reason)`` when there is no chain. Rendering
-    waits until ``panel`` is visible (the first snapshot excepted: it fills the panel)."""
+    waits until ``panel`` is on screen — not behind another tab, not in a closed dock — (the first
+    snapshot excepted: it fills the panel)."""
     waiting: dict[str, Any] = {}
 
     def render() -> None:
@@ -108,7 +96,7 @@ def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any],
         waiting["snapshot"] = snap  # only the newest matters
         if already_queued:
             return
-        if panel.isVisible() or not panel.is_ready():
+        if on_screen(panel) or not panel.is_ready():
             QTimer.singleShot(0, render)  # a turn of its own
 
     def unavailable(symbol: str, reason: str) -> None:
@@ -120,7 +108,7 @@ def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any],
         if latest is not None:
             snapshot(latest)
 
-    panel._options_show_watcher = _ShowWatcher(panel, render)  # kept alive with the panel
+    watch_on_screen(panel, lambda shown: render() if shown else None)
     host.bridge.options_updated.connect(snapshot)
     host.bridge.options_unavailable.connect(unavailable)
     host.when_engine_ready(initial)
