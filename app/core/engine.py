@@ -129,7 +129,7 @@ class Engine:
             except Exception:
                 await close_provider(new, 5.0)
                 raise
-            await self._retire(following)
+            await self._retire(following, forget=False)  # (replaced below: never missing meanwhile)
             self.config, self.context = config, new_ctx
             try:
                 await self._start_built(built)
@@ -137,12 +137,13 @@ class Engine:
                 await close_provider(ctx.provider, 5.0)
             self.bus.publish(ProviderChanged(name))
 
-    async def _retire(self, specs: tuple[ServiceSpec, ...]) -> None:
+    async def _retire(self, specs: tuple[ServiceSpec, ...], forget: bool = True) -> None:
         """Stop the running services of ``specs`` and let them release what they hold (``close()``)."""
         for spec in specs:
             if spec.supervised:
                 await self.supervisor.stop_service(spec.name)
-            if (close := getattr(self._services.pop(spec.kind, None), "close", None)) is not None:
+            service = self._services.pop(spec.kind, None) if forget else self._services.get(spec.kind)
+            if (close := getattr(service, "close", None)) is not None:
                 close()
 
     def _bus_handler_failed(self, where: str, exc: BaseException) -> None:
