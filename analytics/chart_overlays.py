@@ -46,13 +46,18 @@ def compute_overlays(bars: Bars, or_minutes: int = 15, level_bars: Bars | None =
         orh, orl = np.where(regular, orh, np.nan), np.where(regular, orl, np.nan)
     else:
         vw, orh, orl = nan, nan, nan
-    levels: tuple[tuple[str, float], ...] = ()
-    if level_bars is not None and len(level_bars):
-        day, minute = et_day_and_minute(level_bars.ts)
-        kl = key_levels(day, minute, level_bars.high, level_bars.low, level_bars.close, level_bars.volume,
-                        or_minutes=or_minutes)
-        levels = _level_list(kl) if kl else ()
+    levels = key_level_list(level_bars, or_minutes) if level_bars is not None else ()
     return ChartOverlays(ema(close, 8), ema(close, 21), vw, orh, orl, rsi(close, 14), line, signal, hist, levels)
+
+
+def key_level_list(level_bars: Bars, or_minutes: int = 15) -> tuple[tuple[str, float], ...]:
+    """The key levels of the latest session in ``level_bars`` as (label, price), finite only."""
+    if not len(level_bars):
+        return ()
+    day, minute = et_day_and_minute(level_bars.ts)
+    kl = key_levels(day, minute, level_bars.high, level_bars.low, level_bars.close, level_bars.volume,
+                    or_minutes=or_minutes)
+    return _level_list(kl) if kl else ()
 
 
 def _level_list(kl: KeyLevels) -> tuple[tuple[str, float], ...]:

@@ -54,8 +54,8 @@ def test_chart_in_the_app_sets_moves_removes_and_marks_alerts(qapp, tmp_path: Pa
         alerts_panel.status_filter.setCurrentText("triggered")
         await until(lambda: alerts_panel.model.rowCount() == 1)
         fired = next(a for a in c.engine.service(AlertsService).alerts if a.status == "triggered")
-        await until(lambda: any(m.text.startswith("⏰ above") for m in chart.markers.markers))
-        marker = next(m for m in chart.markers.markers if m.text.startswith("⏰ above"))  # on its bar
+        await until(lambda: any(m.text.startswith("Alert above") for m in chart.markers.markers))
+        marker = next(m for m in chart.markers.markers if m.text.startswith("Alert above"))  # on its bar
         assert marker.index == chart.index_of_time(int(fired.triggered_at.timestamp()))
 
     assert run_app(settings(tmp_path), scenario) == 0

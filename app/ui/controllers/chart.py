@@ -142,9 +142,9 @@ class ChartController(QObject):
         panel = self.panel
         try:
             bars = Bars(panel.symbol, panel.timeframe, *panel.arrays())
-            overlays = await self._chart_data().overlays_for(bars, None, self._or_minutes())
-            if panel.bar_count == len(bars):
-                panel.set_overlays(overlays.with_levels(panel.current_levels()))
+            overlays = await self._chart_data().overlays_for(bars, self._or_minutes())
+            if panel.bar_count == len(bars) and panel.symbol == bars.symbol:
+                panel.set_overlays(overlays)  # (with the key levels of the bar's session)
         finally:
             self._overlay_job = False
 
@@ -197,7 +197,7 @@ class ChartController(QObject):
         alert, trigger, panel = event.alert, event.trigger, self.panel
         if alert.symbol == panel.symbol and panel.bar_count:
             ts = int(trigger.triggered_at.timestamp())
-            panel.add_marker(panel.index_of_time(ts), trigger.price, f"⏰ {alert.condition} {alert.price:,.2f}",
+            panel.add_marker(panel.index_of_time(ts), trigger.price, f"Alert {alert.condition} {alert.price:,.2f}",
                              COLORS["alert"], ts=ts)
 
     def draw_levels(self, intent: DrawChartLevels) -> None:
