@@ -41,7 +41,9 @@ class MarketStatusBar(QStatusBar):
         self.session_label.setText(f"Market: <span style='color:{color}'>{status.state.value}</span>"
                                    f" · {status.reason}")
         et = now.astimezone(ET)
-        self.clock_label.setText(f"{'SIM ' if simulated else ''}{et:%a %b %d %H:%M:%S} ET{' ⏸' if paused else ''}")
+        # "paused" in words: the pause glyph (U+23F8) is missing from DejaVu Sans, Debian's default font
+        sim, pause = "SIM " if simulated else "", " · paused" if paused else ""
+        self.clock_label.setText(f"{sim}{et:%a %b %d %H:%M:%S} ET{pause}")
 
     def set_health(self, summary: str, dropped_ticks: int = 0) -> None:
         color = HEALTH_COLORS.get(summary, "#9e9e9e")

@@ -25,7 +25,7 @@ def test_replay_menu_pauses_steps_and_jumps(qapp, tmp_path: Path) -> None:
         actions["Step one bar"].trigger()
         assert c.engine.context.provider.clock.now() - frozen <= timedelta(minutes=5)
         actions["Jump 1 hour ahead"].trigger()
-        await until(lambda: "⏸" in c.window.status.clock_label.text())
+        await until(lambda: "paused" in c.window.status.clock_label.text())
 
     opts = settings(tmp_path, provider="replay", provider_args=(("replay_file", path),))
     assert run_app(opts, scenario) == 0
