@@ -17,9 +17,11 @@ APP_NAME = "ai-coach"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from app.version import app_version
     from data.providers.registry import available_providers
 
     parser = argparse.ArgumentParser(prog="ai-coach", description="AI Coach desktop trading assistant")
+    parser.add_argument("--version", action="version", version=f"AI Coach {app_version()}")
     parser.add_argument("--provider", choices=available_providers(), default=None,
                         help="market data provider (default: the one chosen in Preferences, else demo)")
     parser.add_argument("--data-dir", type=Path, default=None,
@@ -64,6 +66,11 @@ def _is_time_zone(name: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from app.qt_platform_check import check
+
+    if problem := check(smoke=args.smoke):  # before Qt, which would abort with a misleading message
+        print(f"ai-coach: {problem.message}", file=sys.stderr)
+        return 2
     import platformdirs
 
     from app.core.logging_setup import setup_logging
