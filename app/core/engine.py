@@ -24,6 +24,7 @@ from app.core.supervisor import BackoffPolicy, Supervisor
 
 if TYPE_CHECKING:
     from app.core.services import ServiceSpec
+    from data.providers.base import MarketDataProvider
 
 __all__ = ["Engine", "EngineConfig"]
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class Engine:
         provider, self.config, fallback_reason = await asyncio.to_thread(first_provider, calendar, self.config)
         workspace = Workspace(store, self.bus)
         await workspace.load()
+        await workspace.follow_provider(provider)  # before the services read it: a replay's symbol
         notifications = NotificationService(store, self.bus,
                                             cooldown_s=workspace.preferences["notification_cooldown_s"])
         self._services.update({Workspace: workspace, NotificationService: notifications})
@@ -108,34 +110,66 @@ class Engine:
             if spec.supervised:
                 self.supervisor.start(service)
 
-    async def switch_provider(self, name: str) -> None:
-        """Swap the market-data provider without restarting the app. The new provider and the
-        services that follow it are built first (a missing key or file, or a failing builder,
-        leaves the running ones untouched); then the old services stop, the new ones take their
-        place together with the new context, and the old provider is closed."""
+    async def switch_provider(self, name: str, provider_args: tuple[tuple[str, object], ...] | None = None) -> None:
+        """Swap the market-data provider without restarting the app. ``provider_args`` replace the
+        config's (e.g. another recording to replay); without them the config's are kept and a
+        switch to the provider already running does nothing. The new provider and the services
+        that follow it are built first (a missing key or file, or a failing builder, leaves the
+        running ones untouched); then the old services stop, the new ones take their place
+        together with the new context, and the old provider is closed."""
         from app.core.provider_factory import create_provider
 
         if self.context is None:
             raise RuntimeError("the engine is not running")
         async with self._switching:
-            ctx, config = self.context, replace(self.config, provider=name)
-            if name == ctx.provider.name:
+            ctx = self.context
+            args = self.config.provider_args if provider_args is None else tuple(provider_args)
+            config = replace(self.config, provider=name, provider_args=args)
+            if name == ctx.provider.name and provider_args is None:
                 return
             new = await asyncio.to_thread(create_provider, name, ctx.calendar, config)
-            following = tuple(spec for spec in self._specs if spec.follows_provider)
-            new_ctx = ctx.with_provider(new, config)
-            try:
-                built = self._build(following, new_ctx)
-            except Exception:
-                await close_provider(new, 5.0)
-                raise
-            await self._retire(following, forget=False)  # (replaced below: never missing meanwhile)
-            self.config, self.context = config, new_ctx
-            try:
-                await self._start_built(built)
-            finally:
-                await close_provider(ctx.provider, 5.0)
+            await self._install(ctx.with_provider(new, config))
+            await self._follow_symbol(new)  # (before ProviderChanged: the chart then loads the right symbol once)
             self.bus.publish(ProviderChanged(name))
+
+    async def reload_followers(self) -> None:
+        """Rebuild the services that follow the provider on the same provider: a replay jumped in
+        time, and what they folded or seeded belongs to another moment."""
+        if self.context is None:
+            raise RuntimeError("the engine is not running")
+        async with self._switching:
+            await self._install(self.context)
+            self.bus.publish(ProviderChanged(self.context.provider.name))
+
+    async def _install(self, new_ctx: EngineContext) -> None:
+        """Build the followers on ``new_ctx`` (all or nothing), then put them and it in place of
+        the running ones; the old provider is closed if ``new_ctx`` has another one."""
+        old = self._current_context()
+        following = tuple(spec for spec in self._specs if spec.follows_provider)
+        try:
+            built = self._build(following, new_ctx)
+        except Exception:
+            if new_ctx.provider is not old.provider:
+                await close_provider(new_ctx.provider, 5.0)
+            raise
+        await self._retire(following, forget=False)  # (replaced below: never missing meanwhile)
+        self.config, self.context = new_ctx.config, new_ctx
+        try:
+            await self._start_built(built)
+        finally:
+            if new_ctx.provider is not old.provider:
+                await close_provider(old.provider, 5.0)
+
+    async def _follow_symbol(self, provider: MarketDataProvider) -> None:
+        """The workspace's provider rule (a replay's symbol becomes the active one); the switch
+        itself is done, so a failure to save is reported, not raised as a failed switch."""
+        from app.core.workspace import Workspace
+
+        try:
+            await self.service(Workspace).follow_provider(provider)
+        except Exception as exc:
+            log.exception("could not follow the provider's symbol")
+            self.report_error("workspace", f"could not make {getattr(provider, 'symbol', '?')} active: {exc}")
 
     async def _retire(self, specs: tuple[ServiceSpec, ...], forget: bool = True) -> None:
         """Stop the running services of ``specs`` and let them release what they hold (``close()``)."""

@@ -6,7 +6,7 @@ published on the bus, so panels only ever render what is saved.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.bus import EventBus
 from app.core.events import ActiveSymbolChanged, PreferenceChanged, WatchlistsChanged
@@ -15,6 +15,9 @@ from data.store import watchlists as wl
 from data.store.database import Store
 from data.store.records import Watchlist
 from data.symbols import normalize_symbol
+
+if TYPE_CHECKING:
+    from data.providers.base import MarketDataProvider
 
 
 class Workspace:
@@ -47,6 +50,15 @@ class Workspace:
         await self.set_preference("active_symbol", symbol)
         self._bus.publish(ActiveSymbolChanged(symbol))
         return symbol
+
+    async def follow_provider(self, provider: MarketDataProvider) -> None:
+        """A replay plays one symbol: make it the active one (the engine calls this at start and
+        after a provider switch, so the command line and the menu share the rule); a provider
+        that serves any symbol leaves the trader's choice alone."""
+        from data.providers.base import ReplayControls
+
+        if isinstance(provider, ReplayControls) and provider.symbol != self.active_symbol:
+            await self.set_active_symbol(provider.symbol)
 
     async def set_preference(self, key: str, value: Any) -> None:
         preference_specs.validate(key, value)

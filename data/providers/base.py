@@ -104,6 +104,16 @@ class ReplayControls(Protocol):
     """What a provider playing recorded time adds (the replay provider): the app offers these
     controls to the user when ``isinstance(provider, ReplayControls)``."""
 
+    symbol: str  # the one symbol the recording holds (the app makes it the active one)
+
+    def span(self) -> tuple[datetime, datetime]:
+        """The recorded time: the first bar's start and the last bar's end (for progress and seeking)."""
+        ...
+
+    def set_speed(self, speed: float) -> None:
+        """Play ``speed`` market seconds per wall second (the clock's range, 1x to 1000x)."""
+        ...
+
     def pause(self) -> None: ...
 
     def resume(self) -> None: ...

@@ -59,6 +59,14 @@ class ReplayProvider:
         return self._clock
 
     # -- control ------------------------------------------------------------------------------
+    def span(self) -> tuple[datetime, datetime]:
+        """From the first bar's start to the last bar's end."""
+        return (datetime.fromtimestamp(int(self.bars.ts[0]), UTC),
+                datetime.fromtimestamp(int(self.bars.ts[-1]) + self.bar_seconds, UTC))
+
+    def set_speed(self, speed: float) -> None:
+        self._clock.set_speed(speed)
+
     def pause(self) -> None:
         self._clock.pause()
 
