@@ -30,6 +30,7 @@ from app.ui.main_window import MainWindow
 from app.ui.notifier import Notifier
 from app.ui.panel_host import PanelHost
 from app.ui.quit_signals import install_quit_signals
+from app.ui.replay_controls import ReplayController, provider_label
 from app.ui.symbol_box import SymbolBox
 from app.ui.tasks import TaskRunner
 from app.ui.theme import apply_theme, style_plots
@@ -73,6 +74,8 @@ class AppController:
         self.intents = Intents(self.window.focus_panel)
         self.tasks = TaskRunner(on_error=self._task_failed)
         self.layouts = LayoutManager(self.window, self.engine, db_path, self.tasks.spawn, self.window.status.show_error)
+        self.replay = ReplayController(self.window.replay_menu, self.window.open_recording_action, self.window.status,
+                                       self.engine, self.tasks, self._tick_status)
         self.notifier: Notifier | None = None
         self.symbol_box = SymbolBox(self._symbol_suggestions, self.window)
         self._quit = asyncio.Event()
@@ -213,35 +216,12 @@ class AppController:
         return sum(self.engine.service(MarketDataService).dropped.values()) if self.engine.started else 0
 
     def _build_replay_menu(self) -> None:
-        """Pause/resume, one-bar step and jumps for the replay provider (hidden otherwise)."""
-        menu, provider = self.window.replay_menu, self.engine.context.provider
-        menu.clear()
-        from data.providers.base import ReplayControls
-
-        controls = isinstance(provider, ReplayControls)
-        menu.menuAction().setVisible(controls)
-        if not controls:
-            return
-        from datetime import timedelta
-
-        def toggle() -> None:
-            provider.resume() if provider.clock.paused else provider.pause()
-            self._tick_status()
-
-        for text, key, slot in (
-            ("Pause / resume", "Ctrl+Space", toggle),
-            ("Step one bar", "Ctrl+Right", lambda: (provider.step(), self._tick_status())),
-            ("Jump 1 hour ahead", "Ctrl+Shift+Right",
-             lambda: (provider.seek(provider.clock.now() + timedelta(hours=1)), self._tick_status())),
-        ):
-            action = menu.addAction(text, slot)
-            action.setShortcut(key)
+        """The Replay menu and progress follow the provider (app/ui/replay_controls.py)."""
+        self.replay.refresh()
 
     def _after_provider_change(self) -> None:
         self._build_replay_menu()
-        provider = self.engine.context.provider
-        speed = f", {provider.clock.speed:g}x" if provider.clock.simulated else ""
-        self.window.status.set_provider(f"{provider.name}{speed}")
+        self.window.status.set_provider(provider_label(self.engine.context.provider))
         self._tick_status()
 
     def _on_feed_state(self, state: str, message: str) -> None:

@@ -95,6 +95,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.open_recording_action = file_menu.addAction("&Open recording…")  # (wired by ReplayController)
+        self.open_recording_action.setShortcut(QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action.triggered.connect(self.quit_requested.emit)
