@@ -53,7 +53,7 @@ def test_a_day_is_the_same_whatever_was_asked_before(calendar) -> None:
     np.testing.assert_array_equal(fresh.close, again.close)
 
 
-@pytest.mark.parametrize("symbol", ["SPX", "SPY", "AAPL", "ZZZZ", "BRK.B"])
+@pytest.mark.parametrize("symbol", ["SPX", "SPY", "AAPL", "F", "BRK.B"])
 def test_ohlc_invariants_and_ticks(calendar, symbol: str) -> None:
     bars = make(calendar).bars_at(symbol, Timeframe.M1, NOW - timedelta(days=30), NOW, True, NOW)
     assert len(bars) > 5000
@@ -67,8 +67,9 @@ def test_ohlc_invariants_and_ticks(calendar, symbol: str) -> None:
 def test_price_levels_are_plausible_and_etfs_track_their_index(calendar) -> None:
     p = make(calendar)
     year = {s: p.bars_at(s, Timeframe.D1, NOW - timedelta(days=365), NOW, False, NOW) for s in ("SPX", "SPY", "AAPL")}
-    assert year["SPX"].close.min() > 4500 and year["SPX"].close.max() < 7500
-    assert year["AAPL"].close.min() > 150 and year["AAPL"].close.max() < 320
+    # late-2026 levels (the universe's base prices: SPX 6800, AAPL 275), a year of ±16-26 % vol around them
+    assert year["SPX"].close.min() > 5400 and year["SPX"].close.max() < 8200
+    assert year["AAPL"].close.min() > 180 and year["AAPL"].close.max() < 380
     ratio = year["SPY"].close / year["SPX"].close
     assert np.all(np.abs(ratio - 0.1) < 0.0002)
     assert len(year["SPX"]) >= 248  # at least a year of sessions
@@ -151,11 +152,29 @@ def test_bad_symbols_give_provider_errors(calendar) -> None:
         asyncio.run(p.get_bars("NOT A SYMBOL", Timeframe.M1))
 
 
-def test_search_finds_names_and_any_valid_ticker(calendar) -> None:
+@pytest.mark.parametrize("call", [
+    lambda p: p.get_bars("ZZZZ", Timeframe.M1), lambda p: p.get_quote("zzzz"),
+    lambda p: p.get_expirations("ZZZZ"), lambda p: p.get_option_chain("ZZZZ"),
+])
+def test_a_ticker_outside_the_demo_universe_is_refused_clearly(calendar, call) -> None:
+    """Made-up prices for made-up tickers (ZZZZ at $6.38, Ford at $184) misled: the demo lists a
+    fixed universe and says which."""
+    with pytest.raises(ProviderError, match=r"ZZZZ is not in the demo universe \(demo symbols: SPX, .*AAPL.*F,"):
+        asyncio.run(call(make(calendar)))
+
+
+def test_search_finds_names_and_only_demo_symbols(calendar) -> None:
     p = make(calendar)
     hits = asyncio.run(p.search_symbols("apple"))
     assert hits[0].symbol == "AAPL"
-    assert asyncio.run(p.search_symbols("xyzw"))[0].symbol == "XYZW"
+    assert asyncio.run(p.search_symbols("xyzw")) == []
+    assert asyncio.run(p.search_symbols("brk/b"))[0].symbol == "BRK.B"
+
+
+def test_the_stream_skips_a_symbol_outside_the_universe(calendar) -> None:
+    stream = make(calendar).open_stream()
+    stream.subscribe(["ZZZZ", "SPY"])  # a watchlist entry saved before the universe was fixed
+    assert stream.symbols == ["SPY"]
 
 
 def test_stream_delivers_every_minute_once_as_the_clock_advances(calendar) -> None:

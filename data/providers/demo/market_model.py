@@ -7,9 +7,14 @@ The walk is causal: a session's draws are the next row of one random stream, so 
 to a day never depends on how far ahead the calendar reaches (which once moved every price
 whenever the real date did).
 
+One market factor, so symbols move together as they do: SPX is the market; every other
+symbol's daily and minute log returns are ``beta × SPX's + its own`` (NDX β 1.2, ρ 0.9;
+stocks by their profile), and an ETF that tracks an index is the index's path times its ratio
+plus a small basis that returns to zero by the close (SPY ≈ SPX/10, QQQ ≈ NDX/41).
+
 Shape of a day:
-* day type — trend up/down (a large open-to-close move loaded early: opening drive), range
-  (little net move), normal; some days open with a gap;
+* day type (the market's) — trend up/down (a large open-to-close move loaded early: opening
+  drive), range (little net move), normal; some days open with a gap;
 * minute volatility high at the open, dipping at lunch, rising into the close;
 * volume U-shaped and higher on bars that move more; indices have no volume;
 * stocks/ETFs also have thin pre-market (04:00) and after-hours (to 20:00) minutes.
@@ -65,6 +70,7 @@ class DemoMarket:
         # Per-instance caches (a bound lru_cache would keep the instance alive forever).
         self._plans = lru_cache(maxsize=64)(self._make_plans)
         self.session_bars = lru_cache(maxsize=2048)(self._make_session_bars)
+        self._paths = lru_cache(maxsize=2048)(self._make_path)
 
     def profile(self, symbol: str) -> SymbolProfile:
         return profile_for(symbol)
@@ -82,98 +88,90 @@ class DemoMarket:
             return tuple(DayPlan(p.day_type, p.open * ratio, p.close * ratio, p.prev_close * ratio,
                                  p.volume_mult) for p in self._plans(prof.tracks, n))
         draws = np.random.default_rng([self.seed, symbol_key(symbol), 0]).standard_normal((n, 5))
-        kinds = np.searchsorted(_DAY_TYPE_CUTS, draws[:, 3])
-        gap_day = draws[:, 4] < _GAP_DAY_CUT
-        z = draws[:, :3]
-        sd = prof.daily_vol
-        plans: list[DayPlan] = []
-        log_level = np.log(prof.base_price)
-        log_close = log_level
-        for i in range(n):
-            kind = _DAY_TYPES[kinds[i]]
-            gap = z[i, 0] * 0.25 * sd
-            if gap_day[i]:
-                gap = np.sign(z[i, 0] or 1.0) * (0.6 + 0.9 * min(abs(z[i, 2]), 1.0)) * sd
-            if kind == "trend_up":
-                move = (1.0 + 0.5 * abs(z[i, 1])) * sd
-            elif kind == "trend_down":
-                move = -(1.0 + 0.5 * abs(z[i, 1])) * sd
-            elif kind == "range":
-                move = 0.3 * z[i, 1] * sd
-            else:
-                move = 0.8 * z[i, 1] * sd
-            pull = -_MEAN_REVERSION * (log_close - log_level)
-            log_open = log_close + gap + pull
-            prev_close = float(np.exp(log_close))
-            log_close = log_open + move
-            vol_mult = {"trend_up": 1.3, "trend_down": 1.4, "range": 0.8}.get(kind, 1.0)
-            vol_mult *= 1.3 if gap_day[i] else 1.0
-            plans.append(DayPlan(kind, float(np.exp(log_open)), float(np.exp(log_close)),
-                                 prev_close, vol_mult * float(np.exp(0.2 * z[i, 2]))))
-        return tuple(plans)
+        if prof.factor is None:
+            kinds = [_DAY_TYPES[k] for k in np.searchsorted(_DAY_TYPE_CUTS, draws[:, 3])]
+            moves = [_own_move(kind, z, prof.daily_vol) for kind, z in zip(kinds, draws, strict=True)]
+            return _walk(prof, moves, kinds, draws)
+        market = self._plans(prof.factor, n)
+        isd = prof.idio_vol / 252**0.5
+        kinds = [m.day_type for m in market]
+        moves = []
+        for m, z in zip(market, draws, strict=True):
+            gap, move = _own_move("normal", z, isd)
+            moves.append((prof.beta * np.log(m.open / m.prev_close) + gap,
+                          prof.beta * np.log(m.close / m.open) + move))
+        return _walk(prof, moves, kinds, draws)
 
     # -- intraday -------------------------------------------------------------------------
+    def _make_path(self, symbol: str, day) -> np.ndarray:
+        """Log closes of the regular session's minutes (unrounded), the factor model's output:
+        the market's own bridge, ``beta ×`` the factor's path plus an own bridge, or the tracked
+        index's path times the ETF's ratio plus a basis pinned to zero at the close."""
+        prof, plan = profile_for(symbol), self.day_plan(symbol, day)
+        session = self.calendar.session(day)
+        n = int((session.close - session.open).total_seconds() // 60)
+        weights = _regular_vol_shape(n)
+        shape = weights / np.sqrt(np.sum(weights**2))
+        if prof.tracks:
+            index = self._paths(prof.tracks, day)
+            return index + np.log(TRACKING[symbol][1]) + _basis(self._rng(symbol, day, 2), n)
+        if prof.factor is None:
+            sigma = prof.daily_vol * shape * (0.6 if plan.day_type == "range" else 1.0)
+            return _bridge_path(self._rng(symbol, day, 2), n, sigma, np.log(plan.open), np.log(plan.close))[1]
+        market, m_plan = self._paths(prof.factor, day), self.day_plan(prof.factor, day)
+        loading = prof.beta * (market - np.log(m_plan.open))
+        own_end = np.log(plan.close / plan.open) - loading[-1]
+        own = _bridge_path(self._rng(symbol, day, 2), n, prof.idio_vol / 252**0.5 * shape, 0.0, own_end)[1]
+        return np.log(plan.open) + loading + own
+
+    def _rng(self, symbol: str, day, part: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, symbol_key(symbol), day.toordinal(), part])
+
     def _make_session_bars(self, symbol: str, day) -> Bars:
         """All 1-minute bars of one session (extended hours included where the symbol has them)."""
         prof = profile_for(symbol)
         plan = self.day_plan(symbol, day)
         session = self.calendar.session(day)
-        own_key = symbol_key(symbol)
-        path_key = symbol_key(prof.tracks or symbol)
-
-        def rng_for(key: int, part: int) -> np.random.Generator:
-            return np.random.default_rng([self.seed, key, day.toordinal(), part])
-
-        n = int((session.close - session.open).total_seconds() // 60)
         sd = prof.daily_vol
-        parts = []
+        reg = self._paths(symbol, day)
+        weights = _regular_vol_shape(len(reg))
+        reg_sigma = sd * weights / np.sqrt(np.sum(weights**2))
+        parts = [(session.open, (np.log(plan.open), reg, reg_sigma), None)]
         if prof.extended_hours:
             n_pre = int((session.open - session.premarket_open).total_seconds() // 60)
-            pre = _bridge_path(rng_for(own_key, 1), n_pre, np.full(n_pre, 0.3 * sd / np.sqrt(n_pre)),
+            pre = _bridge_path(self._rng(symbol, day, 1), n_pre, np.full(n_pre, 0.3 * sd / np.sqrt(n_pre)),
                                np.log(plan.prev_close), np.log(plan.open))
-            parts.append((session.premarket_open, pre, 0.03 / n_pre))
-        weights = _regular_vol_shape(n)
-        path_sd = profile_for(prof.tracks).daily_vol if prof.tracks else sd
-        sigma = path_sd * weights / np.sqrt(np.sum(weights**2))
-        if plan.day_type == "range":
-            sigma = sigma * 0.6
-        reg = _bridge_path(rng_for(path_key, 2), n, sigma, np.log(plan.open), np.log(plan.close))
-        parts.append((session.open, reg, None))
-        if prof.extended_hours:
             n_post = int((session.after_hours_close - session.close).total_seconds() // 60)
-            post_sigma = np.full(n_post, 0.2 * sd / np.sqrt(n_post))
-            post_rng = rng_for(own_key, 3)
-            end = np.log(plan.close) + post_rng.standard_normal() * 0.2 * sd
-            post = _bridge_path(post_rng, n_post, post_sigma, np.log(plan.close), end)
-            parts.append((session.close, post, 0.02 / n_post))
+            post_rng = self._rng(symbol, day, 3)
+            end = reg[-1] + post_rng.standard_normal() * 0.2 * sd
+            post = _bridge_path(post_rng, n_post, np.full(n_post, 0.2 * sd / np.sqrt(n_post)), reg[-1], end)
+            parts = [(session.premarket_open, pre, 0.03 / n_pre), *parts, (session.close, post, 0.02 / n_post)]
+        return self._bars_from_paths(prof, plan, parts, self._rng(symbol, day, 4))
 
-        rng = rng_for(own_key, 4)  # wicks and volume
+    def _bars_from_paths(self, prof: SymbolProfile, plan: DayPlan, parts: list, rng: np.random.Generator) -> Bars:
+        """OHLCV minutes from log-price paths: wicks around each move, volume that follows the
+        session's U shape (flat shares in extended hours) and the size of each move."""
         cols: dict[str, list[np.ndarray]] = {k: [] for k in ("ts", "o", "h", "l", "c", "v")}
         for start, (log_open_prev, log_path, sigma_m), ext_share in parts:
             m = len(log_path)
             opens = np.exp(np.r_[log_open_prev, log_path[:-1]])
             closes = np.exp(log_path)
             wick = np.exp(np.abs(rng.standard_normal((2, m))) * 0.4 * sigma_m)
-            highs = np.maximum(opens, closes) * wick[0]
-            lows = np.minimum(opens, closes) / wick[1]
+            vols = np.zeros(m)
             if prof.daily_volume:
                 moved = np.abs(log_path - np.r_[log_open_prev, log_path[:-1]]) / sigma_m
-                if ext_share is None:
-                    shape = _regular_volume_shape(m)
-                    share = shape / shape.sum()
-                else:
-                    share = np.full(m, ext_share)
+                shape = _regular_volume_shape(m) if ext_share is None else np.full(m, 1.0)
+                share = shape / shape.sum() if ext_share is None else shape * ext_share
                 noise = np.exp(0.35 * rng.standard_normal(m))
                 vols = np.round(prof.daily_volume * plan.volume_mult * share * noise * (0.7 + 0.3 * moved))
-            else:
-                vols = np.zeros(m)
             cols["ts"].append(int(start.timestamp()) + 60 * np.arange(m, dtype=np.int64))
-            for key, arr in (("o", opens), ("h", highs), ("l", lows), ("c", closes), ("v", vols)):
+            for key, arr in (("o", opens), ("h", np.maximum(opens, closes) * wick[0]),
+                             ("l", np.minimum(opens, closes) / wick[1]), ("c", closes), ("v", vols)):
                 cols[key].append(arr)
         o, h, l, c = (_round_tick(np.concatenate(cols[k])) for k in ("o", "h", "l", "c"))
         h = np.maximum.reduce([h, o, c])
         l = np.minimum.reduce([l, o, c])
-        return Bars(symbol, Timeframe.M1, np.concatenate(cols["ts"]), o, h, l, c, np.concatenate(cols["v"]))
+        return Bars(prof.symbol, Timeframe.M1, np.concatenate(cols["ts"]), o, h, l, c, np.concatenate(cols["v"]))
 
     def regular_close(self, symbol: str, day) -> float:
         """Last regular-session minute close of ``day`` (what "previous close" means)."""
@@ -181,6 +179,42 @@ class DemoMarket:
         session = self.calendar.session(day)
         i = int(np.searchsorted(bars.ts, int(session.close.timestamp()))) - 1
         return float(bars.close[i])
+
+
+def _own_move(kind: str, z: np.ndarray, sd: float) -> tuple[float, float]:
+    """(gap, open-to-close move) in log terms for a day of ``kind`` from its draws ``z``."""
+    gap = z[0] * 0.25 * sd
+    if z[4] < _GAP_DAY_CUT:
+        gap = np.sign(z[0] or 1.0) * (0.6 + 0.9 * min(abs(z[2]), 1.0)) * sd
+    scale = {"trend_up": 1.0 + 0.5 * abs(z[1]), "trend_down": -(1.0 + 0.5 * abs(z[1])), "range": 0.3 * z[1]}
+    return float(gap), float(scale.get(kind, 0.8 * z[1]) * sd)
+
+
+def _walk(prof: SymbolProfile, moves: list[tuple[float, float]], kinds: list[str], draws: np.ndarray
+          ) -> tuple[DayPlan, ...]:
+    """Chain (gap, move) pairs into day plans, pulled gently toward the profile's level."""
+    gap_day = draws[:, 4] < _GAP_DAY_CUT
+    plans: list[DayPlan] = []
+    log_level = log_close = np.log(prof.base_price)
+    for i, ((gap, move), kind) in enumerate(zip(moves, kinds, strict=True)):
+        log_open = log_close + gap - _MEAN_REVERSION * (log_close - log_level)
+        prev_close = float(np.exp(log_close))
+        log_close = log_open + move
+        vol_mult = {"trend_up": 1.3, "trend_down": 1.4, "range": 0.8}.get(kind, 1.0) * (1.3 if gap_day[i] else 1.0)
+        plans.append(DayPlan(kind, float(np.exp(log_open)), float(np.exp(log_close)), prev_close,
+                             vol_mult * float(np.exp(0.2 * draws[i, 2]))))
+    return tuple(plans)
+
+
+def _basis(rng: np.random.Generator, n: int, sd: float = 1.5e-4, phi: float = 0.9) -> np.ndarray:
+    """An ETF's log premium to its index ratio: AR(1) noise of ``sd``, pinned to 0 at the close."""
+    shocks = rng.standard_normal(n) * sd * np.sqrt(1 - phi * phi)
+    out = np.empty(n)
+    level = rng.standard_normal() * sd
+    for i in range(n):
+        level = phi * level + shocks[i]
+        out[i] = level
+    return out - out[-1] * np.arange(1, n + 1) / n
 
 
 def _regular_vol_shape(n: int) -> np.ndarray:

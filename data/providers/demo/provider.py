@@ -24,7 +24,7 @@ from data.option_chain import OptionChain
 from data.providers.base import OpenStreams
 from data.providers.demo.market_model import DemoMarket, symbol_key
 from data.providers.demo.options import DemoOptions, OptionPricing
-from data.providers.demo.profiles import popular_symbols, profile_for
+from data.providers.demo.profiles import in_universe, popular_symbols, profile_for, universe_message
 from data.providers.errors import ProviderError
 from data.providers.sim_clock import SimClock
 from data.symbols import SymbolError, normalize_symbol, symbol_kind
@@ -85,18 +85,18 @@ class DemoProvider:
         return await asyncio.to_thread(self.quote_at, sym, self._clock.now())
 
     async def search_symbols(self, query: str, limit: int = 10) -> list[SymbolInfo]:
+        """Demo symbols whose ticker starts with, or whose name contains, ``query`` (the exact
+        ticker first); a ticker outside the demo universe finds nothing."""
         q = query.strip().upper()
+        if not q:
+            return []
         try:
-            exact = normalize_symbol(q) if q else None
+            exact = normalize_symbol(q)
         except SymbolError:
-            exact = None
-        known = popular_symbols()
-        hits = [exact] if exact in known else []
-        for sym in known:
-            if sym not in hits and (sym.startswith(q) or q in profile_for(sym).name.upper()):
-                hits.append(sym)
-        if exact and exact not in hits:
-            hits.append(exact)  # any valid ticker exists in the simulated market
+            exact = q
+        hits = [exact] if in_universe(exact) else []
+        hits += [s for s in popular_symbols()
+                 if s not in hits and (s.startswith(q) or q in profile_for(s).name.upper())]
         return [SymbolInfo(s, profile_for(s).name, symbol_kind(s)) for s in hits[:limit]]
 
     async def get_expirations(self, underlying: str) -> list[date]:
@@ -222,10 +222,14 @@ def intraminute_path(seed: int, symbol: str, ts: int, o: float, h: float, l: flo
 
 
 def _valid(symbol: str) -> str:
+    """The normalized symbol if the demo market lists it; otherwise the reason, for the user."""
     try:
-        return normalize_symbol(symbol)
+        sym = normalize_symbol(symbol)
     except SymbolError as exc:
         raise ProviderError(str(exc)) from None
+    if not in_universe(sym):
+        raise ProviderError(universe_message(sym))
+    return sym
 
 
 class DemoStream:
@@ -246,7 +250,10 @@ class DemoStream:
 
     def subscribe(self, symbols: list[str]) -> None:
         for s in symbols:
-            self._symbols.setdefault(_valid(s), None)
+            try:
+                self._symbols.setdefault(_valid(s), None)
+            except ProviderError as exc:  # e.g. a watchlist entry from before the fixed universe
+                log.warning("demo stream: %s", exc)
         self._wake.set()
 
     def unsubscribe(self, symbols: list[str]) -> None:
