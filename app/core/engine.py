@@ -63,12 +63,16 @@ class Engine:
         from app.core.notifications import NotificationService
         from app.core.provider_factory import first_provider
         from app.core.services import SERVICES
+        from app.core.store_recovery import DatabaseOpenError
         from app.core.workspace import Workspace
         from data.market_calendar import default_calendar
-        from data.store.database import Store
+        from data.store.database import Store, StoreError
 
-        calendar, store = await asyncio.gather(
-            asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
+        try:
+            calendar, store = await asyncio.gather(
+                asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
+        except StoreError as exc:
+            raise DatabaseOpenError(str(exc), can_start_fresh=exc.damaged) from None
         # (a provider may read the keychain, which can block on D-Bus or an unlock prompt)
         provider, self.config, fallback_reason = await asyncio.to_thread(first_provider, calendar, self.config)
         workspace = Workspace(store, self.bus)

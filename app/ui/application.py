@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app.core import error_hooks
 from app.core.context import EngineConfig
@@ -31,6 +31,7 @@ from app.ui.notifier import Notifier
 from app.ui.panel_host import PanelHost
 from app.ui.quit_signals import install_quit_signals
 from app.ui.replay_controls import ReplayController, provider_label
+from app.ui.startup_dialogs import ask_start_fresh, show_fatal, show_warning
 from app.ui.symbol_box import SymbolBox
 from app.ui.tasks import TaskRunner
 from app.ui.theme import apply_theme, style_plots
@@ -43,6 +44,10 @@ if TYPE_CHECKING:  # numpy and SQLAlchemy: imported after the first paint, where
 
 log = logging.getLogger(__name__)
 SMOKE_QUOTE_TIMEOUT_S = 20.0
+
+
+class StartupError(Exception):
+    """The app cannot start; the user has been told why (dialog, or stderr for --smoke)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,7 @@ class AppController:
         self._shut_down = False
         self.qapp.aboutToQuit.connect(self._on_qt_quit)
         self.timings: dict[str, float] = {}
+        self.start_problems: list[str] = []  # worked around at start-up: told once the engine runs
 
     @property
     def workspace(self) -> Workspace:
@@ -101,6 +107,8 @@ class AppController:
                 return await self._smoke()
             await self._quit.wait()
             return self.exit_code
+        except StartupError:
+            return 2
         except Exception:
             traceback.print_exc()
             return 1
@@ -130,11 +138,7 @@ class AppController:
         self.notifier = Notifier(self.window)
         self.window.hide_on_close = self.notifier.has_tray
         self._wire()
-        try:
-            await self.engine.start()
-        except Exception as exc:
-            self._fatal(f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc))
-            raise
+        await self._start_engine()
         self._mark("engine")
         self._after_engine_start()
         self.gc.freeze_startup_objects()
@@ -166,6 +170,7 @@ class AppController:
         self._status_timer.start()
         self.layouts.start_autosave()
         self.tasks.spawn(self.layouts.refresh_menu())
+        self.tasks.spawn(self._tell_start_problems())
 
     def request_quit(self) -> None:
         self._quit.set()
@@ -264,19 +269,54 @@ class AppController:
             log.error("background task failed", exc_info=exc)
         self.engine.report_error("ui", message)
 
-    def _fatal(self, message: str) -> None:
+    async def _start_engine(self) -> None:
+        """Start the engine; a damaged database may be set aside for a fresh one (the user's
+        choice), any other failure is shown until the user closes it (``StartupError``)."""
+        from app.core.store_recovery import DatabaseOpenError, set_aside_database
+
+        try:
+            await self.engine.start()
+        except DatabaseOpenError as exc:
+            if self.settings.smoke or not exc.can_start_fresh:
+                await self._fatal(str(exc))
+            if not await ask_start_fresh(self.window, str(exc)):
+                raise StartupError(str(exc)) from None  # the user chose Quit
+            kept = await asyncio.to_thread(set_aside_database, self.settings.data_dir)
+            log.warning("the damaged database was kept as %s; starting with a fresh one", kept)
+            await self._start_engine()
+            self.start_problems.append(f"The damaged database was kept, unchanged, as {kept}.")
+        except Exception as exc:
+            log.exception("the engine did not start")
+            await self._fatal(str(exc) or type(exc).__name__)
+
+    async def _fatal(self, message: str) -> None:
         log.error("cannot start: %s", message)
-        self.exit_code = 2
         if self.settings.smoke:
-            return
-        box = QMessageBox(QMessageBox.Icon.Critical, "AI Coach cannot start", message,
-                          QMessageBox.StandardButton.Close, self.window)
-        box.finished.connect(lambda _r: self.request_quit())
-        box.open()
+            print(f"ai-coach cannot start: {message}", file=sys.stderr, flush=True)
+        else:
+            await show_fatal(self.window, message)
+        raise StartupError(message)
 
     # -- smoke ----------------------------------------------------------------------------------
     def _mark(self, name: str) -> None:
         self.timings[name] = (time.perf_counter() - self.settings.started_at) * 1000
+
+    async def _start_problems(self) -> list[str]:
+        """What start-up worked around: a layout or provider asked for that could not be used …"""
+        problems = list(self.start_problems)
+        if layout := await self.layouts.unknown_request_problem():
+            problems.append(layout)
+        if provider := await self._provider_fallback():
+            problems.append(f"{provider} The demo market runs instead.")
+        return problems
+
+    async def _tell_start_problems(self) -> None:
+        if self.settings.smoke or not (problems := await self._start_problems()):
+            return  # (a smoke run fails on them instead)
+        for problem in problems:
+            log.warning("at start: %s", problem)
+        self.window.status.show_error(problems[-1])
+        show_warning(self.window, "AI Coach started with a problem", "\n\n".join(problems))
 
     async def _provider_fallback(self) -> str | None:
         """Why the chosen provider did not start (the demo market runs instead), or None."""
@@ -288,8 +328,8 @@ class AppController:
         return next((r.message for r in records if r.kind == "provider"), f"{self.settings.provider} did not start")
 
     async def _smoke(self) -> int:
-        if reason := await self._provider_fallback():  # a window goes on with the demo market; a smoke run fails
-            print(f"SMOKE FAILED: {reason}", file=sys.stderr, flush=True)  # (no console: print does nothing)
+        if problems := await self._start_problems():  # a window goes on (demo market, last layout); a smoke run fails
+            print(f"SMOKE FAILED: {' '.join(problems)}", file=sys.stderr, flush=True)  # (no console: no print)
             return 2
         if self.window.failed_panels:
             raise RuntimeError(f"panels failed to build: {self.window.failed_panels}")

@@ -41,6 +41,7 @@ class LayoutManager:
         self.default_state = bytes(window.saveState().data())
         self._last_saved: bytes | None = None
         self._names: list[str] = []
+        self.unknown_request: str | None = None  # a layout asked for at start that does not exist
         self._timer = QTimer(window, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(lambda: self._run(self.save_session()))
 
@@ -54,7 +55,7 @@ class LayoutManager:
             return OPTIONS  # arranged once the window is shown (see arrange_options)
         saved = peek_layout(self._db_path, requested or SESSION)
         if saved is None and requested:
-            self._on_error(f"There is no saved layout named '{requested}'; using the last one.")
+            self.unknown_request = requested  # told with the saved names once the store is open
             saved = peek_layout(self._db_path, SESSION)
         if saved is not None:
             self.apply(saved)
@@ -144,6 +145,14 @@ class LayoutManager:
 
     async def names(self) -> list[str]:
         return await self._engine.service(LayoutStore).names()
+
+    async def unknown_request_problem(self) -> str | None:
+        """What to tell about a layout asked for at start that does not exist (None if none)."""
+        if self.unknown_request is None:
+            return None
+        saved = [n for n in await self.names() if n != SESSION]
+        return (f"There is no layout named '{self.unknown_request}' (saved: {', '.join(saved) or 'none'}; "
+                f"built in: {DEFAULT}, {OPTIONS}). The last working layout is used.")
 
     # -- menu -------------------------------------------------------------------------------
     async def refresh_menu(self) -> None:

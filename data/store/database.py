@@ -32,7 +32,28 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 class StoreError(Exception):
-    """The store cannot be opened safely; the message tells the user what to do."""
+    """The store cannot be opened safely; the message tells the user what to do.
+    ``damaged``: the file is not a sound database (starting fresh beside it is the way out),
+    as opposed to one this version must not touch (written by a newer app)."""
+
+    def __init__(self, message: str, damaged: bool = False) -> None:
+        super().__init__(message)
+        self.damaged = damaged
+
+
+def set_aside(data_dir: Path) -> Path:
+    """Move a damaged database (and its WAL and shared-memory files) aside, unchanged, as
+    ``ai-coach.db.damaged-N``; the next open starts a fresh one. Returns the kept file."""
+    path = data_dir / DB_FILENAME
+    n = 1
+    while (kept := path.with_name(f"{path.name}.damaged-{n}")).exists():
+        n += 1
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.replace(kept.with_name(kept.name + suffix))
+    path.replace(kept)
+    return kept
 
 
 # The newest migration. Start-up compares the file's version with it using plain sqlite3 and
@@ -86,13 +107,13 @@ def _check_and_read_version(path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         raise StoreError(
             f"The database {path.name} in {path.parent} is not readable ({exc}). It was left "
-            "untouched: move it away to start fresh, or restore a backup."
+            "untouched: move it away to start fresh, or restore a backup.", damaged=True
         ) from None
     if not result or result[0] != "ok":
         raise StoreError(
             f"The database {path.name} in {path.parent} failed its integrity check "
             f"({result[0] if result else 'no answer'}). It was left untouched: move it away to "
-            "start fresh, or restore a backup."
+            "start fresh, or restore a backup.", damaged=True
         )
     return version
 

@@ -47,8 +47,15 @@ def test_a_corrupt_database_fails_clearly_and_is_not_touched(tmp_path: Path) -> 
     tmp_path.joinpath(DB_FILENAME).write_bytes(b"garbage" * 1000)
     result = _run("--smoke", "--data-dir", str(tmp_path))
     assert result.returncode != 0
-    assert "left untouched" in result.stderr
+    assert "left untouched" in result.stderr and "Traceback" not in result.stderr
     assert tmp_path.joinpath(DB_FILENAME).read_bytes() == b"garbage" * 1000
+
+
+@pytest.mark.slow
+def test_a_smoke_run_fails_on_a_layout_that_does_not_exist(tmp_path: Path) -> None:
+    result = _run("--smoke", "--data-dir", str(tmp_path), "--layout", "nosuch")
+    assert result.returncode == 2 and "SMOKE OK" not in result.stdout
+    assert "SMOKE FAILED: There is no layout named 'nosuch'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_command_line_validation() -> None:

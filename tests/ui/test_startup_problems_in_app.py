@@ -1,0 +1,65 @@
+"""Start-up problems are shown in the window, with the way out, instead of a flash and a
+traceback in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.ui.application import AppController
+from app.ui.startup_dialogs import START_FRESH
+from data.store.fast_read import DB_FILENAME
+from tests.gui_helpers import dispose, settings, until
+
+GARBAGE = b"not a database " * 700
+
+
+def _box() -> QMessageBox | None:
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None)
+
+
+def _run_answering(data_dir: Path, button_text: str) -> tuple[int, bool, str]:
+    """Run the app on ``data_dir``, click ``button_text`` in the first message box; returns the
+    exit code, whether the engine started and the box's text."""
+    controller = AppController(settings(data_dir))
+    controller.window.hide_on_close = False
+    seen: dict[str, object] = {"started": False, "text": ""}
+
+    async def main() -> int:
+        app_task = asyncio.ensure_future(controller.main())
+        try:
+            await until(lambda: _box() is not None or app_task.done(), timeout=30)
+            box = _box()
+            assert box is not None, "no message box appeared"
+            seen["text"] = box.text()
+            next(b for b in box.buttons() if b.text() == button_text).click()
+            await until(lambda: controller.engine.started or app_task.done(), timeout=30)
+            seen["started"] = controller.engine.started
+        finally:
+            controller.request_quit()
+        return await app_task
+
+    try:
+        code = qasync.run(main())
+    finally:
+        dispose(controller)
+    return code, bool(seen["started"]), str(seen["text"])
+
+
+def test_a_damaged_database_can_be_set_aside_for_a_fresh_one(qapp, tmp_path: Path) -> None:
+    tmp_path.joinpath(DB_FILENAME).write_bytes(GARBAGE)
+    code, started, text = _run_answering(tmp_path, START_FRESH)
+    assert "not readable" in text and code == 0 and started
+    assert tmp_path.joinpath(f"{DB_FILENAME}.damaged-1").read_bytes() == GARBAGE  # kept, unchanged
+    assert tmp_path.joinpath(DB_FILENAME).read_bytes()[:15] == b"SQLite format 3"  # a fresh one
+
+
+def test_quitting_at_a_damaged_database_leaves_it_untouched(qapp, tmp_path: Path) -> None:
+    tmp_path.joinpath(DB_FILENAME).write_bytes(GARBAGE)
+    code, started, text = _run_answering(tmp_path, "Quit")
+    assert "left untouched" in text and code == 2 and not started
+    assert tmp_path.joinpath(DB_FILENAME).read_bytes() == GARBAGE
+    assert not list(tmp_path.glob("*.damaged-*"))
