@@ -34,7 +34,6 @@ ALLOWED: dict[str, int] = {
     'widgets/gex_panel.py::GexPanel.__init__': 56,
     'widgets/heatmap_panel.py::HeatmapPanel.__init__': 44,
     'widgets/iv_panel.py::IvPanel.__init__': 40,
-    'widgets/options_chain_panel.py::OptionsChainPanel.__init__': 41,
     'widgets/preferences_panel.py::PreferencesPanel.__init__': 50,
     'widgets/watchlist_panel.py::WatchlistPanel.__init__': 62,
     'widgets/zero_dte_panel.py::ZeroDtePanel.__init__': 51,

@@ -15,8 +15,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,26 +32,25 @@ from PySide6.QtWidgets import (
 from data.market_calendar import market_date
 from data.option_chain import OptionChain
 from data.symbols import AM_SETTLED_ROOTS
+from widgets.chain_columns import ChainColumns
+from widgets.options_chain_model import (  # noqa: F401  (the colours and layout: re-exported for tests)
+    ATM_ROW,
+    CALL_FIELDS,
+    COLUMNS,
+    FIELDS,
+    FOCUS_ROW,
+    HIDDEN_BY_DEFAULT,
+    ITM_CALL,
+    ITM_PUT,
+    STRIKE_COLUMN,
+    ChainTableModel,
+)
 
 if TYPE_CHECKING:  # (analytics imports SciPy; the panel only reads the arrays)
     from analytics.chain_greeks import ChainGreeks
 
 RANGES: tuple[tuple[str, int | None], ...] = (("±10 strikes", 10), ("±20 strikes", 20), ("±40 strikes", 40),
                                               ("All strikes", None))
-# (header, field, format); the call side is shown mirrored so bid/ask sit next to the strike
-FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("Bid", "bid", "price"), ("Ask", "ask", "price"), ("Last", "last", "price"), ("Vol", "volume", "count"),
-    ("OI", "open_interest", "count"), ("IV", "iv", "pct"), ("Δ", "delta", "delta"), ("Γ", "gamma", "gamma"),
-    ("Θ", "theta", "money"), ("Vega", "vega", "money"),
-)
-CALL_FIELDS = tuple(reversed(FIELDS))
-STRIKE_COLUMN = len(FIELDS)
-# every table column left to right: (side, field, header, format)
-COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    *(("call", f, h, k) for h, f, k in CALL_FIELDS), ("strike", "strike", "Strike", "price"),
-    *(("put", f, h, k) for h, f, k in FIELDS))
-ITM_CALL, ITM_PUT = QColor(46, 84, 64, 110), QColor(96, 48, 52, 110)
-ATM_ROW, FOCUS_ROW = QColor(214, 170, 56, 90), QColor(66, 133, 244, 120)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,132 +70,17 @@ class ExpiryChoice:
         return f"{self.expiry:%b %d '%y} · {when}{am}"
 
 
-def _format(value: float, kind: str) -> str:
-    if not math.isfinite(value):
-        return "—"
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "pct":
-        return f"{100 * value:.1f}%"
-    if kind == "delta":
-        return f"{value:.3f}"
-    if kind == "gamma":
-        return f"{value:.4f}"
-    return f"{value:,.2f}"
-
-
-class ChainTableModel(QAbstractTableModel):
-    """Rows are strikes of one expiration; each row points at its call and put in the chain."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.strikes = np.empty(0)
-        self._call = np.empty(0, dtype=np.int64)  # chain row of each strike's call, -1 if none
-        self._put = np.empty(0, dtype=np.int64)
-        self._values: dict[str, np.ndarray] = {}
-        self._symbols = np.empty(0, dtype=object)
-        self._local = np.empty(0, dtype=bool)
-        self.spot = math.nan
-        self.atm_row = -1
-        self.focus_row = -1
-        self._bold = QFont()
-        self._bold.setBold(True)
-
-    # -- data in ------------------------------------------------------------------------------
-    def show_rows(self, chain: OptionChain, greeks: ChainGreeks, rows: np.ndarray, spot: float) -> bool:
-        """Show the contracts ``rows`` (one expiration and root). Returns True when the strikes
-        were the same as before, so only values changed (no reset: scroll/selection stay)."""
-        strikes = np.unique(chain.strike[rows])
-        call = np.full(len(strikes), -1, dtype=np.int64)
-        put = np.full(len(strikes), -1, dtype=np.int64)
-        at = np.searchsorted(strikes, chain.strike[rows])
-        calls = chain.is_call[rows]
-        call[at[calls]] = rows[calls]
-        put[at[~calls]] = rows[~calls]
-        values = {"bid": chain.bid, "ask": chain.ask, "last": chain.last, "volume": chain.volume,
-                  "open_interest": chain.open_interest, "iv": greeks.iv, "delta": greeks.delta,
-                  "gamma": greeks.gamma, "theta": greeks.theta, "vega": greeks.vega}
-        same = np.array_equal(strikes, self.strikes)
-        if not same:
-            self.beginResetModel()
-        self.strikes, self._call, self._put, self._values = strikes, call, put, values
-        self._symbols, self._local = chain.symbol, greeks.local_greeks | greeks.local_iv
-        self.spot = spot
-        self.atm_row = int(np.argmin(np.abs(strikes - spot))) if len(strikes) and math.isfinite(spot) else -1
-        if same:
-            if len(strikes):
-                self.dataChanged.emit(self.index(0, 0), self.index(len(strikes) - 1, self.columnCount() - 1))
-        else:
-            self.focus_row = -1
-            self.endResetModel()
-        return same
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self.strikes = np.empty(0)
-        self._call = self._put = np.empty(0, dtype=np.int64)
-        self.atm_row = self.focus_row = -1
-        self.endResetModel()
-
-    # -- Qt model -----------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.strikes)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return COLUMNS[section][2]
-
-    def field_at(self, column: int) -> tuple[str, str]:
-        """('call' | 'put' | 'strike', field name) of a column."""
-        return COLUMNS[column][:2]
-
-    def contract_row(self, row: int, side: str) -> int:
-        return int((self._call if side == "call" else self._put)[row])
-
-    def value(self, row: int, column: int) -> float:
-        side, field = self.field_at(column)
-        if side == "strike":
-            return float(self.strikes[row])
-        i = self.contract_row(row, side)
-        return float(self._values[field][i]) if i >= 0 else math.nan
-
-    def itm(self, row: int, side: str) -> bool:
-        k = self.strikes[row]
-        return bool(k < self.spot) if side == "call" else bool(k > self.spot)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        side, _field, _header, kind = COLUMNS[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _format(self.value(row, column), kind)
-        if role == Qt.ItemDataRole.UserRole:
-            return self.value(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int((Qt.AlignmentFlag.AlignCenter if side == "strike" else Qt.AlignmentFlag.AlignRight)
-                       | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if row == self.focus_row:
-                return QBrush(FOCUS_ROW)
-            if row == self.atm_row and side == "strike":
-                return QBrush(ATM_ROW)
-            if side != "strike" and self.itm(row, side):
-                return QBrush(ITM_CALL if side == "call" else ITM_PUT)
-            return None
-        if role == Qt.ItemDataRole.FontRole and (row == self.atm_row or side == "strike"):
-            return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole and side != "strike":
-            i = self.contract_row(row, side)
-            if i < 0:
-                return None
-            note = "\nIV/greeks computed locally (the provider sent none)" if self._local[i] else ""
-            return f"{self._symbols[i]}{note}"
-        return None
+def _chain_table(model: ChainTableModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(22)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    # Interactive, not ResizeToContents: that would measure every cell of every refresh (tens
+    # of ms on the GUI thread for a big chain); the panel fits the columns to their widest text.
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return table
 
 
 class OptionsChainPanel(QWidget):
@@ -214,20 +98,12 @@ class OptionsChainPanel(QWidget):
         self.follow_atm.setChecked(True)
         self.status = QLabel("Waiting for the option chain…")
         self.status.setWordWrap(True)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # Sized to the contents when the rows change, not on every update: ResizeToContents would
-        # measure every cell of every refresh (tens of ms on the GUI thread for a big chain).
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.model.modelReset.connect(self.table.resizeColumnsToContents)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table = _chain_table(self.model)
+        self.columns = ChainColumns(self.table, self.model)
         top = QHBoxLayout()
         top.addWidget(self.symbol_label)
         top.addStretch(1)
-        for w in (QLabel("Expiry"), self.expiry, self.strike_range, self.follow_atm):
+        for w in (QLabel("Expiry"), self.expiry, self.strike_range, self.follow_atm, self.columns.button):
             top.addWidget(w)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -239,11 +115,17 @@ class OptionsChainPanel(QWidget):
         self._spot = math.nan
         self._choices: list[ExpiryChoice] = []
         self._settled = False  # a chain or a reason for none has been shown
+        self._focus_paused_follow = False  # "Follow ATM" was turned off by a focus, not by the user
         self.expiry.currentIndexChanged.connect(lambda _i: self._show(scroll=True))
         self.strike_range.currentIndexChanged.connect(lambda _i: self._show(scroll=True))
+        self.follow_atm.clicked.connect(lambda _on: setattr(self, "_focus_paused_follow", False))  # the user's call
 
     def is_ready(self) -> bool:
         return self._settled
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.columns.fit(grow_only=True)  # wider: room for more columns; narrower: drop some
 
     @property
     def symbol(self) -> str | None:
@@ -253,6 +135,8 @@ class OptionsChainPanel(QWidget):
     # -- input --------------------------------------------------------------------------------
     def set_snapshot(self, chain: OptionChain, greeks: ChainGreeks, spot: float, note: str = "") -> None:
         new_symbol = self._chain is None or chain.underlying != self._chain.underlying
+        if new_symbol:
+            self._forget_symbol()
         self._chain, self._greeks, self._spot = chain, greeks, spot
         self.symbol_label.setText(f"<b>{chain.underlying}</b>  {spot:,.2f}")
         self._set_choices(chain, keep=not new_symbol)
@@ -280,6 +164,7 @@ class OptionsChainPanel(QWidget):
         if not len(strikes):
             return
         row = int(np.argmin(np.abs(strikes - price)))
+        self._focus_paused_follow |= self.follow_atm.isChecked()
         self.follow_atm.setChecked(False)  # the user asked for this strike: do not jump away
         self.model.focus_row = row
         index = self.model.index(row, STRIKE_COLUMN)
@@ -295,6 +180,15 @@ class OptionsChainPanel(QWidget):
             self.focus_strike(strike)
 
     # -- internals ----------------------------------------------------------------------------
+    def _forget_symbol(self) -> None:
+        """Another underlying: nothing of the previous one stays (its selected or focused
+        strike, a "Follow ATM" paused for its focus); the new chain opens at the money."""
+        self.table.clearSelection()
+        self.model.clear()
+        if self._focus_paused_follow:
+            self.follow_atm.setChecked(True)
+        self._focus_paused_follow = False
+
     def _set_choices(self, chain: OptionChain, keep: bool) -> None:
         today = market_date(chain.asof)
         pairs = chain.listings
@@ -332,6 +226,7 @@ class OptionsChainPanel(QWidget):
             rows = rows[(chain.strike[rows] >= lo) & (chain.strike[rows] <= hi)]
         selected = self._selected_strike()
         same = self.model.show_rows(chain, greeks, rows, self._spot)
+        self.columns.fit(grow_only=same)
         if not same and selected is not None and selected in self.model.strikes:
             self.table.selectRow(int(np.searchsorted(self.model.strikes, selected)))
         if (scroll or self.follow_atm.isChecked()) and self.model.atm_row >= 0:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from widgets.table_sizing import fit_columns
+
 
 class ReadOnlyTable(QTableWidget):
     def __init__(self, columns: Sequence[str], stretch_last: bool = False) -> None:
@@ -22,6 +24,9 @@ class ReadOnlyTable(QTableWidget):
         for r, cells in enumerate(rows):
             for c, text in enumerate(cells):
                 self.setItem(r, c, QTableWidgetItem(text))
-        if rows and not self._sized:  # once: measuring every cell on each update costs the GUI thread
-            self.resizeColumnsToContents()
+        if rows:
+            # the texts are at hand: measuring them is cheap (the delegate's size hints are not);
+            # fitted once, then only widened, so a value that grows ("9,999" -> "10,250") is never elided
+            fit_columns(self, {c: [row[c] for row in rows] for c in range(self.columnCount())},
+                        grow_only=self._sized)
             self._sized = True

@@ -27,8 +27,8 @@ def _snapshot(calendar, at: datetime, symbol: str = "SPY"):
 
 def _column(side: str, field: str) -> int:
     if side == "call":
-        return [f for _h, f, _k in CALL_FIELDS].index(field)
-    return STRIKE_COLUMN + 1 + [f for _h, f, _k in FIELDS].index(field)
+        return [f for _h, f, _k, _n in CALL_FIELDS].index(field)
+    return STRIKE_COLUMN + 1 + [f for _h, f, _k, _n in FIELDS].index(field)
 
 
 def test_rows_columns_atm_and_itm_shading(qtbot, calendar) -> None:
@@ -40,7 +40,10 @@ def test_rows_columns_atm_and_itm_shading(qtbot, calendar) -> None:
     assert panel.choice.dte == 0 and panel.expiry.itemText(0).endswith("0DTE")
     assert model.rowCount() == 41  # ±20 strikes around the money
     assert model.headerData(STRIKE_COLUMN, Qt.Orientation.Horizontal) == "Strike"
-    assert model.headerData(STRIKE_COLUMN - 1, Qt.Orientation.Horizontal) == "Bid"  # bid/ask beside the strike
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    # bid/ask beside the strike, Bid | Ask on both sides (thinkorswim): … Bid Ask | Strike | Bid Ask …
+    assert headers[STRIKE_COLUMN - 2:STRIKE_COLUMN + 3] == ["Bid", "Ask", "Strike", "Bid", "Ask"]
+    assert headers[0] == headers[-1] == "Vega" and headers.count("Θ") == 2
     atm = model.atm_row
     assert abs(model.strikes[atm] - spot) == np.min(np.abs(model.strikes - spot))
     below, above = atm - 3, atm + 3

@@ -1,0 +1,95 @@
+"""Which columns the options chain shows: the trader's choice, less what does not fit.
+
+As in thinkorswim the trader picks the fields (the "Columns" menu, also the header's context
+menu); both sides show the same ones and the strike always shows. What does not fit the
+panel's width is dropped, lowest priority first (bid and ask last of all), so the chain never
+needs a horizontal scroll bar; the button says what is hidden for lack of room.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QMenu, QTableView, QToolButton
+
+from widgets.options_chain_model import COLUMNS, FIELDS, FULL_NAMES, HIDDEN_BY_DEFAULT, ChainTableModel
+from widgets.table_sizing import apply_widths, wanted_widths
+
+PRIORITY = ("bid", "ask", "delta", "volume", "open_interest", "iv", "theta", "vega", "last", "gamma")
+
+
+def bold(table: QTableView) -> QFont:
+    """The table's font in bold: the strike column and the ATM row are drawn in it (the widest)."""
+    font = QFont(table.font())
+    font.setBold(True)
+    return font
+
+
+class ChainColumns(QObject):
+    def __init__(self, table: QTableView, model: ChainTableModel) -> None:
+        super().__init__(table)
+        self.table, self.model = table, model
+        self.wanted = {f for f in PRIORITY if f not in HIDDEN_BY_DEFAULT}
+        self.dropped: list[str] = []  # wanted, but no room
+        self.menu = QMenu(table)
+        for _h, field, _k, name in FIELDS:
+            action = self.menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(field in self.wanted)
+            action.toggled.connect(lambda on, f=field: self.choose(f, on))
+        self.button = QToolButton(text="Columns")
+        self.button.setMenu(self.menu)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        header = table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda pos: self.menu.popup(header.mapToGlobal(pos)))
+        self._apply_hidden(self.wanted)
+
+    def choose(self, field: str, on: bool) -> None:
+        (self.wanted.add if on else self.wanted.discard)(field)
+        self.fit(grow_only=False)
+
+    def fit(self, grow_only: bool) -> None:
+        """Show the wanted fields that fit, each column as wide as its widest value: refitted
+        when the rows change, only widened on a refresh (a volume reaching five digits widens
+        its column, never elides)."""
+        table, model = self.table, self.model
+        widths = wanted_widths(table, {c: model.widest_texts(c) for c in range(len(COLUMNS))}, bold(table))
+        if grow_only:
+            header = table.horizontalHeader()
+            widths = {c: w if table.isColumnHidden(c) else max(w, header.sectionSize(c)) for c, w in widths.items()}
+        shown = self._fitting(widths)
+        was_hidden = {c for c in widths if table.isColumnHidden(c)}
+        self._apply_hidden(shown)
+        apply_widths(table, {c: w for c, w in widths.items() if c in was_hidden})  # Qt's default 100 px
+        apply_widths(table, {c: w for c, w in widths.items() if c not in was_hidden}, grow_only)
+        self.dropped = [f for f in PRIORITY if f in self.wanted and f not in shown]
+        hidden = ", ".join(FULL_NAMES[f] for f in self.dropped)
+        self.button.setText(f"Columns ({len(self.dropped)} hidden)" if self.dropped else "Columns")
+        self.button.setToolTip(f"No room for: {hidden}. Widen the panel or untick other columns." if hidden
+                               else "Choose the columns both sides show")
+
+    def _fitting(self, widths: dict[int, int]) -> set[str]:
+        """The wanted fields, by priority, while both sides' columns fit the viewport."""
+        table = self.table
+        room = table.viewport().width() if table.isVisible() else math.inf  # laid out once shown
+        per_field: dict[str, int] = {}
+        for column, (_side, field, _h, _k) in enumerate(COLUMNS):
+            per_field[field] = per_field.get(field, 0) + widths[column]
+        used, shown = per_field["strike"], set()
+        for field in PRIORITY:
+            if field not in self.wanted:
+                continue
+            if used + per_field[field] > room:
+                break
+            used += per_field[field]
+            shown.add(field)
+        return shown
+
+    def _apply_hidden(self, shown: set[str]) -> None:
+        for column, (side, field, _h, _k) in enumerate(COLUMNS):
+            hide = side != "strike" and field not in shown
+            if self.table.isColumnHidden(column) != hide:
+                self.table.setColumnHidden(column, hide)

@@ -1,0 +1,193 @@
+"""The options chain's table model and column layout: calls | strike | puts, one row per strike.
+
+Rows point at the chain's contracts (no copy of the numbers); a refresh with the same strikes
+only emits ``dataChanged`` so scroll and selection stay; ``widest_texts`` tells the panel how
+wide each column must be without measuring every cell.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from data.option_chain import OptionChain
+from widgets import numbers
+
+if TYPE_CHECKING:  # (analytics imports SciPy; the model only reads the arrays)
+    from analytics.chain_greeks import ChainGreeks
+
+# (header, field, format, full name), from the strike outwards; greek headers are the letters
+# traders read (Δ Γ Θ) so the chain fits half a laptop screen
+FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("Bid", "bid", "price", "Bid"), ("Ask", "ask", "price", "Ask"), ("Last", "last", "price", "Last trade"),
+    ("Vol", "volume", "count", "Volume today"), ("OI", "open_interest", "count", "Open interest"),
+    ("IV", "iv", "pct", "Implied volatility"), ("Δ", "delta", "delta", "Delta"), ("Γ", "gamma", "gamma", "Gamma"),
+    ("Θ", "theta", "money", "Theta ($/share per day)"), ("Vega", "vega", "money", "Vega ($/share per vol point)"),
+)
+# The call side is mirrored (its greeks on the far left) except bid and ask, which read
+# Bid | Ask on both sides as in thinkorswim: calls … Bid Ask | Strike | Bid Ask … puts.
+CALL_FIELDS = (*reversed(FIELDS[2:]), FIELDS[0], FIELDS[1])
+STRIKE_COLUMN = len(FIELDS)
+# every table column left to right: (side, field, header, format)
+COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    *(("call", f, h, k) for h, f, k, _n in CALL_FIELDS), ("strike", "strike", "Strike", "strike"),
+    *(("put", f, h, k) for h, f, k, _n in FIELDS))
+FULL_NAMES = {f: n for _h, f, _k, n in FIELDS} | {"strike": "Strike"}
+# off by default (the column chooser brings them back): the rest fits ~640 px without scrolling
+HIDDEN_BY_DEFAULT = frozenset({"last", "gamma"})
+ITM_CALL, ITM_PUT = QColor(46, 84, 64, 110), QColor(96, 48, 52, 110)
+ATM_ROW, FOCUS_ROW = QColor(214, 170, 56, 90), QColor(66, 133, 244, 120)
+
+
+def _format(value: float, kind: str) -> str:
+    if not math.isfinite(value):
+        return numbers.MISSING
+    if kind == "count":
+        return numbers.count(value)
+    if kind == "strike":
+        return numbers.strike(value)
+    if kind == "pct":
+        return numbers.percent(value)
+    if kind == "delta":
+        return f"{value:.3f}"
+    if kind == "gamma":
+        return f"{value:.4f}"
+    return numbers.price(value)
+
+
+class ChainTableModel(QAbstractTableModel):
+    """Rows are strikes of one expiration; each row points at its call and put in the chain."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.strikes = np.empty(0)
+        self._call = np.empty(0, dtype=np.int64)  # chain row of each strike's call, -1 if none
+        self._put = np.empty(0, dtype=np.int64)
+        self._values: dict[str, np.ndarray] = {}
+        self._symbols = np.empty(0, dtype=object)
+        self._local = np.empty(0, dtype=bool)
+        self.spot = math.nan
+        self.atm_row = -1
+        self.focus_row = -1
+        self.bold_font = QFont()
+        self.bold_font.setBold(True)
+
+    # -- data in ------------------------------------------------------------------------------
+    def show_rows(self, chain: OptionChain, greeks: ChainGreeks, rows: np.ndarray, spot: float) -> bool:
+        """Show the contracts ``rows`` (one expiration and root). Returns True when the strikes
+        were the same as before, so only values changed (no reset: scroll/selection stay)."""
+        strikes = np.unique(chain.strike[rows])
+        call = np.full(len(strikes), -1, dtype=np.int64)
+        put = np.full(len(strikes), -1, dtype=np.int64)
+        at = np.searchsorted(strikes, chain.strike[rows])
+        calls = chain.is_call[rows]
+        call[at[calls]] = rows[calls]
+        put[at[~calls]] = rows[~calls]
+        values = {"bid": chain.bid, "ask": chain.ask, "last": chain.last, "volume": chain.volume,
+                  "open_interest": chain.open_interest, "iv": greeks.iv, "delta": greeks.delta,
+                  "gamma": greeks.gamma, "theta": greeks.theta, "vega": greeks.vega}
+        same = np.array_equal(strikes, self.strikes)
+        if not same:
+            self.beginResetModel()
+        self.strikes, self._call, self._put, self._values = strikes, call, put, values
+        self._symbols, self._local = chain.symbol, greeks.local_greeks | greeks.local_iv
+        self.spot = spot
+        self.atm_row = int(np.argmin(np.abs(strikes - spot))) if len(strikes) and math.isfinite(spot) else -1
+        if same:
+            if len(strikes):
+                self.dataChanged.emit(self.index(0, 0), self.index(len(strikes) - 1, self.columnCount() - 1))
+        else:
+            self.focus_row = -1
+            self.endResetModel()
+        return same
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.strikes = np.empty(0)
+        self._call = self._put = np.empty(0, dtype=np.int64)
+        self.atm_row = self.focus_row = -1
+        self.endResetModel()
+
+    # -- Qt model -----------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.strikes)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][2]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            side, field = COLUMNS[section][:2]
+            return FULL_NAMES[field] + ("" if side == "strike" else f" ({side}s)")
+        return None
+
+    def widest_texts(self, column: int) -> list[str]:
+        """The texts that can be widest in ``column``: its formatted minimum and maximum (digits
+        are equally wide, so the most digits and a minus sign win) and "—" if a value is missing."""
+        side, field, _header, kind = COLUMNS[column]
+        if side == "strike":
+            values = self.strikes
+        else:
+            rows = self._call if side == "call" else self._put
+            values = self._values[field][rows[rows >= 0]] if field in self._values else np.empty(0)
+        finite = values[np.isfinite(values)]
+        texts = [numbers.MISSING] if len(finite) < len(values) else []
+        if finite.size:
+            texts += [_format(float(finite.min()), kind), _format(float(finite.max()), kind)]
+        return texts
+
+    def field_at(self, column: int) -> tuple[str, str]:
+        """('call' | 'put' | 'strike', field name) of a column."""
+        return COLUMNS[column][:2]
+
+    def contract_row(self, row: int, side: str) -> int:
+        return int((self._call if side == "call" else self._put)[row])
+
+    def value(self, row: int, column: int) -> float:
+        side, field = self.field_at(column)
+        if side == "strike":
+            return float(self.strikes[row])
+        i = self.contract_row(row, side)
+        return float(self._values[field][i]) if i >= 0 else math.nan
+
+    def itm(self, row: int, side: str) -> bool:
+        k = self.strikes[row]
+        return bool(k < self.spot) if side == "call" else bool(k > self.spot)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        side, _field, _header, kind = COLUMNS[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _format(self.value(row, column), kind)
+        if role == Qt.ItemDataRole.UserRole:
+            return self.value(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int((Qt.AlignmentFlag.AlignCenter if side == "strike" else Qt.AlignmentFlag.AlignRight)
+                       | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row == self.focus_row:
+                return QBrush(FOCUS_ROW)
+            if row == self.atm_row and side == "strike":
+                return QBrush(ATM_ROW)
+            if side != "strike" and self.itm(row, side):
+                return QBrush(ITM_CALL if side == "call" else ITM_PUT)
+            return None
+        if role == Qt.ItemDataRole.FontRole and (row == self.atm_row or side == "strike"):
+            return self.bold_font
+        if role == Qt.ItemDataRole.ToolTipRole and side != "strike":
+            i = self.contract_row(row, side)
+            if i < 0:
+                return None
+            note = "\nIV/greeks computed locally (the provider sent none)" if self._local[i] else ""
+            return f"{self._symbols[i]}{note}"
+        return None
