@@ -18,6 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from widgets import numbers
 from widgets.compact_axis import compact_ticks
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 MODES = ("Volume", "Open interest", "IV", "GEX")
 STRIKE_LIMITS = (10, 200)
+CLICK_TO_INSPECT = "Click a cell to inspect it."
 
 
 @lru_cache(maxsize=2)
@@ -37,9 +39,19 @@ def _lut(diverging: bool) -> np.ndarray:
     return cmap.getLookupTable(0.0, 1.0, 256)
 
 
+def _cell_value(mode: str, value: float) -> str:
+    """A cell's number in full ("17,580", "$-1,234,567"), never "1.758e+04"."""
+    if mode == "IV":
+        return numbers.percent(value)
+    if mode == "GEX":
+        return numbers.MISSING if not math.isfinite(value) else f"{'−' if value < 0 else ''}${abs(value):,.0f}"
+    return numbers.count(value)
+
+
 class HeatmapPanel(QWidget):
     open_in_chain = Signal(object, float)  # expiry (date), strike
     view_changed = Signal()  # the mode or a count changed: a new grid is wanted (see ``wanted``)
+    _symbol: str | None = None  # whose grid is shown: another one clears the inspector
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,7 +64,7 @@ class HeatmapPanel(QWidget):
         self.strikes = QSpinBox(minimum=STRIKE_LIMITS[0], maximum=STRIKE_LIMITS[1], value=50, singleStep=10,
                                 prefix="Strikes ")
         self.symbol = QLabel("—")
-        self.detail = QLabel("Click a cell to inspect it.")
+        self.detail = QLabel(CLICK_TO_INSPECT)
         self.detail.setWordWrap(True)
         self.open_button = QPushButton("Open in chain")
         self.open_button.setEnabled(False)
@@ -65,7 +77,7 @@ class HeatmapPanel(QWidget):
         self.plot.addItem(self.image)
         self.plot.setLabel("bottom", "Strike")
         self.plot.invertY(True)
-        self._selected: tuple[date, float] | None = None
+        self._selected: tuple[date, float] | None = None  # the inspected cell
         top = QHBoxLayout()
         for w in (self.symbol, self.mode, self.expiries, self.strikes):
             top.addWidget(w)
@@ -96,25 +108,49 @@ class HeatmapPanel(QWidget):
 
     def show_grid(self, symbol: str, spot: float, chain: OptionChain, greeks: object, grid: Heatmap) -> None:
         """``grid`` of ``chain`` (its cells' rows point into it; ``greeks`` gives their IV)."""
-        self._chain, self._greeks = chain, greeks
+        if symbol != self._symbol:
+            self._forget_cell()  # nothing of the previous symbol stays in the inspector or the hover
+        self._symbol, self._chain, self._greeks = symbol, chain, greeks
         self.symbol.setText(f"<b>{symbol}</b>  {spot:,.2f}")
         self._settled = True
         if grid.values.size == 0:
             self.grid = None
             self.image.clear()
+            self._forget_cell()
             self.status.setText("No expirations to show.")
             return
         self.grid = grid
         self._draw(grid)
+        self._reinspect()
 
     def set_unavailable(self, symbol: str, reason: str) -> None:
         self._chain = self.grid = None
+        self._symbol = symbol
         self.symbol.setText(f"<b>{symbol}</b>")
         self.image.clear()
         self.status.setText(reason)
+        self._forget_cell()
         self.detail.setText("")
-        self.open_button.setEnabled(False)
         self._settled = True
+
+    def _forget_cell(self) -> None:
+        self._selected = None
+        self.detail.setText(CLICK_TO_INSPECT)
+        self.open_button.setEnabled(False)
+        self.plot.setToolTip("")
+
+    def _reinspect(self) -> None:
+        """The inspected cell's numbers from the new grid (same symbol): kept fresh, or
+        forgotten when its strike or expiration is no longer shown."""
+        if self._selected is None or self.grid is None:
+            return
+        expiry, strike = self._selected
+        rows = [i for i, d in enumerate(self.grid.expiries) if d == expiry]
+        cols = np.flatnonzero(self.grid.strikes == strike)
+        if rows and cols.size:
+            self.detail.setText(self.describe(rows[0], int(cols[0])))
+        else:
+            self._forget_cell()
 
     # -- drawing ------------------------------------------------------------------------------
     def _draw(self, grid: Heatmap) -> None:
@@ -134,7 +170,8 @@ class HeatmapPanel(QWidget):
         self.plot.setXRange(0, n_strikes, padding=0)
         self.plot.setYRange(0, n_exp, padding=0)
         step = max(1, n_strikes // 10)
-        self.plot.getAxis("bottom").setTicks([[(i + 0.5, f"{grid.strikes[i]:g}") for i in range(0, n_strikes, step)]])
+        self.plot.getAxis("bottom").setTicks([[(i + 0.5, numbers.strike(grid.strikes[i]))
+                                               for i in range(0, n_strikes, step)]])
         self.plot.getAxis("left").setTicks([[(i + 0.5, f"{d:%b %d}") for i, d in enumerate(grid.expiries)]])
         unit = {"IV": "decimal IV", "GEX": "$ per 1 % move, calls +, puts −"}.get(grid.mode.value, "contracts")
         if grid.mode.value == "IV":
@@ -156,22 +193,21 @@ class HeatmapPanel(QWidget):
         """The contract numbers of a cell (both sides at that strike and expiration)."""
         grid, chain = self.grid, self._chain
         expiry, strike = grid.expiries[row], float(grid.strikes[col])
-        lines = [f"{grid.roots[row]} {expiry:%Y-%m-%d} strike {strike:g} — {grid.mode.value}: "
-                 f"{grid.values[row, col]:,.4g}"]
+        lines = [f"{grid.roots[row]} {expiry:%Y-%m-%d} strike {numbers.strike(strike)} — {grid.mode.value}: "
+                 f"{_cell_value(grid.mode.value, float(grid.values[row, col]))}"]
         for side, name in ((0, "Call"), (1, "Put")):
             i = int(grid.rows[row, col, side])
             if i < 0 or chain is None:
                 continue
             iv = self._greeks.iv[i] if self._greeks is not None else chain.iv[i]
-            lines.append(f"{name}: bid {chain.bid[i]:.2f} ask {chain.ask[i]:.2f} · vol {chain.volume[i]:,.0f} · "
-                         f"OI {chain.open_interest[i]:,.0f} · IV {100 * iv:.1f}%")
+            lines.append(f"{name}: bid {numbers.price(chain.bid[i])} ask {numbers.price(chain.ask[i])} · "
+                         f"vol {numbers.count(chain.volume[i])} · OI {numbers.count(chain.open_interest[i])} · "
+                         f"IV {numbers.percent(iv)}")
         return "\n".join(lines)
 
     def _hover(self, scene_pos: QPointF) -> None:
         cell = self.cell_at(scene_pos)
-        if cell is None:
-            return
-        self.plot.setToolTip(self.describe(*cell))
+        self.plot.setToolTip("" if cell is None else self.describe(*cell))  # off the cells: no stale numbers
 
     def _click(self, event) -> None:
         cell = self.cell_at(event.scenePos())
