@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets import numbers
 from widgets.read_only_table import ReadOnlyTable
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def _pts(value: float) -> str:
 
 class ZeroDtePanel(QWidget):
     contract_chosen = Signal(int)  # chain row of the picked contract: answer with show_risk
+    _symbol: str | None = None  # whose numbers are shown: another one forgets the picked contract
 
     def __init__(self) -> None:
         super().__init__()
@@ -100,6 +102,9 @@ class ZeroDtePanel(QWidget):
     def show_summary(self, symbol: str, spot: float, chain: OptionChain, summary: ZeroDteSummary | None,
                      greeks: object, market_note: str) -> None:
         self._settled = True
+        if symbol != self._symbol:
+            self._forget_contract()  # the previous symbol's pick and its risk card must not linger
+        self._symbol = symbol
         self.symbol.setText(f"<b>{symbol}</b>  {spot:,.2f}")
         self.state.setText(market_note)
         self.summary, self._chain = summary, chain
@@ -110,7 +115,7 @@ class ZeroDtePanel(QWidget):
         self.facts["Move priced at the open (1σ)"].setText(f"±{_pts(d.at_open)}" if d else "before the open")
         self.facts["Used so far"].setText(f"{_pts(d.used)} ({100 * d.used_fraction:.0f} %)" if d else "—")
         self.facts["Remaining (1σ to the close)"].setText(f"±{_pts(d.remaining)}" if d else "—")
-        self.facts["Straddle-implied (ATM straddle)"].setText(f"±{_pts(m.straddle)} at {m.atm_strike:g}")
+        self.facts["Straddle-implied (ATM straddle)"].setText(f"±{_pts(m.straddle)} at {numbers.strike(m.atm_strike)}")
         self.facts["1σ to the close (ATM IV)"].setText(f"±{_pts(m.one_sigma)}")
         self.facts["ATM IV"].setText(f"{100 * m.atm_iv:.1f} %" if math.isfinite(m.atm_iv) else "—")
         self._fill_contracts(chain, summary, spot)
@@ -118,6 +123,7 @@ class ZeroDtePanel(QWidget):
 
     def set_unavailable(self, symbol: str, reason: str) -> None:
         self._settled = True
+        self._symbol = symbol
         self.symbol.setText(f"<b>{symbol}</b>")
         self.state.setText(reason)
         self.summary = None
@@ -127,12 +133,16 @@ class ZeroDtePanel(QWidget):
     def _blank(self) -> None:
         for label in self.facts.values():
             label.setText("—")
+        self._forget_contract()
+        self.top.setRowCount(0)
+        self.risk.setText("No same-day expiry." if self.summary is None else "")
+
+    def _forget_contract(self) -> None:
         self.contract.blockSignals(True)
         self.contract.clear()
         self.contract.blockSignals(False)
         self._rows = []
-        self.top.setRowCount(0)
-        self.risk.setText("No same-day expiry." if self.summary is None else "")
+        self.risk.setText("—")
         self._clock_line.setData([], [])
 
     def _fill_contracts(self, chain: OptionChain, summary: ZeroDteSummary, spot: float) -> None:
@@ -148,7 +158,8 @@ class ZeroDtePanel(QWidget):
         self.contract.blockSignals(True)
         self.contract.clear()
         for i in wanted:
-            self.contract.addItem(f"{chain.strike[i]:g} {'call' if chain.is_call[i] else 'put'}  ({chain.symbol[i]})")
+            side = "call" if chain.is_call[i] else "put"
+            self.contract.addItem(f"{numbers.strike(chain.strike[i])} {side}  ({chain.symbol[i]})")
         atm_call = next((j for j, i in enumerate(wanted) if chain.is_call[i]
                          and chain.strike[i] == summary.move.atm_strike), 0)
         self.contract.setCurrentIndex(wanted.index(keep) if keep in wanted else atm_call)
@@ -175,6 +186,6 @@ class ZeroDtePanel(QWidget):
         iv = greeks.iv if greeks is not None else chain.iv
         delta = greeks.delta if greeks is not None else chain.delta
         self.top.set_rows([
-            (f"{chain.strike[i]:g} {'C' if chain.is_call[i] else 'P'}", f"{chain.volume[i]:,.0f}",
-             f"{chain.open_interest[i]:,.0f}", _pts(mid[i]), f"{100 * iv[i]:.1f}%", f"{delta[i]:.2f}")
+            (f"{numbers.strike(chain.strike[i])} {'C' if chain.is_call[i] else 'P'}", numbers.count(chain.volume[i]),
+             numbers.count(chain.open_interest[i]), _pts(mid[i]), numbers.percent(iv[i]), numbers.price(delta[i]))
             for i in summary.top_rows])

@@ -25,3 +25,51 @@ def test_a_risk_answer_for_a_contract_no_longer_picked_is_ignored(qtbot, calenda
     answer = contract_risk_of(view, picked)
     panel.show_risk(answer.row, answer.risk, answer.clock)
     assert f"Δ {answer.risk.delta:.3f}" in panel.risk.text() and len(panel._clock_line.getData()[0]) > 1
+
+
+def _show(panel: ZeroDtePanel, snap, calendar):
+    view = zero_dte_view(snap, calendar)
+    panel.show_summary(snap.symbol, snap.spot, snap.chain, view.summary, snap.greeks, view.note)
+    return view
+
+
+def _texts(panel: ZeroDtePanel) -> list[str]:
+    cells = [panel.top.item(r, c).text() for r in range(panel.top.rowCount()) for c in range(panel.top.columnCount())]
+    picks = [panel.contract.itemText(i) for i in range(panel.contract.count())]
+    return [panel.symbol.text(), panel.risk.text(), *picks, *(label.text() for label in panel.facts.values()), *cells]
+
+
+def test_nothing_of_the_previous_symbol_stays(qtbot, calendar) -> None:
+    at = datetime(2026, 11, 25, 14, 30, tzinfo=ET)
+    spx = demo_snapshot(calendar, "SPX", at, open_price=6000.0)
+    panel = ZeroDtePanel()
+    qtbot.addWidget(panel)
+    chosen: list[int] = []
+    panel.contract_chosen.connect(chosen.append)
+    view = _show(panel, spx, calendar)
+    panel.contract.setCurrentIndex(3)
+    answer = contract_risk_of(view, chosen[-1])
+    panel.show_risk(answer.row, answer.risk, answer.clock)
+    assert "Δ" in panel.risk.text() and "SPX" in panel.contract.currentText()
+    for other in ("QQQ", "NVDA"):  # QQQ lists a same-day expiry, NVDA none on a Wednesday
+        _show(panel, spx, calendar)
+        panel.show_risk(answer.row, answer.risk, answer.clock)
+        _show(panel, demo_snapshot(calendar, other, at, open_price=500.0), calendar)
+        shown = _texts(panel)
+        assert not any("SPX" in t for t in shown), (other, shown)
+        assert "Δ" not in panel.risk.text() and len(panel._clock_line.getData()[0] or []) == 0
+
+
+def test_the_most_traded_table_never_elides(qtbot, calendar) -> None:
+    from dataclasses import replace
+
+    from tests.widgets.table_checks import elided_cells, exponent_texts
+
+    snap = demo_snapshot(calendar, "NDX", datetime(2026, 11, 25, 14, 30, tzinfo=ET), open_price=24_000.0)
+    panel = ZeroDtePanel()
+    qtbot.addWidget(panel)
+    panel.resize(1000, 500)
+    panel.show()
+    _show(panel, replace(snap, chain=replace(snap.chain, volume=snap.chain.volume % 100)), calendar)
+    _show(panel, replace(snap, chain=replace(snap.chain, volume=snap.chain.volume * 10 + 10_000)), calendar)
+    assert panel.top.rowCount() > 0 and elided_cells(panel.top) == [] and exponent_texts(panel.top.model()) == []
