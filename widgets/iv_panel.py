@@ -34,6 +34,7 @@ def _pct(value: float | None) -> str:
 
 
 class IvPanel(QWidget):
+    _symbol: str | None = None  # whose numbers are shown: another one clears the rank until its own arrives
     def __init__(self) -> None:
         super().__init__()
         self.summary: IvSummary | None = None
@@ -80,6 +81,9 @@ class IvPanel(QWidget):
 
     def show_summary(self, symbol: str, summary: IvSummary, note: str = "") -> None:
         self._settled = True
+        if symbol != self._symbol:
+            self.show_rank(None, 0, "")  # the previous symbol's rank must not sit beside these numbers
+        self._symbol = symbol
         self.summary = summary
         self.symbol.setText(f"<b>{symbol}</b>")
         self.atm.setText(_pct(summary.atm_30d))
@@ -115,6 +119,7 @@ class IvPanel(QWidget):
 
     def set_unavailable(self, symbol: str, reason: str) -> None:
         self._settled = True
+        self._symbol = symbol
         self.summary = None
         self.symbol.setText(f"<b>{symbol}</b>")
         for label in (self.atm, self.rank, self.percentile, self.shape):

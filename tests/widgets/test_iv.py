@@ -33,3 +33,22 @@ def test_panel_shows_a_real_spx_chain_and_says_when_a_proxy_ranks(qtbot, calenda
     real = iv_rank(0.15, np.linspace(0.1, 0.3, 80))
     panel.show_rank(real, 80)
     assert panel.rank.text() == "25" and "80 stored days" in panel.basis.text()
+
+
+def test_nothing_of_the_previous_symbol_stays(qtbot, calendar) -> None:
+    from tests.core.options_snapshots import demo_snapshot
+    from tests.widgets.table_checks import exponent_texts
+
+    at = datetime(2026, 11, 25, 12, 0, tzinfo=ET)
+    spx, nvda = demo_snapshot(calendar, "SPX", at), demo_snapshot(calendar, "NVDA", at)
+    panel = IvPanel()
+    qtbot.addWidget(panel)
+    panel.show_summary("SPX", spx.iv)
+    panel.show_rank(iv_rank(0.15, np.linspace(0.1, 0.3, 80)), 80)
+    assert panel.rank.text() == "25"
+    panel.show_summary("SPX", spx.iv)  # a refresh of the same symbol keeps its rank until the next one
+    assert panel.rank.text() == "25"
+    panel.show_summary("NVDA", nvda.iv)
+    assert panel.rank.text() == panel.percentile.text() == "—" and "stored days" not in panel.basis.text()
+    assert "SPX" not in panel.symbol.text() and panel.skews.rowCount() == len(nvda.iv.skews)
+    assert exponent_texts(panel.skews.model()) == []
