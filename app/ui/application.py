@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 from app.core import error_hooks
 from app.core.context import EngineConfig
 from app.core.engine import Engine
+from app.ui import help_menu
 from app.ui.bridge import QtBridge
 from app.ui.gui_thread_gc import GuiThreadGarbageCollector
 from app.ui.intents import Intents
@@ -122,6 +123,8 @@ class AppController:
 
     async def _start(self) -> None:
         restored = self.layouts.restore_at_start(self.settings.layout)
+        if not self.layouts.geometry_restored:
+            self.window.fit_to_screen()
         self.window.status.set_provider(f"{self.settings.provider} (starting)")
         self.window.show()
         await asyncio.sleep(0.02)  # let Qt lay out and paint the frame before anything heavy
@@ -148,6 +151,10 @@ class AppController:
         w.quit_requested.connect(self.request_quit)
         w.close_to_tray.connect(lambda: self.window.status.showMessage("Still running in the tray", 5000))
         w.symbol_action.triggered.connect(self.symbol_box.open_box)
+        w.shortcuts_action.triggered.connect(lambda: help_menu.show_shortcuts(w))
+        w.about_action.triggered.connect(lambda: help_menu.show_about(
+            w, self.settings.data_dir, self.settings.log_file,
+            self.engine.context.provider.name if self.engine.context else self.settings.provider))
         self.symbol_box.symbol_chosen.connect(
             lambda s: self.tasks.spawn(self.workspace.set_active_symbol(s),
                                        lambda exc: self.symbol_box.show_error(str(exc))))

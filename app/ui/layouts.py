@@ -42,6 +42,7 @@ class LayoutManager:
         self._last_saved: bytes | None = None
         self._names: list[str] = []
         self.unknown_request: str | None = None  # a layout asked for at start that does not exist
+        self.geometry_restored = False  # else the window is fitted to the screen (first start)
         self._timer = QTimer(window, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(lambda: self._run(self.save_session()))
 
@@ -66,8 +67,8 @@ class LayoutManager:
         self._timer.start()
 
     def apply(self, saved: SavedLayout) -> None:
-        if saved.geometry:
-            self._window.restoreGeometry(QByteArray(saved.geometry))
+        if saved.geometry and self._window.restoreGeometry(QByteArray(saved.geometry)):
+            self.geometry_restored = True
         if not self._window.restoreState(QByteArray(saved.state)):
             log.warning("layout %s could not be restored; keeping the current one", saved.name)
 

@@ -68,6 +68,21 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._build_menus()
 
+    def fit_to_screen(self) -> None:
+        """First start (no saved geometry): most of the screen, centred; a laptop-sized screen
+        (1440 × 900 or less) maximised, since every pixel is needed there."""
+        screen = self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        if avail.width() <= 1440 or avail.height() <= 900:
+            self.setGeometry(avail)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        width, height = avail.width() * 9 // 10, avail.height() * 9 // 10
+        self.setGeometry(avail.x() + (avail.width() - width) // 2, avail.y() + (avail.height() - height) // 2,
+                         width, height)
+
     def size_default_areas(self) -> None:
         """Default proportions (call once shown): side columns split the width, the bottom
         area takes ~1/4 of the height."""
@@ -79,17 +94,17 @@ class MainWindow(QMainWindow):
         if len(sides) == 2:  # a narrow left column (lists, logs) beside the wide right one (chart)
             left = by_area[Qt.DockWidgetArea.LeftDockWidgetArea]
             right = by_area[Qt.DockWidgetArea.RightDockWidgetArea]
-            self.resizeDocks([left, right], [self.width() * 3 // 10, self.width() * 7 // 10],
-                             Qt.Orientation.Horizontal)
+            narrow = max(300, self.width() * 22 // 100)  # room for a watchlist row, no more
+            self.resizeDocks([left, right], [narrow, self.width() - narrow], Qt.Orientation.Horizontal)
         elif sides:
             self.resizeDocks(sides, [self.width()], Qt.Orientation.Horizontal)
         bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea)
         if bottom is not None:
             self.resizeDocks([bottom], [self.height() // 4], Qt.Orientation.Vertical)
-        for spec in self.specs:  # a panel split under another gets ~40 % of the column
+        for spec in self.specs:  # a panel split under another gets about a third of the column
             if spec.below and spec.below in self.docks:
                 self.resizeDocks([self.docks[spec.below], self.docks[spec.object_name]],
-                                 [self.height() * 6 // 10, self.height() * 4 // 10], Qt.Orientation.Vertical)
+                                 [self.height() * 65 // 100, self.height() * 35 // 100], Qt.Orientation.Vertical)
 
     # -- menus -----------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -98,7 +113,11 @@ class MainWindow(QMainWindow):
         self.open_recording_action = file_menu.addAction("&Open recording…")  # (wired by ReplayController)
         self.open_recording_action.setShortcut(QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
-        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action = QAction("&Quit", self)
+        # (the platform's own key where it has one; some platforms, e.g. offscreen or a bare X
+        # session, have none: Ctrl+Q then)
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")]
+        self.quit_action.setShortcuts(quit_keys)
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action.triggered.connect(self.quit_requested.emit)
         file_menu.addAction(self.quit_action)
@@ -120,6 +139,13 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.layouts_menu: QMenu = self.view_menu.addMenu("&Layouts")
         self.theme_menu: QMenu = self.view_menu.addMenu("&Theme")
+
+        help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self, shortcut=QKeySequence("F1"))
+        self.shortcuts_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.about_action = QAction("&About AI Coach", self)
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+        self.addAction(self.shortcuts_action)
 
     def add_theme_actions(self, themes: tuple[str, ...], current: str, choose: Callable[[str], None]) -> None:
         self.theme_menu.clear()
