@@ -98,3 +98,25 @@ def test_focus_strike_and_expiry_choice(qtbot, calendar) -> None:
     panel.set_unavailable("XYZ", "No options data from the replay provider.")
     assert panel.model.rowCount() == 0 and "replay" in panel.status.text() and panel.is_ready()
     assert math.isnan(panel.model.spot) or panel.model.rowCount() == 0
+
+
+def test_nothing_of_the_previous_symbol_stays(qtbot, calendar) -> None:
+    panel = OptionsChainPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1280, 400)
+    panel.show()
+    panel.set_snapshot(*_snapshot(calendar, NOON, "SPX"))
+    panel.focus_strike(panel.model.strikes[3])  # selects, highlights, pauses "Follow ATM"
+    assert panel.model.focus_row == 3 and not panel.follow_atm.isChecked()
+    chain, greeks, spot = _snapshot(calendar, NOON, "NVDA")
+    panel.set_snapshot(chain, greeks, spot)
+    model = panel.model
+    assert panel.table.selectionModel().selectedRows() == [] and model.focus_row == -1
+    assert panel.follow_atm.isChecked() and panel.symbol == "NVDA" and "SPX" not in panel.symbol_label.text()
+    assert abs(model.strikes[model.atm_row] - spot) == np.min(np.abs(model.strikes - spot))
+    tips = [model.data(model.index(r, c), Qt.ItemDataRole.ToolTipRole) or "" for r in range(model.rowCount())
+            for c in range(model.columnCount())]
+    labels = [panel.expiry.itemText(i) for i in range(panel.expiry.count())]
+    assert not any("SPX" in t for t in tips + labels) and any("NVDA" in t for t in tips)
+    qtbot.waitUntil(lambda: panel.table.rowAt(panel.table.viewport().height() // 2) in
+                    range(model.atm_row - 2, model.atm_row + 3))  # opened at the money
