@@ -29,7 +29,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--speed", type=float, default=1.0, help="simulated clock speed, 1 to 1000 (demo)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the simulated market (demo)")
     parser.add_argument("--replay-file", type=Path, default=None,
-                        help="recorded bars to replay (CSV: datetime, open, high, low, close[, volume])")
+                        help="recorded bars to replay (CSV or Parquet: datetime, open, high, low, close[, volume])")
     parser.add_argument("--replay-symbol", default=None, help="symbol of the recording (default: from the file name)")
     parser.add_argument("--replay-tz", default="America/New_York", help="timezone of naive timestamps in the file")
     parser.add_argument("--replay-label", choices=("start", "end"), default="start",

@@ -32,7 +32,8 @@ def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None 
     from data.providers.replay.recording import RecordingError
 
     if replay_file is None:
-        raise ProviderError("The replay provider needs a recording: pass --replay-file FILE.csv.")
+        raise ProviderError("The replay provider needs a recording: open one with File → Open recording…, "
+                            "or pass --replay-file FILE.csv.")
     try:
         return ReplayProvider(calendar, Path(replay_file), speed=speed, symbol=replay_symbol, tz=replay_tz,
                               label=replay_label)
