@@ -7,6 +7,7 @@ plain values (the owner validates again when saving and reports errors via ``sho
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -61,6 +63,7 @@ class AlertsModel(ColumnTableModel):
 
 class AlertsPanel(QWidget):
     create_requested = Signal(dict)  # symbol, condition, price, repeat, notes, source
+    far_question: QMessageBox | None = None  # open while the trader is asked about a far alert
     update_requested = Signal(int, dict)
     delete_requested = Signal(int)
     alert_selected = Signal(int)
@@ -219,14 +222,44 @@ class AlertsPanel(QWidget):
         values = self._read_form()
         if values is not None:
             values["source"] = self._source
-            self.create_requested.emit(values)
+            self._unless_far(values["symbol"], values["price"], lambda: self.create_requested.emit(values))
 
     def _save(self) -> None:
         alert_id = self.selected_id()
         values = self._read_form()
         if alert_id is not None and values is not None:
-            values.pop("symbol")
-            self.update_requested.emit(alert_id, values)
+            symbol = values.pop("symbol")
+            self._unless_far(symbol, values["price"], lambda: self.update_requested.emit(alert_id, values))
+
+    @staticmethod
+    def far_question_for(_symbol: str, _price: float) -> str | None:
+        """The question to ask before an alert at ``price`` (far from the symbol's last price),
+        or None to set it at once; the owner, who knows the prices, replaces this."""
+        return None
+
+    def _unless_far(self, symbol: str, price: float, go: Callable[[], None]) -> None:
+        """``go()`` now, or once the trader confirms an alert far from the price (a typo more
+        often than a plan). The question does not block the GUI thread (``open``, not ``exec``);
+        No leaves the form as it was, to correct the price."""
+        question = self.far_question_for(symbol, price)
+        if question is None:
+            go()
+            return
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Question, "Alert far from the price", question, yes | no, self)
+        box.setDefaultButton(no)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: self._answered(box.clickedButton() is box.button(yes), go))
+        self.far_question = box
+        box.open()
+
+    def _answered(self, yes: bool, go: Callable[[], None]) -> None:
+        self.far_question = None
+        if yes:
+            go()
+        else:
+            self.price.setFocus()
+            self.price.selectAll()
 
     def _delete(self) -> None:
         alert_id = self.selected_id()

@@ -37,3 +37,31 @@ def test_alerts_panel_prefill_edit_filter_and_validation(qtbot) -> None:
     panel.price.setText("605")
     panel._save()
     assert updated == [(1, {"condition": "above", "price": 605.0, "repeat": False, "notes": ""})]
+
+
+def test_a_far_alert_is_asked_about_without_blocking_and_no_keeps_the_form(qtbot) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.core.alert_distance import far_alert
+    from widgets.alerts_panel import AlertsPanel
+
+    panel = AlertsPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.far_question_for = lambda s, p: (f.question() if (f := far_alert(s, p, 595.12)) else None)
+    created: list[dict] = []
+    panel.create_requested.connect(created.append)
+    panel.prefill("SPY", "crosses", 5000.0, source="chart")
+    panel.create_button.click()  # returns at once: the question is open, not exec'd
+    box = panel.far_question
+    assert box is not None and box.isVisible() and not created
+    assert box.text() == "SPY is at 595.12; an alert at 5,000.00 is 740 % away. Set it anyway?"
+    box.button(QMessageBox.StandardButton.No).click()
+    assert not created and panel.far_question is None
+    assert (panel.symbol.text(), panel.price.text(), panel.condition.currentText()) == ("SPY", "5000.00", "crosses")
+    panel.create_button.click()
+    panel.far_question.button(QMessageBox.StandardButton.Yes).click()
+    assert [c["price"] for c in created] == [5000.0] and created[0]["source"] == "chart"
+    panel.price.setText("601")  # near the price: set at once, no question
+    panel.create_button.click()
+    assert panel.far_question is None and [c["price"] for c in created] == [5000.0, 601.0]

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from app.core.alert_distance import far_alert
 from app.core.alerts import AlertsService
+from app.core.market_data import MarketDataService
 from app.ui.intents import PrefillAlert
 from app.ui.panel_host import PanelHost
 from widgets.alerts_panel import AlertsPanel
 
 
+def far_question(host: PanelHost) -> Callable[[str, float], str | None]:
+    """The panel's check before it sets an alert (typed, edited, or prefilled by another panel):
+    a question when the price is far from the symbol's last quote (rule: app/core/alert_distance)."""
+
+    def ask(symbol: str, price: float) -> str | None:
+        quotes = host.engine.service(MarketDataService).last_quotes if host.engine.started else {}
+        quote = quotes.get(symbol)
+        far = far_alert(symbol, price, quote.last if quote is not None else None)
+        return far.question() if far is not None else None
+
+    return ask
+
+
 def build(host: PanelHost) -> AlertsPanel:
     panel = AlertsPanel()
+    panel.far_question_for = far_question(host)
 
     def service() -> AlertsService:
         return host.engine.service(AlertsService)
