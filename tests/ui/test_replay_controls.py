@@ -11,6 +11,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from app.ui.replay_controls import moment_at, progress
+from tests.conftest import shared_path
+from tests.data.test_replay import needs_data
 from tests.recordings import write_recording
 
 
@@ -36,6 +38,7 @@ async def _open_through_the_dialog(c, path: Path) -> None:
     c.window.open_recording_action.trigger()
     dialog = c.replay.dialog
     assert dialog is not None and dialog.isVisible()  # opened with open(): the loop goes on
+    assert any("*.csv" in f and "*.parquet" in f for f in dialog.nameFilters())
     dialog.selectFile(str(path))
     dialog.accept()  # → fileSelected → open_file
 
@@ -109,3 +112,19 @@ def test_starting_on_a_recording_shows_its_symbol_and_progress(qapp, tmp_path: P
 
     opts = settings(tmp_path, provider="replay", provider_args=(("replay_file", recording),))
     assert run_app(opts, scenario) == 0
+
+
+@needs_data
+def test_a_real_recording_opened_from_the_menu_replays_its_own_symbol(qapp, tmp_path: Path) -> None:
+    from app.core.market_data import MarketDataService
+    from tests.gui_helpers import run_app, settings, until
+
+    path = shared_path("data", "bars_intraday", "ibkr_rth_5min_2025", "NVDA_5min_20250512_20250912.csv")
+
+    async def scenario(c) -> None:
+        c.replay.open_file(path)
+        await until(lambda: "NVDA" in c.window.status.symbol_label.text(), timeout=20)
+        await until(lambda: "NVDA" in c.engine.service(MarketDataService).last_quotes, timeout=20)
+        assert c.engine.context.provider.symbol == "NVDA" and "May 13" in c.replay.progress.label.text()
+
+    assert run_app(settings(tmp_path), scenario) == 0
