@@ -56,3 +56,27 @@ def test_a_provider_without_options_says_so_in_every_options_panel(qapp, tmp_pat
 
     opts = settings(tmp_path, provider="replay", provider_args=(("replay_file", path),))
     assert run_app(opts, scenario) == 0
+
+
+def test_in_the_options_layout_the_chain_fits_without_scrolling_sideways(qapp, tmp_path: Path) -> None:
+    import asyncio
+
+    from tests.widgets.table_checks import elided_cells, exponent_texts
+    from widgets.options_chain_panel import COLUMNS
+
+    async def scenario(c) -> None:
+        panel = c.window.panels["options_chain"]
+        await c.engine.service(Workspace).set_active_symbol("NDX")  # 5-digit strikes
+        await until(lambda: panel.symbol == "NDX" and panel.model.rowCount() > 0, 30)
+        for width, height in ((1280, 800), (1366, 768)):
+            c.window.resize(width, height)
+            c.layouts.arrange_options()
+            await asyncio.sleep(0.3)
+            table = panel.table
+            shown = {COLUMNS[i][1] for i in range(len(COLUMNS)) if not table.isColumnHidden(i)}
+            assert panel.width() >= width * 0.4, panel.width()  # about the window's left half
+            assert {"bid", "ask", "strike", "delta"} <= shown, shown
+            assert table.horizontalScrollBar().maximum() == 0, (width, panel.columns.dropped)
+            assert elided_cells(table) == [] and exponent_texts(panel.model) == []
+
+    assert run_app(settings(tmp_path, layout="options"), scenario) == 0
