@@ -72,6 +72,7 @@ def check(smoke: bool, env: dict[str, str] | None = None, platform: str = sys.pl
     if not env.get("DISPLAY") and not (env.get("WAYLAND_DISPLAY") and not chosen):
         if smoke:
             env["QT_QPA_PLATFORM"] = "offscreen"
+            env.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # (its "no propagateSizeHints" chatter)
             return None
         return PlatformProblem(NO_DISPLAY)
     if env.get("WAYLAND_DISPLAY") and not chosen:
