@@ -3,32 +3,69 @@
 One request = the timeframe's bars (cleaned: sorted, unique, finite; drops counted), the
 overlays from ``analytics`` and the 1-minute bars of the still-forming last bar, so live
 minute updates rebuild it exactly.
+
+Session hours come from the exchange calendar (``SessionHours`` for the days the bars cover):
+key levels, VWAP and the opening range count each day's own regular session, so after a half
+day the prior close is the 13:00 close. Without a calendar every day is 09:30–16:00.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from analytics.chart_overlays import ChartOverlays, compute_overlays, key_level_list
+from analytics.chart_overlays import ChartOverlays, Levels, compute_overlays, key_level_list
+from analytics.levels import SessionHours
 from app.core.snapshots import ChartSnapshot
 from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.bar_cleaning import clean_bars
-from data.market_calendar import REGULAR_OPEN_MINUTE
+from data.market_calendar import ET, MarketCalendar
 from data.models import Bar, Bars, Timeframe
 from data.providers.base import MarketDataProvider
 
 LEVEL_LOOKBACK = timedelta(days=5)  # enough 1-minute history for prior-day and pre-market levels
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # ET day numbers of et_day_and_minute count from here
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptLevels:
+    key: tuple[str, str, int, int]  # symbol, timeframe, ET day of the last bar, OR minutes
+    levels: Levels
+    settled: bool  # computed after that day's pre-market: nothing more to add until a new day
+
+
+def session_hours(calendar: MarketCalendar | None, days: np.ndarray) -> SessionHours | None:
+    """Each ET day's regular session from ``calendar`` (open == close == 0 on a day without
+    one; a day before the calendar's first keeps 09:30–16:00); None without a calendar."""
+    if calendar is None:
+        return None
+    first = calendar.first_day.toordinal() - EPOCH_ORDINAL
+    days = np.unique(days)
+    days = days[days >= first].astype(np.int64)
+    opens, closes = np.zeros(len(days), np.int64), np.zeros(len(days), np.int64)
+    for i, d in enumerate(days):
+        day = date.fromordinal(int(d) + EPOCH_ORDINAL)
+        if calendar.is_session(day):
+            bounds = calendar.session(day)
+            opens[i], closes[i] = _et_minute(bounds.open), _et_minute(bounds.close)
+    return SessionHours(days, opens, closes)
+
+
+def _et_minute(moment: datetime) -> int:
+    local = moment.astimezone(ET)
+    return local.hour * 60 + local.minute
 
 
 class ChartDataService:
-    def __init__(self, provider: MarketDataProvider) -> None:
+    def __init__(self, provider: MarketDataProvider, calendar: MarketCalendar | None = None) -> None:
         self._provider = provider
-        # (symbol, ET day of the last bar, OR minutes) -> the key levels drawn for it: at each bar
-        # close the overlays reuse them, and a bar of a new session recomputes them
-        self._levels: dict[str, tuple[tuple[str, int, int], tuple[tuple[str, float], ...]]] = {}
+        self._calendar = calendar
+        # symbol -> the key levels drawn for its last bar's session: at each bar close the
+        # overlays reuse them, and a bar of a new session (or its pre-market) recomputes them
+        self._levels: dict[str, _KeptLevels] = {}
 
     async def load(self, symbol: str, timeframe: Timeframe, or_minutes: int = 15,
                    extended: bool = False) -> ChartSnapshot:
@@ -38,25 +75,40 @@ class ChartDataService:
         # the forming bar is rebuilt from the same finest bars the key levels come from
         minutes = await self._level_bars(symbol)
         snap = await asyncio.to_thread(self._prepare, symbol, timeframe, raw, minutes, or_minutes)
-        if len(snap.bars):
-            self._levels[symbol] = (self._levels_key(snap.bars, or_minutes), snap.overlays.levels)
+        if len(snap.bars) and timeframe.is_intraday:
+            hours = await asyncio.to_thread(self._hours, snap.bars.ts[-1:])
+            self._keep(snap.bars, or_minutes, snap.overlays.levels, hours)
         return snap
 
     async def overlays_for(self, bars: Bars, or_minutes: int = 15) -> ChartOverlays:
         """The overlays at a live bar close. Key levels are those of the bar's session: kept
         while the session lasts (and recomputed while its pre-market forms), recomputed from
-        the provider's minutes when a bar of a new session arrives."""
-        overlays = await asyncio.to_thread(compute_overlays, bars, or_minutes, None)
-        if not len(bars):
+        the provider's minutes when a bar of a new session arrives. A daily chart's weekly
+        levels come from its own bars."""
+        hours = await asyncio.to_thread(self._hours, bars.ts) if bars.timeframe.is_intraday else None
+        overlays = await asyncio.to_thread(compute_overlays, bars, or_minutes, None, hours)
+        if not len(bars) or not bars.timeframe.is_intraday:
             return overlays
-        key = self._levels_key(bars, or_minutes)
         kept = self._levels.get(bars.symbol)
-        if kept is not None and kept[0] == key and not self._in_premarket(int(bars.ts[-1])):
-            return overlays.with_levels(kept[1])
+        if kept is not None and kept.settled and kept.key == self._levels_key(bars, or_minutes):
+            return overlays.with_levels(kept.levels)
         minutes = await self._level_bars(bars.symbol)
-        levels = await asyncio.to_thread(lambda: key_level_list(clean_bars(minutes)[0], or_minutes))
-        self._levels[bars.symbol] = (key, levels)
+        levels = await asyncio.to_thread(self._minute_levels, minutes, or_minutes, bars.timeframe)
+        self._keep(bars, or_minutes, levels, hours)
         return overlays.with_levels(levels)
+
+    def _keep(self, bars: Bars, or_minutes: int, levels: Levels, hours: SessionHours | None) -> None:
+        day, minute = et_day_and_minute(bars.ts[-1:])
+        opens, _closes = (hours or SessionHours.regular()).per_bar(day)
+        self._levels[bars.symbol] = _KeptLevels(self._levels_key(bars, or_minutes), levels,
+                                                settled=bool(minute[0] >= opens[0]))
+
+    def _minute_levels(self, minutes: Bars, or_minutes: int, timeframe: Timeframe) -> Levels:
+        minutes, _ = clean_bars(minutes)
+        return key_level_list(minutes, or_minutes, self._hours(minutes.ts), timeframe)
+
+    def _hours(self, ts: np.ndarray) -> SessionHours | None:
+        return session_hours(self._calendar, et_day_and_minute(ts)[0]) if len(ts) else None
 
     async def _level_bars(self, symbol: str) -> Bars:
         # key levels come from the finest bars the provider has (1-minute; a recording of
@@ -66,20 +118,15 @@ class ChartDataService:
                                              None, extended=True)
 
     @staticmethod
-    def _levels_key(bars: Bars, or_minutes: int) -> tuple[str, int, int]:
+    def _levels_key(bars: Bars, or_minutes: int) -> tuple[str, str, int, int]:
         day, _minute = et_day_and_minute(bars.ts[-1:])
-        return bars.symbol, int(day[0]), or_minutes
+        return bars.symbol, bars.timeframe.value, int(day[0]), or_minutes
 
-    @staticmethod
-    def _in_premarket(ts: int) -> bool:
-        _day, minute = et_day_and_minute(np.array([ts]))
-        return bool(minute[0] < REGULAR_OPEN_MINUTE)
-
-    @staticmethod
-    def _prepare(symbol: str, timeframe: Timeframe, raw: Bars, minutes: Bars, or_minutes: int) -> ChartSnapshot:
+    def _prepare(self, symbol: str, timeframe: Timeframe, raw: Bars, minutes: Bars, or_minutes: int) -> ChartSnapshot:
         bars, report = clean_bars(raw)
         minutes, _ = clean_bars(minutes)
-        overlays = compute_overlays(bars, or_minutes, minutes)
+        hours = self._hours(np.concatenate([bars.ts, minutes.ts])) if timeframe.is_intraday else None
+        overlays = compute_overlays(bars, or_minutes, minutes, hours)
         forming: tuple[Bar, ...] = ()
         if len(bars) and len(minutes) and minutes.timeframe.minutes <= timeframe.minutes:
             last = int(bars.ts[-1])
@@ -88,4 +135,3 @@ class ChartDataService:
                     float(minutes.low[i]), float(minutes.close[i]), float(minutes.volume[i]), closed=True)
                 for i in range(len(minutes)) if bucket_start(int(minutes.ts[i]), timeframe) == last)
         return ChartSnapshot(symbol, timeframe, bars, overlays, report.dropped, forming)
-

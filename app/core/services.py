@@ -51,7 +51,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
                 lambda c: MarketDataService(c.provider, c.bus, c.service(SymbolsNeeded)), follows_provider=True),
     ServiceSpec("market-state", MarketStateService, lambda c: MarketStateService(
         c.bus, c.calendar, c.provider, c.service(SymbolsNeeded)), follows_provider=True),
-    ServiceSpec("chart-data", ChartDataService, lambda c: ChartDataService(c.provider), supervised=False,
+    ServiceSpec("chart-data", ChartDataService, lambda c: ChartDataService(c.provider, c.calendar), supervised=False,
                 follows_provider=True),
     ServiceSpec("option-chains", OptionChainService,
                 lambda c: OptionChainService(c.provider, c.bus, c.calendar, lambda: c.workspace.active_symbol),
