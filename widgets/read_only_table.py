@@ -17,6 +17,7 @@ class ReadOnlyTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(stretch_last)
+        fit_columns(self, {c: [] for c in range(len(columns))})  # empty, its headers fit (not Qt's 100 px each)
         self._sized = False
 
     def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
