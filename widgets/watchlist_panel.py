@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from data.models import Quote
 from data.symbols import SymbolError, normalize_symbol
 from widgets.table_model import ColumnTableModel, Index
+from widgets.table_sizing import fit_columns
 
 UP, DOWN = QColor("#26a69a"), QColor("#ef5350")
 
@@ -79,6 +80,9 @@ class WatchlistModel(ColumnTableModel):
     def quote(self, symbol: str) -> Quote | None:
         return self._quotes.get(symbol)
 
+    def row(self, symbol: str) -> int | None:
+        return self._row_of.get(symbol)
+
     def refresh_waiting(self) -> None:
         """Repaint rows still waiting for a first quote (their text turns to "no data")."""
         for symbol, row in self._row_of.items():
@@ -124,6 +128,18 @@ def _format_cell(col: int, q: Quote) -> str:
     return f"{q.day_volume / 1e6:,.1f}M" if q.day_volume >= 1e6 else f"{q.day_volume:,.0f}"
 
 
+NUMBER_COLUMNS = range(1, len(WatchlistModel.COLUMNS))
+
+
+def _numbers_fit(table: QTableView) -> None:
+    """The symbol column takes the spare width; the numbers are as wide as their widest text
+    (equal shares, as before, elided "24,317.08" in a narrow dock while "SPY" had room to spare)."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    fit_columns(table, {c: [] for c in NUMBER_COLUMNS})
+
+
 class WatchlistPanel(QWidget):
     symbol_add_requested = Signal(str)
     symbol_remove_requested = Signal(str)
@@ -165,7 +181,7 @@ class WatchlistPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        _numbers_fit(self.table)
         self.table.doubleClicked.connect(self._on_double_click)
         self._waiting_timer = QTimer(self, interval=2000)
         self._waiting_timer.timeout.connect(self.model.refresh_waiting)
@@ -214,6 +230,10 @@ class WatchlistPanel(QWidget):
 
     def update_quote(self, quote: Quote) -> None:
         self.model.update_quote(quote)
+        row = self.model.row(quote.symbol)
+        if row is not None:  # this row's texts only: a few measurements per quote, never every cell
+            fit_columns(self.table, {c: [self.model.data(self.model.index(row, c))] for c in NUMBER_COLUMNS},
+                        grow_only=True)
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
