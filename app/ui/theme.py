@@ -49,3 +49,7 @@ def style_plots(root: QWidget, name: str) -> None:
             if isinstance(item, pg.AxisItem):
                 item.setPen(foreground)
                 item.setTextPen(foreground)
+    from widgets.chart.chart_panel import ChartPanel  # (imported by the chart panel's builder already)
+
+    for chart in root.findChildren(ChartPanel):
+        chart.set_theme("light" if name == "light" else "dark")  # its lines and labels, readable on this background

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
 from tests.widgets.chart_helpers import chart_showing, walk_bars
 from widgets.chart.chart_panel import ChartPanel
+from widgets.chart.level_tags import LevelLabel, merge_close, stack
 from widgets.chart.levels import round_to_tick
 from widgets.chart.markers import Marker
+from widgets.chart.palette import text_on
 
 
 def test_context_menu_lists_the_price_actions(qtbot) -> None:
@@ -40,28 +44,44 @@ def test_context_menu_lists_the_price_actions(qtbot) -> None:
     assert round_to_tick(100.005) in (100.0, 100.01)
 
 
-def test_crowded_level_labels_step_aside_instead_of_overlapping(qtbot) -> None:
+def test_level_labels_are_axis_tags_merged_when_close_and_stacked_when_near(qtbot) -> None:
     bars = walk_bars(300)
     panel = chart_showing(qtbot, bars)
-    mid = round_to_tick(float(bars.close[-1]))
-    for i, label in enumerate(["PDC", "R1", "PMH"]):  # within cents: a few pixels apart
-        panel.add_level(f"level:{label}", mid + 0.01 * i, label, "#8d99ae")
-    panel.add_level("alert:1", mid + 0.01, "Alert", "#ff9800", draggable=True)
-    far = float(bars.high.max())
-    panel.add_level("level:PDH", far, "PDH", "#8d99ae")
     panel.grab()
-    qtbot.waitUntil(lambda: len({round(lv.line.label.orthoPos, 4) for lv in panel.levels.lines.values()}) >= 4,
-                    timeout=2000)
-    labels = {key: lv.line.label for key, lv in panel.levels.lines.items()}
-    rects = {key: label.sceneBoundingRect() for key, label in labels.items()}
-    crowded = [k for k in rects if k != "level:PDH"]
-    for i, a in enumerate(crowded):
-        for b in crowded[i + 1:]:
-            assert not rects[a].intersects(rects[b]), (a, b)
-    assert labels["level:PDH"].orthoPos == pytest.approx(0.97)  # alone: stays at the right edge
-    panel.price_plot.vb.setYRange(mid - 50, mid + 50, padding=0)  # zoomed out: still apart
-    qtbot.waitUntil(lambda: not labels["level:PMH"].sceneBoundingRect().intersects(
-        labels["level:R1"].sceneBoundingRect()), timeout=2000)
+    vb = panel.price_plot.vb
+    mid = round_to_tick(float(bars.close[-100]))
+    for i, label in enumerate(["PDC", "R1", "PMH"]):  # within cents: the same pixel, nearly
+        panel.add_level(f"level:{label}", mid + 0.01 * i, label, "#8d99ae")
+    height = panel.levels.tags.tag_height()
+    per_px = (vb.viewRange()[1][1] - vb.viewRange()[1][0]) / vb.height()
+    near = mid - 0.8 * height * per_px  # closer than a tag: stacked beside the merged one
+    panel.add_level("alert:1", near, "Alert", "#ff9800", draggable=True)
+    far = round_to_tick(float(bars.high[-100:].max()))  # in view, far from the others
+    panel.add_level("level:PDH", far, "PDH", "#8d99ae")
+    boxes = {b.text: b for b in panel.levels.tags.layout()}
+    assert set(boxes) == {f"PMH · R1 · PDC {mid + 0.02:,.2f}", f"Alert {near:,.2f}", f"PDH {far:,.2f}"}
+    tops = sorted((b.top, b.top + b.height) for b in boxes.values())
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(tops))  # none over another
+    for box in boxes.values():  # each next to its price
+        assert abs(box.top + box.height / 2 - box.anchor) <= height
+    axis = panel.price_plot.getAxis("right")
+    assert panel.levels.tags.parentItem() is axis  # on the axis: never over the candles
+    qtbot.waitUntil(lambda: axis.width() >= panel.levels.tags.width_for([f"PDH {far:,.2f}"]) - 1, timeout=2000)
+    line = panel.levels.lines["alert:1"].line  # a dragged alert's tag follows its line
+    line.setValue(far - 1)
+    assert any(t.startswith("Alert") and f"{far - 1:,.2f}" in t for t in (b.text for b in panel.levels.tags.layout()))
+    panel.grab()  # and they paint
+
+
+def test_tag_layout_keeps_tags_apart_and_inside_the_axis() -> None:
+    assert stack([50.0], 10, 200) == [45.0]
+    tops = stack([50.0, 52.0, 54.0], 10, 200)
+    assert [b - a for a, b in itertools.pairwise(tops)] == [11.0, 11.0] and tops[1] == pytest.approx(47.0)
+    assert stack([1.0, 2.0], 10, 200)[0] == 0.0  # pushed inside at the top
+    assert stack([199.0, 200.0], 10, 190)[-1] == 190.0  # and at the bottom
+    a, b, c = LevelLabel("PDC", 1.0, "#000000"), LevelLabel("P", 1.01, "#000000"), LevelLabel("R1", 2.0, "#000000")
+    assert [len(g) for _y, g in merge_close([(10.0, a), (13.0, b), (30.0, c)], 10)] == [2, 1]
+    assert text_on("#8d99ae") == "#000000" and text_on("#455a64") == "#ffffff"  # readable on its own fill
 
 
 def test_last_price_tag_sits_on_the_price_axis_and_stays_visible(qtbot) -> None:
@@ -89,9 +109,9 @@ def test_cursor_price_shows_on_the_axis_while_over_the_candles(qtbot) -> None:
     tag = panel.panes.cursor_tag
     assert tag.visible and tag.price == round_to_tick(price) and tag.text == f"{round_to_tick(price):,.2f}"
     assert abs(tag.scene_rect().center().y() - vb.mapViewToScene(QPointF(0, price)).y()) <= 1
-    assert panel.readout.text().startswith(panel.panes.time_axis.label_for(280))
-    panel.interaction.on_mouse_moved((panel.panes.volume_plot.vb.sceneBoundingRect().center(),))  # left the price
-    assert not tag.visible
+    assert panel.interaction.shown_readout.startswith(panel.panes.time_axis.label_for(280))
+    panel.interaction.on_mouse_moved((panel.panes.rsi_plot.vb.sceneBoundingRect().center(),))  # left the price
+    assert not tag.visible and not panel.panes.h_cross.isVisible() and panel.panes.v_cross.isVisible()
 
 
 def test_markers_share_one_scatter_item_and_follow_their_bars_across_a_reload(qtbot) -> None:

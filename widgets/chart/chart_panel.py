@@ -18,18 +18,20 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QToolBar, QVBoxLayout, QWidget
 
 from analytics.chart_overlays import ChartOverlays
 from data.bar_aggregation import et_day_and_minute
 from data.live_bars import BarChange, LiveBars
 from data.models import Bar, Bars, Timeframe
+from data.symbols import SymbolKind, symbol_kind
 from widgets.chart.extended_hours import extended_mask
+from widgets.chart.header import ChartHeader
 from widgets.chart.interaction import ChartInteraction
 from widgets.chart.levels import TICK, LevelLines
 from widgets.chart.markers import Marker, MarkerLayer
 from widgets.chart.navigation import ChartNavigation
-from widgets.chart.palette import COLORS
+from widgets.chart.palette import COLORS, theme_colors
 from widgets.chart.panes import ChartPanes
 
 TIMEFRAMES = [tf.value for tf in Timeframe]
@@ -44,6 +46,7 @@ class ChartPanel(QWidget):
     extended_hours_changed = Signal(bool)
     level_moved = Signal(str, float)  # key, new price (alert lines dragged)
     level_remove_requested = Signal(str)
+    pane_sizes_changed = Signal(str)  # the indicator panes' shares, after a drag (``PaneLayout``)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,17 +61,29 @@ class ChartPanel(QWidget):
         self.panes = ChartPanes(self.layout_widget)
         self.price_plot = self.panes.price_plot  # the pane others address (x range, theme)
         self.navigation = ChartNavigation(self, self.panes, self.live, lambda: self.overlays)
-        self.levels = LevelLines(self, self.price_plot, self.level_moved.emit)
+        self.panes.layout.on_changed = self.pane_sizes_changed.emit
+        self.levels = LevelLines(self, self.price_plot, self.level_moved.emit,
+                                 lambda width: self.panes.fit_axes_to("levels", width))
+        self.levels.tags.obstacles = self._price_tag_spans
+        self._tag_spans: list[tuple[float, float]] = []
         self.markers = MarkerLayer(self.price_plot)
+        self.header = ChartHeader()
         self.readout = QLabel(" ")
         self.readout.setObjectName("chartReadout")
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setWordWrap(True)  # a narrow chart wraps its values rather than cutting them
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status = QLabel("")
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._dropped = 0
+        self._day_start = 0  # index of the last bar's ET day's first bar (the header's day range)
         self.interaction = ChartInteraction(self)
         self.toolbar = self._build_toolbar()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)
-        for widget, stretch in ((self.toolbar, 0), (self.readout, 0), (self.layout_widget, 1), (self.status, 0)):
+        for widget, stretch in ((self.toolbar, 0), (self.header, 0), (self.readout, 0), (self.layout_widget, 1),
+                                (self.status, 0)):
             layout.addWidget(widget, stretch)
         self._live_timer = QTimer(self, interval=LIVE_FLUSH_MS)
         self._live_timer.timeout.connect(self.flush_live)
@@ -132,24 +147,50 @@ class ChartPanel(QWidget):
         keep_view = symbol == self.symbol and bars.timeframe is self.timeframe and len(self.live) > 0
         anchor = self.navigation.view_anchor() if keep_view else None
         if symbol != self.symbol:
-            self.set_extended_price(None)  # the old symbol's; the next quote brings this one's
-            self.markers.clear()
+            self._forget_symbol(symbol)
         self.symbol = symbol
         self.set_timeframe(bars.timeframe.value)
         self.live.load(bars, forming_minutes or ())
+        self._dropped = dropped
+        self.panes.set_volume_shown(self.has_volume)
         self._draw_bars()
         self.set_overlays(overlays)
         self.panes.show_last_price(self.live)
+        self._price_tags_moved()
         self.markers.relocate(self.live.index_of_time)
-        no_volume = not np.any(self.live.volume > 0)
-        self.status.setText(
-            f"{symbol} {bars.timeframe.value}: {len(bars):,} bars"
-            + (f", {dropped} bad bars dropped" if dropped else "")
-            + (" · no volume for this symbol" if no_volume else ""))
+        self._show_state()
         if anchor is None or not len(self.live):
             self.navigation.reset_view()
         else:
             self.navigation.restore_view(*anchor)
+
+    def _forget_symbol(self, symbol: str) -> None:
+        """A new symbol: nothing of the previous one stays — its markers, lines (alert, key and
+        other levels: each owner draws the new symbol's), tags, readout and header values."""
+        self.set_extended_price(None)  # the next quote brings this one's
+        self.markers.clear()
+        self.levels.clear()
+        self.overlays = None
+        self.interaction.clear()
+        self.header.reset(symbol)
+
+    @property
+    def has_volume(self) -> bool:
+        """Indices have no volume of their own (providers send zeros): no volume bars."""
+        return symbol_kind(self.symbol) is not SymbolKind.INDEX and bool(np.any(self.live.volume > 0))
+
+    def _show_state(self) -> None:
+        """Status line, day range and readout as the bars are now (after a load and as bars arrive)."""
+        n = len(self.live)
+        last = f" · last {self.panes.time_axis.label_for(n - 1)} ET" if n else ""
+        self.status.setText(f"{self.symbol} {self.timeframe.value}: {n:,} bars{last}"
+                            + (f", {self._dropped} bad bars dropped" if self._dropped else "")
+                            + ("" if self.has_volume or not n else " · no volume for this symbol"))
+        if n:
+            self.header.update_state(day_low=float(self.live.low[self._day_start:].min()),
+                                     day_high=float(self.live.high[self._day_start:].max()))
+        if not self.panes.v_cross.isVisible():  # the mouse is off the chart: the last bar's values
+            self.interaction.show_readout(n - 1)
 
     def _draw_bars(self) -> None:
         live, panes, intraday = self.live, self.panes, self.timeframe.is_intraday
@@ -157,7 +198,9 @@ class ChartPanel(QWidget):
         panes.volume.set_data(live.volume, live.close >= live.open)
         panes.set_timestamps(live.ts, daily=not intraday)
         day, minute = et_day_and_minute(live.ts)  # once: session breaks and extended hours both use it
-        panes.breaks.set_breaks(np.flatnonzero(np.r_[False, day[1:] != day[:-1]]), len(live))
+        starts = np.flatnonzero(np.r_[False, day[1:] != day[:-1]])
+        panes.breaks.set_breaks(starts, len(live))
+        self._day_start = int(starts[-1]) if len(starts) else 0
         panes.extended_shade.set_mask(extended_mask(minute) if intraday else np.zeros(len(live), dtype=bool))
 
     def set_overlays(self, overlays: ChartOverlays | None) -> None:
@@ -166,7 +209,7 @@ class ChartPanel(QWidget):
         self.panes.set_overlay_lines(overlays, len(self.live))
         levels = overlays.levels if overlays is not None else None
         if levels != previous_levels:  # unchanged (the per-minute overlay refresh): keep the lines
-            self.levels.replace_kind("level", levels or (), COLORS["level"])
+            self.levels.replace_kind("level", levels or (), self.panes.colors["level"])
 
     def apply_bar(self, bar: Bar) -> None:
         """Queue a live 1-minute bar of this symbol; merged into the chart at ~25 Hz."""
@@ -178,9 +221,16 @@ class ChartPanel(QWidget):
         if not self._pending_live:
             return
         pending, self._pending_live = self._pending_live, []
+        n = len(self.live)
         for bar in pending:
             self._merge_minute(bar)
         self.panes.show_last_price(self.live)
+        self._price_tags_moved()
+        if len(self.live) != n:
+            self._show_state()
+        else:
+            self.header.update_state(day_low=min(self.header.state.day_low, float(self.live.low[-1])),
+                                     day_high=max(self.header.state.day_high, float(self.live.high[-1])))
 
     def _merge_minute(self, bar: Bar) -> None:
         change = self.live.merge_minute(bar)
@@ -192,6 +242,7 @@ class ChartPanel(QWidget):
             self._draw_appended()
         elif change is BarChange.REVISED:  # a minute the stream missed, filled late: redraw the history
             self._draw_bars()
+            self.markers.relocate(self.live.index_of_time)  # a bar inserted moves the later ones
 
     def _draw_appended(self) -> None:
         """A new bar, written into the live buffer's spare rows: the items take the longer views;
@@ -205,6 +256,7 @@ class ChartPanel(QWidget):
         panes.set_timestamps(live.ts, daily=not self.timeframe.is_intraday)
         if n > 1 and new_day[0] != new_day[1]:
             panes.breaks.set_breaks(np.r_[panes.breaks.break_index, n - 1], n)
+            self._day_start = n - 1
         panes.extended_shade.append(self.timeframe.is_intraday and bool(extended_mask(new_minute[:1])[0]))
         self.navigation.follow_new_bar(was_at_right_edge)
 
@@ -217,9 +269,29 @@ class ChartPanel(QWidget):
                 or abs(price - float(self.live.close[-1])) < TICK / 2):
             tag.set(None)
             self.panes.fit_axes_to("session", 0)
+            self._price_tags_moved()
             return
         tag.set(price, COLORS["session"], label)
         self.panes.fit_axes_to("session", tag.width)
+        self._price_tags_moved()
+
+    def _price_tag_spans(self) -> list[tuple[float, float]]:
+        """Where the last-price and pre/post tags sit on the axis: the level tags keep off them."""
+        spans = (self.panes.price_tag.span(), self.panes.session_tag.span())
+        return [span for span in spans if span is not None]
+
+    def _price_tags_moved(self) -> None:
+        spans = self._price_tag_spans()
+        if spans != self._tag_spans:  # the level tags step aside again (not on every tick)
+            self._tag_spans = spans
+            self.levels.tags.refresh()
+
+    def set_theme(self, theme: str) -> None:
+        """The lines, tags and text in ``theme``'s colours (the app's ``style_plots`` calls it)."""
+        colors = theme_colors(theme)
+        self.panes.set_theme(colors, dark=theme != "light")
+        self.levels.recolor("level", colors["level"])
+        self.interaction.show_readout(len(self.live) - 1)
 
     def is_ready(self) -> bool:
         """Bars are on screen (the smoke run waits for this before painting)."""

@@ -3,6 +3,7 @@ the axis, double-click back to the latest bars, and the right-click menu of pric
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,13 +13,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from widgets.chart.levels import round_to_tick
-from widgets.chart.palette import COLORS
 
 if TYPE_CHECKING:
     from widgets.chart.chart_panel import ChartPanel
 
 MOUSE_RATE_HZ = 30
-READOUT_OVERLAYS = (("EMA8", "ema8"), ("EMA21", "ema21"), ("VWAP", "vwap"), ("RSI", "rsi"), ("MACD", "macd"))
+# label, ChartOverlays field, palette colour (the line's)
+READOUT_OVERLAYS = (("EMA 8", "ema8", "ema8"), ("EMA 21", "ema21", "ema21"), ("VWAP", "vwap", "vwap"),
+                    ("RSI", "rsi", "rsi"), ("MACD", "macd", "macd"))
+
+
+def _value(arr: np.ndarray | None, i: int) -> float | None:
+    if arr is None or i >= len(arr) or not np.isfinite(arr[i]):
+        return None
+    return float(arr[i])
 
 
 class ChartInteraction:
@@ -27,40 +35,76 @@ class ChartInteraction:
     def __init__(self, panel: ChartPanel) -> None:
         self._panel = panel
         self._panes = panel.panes
+        self.shown_readout = ""
         scene = panel.layout_widget.scene()
         self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=MOUSE_RATE_HZ, slot=self.on_mouse_moved)
         scene.sigMouseClicked.connect(self.on_click)
 
     def readout_at(self, x: float) -> str:
+        """The bar at ``x`` as plain text (" " off the bars)."""
+        return "  ".join(text for text, _c in self.readout_parts(x)) or " "
+
+    def readout_parts(self, x: float) -> list[tuple[str, str | None]]:
+        """The bar at ``x``: time, OHLCV, then each indicator's value in its line's colour — the
+        chart's legend (which line is which), as on trading platforms."""
         live, i = self._panel.live, round(x)
         if not 0 <= i < len(live):
-            return " "
+            return []
         o, h, l, c, v = (float(live.column(name)[i]) for name in ("open", "high", "low", "close", "volume"))
-        parts = [f"{self._panes.time_axis.label_for(i)} ET", f"O {o:,.2f}", f"H {h:,.2f}", f"L {l:,.2f}",
-                 f"C {c:,.2f}"]
-        if v > 0:
-            parts.append(f"V {v:,.0f}")
-        overlays = self._panel.overlays
+        parts: list[tuple[str, str | None]] = [(f"{self._panes.time_axis.label_for(i)} ET", None)]
+        parts += [(f"{k} {val:,.2f}", None) for k, val in (("O", o), ("H", h), ("L", l), ("C", c))]
+        if v > 0 and self._panes.show_volume:
+            parts.append((f"V {v:,.0f}", None))
+        overlays, colors = self._panel.overlays, self._panes.colors
         if overlays is not None:
-            for label, name in READOUT_OVERLAYS:
-                arr = getattr(overlays, name)
-                if i < len(arr) and np.isfinite(arr[i]):
-                    parts.append(f"{label} {arr[i]:,.2f}")
-        return "  ".join(parts)
+            for label, name, color in READOUT_OVERLAYS:
+                value = _value(getattr(overlays, name), i)
+                if value is not None:
+                    parts.append((f"{label} {value:,.2f}", colors[color]))
+            high, low = _value(overlays.or_high, i), _value(overlays.or_low, i)
+            if high is not None and low is not None:
+                parts.append((f"OR {high:,.2f} / {low:,.2f}", colors["or"]))
+        return parts
+
+    def show_readout(self, x: float) -> None:
+        """The readout label shows the bar at ``x`` (the last bar when the mouse is off the chart)."""
+        parts = self.readout_parts(x)
+        self.shown_readout = "  ".join(text for text, _c in parts)  # as plain text (tests read it)
+        # non-breaking inside a value ("EMA 21 651.52"), so a narrow chart wraps between values
+        html = []
+        for text, color in parts:
+            text = escape(text).replace(" ", "&nbsp;")
+            html.append(f'<span style="color:{color}">{text}</span>' if color else text)
+        self._panel.readout.setText("&nbsp; ".join(html) or " ")
+
+    def clear(self) -> None:
+        """Nothing of the previous bars stays: cursor tag, crosshair, readout."""
+        self._panes.cursor_tag.set(None)
+        for line in (self._panes.v_cross, self._panes.h_cross):
+            line.hide()
+        self._panel.readout.setText(" ")
+        self.shown_readout = ""
 
     def on_mouse_moved(self, event: tuple) -> None:
+        """Over any pane: the crosshair's time line and the readout of the bar under it; over the
+        price pane also its price line and the price tag. Off the panes: the last bar's values."""
         pos, plot, panes = event[0], self._panes.price_plot, self._panes
         in_view = plot.vb.sceneBoundingRect().contains(pos)
         if not in_view:
             panes.cursor_tag.set(None)
-        if not plot.sceneBoundingRect().contains(pos):
+        if not any(p.isVisible() and p.sceneBoundingRect().contains(pos) for p in panes.plots):
+            panes.v_cross.hide()
+            panes.h_cross.hide()
+            self.show_readout(len(self._panel.live) - 1)
             return
         point = plot.vb.mapSceneToView(pos)
         panes.v_cross.setPos(point.x())
-        panes.h_cross.setPos(point.y())
+        panes.v_cross.show()
+        panes.h_cross.setVisible(in_view)
         if in_view:  # the cursor's price on the axis, at the tick the context menu would use
-            panes.cursor_tag.set(round_to_tick(point.y()), COLORS["cursor"])
-        self._panel.readout.setText(self.readout_at(point.x()))
+            panes.h_cross.setPos(point.y())
+            panes.cursor_tag.set(round_to_tick(point.y()), panes.colors["cursor"])
+        self.show_readout(point.x())
 
     def on_click(self, event: MouseClickEvent) -> None:
         if event.double() and event.button() == Qt.MouseButton.LeftButton:

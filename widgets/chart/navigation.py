@@ -121,11 +121,8 @@ class ChartNavigation:
         if hi <= lo:
             return
         live, panes = self._live, self._panes
-        low, high = float(live.low[lo:hi].min()), float(live.high[lo:hi].max())
-        pad = (high - low) * 0.05 or high * 0.001
-        panes.price_plot.vb.setYRange(low - pad, high + pad, padding=0)
-        vmax = float(live.volume[lo:hi].max())
-        panes.volume_plot.vb.setYRange(0, vmax * 1.1 if vmax > 0 else 1, padding=0)
+        panes.fit_price(float(live.low[lo:hi].min()), float(live.high[lo:hi].max()))
+        panes.fit_volume(float(live.volume[lo:hi].max()))
         self._fit_macd(lo, hi)
 
     def _fit_macd(self, lo: int, hi: int) -> None:

@@ -1,6 +1,6 @@
-"""The chart's panes and what is drawn in them: price (candles, session breaks, extended-hours
-shade, EMA/VWAP/opening-range lines, the last-price line and the axis tags), volume, RSI and
-MACD, one above the other on one shared x range (the bar index)."""
+"""The chart's panes and what is drawn in them: price (candles, volume at its bottom, session
+breaks, extended-hours shade, EMA/VWAP/opening-range lines, the last-price line and the axis
+tags), RSI and MACD, one above the other on one shared x range (the bar index)."""
 
 from __future__ import annotations
 
@@ -15,16 +15,23 @@ from data.live_bars import LiveBars
 from widgets.chart.extended_hours import ExtendedHoursShade
 from widgets.chart.ohlc_items import CandlestickItem, VolumeItem
 from widgets.chart.palette import COLORS
+from widgets.chart.pane_layout import PaneLayout
+from widgets.chart.price_axis import PriceAxis
 from widgets.chart.price_tag import PriceAxisTag
 from widgets.chart.time_axis import EtTimeAxis, SessionBreaksItem
-from widgets.compact_axis import CompactAxis
 
 AXIS_WIDTH = 58  # px, every pane's price axis (wider when a tag on it needs it)
-SHOWN_HEIGHT = 16777215  # Qt's QWIDGETSIZE_MAX: no height limit
+VOLUME_SHARE = 0.2  # the tallest visible volume bar reaches this far up the price pane
+PRICE_BOTTOM_PAD = 0.16  # of the price range, under the lowest candle: where the volume bars stand
 # overlay line -> ChartOverlays field
 OVERLAY_FIELDS = (("ema8_line", "ema8"), ("ema21_line", "ema21"), ("vwap_line", "vwap"), ("or_high_line", "or_high"),
                   ("or_low_line", "or_low"), ("rsi_line", "rsi"), ("macd_line", "macd"),
                   ("signal_line", "macd_signal"), ("hist_line", "macd_hist"))
+# line -> its palette colour (re-applied on a theme change)
+LINE_COLORS = (("ema8_line", "ema8"), ("ema21_line", "ema21"), ("vwap_line", "vwap"), ("or_high_line", "or"),
+               ("or_low_line", "or"), ("rsi_line", "rsi"), ("macd_line", "macd"), ("signal_line", "signal"),
+               ("hist_line", "hist"))
+LINE_WIDTHS = {"vwap_line": 2}
 
 
 def _line(plot: pg.PlotItem, color: str, width: float = 1) -> pg.PlotDataItem:
@@ -34,33 +41,30 @@ def _line(plot: pg.PlotItem, color: str, width: float = 1) -> pg.PlotDataItem:
     return item
 
 
-def _row_of(layout_widget: pg.GraphicsLayoutWidget, plot: pg.PlotItem) -> int:
-    return layout_widget.ci.items[plot][0][0]  # {item: [(row, col), …]}
-
-
 class ChartPanes:
     def __init__(self, layout_widget: pg.GraphicsLayoutWidget) -> None:
-        self.layout_widget = lw = layout_widget
-        # every pane has a time axis; only the lowest visible one shows it
-        self.time_axes = [EtTimeAxis() for _ in range(4)]
-        self.time_axis = self.time_axes[0]
-        self.price_plot = lw.addPlot(row=0, col=0, axisItems={"bottom": self.time_axes[0]})
-        self.volume_plot = lw.addPlot(row=1, col=0, axisItems={"bottom": self.time_axes[1],
-                                                               "right": CompactAxis("right")})
-        self.rsi_plot = lw.addPlot(row=2, col=0, axisItems={"bottom": self.time_axes[2]})
-        self.macd_plot = lw.addPlot(row=3, col=0, axisItems={"bottom": self.time_axes[3]})
-        self.plots = [self.price_plot, self.volume_plot, self.rsi_plot, self.macd_plot]
+        self.layout_widget = layout_widget
+        self.colors = dict(COLORS)
+        # one time axis, under the lowest pane, on the price pane's x range
+        self.time_axis = EtTimeAxis()
+        self.price_plot = pg.PlotItem(axisItems={"right": PriceAxis()})
+        self.rsi_plot = pg.PlotItem(axisItems={"right": PriceAxis()})
+        self.macd_plot = pg.PlotItem(axisItems={"right": PriceAxis()})
+        self.plots = [self.price_plot, self.rsi_plot, self.macd_plot]
+        self.layout = PaneLayout(layout_widget, self.price_plot, {"rsi": self.rsi_plot, "macd": self.macd_plot},
+                                 self.time_axis)
+        self.time_axis.linkToView(self.price_plot.vb)
+        self.layout.set_axis_width(AXIS_WIDTH)
         self._axis_width = AXIS_WIDTH
         self._tag_widths: dict[str, float] = {}
-        for plot, stretch in zip(self.plots, (6, 2, 2, 2), strict=True):
-            self._configure(plot, stretch)
+        for plot in self.plots:
+            self._configure(plot)
+        self._add_volume_view()
         self._add_price_items()
         self._add_indicator_lines()
         self._add_tags()
-        self.place_time_axis()
 
-    def _configure(self, plot: pg.PlotItem, stretch: int) -> None:
-        self.layout_widget.ci.layout.setRowStretchFactor(_row_of(self.layout_widget, plot), stretch)
+    def _configure(self, plot: pg.PlotItem) -> None:
         # no pyqtgraph grid: its full-width tick lines cost ~10 ms per pane per frame; the
         # price-level lines give the orientation a grid would
         plot.setMenuEnabled(False)
@@ -74,8 +78,21 @@ class ChartPanes:
         plot.showAxis("right")
         plot.getAxis("right").setWidth(AXIS_WIDTH)
         plot.hideAxis("left")
+        plot.hideAxis("bottom")  # the one time axis is the layout's last row
         if plot is not self.price_plot:  # the price pane (never hidden) leads the x range
             plot.setXLink(self.price_plot)
+
+    def _add_volume_view(self) -> None:
+        """Volume as an overlay at the bottom of the price pane (its own y scale, no axis), drawn
+        behind the candles: a separate pane took as much height as the price."""
+        self.volume_vb = vb = pg.ViewBox(enableMouse=False, enableMenu=False)
+        vb.setMouseEnabled(x=False, y=False)
+        vb.enableAutoRange(x=False, y=False)
+        vb.setXLink(self.price_plot.vb)
+        vb.setZValue(self.price_plot.zValue() - 1)
+        self.price_plot.scene().addItem(vb)
+        self.price_plot.vb.sigResized.connect(lambda *_: vb.setGeometry(self.price_plot.vb.sceneBoundingRect()))
+        self.show_volume = True
 
     def _add_price_items(self) -> None:
         self.candles = CandlestickItem()
@@ -84,7 +101,7 @@ class ChartPanes:
         self.extended_shade = ExtendedHoursShade()
         for item in (self.extended_shade, self.breaks, self.candles):
             self.price_plot.addItem(item)
-        self.volume_plot.addItem(self.volume)
+        self.volume_vb.addItem(self.volume)
         self.ema8_line = _line(self.price_plot, COLORS["ema8"])
         self.ema21_line = _line(self.price_plot, COLORS["ema21"])
         self.vwap_line = _line(self.price_plot, COLORS["vwap"], 2)
@@ -93,12 +110,14 @@ class ChartPanes:
 
     def _add_indicator_lines(self) -> None:
         self.rsi_line = _line(self.rsi_plot, COLORS["rsi"])
-        for y in (30, 70):
-            self.rsi_plot.addItem(pg.InfiniteLine(y, angle=0, pen=pg.mkPen("#666", style=Qt.PenStyle.DashLine)))
+        self.rsi_guides = [pg.InfiniteLine(y, angle=0, pen=pg.mkPen(COLORS["guide"], style=Qt.PenStyle.DashLine))
+                           for y in (30, 70)]
+        for guide in self.rsi_guides:
+            self.rsi_plot.addItem(guide)
         self.rsi_plot.setYRange(0, 100)
         self.macd_line = _line(self.macd_plot, COLORS["macd"])
         self.signal_line = _line(self.macd_plot, COLORS["signal"])
-        self.hist_line = pg.PlotDataItem(pen=pg.mkPen("#888"), fillLevel=0, brush=(136, 136, 136, 90),
+        self.hist_line = pg.PlotDataItem(pen=pg.mkPen(COLORS["hist"]), fillLevel=0, brush=(136, 136, 136, 90),
                                          connect="finite")
         self.macd_plot.addItem(self.hist_line)
 
@@ -114,23 +133,31 @@ class ChartPanes:
         self.cursor_tag = PriceAxisTag(axis, vb, z=11)
         # the pre-market / after-hours price while the chart shows the regular session only
         self.session_tag = PriceAxisTag(axis, vb, z=10.5, yields_to=self.price_tag)
-        self.v_cross = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
-        self.h_cross = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
+        cross = pg.mkPen(COLORS["cross"], style=Qt.PenStyle.DotLine)
+        self.v_cross = pg.InfiniteLine(angle=90, movable=False, pen=cross)
+        self.h_cross = pg.InfiniteLine(angle=0, movable=False, pen=cross)
         for item in (self.v_cross, self.h_cross):
             item.setZValue(50)
+            item.hide()  # until the mouse is over the chart
             self.price_plot.addItem(item, ignoreBounds=True)
 
     # -- layout --------------------------------------------------------------------------------
     def show_pane(self, plot: pg.PlotItem, on: bool) -> None:
-        plot.setVisible(on)
-        self.layout_widget.ci.layout.setRowStretchFactor(_row_of(self.layout_widget, plot), 2 if on else 0)
-        plot.setMaximumHeight(SHOWN_HEIGHT if on else 0)
-        self.place_time_axis()
+        self.layout.show_pane("rsi" if plot is self.rsi_plot else "macd", on)
 
-    def place_time_axis(self) -> None:
-        lowest = [p for p in self.plots if p.isVisible()][-1]
-        for plot in self.plots:
-            plot.showAxis("bottom", plot is lowest)
+    def set_volume_shown(self, on: bool) -> None:
+        """Indices trade no volume of their own: no bars, and the price uses the pane's bottom."""
+        self.show_volume = on
+        self.volume_vb.setVisible(on)
+
+    def fit_price(self, low: float, high: float) -> None:
+        span = high - low
+        pad = span * 0.05 or high * 0.001
+        bottom = span * PRICE_BOTTOM_PAD if self.show_volume else 0.0
+        self.price_plot.vb.setYRange(low - pad - bottom, high + pad, padding=0)
+
+    def fit_volume(self, vmax: float) -> None:
+        self.volume_vb.setYRange(0, vmax / VOLUME_SHARE if vmax > 0 else 1, padding=0)
 
     def fit_axes_to(self, tag: str, width: float) -> None:
         """One width for every pane's price axis (so the panes' plot areas line up), wide enough
@@ -141,11 +168,11 @@ class ChartPanes:
             self._axis_width = width
             for plot in self.plots:
                 plot.getAxis("right").setWidth(width)
+            self.layout.set_axis_width(width)
 
     # -- drawing -------------------------------------------------------------------------------
     def set_timestamps(self, ts: np.ndarray, daily: bool) -> None:
-        for axis in self.time_axes:
-            axis.set_timestamps(ts, daily=daily)
+        self.time_axis.set_timestamps(ts, daily=daily)
 
     def set_overlay_lines(self, overlays: ChartOverlays | None, n: int) -> None:
         x = np.arange(n, dtype=np.float64)
@@ -164,7 +191,7 @@ class ChartPanes:
             self.price_tag.set(None)
             return
         _ts, o, _h, _l, close, _v = live.last_bar()
-        color = COLORS["up" if close >= o else "down"]
+        color = self.colors["up" if close >= o else "down"]
         if line.pen.color().name() != color:
             line.setPen(pg.mkPen(color, style=Qt.PenStyle.DotLine))
         if line.value() != close or not line.isVisible():
@@ -173,3 +200,14 @@ class ChartPanes:
         self.price_tag.set(close, color)
         self.fit_axes_to("last", self.price_tag.width)
         self.session_tag.place()  # it steps aside for the last price, which may have moved
+
+    def set_theme(self, colors: dict[str, str], dark: bool) -> None:
+        """Recolour the lines for a theme (``colors``: ``palette.theme_colors``)."""
+        self.colors = colors
+        for attr, key in LINE_COLORS:
+            getattr(self, attr).setPen(pg.mkPen(colors[key], width=LINE_WIDTHS.get(attr, 1)))
+        for item in (*self.rsi_guides,):
+            item.setPen(pg.mkPen(colors["guide"], style=Qt.PenStyle.DashLine))
+        for item in (self.v_cross, self.h_cross):
+            item.setPen(pg.mkPen(colors["cross"], style=Qt.PenStyle.DotLine))
+        self.volume.set_shades(dark)

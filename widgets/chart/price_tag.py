@@ -81,5 +81,12 @@ class PriceAxisTag:
         self._text.setPos(PADDING_X, PADDING_Y)
         self._box.show()
 
+    def span(self) -> tuple[float, float] | None:
+        """(top, bottom) on the axis, None while hidden."""
+        if not self.visible:
+            return None
+        top = self._box.pos().y()
+        return top, top + self._box.rect().height()
+
     def scene_rect(self) -> QRectF:
         return self._box.sceneBoundingRect()

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject
 from app.core.alerts import AlertsService
 from app.core.chart_data import ChartDataService
 from app.core.events import AlertTriggered
+from app.core.market_data import MarketDataService
 from app.core.snapshots import ChartSnapshot
 from app.core.workspace import Workspace
 from app.ui.intents import AddChartMarker, DrawChartLevels, PrefillAlert, ShowChainNear
@@ -30,6 +31,8 @@ from widgets.chart.palette import COLORS
 
 log = logging.getLogger(__name__)
 MAX_KEPT_MARKERS = 500  # per symbol
+# the alert line's tag on the price axis, short so it fits the axis (DejaVu has these arrows)
+ALERT_SIGNS = {"crosses": "↕", "above": "↑", "below": "↓"}
 MENU_REQUESTS = {"chain": ShowChainNear, "alert": PrefillAlert}  # context-menu entry -> the intent it requests
 
 
@@ -51,7 +54,7 @@ class ChartController(QObject):
         bridge.alerts_changed.connect(self.sync_alert_lines)
         bridge.alert_triggered.connect(self.alert_triggered)
         bridge.preference_changed.connect(self._preference_changed)
-        bridge.provider_changed.connect(lambda _name: self.load())
+        bridge.provider_changed.connect(self._provider_changed)
         bridge.active_symbol_changed.connect(self.load)
         bridge.bar_updated.connect(self.on_bar)
         bridge.quotes_updated.connect(self.on_quotes)
@@ -60,6 +63,7 @@ class ChartController(QObject):
         panel.level_remove_requested.connect(self.level_remove)
         panel.timeframe_changed.connect(lambda tf: self.load(timeframe=tf))
         panel.extended_hours_changed.connect(self.extended_hours_changed)
+        panel.pane_sizes_changed.connect(self.pane_sizes_changed)
         panel.alert_details_requested.connect(
             lambda p: host.intents.request(PrefillAlert(panel.symbol, "crosses", p, "chart")))
         panel.chain_requested.connect(lambda p: host.intents.request(ShowChainNear(panel.symbol, p)))
@@ -81,6 +85,12 @@ class ChartController(QObject):
         context = self.host.engine.context
         return context.calendar if context else None
 
+    def _last_quote(self, symbol: str) -> Quote | None:
+        try:
+            return self.host.engine.service(MarketDataService).last_quotes.get(symbol)
+        except LookupError:  # no market data service (yet)
+            return None
+
     def _or_minutes(self) -> int:
         return int(self._workspace().preferences.get("opening_range_minutes", 15))
 
@@ -92,7 +102,24 @@ class ChartController(QObject):
         prefs = self._workspace().preferences
         self.panel.set_timeframe(prefs.get("default_timeframe", "5m"))
         self.panel.set_extended_hours(bool(prefs.get("chart_extended_hours", False)))
+        self.panel.panes.layout.set_shares(str(prefs.get("chart_pane_sizes", "")))
+        self.show_source()
         self.load()
+
+    def _provider_changed(self, _name: str) -> None:
+        self.show_source()
+        self.load()
+
+    def show_source(self) -> None:
+        """The header names the data source and marks a simulated clock (demo, replay)."""
+        context = self.host.engine.context
+        provider = context.provider if context else None
+        if provider is not None:
+            self.panel.header.update_state(source=provider.name, simulated=bool(provider.clock.simulated))
+
+    def pane_sizes_changed(self, shares: str) -> None:
+        self.host.run(self._workspace().set_preference("chart_pane_sizes", shares),
+                      lambda msg: self._say(f"Could not save the pane sizes: {msg}"))
 
     def load(self, symbol: str | None = None, timeframe: str | None = None) -> None:
         panel = self.panel
@@ -108,6 +135,7 @@ class ChartController(QObject):
                 panel.set_bars(symbol, snap.bars, snap.overlays, snap.dropped, snap.forming_minutes)
                 if fresh:
                     panel.add_markers(self._placed(self._kept.get(symbol, ())))
+                    self._show_quote(self._last_quote(symbol))
                 self.sync_alert_lines()
 
         self.host.run(run(), lambda msg: self._say(f"Could not load {symbol}: {msg}"))
@@ -153,6 +181,8 @@ class ChartController(QObject):
         pre-market / after-hours price gets its own tag."""
         panel = self.panel
         quote = next((q for q in quotes if q.symbol == panel.symbol), None)
+        if quote is not None:
+            self._show_quote(quote)
         calendar = self._calendar()
         if quote is None or calendar is None:
             return
@@ -163,6 +193,13 @@ class ChartController(QObject):
         else:
             panel.set_extended_price(None)
 
+    def _show_quote(self, quote: Quote | None) -> None:
+        if quote is None or quote.symbol != self.panel.symbol:
+            return
+        has_prev = quote.prev_close > 0
+        self.panel.header.update_state(last=quote.last, change=quote.change if has_prev else float("nan"),
+                                       change_pct=quote.change_pct if has_prev else float("nan"))
+
     # -- alerts and levels -------------------------------------------------------------------
     def sync_alert_lines(self, *_args: object) -> None:
         panel = self.panel
@@ -172,7 +209,8 @@ class ChartController(QObject):
             if key not in wanted:
                 panel.remove_level(key)
         for key, a in wanted.items():
-            panel.add_level(key, a.price, f"Alert {a.condition}", COLORS["alert"], draggable=True)
+            panel.add_level(key, a.price, f"Alert {ALERT_SIGNS.get(a.condition, a.condition)}", COLORS["alert"],
+                            draggable=True)
 
     def alert_requested(self, condition: str, price: float) -> None:
         symbol = self.panel.symbol
@@ -194,11 +232,11 @@ class ChartController(QObject):
                           lambda msg: self._say(f"Alert not removed: {msg}"))
 
     def alert_triggered(self, event: AlertTriggered) -> None:
-        alert, trigger, panel = event.alert, event.trigger, self.panel
-        if alert.symbol == panel.symbol and panel.bar_count:
-            ts = int(trigger.triggered_at.timestamp())
-            panel.add_marker(panel.index_of_time(ts), trigger.price, f"Alert {alert.condition} {alert.price:,.2f}",
-                             COLORS["alert"], ts=ts)
+        """A marker on the bar of the trigger's time, kept with its symbol's markers: drawn now
+        only when the chart shows that symbol (another's comes back when its chart does)."""
+        alert, trigger = event.alert, event.trigger
+        self.add_marker(AddChartMarker(alert.symbol, int(trigger.triggered_at.timestamp()), trigger.price,
+                                       f"Alert {alert.condition} {alert.price:,.2f}", COLORS["alert"]))
 
     def draw_levels(self, intent: DrawChartLevels) -> None:
         for key in self.panel.level_keys(intent.group):
