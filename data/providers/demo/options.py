@@ -8,7 +8,8 @@ Consistent with the simulated spot at every moment and deterministic for a seed:
   SPX has PM-settled ``SPXW`` on every date and the AM-settled ``SPX`` monthly beside it (NDX:
   ``NDXP``/``NDX``, RUT: ``RUTW``/``RUT``).
 * **Strikes** are listed around the previous close (fixed through the day, as exchanges list
-  them) at the usual increments, five times wider in the wings.
+  them) as densely as real chains: the usual increment near the money in weeklies and
+  monthlies alike, wider in the wings and in far-dated expiries (``strikes.py``).
 * **Volatility surface**: the symbol's volatility with an IV premium, a term structure (short
   dates a little lower), an SVI smile with a put skew (no butterfly arbitrage), a spot–vol response
   (indices bid up vol as they fall) and, for single stocks, an earnings jump in every expiry
@@ -16,13 +17,13 @@ Consistent with the simulated spot at every moment and deterministic for a seed:
 * **Quotes**: theoretical prices from the injected pricing functions (``analytics.pricing`` in
   the app — the data layer does not import analytics) with a tick-rounded spread; IV and greeks
   as a provider reports them.
-* **Open interest** is set overnight: heavier near the money, at round strikes and in near
-  expiries, OTM-side for each type. **Volume** builds through the session (0DTE trades most).
+* **Open interest** is set overnight and spread as on real chains — monthlies and quarterlies
+  hold the most, 0DTE little; round strikes and OTM call/put walls heavier (``strikes.py``) —
+  so GEX reads like published figures. **Volume** builds through the session (0DTE trades most).
 """
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,13 @@ import numpy as np
 from data.market_calendar import ET, MarketCalendar, market_date
 from data.option_chain import OptionChain
 from data.providers.demo.profiles import SymbolProfile, profile_for
+from data.providers.demo.strikes import (
+    contract_noise,
+    expiry_kind,
+    expiry_open_interest,
+    list_strikes,
+    strike_weights,
+)
 from data.rates import RISK_FREE_RATE, dividend_yield, pays_index_yield
 from data.symbols import OPTION_ROOT_UNDERLYING, SymbolKind, symbol_kind
 
@@ -139,7 +147,7 @@ class DemoOptions:
         theo = np.asarray(p.bs_price(spot, strike, T, r, q, iv, is_call), dtype=float)
         greeks = p.bs_greeks(spot, strike, T, r, q, iv, is_call)
         bid, ask, tick = _quote(theo, symbol)
-        oi, volume = self._activity(profile, session_day, now, reference, strike, is_call, expiry)
+        oi, volume = self._activity(profile, session_day, now, reference, strike, is_call, expiry, root)
         last = np.where(volume > 0, np.maximum(np.round(theo / tick) * tick, tick), np.nan)  # no print below a tick
         return OptionChain(symbol, asof, columns["symbol"], root, expiry, is_call, strike, bid, ask, last,
                            volume, oi, iv, np.asarray(greeks.delta, dtype=float),
@@ -148,7 +156,7 @@ class DemoOptions:
     def _expiry_rows(self, profile: SymbolProfile, now: datetime, spot: float, reference: float, expiry: date,
                      root: str) -> dict[str, np.ndarray]:
         years = max((expiry - market_date(now)).days, 0.5) / 365.0
-        strikes = _strikes(profile, reference, years)
+        strikes = list_strikes(profile, reference, years)
         n = len(strikes)
         prefix = f"{root}{expiry:%y%m%d}"
         thousandths = [round(k * 1000) for k in strikes.tolist()]
@@ -183,61 +191,41 @@ class DemoOptions:
         return np.sqrt(w / years)
 
     def _activity(self, profile: SymbolProfile, session_day: date, now: datetime, reference: float,
-                  strike: np.ndarray, is_call: np.ndarray, expiry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                  strike: np.ndarray, is_call: np.ndarray, expiry: np.ndarray, root: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
         """Open interest (set overnight: a function of the day, not of the live spot) and
-        volume so far (the same weights times a turnover that grows through the session)."""
+        volume so far (the same contracts times a turnover that grows through the session)."""
         symbol = profile.symbol
-        scale = 2_000.0 if profile.daily_volume == 0 else max(50.0, profile.daily_volume / 20_000.0)
         days = (expiry - np.datetime64(session_day, "D")).astype(float)
-        years = np.maximum(days, 0.5) / 365.0
-        x = np.abs(np.log(strike / reference)) / (profile.annual_vol * np.sqrt(years))
-        otm = np.where(is_call, strike >= reference, strike <= reference)
-        step = _strike_step(reference, symbol)
-        ratio = np.round(strike / step).astype(np.int64)
-        roundness = np.where(ratio % 10 == 0, 3.0, np.where(ratio % 2 == 0, 1.5, 1.0))
-        near_term = 1.0 / (1.0 + 4.0 * years)
-        key = zlib.crc32(f"{self._seed}:{symbol}:{session_day}".encode())
-        noise = np.random.default_rng(key).lognormal(0.0, 0.4, len(strike))
-        weight = scale * 10.0 * np.exp(-0.6 * x) * np.where(otm, 1.3, 0.8) * roundness * near_term * noise
+        noise = contract_noise(self._seed, zlib.crc32(symbol.encode()), session_day, strike, is_call, expiry)
+        oi = np.zeros(len(strike))
+        daily_listed = symbol in DAILY_EXPIRY_SYMBOLS
+        for day, root_name in {(d, r) for d, r in zip(expiry.tolist(), root.tolist(), strict=True)}:
+            rows = np.flatnonzero((expiry == np.datetime64(day, "D")) & (root == root_name))
+            years = max((day - session_day).days, 0.5) / 365.0
+            kind = expiry_kind(day, self._calendar.is_session)
+            root_share = _root_share(symbol, root_name, kind)
+            contracts = expiry_open_interest(profile, kind, years, root_share, daily_listed)
+            oi[rows] = contracts * strike_weights(profile, reference, strike[rows], is_call[rows], years, noise[rows])
         session = self._calendar.session(session_day)
         elapsed = (now - session.open).total_seconds() / (session.close - session.open).total_seconds()
         progress = float(np.clip(elapsed, 0.0, 1.0)) ** 0.8  # front-loaded, like the tape
-        turnover = np.where(days < 1, 2.5, 0.4 / (1.0 + 8.0 * years))  # 0DTE changes hands most
-        return np.floor(weight), np.floor(weight * turnover * progress)
+        years = np.maximum(days, 0.5) / 365.0
+        turnover = np.where(days < 1, 4.0, 0.4 / (1.0 + 8.0 * years))  # 0DTE changes hands most
+        return np.floor(oi), np.floor(oi * turnover * progress)
+
+
+def _root_share(symbol: str, root: str, kind: str) -> float:
+    """On a monthly date an index lists two roots: the AM-settled monthly (the index's own root)
+    holds the larger part of the open interest, the PM root the rest."""
+    if kind not in ("monthly", "quarterly") or _PM_ROOT.get(symbol) is None:
+        return 1.0
+    return 0.6 if root == symbol else 0.5
 
 
 def _am_open(expiry: date, now: datetime) -> bool:
     """An AM-settled contract stops trading the session before its expiry date."""
     return market_date(now) < expiry
-
-
-def _strike_step(price: float, symbol: str) -> float:
-    if symbol in ("SPX", "NDX", "RUT", "DJI"):
-        return 5.0 if price < 10_000 else 10.0
-    if symbol_kind(symbol) is SymbolKind.INDEX:
-        return 1.0 if price < 100 else 5.0
-    if symbol_kind(symbol) is SymbolKind.ETF:
-        return 1.0 if price < 1_000 else 5.0  # SPY/QQQ/IWM list dollar strikes
-    for limit, step in ((25, 0.5), (200, 1.0), (500, 2.5), (1_000, 5.0)):
-        if price < limit:
-            return step
-    return 10.0
-
-
-def _strikes(profile: SymbolProfile, reference: float, years: float) -> np.ndarray:
-    """Listed strikes: the usual increment within ±max(1.5σ√T, 4 %), five times wider out to
-    ±max(4σ√T, 10 %) (at most ±60 %), at most 150 fine strikes a side."""
-    step = _strike_step(reference, profile.symbol)
-    sd = profile.annual_vol * math.sqrt(years)
-    near = min(max(1.5 * sd, 0.04) * reference, 150 * step)
-    far = min(max(4.0 * sd, 0.10), 0.6) * reference
-    centre = round(reference / step) * step
-    fine = centre + step * np.arange(-math.floor(near / step), math.floor(near / step) + 1)
-    wide_step = 5 * step
-    wide_centre = round(reference / wide_step) * wide_step
-    wide = wide_centre + wide_step * np.arange(-math.floor(far / wide_step), math.floor(far / wide_step) + 1)
-    strikes = np.unique(np.round(np.concatenate([fine, wide]), 4))
-    return strikes[strikes > 0]
 
 
 def _quote(theo: np.ndarray, symbol: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
