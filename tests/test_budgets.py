@@ -28,7 +28,6 @@ BUILDER_DIR = "app/ui/panels/"
 ALLOWED: dict[str, int] = {
     'analytics/gex.py::gex_profile': 48,
     'analytics/pricing.py::implied_vol': 48,
-    'data/providers/demo/market_model.py::DemoMarket._make_session_bars': 61,
     'packaging/build.py::main': 42,
     'widgets/alerts_panel.py::AlertsPanel.__init__': 70,
     'widgets/gex_panel.py::GexPanel.__init__': 56,
