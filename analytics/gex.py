@@ -11,12 +11,14 @@ fixed, and interpolates the sign change nearest to spot.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import Enum
 
 import numpy as np
 
 from analytics.option_time import expiry_times
 from analytics.pricing import bs_greeks
+from data.market_calendar import ET
 from data.option_chain import OptionChain
 
 CONTRACT_MULTIPLIER = 100.0
@@ -174,3 +176,20 @@ def with_convention(profile: GexProfile, convention: GexConvention) -> GexProfil
                    regime="positive gamma" if total >= 0 else "negative gamma",
                    by_strike=GexByStrike(b.strike, -b.call, -b.put, -b.net), grid_total=-profile.grid_total,
                    max_gex_strike=_extreme_strike(b.strike[b.net != 0], -b.net[b.net != 0], np.argmax))
+
+
+def same_day_expiry(chain: OptionChain) -> date:
+    """The expiry that is 0DTE for ``chain``: its as-of date in New York."""
+    return chain.asof.astimezone(ET).date()
+
+
+def gex_without_expiry(chain: OptionChain, spot: float, expiry: date, *, r: float = 0.0, q: float = 0.0,
+                       T: np.ndarray | None = None,
+                       convention: GexConvention = GexConvention.DEALER_LONG_CALLS_SHORT_PUTS) -> GexProfile:
+    """The GEX profile of ``chain`` without the contracts expiring on ``expiry`` (e.g. excluding
+    0DTE, whose gamma near the money swamps the rest in the last hours): per strike, total,
+    flip and walls are all recomputed from the remaining contracts."""
+    keep = chain.expiry != np.datetime64(expiry, "D")
+    if T is None:
+        T = expiry_times(chain.expiry, chain.root, chain.asof)
+    return gex_profile(chain.select(keep), spot, r=r, q=q, T=np.asarray(T)[keep], convention=convention)

@@ -30,7 +30,6 @@ ALLOWED: dict[str, int] = {
     'analytics/pricing.py::implied_vol': 48,
     'packaging/build.py::main': 42,
     'widgets/alerts_panel.py::AlertsPanel.__init__': 70,
-    'widgets/gex_panel.py::GexPanel.__init__': 56,
     'widgets/heatmap_panel.py::HeatmapPanel.__init__': 44,
     'widgets/iv_panel.py::IvPanel.__init__': 40,
     'widgets/preferences_panel.py::PreferencesPanel.__init__': 50,

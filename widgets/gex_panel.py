@@ -2,8 +2,10 @@
 
 A pure view over an ``analytics.gex.GexProfile``. The sign convention is the user's choice,
 labelled in full; switching it re-signs the profile (``with_convention``) without
-recomputing. Units are dollars of delta hedged per 1 % move. "Show on chart" asks the app to
-draw the flip and walls on the price chart (``levels_changed``), and again after each update.
+recomputing. "Exclude 0DTE" asks the app (``exclude_0dte_changed``) for a profile without
+today's expiry, which it then hands in like any other. Units are dollars of delta hedged per
+1 % move. "Show on chart" asks the app to draw the flip and walls on the price chart
+(``levels_changed``), and again after each update.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def price(value: float | None) -> str:
 
 class GexPanel(QWidget):
     levels_changed = Signal(object)  # {"flip": price | None, "call_wall": …, "put_wall": …} or None to clear
+    exclude_0dte_changed = Signal(bool)  # the app recomputes the profile without today's expiry
 
     def __init__(self) -> None:
         super().__init__()
@@ -60,6 +63,9 @@ class GexPanel(QWidget):
         self.window_box.addItems([w for w, _ in WINDOWS])
         self.window_box.setCurrentIndex(1)
         self.show_on_chart = QCheckBox("Show on chart")
+        self.exclude_0dte = QCheckBox("Exclude 0DTE")
+        self.exclude_0dte.setToolTip("Profile, total, flip and walls without today's expiry, whose gamma "
+                                     "near the money swamps the rest late in the day")
         self.symbol = QLabel("—")
         self.regime = QLabel("—")
         self.regime.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -75,9 +81,19 @@ class GexPanel(QWidget):
         self._bars: list[pg.BarGraphItem] = []
         self._bar_colors: tuple[str, ...] = ()
         self._lines: dict[str, pg.InfiniteLine] = {}
+        self._lay_out()
+        self._settled = False
+        self.convention.currentIndexChanged.connect(lambda _i: self._render())
+        self.view.currentIndexChanged.connect(lambda _i: self._render())
+        self.window_box.currentIndexChanged.connect(lambda _i: self._render())
+        self.show_on_chart.toggled.connect(lambda _on: self._emit_levels())
+        self.exclude_0dte.toggled.connect(self.exclude_0dte_changed.emit)
+        self.plot.getViewBox().sigResized.connect(lambda _vb: self._layout_labels())
+
+    def _lay_out(self) -> None:
         top = QHBoxLayout()
         for w in (self.symbol, self.regime, QLabel("View"), self.view, QLabel("Strikes"), self.window_box,
-                  self.show_on_chart):
+                  self.exclude_0dte, self.show_on_chart):
             top.addWidget(w)
         top.insertStretch(2, 1)
         facts = QGridLayout()
@@ -98,12 +114,12 @@ class GexPanel(QWidget):
         layout.addLayout(conv)
         layout.addWidget(self.units)
         layout.addWidget(self.status)
-        self._settled = False
-        self.convention.currentIndexChanged.connect(lambda _i: self._render())
-        self.view.currentIndexChanged.connect(lambda _i: self._render())
-        self.window_box.currentIndexChanged.connect(lambda _i: self._render())
-        self.show_on_chart.toggled.connect(lambda _on: self._emit_levels())
-        self.plot.getViewBox().sigResized.connect(lambda _vb: self._layout_labels())
+
+    def set_exclude_0dte(self, on: bool) -> None:
+        """Show the saved choice without asking for a recompute (the app applies it itself)."""
+        self.exclude_0dte.blockSignals(True)
+        self.exclude_0dte.setChecked(on)
+        self.exclude_0dte.blockSignals(False)
 
     def is_ready(self) -> bool:
         return self._settled

@@ -31,6 +31,7 @@ SPECS: dict[str, PreferenceSpec] = {
     "notification_cooldown_s": PreferenceSpec(60, kind=int),
     "opening_range_minutes": PreferenceSpec(15, OPENING_RANGE_CHOICES, kind=int),
     "chart_extended_hours": PreferenceSpec(False, kind=bool),  # pre-market and after-hours bars on intraday charts
+    "gex_exclude_0dte": PreferenceSpec(False, kind=bool),  # GEX profile without today's expiry
     "chart_pane_sizes": PreferenceSpec(""),  # the chart's RSI/MACD shares of its height, "rsi:0.14,macd:0.16"
 }
 

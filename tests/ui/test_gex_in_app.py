@@ -7,6 +7,7 @@ from pathlib import Path
 from analytics.gex import gex_profile
 from app.core.option_chains import OptionChainService
 from tests.gui_helpers import run_app, settings, until
+from widgets.gex_panel import money
 
 
 def test_gex_in_the_app_matches_analytics_and_draws_on_the_chart(qapp, tmp_path: Path) -> None:
@@ -27,3 +28,41 @@ def test_gex_in_the_app_matches_analytics_and_draws_on_the_chart(qapp, tmp_path:
         assert chart.level_keys("gex") == []
 
     assert run_app(settings(tmp_path), scenario) == 0
+
+
+def test_exclude_0dte_recomputes_the_profile_and_is_remembered(qapp, tmp_path: Path) -> None:
+    from analytics.gex import gex_without_expiry, same_day_expiry
+    from app.core.workspace import Workspace
+
+    def expected(snap):
+        return gex_without_expiry(snap.chain, snap.spot, same_day_expiry(snap.chain), r=snap.r, q=snap.q,
+                                  T=snap.greeks.T)
+
+    def shows_without_0dte(c) -> bool:
+        gex, snap = c.window.panels["gex"], c.engine.service(OptionChainService).latest
+        return gex.profile is not None and snap is not None and gex.profile.total == expected(snap).total
+
+    async def first(c) -> None:
+        gex = c.window.panels["gex"]
+        await until(lambda: gex.profile is not None)
+        assert not gex.exclude_0dte.isChecked()
+        gex.exclude_0dte.setChecked(True)
+        await until(lambda: shows_without_0dte(c))
+        snap = c.engine.service(OptionChainService).latest
+        want = expected(snap)
+        assert (gex.profile.flip, gex.profile.call_wall, gex.profile.put_wall) == (want.flip, want.call_wall,
+                                                                                  want.put_wall)
+        assert gex.total.text() == money(want.total) and "without 0DTE" in gex.status.text()
+        await until(lambda: c.engine.service(Workspace).preferences["gex_exclude_0dte"] is True)
+
+    async def second(c) -> None:
+        gex = c.window.panels["gex"]
+        await until(lambda: gex.profile is not None)
+        assert gex.exclude_0dte.isChecked()  # remembered
+        await until(lambda: shows_without_0dte(c))
+        gex.exclude_0dte.setChecked(False)  # back to the snapshot's own profile, 0DTE included
+        await until(lambda: gex.profile.total == c.engine.service(OptionChainService).latest.gex.total)
+        await until(lambda: c.engine.service(Workspace).preferences["gex_exclude_0dte"] is False)
+
+    assert run_app(settings(tmp_path), first) == 0
+    assert run_app(settings(tmp_path), second) == 0

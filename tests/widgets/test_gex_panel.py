@@ -156,3 +156,25 @@ def test_a_label_that_would_stick_out_of_the_view_is_hidden(qtbot) -> None:
     assert not edge.label.isVisible() and inside.label.isVisible()
     rect = inside.label.mapRectToScene(inside.label.boundingRect())
     assert plot.getViewBox().sceneBoundingRect().contains(rect)
+
+
+def test_exclude_0dte_asks_for_a_profile_without_today_and_shows_it(qtbot, calendar) -> None:
+    from analytics.gex import gex_without_expiry, same_day_expiry
+
+    chain, spot, T = _demo_chain(calendar, "SPX")
+    r, q = RISK_FREE_RATE, dividend_yield("SPX")
+    full = gex_profile(chain, spot, r=r, q=q, T=T)
+    panel = GexPanel()
+    qtbot.addWidget(panel)
+    asked: list[bool] = []
+    panel.exclude_0dte_changed.connect(asked.append)
+    panel.set_exclude_0dte(True)  # the saved choice, shown: no recompute asked for
+    assert panel.exclude_0dte.isChecked() and asked == []
+    panel.exclude_0dte.setChecked(False)
+    panel.exclude_0dte.setChecked(True)
+    assert asked == [False, True]
+    without = gex_without_expiry(chain, spot, same_day_expiry(chain), r=r, q=q, T=T)
+    panel.set_profile("SPX", without, "without 0DTE")
+    assert panel.total.text() == money(without.total) != money(full.total)
+    assert panel.call_wall.text() == price(without.call_wall)
+    assert "without 0DTE" in panel.status.text()

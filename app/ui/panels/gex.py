@@ -1,28 +1,71 @@
-"""Wire the GEX panel to the options service, and its flip/walls to the price chart."""
+"""Wire the GEX panel to the options service, and its flip/walls to the price chart.
+
+"Exclude 0DTE" (a saved preference) shows a profile recomputed without today's expiry, off the
+GUI thread, for each snapshot; off, the snapshot's own profile is shown as it comes.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from app.core.workspace import Workspace
 from app.ui.intents import ChartLevel, DrawChartLevels
 from app.ui.panel_host import PanelHost
-from app.ui.panels.options_feed import follow_options
+from app.ui.panels.options_feed import NewestView, follow_options
 from widgets.gex_panel import COLORS, GexPanel
 
 LABELS = {"flip": "GEX flip", "call_wall": "Call wall", "put_wall": "Put wall"}
+PREFERENCE = "gex_exclude_0dte"
+
+
+def without_0dte(snapshot: Any) -> tuple[str, Any, str]:
+    """(symbol, profile without today's expiry, note) of a snapshot; runs in a worker thread."""
+    from analytics.gex import gex_without_expiry, same_day_expiry
+
+    today = same_day_expiry(snapshot.chain)
+    profile = gex_without_expiry(snapshot.chain, snapshot.spot, today, r=snapshot.r, q=snapshot.q,
+                                 T=snapshot.greeks.T)
+    return snapshot.symbol, profile, f"{_note(snapshot)} · without 0DTE ({today:%b %d})"
+
+
+def _note(snapshot: Any) -> str:
+    return f"{snapshot.provider} · {snapshot.compute_ms:.0f} ms"
 
 
 def build(host: PanelHost) -> GexPanel:
     panel = GexPanel()
+    latest: dict[str, Any] = {}
+    views: NewestView[tuple[str, Any, str]] = NewestView(host, lambda view: panel.set_profile(*view))
 
-    def show(snapshot: Any) -> None:
-        panel.set_profile(snapshot.symbol, snapshot.gex, f"{snapshot.provider} · {snapshot.compute_ms:.0f} ms")
+    def show(snapshot: Any | None = None) -> None:
+        snapshot = latest["snapshot"] = snapshot or latest.get("snapshot")
+        if snapshot is None:
+            return
+        if panel.exclude_0dte.isChecked():
+            views.request(lambda: asyncio.to_thread(without_0dte, snapshot))
+        else:
+            views.drop()  # an answer still computing for "excluded" must not land after this one
+            panel.set_profile(snapshot.symbol, snapshot.gex, _note(snapshot))
+
+    def unavailable(symbol: str, reason: str) -> None:
+        latest.pop("snapshot", None)
+        views.drop()
+        panel.set_unavailable(symbol, reason)
+
+    def exclude_changed(on: bool) -> None:
+        show()
+        host.run(host.engine.service(Workspace).set_preference(PREFERENCE, on),
+                 lambda msg: panel.status.setText(f"Could not save the 0DTE choice: {msg}"))
 
     def draw_on_chart(levels: dict[str, float | None] | None) -> None:
         lines = tuple(ChartLevel(name, value, LABELS[name], COLORS[name])
                       for name, value in (levels or {}).items() if value is not None)
         host.intents.request(DrawChartLevels("gex", lines))
 
-    follow_options(host, panel, show, panel.set_unavailable)
+    host.when_engine_ready(lambda: panel.set_exclude_0dte(
+        bool(host.engine.service(Workspace).preferences.get(PREFERENCE, False))))
+    follow_options(host, panel, show, unavailable)
+    panel.exclude_0dte_changed.connect(exclude_changed)
     panel.levels_changed.connect(draw_on_chart)
     return panel
