@@ -39,9 +39,11 @@ class ChainColumns(QObject):
             action.setCheckable(True)
             action.setChecked(field in self.wanted)
             action.toggled.connect(lambda on, f=field: self.choose(f, on))
-        self.button = QToolButton(text="Columns")
+        self.button = QToolButton(text="Columns ▾")
         self.button.setMenu(self.menu)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # the style's own arrow overlaps a label that changes length ("Columns (2 hidden)"): ▾ in the text instead
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         header = table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(lambda pos: self.menu.popup(header.mapToGlobal(pos)))
@@ -67,7 +69,7 @@ class ChainColumns(QObject):
         apply_widths(table, {c: w for c, w in widths.items() if c not in was_hidden}, grow_only)
         self.dropped = [f for f in PRIORITY if f in self.wanted and f not in shown]
         hidden = ", ".join(FULL_NAMES[f] for f in self.dropped)
-        self.button.setText(f"Columns ({len(self.dropped)} hidden)" if self.dropped else "Columns")
+        self.button.setText(f"Columns ({len(self.dropped)} hidden) ▾" if self.dropped else "Columns ▾")
         self.button.setToolTip(f"No room for: {hidden}. Widen the panel or untick other columns." if hidden
                                else "Choose the columns both sides show")
 

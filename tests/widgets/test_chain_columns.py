@@ -43,7 +43,7 @@ def test_no_number_is_elided_nor_written_with_an_exponent(qtbot, calendar, width
     assert {"bid", "ask", "strike"} <= _shown_fields(panel)
     if width >= 1280:  # a full-width chain shows every default column, Θ and vega included
         assert {"theta", "vega", "delta", "iv", "volume", "open_interest"} <= _shown_fields(panel)
-        assert panel.columns.dropped == [] and panel.columns.button.text() == "Columns"
+        assert panel.columns.dropped == [] and panel.columns.button.text() == "Columns ▾"
     else:
         assert panel.columns.dropped and "hidden" in panel.columns.button.text()
 
