@@ -77,6 +77,9 @@ class ChainColumns(QObject):
         """The wanted fields, by priority, while both sides' columns fit the viewport."""
         table = self.table
         room = table.viewport().width() if table.isVisible() else math.inf  # laid out once shown
+        bar = table.verticalScrollBar()
+        if not bar.isVisible():  # room for the vertical bar more rows may bring (Qt shows it after a reset)
+            room -= bar.sizeHint().width()
         per_field: dict[str, int] = {}
         for column, (_side, field, _h, _k) in enumerate(COLUMNS):
             per_field[field] = per_field.get(field, 0) + widths[column]

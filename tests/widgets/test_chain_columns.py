@@ -76,3 +76,19 @@ def test_columns_chooser_and_thinkorswim_order(qtbot, calendar) -> None:
     assert "gamma" in _shown_fields(panel) and elided_cells(panel.table) == []
     next(a for a in panel.columns.menu.actions() if a.text() == "Open interest").setChecked(False)
     assert "open_interest" not in _shown_fields(panel)
+
+
+def test_more_rows_bring_a_vertical_bar_but_no_horizontal_one(qtbot, calendar) -> None:
+    snap, chain = _big_ndx(calendar)
+    for width in range(600, 760, 6):  # some width leaves less spare room than the bar takes
+        panel = OptionsChainPanel()
+        qtbot.addWidget(panel)
+        panel.resize(width, 1400)  # tall: ±10 strikes need no vertical bar
+        panel.show()
+        panel.strike_range.setCurrentIndex(0)
+        panel.set_snapshot(chain, snap.greeks, snap.spot)
+        qtbot.waitUntil(lambda p=panel: not p.table.verticalScrollBar().isVisible())
+        panel.strike_range.setCurrentIndex(3)  # every strike: now they scroll vertically
+        qtbot.waitUntil(lambda p=panel: p.table.verticalScrollBar().isVisible())
+        assert panel.table.horizontalScrollBar().maximum() == 0, width
+        panel.close()
