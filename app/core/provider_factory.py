@@ -35,7 +35,7 @@ def create_provider(name: str, calendar: MarketCalendar, config: EngineConfig) -
             args["api_key"] = key
     if secret is not None and args.get("api_key"):
         _check_key(secret, str(args["api_key"]))
-    return create(name, calendar, speed=config.speed, seed=config.seed,
+    return create(name, calendar, speed=config.speed, seed=config.seed, data_dir=config.data_dir,
                   cache_dir=config.data_dir / "cache", option_pricing=load_option_pricing, **args)
 
 

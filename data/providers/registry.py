@@ -18,11 +18,16 @@ if TYPE_CHECKING:
 Factory = Callable[..., "MarketDataProvider"]
 
 
+DEMO_CLOCK_FILE = "demo_clock.json"  # in the data dir: where the demo clock resumes on the next run
+
+
 def _demo(calendar: MarketCalendar, *, speed: float, seed: int, option_pricing: object = None,
-          **_provider_args: object) -> MarketDataProvider:
+          data_dir: Path | None = None, **_provider_args: object) -> MarketDataProvider:
     from data.providers.demo.provider import DemoProvider
 
-    return DemoProvider(calendar, seed=seed, speed=speed, option_pricing=option_pricing)  # type: ignore[arg-type]
+    clock_file = Path(data_dir) / DEMO_CLOCK_FILE if data_dir is not None else None
+    return DemoProvider(calendar, seed=seed, speed=speed, option_pricing=option_pricing,  # type: ignore[arg-type]
+                        clock_file=clock_file)
 
 
 def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None = None,

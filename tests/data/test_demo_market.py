@@ -14,7 +14,7 @@ from data.models import Bar, Quote, Timeframe
 from data.providers.base import MarketDataProvider
 from data.providers.demo.provider import DemoProvider, demo_start
 from data.providers.errors import ProviderError
-from data.providers.sim_clock import SimClock
+from data.providers.sim_clock import SimClock, saved_time
 from tests.conftest import utc
 
 NOW = utc(2026, 11, 25, 17, 0, 30)  # Wednesday 12:00:30 ET, regular session
@@ -144,6 +144,49 @@ def test_demo_starts_live_when_open_and_on_the_last_session_when_closed(calendar
     assert demo_start(calendar, NOW) == NOW
     assert demo_start(calendar, utc(2026, 11, 26, 16)) == utc(2026, 11, 25, 14, 30)  # Thanksgiving
     assert demo_start(calendar, utc(2026, 11, 25, 8)) == utc(2026, 11, 24, 14, 30)  # 03:00 ET
+
+
+def test_the_clock_resumes_where_the_previous_run_left_it(calendar) -> None:
+    """A relaunch used to restart the simulated day at 09:30, so alerts fired "at 09:38" by the
+    previous run were in the future; it now continues from the saved moment when that is later."""
+    saturday = utc(2026, 11, 28, 15)  # wall clock: the market is closed, the latest session is Friday's
+    friday_open = utc(2026, 11, 27, 14, 30)
+    assert demo_start(calendar, saturday) == friday_open  # a first run
+    assert demo_start(calendar, saturday, utc(2026, 11, 27, 14, 38)) == utc(2026, 11, 27, 14, 38)
+    assert demo_start(calendar, saturday, utc(2026, 11, 20, 15)) == friday_open  # older than now: live
+    assert demo_start(calendar, NOW, utc(2026, 11, 25, 19, 0)) == utc(2026, 11, 25, 19, 0)  # sped ahead
+    # stopped after the close (a half day, 17:00 ET): the next session's open, not a dead night at 1x
+    assert demo_start(calendar, saturday, utc(2026, 11, 27, 22, 30)) == utc(2026, 11, 30, 14, 30)
+
+
+def test_the_provider_saves_its_clock_and_the_next_one_resumes_from_it(calendar, tmp_path) -> None:
+    path = tmp_path / "demo_clock.json"
+    wall = FakeWall()
+    start = utc(2030, 3, 6, 15)  # a Wednesday 10:00 ET, later than any real or faked test date
+    first = DemoProvider(calendar, clock=SimClock(start, 60.0, wall), clock_file=path)
+    wall.t += 8.0  # eight simulated minutes at 60x
+    assert first.clock_save_due(5.0)
+    asyncio.run(first.aclose())
+    assert not first.clock_save_due(5.0)
+    second = DemoProvider(calendar, clock_file=path)  # its clock from the file and the wall clock
+    assert start + timedelta(minutes=8) <= second.clock.now() < start + timedelta(minutes=9)
+    assert second.clock.speed == 1.0  # --speed and --seed keep their meaning: only the moment is resumed
+
+
+def test_the_running_stream_saves_the_clock(calendar, tmp_path) -> None:
+    """Saved while the market runs too, so a killed app resumes within seconds of where it was."""
+    path = tmp_path / "demo_clock.json"
+
+    async def run() -> None:
+        p = DemoProvider(calendar, clock=SimClock(NOW, 1.0, FakeWall()), tick_interval=0.01, clock_file=path)
+        stream = p.open_stream()
+        stream.subscribe(["SPY"])
+        async for _event in stream:
+            break
+        assert saved_time(path) == NOW
+        await stream.aclose()
+
+    asyncio.run(run())
 
 
 def test_bad_symbols_give_provider_errors(calendar) -> None:

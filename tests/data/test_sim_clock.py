@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from data.providers.sim_clock import SimClock
+from data.providers.sim_clock import SimClock, save_time, saved_time
 
 START = datetime(2026, 11, 25, 15, tzinfo=UTC)
 
@@ -52,3 +52,14 @@ def test_bad_start_or_speed_is_refused() -> None:
         SimClock(START, 0.5)
     with pytest.raises(ValueError, match="between"):
         SimClock(START).set_speed(5000)
+
+
+def test_the_simulated_time_survives_in_a_small_file(tmp_path) -> None:
+    path = tmp_path / "sub" / "demo_clock.json"
+    assert saved_time(path) is None  # a first run
+    moment = datetime(2026, 11, 27, 14, 38, 5, tzinfo=UTC)
+    save_time(path, moment)
+    assert saved_time(path) == moment and not list(path.parent.glob("*.tmp"))
+    for junk in ("", "{}", '{"simulated_time": "yesterday"}', '{"simulated_time": "2026-11-27T14:38:05"}'):
+        path.write_text(junk, encoding="utf-8")
+        assert saved_time(path) is None  # unreadable or naive: start as on a first run

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
@@ -26,7 +28,7 @@ from data.providers.demo.market_model import DemoMarket, symbol_key
 from data.providers.demo.options import DemoOptions, OptionPricing
 from data.providers.demo.profiles import in_universe, popular_symbols, profile_for, universe_message
 from data.providers.errors import ProviderError
-from data.providers.sim_clock import SimClock
+from data.providers.sim_clock import SimClock, save_time, saved_time
 from data.symbols import SymbolError, normalize_symbol, symbol_kind
 
 log = logging.getLogger(__name__)
@@ -37,17 +39,29 @@ DEFAULT_LOOKBACK_DAYS = {
     Timeframe.H1: 120, Timeframe.H4: 365, Timeframe.D1: 730,
 }
 MAX_CLOSED_BARS_PER_TICK = 500  # after a clock jump, report at most this many closed minutes
+CLOCK_SAVE_EVERY_S = 5.0  # wall seconds between saves of the simulated time (a killed app loses at most this)
 
 
-def demo_start(calendar: MarketCalendar, wall_now: datetime) -> datetime:
+def demo_start(calendar: MarketCalendar, wall_now: datetime, resume: datetime | None = None) -> datetime:
     """Where the demo clock starts: now if the market is open (any session part), else the
-    regular open of the latest session, so a fresh start on a weekend still shows a live day."""
-    if calendar.status(wall_now).state is not SessionState.CLOSED:
-        return wall_now
-    session = calendar.last_session_at_or_before(market_date(wall_now))
-    if session.open > wall_now:
-        session = calendar.previous_session(session.day)
-    return session.open
+    regular open of the latest session, so a fresh start on a weekend still shows a live day.
+
+    ``resume`` is where the previous run's clock stood: when it is later than that (a weekend
+    replay of Friday, or a run at a higher speed), the clock continues from it — so what that run
+    showed and fired (alerts "at 09:38") stays in the past — or, if the market was closed there,
+    from the next session's open."""
+    start = wall_now
+    if calendar.status(wall_now).state is SessionState.CLOSED:
+        session = calendar.last_session_at_or_before(market_date(wall_now))
+        if session.open > wall_now:
+            session = calendar.previous_session(session.day)
+        start = session.open
+    if resume is None or resume <= start:
+        return start
+    if calendar.status(resume).state is not SessionState.CLOSED:
+        return resume
+    session = calendar.last_session_at_or_before(market_date(resume))
+    return session.open if session.open > resume else calendar.next_session(session.day).open
 
 
 class DemoProvider:
@@ -57,10 +71,17 @@ class DemoProvider:
 
     def __init__(self, calendar: MarketCalendar, *, seed: int = 7, clock: SimClock | None = None,
                  speed: float = 1.0, tick_interval: float = 0.25,
-                 option_pricing: Callable[[], OptionPricing] | None = None) -> None:
+                 option_pricing: Callable[[], OptionPricing] | None = None, clock_file: Path | None = None) -> None:
         self.calendar = calendar
         self.market = DemoMarket(calendar, seed)
-        self._clock = clock or SimClock(demo_start(calendar, datetime.now(UTC)), speed)
+        # ``clock_file`` keeps the simulated moment between runs (see demo_start); saved while
+        # the stream runs and when the provider closes.
+        self.clock_file = clock_file
+        if clock is None:
+            resume = saved_time(clock_file) if clock_file is not None else None
+            clock = SimClock(demo_start(calendar, datetime.now(UTC), resume), speed)
+        self._clock = clock
+        self._saved_at = -math.inf  # wall (monotonic) time of the last save
         self.tick_interval = tick_interval
         self._streams = OpenStreams()
         # The option maths comes from the app (analytics sits above data); loaded on first use,
@@ -130,6 +151,16 @@ class DemoProvider:
 
     async def aclose(self) -> None:
         await self._streams.close_all()
+        self.save_clock()
+
+    def clock_save_due(self, every_s: float) -> bool:
+        return self.clock_file is not None and time.monotonic() - self._saved_at >= every_s
+
+    def save_clock(self) -> None:
+        """Save the simulated moment to ``clock_file`` (if any) for the next run to resume from."""
+        if self.clock_file is not None:
+            self._saved_at = time.monotonic()
+            save_time(self.clock_file, self._clock.now())
 
     # -- synchronous core (runs in worker threads; pure function of its arguments) ----------
     def minute_bars(self, symbol: str, start: datetime, now: datetime, extended: bool) -> Bars:
@@ -275,6 +306,8 @@ class DemoStream:
             self._skip_closed_time()
             now = provider.clock.now()
             events = await asyncio.to_thread(self.collect, list(self._symbols), now)
+            if provider.clock_save_due(CLOCK_SAVE_EVERY_S):
+                await asyncio.to_thread(provider.save_clock)
             self.last_activity = time.monotonic()
             for event in events:
                 yield event
