@@ -79,7 +79,8 @@ class Engine:
         await workspace.load()
         await workspace.follow_provider(provider)  # before the services read it: a replay's symbol
         notifications = NotificationService(store, self.bus,
-                                            cooldown_s=workspace.preferences["notification_cooldown_s"])
+                                            cooldown_s=workspace.preferences["notification_cooldown_s"],
+                                            market_clock=lambda: self.context.clock if self.context else None)
         self._services.update({Workspace: workspace, NotificationService: notifications})
         self.context = EngineContext(self.config, self.bus, self.health, calendar, store, provider, workspace,
                                      notifications, self.service, self._current_context,
