@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PySide6.QtGui import QShortcut
 
 from app.core.alerts import AlertsService
@@ -143,3 +144,64 @@ def test_chart_markers_requested_as_intents_show_on_their_symbols_chart(qapp, tm
         assert [(m.text, m.index) for m in chart.markers.markers] == [("setup A", chart.index_of_time(at))]
 
     assert run_app(settings(tmp_path), scenario) == 0
+
+
+def test_a_symbol_change_keeps_nothing_of_the_previous_symbol_in_the_app(qapp, tmp_path: Path) -> None:
+    """The trader's first hour: an NVDA alert fired, then SPX — the SPX chart showed NVDA's marker
+    (its y axis 0–6000), NVDA's readout and price tag."""
+
+    async def scenario(c) -> None:
+        chart, alerts = c.window.panels["chart"], c.engine.service(AlertsService)
+        await c.engine.service(Workspace).set_active_symbol("NVDA")
+        await until(lambda: chart.symbol == "NVDA" and chart.bar_count > 0)
+        await until(lambda: "NVDA" in c.engine.service(MarketDataService).last_quotes)
+        price = c.engine.service(MarketDataService).last_quotes["NVDA"].last
+        await alerts.create("NVDA", "above", price - 5, source="test")  # fires at once
+        await until(lambda: any(m.text.startswith("Alert above") for m in chart.markers.markers), timeout=10)
+        await alerts.create("NVDA", "below", price - 20, source="test")  # stays: its line is drawn
+        await until(lambda: len(chart.level_keys("alert")) == 1)
+        await c.engine.service(Workspace).set_active_symbol("SPX")
+        await until(lambda: chart.symbol == "SPX" and chart.bar_count > 0)
+        assert chart.markers.markers == [] and chart.level_keys("alert") == []
+        _ts, _o, high, low, close, _v = chart.arrays()
+        y0, y1 = chart.price_plot.vb.viewRange()[1]
+        assert y0 > low.min() * 0.9 and y1 < high.max() * 1.1  # SPX's range only
+        assert chart.panes.price_tag.price == close[-1] and f"{price:,.2f}" not in chart.interaction.shown_readout
+        assert not chart.has_volume and not chart.panes.volume.isVisible()  # an index: no volume
+        header = chart.header.state
+        assert header.symbol == "SPX" and header.source == "demo" and header.simulated
+        assert "SIMULATED" in chart.header.plain
+        c.bridge.quotes_updated.emit([Quote("SPX", int(_ts[-1]), 6001.5, 0, 0, 6000.0, 0)])
+        assert chart.header.state.last == 6001.5 and "+1.50 (+0.03%)" in chart.header.plain
+        await c.engine.service(Workspace).set_active_symbol("NVDA")  # NVDA's marker comes back on its bar
+        await until(lambda: chart.symbol == "NVDA" and chart.bar_count > 0)
+        await until(lambda: any(m.text.startswith("Alert above") for m in chart.markers.markers))
+        assert len(chart.level_keys("alert")) == 1
+
+    assert run_app(settings(tmp_path), scenario) == 0
+
+
+def test_the_price_pane_dominates_and_pane_sizes_are_remembered(qapp, tmp_path: Path) -> None:
+    shares: list[str] = []
+
+    async def first(c) -> None:
+        chart = c.window.panels["chart"]
+        await until(lambda: chart.bar_count > 0)
+        c.window.resize(1280, 800)
+        await until(lambda: chart.price_plot.height() >= 0.55 * chart.layout_widget.height())
+        c.layouts.arrange_options()  # the options workspace: the chart gets a third of the window
+        await until(lambda: chart.layout_widget.height() < 400)
+        await until(lambda: chart.price_plot.height() >= 0.55 * chart.layout_widget.height())
+        chart.panes.layout._dragged("macd", 30, True)  # the MACD pane's handle, 30 px up, released
+        prefs = c.engine.service(Workspace).preferences
+        await until(lambda: prefs["chart_pane_sizes"] != "")
+        shares.append(prefs["chart_pane_sizes"])
+
+    async def second(c) -> None:
+        chart = c.window.panels["chart"]
+        await until(lambda: chart.bar_count > 0)
+        assert c.engine.service(Workspace).preferences["chart_pane_sizes"] == shares[-1]
+        assert chart.panes.layout.shares["macd"] == pytest.approx(float(shares[-1].split("macd:")[1]), abs=1e-3)
+
+    assert run_app(settings(tmp_path), first) == 0
+    assert run_app(settings(tmp_path), second) == 0

@@ -138,10 +138,10 @@ def test_a_minute_filled_late_is_drawn_in_its_place(qtbot) -> None:
 
 def test_index_symbols_show_no_volume(qtbot) -> None:
     panel = chart_showing(qtbot, walk_bars(500, "SPY"))
-    assert panel.has_volume and panel.panes.volume_vb.isVisible()
+    assert panel.has_volume and panel.panes.volume.isVisible()
     low = panel.price_plot.vb.viewRange()[1][0]
     panel.set_bars("SPX", walk_bars(500, "SPX"), None)  # an index: even volume a provider sent is not its own
-    assert not panel.has_volume and not panel.panes.volume_vb.isVisible()
+    assert not panel.has_volume and not panel.panes.volume.isVisible()
     assert panel.price_plot.vb.viewRange()[1][0] > low  # the price uses the pane's bottom too
     assert "no volume" in panel.status.text() and "V " not in panel.readout_at(10)
 
@@ -176,7 +176,6 @@ def test_hiding_indicator_panes_keeps_the_x_range_and_gives_the_price_their_heig
     assert not panes.rsi_plot.isVisible() and not panes.macd_plot.isVisible() and panes.time_axis.isVisible()
     panel.price_plot.vb.setXRange(100, 300, padding=0)
     assert panes.macd_plot.vb.viewRange()[0] == pytest.approx([100, 300], abs=1)  # still linked
-    assert panes.volume_vb.viewRange()[0] == pytest.approx([100, 300], abs=1)
     panel.grab()
     assert panel.panes.candles.last_painted_groups <= 205
     panel.macd_action.setChecked(True)

@@ -67,16 +67,9 @@ class ChartPanel(QWidget):
         self.levels.tags.obstacles = self._price_tag_spans
         self._tag_spans: list[tuple[float, float]] = []
         self.markers = MarkerLayer(self.price_plot)
-        self.header = ChartHeader()
-        self.readout = QLabel(" ")
-        self.readout.setObjectName("chartReadout")
-        self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.readout.setWordWrap(True)  # a narrow chart wraps its values rather than cutting them
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.status = QLabel("")
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._dropped = 0
         self._day_start = 0  # index of the last bar's ET day's first bar (the header's day range)
+        self._build_labels()
         self.interaction = ChartInteraction(self)
         self.toolbar = self._build_toolbar()
         layout = QVBoxLayout(self)
@@ -88,6 +81,16 @@ class ChartPanel(QWidget):
         self._live_timer = QTimer(self, interval=LIVE_FLUSH_MS)
         self._live_timer.timeout.connect(self.flush_live)
         self._live_timer.start()
+
+    def _build_labels(self) -> None:
+        self.header = ChartHeader()
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("chartReadout")
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setWordWrap(True)  # a narrow chart wraps its values rather than cutting them
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status = QLabel("")
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     # -- toolbar -------------------------------------------------------------------------------
     def _build_toolbar(self) -> QToolBar:

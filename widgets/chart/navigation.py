@@ -122,7 +122,7 @@ class ChartNavigation:
             return
         live, panes = self._live, self._panes
         panes.fit_price(float(live.low[lo:hi].min()), float(live.high[lo:hi].max()))
-        panes.fit_volume(float(live.volume[lo:hi].max()))
+        panes.fit_volume(panes.volume.visible_max())
         self._fit_macd(lo, hi)
 
     def _fit_macd(self, lo: int, hi: int) -> None:

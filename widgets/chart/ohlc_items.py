@@ -197,6 +197,14 @@ class VolumeItem(_VisibleRangeItem):
         first, last = lo // g, -(-hi // g)
         return tuple(a[first:last] for a in merged)  # type: ignore[return-value]
 
+    def visible_max(self) -> float:
+        """The tallest bar the view shows now — merged groups' sums when zoomed out (a scale from
+        single bars let merged ones run up the whole pane, and cost twice the paint)."""
+        lo, hi, bpp = self.visible_slice()
+        if hi <= lo:
+            return 0.0
+        return float(self._groups(group_size(bpp), lo, hi)[1].max())
+
     def set_data(self, volume: np.ndarray, up: np.ndarray) -> None:
         self.prepareGeometryChange()
         self._v = np.asarray(volume, dtype=np.float64)  # a view: live updates write through

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTransform
 
 from analytics.chart_overlays import ChartOverlays
 from data.live_bars import LiveBars
@@ -59,7 +60,7 @@ class ChartPanes:
         self._tag_widths: dict[str, float] = {}
         for plot in self.plots:
             self._configure(plot)
-        self._add_volume_view()
+        self.show_volume = True
         self._add_price_items()
         self._add_indicator_lines()
         self._add_tags()
@@ -82,18 +83,6 @@ class ChartPanes:
         if plot is not self.price_plot:  # the price pane (never hidden) leads the x range
             plot.setXLink(self.price_plot)
 
-    def _add_volume_view(self) -> None:
-        """Volume as an overlay at the bottom of the price pane (its own y scale, no axis), drawn
-        behind the candles: a separate pane took as much height as the price."""
-        self.volume_vb = vb = pg.ViewBox(enableMouse=False, enableMenu=False)
-        vb.setMouseEnabled(x=False, y=False)
-        vb.enableAutoRange(x=False, y=False)
-        vb.setXLink(self.price_plot.vb)
-        vb.setZValue(self.price_plot.zValue() - 1)
-        self.price_plot.scene().addItem(vb)
-        self.price_plot.vb.sigResized.connect(lambda *_: vb.setGeometry(self.price_plot.vb.sceneBoundingRect()))
-        self.show_volume = True
-
     def _add_price_items(self) -> None:
         self.candles = CandlestickItem()
         self.volume = VolumeItem()
@@ -101,7 +90,10 @@ class ChartPanes:
         self.extended_shade = ExtendedHoursShade()
         for item in (self.extended_shade, self.breaks, self.candles):
             self.price_plot.addItem(item)
-        self.volume_vb.addItem(self.volume)
+        # volume overlaid at the bottom of the price pane, behind the candles (a pane of its own
+        # took as much height as the price): drawn in the price view, scaled by its transform
+        self.volume.setZValue(-5)
+        self.price_plot.addItem(self.volume, ignoreBounds=True)
         self.ema8_line = _line(self.price_plot, COLORS["ema8"])
         self.ema21_line = _line(self.price_plot, COLORS["ema21"])
         self.vwap_line = _line(self.price_plot, COLORS["vwap"], 2)
@@ -148,7 +140,7 @@ class ChartPanes:
     def set_volume_shown(self, on: bool) -> None:
         """Indices trade no volume of their own: no bars, and the price uses the pane's bottom."""
         self.show_volume = on
-        self.volume_vb.setVisible(on)
+        self.volume.setVisible(on)
 
     def fit_price(self, low: float, high: float) -> None:
         span = high - low
@@ -157,7 +149,12 @@ class ChartPanes:
         self.price_plot.vb.setYRange(low - pad - bottom, high + pad, padding=0)
 
     def fit_volume(self, vmax: float) -> None:
-        self.volume_vb.setYRange(0, vmax / VOLUME_SHARE if vmax > 0 else 1, padding=0)
+        """Volume ``vmax`` reaches ``VOLUME_SHARE`` of the price pane from its bottom (after
+        ``fit_price``). A transform of the item in the price view — a second view box overlaid
+        on the pane doubled the bars' paint time."""
+        (_x, (y0, y1)) = self.price_plot.vb.viewRange()
+        scale = (y1 - y0) * VOLUME_SHARE / vmax if vmax > 0 else 0.0
+        self.volume.setTransform(QTransform(1, 0, 0, scale, 0, y0))
 
     def fit_axes_to(self, tag: str, width: float) -> None:
         """One width for every pane's price axis (so the panes' plot areas line up), wide enough
@@ -211,3 +208,4 @@ class ChartPanes:
         for item in (self.v_cross, self.h_cross):
             item.setPen(pg.mkPen(colors["cross"], style=Qt.PenStyle.DotLine))
         self.volume.set_shades(dark)
+        self.layout.set_theme(dark)

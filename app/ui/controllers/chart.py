@@ -135,7 +135,9 @@ class ChartController(QObject):
                 panel.set_bars(symbol, snap.bars, snap.overlays, snap.dropped, snap.forming_minutes)
                 if fresh:
                     panel.add_markers(self._placed(self._kept.get(symbol, ())))
-                    self._show_quote(self._last_quote(symbol))
+                quote = self._last_quote(symbol)
+                if quote is not None:  # header and pre/post tag at once, not at the next quote
+                    self.on_quotes([quote])
                 self.sync_alert_lines()
 
         self.host.run(run(), lambda msg: self._say(f"Could not load {symbol}: {msg}"))
