@@ -72,6 +72,14 @@ def test_overlays_are_the_analytics_output_and_the_readout_shows_them(qtbot) -> 
     assert f"O {bars.open[i]:,.2f}" in text and f"C {bars.close[i]:,.2f}" in text
     assert f"EMA 8 {overlays.ema8[i]:,.2f}" in text and f"EMA 21 {overlays.ema21[i]:,.2f}" in text and "ET" in text
     assert panel.readout_at(-5) == " "
+    for theme in ("dark", "light"):  # the readout is the legend: each value in its line's colour
+        panel.set_theme(theme)
+        colors = dict(panel.interaction.readout_parts(i))
+        lines = {"EMA 8": panes.ema8_line, "EMA 21": panes.ema21_line, "VWAP": panes.vwap_line,
+                 "OR": panes.or_high_line, "RSI": panes.rsi_line, "MACD": panes.macd_line}
+        for label, line in lines.items():
+            color = next(c for t, c in colors.items() if t.startswith(label + " "))
+            assert color == line.opts["pen"].color().name(), (theme, label)
 
 
 def _calendar():

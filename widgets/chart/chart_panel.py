@@ -90,6 +90,7 @@ class ChartPanel(QWidget):
         self.readout.setWordWrap(True)  # a narrow chart wraps its values rather than cutting them
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status = QLabel("")
+        self.status.setWordWrap(True)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     # -- toolbar -------------------------------------------------------------------------------

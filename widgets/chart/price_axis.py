@@ -9,10 +9,10 @@ import pyqtgraph as pg
 
 
 def decimals_for(spacing: float) -> int:
-    """The fewest decimals that write ticks ``spacing`` apart exactly (0.25 → 2, 5 → 0), at most 4."""
+    """The fewest decimals that write ticks ``spacing`` apart exactly (0.25 → 2, 5 → 0), at most 6."""
     if not spacing > 0 or not math.isfinite(spacing):
         return 2
-    return next((d for d in range(5) if abs(round(spacing, d) - spacing) <= spacing * 1e-6), 4)
+    return next((d for d in range(7) if abs(round(spacing, d) - spacing) <= spacing * 1e-6), 6)
 
 
 def price_ticks(values: list[float], spacing: float) -> list[str]:
