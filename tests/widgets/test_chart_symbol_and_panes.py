@@ -130,6 +130,10 @@ def test_panes_resize_by_dragging_and_their_shares_are_remembered(qtbot) -> None
     assert panel.price_plot.height() <= price - 50
     assert panel.price_plot.vb.viewRange()[0] == x_range  # the drag moved the pane's edge, not the view
     assert saved and parse_shares(saved[-1])["rsi"] > DEFAULT_SHARES["rsi"]
+    panel.panes.layout._dragged("rsi", 1000, True)  # dragged far up: the price pane keeps its minimum
+    area = panel.layout_widget.height()
+    qtbot.wait(50)
+    assert panel.price_plot.height() >= 0.55 * area - 1
     other = chart_showing(qtbot, walk_bars(300))  # a new chart, the saved shares restored
     other.panes.layout.set_shares(saved[-1])
     qtbot.waitUntil(lambda: abs(other.panes.rsi_plot.height() - panel.panes.rsi_plot.height()) <= 1, timeout=2000)

@@ -147,7 +147,11 @@ class PaneLayout:
             names = list(self.shown())
             above = names[names.index(name) - 1] if names.index(name) > 0 else None
             grown = min(max(self.shares[name] + up_px / total, MIN_PANE_PX / total), MAX_SHARE)
-            if above is not None:
+            if above is None:  # it takes from the price pane, which keeps its minimum share
+                others = sum(share for n, share in self.shown().items() if n != name)
+                fixed = (self._axis.height() + HANDLE_PX * len(names)) / total
+                grown = max(min(grown, 1 - MIN_PRICE_SHARE - fixed - others), MIN_PANE_PX / total)
+            else:
                 grown = min(grown, self.shares[name] + self.shares[above] - MIN_PANE_PX / total)
                 self.shares[above] += self.shares[name] - grown
             self.shares[name] = grown
