@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF
 
 from tests.widgets.chart_helpers import chart_showing, walk_bars
 from widgets.chart.chart_panel import ChartPanel
-from widgets.chart.level_tags import LevelLabel, merge_close, stack
+from widgets.chart.level_tags import LevelLabel, avoid, merge_close, stack, tag_text
 from widgets.chart.levels import round_to_tick
 from widgets.chart.markers import Marker
 from widgets.chart.palette import text_on
@@ -58,15 +58,18 @@ def test_level_labels_are_axis_tags_merged_when_close_and_stacked_when_near(qtbo
     panel.add_level("alert:1", near, "Alert", "#ff9800", draggable=True)
     far = round_to_tick(float(bars.high[-100:].max()))  # in view, far from the others
     panel.add_level("level:PDH", far, "PDH", "#8d99ae")
+    axis = panel.price_plot.getAxis("right")
+    qtbot.waitUntil(lambda: axis.width() >= panel.levels.tags.width_for([f"PDH {far:,.2f}"]) - 1, timeout=2000)
     boxes = {b.text: b for b in panel.levels.tags.layout()}
-    assert set(boxes) == {f"PMH · R1 · PDC {mid + 0.02:,.2f}", f"Alert {near:,.2f}", f"PDH {far:,.2f}"}
+    # merged would not fit the axis: each keeps its own price, stacked
+    assert set(boxes) == {f"PDC {mid:,.2f}", f"R1 {mid + 0.01:,.2f}", f"PMH {mid + 0.02:,.2f}", f"Alert {near:,.2f}",
+                          f"PDH {far:,.2f}"}
     tops = sorted((b.top, b.top + b.height) for b in boxes.values())
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(tops))  # none over another
     for box in boxes.values():  # each next to its price
-        assert abs(box.top + box.height / 2 - box.anchor) <= height
-    axis = panel.price_plot.getAxis("right")
+        assert abs(box.top + box.height / 2 - box.anchor) <= 2 * height
+    assert boxes[f"PDH {far:,.2f}"].top + height / 2 == pytest.approx(boxes[f"PDH {far:,.2f}"].anchor)  # alone: at it
     assert panel.levels.tags.parentItem() is axis  # on the axis: never over the candles
-    qtbot.waitUntil(lambda: axis.width() >= panel.levels.tags.width_for([f"PDH {far:,.2f}"]) - 1, timeout=2000)
     line = panel.levels.lines["alert:1"].line  # a dragged alert's tag follows its line
     line.setValue(far - 1)
     assert any(t.startswith("Alert") and f"{far - 1:,.2f}" in t for t in (b.text for b in panel.levels.tags.layout()))
@@ -81,6 +84,11 @@ def test_tag_layout_keeps_tags_apart_and_inside_the_axis() -> None:
     assert stack([199.0, 200.0], 10, 190)[-1] == 190.0  # and at the bottom
     a, b, c = LevelLabel("PDC", 1.0, "#000000"), LevelLabel("P", 1.01, "#000000"), LevelLabel("R1", 2.0, "#000000")
     assert [len(g) for _y, g in merge_close([(10.0, a), (13.0, b), (30.0, c)], 10)] == [2, 1]
+    merged = merge_close([(10.0, a), (13.0, b)], 10, lambda text: len(text) <= 12)
+    assert [tag_text([lv.label for lv in g], g[0].price) for _y, g in merged] == ["PDC · P 1.00"]
+    apart = merge_close([(10.0, a), (13.0, b)], 10, lambda text: len(text) <= 8)  # too long merged: stacked
+    assert [len(g) for _y, g in apart] == [1, 1]
+    assert avoid([40.0, 52.0], 10, [(45.0, 57.0)]) == [34.0, 58.0]  # off the last-price tag, both ways
     assert text_on("#8d99ae") == "#000000" and text_on("#455a64") == "#ffffff"  # readable on its own fill
 
 

@@ -1,7 +1,8 @@
 """The labels of the chart's price lines, as tags on the price axis (as TradingView's "labels on
 price scale"): clear of the candles, filled in their line's colour with black or white text
 (readable on either theme's background), and never over each other — labels closer than half a
-tag merge into one ("PDC · P 571.88"), the others stack just above and below their prices.
+tag merge into one ("PDC · P 571.88") when that fits the axis, the others stack just above and
+below their prices, each joined to its price by a short leader.
 
 One item draws every tag (a child of the axis, painted with it); the layout is recomputed at
 each paint from the lines' current prices, so a dragged alert line's tag follows it."""
@@ -20,7 +21,8 @@ from widgets.chart.palette import text_on
 
 PADDING_X, PADDING_Y = 4, 1
 GAP = 1.0  # px between stacked tags
-REACH_PX = 400.0  # how far a long (merged) tag may reach into the pane
+LEADER_PX = 5.0  # a line from the price at the axis' edge to its tag (which may sit a little aside)
+REACH_PX = 400.0  # how far a tag longer than the widest axis may reach into the pane (never cut)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +45,18 @@ def tag_text(names: list[str], price: float) -> str:
     return f"{' · '.join(names)} {price:,.2f}"
 
 
-def merge_close(items: list[tuple[float, LevelLabel]], height: float) -> list[tuple[float, list[LevelLabel]]]:
-    """Labels (y px, sorted) less than half a tag apart become one."""
+def merge_close(items: list[tuple[float, LevelLabel]], height: float,
+                fits: Callable[[str], bool] = lambda _text: True) -> list[tuple[float, list[LevelLabel]]]:
+    """Labels (y px, sorted) less than half a tag apart become one, when the merged text
+    ``fits`` the axis; others stay apart (and are stacked), each with its own price."""
     groups: list[tuple[float, list[LevelLabel]]] = []
     for y, item in items:
         if groups and y - groups[-1][0] < height / 2:
-            groups[-1][1].append(item)
-        else:
-            groups.append((y, [item]))
+            names = [lv.label for lv in groups[-1][1]] + [item.label]
+            if fits(tag_text(names, groups[-1][1][0].price)):
+                groups[-1][1].append(item)
+                continue
+        groups.append((y, [item]))
     return groups
 
 
@@ -112,9 +118,12 @@ class LevelTagsItem(pg.GraphicsObject):
         return QFontMetricsF(self._axis.font()).height() + 2 * PADDING_Y
 
     def width_for(self, texts: Iterable[str]) -> float:
-        """What the widest tag needs, padding included (the axis widens to it)."""
+        """What the widest tag needs, leader and padding included (the axis widens to it)."""
         fm = QFontMetricsF(self._axis.font())
-        return max((fm.horizontalAdvance(t) for t in texts), default=0.0) + 2 * PADDING_X
+        return max((fm.horizontalAdvance(t) for t in texts), default=0.0) + 2 * PADDING_X + LEADER_PX
+
+    def _fits(self, text: str) -> bool:
+        return self.width_for([text]) <= self._axis.width()
 
     def layout(self) -> list[TagBox]:
         """The tags as they are drawn now: visible prices only, merged and stacked."""
@@ -126,13 +135,12 @@ class LevelTagsItem(pg.GraphicsObject):
             if 0 <= y <= axis_h:
                 items.append((y, level))
         items.sort(key=lambda pair: pair[0])
-        groups = merge_close(items, height)
+        groups = merge_close(items, height, self._fits)
         tops = avoid(stack([y for y, _g in groups], height, axis_h - height), height, self.obstacles())
         return [TagBox(tag_text([lv.label for lv in group], group[0].price), top, height, group[0].color, y)
                 for (y, group), top in zip(groups, tops, strict=True)]
 
     def boundingRect(self) -> QRectF:
-        # a tag longer than the axis reaches left into the pane (never cut)
         return QRectF(-REACH_PX, 0, max(self._axis.width(), 1.0) + REACH_PX, max(self._axis.height(), 1.0))
 
     def paint(self, p: QPainter, *_args: object) -> None:
@@ -140,10 +148,13 @@ class LevelTagsItem(pg.GraphicsObject):
         p.setFont(self._axis.font())
         fm = QFontMetricsF(self._axis.font())
         for box in self.layout():
-            width = max(axis_width, fm.horizontalAdvance(box.text) + 2 * PADDING_X)
+            width = max(axis_width - LEADER_PX, fm.horizontalAdvance(box.text) + 2 * PADDING_X)
             rect = QRectF(axis_width - width, box.top, width, box.height)
+            color = QColor(box.color)
+            p.setPen(color)
+            p.drawLine(QPointF(0, box.anchor), QPointF(rect.left(), rect.center().y()))
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor(box.color))
+            p.setBrush(color)
             p.drawRect(rect)
             p.setPen(QColor(text_on(box.color)))
             p.drawText(rect.adjusted(PADDING_X, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
