@@ -75,9 +75,11 @@ def test_markers_stay_on_their_bar_by_time_across_reloads_new_bars_and_late_minu
     x = panel.markers.scatter.getData()[0]
     assert list(x) == [150.0]  # drawn there too
     last = int(later.ts[-1])
+    early = panel.add_marker(panel.index_of_time(last + 90), 100.0, "fired before its bar came", ts=last + 90)
+    assert early.index == 249  # for now on the last bar
     panel.apply_bar(Bar("X", later.timeframe, last + 60, 100.0, 100.1, 99.9, 100.0, 10.0, False))
-    panel.flush_live()  # a new bar at the end moves nothing
-    assert panel.bar_count == 251 and panel.markers.markers[0].index == 150
+    panel.flush_live()  # a new bar at the end: the older marker stays, the early one moves onto its bar
+    assert panel.bar_count == 251 and [m.index for m in panel.markers.markers] == [150, 250]
 
 
 def test_status_and_header_follow_the_bars_as_they_arrive(qtbot) -> None:

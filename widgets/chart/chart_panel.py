@@ -262,6 +262,7 @@ class ChartPanel(QWidget):
             panes.breaks.set_breaks(np.r_[panes.breaks.break_index, n - 1], n)
             self._day_start = n - 1
         panes.extended_shade.append(self.timeframe.is_intraday and bool(extended_mask(new_minute[:1])[0]))
+        self.markers.follow_new_bar(int(live.ts[n - 1]), live.index_of_time)
         self.navigation.follow_new_bar(was_at_right_edge)
 
     def set_extended_price(self, price: float | None, label: str = "") -> None:

@@ -109,6 +109,11 @@ class LevelTagsItem(pg.GraphicsObject):
         self.setZValue(5)  # under the last-price and cursor tags
         view.sigYRangeChanged.connect(self.refresh)
         view.sigResized.connect(self.refresh)
+        axis.geometryChanged.connect(self._axis_resized)
+
+    def _axis_resized(self) -> None:
+        self.prepareGeometryChange()  # the bounding rect follows the axis' size
+        self.update()
 
     def refresh(self, *_args: object) -> None:
         """Repaint (the prices moved on the axis, or the lines changed)."""

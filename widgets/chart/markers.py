@@ -112,6 +112,13 @@ class MarkerLayer:
         self.markers = [m for m in moved if m.index >= 0]
         self._redraw()
 
+    def follow_new_bar(self, bar_ts: int, index_of_time: Callable[[int], int]) -> None:
+        """A bar starting at ``bar_ts`` was appended: markers of its time (placed on the bar
+        before while it had not arrived — an alert fires on the quote, before its minute's bar)
+        move onto it."""
+        if any(m.ts is not None and m.ts >= bar_ts for m in self.markers):
+            self.relocate(index_of_time)
+
     def _brush(self, color: str) -> object:
         brush = self._brushes.get(color)
         if brush is None:
