@@ -19,6 +19,7 @@ from data.models import Bar, Quote, Timeframe
 from data.store import alerts as alert_repo
 from data.store import preferences
 from tests.gui_helpers import run_app, settings, until
+from tests.recordings import write_recording
 from widgets.chart.levels import round_to_tick
 
 
@@ -205,3 +206,16 @@ def test_the_price_pane_dominates_and_pane_sizes_are_remembered(qapp, tmp_path: 
 
     assert run_app(settings(tmp_path), first) == 0
     assert run_app(settings(tmp_path), second) == 0
+
+
+def test_the_chart_header_follows_a_provider_switch(qapp, tmp_path: Path) -> None:
+    async def scenario(c) -> None:
+        chart = c.window.panels["chart"]
+        await until(lambda: chart.bar_count > 0 and chart.header.state.source == "demo")
+        assert chart.header.state.simulated
+        await c.engine.switch_provider("replay", provider_args=(("replay_file", write_recording(tmp_path, "AAPL")),))
+        await until(lambda: chart.symbol == "AAPL" and chart.bar_count > 0)
+        await until(lambda: chart.header.state.source == "replay")
+        assert chart.header.state.simulated and "replay  SIMULATED" in chart.header.plain
+
+    assert run_app(settings(tmp_path), scenario) == 0
