@@ -51,6 +51,7 @@ def test_a_symbol_change_leaves_nothing_of_the_previous_symbol(qtbot) -> None:
     state = panel.header.state
     assert state.symbol == "SPX" and math.isnan(state.last) and math.isnan(state.change)
     assert state.day_low == pytest.approx(spx.low.min()) and state.day_high == pytest.approx(spx.high.max())
+    assert state.day == "Jan 05"  # the session the range is of
     low, high = vb.viewRange()[1]
     assert spx.low.min() * 0.98 < low and high < spx.high.max() * 1.02  # y is SPX's, nothing of NVDA's
     assert panel.panes.price_tag.price == pytest.approx(spx.close[-1])
@@ -97,10 +98,10 @@ def test_status_and_header_follow_the_bars_as_they_arrive(qtbot) -> None:
 
 
 def test_header_reads_quote_change_source_and_simulated() -> None:
-    state = HeaderState("SPY", 572.08, -0.2, -0.035, 570.1, 573.4, "demo", True)
+    state = HeaderState("SPY", 572.08, -0.2, -0.035, 570.1, 573.4, "Nov 30", "demo", True)
     parts = header_parts(state)
     text = "  ".join(t for t, _c in parts)
-    assert text == "SPY  572.08  −0.20 (−0.04%)  Day 570.10 – 573.40  demo  SIMULATED"
+    assert text == "SPY  572.08  −0.20 (−0.04%)  Nov 30 range 570.10 – 573.40  demo  SIMULATED"
     assert dict(parts)["−0.20 (−0.04%)"] == "#ef5350"
     no_quote = "  ".join(t for t, _c in header_parts(HeaderState("SPX", source="massive")))
     assert no_quote == "SPX  —  massive"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QToolBar, QVBoxLayout,
 from analytics.chart_overlays import ChartOverlays
 from data.bar_aggregation import et_day_and_minute
 from data.live_bars import BarChange, LiveBars
+from data.market_calendar import ET
 from data.models import Bar, Bars, Timeframe
 from data.symbols import SymbolKind, symbol_kind
 from widgets.chart.extended_hours import extended_mask
@@ -191,8 +193,9 @@ class ChartPanel(QWidget):
                             + (f", {self._dropped} bad bars dropped" if self._dropped else "")
                             + ("" if self.has_volume or not n else " · no volume for this symbol"))
         if n:
+            day = datetime.fromtimestamp(int(self.live.ts[self._day_start]), ET).strftime("%b %d")
             self.header.update_state(day_low=float(self.live.low[self._day_start:].min()),
-                                     day_high=float(self.live.high[self._day_start:].max()))
+                                     day_high=float(self.live.high[self._day_start:].max()), day=day)
         if not self.panes.v_cross.isVisible():  # the mouse is off the chart: the last bar's values
             self.interaction.show_readout(n - 1)
 

@@ -25,6 +25,7 @@ class HeaderState:
     change_pct: float = math.nan
     day_low: float = math.nan
     day_high: float = math.nan
+    day: str = ""  # the session the range is of ("Nov 30"): before the open it is the last one
     source: str = ""
     simulated: bool = False
 
@@ -45,7 +46,7 @@ def header_parts(s: HeaderState) -> list[tuple[str, str | None]]:
         color = COLORS["up"] if s.change >= 0 else COLORS["down"]
         parts.append((f"{_num(s.change, sign=True)} ({_num(s.change_pct, ',.2f', sign=True)}%)", color))
     if math.isfinite(s.day_low):
-        parts.append((f"Day {_num(s.day_low)} – {_num(s.day_high)}", None))
+        parts.append((f"{s.day or 'Day'} range {_num(s.day_low)} – {_num(s.day_high)}", None))
     if s.source:
         parts.append((s.source, None))
     if s.simulated:
