@@ -17,8 +17,7 @@ from typing import Any
 
 # before anything imports Qt: a headless 1280 x 800 screen (a laptop's), which the window
 # fills on a first start (offscreen's own screen is 800 x 800)
-SCREEN = Path(__file__).with_name("offscreen_screen.json")
-os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).with_name('offscreen_screen.json')}"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 import pytest
