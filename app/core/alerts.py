@@ -19,6 +19,7 @@ import asyncio
 import logging
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from app.core.bus import EventBus
@@ -115,9 +116,10 @@ def _moved_away(alert: Alert, price: float) -> bool:
 class AlertsService:
     """What the UI calls; every change is saved, then published as ``AlertsChanged``."""
 
-    def __init__(self, store: Store, bus: EventBus) -> None:
+    def __init__(self, store: Store, bus: EventBus, now: Callable[[], datetime] | None = None) -> None:
         self._store = store
         self._bus = bus
+        self._now = now or (lambda: datetime.now(UTC))  # the market clock in the app (a replay's, the demo's)
         self.alerts: tuple[Alert, ...] = ()
 
     async def prepare(self) -> None:
@@ -131,8 +133,9 @@ class AlertsService:
 
     async def create(self, symbol: str, condition: str, price: float, *, repeat: bool = False,
                      source: str = "panel", notes: str = "") -> Alert:
+        now = self._now()
         alert = await self._store.run(lambda s: alert_repo.create(s, symbol, condition, price, repeat=repeat,
-                                                                  source=source, notes=notes))
+                                                                  source=source, notes=notes, now=now))
         await self.refresh()
         return alert
 

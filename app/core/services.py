@@ -44,7 +44,8 @@ def latest_options(ctx: EngineContext) -> Callable[[], OptionsSnapshot | None]:
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec("alerts", AlertsService, lambda c: AlertsService(c.store, c.bus), supervised=False),
+    ServiceSpec("alerts", AlertsService,  # created_at on the market clock of the provider of the moment
+                lambda c: AlertsService(c.store, c.bus, lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("symbols-needed", SymbolsNeeded,
                 lambda c: SymbolsNeeded(c.bus, c.workspace, c.service(AlertsService)), supervised=False),
     ServiceSpec("market-data", MarketDataService,

@@ -200,3 +200,25 @@ def test_a_provider_switch_forgets_the_old_feeds_prices() -> None:
     evaluator.forget_prices()
     assert evaluator.on_price("SPY", 610.0, 2.0) == []  # no previous price: no crossing yet
     assert [a.id for a in evaluator.on_price("SPY", 599.0, 3.0)] == [1]
+
+
+def test_an_alert_is_created_at_the_market_clocks_time(tmp_path) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from app.core.alerts import AlertsService
+    from app.core.bus import EventBus
+    from data.store.database import Store
+
+    market_now = datetime(2026, 3, 13, 14, 38, tzinfo=UTC)  # a simulated moment, not the PC's
+
+    async def scenario() -> datetime:
+        store = await asyncio.to_thread(Store.open, tmp_path)
+        try:
+            alert = await AlertsService(store, EventBus(), lambda: market_now).create("SPY", "above", 600.0)
+            return alert.created_at
+        finally:
+            store.close()
+
+    created = asyncio.run(scenario())
+    assert created.replace(tzinfo=UTC) == market_now
