@@ -74,6 +74,11 @@ def test_level_labels_are_axis_tags_merged_when_close_and_stacked_when_near(qtbo
     line.setValue(far - 1)
     assert any(t.startswith("Alert") and f"{far - 1:,.2f}" in t for t in (b.text for b in panel.levels.tags.layout()))
     panel.grab()  # and they paint
+    panel.set_overlays(None)
+    panel.levels.replace_kind("level", [("PDC", mid)], "#8d99ae")
+    panel.set_theme("light")  # on white: key levels darker, their tags' text white on the fill
+    level = panel.levels.lines["level:PDC"]
+    assert level.color == level.line.pen.color().name() == "#455a64" and text_on(level.color) == "#ffffff"
 
 
 def test_tag_layout_keeps_tags_apart_and_inside_the_axis() -> None:
