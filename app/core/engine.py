@@ -52,6 +52,13 @@ class Engine:
         except KeyError:
             raise LookupError(f"the engine has no {kind.__name__} (not started yet?)") from None
 
+    def _symbol_problem(self, symbol: str) -> str | None:
+        """Why the running provider has no data for ``symbol`` (its ``SymbolUniverse``), or None."""
+        from data.providers.base import SymbolUniverse
+
+        provider = self.context.provider if self.context is not None else None
+        return provider.symbol_problem(symbol) if isinstance(provider, SymbolUniverse) else None
+
     def _current_context(self) -> EngineContext:
         if self.context is None:
             raise LookupError("the engine is not running")
@@ -75,7 +82,7 @@ class Engine:
             raise DatabaseOpenError(str(exc), can_start_fresh=exc.damaged) from None
         # (a provider may read the keychain, which can block on D-Bus or an unlock prompt)
         provider, self.config, fallback_reason = await asyncio.to_thread(first_provider, calendar, self.config)
-        workspace = Workspace(store, self.bus)
+        workspace = Workspace(store, self.bus, self._symbol_problem)
         await workspace.load()
         await workspace.follow_provider(provider)  # before the services read it: a replay's symbol
         notifications = NotificationService(store, self.bus,

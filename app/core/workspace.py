@@ -6,6 +6,7 @@ published on the bus, so panels only ever render what is saved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.core.bus import EventBus
@@ -14,16 +15,19 @@ from data.store import preference_specs, preferences
 from data.store import watchlists as wl
 from data.store.database import Store
 from data.store.records import Watchlist
-from data.symbols import normalize_symbol
+from data.symbols import SymbolError, normalize_symbol
 
 if TYPE_CHECKING:
     from data.providers.base import MarketDataProvider
 
 
 class Workspace:
-    def __init__(self, store: Store, bus: EventBus) -> None:
+    def __init__(self, store: Store, bus: EventBus,
+                 symbol_problem: Callable[[str], str | None] | None = None) -> None:
         self._store = store
         self._bus = bus
+        # the running provider's SymbolUniverse check (demo universe, a recording's symbol)
+        self._symbol_problem = symbol_problem or (lambda _symbol: None)
         self.preferences: dict[str, Any] = {k: s.default for k, s in preference_specs.SPECS.items()}
         self.watchlists: tuple[Watchlist, ...] = ()
         self.active_watchlist_id = 0
@@ -44,8 +48,15 @@ class Workspace:
         return set(self.active_watchlist.symbols) | {self.active_symbol}
 
     # -- active symbol and preferences ----------------------------------------------------
-    async def set_active_symbol(self, text: str) -> str:
+    def _checked(self, text: str) -> str:
+        """``text`` as a symbol the running provider has data for (``SymbolError`` says why not)."""
         symbol = normalize_symbol(text)  # SymbolError carries the user message
+        if problem := self._symbol_problem(symbol):
+            raise SymbolError(problem)
+        return symbol
+
+    async def set_active_symbol(self, text: str) -> str:
+        symbol = self._checked(text)
         self.active_symbol = symbol
         await self.set_preference("active_symbol", symbol)
         self._bus.publish(ActiveSymbolChanged(symbol))
@@ -85,8 +96,8 @@ class Workspace:
         await self._refresh_watchlists(self.active_watchlist_id)
 
     async def add_symbol(self, text: str) -> str:
-        wid = self.active_watchlist_id
-        updated = await self._store.run(lambda s: wl.add_symbol(s, wid, text))
+        wid, symbol = self.active_watchlist_id, self._checked(text)
+        updated = await self._store.run(lambda s: wl.add_symbol(s, wid, symbol))
         await self._refresh_watchlists(wid)
         return updated.symbols[-1]
 

@@ -100,6 +100,17 @@ class OptionsProvider(Protocol):
 
 
 @runtime_checkable
+class SymbolUniverse(Protocol):
+    """A provider that serves a known set of symbols (the demo's universe, a recording's one
+    symbol): the workspace refuses others up front, with this reason, instead of letting the
+    panels each fail on them."""
+
+    def symbol_problem(self, symbol: str) -> str | None:
+        """Why ``symbol`` (normalized) has no data here, or None when it has."""
+        ...
+
+
+@runtime_checkable
 class ReplayControls(Protocol):
     """What a provider playing recorded time adds (the replay provider): the app offers these
     controls to the user when ``isinstance(provider, ReplayControls)``."""

@@ -212,3 +212,19 @@ async def test_the_options_service_publishes_the_active_symbols_chain(tmp_path: 
     bus.subscribe(OptionsUnavailable, said.append)
     await OptionChainService(NoOptions(), bus, None, lambda: "SPY").refresh()  # type: ignore[arg-type]
     assert said and "No options data from the replay provider" in said[0].reason
+
+
+async def test_a_symbol_the_demo_does_not_have_is_refused_up_front(tmp_path: Path) -> None:
+    engine = Engine(EngineConfig(tmp_path, speed=10))
+    await engine.start()
+    try:
+        ws = engine.service(Workspace)
+        before = (ws.active_symbol, ws.active_watchlist.symbols)
+        with pytest.raises(SymbolError, match="ZZZZ is not in the demo universe"):
+            await ws.set_active_symbol("zzzz")
+        with pytest.raises(SymbolError, match="not in the demo universe"):
+            await ws.add_symbol("ZZZZ")
+        assert (ws.active_symbol, ws.active_watchlist.symbols) == before  # nothing changed
+        assert await ws.set_active_symbol("nvda") == "NVDA"
+    finally:
+        await engine.stop()

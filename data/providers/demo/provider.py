@@ -105,6 +105,9 @@ class DemoProvider:
         sym = _valid(symbol)
         return await asyncio.to_thread(self.quote_at, sym, self._clock.now())
 
+    def symbol_problem(self, symbol: str) -> str | None:
+        return None if in_universe(symbol) else universe_message(symbol)
+
     async def search_symbols(self, query: str, limit: int = 10) -> list[SymbolInfo]:
         """Demo symbols whose ticker starts with, or whose name contains, ``query`` (the exact
         ticker first); a ticker outside the demo universe finds nothing."""

@@ -147,6 +147,9 @@ class ReplayProvider:
         self._check(symbol)
         return self.quote_at(self._clock.now())
 
+    def symbol_problem(self, symbol: str) -> str | None:
+        return None if symbol == self.symbol else f"The replay file holds {self.symbol} only, not {symbol}."
+
     async def search_symbols(self, query: str, limit: int = 10) -> list[SymbolInfo]:
         q = query.strip().upper()
         if q and not self.symbol.startswith(q):
