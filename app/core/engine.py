@@ -20,6 +20,7 @@ from app.core.events import EngineStarted, ErrorReported, ProviderChanged, Servi
 from app.core.health import HealthRegistry, ServiceState
 from app.core.logging_setup import redact
 from app.core.provider_factory import close_provider
+from app.core.service_set import ServiceSet
 from app.core.supervisor import BackoffPolicy, Supervisor
 
 if TYPE_CHECKING:
@@ -41,16 +42,13 @@ class Engine:
         self.context: EngineContext | None = None  # set by start(), None again after stop()
         self.started = False
         self._specs = services
-        self._services: dict[type, object] = {}
+        self._services = ServiceSet(self.supervisor)
         self._switching = asyncio.Lock()  # one provider switch at a time
         self._unsubscribe: list[Callable[[], None]] = []
 
     def service(self, kind: type[T]) -> T:
         """The running service of class ``kind`` (also the workspace and notifications)."""
-        try:
-            return self._services[kind]  # type: ignore[return-value]
-        except KeyError:
-            raise LookupError(f"the engine has no {kind.__name__} (not started yet?)") from None
+        return self._services.get(kind)
 
     def _symbol_problem(self, symbol: str) -> str | None:
         """Why the running provider has no data for ``symbol`` (its ``SymbolUniverse``), or None."""
@@ -70,16 +68,10 @@ class Engine:
         from app.core.notifications import NotificationService
         from app.core.provider_factory import first_provider
         from app.core.services import SERVICES
-        from app.core.store_recovery import DatabaseOpenError
+        from app.core.store_recovery import open_calendar_and_store
         from app.core.workspace import Workspace
-        from data.market_calendar import default_calendar
-        from data.store.database import Store, StoreError
 
-        try:
-            calendar, store = await asyncio.gather(
-                asyncio.to_thread(default_calendar), asyncio.to_thread(Store.open, self.config.data_dir))
-        except StoreError as exc:
-            raise DatabaseOpenError(str(exc), can_start_fresh=exc.damaged) from None
+        calendar, store = await open_calendar_and_store(self.config.data_dir)
         # (a provider may read the keychain, which can block on D-Bus or an unlock prompt)
         provider, self.config, fallback_reason = await asyncio.to_thread(first_provider, calendar, self.config)
         workspace = Workspace(store, self.bus, self._symbol_problem)
@@ -88,39 +80,18 @@ class Engine:
         notifications = NotificationService(store, self.bus,
                                             cooldown_s=workspace.preferences["notification_cooldown_s"],
                                             market_clock=lambda: self.context.clock if self.context else None)
-        self._services.update({Workspace: workspace, NotificationService: notifications})
+        self._services.put({Workspace: workspace, NotificationService: notifications})
         self.context = EngineContext(self.config, self.bus, self.health, calendar, store, provider, workspace,
                                      notifications, self.service, self._current_context,
                                      self.report_error)
         self._unsubscribe.append(self.bus.subscribe(ErrorReported, notifications.notify_error))
         self._specs = self._specs if self._specs is not None else SERVICES
-        await self._start_built(self._build(self._specs, self.context))
+        await self._services.start_built(self._services.build(self._specs, self.context))
         self.started = True
         self.bus.publish(EngineStarted(provider.name))
         if fallback_reason:
             log.warning(fallback_reason)
             await notifications.notify("provider", "Data provider unavailable", fallback_reason)
-
-    def _build(self, specs: tuple[ServiceSpec, ...], ctx: EngineContext) -> list[tuple[ServiceSpec, object]]:
-        """Build ``specs`` in order from ``ctx`` without installing them: a builder sees the ones
-        built before it in this batch, and the engine's services otherwise."""
-        staged: dict[type, object] = {}
-        staged_ctx = replace(ctx, service=lambda kind: staged[kind] if kind in staged else self.service(kind))
-        for spec in specs:
-            staged[spec.kind] = service = spec.build(staged_ctx)
-            if not isinstance(service, spec.kind) or (spec.supervised and service.name != spec.name):
-                raise TypeError(f"ServiceSpec {spec.name!r} built {service!r}, not a {spec.kind.__name__} of that name")
-        return [(spec, staged[spec.kind]) for spec in specs]
-
-    async def _start_built(self, built: list[tuple[ServiceSpec, object]]) -> None:
-        """Install built services, prepare them (optional ``async prepare()``), start the supervised."""
-        self._services.update({spec.kind: service for spec, service in built})
-        for _spec, service in built:
-            if (prepare := getattr(service, "prepare", None)) is not None:
-                await prepare()
-        for spec, service in built:
-            if spec.supervised:
-                self.supervisor.start(service)
 
     async def switch_provider(self, name: str, provider_args: tuple[tuple[str, object], ...] | None = None) -> None:
         """Swap the market-data provider without restarting the app. ``provider_args`` replace the
@@ -159,15 +130,15 @@ class Engine:
         old = self._current_context()
         following = tuple(spec for spec in self._specs if spec.follows_provider)
         try:
-            built = self._build(following, new_ctx)
+            built = self._services.build(following, new_ctx)
         except Exception:
             if new_ctx.provider is not old.provider:
                 await close_provider(new_ctx.provider, 5.0)
             raise
-        await self._retire(following, forget=False)  # (replaced below: never missing meanwhile)
+        await self._services.retire(following, forget=False)  # (replaced below: never missing meanwhile)
         self.config, self.context = new_ctx.config, new_ctx
         try:
-            await self._start_built(built)
+            await self._services.start_built(built)
         finally:
             if new_ctx.provider is not old.provider:
                 await close_provider(old.provider, 5.0)
@@ -182,15 +153,6 @@ class Engine:
         except Exception as exc:
             log.exception("could not follow the provider's symbol")
             self.report_error("workspace", f"could not make {getattr(provider, 'symbol', '?')} active: {exc}")
-
-    async def _retire(self, specs: tuple[ServiceSpec, ...], forget: bool = True) -> None:
-        """Stop the running services of ``specs`` and let them release what they hold (``close()``)."""
-        for spec in specs:
-            if spec.supervised:
-                await self.supervisor.stop_service(spec.name)
-            service = self._services.pop(spec.kind, None) if forget else self._services.get(spec.kind)
-            if (close := getattr(service, "close", None)) is not None:
-                close()
 
     def _bus_handler_failed(self, where: str, exc: BaseException) -> None:
         self.report_error("bus", f"{where}: {type(exc).__name__}: {exc}")
@@ -209,7 +171,7 @@ class Engine:
         """Orderly shutdown: services, pending handlers, provider, then the database."""
         await self.supervisor.stop(timeout)
         if self._specs is not None:
-            await self._retire(tuple(reversed(self._specs)))
+            await self._services.retire(tuple(reversed(self._specs)))
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()

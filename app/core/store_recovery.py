@@ -1,8 +1,15 @@
-"""The database could not be opened: what the UI may offer (start fresh, keeping the old file)."""
+"""Opening the calendar and the database at start, and what the UI may offer when the
+database cannot be opened (start fresh, keeping the old file)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from data.market_calendar import MarketCalendar
+    from data.store.database import Store
 
 
 class DatabaseOpenError(Exception):
@@ -20,3 +27,16 @@ def set_aside_database(data_dir: Path) -> Path:
     from data.store.database import set_aside
 
     return set_aside(data_dir)
+
+
+async def open_calendar_and_store(data_dir: Path) -> tuple[MarketCalendar, Store]:
+    """Both at once, in worker threads; a store that cannot be opened is a ``DatabaseOpenError``."""
+    from data.market_calendar import default_calendar
+    from data.store.database import Store, StoreError
+
+    try:
+        calendar, store = await asyncio.gather(asyncio.to_thread(default_calendar),
+                                               asyncio.to_thread(Store.open, data_dir))
+    except StoreError as exc:
+        raise DatabaseOpenError(str(exc), can_start_fresh=exc.damaged) from None
+    return calendar, store
