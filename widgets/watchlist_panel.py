@@ -194,12 +194,13 @@ class WatchlistPanel(QWidget):
         up_btn.clicked.connect(lambda: self.move_selected(-1))
         down_btn.clicked.connect(lambda: self.move_selected(+1))
         remove_btn.clicked.connect(self.remove_selected)
-        for key, slot in (("Ctrl+Up", lambda: self.move_selected(-1)),
-                          ("Ctrl+Down", lambda: self.move_selected(+1)),
-                          (QKeySequence.StandardKey.Delete, self.remove_selected)):
+        for key, what, slot in (("Ctrl+Up", "Move the symbol up", lambda: self.move_selected(-1)),
+                                ("Ctrl+Down", "Move the symbol down", lambda: self.move_selected(+1)),
+                                (QKeySequence.StandardKey.Delete, "Remove the symbol", self.remove_selected)):
             sc = QShortcut(QKeySequence(key), self.table)
             sc.setContext(Qt.ShortcutContext.WidgetShortcut)
             sc.activated.connect(slot)
+            sc.setWhatsThis(what)  # (Help → Keyboard shortcuts lists it)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         for b in (up_btn, down_btn, remove_btn):

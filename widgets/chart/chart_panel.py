@@ -126,6 +126,7 @@ class ChartPanel(QWidget):
             shortcut = QShortcut(QKeySequence(str(i)), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda t=tf: self.set_timeframe(t, emit=True))
+            shortcut.setWhatsThis(f"{tf} bars")  # (Help → Keyboard shortcuts lists it)
 
     @property
     def extended_hours(self) -> bool:

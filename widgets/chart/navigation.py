@@ -38,16 +38,18 @@ class ChartNavigation:
 
     def _install_keys(self, owner: QWidget) -> None:
         key = Qt.Key
-        for keys, action in (((key.Key_Left,), lambda: self.pan_bars(-self.page_bars())),
-                             ((key.Key_Right,), lambda: self.pan_bars(self.page_bars())),
-                             ((key.Key_Plus, key.Key_Equal, key.Key_Up), lambda: self.zoom_bars(1 / ZOOM_STEP)),
-                             ((key.Key_Minus, key.Key_Down), lambda: self.zoom_bars(ZOOM_STEP)),
-                             ((key.Key_End,), self.reset_view),
-                             ((key.Key_Home,), self.show_oldest)):
+        for keys, what, action in (
+                ((key.Key_Left,), "Back one page", lambda: self.pan_bars(-self.page_bars())),
+                ((key.Key_Right,), "Ahead one page", lambda: self.pan_bars(self.page_bars())),
+                ((key.Key_Plus, key.Key_Equal, key.Key_Up), "Zoom in", lambda: self.zoom_bars(1 / ZOOM_STEP)),
+                ((key.Key_Minus, key.Key_Down), "Zoom out", lambda: self.zoom_bars(ZOOM_STEP)),
+                ((key.Key_End,), "Back to the newest bars", self.reset_view),
+                ((key.Key_Home,), "The oldest bars", self.show_oldest)):
             for k in keys:
                 shortcut = QShortcut(QKeySequence(k), owner)
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 shortcut.activated.connect(action)
+                shortcut.setWhatsThis(what)  # (Help → Keyboard shortcuts lists it)
 
     def _x_range(self) -> tuple[float, float]:
         (x0, x1), _ = self._vb.viewRange()
