@@ -33,7 +33,7 @@ ALLOWED: dict[str, int] = {
     'widgets/heatmap_panel.py::HeatmapPanel.__init__': 44,
     'widgets/iv_panel.py::IvPanel.__init__': 40,
     'widgets/preferences_panel.py::PreferencesPanel.__init__': 50,
-    'widgets/watchlist_panel.py::WatchlistPanel.__init__': 62,
+    'widgets/watchlist_panel.py::WatchlistPanel.__init__': 57,
     'widgets/zero_dte_panel.py::ZeroDtePanel.__init__': 51,
 }
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from data.market_calendar import ET
 from data.store.records import ALERT_CONDITIONS, Alert, AlertTrigger
 from data.symbols import SymbolError, normalize_symbol
+from widgets.flow_layout import flow_row
 from widgets.table_model import ColumnTableModel, Index
 
 STATUS_FILTERS = ("all", "active", "triggered", "disabled")
@@ -111,9 +112,7 @@ class AlertsPanel(QWidget):
         form.addRow("Price", self.price)
         form.addRow("", self.repeat)
         form.addRow("Notes", self.notes)
-        buttons = QHBoxLayout()
-        for b in (self.create_button, self.save_button, self.delete_button, self.new_button):
-            buttons.addWidget(b)
+        buttons = flow_row(self.create_button, self.save_button, self.delete_button, self.new_button)
         top = QHBoxLayout()
         top.addWidget(QLabel("Show"))
         top.addWidget(self.status_filter)
@@ -128,7 +127,7 @@ class AlertsPanel(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addLayout(form)
         lower_layout.addWidget(self.error_label)
-        lower_layout.addLayout(buttons)
+        lower_layout.addWidget(buttons)
         lower_layout.addWidget(QLabel("Trigger history"))
         lower_layout.addWidget(self.history, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)

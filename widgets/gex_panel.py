@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from widgets.compact_axis import CompactAxis
+from widgets.flow_layout import flow_row
 from widgets.line_labels import stagger_labels
 
 if TYPE_CHECKING:  # analytics imports SciPy; the panel is handed finished profiles
@@ -55,8 +56,7 @@ class GexPanel(QWidget):
         super().__init__()
         self.profile: GexProfile | None = None  # as shown (the chosen convention)
         self._base: GexProfile | None = None
-        self.convention = QComboBox()
-        self.convention.addItems(CONVENTIONS)
+        self.convention = _convention_box()
         self.view = QComboBox()
         self.view.addItems(VIEWS)
         self.window_box = QComboBox()
@@ -91,25 +91,18 @@ class GexPanel(QWidget):
         self.plot.getViewBox().sigResized.connect(lambda _vb: self._layout_labels())
 
     def _lay_out(self) -> None:
-        top = QHBoxLayout()
-        for w in (self.symbol, self.regime, QLabel("View"), self.view, QLabel("Strikes"), self.window_box,
-                  self.exclude_0dte, self.show_on_chart):
-            top.addWidget(w)
-        top.insertStretch(2, 1)
-        facts = QGridLayout()
-        for col, (name, label) in enumerate((("Total", self.total), ("Flip", self.flip),
-                                             ("Call wall", self.call_wall), ("Put wall", self.put_wall),
-                                             ("Abs-gamma strike", self.abs_gamma))):
-            facts.addWidget(QLabel(name), 0, col)
-            facts.addWidget(label, 1, col)
-            label.setStyleSheet("font-weight: bold")
+        top = flow_row(self.symbol, self.regime, QLabel("View"), self.view, QLabel("Strikes"), self.window_box,
+                       self.exclude_0dte, self.show_on_chart, stretch_after=1)  # (wraps when narrow)
+        facts = flow_row(*(_fact(name, label) for name, label in (
+            ("Total", self.total), ("Flip", self.flip), ("Call wall", self.call_wall),
+            ("Put wall", self.put_wall), ("Abs-gamma strike", self.abs_gamma))))
         conv = QHBoxLayout()
         conv.addWidget(QLabel("Sign convention"))
         conv.addWidget(self.convention, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addLayout(facts)
+        layout.addWidget(top)
+        layout.addWidget(facts)
         layout.addWidget(self.plot, 1)
         layout.addLayout(conv)
         layout.addWidget(self.units)
@@ -233,3 +226,25 @@ class GexPanel(QWidget):
             self.levels_changed.emit(None)
             return
         self.levels_changed.emit({"flip": p.flip, "call_wall": p.call_wall, "put_wall": p.put_wall})
+
+
+def _convention_box() -> QComboBox:
+    box = QComboBox()
+    box.addItems(CONVENTIONS)
+    # (its long choices must not set the panel's minimum width; the open list shows them whole)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(16)
+    return box
+
+
+def _fact(name: str, value: QLabel) -> QWidget:
+    """A named figure: the name over the value in bold (a unit of the wrapping facts row)."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 12, 0)
+    column.setSpacing(0)
+    column.addWidget(QLabel(name))
+    column.addWidget(value)
+    value.setStyleSheet("font-weight: bold")
+    return box
+

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 
 from widgets import numbers
 from widgets.compact_axis import compact_ticks
+from widgets.flow_layout import flow_row
 
 if TYPE_CHECKING:
     from analytics.heatmap import Heatmap
@@ -78,16 +79,13 @@ class HeatmapPanel(QWidget):
         self.plot.setLabel("bottom", "Strike")
         self.plot.invertY(True)
         self._selected: tuple[date, float] | None = None  # the inspected cell
-        top = QHBoxLayout()
-        for w in (self.symbol, self.mode, self.expiries, self.strikes):
-            top.addWidget(w)
-        top.insertStretch(1, 1)
+        top = flow_row(self.symbol, self.mode, self.expiries, self.strikes, stretch_after=0)  # (wraps when narrow)
         bottom = QHBoxLayout()
         bottom.addWidget(self.detail, 1)
         bottom.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
+        layout.addWidget(top)
         layout.addWidget(self.plot, 1)
         layout.addLayout(bottom)
         layout.addWidget(self.status)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -33,6 +32,7 @@ from data.market_calendar import market_date
 from data.option_chain import OptionChain
 from data.symbols import AM_SETTLED_ROOTS
 from widgets.chain_columns import ChainColumns
+from widgets.flow_layout import flow_row
 from widgets.options_chain_model import (  # noqa: F401  (the colours and layout: re-exported for tests)
     ATM_ROW,
     CALL_FIELDS,
@@ -100,14 +100,11 @@ class OptionsChainPanel(QWidget):
         self.status.setWordWrap(True)
         self.table = _chain_table(self.model)
         self.columns = ChainColumns(self.table, self.model)
-        top = QHBoxLayout()
-        top.addWidget(self.symbol_label)
-        top.addStretch(1)
-        for w in (QLabel("Expiry"), self.expiry, self.strike_range, self.follow_atm, self.columns.button):
-            top.addWidget(w)
+        top = flow_row(self.symbol_label, QLabel("Expiry"), self.expiry, self.strike_range, self.follow_atm,
+                       self.columns.button, stretch_after=0)  # (wraps when narrow)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
+        layout.addWidget(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         self._chain: OptionChain | None = None

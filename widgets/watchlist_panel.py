@@ -194,13 +194,7 @@ class WatchlistPanel(QWidget):
         up_btn.clicked.connect(lambda: self.move_selected(-1))
         down_btn.clicked.connect(lambda: self.move_selected(+1))
         remove_btn.clicked.connect(self.remove_selected)
-        for key, what, slot in (("Ctrl+Up", "Move the symbol up", lambda: self.move_selected(-1)),
-                                ("Ctrl+Down", "Move the symbol down", lambda: self.move_selected(+1)),
-                                (QKeySequence.StandardKey.Delete, "Remove the symbol", self.remove_selected)):
-            sc = QShortcut(QKeySequence(key), self.table)
-            sc.setContext(Qt.ShortcutContext.WidgetShortcut)
-            sc.activated.connect(slot)
-            sc.setWhatsThis(what)  # (Help → Keyboard shortcuts lists it)
+        self._install_shortcuts()
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         for b in (up_btn, down_btn, remove_btn):
@@ -215,6 +209,15 @@ class WatchlistPanel(QWidget):
         layout.addLayout(bottom)
 
     # -- fed by the owner ------------------------------------------------------------------
+
+    def _install_shortcuts(self) -> None:
+        for key, what, slot in (("Ctrl+Up", "Move the symbol up", lambda: self.move_selected(-1)),
+                                ("Ctrl+Down", "Move the symbol down", lambda: self.move_selected(+1)),
+                                (QKeySequence.StandardKey.Delete, "Remove the symbol", self.remove_selected)):
+            sc = QShortcut(QKeySequence(key), self.table)
+            sc.setContext(Qt.ShortcutContext.WidgetShortcut)
+            sc.activated.connect(slot)
+            sc.setWhatsThis(what)  # (Help → Keyboard shortcuts lists it)
     def set_watchlists(self, lists: list[WatchlistView], active_id: int) -> None:
         self._lists, self._active_id = list(lists), active_id
         self.list_combo.blockSignals(True)

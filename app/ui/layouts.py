@@ -114,7 +114,7 @@ class LayoutManager:
         from PySide6.QtCore import Qt
 
         w, docks = self._window, self._window.docks
-        if not all(name in docks for name in ("chart", "options_chain", "gex", "heatmap", "zero_dte", "iv")):
+        if not all(n in docks for n in ("watchlist", "chart", "options_chain", "gex", "heatmap", "zero_dte", "iv")):
             return
         w.restoreState(QByteArray(self.default_state))
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
@@ -126,7 +126,9 @@ class LayoutManager:
         for name in ("options_chain", "heatmap"):
             docks[name].show()
             docks[name].raise_()
-        w.resizeDocks([docks["chart"], docks["gex"]], [w.width() * 4 // 10, w.width() * 3 // 10], horizontal)
+        # the list column as narrow as it goes, the chart a little wider than GEX
+        w.resizeDocks([docks["watchlist"], docks["chart"], docks["gex"]],
+                      [w.width() * 2 // 10, w.width() * 45 // 100, w.width() * 35 // 100], horizontal)
         w.resizeDocks([docks["chart"], docks["options_chain"]], [w.height() // 2, w.height() // 2], vertical)
         w.resizeDocks([docks["gex"], docks["heatmap"]], [w.height() // 2, w.height() // 2], vertical)
 

@@ -10,9 +10,9 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QTabBar, QWidget
 
 from app.ui.panel_host import PanelHost
 from app.ui.panels import PANELS, PanelSpec
@@ -186,6 +186,14 @@ class MainWindow(QMainWindow):
         self.showNormal() if self.isMinimized() else self.show()
         self.raise_()
         self.activateWindow()
+
+    def event(self, event: QEvent) -> bool:
+        # Qt makes the docks' tab bars eliding ("Notificati…", "Al…" in a narrow column said
+        # nothing); once one is polished it keeps whole titles and scrolls when they do not fit
+        if event.type() == QEvent.Type.ChildPolished and isinstance(tabs := event.child(), QTabBar):
+            tabs.setElideMode(Qt.TextElideMode.ElideNone)
+            tabs.setUsesScrollButtons(True)
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # With a tray icon, closing the window keeps the app running (quit from File or tray).

@@ -28,7 +28,8 @@ def test_shortcuts_and_about(qapp, tmp_path: Path) -> None:
         assert dialog.findChild(QTableWidget).rowCount() == len(rows)
         dialog.reject()
         w.about_action.trigger()
-        await until(lambda: any(b.isVisible() and b.windowTitle() == "About AI Coach" for b in w.findChildren(QMessageBox)))
+        await until(lambda: any(b.isVisible() and b.windowTitle() == "About AI Coach"
+                                for b in w.findChildren(QMessageBox)))
         box = next(b for b in w.findChildren(QMessageBox) if b.windowTitle() == "About AI Coach")
         assert app_version() in box.text() and str(tmp_path) in box.text() and "demo" in box.text()
         box.accept()
