@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QMenu, QTableView, QToolButton
 
@@ -28,14 +28,17 @@ def bold(table: QTableView) -> QFont:
 
 
 class ChainColumns(QObject):
+    chosen = Signal(str)  # the trader's choice as text, e.g. "bid,ask,delta" (to be remembered)
+
     def __init__(self, table: QTableView, model: ChainTableModel) -> None:
         super().__init__(table)
         self.table, self.model = table, model
         self.wanted = {f for f in PRIORITY if f not in HIDDEN_BY_DEFAULT}
         self.dropped: list[str] = []  # wanted, but no room
         self.menu = QMenu(table)
+        self._actions = {}
         for _h, field, _k, name in FIELDS:
-            action = self.menu.addAction(name)
+            action = self._actions[field] = self.menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(field in self.wanted)
             action.toggled.connect(lambda on, f=field: self.choose(f, on))
@@ -51,6 +54,22 @@ class ChainColumns(QObject):
 
     def choose(self, field: str, on: bool) -> None:
         (self.wanted.add if on else self.wanted.discard)(field)
+        self.fit(grow_only=False)
+        self.chosen.emit(self.choice_text())
+
+    def choice_text(self) -> str:
+        return ",".join(f for f in PRIORITY if f in self.wanted)
+
+    def restore(self, text: str) -> None:
+        """Show a remembered choice ("" or one naming no known field: the default set)."""
+        fields = {f for f in text.split(",") if f in PRIORITY}
+        if not fields:
+            return
+        self.wanted = fields
+        for field, action in self._actions.items():
+            action.blockSignals(True)
+            action.setChecked(field in fields)
+            action.blockSignals(False)
         self.fit(grow_only=False)
 
     def fit(self, grow_only: bool) -> None:

@@ -33,6 +33,7 @@ SPECS: dict[str, PreferenceSpec] = {
     "chart_extended_hours": PreferenceSpec(False, kind=bool),  # pre-market and after-hours bars on intraday charts
     "gex_exclude_0dte": PreferenceSpec(False, kind=bool),  # GEX profile without today's expiry
     "chart_pane_sizes": PreferenceSpec(""),  # the chart's RSI/MACD shares of its height, "rsi:0.14,macd:0.16"
+    "chain_columns": PreferenceSpec(""),  # the chain's chosen fields, "bid,ask,delta" ("" = the default set)
 }
 
 

@@ -80,3 +80,21 @@ def test_in_the_options_layout_the_chain_fits_without_scrolling_sideways(qapp, t
             assert elided_cells(table) == [] and exponent_texts(panel.model) == []
 
     assert run_app(settings(tmp_path, layout="options"), scenario) == 0
+
+
+def test_the_chains_column_choice_is_remembered(qapp, tmp_path: Path) -> None:
+    async def choose(c) -> None:
+        panel = c.window.panels["options_chain"]
+        await until(lambda: panel.model.rowCount() > 0)
+        panel.columns._actions["gamma"].trigger()  # on (off by default)
+        panel.columns._actions["vega"].trigger()  # off
+        await until(lambda: c.engine.service(Workspace).preferences["chain_columns"] == panel.columns.choice_text())
+
+    async def restarted(c) -> None:
+        panel = c.window.panels["options_chain"]
+        await until(lambda: panel.model.rowCount() > 0)
+        assert "gamma" in panel.columns.wanted and "vega" not in panel.columns.wanted
+        assert panel.columns._actions["gamma"].isChecked() and not panel.columns._actions["vega"].isChecked()
+
+    assert run_app(settings(tmp_path), choose) == 0
+    assert run_app(settings(tmp_path), restarted) == 0

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.workspace import Workspace
 from app.ui.intents import FocusContract, ShowChainNear
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import follow_options
 from widgets.options_chain_panel import OptionsChainPanel
+
+COLUMNS_PREFERENCE = "chain_columns"
 
 
 def build(host: PanelHost) -> OptionsChainPanel:
@@ -27,6 +30,13 @@ def build(host: PanelHost) -> OptionsChainPanel:
         else:
             pending[intent.symbol] = intent.price
 
+    def remember_columns(text: str) -> None:
+        host.run(host.engine.service(Workspace).set_preference(COLUMNS_PREFERENCE, text),
+                 lambda msg: panel.status.setText(f"Could not save the column choice: {msg}"))
+
+    host.when_engine_ready(lambda: panel.columns.restore(
+        str(host.engine.service(Workspace).preferences.get(COLUMNS_PREFERENCE, ""))))
+    panel.columns.chosen.connect(remember_columns)
     follow_options(host, panel, show, panel.set_unavailable)
     host.intents.handle(ShowChainNear, near, panel="options_chain")
     host.intents.handle(FocusContract, lambda i: panel.focus_contract(i.expiry, i.strike), panel="options_chain")
