@@ -44,6 +44,7 @@ def build(host: PanelHost) -> PreferencesPanel:
         host.run(run(), panel.set_key_status)
 
     panel.preference_changed.connect(changed)
+    host.bridge.provider_changed.connect(panel.provider_switched)  # also a switch from the Replay/File menu
     panel.api_key_saved.connect(save_key)
     host.when_engine_ready(initial)
     host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
