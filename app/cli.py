@@ -32,8 +32,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="recorded bars to replay (CSV or Parquet: datetime, open, high, low, close[, volume])")
     parser.add_argument("--replay-symbol", default=None, help="symbol of the recording (default: from the file name)")
     parser.add_argument("--replay-tz", default="America/New_York", help="timezone of naive timestamps in the file")
-    parser.add_argument("--replay-label", choices=("start", "end"), default="start",
-                        help="whether timestamps label the bar start or the bar end")
+    parser.add_argument("--replay-label", choices=("auto", "start", "end"), default="auto",
+                        help="whether timestamps label the bar start or the bar end (auto: told from "
+                             "the sessions' first bars, 09:30 or 09:31 for minute bars)")
     parser.add_argument("--layout", default=None, help="start with this saved layout ('default' for the built-in one)")
     parser.add_argument("--smoke", action="store_true",
                         help="start, load the demo workspace, paint every panel once, print a summary, exit")

@@ -31,7 +31,7 @@ def _demo(calendar: MarketCalendar, *, speed: float, seed: int, option_pricing: 
 
 
 def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None = None,
-            replay_symbol: str | None = None, replay_tz: str = "America/New_York", replay_label: str = "start",
+            replay_symbol: str | None = None, replay_tz: str = "America/New_York", replay_label: str = "auto",
             **_provider_args: object) -> MarketDataProvider:
     from data.providers.replay.provider import ReplayProvider
     from data.providers.replay.recording import RecordingError

@@ -34,7 +34,7 @@ class ReplayProvider:
     name = "replay"
 
     def __init__(self, calendar: MarketCalendar, path: Path, *, speed: float = 1.0, symbol: str | None = None,
-                 tz: str = "America/New_York", label: str = "start", clock: SimClock | None = None,
+                 tz: str = "America/New_York", label: str = "auto", clock: SimClock | None = None,
                  tick_interval: float = 0.1) -> None:
         self.calendar = calendar
         recording = load_recording(path, symbol=symbol, tz=tz, label=label)

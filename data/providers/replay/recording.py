@@ -3,7 +3,9 @@
 Columns are matched case-insensitively: datetime (or date/time/timestamp), open, high, low,
 close, optional volume (indices have none: 0). Naive timestamps are read in ``tz`` (default
 US/Eastern); aware ones are converted. ``label="end"`` shifts bar-end stamps (e.g. the 09:31
-bar that holds 09:30–09:31) to bar starts. The bar size is inferred from the most common gap.
+bar that holds 09:30–09:31) to bar starts; ``"auto"`` (the default) tells them apart by the
+sessions' first bars: most days starting at 09:30 (or 04:00) mean start labels, at 09:30 or
+04:00 plus one bar mean end labels. The bar size is inferred from the most common gap.
 Rows come back sorted, de-duplicated and checked (drops counted in the report). Whatever the
 file holds, the only error is ``RecordingError`` with a message naming the file.
 """
@@ -19,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from data.bar_aggregation import et_day_and_minute
 from data.bar_cleaning import CleanReport, clean_bars
 from data.models import Bars, Timeframe
 from data.symbols import SymbolError, normalize_symbol
@@ -29,6 +32,8 @@ _SIZES = {60: Timeframe.M1, 300: Timeframe.M5, 900: Timeframe.M15, 3600: Timefra
 PRICE_COLUMNS = ("open", "high", "low", "close")
 MAX_FILE_BYTES = 256 << 20  # ~40x a year of minute bars; a bigger file is not a recording (and would fill memory)
 PARQUET_SUFFIXES = (".parquet", ".pq")
+LABELS = ("auto", "start", "end")
+OPENS = (570, 240)  # 09:30 and 04:00 ET: where a recording's sessions begin
 
 
 class RecordingError(ValueError):
@@ -61,16 +66,16 @@ def symbol_from_filename(path: Path) -> str:
 
 
 def load_recording(path: Path, *, symbol: str | None = None, tz: str = "America/New_York",
-                   label: str = "start") -> Recording:
+                   label: str = "auto") -> Recording:
     path = Path(path)
-    if label not in ("start", "end"):
-        raise RecordingError(f"Bar label must be 'start' or 'end', not '{label}'.")
+    if label not in LABELS:
+        raise RecordingError(f"Bar label must be 'start', 'end' or 'auto', not '{label}'.")
     zone = time_zone(tz)
     header, rows = _read_table(path)
     sym = _symbol(symbol, path)
     stamps, values, bad = _parse_rows(header, rows, zone, path.name)
     size = _bar_seconds(np.sort(stamps))
-    if label == "end":
+    if label == "end" or (label == "auto" and labels_bar_ends(stamps, size)):
         stamps = stamps - size
     raw = Bars(sym, _SIZES[size], stamps, *(np.array(values[k], dtype=float) for k in PRICE_COLUMNS),
                np.nan_to_num(np.array(values["volume"], dtype=float), nan=0.0))
@@ -166,6 +171,19 @@ def _number(text: str) -> float:
         return float(text.replace(",", ""))
     except ValueError:
         return float("nan")
+
+
+def labels_bar_ends(stamps: np.ndarray, size: int) -> bool:
+    """Whether the stamps label bar ends: more sessions begin one bar after 09:30 / 04:00 ET
+    than at those opens (a bar stamped 09:31 holds 09:30–09:31)."""
+    if not len(stamps):
+        return False
+    day, minute = et_day_and_minute(np.sort(stamps))
+    firsts = minute[np.r_[True, day[1:] != day[:-1]]]
+    bar = size // 60
+    at_open = np.isin(firsts, OPENS).sum()
+    after_open = np.isin(firsts, [m + bar for m in OPENS]).sum()
+    return bool(after_open > at_open)
 
 
 def _bar_seconds(sorted_ts: np.ndarray) -> int:
