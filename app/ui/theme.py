@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from resources import read_text
+from resources import read_text, resource_path
 
 _DARK = {
     QPalette.ColorRole.Window: "#1b2029", QPalette.ColorRole.WindowText: "#d7dae0",
@@ -29,7 +29,9 @@ def apply_theme(app: QApplication, name: str) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b717b"))
         palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b717b"))
     app.setPalette(palette)
-    app.setStyleSheet(read_text("themes", f"{'light' if name == 'light' else 'dark'}.qss"))
+    sheet = read_text("themes", f"{'light' if name == 'light' else 'dark'}.qss")
+    # (icons the sheet draws, e.g. light dock buttons on the dark title bars: found from source or bundle)
+    app.setStyleSheet(sheet.replace("@ICONS@", resource_path("icons").as_posix()))
 
 
 # Plot background and axis colour per theme (pyqtgraph draws its own; the palette does not reach it).
