@@ -43,6 +43,7 @@ class WatchlistView:
 
 
 NO_DATA_AFTER_S = 15.0  # a symbol still without a quote by then: the provider has none
+ERROR_SHOWN_MS = 12_000  # an inline error (e.g. a symbol the provider lacks) clears itself after this
 
 
 class WatchlistModel(ColumnTableModel):
@@ -171,10 +172,7 @@ class WatchlistPanel(QWidget):
         self.input = QLineEdit(placeholderText="Add symbol (e.g. AAPL, SPX, BRK.B) and press Enter")
         self.input.returnPressed.connect(self._submit_symbol)
         self.input.textEdited.connect(lambda _t: self.error_label.hide())
-        self.error_label = QLabel(objectName="inlineError")
-        self.error_label.setStyleSheet("color: #ef5350;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        self.error_label = self._inline_error()
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -210,6 +208,15 @@ class WatchlistPanel(QWidget):
 
     # -- fed by the owner ------------------------------------------------------------------
 
+    def _inline_error(self) -> QLabel:
+        label = QLabel(objectName="inlineError")
+        label.setStyleSheet("color: #ef5350;")
+        label.setWordWrap(True)
+        label.hide()
+        self._error_timer = QTimer(self, singleShot=True, interval=ERROR_SHOWN_MS)
+        self._error_timer.timeout.connect(label.hide)
+        return label
+
     def _install_shortcuts(self) -> None:
         for key, what, slot in (("Ctrl+Up", "Move the symbol up", lambda: self.move_selected(-1)),
                                 ("Ctrl+Down", "Move the symbol down", lambda: self.move_selected(+1)),
@@ -240,8 +247,10 @@ class WatchlistPanel(QWidget):
                         grow_only=True)
 
     def show_error(self, message: str) -> None:
+        """Inline, until the next edit or for ERROR_SHOWN_MS (it must not sit there for good)."""
         self.error_label.setText(message)
         self.error_label.show()
+        self._error_timer.start()
 
     # -- user actions ----------------------------------------------------------------------
     def selected_symbol(self) -> str | None:

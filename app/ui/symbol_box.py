@@ -43,7 +43,8 @@ class SymbolBox(QDialog):
         self._debounce.timeout.connect(lambda: self.search_requested.emit(self.input.text().strip()))
         self.input.textEdited.connect(self._on_edited)
         self.input.returnPressed.connect(self.submit)
-        self.resize(360, 0)
+        self.setMinimumWidth(420)
+        self.resize(420, 0)
 
     def open_box(self) -> None:
         self.completions.setStringList(self._suggestions())
@@ -72,6 +73,12 @@ class SymbolBox(QDialog):
         self.error_label.setText(message)
         self.error_label.show()
         self.show()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to the wrapped message at the box's width (a long one was cut off at the edge)."""
+        layout = self.layout()
+        self.resize(self.width(), max(self.minimumSizeHint().height(), layout.totalHeightForWidth(self.width())))
 
     def _on_edited(self, _text: str) -> None:
         self.error_label.hide()

@@ -107,6 +107,12 @@ def test_ctrl_k_validates_inline_and_sets_the_active_symbol(qapp, tmp_path: Path
         assert "cannot have" in box.error_label.text()
         assert c.engine.service(Workspace).active_symbol == "SPY"
         box.input.clear()
+        QTest.keyClicks(box.input, "zzzz")  # well formed, but not in the demo universe: told in full
+        QTest.keyClick(box.input, Qt.Key.Key_Return)
+        await until(lambda: box.isVisible() and "not in the demo universe" in box.error_label.text())
+        await until(lambda: box.error_label.height() >= box.error_label.heightForWidth(box.error_label.width()))
+        assert box.error_label.geometry().right() <= box.width() and c.engine.service(Workspace).active_symbol == "SPY"
+        box.input.clear()
         QTest.keyClicks(box.input, "nvda")
         QTest.keyClick(box.input, Qt.Key.Key_Return)
         assert not box.isVisible()
