@@ -78,6 +78,14 @@ class WatchlistModel(ColumnTableModel):
         self._quotes[quote.symbol] = quote
         self.dataChanged.emit(self.index(row, 1), self.index(row, len(self.COLUMNS) - 1))
 
+    def clear_quotes(self) -> None:
+        """Another feed took over (a recording opened, demo back): the old prices are not its."""
+        self.beginResetModel()
+        self._quotes.clear()
+        now = self._clock()
+        self._since = dict.fromkeys(self._rows, now)
+        self.endResetModel()
+
     def quote(self, symbol: str) -> Quote | None:
         return self._quotes.get(symbol)
 

@@ -90,6 +90,8 @@ def test_open_a_recording_from_the_file_menu_and_control_it(qapp, tmp_path: Path
         assert c.window.replay_menu.menuAction().isVisible() and c.replay.progress.isVisible()
         assert "replay AAPL" in c.window.status.provider_label.text()
         assert " ET · " in c.replay.progress.label.text()
+        watchlist = c.window.panels["watchlist"].model
+        assert watchlist.quote("SPX") is None and watchlist.quote("NVDA") is None  # no demo prices left beside AAPL
         prefs = c.window.panels["preferences"]
         assert prefs.provider.currentText() == "replay" and "Running on 'replay'" in prefs.provider_note.text()
         await _speed_and_seek(c)

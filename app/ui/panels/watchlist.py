@@ -28,7 +28,12 @@ def build(host: PanelHost) -> WatchlistPanel:
         ws = workspace()
         show(WatchlistsChanged(ws.watchlists, ws.active_watchlist_id))
 
+    def provider_changed(_name: str) -> None:
+        panel.model.clear_quotes()  # the new feed's quotes follow; until then "…", not the old prices
+        initial()
+
     host.bridge.watchlists_changed.connect(show)
+    host.bridge.provider_changed.connect(provider_changed)
     host.bridge.quotes_updated.connect(lambda quotes: [panel.update_quote(q) for q in quotes])
     panel.symbol_add_requested.connect(lambda s: host.run(workspace().add_symbol(s), panel.show_error))
     panel.symbol_remove_requested.connect(lambda s: host.run(workspace().remove_symbol(s), panel.show_error))
