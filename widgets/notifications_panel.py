@@ -1,4 +1,7 @@
-"""Notifications panel: the log of every notification, newest first, filterable by kind."""
+"""Notifications panel: the log of every notification, newest first, filterable by kind.
+
+Two columns — the time, and the title over the whole message, wrapped — because the panel
+lives in the narrow list column, where four columns left "SPY traded a…" of the message."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTabl
 from data.market_calendar import ET
 from widgets.table_model import ColumnTableModel, Index
 
-MAX_ROWS = 2000
+MAX_ROWS = 500  # shown; rows are as tall as their wrapped text (measured, so kept bounded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +27,7 @@ class NotificationView:
 
 
 class NotificationsModel(ColumnTableModel):
-    COLUMNS = ("Time (ET)", "Kind", "Title", "Message")
+    COLUMNS = ("Time (ET)", "Notification")
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,8 +56,13 @@ class NotificationsModel(ColumnTableModel):
         if not index.isValid():
             return None
         r = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (r.created_at.astimezone(ET).strftime("%m-%d %H:%M:%S"), r.kind, r.title, r.message)[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (r.created_at.astimezone(ET).strftime("%b %d %H:%M:%S"),
+                    f"{r.title}\n{r.message}" if r.message else r.title)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{r.kind}: {r.title}\n{r.message}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
 
 
@@ -69,9 +77,10 @@ class NotificationsPanel(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         top = QHBoxLayout()
         top.addWidget(self.kind_filter)

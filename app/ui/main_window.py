@@ -101,10 +101,10 @@ class MainWindow(QMainWindow):
         bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea)
         if bottom is not None:
             self.resizeDocks([bottom], [self.height() // 4], Qt.Orientation.Vertical)
-        for spec in self.specs:  # a panel split under another gets about a third of the column
+        for spec in self.specs:  # a panel split under another (notifications, alerts) gets 45 % of the column
             if spec.below and spec.below in self.docks:
                 self.resizeDocks([self.docks[spec.below], self.docks[spec.object_name]],
-                                 [self.height() * 65 // 100, self.height() * 35 // 100], Qt.Orientation.Vertical)
+                                 [self.height() * 55 // 100, self.height() * 45 // 100], Qt.Orientation.Vertical)
 
     # -- menus -----------------------------------------------------------------------------
     def _build_menus(self) -> None:
