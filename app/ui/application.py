@@ -297,10 +297,11 @@ class AppController:
             await self._fatal(str(exc) or type(exc).__name__)
 
     async def _fatal(self, message: str) -> None:
-        log.error("cannot start: %s", message)
-        if self.settings.smoke:
+        if self.settings.smoke:  # said once on stderr (the log's stderr handler would say it twice)
+            log.info("cannot start: %s", message)
             print(f"ai-coach cannot start: {message}", file=sys.stderr, flush=True)
         else:
+            log.error("cannot start: %s", message)
             await show_fatal(self.window, message)
         raise StartupError(message)
 
