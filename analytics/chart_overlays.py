@@ -46,7 +46,7 @@ class ChartOverlays:
 
 
 def compute_overlays(bars: Bars, or_minutes: int = 15, level_bars: Bars | None = None,
-                     hours: SessionHours | None = None) -> ChartOverlays:
+                     hours: SessionHours | None = None, current_day: int | None = None) -> ChartOverlays:
     """Overlays for ``bars``. Key levels: on a daily chart the prior week's, from ``bars``; on
     an intraday chart those of ``level_bars`` (1-minute bars of the last sessions, extended
     hours included) when given. ``hours``: each day's session (09:30–16:00 when absent)."""
@@ -60,7 +60,7 @@ def compute_overlays(bars: Bars, or_minutes: int = 15, level_bars: Bars | None =
     if not bars.timeframe.is_intraday:
         levels = weekly_level_list(bars)
     elif level_bars is not None:
-        levels = key_level_list(level_bars, or_minutes, hours, bars.timeframe)
+        levels = key_level_list(level_bars, or_minutes, hours, bars.timeframe, current_day)
     else:
         levels = ()
     return ChartOverlays(ema(close, 8), ema(close, 21), vw, orh, orl, rsi(close, 14), line, signal, hist, levels)
@@ -80,7 +80,7 @@ def _session_lines(bars: Bars, or_minutes: int, hours: SessionHours | None,
 
 
 def key_level_list(level_bars: Bars, or_minutes: int = 15, hours: SessionHours | None = None,
-                   timeframe: Timeframe = Timeframe.M1) -> Levels:
+                   timeframe: Timeframe = Timeframe.M1, current_day: int | None = None) -> Levels:
     """The key levels of the latest session in ``level_bars`` that a ``timeframe`` chart draws,
     as (label, price), finite only."""
     if not len(level_bars):
@@ -88,7 +88,7 @@ def key_level_list(level_bars: Bars, or_minutes: int = 15, hours: SessionHours |
     day, minute = et_day_and_minute(level_bars.ts)
     opens, closes = (hours or SessionHours.regular()).per_bar(day)
     kl = key_levels(day, minute, level_bars.high, level_bars.low, level_bars.close, level_bars.volume,
-                    or_minutes=or_minutes, open_minute=opens, close_minute=closes)
+                    or_minutes=or_minutes, open_minute=opens, close_minute=closes, current_day=current_day)
     return for_timeframe(_level_list(kl), timeframe) if kl else ()
 
 

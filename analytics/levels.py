@@ -91,8 +91,11 @@ class PeriodLevels:
 def key_levels(ts_day: np.ndarray, minute_of_day: np.ndarray, high: np.ndarray, low: np.ndarray,
                close: np.ndarray, volume: np.ndarray, or_minutes: int = 15,
                open_minute: Minutes = REGULAR_OPEN_MINUTE, close_minute: Minutes = REGULAR_CLOSE_MINUTE,
-               ) -> KeyLevels | None:
-    """Levels for the latest day in the bars. ``ts_day`` labels each bar's ET day,
+               current_day: int | None = None) -> KeyLevels | None:
+    """Levels for the current session: ``current_day`` (the market clock's session, an ET day
+    ordinal like ``ts_day``), or the latest day in the bars when not given or older. An index
+    has no pre-market bars, so before its first bar of the day the latest day in the bars is
+    yesterday's: only the clock says "today" has begun. ``ts_day`` labels each bar's ET day,
     ``minute_of_day`` its ET minute (09:30 = 570); the regular session is [open, close) of the
     bar's own day (``SessionHours.per_bar``), so half days and late opens count right."""
     if not len(ts_day):
@@ -100,7 +103,7 @@ def key_levels(ts_day: np.ndarray, minute_of_day: np.ndarray, high: np.ndarray, 
     opens = np.broadcast_to(np.asarray(open_minute), np.shape(minute_of_day))
     closes = np.broadcast_to(np.asarray(close_minute), np.shape(minute_of_day))
     regular = (minute_of_day >= opens) & (minute_of_day < closes)
-    today = ts_day[-1]
+    today = ts_day[-1] if current_day is None else max(int(ts_day[-1]), int(current_day))
     earlier = regular & (ts_day < today)
     if not earlier.any():
         return None

@@ -22,7 +22,7 @@ from analytics.levels import SessionHours
 from app.core.snapshots import ChartSnapshot
 from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.bar_cleaning import clean_bars
-from data.market_calendar import ET, MarketCalendar
+from data.market_calendar import ET, REGULAR_OPEN_MINUTE, MarketCalendar, market_date
 from data.models import Bar, Bars, Timeframe
 from data.providers.base import MarketDataProvider
 
@@ -32,9 +32,9 @@ EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # ET day numbers of et_day_and_min
 
 @dataclass(frozen=True, slots=True)
 class _KeptLevels:
-    key: tuple[str, str, int, int]  # symbol, timeframe, ET day of the last bar, OR minutes
+    key: tuple[str, str, int, int]  # symbol, timeframe, the clock's session day, OR minutes
     levels: Levels
-    settled: bool  # computed after that day's pre-market: nothing more to add until a new day
+    settled: bool  # computed after that session's pre-market: nothing more to add until a new one
 
 
 def session_hours(calendar: MarketCalendar | None, days: np.ndarray) -> SessionHours | None:
@@ -52,6 +52,21 @@ def session_hours(calendar: MarketCalendar | None, days: np.ndarray) -> SessionH
             bounds = calendar.session(day)
             opens[i], closes[i] = _et_minute(bounds.open), _et_minute(bounds.close)
     return SessionHours(days, opens, closes)
+
+
+def current_session_day(calendar: MarketCalendar | None, now: datetime) -> int:
+    """The ET day ordinal of the session the key levels apply to at ``now``, as TradingView
+    draws them: the clock's date all of a session day (overnight, pre-market, regular, after
+    hours), else the next session (on a weekend the levels Monday opens with, so "prior day" is
+    the last completed session). From the clock, not the bars: an index has no pre-market bars."""
+    day = market_date(now)
+    if calendar is not None:
+        if not calendar.is_session(day):
+            day = calendar.next_session(day).day
+    else:
+        while day.weekday() >= 5:  # no calendar: weekdays are sessions
+            day += timedelta(days=1)
+    return day.toordinal() - EPOCH_ORDINAL
 
 
 def _et_minute(moment: datetime) -> int:
@@ -74,10 +89,10 @@ class ChartDataService:
         raw = await self._provider.get_bars(symbol, timeframe, extended=extended and timeframe.is_intraday)
         # the forming bar is rebuilt from the same finest bars the key levels come from
         minutes = await self._level_bars(symbol)
-        snap = await asyncio.to_thread(self._prepare, symbol, timeframe, raw, minutes, or_minutes)
+        today = self._session_day()
+        snap = await asyncio.to_thread(self._prepare, symbol, timeframe, raw, minutes, or_minutes, today)
         if len(snap.bars) and timeframe.is_intraday:
-            hours = await asyncio.to_thread(self._hours, snap.bars.ts[-1:])
-            self._keep(snap.bars, or_minutes, snap.overlays.levels, hours)
+            self._keep(snap.bars, or_minutes, snap.overlays.levels, today)
         return snap
 
     async def overlays_for(self, bars: Bars, or_minutes: int = 15) -> ChartOverlays:
@@ -89,23 +104,32 @@ class ChartDataService:
         overlays = await asyncio.to_thread(compute_overlays, bars, or_minutes, None, hours)
         if not len(bars) or not bars.timeframe.is_intraday:
             return overlays
-        kept = self._levels.get(bars.symbol)
-        if kept is not None and kept.settled and kept.key == self._levels_key(bars, or_minutes):
+        kept, today = self._levels.get(bars.symbol), self._session_day()
+        if kept is not None and kept.settled and kept.key == self._levels_key(bars, or_minutes, today):
             return overlays.with_levels(kept.levels)
         minutes = await self._level_bars(bars.symbol)
-        levels = await asyncio.to_thread(self._minute_levels, minutes, or_minutes, bars.timeframe)
-        self._keep(bars, or_minutes, levels, hours)
+        levels = await asyncio.to_thread(self._minute_levels, minutes, or_minutes, bars.timeframe, today)
+        self._keep(bars, or_minutes, levels, today)
         return overlays.with_levels(levels)
 
-    def _keep(self, bars: Bars, or_minutes: int, levels: Levels, hours: SessionHours | None) -> None:
-        day, minute = et_day_and_minute(bars.ts[-1:])
-        opens, _closes = (hours or SessionHours.regular()).per_bar(day)
-        self._levels[bars.symbol] = _KeptLevels(self._levels_key(bars, or_minutes), levels,
-                                                settled=bool(minute[0] >= opens[0]))
+    def _session_day(self) -> int:
+        return current_session_day(self._calendar, self._provider.clock.now())
 
-    def _minute_levels(self, minutes: Bars, or_minutes: int, timeframe: Timeframe) -> Levels:
+    def _keep(self, bars: Bars, or_minutes: int, levels: Levels, today: int) -> None:
+        self._levels[bars.symbol] = _KeptLevels(self._levels_key(bars, or_minutes, today), levels,
+                                                settled=self._past_open(today))
+
+    def _past_open(self, today: int) -> bool:
+        """The clock is past ``today``'s open: its pre-market levels are final."""
+        now = self._provider.clock.now()
+        day = date.fromordinal(today + EPOCH_ORDINAL)
+        if self._calendar is not None and self._calendar.is_session(day):
+            return now >= self._calendar.session(day).open
+        return market_date(now) == day and _et_minute(now) >= REGULAR_OPEN_MINUTE
+
+    def _minute_levels(self, minutes: Bars, or_minutes: int, timeframe: Timeframe, today: int) -> Levels:
         minutes, _ = clean_bars(minutes)
-        return key_level_list(minutes, or_minutes, self._hours(minutes.ts), timeframe)
+        return key_level_list(minutes, or_minutes, self._hours(minutes.ts), timeframe, today)
 
     def _hours(self, ts: np.ndarray) -> SessionHours | None:
         return session_hours(self._calendar, et_day_and_minute(ts)[0]) if len(ts) else None
@@ -118,15 +142,15 @@ class ChartDataService:
                                              None, extended=True)
 
     @staticmethod
-    def _levels_key(bars: Bars, or_minutes: int) -> tuple[str, str, int, int]:
-        day, _minute = et_day_and_minute(bars.ts[-1:])
-        return bars.symbol, bars.timeframe.value, int(day[0]), or_minutes
+    def _levels_key(bars: Bars, or_minutes: int, today: int) -> tuple[str, str, int, int]:
+        return bars.symbol, bars.timeframe.value, today, or_minutes
 
-    def _prepare(self, symbol: str, timeframe: Timeframe, raw: Bars, minutes: Bars, or_minutes: int) -> ChartSnapshot:
+    def _prepare(self, symbol: str, timeframe: Timeframe, raw: Bars, minutes: Bars, or_minutes: int,
+                 today: int) -> ChartSnapshot:
         bars, report = clean_bars(raw)
         minutes, _ = clean_bars(minutes)
         hours = self._hours(np.concatenate([bars.ts, minutes.ts])) if timeframe.is_intraday else None
-        overlays = compute_overlays(bars, or_minutes, minutes, hours)
+        overlays = compute_overlays(bars, or_minutes, minutes, hours, today)
         forming: tuple[Bar, ...] = ()
         if len(bars) and len(minutes) and minutes.timeframe.minutes <= timeframe.minutes:
             last = int(bars.ts[-1])
