@@ -236,9 +236,11 @@ class ChartPanel(QWidget):
         self._price_tags_moved()
         if len(self.live) != n:
             self._show_state()
-        else:
-            self.header.update_state(day_low=min(self.header.state.day_low, float(self.live.low[-1])),
-                                     day_high=max(self.header.state.day_high, float(self.live.high[-1])))
+            return
+        self.header.update_state(day_low=min(self.header.state.day_low, float(self.live.low[-1])),
+                                 day_high=max(self.header.state.day_high, float(self.live.high[-1])))
+        if not self.panes.v_cross.isVisible():  # the readout is the live bar's, as it forms
+            self.interaction.show_readout(len(self.live) - 1)
 
     def _merge_minute(self, bar: Bar) -> None:
         change = self.live.merge_minute(bar)

@@ -24,9 +24,12 @@ READOUT_OVERLAYS = (("EMA 8", "ema8", "ema8"), ("EMA 21", "ema21", "ema21"), ("V
 
 
 def _value(arr: np.ndarray | None, i: int) -> float | None:
-    if arr is None or i >= len(arr) or not np.isfinite(arr[i]):
+    """The overlay at bar ``i``; a bar appended since the overlays were computed (they are
+    recomputed at its close) shows the newest computed value rather than dropping it."""
+    if arr is None or not len(arr):
         return None
-    return float(arr[i])
+    value = arr[min(i, len(arr) - 1)]
+    return float(value) if np.isfinite(value) else None
 
 
 class ChartInteraction:
@@ -75,7 +78,9 @@ class ChartInteraction:
         for text, color in parts:
             text = escape(text).replace(" ", "&nbsp;")
             html.append(f'<span style="color:{color}">{text}</span>' if color else text)
-        self._panel.readout.setText("&nbsp; ".join(html) or " ")
+        text = "&nbsp; ".join(html) or " "
+        if text != self._panel.readout.text():  # refreshed with every live flush: only on a change
+            self._panel.readout.setText(text)
 
     def clear(self) -> None:
         """Nothing of the previous bars stays: cursor tag, crosshair, readout."""

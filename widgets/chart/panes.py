@@ -176,10 +176,11 @@ class ChartPanes:
         for attr, name in OVERLAY_FIELDS:
             item: pg.PlotDataItem = getattr(self, attr)
             y = getattr(overlays, name) if overlays is not None else None
-            if y is None or len(y) != n or not np.isfinite(y).any():  # nothing to draw (e.g. VWAP on 1D)
+            # overlays of fewer bars (computed before the newest bar arrived) draw what they cover
+            if y is None or len(y) > n or not np.isfinite(y).any():  # nothing to draw (e.g. VWAP on 1D)
                 item.setData([], [])
             else:
-                item.setData(x, y)
+                item.setData(x[:len(y)], y)
 
     def show_last_price(self, live: LiveBars) -> None:
         line = self.last_price_line

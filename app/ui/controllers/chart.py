@@ -171,12 +171,23 @@ class ChartController(QObject):
     async def refresh_overlays(self) -> None:
         panel = self.panel
         try:
+            panel.flush_live()  # the bar that just closed is still queued: compute with it
             bars = Bars(panel.symbol, panel.timeframe, *panel.arrays())
             overlays = await self._chart_data().overlays_for(bars, self._or_minutes())
-            if panel.bar_count == len(bars) and panel.symbol == bars.symbol:
+            # a bar appended meanwhile (a fast replay) does not void them: they cover the bars
+            # before it, and dropping them left the lines and the readout bars behind for good
+            if self._still_shows(bars):
                 panel.set_overlays(overlays)  # (with the key levels of the bar's session)
         finally:
             self._overlay_job = False
+
+    def _still_shows(self, bars: Bars) -> bool:
+        """The chart still starts with ``bars`` (no reload, seek or symbol change since)."""
+        panel, n = self.panel, len(bars)
+        if panel.symbol != bars.symbol or panel.timeframe is not bars.timeframe or not 0 < n <= panel.bar_count:
+            return False
+        ts = panel.live.ts
+        return int(ts[0]) == int(bars.ts[0]) and int(ts[n - 1]) == int(bars.ts[-1])
 
     def on_quotes(self, quotes: list[Quote]) -> None:
         """Outside the regular session, a regular-hours chart's last bar is the close: the live
