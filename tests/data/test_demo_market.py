@@ -274,3 +274,33 @@ async def test_stream_stops_when_cancelled_just_as_a_subscription_wakes_it(calen
     await asyncio.wait([task], timeout=2.0)
     assert task.cancelled()
     await stream.aclose()
+
+
+def _session_stats(calendar, symbol: str, n: int = 24) -> tuple[float, float, float]:
+    """Medians over ``n`` sessions of range / (IV·S/√252), |close − open| / the 0DTE move priced
+    at the open (IV over the session in ACT/365, as the 0DTE panel's "used so far") and |gap|."""
+    from data.providers.demo.market_model import DemoMarket
+
+    market = DemoMarket(calendar)
+    iv = market.profile(symbol).annual_vol * 1.08 * 0.88  # the demo's short-dated ATM IV
+    ranges, used, gaps = [], [], []
+    for s in calendar.sessions_between(date(2026, 10, 1), date(2026, 12, 1))[:n]:
+        bars = market.session_bars(symbol, s.day)
+        k = (bars.ts >= int(s.open.timestamp())) & (bars.ts < int(s.close.timestamp()))
+        op, cl = bars.open[k][0], bars.close[k][-1]
+        ranges.append((bars.high[k].max() - bars.low[k].min()) / op / (iv / 252**0.5))
+        used.append(abs(cl - op) / (op * iv * (6.5 / (365 * 24)) ** 0.5))
+        plan = market.day_plan(symbol, s.day)
+        gaps.append(abs(plan.open / plan.prev_close - 1))
+    return float(np.median(ranges)), float(np.median(used)), float(np.median(gaps))
+
+
+@pytest.mark.parametrize("symbol", ["SPX", "AAPL", "NVDA"])
+def test_realized_volatility_is_consistent_with_the_implied_one(calendar, symbol: str) -> None:
+    # An SPX at 15 % IV ranges ~1 % a day and uses ~70-110 % of the 0DTE move by the close
+    # (it ranged 2 % and used 272 %); gaps are a few tenths of a percent for the index.
+    range_ratio, used, gap = _session_stats(calendar, symbol)
+    assert 0.7 < range_ratio < 1.25
+    assert 0.6 < used < 1.15
+    if symbol == "SPX":
+        assert gap < 0.003

@@ -40,7 +40,12 @@ _MEAN_REVERSION = 0.02  # per session, pulls log price toward the profile's leve
 # A day's type and gap come from standard normals (one stream, five per session), cut at
 # the normal quantiles of the types' cumulative probabilities and of the 10 % gap days.
 _DAY_TYPE_CUTS = np.array([NormalDist().inv_cdf(p) for p in list(accumulate(_DAY_TYPE_P))[:-1]])
-_GAP_DAY_CUT = NormalDist().inv_cdf(0.10)
+_GAP_DAY_CUT = NormalDist().inv_cdf(0.06)
+# The share of a day's σ (the profile's volatility, which the options' IV prices) realized from
+# the open to the close: intraday moves are smaller than close-to-close ones and realized runs
+# under implied, so an SPX at 15 % IV ranges ~1 % a day and a 0DTE straddle's move is mostly used
+# 40-120 % (the full σ gave 2 % ranges and "272 % used" on ordinary days).
+INTRADAY_SHARE = 0.7
 _PLAN_BLOCK = 512  # plans are made for whole blocks of sessions (about two years)
 
 
@@ -116,12 +121,13 @@ class DemoMarket:
             index = self._paths(prof.tracks, day)
             return index + np.log(TRACKING[symbol][1]) + _basis(self._rng(symbol, day, 2), n)
         if prof.factor is None:
-            sigma = prof.daily_vol * shape * (0.6 if plan.day_type == "range" else 1.0)
+            sigma = INTRADAY_SHARE * prof.daily_vol * shape * (0.6 if plan.day_type == "range" else 1.0)
             return _bridge_path(self._rng(symbol, day, 2), n, sigma, np.log(plan.open), np.log(plan.close))[1]
         market, m_plan = self._paths(prof.factor, day), self.day_plan(prof.factor, day)
         loading = prof.beta * (market - np.log(m_plan.open))
         own_end = np.log(plan.close / plan.open) - loading[-1]
-        own = _bridge_path(self._rng(symbol, day, 2), n, prof.idio_vol / 252**0.5 * shape, 0.0, own_end)[1]
+        own = _bridge_path(self._rng(symbol, day, 2), n, INTRADAY_SHARE * prof.idio_vol / 252**0.5 * shape, 0.0,
+                           own_end)[1]
         return np.log(plan.open) + loading + own
 
     def _rng(self, symbol: str, day, part: int) -> np.random.Generator:
@@ -135,7 +141,7 @@ class DemoMarket:
         sd = prof.daily_vol
         reg = self._paths(symbol, day)
         weights = _regular_vol_shape(len(reg))
-        reg_sigma = sd * weights / np.sqrt(np.sum(weights**2))
+        reg_sigma = INTRADAY_SHARE * sd * weights / np.sqrt(np.sum(weights**2))
         parts = [(session.open, (np.log(plan.open), reg, reg_sigma), None)]
         if prof.extended_hours:
             n_pre = int((session.open - session.premarket_open).total_seconds() // 60)
@@ -183,11 +189,11 @@ class DemoMarket:
 
 def _own_move(kind: str, z: np.ndarray, sd: float) -> tuple[float, float]:
     """(gap, open-to-close move) in log terms for a day of ``kind`` from its draws ``z``."""
-    gap = z[0] * 0.25 * sd
-    if z[4] < _GAP_DAY_CUT:
-        gap = np.sign(z[0] or 1.0) * (0.6 + 0.9 * min(abs(z[2]), 1.0)) * sd
+    gap = z[0] * 0.2 * sd  # SPX ±0.2 % on most days
+    if z[4] < _GAP_DAY_CUT:  # news gaps: SPX 0.4-0.9 %
+        gap = np.sign(z[0] or 1.0) * (0.4 + 0.5 * min(abs(z[2]), 1.0)) * sd
     scale = {"trend_up": 1.0 + 0.5 * abs(z[1]), "trend_down": -(1.0 + 0.5 * abs(z[1])), "range": 0.3 * z[1]}
-    return float(gap), float(scale.get(kind, 0.8 * z[1]) * sd)
+    return float(gap), float(scale.get(kind, 0.65 * z[1]) * INTRADAY_SHARE * sd)
 
 
 def _walk(prof: SymbolProfile, moves: list[tuple[float, float]], kinds: list[str], draws: np.ndarray
@@ -206,7 +212,7 @@ def _walk(prof: SymbolProfile, moves: list[tuple[float, float]], kinds: list[str
     return tuple(plans)
 
 
-def _basis(rng: np.random.Generator, n: int, sd: float = 1.5e-4, phi: float = 0.9) -> np.ndarray:
+def _basis(rng: np.random.Generator, n: int, sd: float = 1.0e-4, phi: float = 0.9) -> np.ndarray:
     """An ETF's log premium to its index ratio: AR(1) noise of ``sd``, pinned to 0 at the close."""
     shocks = rng.standard_normal(n) * sd * np.sqrt(1 - phi * phi)
     out = np.empty(n)
