@@ -26,13 +26,16 @@ from data.models import Bars, Timeframe
 Levels = tuple[tuple[str, float], ...]  # (label, price)
 PREMARKET_LABELS = frozenset({"PMH", "PML"})
 PREMARKET_UP_TO = Timeframe.H1.minutes  # the coarsest timeframe that still draws PMH/PML
+# the coarsest timeframe with a session VWAP and opening range: a 4h bar is half a session, so
+# its "opening range" is the first bar itself and its VWAP a step per bar — clutter, no signal
+SESSION_LINES_UP_TO = Timeframe.H1.minutes
 
 
 @dataclass(frozen=True, eq=False)
 class ChartOverlays:
     ema8: np.ndarray
     ema21: np.ndarray
-    vwap: np.ndarray  # NaN on daily bars (a session VWAP needs intraday bars)
+    vwap: np.ndarray  # NaN on 4h and daily bars (see SESSION_LINES_UP_TO), as the opening range
     or_high: np.ndarray
     or_low: np.ndarray
     rsi: np.ndarray
@@ -53,7 +56,7 @@ def compute_overlays(bars: Bars, or_minutes: int = 15, level_bars: Bars | None =
     n = len(bars)
     close = bars.close
     line, signal, hist = macd(close)
-    if bars.timeframe.is_intraday and n:
+    if bars.timeframe.is_intraday and bars.timeframe.minutes <= SESSION_LINES_UP_TO and n:
         vw, orh, orl = _session_lines(bars, or_minutes, hours)
     else:
         vw = orh = orl = np.full(n, np.nan)
@@ -76,7 +79,6 @@ def _session_lines(bars: Bars, or_minutes: int, hours: SessionHours | None,
                                 np.where(regular, day, -1)), np.nan)
     orh, orl = opening_range(bars.high, bars.low, minute - opens, day, or_minutes)
     return vw, np.where(regular, orh, np.nan), np.where(regular, orl, np.nan)
-
 
 
 def key_level_list(level_bars: Bars, or_minutes: int = 15, hours: SessionHours | None = None,

@@ -38,6 +38,7 @@ from widgets.chart.panes import ChartPanes
 
 TIMEFRAMES = [tf.value for tf in Timeframe]
 LIVE_FLUSH_MS = 40  # merge live updates at 25 Hz
+BREAKS_UP_TO = Timeframe.H1.minutes  # the coarsest timeframe with session-break lines
 
 
 class ChartPanel(QWidget):
@@ -208,6 +209,8 @@ class ChartPanel(QWidget):
         day, minute = et_day_and_minute(live.ts)  # once: session breaks and extended hours both use it
         starts = np.flatnonzero(np.r_[False, day[1:] != day[:-1]])
         panes.breaks.set_breaks(starts, len(live))
+        # a break per bar on 4h and daily bars says nothing: only charts of whole hours or less
+        panes.breaks.setVisible(intraday and self.timeframe.minutes <= BREAKS_UP_TO)
         self._day_start = int(starts[-1]) if len(starts) else 0
         panes.extended_shade.set_mask(extended_mask(minute) if intraday else np.zeros(len(live), dtype=bool))
 

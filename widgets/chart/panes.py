@@ -33,6 +33,8 @@ LINE_COLORS = (("ema8_line", "ema8"), ("ema21_line", "ema21"), ("vwap_line", "vw
                ("or_low_line", "or"), ("rsi_line", "rsi"), ("macd_line", "macd"), ("signal_line", "signal"),
                ("hist_line", "hist"))
 LINE_WIDTHS = {"vwap_line": 2}
+# lines of one session each: never joined across a day break (a vertical from 16:00 to 09:30)
+SESSION_LINES = frozenset({"vwap_line", "or_high_line", "or_low_line"})
 
 
 def _line(plot: pg.PlotItem, color: str, width: float = 1) -> pg.PlotDataItem:
@@ -173,6 +175,7 @@ class ChartPanes:
 
     def set_overlay_lines(self, overlays: ChartOverlays | None, n: int) -> None:
         x = np.arange(n, dtype=np.float64)
+        joined = self._within_sessions(n)
         for attr, name in OVERLAY_FIELDS:
             item: pg.PlotDataItem = getattr(self, attr)
             y = getattr(overlays, name) if overlays is not None else None
@@ -180,7 +183,15 @@ class ChartPanes:
             if y is None or len(y) > n or not np.isfinite(y).any():  # nothing to draw (e.g. VWAP on 1D)
                 item.setData([], [])
             else:
-                item.setData(x[:len(y)], y)
+                item.setData(x[:len(y)], y, connect=joined[:len(y)] if attr in SESSION_LINES else "finite")
+
+    def _within_sessions(self, n: int) -> np.ndarray:
+        """For each bar whether its line joins the next: not into a new ET day (the session
+        breaks), nor across a gap (NaN, e.g. VWAP in the extended hours)."""
+        joined = np.ones(n, dtype=bool)
+        starts = self.breaks.break_index.astype(np.int64)
+        joined[starts[(starts > 0) & (starts <= n)] - 1] = False
+        return joined
 
     def show_last_price(self, live: LiveBars) -> None:
         line = self.last_price_line
