@@ -79,3 +79,27 @@ def test_far_dated_expiries_list_coarser_strikes(demo: DemoProvider) -> None:
     chain = demo.chain_at("SPX", NOON)
     far = np.unique(chain.strike[chain.expiry == np.datetime64("2027-12-17")])
     assert set(np.diff(far)) <= {25.0, 100.0}  # 25-point strikes a year out, as Cboe lists them
+
+
+@pytest.mark.parametrize("move", [0.61, 0.83, 0.97, 1.0, 1.013, 1.19, 1.42])
+@pytest.mark.parametrize("years", [0.5 / 365, 9 / 365, 60 / 365, 1.2])
+def test_listed_strikes_have_no_holes_for_any_symbol(move: float, years: float) -> None:
+    # Ford at ~12.3 listed 10 … 12.5, then 14: the wings were filtered against the exact
+    # reference while the fine grid was centred on the rounded one, so 13 fell between them.
+    from data.providers.demo.profiles import popular_symbols, profile_for
+    from data.providers.demo.strikes import _wider, list_strikes, strike_step
+    from data.symbols import symbol_kind
+
+    for symbol in popular_symbols():
+        profile = profile_for(symbol)
+        reference = profile.base_price * move
+        strikes = list_strikes(profile, reference, years)
+        widest = _wider(_wider(strike_step(reference, symbol) * 2.5, symbol_kind(symbol)), symbol_kind(symbol))
+        gaps = np.diff(strikes)
+        assert np.all(gaps > 0), symbol
+        # The spacing only widens away from the money: never a gap followed by a finer step
+        # on the way out (a missing strike), and nowhere wider than the far wing increment.
+        mid = int(np.argmin(np.abs(strikes - reference)))
+        assert np.all(np.diff(gaps[mid:]) >= -1e-9), (symbol, reference, strikes[mid:])
+        assert np.all(np.diff(gaps[:mid][::-1]) >= -1e-9), (symbol, reference, strikes[:mid])
+        assert gaps.max() <= widest + 1e-9, symbol

@@ -73,11 +73,25 @@ def list_strikes(profile: SymbolProfile, reference: float, years: float) -> np.n
     down_min, up_min = _WINGS[kind]
     up = min(max(5.0 * sd, up_min), 0.8) * reference
     down = min(max(5.0 * sd, down_min), 0.8) * reference
+    dense = _dense_grid(reference, fine, wide, near)
     wings = _grid(reference, wide, -down, up)
-    wings = wings[np.abs(wings - reference) > near]  # no $182.50 between $182 and $183
-    strikes = np.concatenate([_grid(reference, fine, -near, near), wings])
+    # Wings only beyond the fine grid as listed (no $182.50 between $182 and $183): filtering
+    # against the exact reference dropped a wing strike the rounded fine grid did not reach
+    # (Ford: 12.5, then 14 — no 13).
+    wings = wings[(wings < dense[0]) | (wings > dense[-1])]
+    strikes = np.concatenate([dense, wings])
     strikes = np.unique(np.round(strikes, 4))
     return strikes[strikes > 0]
+
+
+def _dense_grid(reference: float, fine: float, wide: float, near: float) -> np.ndarray:
+    """The fine grid out to ±``near``, each end carried on to a strike both increments list
+    (110, 111 … 114, 115, then 117.5 — never 112, 112.5, 115 nor a gap before the wings)."""
+    cents = math.lcm(round(fine * 100), round(wide * 100)) / 100
+    centre = round(reference / fine) * fine
+    lo = math.floor((centre - near) / cents + 1e-9) * cents
+    hi = math.ceil((centre + near) / cents - 1e-9) * cents
+    return lo + fine * np.arange(round((hi - lo) / fine) + 1)
 
 
 def _grid(reference: float, step: float, lo: float, hi: float) -> np.ndarray:
