@@ -32,3 +32,20 @@ def strike(value: float) -> str:
 def percent(fraction: float, decimals: int = 1) -> str:
     """A decimal fraction as a percentage: 0.1234 -> "12.3%"."""
     return f"{100 * fraction:,.{decimals}f}%" if math.isfinite(fraction) else MISSING
+
+
+def signed(value: float, decimals: int) -> str:
+    """Fixed decimals with no negative zero: -0.0004 at 3 decimals is "0.000", not "-0.000"."""
+    if not math.isfinite(value):
+        return MISSING
+    text = f"{value:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def greek(value: float) -> str:
+    """A small greek (theta, vega in $/share) with two significant digits where it is small:
+    "-1.25", "-0.35", "-0.042", "0.0031"; "0.00" when it rounds away (never "-0.00", never e+)."""
+    size = abs(value) if math.isfinite(value) else 0.0
+    if size < 0.00005:
+        return signed(0.0, 2) if math.isfinite(value) else MISSING
+    return signed(value, 2 if size >= 0.1 else 3 if size >= 0.01 else 4)

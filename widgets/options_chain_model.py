@@ -53,9 +53,11 @@ def _format(value: float, kind: str) -> str:
     if kind == "pct":
         return numbers.percent(value)
     if kind == "delta":
-        return f"{value:.3f}"
+        return numbers.signed(value, 3)
     if kind == "gamma":
-        return f"{value:.4f}"
+        return numbers.signed(value, 4)
+    if kind == "money":  # theta and vega: a Ford option's are a few cents, "-0.00" said nothing
+        return numbers.greek(value)
     return numbers.price(value)
 
 
@@ -142,6 +144,8 @@ class ChainTableModel(QAbstractTableModel):
         texts = [numbers.MISSING] if len(finite) < len(values) else []
         if finite.size:
             texts += [_format(float(finite.min()), kind), _format(float(finite.max()), kind)]
+        if kind == "money":  # small greeks get more decimals, so any value may be the widest (≤41 rows)
+            texts += sorted({_format(float(v), kind) for v in finite}, key=len)[-1:]
         return texts
 
     def field_at(self, column: int) -> tuple[str, str]:

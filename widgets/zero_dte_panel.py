@@ -175,8 +175,9 @@ class ZeroDtePanel(QWidget):
         index = self.contract.currentIndex()
         if not 0 <= index < len(self._rows) or self._rows[index] != row:
             return
-        self.risk.setText(f"Δ {risk.delta:.3f} · Γ {risk.gamma:.4f} · $Γ per 1 %: {risk.dollar_gamma:,.0f} per "
-                          f"contract · leverage {risk.leverage:,.1f}× · θ {risk.theta_per_hour:,.3f} $/share per hour")
+        self.risk.setText(f"Δ {numbers.signed(risk.delta, 3)} · Γ {risk.gamma:.4f} · $Γ per 1 %: "
+                          f"{risk.dollar_gamma:,.0f} per contract · leverage {risk.leverage:,.1f}× · "
+                          f"θ {risk.theta_per_hour:,.3f} $/share per hour")
         close = clock[-1].time
         minutes = np.array([(close - p.time).total_seconds() / 60 for p in clock])
         self._clock_line.setData(minutes, np.array([p.value for p in clock]))
@@ -187,5 +188,6 @@ class ZeroDtePanel(QWidget):
         delta = greeks.delta if greeks is not None else chain.delta
         self.top.set_rows([
             (f"{numbers.strike(chain.strike[i])} {'C' if chain.is_call[i] else 'P'}", numbers.count(chain.volume[i]),
-             numbers.count(chain.open_interest[i]), _pts(mid[i]), numbers.percent(iv[i]), numbers.price(delta[i]))
+             numbers.count(chain.open_interest[i]), _pts(mid[i]), numbers.percent(iv[i]),
+             numbers.signed(float(delta[i]), 3))  # far wings' Δ read "-0.00" at 2 decimals
             for i in summary.top_rows])

@@ -120,3 +120,29 @@ def test_nothing_of_the_previous_symbol_stays(qtbot, calendar) -> None:
     assert not any("SPX" in t for t in tips + labels) and any("NVDA" in t for t in tips)
     qtbot.waitUntil(lambda: panel.table.rowAt(panel.table.viewport().height() // 2) in
                     range(model.atm_row - 2, model.atm_row + 3))  # opened at the money
+
+
+def test_small_greeks_keep_their_digits_and_never_read_minus_zero(qtbot, calendar) -> None:
+    # A Ford chain's Θ read "-0.00" and Vega "0.00" on most rows (2 decimals for cents-sized greeks).
+    from tests.widgets.table_checks import elided_cells, exponent_texts
+    from widgets import numbers
+
+    assert numbers.greek(-0.0042) == "-0.0042" and numbers.greek(-0.042) == "-0.042"
+    assert numbers.greek(-0.35) == "-0.35" and numbers.greek(-0.00001) == "0.00"
+    assert numbers.signed(-0.0004, 3) == "0.000" and numbers.signed(-1234.5, 1) == "-1,234.5"
+    panel = OptionsChainPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1400, 600)
+    panel.show()
+    panel.set_snapshot(*_snapshot(calendar, NOON, "F"))
+    model = panel.model
+    texts = [model.data(model.index(r, c)) for r in range(model.rowCount()) for c in range(model.columnCount())]
+    assert not [t for t in texts if t and t.lstrip("-").strip("0.") == "" and t.startswith("-")]
+    for side in ("call", "put"):
+        for field in ("theta", "vega"):
+            shown = [model.data(model.index(r, _column(side, field))) for r in range(model.rowCount())]
+            values = [model.value(r, _column(side, field)) for r in range(model.rowCount())]
+            # every greek of at least 0.0001 shows a non-zero digit
+            assert all(t.strip("-0.,") for t, v in zip(shown, values, strict=True) if abs(v) >= 1e-4), shown
+    qtbot.wait(10)
+    assert elided_cells(panel.table) == [] and exponent_texts(model) == []

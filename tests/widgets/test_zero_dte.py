@@ -73,3 +73,16 @@ def test_the_most_traded_table_never_elides(qtbot, calendar) -> None:
     _show(panel, replace(snap, chain=replace(snap.chain, volume=snap.chain.volume % 100)), calendar)
     _show(panel, replace(snap, chain=replace(snap.chain, volume=snap.chain.volume * 10 + 10_000)), calendar)
     assert panel.top.rowCount() > 0 and elided_cells(panel.top) == [] and exponent_texts(panel.top.model()) == []
+
+
+def test_most_traded_deltas_have_three_decimals_and_no_minus_zero(qtbot, calendar) -> None:
+    # A far put's Δ read "-0.00" (two decimals through numbers.price).
+    import re
+
+    snap = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 14, 30, tzinfo=ET), open_price=6_800.0)
+    panel = ZeroDtePanel()
+    qtbot.addWidget(panel)
+    _show(panel, snap, calendar)
+    model = panel.top.model()
+    deltas = [model.index(r, model.columnCount() - 1).data() for r in range(model.rowCount())]
+    assert deltas and all(re.fullmatch(r"-?[01]\.\d{3}", d) and d != "-0.000" for d in deltas), deltas
