@@ -51,7 +51,7 @@ def test_a_symbol_change_leaves_nothing_of_the_previous_symbol(qtbot) -> None:
     state = panel.header.state
     assert state.symbol == "SPX" and math.isnan(state.last) and math.isnan(state.change)
     assert state.day_low == pytest.approx(spx.low.min()) and state.day_high == pytest.approx(spx.high.max())
-    assert state.day == "Jan 05"  # the session the range is of
+    assert state.day == "Jan 5"  # the session the range is of, in the chart's one date style
     low, high = vb.viewRange()[1]
     assert spx.low.min() * 0.98 < low and high < spx.high.max() * 1.02  # y is SPX's, nothing of NVDA's
     assert panel.panes.price_tag.price == pytest.approx(spx.close[-1])

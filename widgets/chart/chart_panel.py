@@ -35,6 +35,7 @@ from widgets.chart.markers import Marker, MarkerLayer
 from widgets.chart.navigation import ChartNavigation
 from widgets.chart.palette import COLORS, theme_colors
 from widgets.chart.panes import ChartPanes
+from widgets.chart.time_axis import chart_date
 
 TIMEFRAMES = [tf.value for tf in Timeframe]
 LIVE_FLUSH_MS = 40  # merge live updates at 25 Hz
@@ -195,7 +196,7 @@ class ChartPanel(QWidget):
                             + (f", {self._dropped} bad bars dropped" if self._dropped else "")
                             + ("" if self.has_volume or not n else " · no volume for this symbol"))
         if n:
-            day = datetime.fromtimestamp(int(self.live.ts[self._day_start]), ET).strftime("%b %d")
+            day = chart_date(datetime.fromtimestamp(int(self.live.ts[self._day_start]), ET))
             self.header.update_state(day_low=float(self.live.low[self._day_start:].min()),
                                      day_high=float(self.live.high[self._day_start:].max()), day=day)
         if not self.panes.v_cross.isVisible():  # the mouse is off the chart: the last bar's values

@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
 
+from data.bar_aggregation import et_day_and_minute
 from data.market_calendar import ET
+
+# Tick steps, finest first: minutes of the ET day for intraday bars, then calendar periods
+MINUTE_STEPS = (1, 5, 10, 15, 30, 60, 120, 240)
+PERIODS = ("day", "week", "month", "quarter", "year")
+LABEL_PX = 72.0  # room per label ("Nov 30" / "12:30" and a gap): ticks closer are left out
+
+
+def chart_date(moment: datetime) -> str:
+    """The chart's one date style, in the readout, status line, header and axis: "Nov 30"."""
+    return f"{moment:%b} {moment.day}"
 
 
 class EtTimeAxis(pg.AxisItem):
+    """Ticks on round ET times (hours and half hours on 5m, days on 1h, months on 1D), at the
+    first bar of each period, as far apart as the labels need."""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("bottom", *args, **kwargs)
         self._ts = np.empty(0, dtype=np.int64)
+        self._local = np.empty(0, dtype=np.int64)  # ET minutes since 1970 of each bar (lazily)
+        self._labels: dict[int, str] = {}  # tick index -> its text, for the ticks last chosen
         self.daily = False
 
     def set_timestamps(self, ts: np.ndarray, daily: bool) -> None:
-        self._ts = np.asarray(ts, dtype=np.int64)
-        self.daily = daily
+        ts = np.asarray(ts, dtype=np.int64)
+        n = len(self._local)
+        if not (0 < n <= len(ts) and ts[0] == self._ts[0] and ts[n - 1] == self._ts[n - 1]):
+            n, self._local = 0, np.empty(0, dtype=np.int64)  # new bars, not the same ones extended
+        if n < len(ts):  # an appended bar: only its minutes are new
+            day, minute = et_day_and_minute(ts[n:])
+            self._local = np.r_[self._local, day * 1440 + minute]
+        self._ts, self.daily = ts, daily
         self.picture = None
         self.update()
 
@@ -27,25 +50,75 @@ class EtTimeAxis(pg.AxisItem):
         if not 0 <= i < len(self._ts):
             return ""
         moment = datetime.fromtimestamp(int(self._ts[i]), ET)
-        return moment.strftime("%Y-%m-%d" if self.daily else "%m-%d %H:%M")
+        return f"{chart_date(moment)} {moment:%Y}" if self.daily else f"{chart_date(moment)} {moment:%H:%M}"
+
+    def tickValues(self, min_val, max_val, size):  # (pyqtgraph passes them by position)
+        lo, hi = max(0, math.ceil(min_val)), min(len(self._ts) - 1, math.floor(max_val))
+        if hi < lo or size <= 0:
+            self._labels = {}
+            return []
+        first = max(0, lo - 1)  # the bar before the view tells whether its first bar starts a period
+        local = self._local[first:hi + 1]
+        step = self._choose_step(local, max(1, int(size // LABEL_PX)))
+        starts = first + _period_starts(local, step)
+        ticks = _spread(starts, LABEL_PX * (max_val - min_val) / size)
+        self._labels = {int(i): self._tick_text(int(i), step) for i in ticks}
+        return [(1.0, [float(i) for i in ticks])]
+
+    def _choose_step(self, local: np.ndarray, max_ticks: int) -> int | str:
+        """The finest step with at most ``max_ticks`` period starts in view (binary search: the
+        count only falls as the step grows)."""
+        steps: list[int | str] = [] if self.daily else [m for m in MINUTE_STEPS if m >= self._bar_minutes()]
+        steps += list(PERIODS)
+        lo, hi = 0, len(steps) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if len(_period_starts(local, steps[mid])) <= max_ticks:
+                hi = mid
+            else:
+                lo = mid + 1
+        return steps[lo]
+
+    def _bar_minutes(self) -> int:
+        gaps = np.diff(self._ts[-50:])
+        return int(gaps.min() // 60) if len(gaps) and gaps.min() > 0 else 1
+
+    def _tick_text(self, i: int, step: int | str) -> str:
+        moment = datetime.fromtimestamp(int(self._ts[i]), ET)
+        previous = datetime.fromtimestamp(int(self._ts[i - 1]), ET) if i > 0 else None
+        if step == "year" or (step in ("month", "quarter") and (previous is None or previous.year != moment.year)):
+            return moment.strftime("%Y")
+        if step in ("month", "quarter"):
+            return moment.strftime("%b")
+        if isinstance(step, str) or previous is None or previous.date() != moment.date():
+            return chart_date(moment)  # a new day is named by its date
+        return moment.strftime("%H:%M")
 
     def tickStrings(self, values, scale, spacing):
-        out = []
-        previous_day = None
-        for v in values:
-            i = round(v)
-            if not 0 <= i < len(self._ts):
-                out.append("")
-                continue
-            moment = datetime.fromtimestamp(int(self._ts[i]), ET)
-            if self.daily:
-                out.append(moment.strftime("%Y-%m-%d") if spacing >= 20 else moment.strftime("%m-%d"))
-            elif previous_day != moment.date():
-                out.append(moment.strftime("%b %d %H:%M"))
-            else:
-                out.append(moment.strftime("%H:%M"))
-            previous_day = moment.date()
-        return out
+        return [self._labels.get(round(v), "") for v in values]
+
+
+def _period_starts(local: np.ndarray, step: int | str) -> np.ndarray:
+    """Positions in ``local`` (ET minutes since 1970) where a new period of ``step`` begins."""
+    if isinstance(step, int):
+        key = local // step
+    elif step == "day":
+        key = local // 1440
+    elif step == "week":
+        key = (local // 1440 + 3) // 7  # Monday-based (day 0 was a Thursday)
+    else:
+        months = (local // 1440).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        key = months // {"month": 1, "quarter": 3}.get(str(step), 12)
+    return np.flatnonzero(np.r_[False, key[1:] != key[:-1]])
+
+
+def _spread(ticks: np.ndarray, min_gap: float) -> list[int]:
+    """Ticks at least ``min_gap`` bars apart (uneven sessions put period starts close)."""
+    kept: list[int] = []
+    for i in ticks.tolist():
+        if not kept or i - kept[-1] >= min_gap:
+            kept.append(i)
+    return kept
 
 
 class SessionBreaksItem(pg.GraphicsObject):
