@@ -31,7 +31,7 @@ from widgets.chart.extended_hours import extended_mask
 from widgets.chart.header import ChartHeader
 from widgets.chart.interaction import ChartInteraction
 from widgets.chart.levels import TICK, LevelLines
-from widgets.chart.markers import Marker, MarkerLayer
+from widgets.chart.markers import Marker, MarkerLayer, marker_index
 from widgets.chart.navigation import ChartNavigation
 from widgets.chart.palette import COLORS, theme_colors
 from widgets.chart.panes import ChartPanes
@@ -166,7 +166,7 @@ class ChartPanel(QWidget):
         self.set_overlays(overlays)
         self.panes.show_last_price(self.live)
         self._price_tags_moved()
-        self.markers.relocate(self.live.index_of_time)
+        self.markers.relocate(self.marker_index)
         self._show_state()
         if anchor is None or not len(self.live):
             self.navigation.reset_view()
@@ -256,7 +256,7 @@ class ChartPanel(QWidget):
             self._draw_appended()
         elif change is BarChange.REVISED:  # a minute the stream missed, filled late: redraw the history
             self._draw_bars()
-            self.markers.relocate(self.live.index_of_time)  # a bar inserted moves the later ones
+            self.markers.relocate(self.marker_index)  # a bar inserted moves the later ones
 
     def _draw_appended(self) -> None:
         """A new bar, written into the live buffer's spare rows: the items take the longer views;
@@ -272,7 +272,7 @@ class ChartPanel(QWidget):
             panes.breaks.set_breaks(np.r_[panes.breaks.break_index, n - 1], n)
             self._day_start = n - 1
         panes.extended_shade.append(self.timeframe.is_intraday and bool(extended_mask(new_minute[:1])[0]))
-        self.markers.follow_new_bar(int(live.ts[n - 1]), live.index_of_time)
+        self.markers.follow_new_bar(int(live.ts[n - 1]), self.marker_index, n - 1)
         self.navigation.follow_new_bar(was_at_right_edge)
 
     def set_extended_price(self, price: float | None, label: str = "") -> None:
@@ -329,6 +329,11 @@ class ChartPanel(QWidget):
     def index_of_time(self, ts: int) -> int:
         """Index of the bar containing UTC second ``ts`` (the last bar starting at or before it)."""
         return self.live.index_of_time(ts)
+
+    def marker_index(self, ts: int) -> int:
+        """Where a marker of UTC second ``ts`` goes (``markers.marker_index``): its bar, or
+        the right edge for a moment past the last bar (pre-market on a regular-hours chart)."""
+        return marker_index(self.live.ts, self.timeframe.minutes * 60, ts)
 
     # -- the parts' public faces -----------------------------------------------------------------
     def pan_bars(self, bars: float) -> None:

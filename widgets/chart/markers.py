@@ -24,6 +24,24 @@ LABEL_BOX = QRectF(-150, -LABEL_GAP - 16, 300, 16)  # device px around the point
 FAR = 1e12  # the text layer paints in pixels anywhere in the view
 
 
+QUOTE_LEAD_S = 60  # an alert fires on the quote, up to a minute before its bar arrives
+
+
+def marker_index(bar_ts: np.ndarray, bar_seconds: int, ts: int) -> int:
+    """The x of a marker of time ``ts`` among bars starting at ``bar_ts`` (sorted): the bar
+    containing it; a moment between two bars (a pre-market alert on a regular-hours chart) the
+    nearer of them in time; past the last bar's end (an extended-hours moment after the last
+    regular bar) the slot right of the last bar — never a bar of another time. -1 before the
+    first bar."""
+    n = len(bar_ts)
+    i = int(np.searchsorted(bar_ts, ts, side="right") - 1)
+    if i < 0 or ts < int(bar_ts[i]) + bar_seconds:
+        return i
+    if i == n - 1:
+        return n if ts >= int(bar_ts[i]) + bar_seconds + QUOTE_LEAD_S else i
+    return i + 1 if int(bar_ts[i + 1]) - ts < ts - (int(bar_ts[i]) + bar_seconds) else i
+
+
 @dataclass(frozen=True, slots=True)
 class Marker:
     ts: int | None  # start of its bar (UTC seconds), None when placed off the bars
@@ -66,13 +84,28 @@ class MarkerLabelsItem(pg.GraphicsObject):
         to_device = p.transform()
         p.save()
         p.resetTransform()
+        right = to_device.map(QPointF(shown.right(), shown.top())).x()
+        left = to_device.map(QPointF(shown.left(), shown.top())).x()
+        fm = p.fontMetrics()
         for i in inside:
             at = to_device.map(QPointF(self._x[i], self._y[i]))
             p.setPen(self._colors[i])
-            p.drawText(LABEL_BOX.translated(at), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                       self._texts[i])
+            box, align = _label_box(at, fm.horizontalAdvance(self._texts[i]), left, right)
+            p.drawText(box, align, self._texts[i])
         p.restore()
         self.last_painted = len(inside)
+
+
+def _label_box(at: QPointF, width: float, left: float, right: float) -> tuple[QRectF, Qt.AlignmentFlag]:
+    """Where a marker's text goes: centred above it; left of it when it would run into the price
+    axis (a marker at the right edge), right of it at the left edge — never cut off."""
+    if at.x() + width / 2 > right:
+        return (QRectF(at.x() - LABEL_GAP - 300, at.y() - 8, 300, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if at.x() - width / 2 < left:
+        return (QRectF(at.x() + LABEL_GAP, at.y() - 8, 300, 16),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return LABEL_BOX.translated(at), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
 
 
 class MarkerLayer:
@@ -112,11 +145,11 @@ class MarkerLayer:
         self.markers = [m for m in moved if m.index >= 0]
         self._redraw()
 
-    def follow_new_bar(self, bar_ts: int, index_of_time: Callable[[int], int]) -> None:
-        """A bar starting at ``bar_ts`` was appended: markers of its time (placed on the bar
-        before while it had not arrived — an alert fires on the quote, before its minute's bar)
-        move onto it."""
-        if any(m.ts is not None and m.ts >= bar_ts for m in self.markers):
+    def follow_new_bar(self, bar_ts: int, index_of_time: Callable[[int], int], bar_index: int) -> None:
+        """A bar starting at ``bar_ts`` was appended at ``bar_index``: markers of its time
+        (placed on the bar before while it had not arrived — an alert fires on the quote, before
+        its minute's bar) and those at the right edge (its slot) move to their bars."""
+        if any((m.ts is not None and m.ts >= bar_ts) or m.index >= bar_index for m in self.markers):
             self.relocate(index_of_time)
 
     def _brush(self, color: str) -> object:

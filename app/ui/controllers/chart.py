@@ -265,5 +265,5 @@ class ChartController(QObject):
 
     def _placed(self, intents: Iterable[AddChartMarker]) -> list[Marker]:
         """The markers on the bars shown (one before the first bar is left out, as on a reload)."""
-        placed = ((i, self.panel.index_of_time(i.ts)) for i in intents)
+        placed = ((i, self.panel.marker_index(i.ts)) for i in intents)
         return [Marker(i.ts, index, i.price, i.text, i.color) for i, index in placed if index >= 0]
