@@ -101,3 +101,34 @@ def test_demo_spx_gamma_is_pinned_to_the_real_chains(calendar) -> None:
         real.append(gross(gex_profile(chain, spot, gamma_source="provider")) / spot**2)
     demo = [gross(p) / p.spot**2 for p, _c in (demo_gex(calendar, "SPX", m) for m in MOMENTS[:3])]
     assert 0.7 * min(real) < min(demo) and max(demo) < 1.3 * max(real)
+
+
+def _oi_sides(strike: np.ndarray, is_call: np.ndarray, oi: np.ndarray, spot: float) -> tuple[float, float]:
+    """(put/call OI below spot, call/put OI above), strikes within ±15 %."""
+    near = np.abs(strike / spot - 1) < 0.15
+    below, above = near & (strike < spot), near & (strike > spot)
+    return (oi[below & ~is_call].sum() / oi[below & is_call].sum(),
+            oi[above & is_call].sum() / oi[above & ~is_call].sum())
+
+
+@pytest.mark.parametrize("name", ["AMD_20230820_2235ET_quotedata.csv", "TSLA_20230820_2238ET_quotedata.csv"])
+def test_real_stock_chains_hold_puts_below_spot_and_calls_above(name: str) -> None:
+    if not (CBOE / name).exists():
+        pytest.skip(f"the real Cboe chain {name} is not in ../shared/data (see its PROVENANCE.md)")
+    chain, spot, _asof = load_quotedata(CBOE / name)
+    front = chain.expiry == chain.expiry.min()
+    puts_below, calls_above = _oi_sides(chain.strike[front], chain.is_call[front], chain.open_interest[front], spot)
+    assert puts_below > 2 and calls_above > 1.2
+
+
+@pytest.mark.parametrize("symbol", ["NVDA", "AAPL"])
+@pytest.mark.parametrize("now", MOMENTS[1:4], ids=lambda m: f"{m:%m-%d %H:%M}")
+def test_stock_gex_flips_near_spot_with_puts_below_and_calls_above(calendar, symbol: str, now: datetime) -> None:
+    # NVDA/AAPL held more call than put OI at every strike: net GEX positive everywhere,
+    # "Flip: none within -20%/+20%". Protective puts below, covered calls above, as real chains.
+    profile, chain = demo_gex(calendar, symbol, now)
+    near = chain.expiry <= np.datetime64(now.date(), "D") + np.timedelta64(45, "D")
+    puts_below, calls_above = _oi_sides(chain.strike[near], chain.is_call[near], chain.open_interest[near],
+                                        profile.spot)
+    assert puts_below > 1.5 and calls_above > 1.5
+    assert profile.flip is not None and abs(profile.flip / profile.spot - 1) < 0.06, profile.flip_note

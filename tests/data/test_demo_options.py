@@ -166,3 +166,37 @@ async def test_the_provider_serves_options_off_the_event_loop(calendar) -> None:
     bare = DemoProvider(calendar, clock=SimClock(NOON, 1.0, lambda: 0.0))
     with pytest.raises(ProviderError, match="option pricing"):
         await bare.get_expirations("SPY")
+
+
+def _near_money_volume_share(strike: np.ndarray, volume: np.ndarray, spot: float, band: float) -> float:
+    return float(volume[np.abs(strike / spot - 1) <= band].sum() / volume.sum())
+
+
+@pytest.mark.parametrize("symbol", ["SPX", "SPY"])
+def test_zero_dte_volume_peaks_near_the_money(calendar, symbol: str) -> None:
+    # The most traded 0DTE contracts were $0.03 wings (6,800 C, 6,000 P with 5-6k volume) while
+    # the money traded ~500: volume followed OI. Real same-day chains (Cboe SPX 2023-09-14,
+    # SPY 2025-09-02 in ../shared) trade 85-95 % of their volume within ±2 % of spot.
+    at = datetime(2026, 11, 25, 11, 0, tzinfo=ET)
+    p = DemoProvider(calendar, clock=SimClock(at, 1.0, lambda: 0.0), option_pricing=load_option_pricing)
+    chain, spot = p.chain_at(symbol, at), p.quote_at(symbol, at).last
+    today = (chain.expiry == np.datetime64(at.date(), "D")) & (chain.root != "SPX")
+    strike, volume = chain.strike[today], chain.volume[today]
+    assert _near_money_volume_share(strike, volume, spot, 0.01) > 0.55
+    assert _near_money_volume_share(strike, volume, spot, 0.02) > 0.85
+    top = np.argsort(-volume)[:10]
+    assert np.all(np.abs(strike[top] / spot - 1) < 0.015), strike[top]
+
+
+def test_real_same_day_chains_trade_near_the_money() -> None:
+    from pathlib import Path
+
+    from data.files.cboe import load_quotedata
+
+    folder = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "option_chains" / "cboe_quotedata"
+    name = "SPX_20230914_1631ET_quotedata.csv"
+    if not (folder / name).exists():
+        pytest.skip(f"the real Cboe chain {name} is not in ../shared/data (see its PROVENANCE.md)")
+    chain, spot, asof = load_quotedata(folder / name)
+    today = chain.expiry == np.datetime64(asof.date(), "D")
+    assert _near_money_volume_share(chain.strike[today], chain.volume[today], spot, 0.02) > 0.85

@@ -19,7 +19,9 @@ Consistent with the simulated spot at every moment and deterministic for a seed:
   as a provider reports them.
 * **Open interest** is set overnight and spread as on real chains — monthlies and quarterlies
   hold the most, 0DTE little; round strikes and OTM call/put walls heavier (``strikes.py``) —
-  so GEX reads like published figures. **Volume** builds through the session (0DTE trades most).
+  so GEX reads like published figures; a stock's calls sit above spot and its puts below, so
+  its GEX flips near spot. **Volume** builds through the session (0DTE trades most), near the
+  money (a same-day expiry within about ±1 %), not where the OI is.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from data.providers.demo.strikes import (
     expiry_open_interest,
     list_strikes,
     strike_weights,
+    volume_weights,
 )
 from data.rates import RISK_FREE_RATE, dividend_yield, pays_index_yield
 from data.symbols import OPTION_ROOT_UNDERLYING, SymbolKind, symbol_kind
@@ -147,7 +150,7 @@ class DemoOptions:
         theo = np.asarray(p.bs_price(spot, strike, T, r, q, iv, is_call), dtype=float)
         greeks = p.bs_greeks(spot, strike, T, r, q, iv, is_call)
         bid, ask, tick = _quote(theo, symbol)
-        oi, volume = self._activity(profile, session_day, now, reference, strike, is_call, expiry, root)
+        oi, volume = self._activity(profile, session_day, now, reference, spot, strike, is_call, expiry, root)
         last = np.where(volume > 0, np.maximum(np.round(theo / tick) * tick, tick), np.nan)  # no print below a tick
         return OptionChain(symbol, asof, columns["symbol"], root, expiry, is_call, strike, bid, ask, last,
                            volume, oi, iv, np.asarray(greeks.delta, dtype=float),
@@ -190,16 +193,19 @@ class DemoOptions:
         w = (w0 - slope * width) + slope * (rho * k + np.sqrt(k * k + width * width))
         return np.sqrt(w / years)
 
-    def _activity(self, profile: SymbolProfile, session_day: date, now: datetime, reference: float,
+    def _activity(self, profile: SymbolProfile, session_day: date, now: datetime, reference: float, spot: float,
                   strike: np.ndarray, is_call: np.ndarray, expiry: np.ndarray, root: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Open interest (set overnight: a function of the day, not of the live spot) and
-        volume so far (the same contracts times a turnover that grows through the session)."""
+        volume so far (each expiry's OI times a turnover that grows through the session, traded
+        near the live money: ``volume_weights``)."""
         symbol = profile.symbol
-        days = (expiry - np.datetime64(session_day, "D")).astype(float)
         noise = contract_noise(self._seed, zlib.crc32(symbol.encode()), session_day, strike, is_call, expiry)
-        oi = np.zeros(len(strike))
+        oi, volume = np.zeros(len(strike)), np.zeros(len(strike))
         daily_listed = symbol in DAILY_EXPIRY_SYMBOLS
+        session = self._calendar.session(session_day)
+        elapsed = (now - session.open).total_seconds() / (session.close - session.open).total_seconds()
+        progress = float(np.clip(elapsed, 0.0, 1.0)) ** 0.8  # front-loaded, like the tape
         for day, root_name in {(d, r) for d, r in zip(expiry.tolist(), root.tolist(), strict=True)}:
             rows = np.flatnonzero((expiry == np.datetime64(day, "D")) & (root == root_name))
             years = max((day - session_day).days, 0.5) / 365.0
@@ -207,12 +213,10 @@ class DemoOptions:
             root_share = _root_share(symbol, root_name, kind)
             contracts = expiry_open_interest(profile, kind, years, root_share, daily_listed)
             oi[rows] = contracts * strike_weights(profile, reference, strike[rows], is_call[rows], years, noise[rows])
-        session = self._calendar.session(session_day)
-        elapsed = (now - session.open).total_seconds() / (session.close - session.open).total_seconds()
-        progress = float(np.clip(elapsed, 0.0, 1.0)) ** 0.8  # front-loaded, like the tape
-        years = np.maximum(days, 0.5) / 365.0
-        turnover = np.where(days < 1, 4.0, 0.4 / (1.0 + 8.0 * years))  # 0DTE changes hands most
-        return np.floor(oi), np.floor(oi * turnover * progress)
+            turnover = 4.0 if day <= session_day else 0.4 / (1.0 + 8.0 * years)  # 0DTE changes hands most
+            traded = contracts * turnover * progress
+            volume[rows] = traded * volume_weights(profile, spot, strike[rows], years, noise[rows])
+        return np.floor(oi), np.floor(volume)
 
 
 def _root_share(symbol: str, root: str, kind: str) -> float:

@@ -136,17 +136,22 @@ def strike_weights(profile: SymbolProfile, reference: float, strike: np.ndarray,
     round strikes are heavier, and the round strikes OTM on each side — calls above, puts below,
     where covered calls and protective puts are written — heavier still: the call and put walls.
     σ is at least 45 days' move, so a 0DTE expiry's OI (opened over the days it was listed) is
-    not all at the money."""
+    not all at the money. A stock's OI is tilted out of the money on each side — calls above
+    spot, puts below, as in the Cboe AMD and TSLA chains — so its net GEX flips near spot."""
     sd = profile.annual_vol * math.sqrt(max(years, 45 / 365))
     x = np.log(strike / reference) / sd
     bell = np.exp(-0.5 * (x / 1.3) ** 2)
     near_puts, hedges = _PUT_SHAPE.get(symbol_kind(profile.symbol), (0.7, 0.3))
-    puts = near_puts * bell + hedges * np.exp(-0.5 * (x + 2.5) ** 2)
+    calls, puts = bell, near_puts * bell
+    if symbol_kind(profile.symbol) is SymbolKind.STOCK:  # covered calls above, protective puts below (Cboe AMD, TSLA)
+        otm_call = 1.0 / (1.0 + np.exp(-x / 0.35))
+        calls, puts = bell * (0.2 + 0.8 * otm_call), bell * (0.2 + 0.8 * (1.0 - otm_call))
+    puts = puts + hedges * np.exp(-0.5 * (x + 2.5) ** 2)
     ratio = np.round(strike / strike_step(reference, profile.symbol)).astype(np.int64)
     roundness = np.select([ratio % 20 == 0, ratio % 10 == 0, ratio % 5 == 0], [1.8, 1.4, 1.2], 1.0)
     otm = np.abs(x)
     written = (ratio % 20 == 0) & (otm > 0.15) & (otm < 1.5) & np.where(is_call, x > 0, x < 0)
-    weight = np.where(is_call, bell, puts) * np.where(written, 2.5 * roundness, roundness) * noise
+    weight = np.where(is_call, calls, puts) * np.where(written, 2.5 * roundness, roundness) * noise
     total = weight.sum()
     return weight / total if total > 0 else weight
 
@@ -160,3 +165,15 @@ def contract_noise(seed: int, symbol_key: int, session_day: date, strike: np.nda
     h = np.sin(strike * 12.9898 + days * 78.233 + is_call * 37.719 + salt * 0.618) * 43758.5453
     u = h - np.floor(h)  # uniform in [0, 1)
     return np.exp(0.8 * (u - 0.5))
+
+
+def volume_weights(profile: SymbolProfile, spot: float, strike: np.ndarray, years: float,
+                   noise: np.ndarray) -> np.ndarray:
+    """Relative volume of one expiry's contracts (sums to 1): traded near the money — a 0DTE
+    expiry's within about ±1 % (the Cboe SPX/SPY same-day chains trade 85-95 % within ±2 %) —
+    with a thin tail of cheap wings; volume followed OI, so $0.03 wings out-traded the money."""
+    width = profile.annual_vol * math.sqrt(max(years, 1 / 365))
+    x = np.log(strike / spot) / width
+    weight = (np.exp(-0.5 * x * x) + 0.02 * np.exp(-0.5 * (x / 4.0) ** 2)) * noise
+    total = weight.sum()
+    return weight / total if total > 0 else weight
