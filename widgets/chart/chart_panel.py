@@ -69,6 +69,7 @@ class ChartPanel(QWidget):
         self.levels = LevelLines(self, self.price_plot, self.level_moved.emit,
                                  lambda width: self.panes.fit_axes_to("levels", width))
         self.levels.tags.obstacles = self._price_tag_spans
+        self.price_plot.getAxis("right").covered = self.levels.tags.spans  # numbers under tags left out
         self._tag_spans: list[tuple[float, float]] = []
         self.markers = MarkerLayer(self.price_plot)
         self._dropped = 0

@@ -116,8 +116,15 @@ class LevelTagsItem(pg.GraphicsObject):
         self.update()
 
     def refresh(self, *_args: object) -> None:
-        """Repaint (the prices moved on the axis, or the lines changed)."""
+        """Repaint (the prices moved on the axis, or the lines changed), the axis' numbers too:
+        it leaves out those the tags cover (``PriceAxis.covered``)."""
+        self._axis.picture = None
+        self._axis.update()
         self.update()
+
+    def spans(self) -> list[tuple[float, float]]:
+        """(top, bottom) px on the axis of each tag as drawn now."""
+        return [(box.top, box.top + box.height) for box in self.layout()]
 
     def tag_height(self) -> float:
         return QFontMetricsF(self._axis.font()).height() + 2 * PADDING_Y

@@ -59,7 +59,7 @@ class LevelLines:
 
     def _changed(self) -> None:
         self._fit_width(min(self.tags.width_for(widest_texts(self.lines.values())), MAX_AXIS_PX))
-        self.tags.update()
+        self.tags.refresh()  # (the axis too: its numbers under the tags change)
 
     def remove(self, key: str) -> None:
         level = self.lines.pop(key, None)

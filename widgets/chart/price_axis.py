@@ -4,8 +4,11 @@ decimals for the tick spacing — never pyqtgraph's ``%g`` (``2.0465e+04``) or a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFontMetricsF
 
 
 def decimals_for(spacing: float) -> int:
@@ -20,10 +23,25 @@ def price_ticks(values: list[float], spacing: float) -> list[str]:
     return [f"{v:,.{decimals}f}".replace("-", "−") if round(v, decimals) else "0" for v in values]
 
 
+def uncovered(ys: list[float], half_height: float, spans: list[tuple[float, float]]) -> list[bool]:
+    """Whether a tick label centred at each axis px ``ys`` stays clear of every (top, bottom) span."""
+    return [all(y + half_height <= top or y - half_height >= bottom for top, bottom in spans) for y in ys]
+
+
 class PriceAxis(pg.AxisItem):
+    """A tick label a level tag covers is left out (it could not be read and its digits showed
+    around the tag); the others stay, so the scale keeps its numbers between the tags."""
+
     def __init__(self, orientation: str = "right", **kwargs) -> None:
         super().__init__(orientation, **kwargs)
         self.enableAutoSIPrefix(False)
+        self.covered: Callable[[], list[tuple[float, float]]] = list  # tag spans in axis px (set by the owner)
 
     def tickStrings(self, values, scale, spacing):
-        return price_ticks([v * scale for v in values], spacing * scale)
+        texts = price_ticks([v * scale for v in values], spacing * scale)
+        spans, view = self.covered(), self.linkedView()
+        if not spans or view is None:
+            return texts
+        ys = [self.mapFromScene(view.mapViewToScene(QPointF(0, v))).y() for v in values]
+        keep = uncovered(ys, QFontMetricsF(self.font()).height() / 2, spans)
+        return [t if k else "" for t, k in zip(texts, keep, strict=True)]
