@@ -64,6 +64,9 @@ def test_the_vwap_is_not_joined_across_the_day_break(qtbot) -> None:
     assert moves == len(starts) + 1  # one stroke per session, each starting at its first bar
     assert all(path.elementAt(int(k)).isMoveTo() for k in starts) and path.elementAt(int(starts[0]) - 1).isLineTo()
     assert panel.panes.ema8_line.opts["connect"] == "finite"  # EMAs run on across days
+    orh = panel.panes.or_high_line
+    gaps = np.flatnonzero(~np.isfinite(orh.yData))  # before each session's range is complete
+    assert len(gaps) and not orh.opts["connect"][gaps].any() and not orh.opts["connect"][gaps - 1].any()
 
 
 def test_aggregated_4h_bars_of_one_minute_data_have_no_session_lines() -> None:

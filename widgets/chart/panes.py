@@ -44,6 +44,13 @@ def _line(plot: pg.PlotItem, color: str, width: float = 1) -> pg.PlotDataItem:
     return item
 
 
+def _joined(within: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``within`` (a bar joins the next one's day) and both ends finite: pyqtgraph fills a NaN
+    with the value before it when given a connect array, which drew a slope across the gap."""
+    finite = np.isfinite(y)
+    return within[:len(y)] & finite & np.r_[finite[1:], False]
+
+
 class ChartPanes:
     def __init__(self, layout_widget: pg.GraphicsLayoutWidget) -> None:
         self.layout_widget = layout_widget
@@ -183,7 +190,7 @@ class ChartPanes:
             if y is None or len(y) > n or not np.isfinite(y).any():  # nothing to draw (e.g. VWAP on 1D)
                 item.setData([], [])
             else:
-                item.setData(x[:len(y)], y, connect=joined[:len(y)] if attr in SESSION_LINES else "finite")
+                item.setData(x[:len(y)], y, connect=_joined(joined, y) if attr in SESSION_LINES else "finite")
 
     def _within_sessions(self, n: int) -> np.ndarray:
         """For each bar whether its line joins the next: not into a new ET day (the session
