@@ -68,3 +68,30 @@ def test_exclude_0dte_recomputes_the_profile_and_is_remembered(qapp, tmp_path: P
 
     assert run_app(settings(tmp_path), first) == 0
     assert run_app(settings(tmp_path), second) == 0
+
+
+def test_exclude_0dte_on_a_symbol_without_a_same_day_expiry_says_so(calendar) -> None:
+    # AAPL has no Dec 01 expiry, yet the status said "without 0DTE (Dec 01)".
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from analytics.chain_greeks import chain_greeks
+    from app.core.option_pricing import load_option_pricing
+    from app.ui.panels.gex import without_0dte
+    from data.market_calendar import ET
+    from data.providers.demo.provider import DemoProvider
+    from data.providers.sim_clock import SimClock
+
+    at = datetime(2026, 12, 1, 11, 0, tzinfo=ET)
+    p = DemoProvider(calendar, clock=SimClock(at, 1.0, lambda: 0.0), option_pricing=load_option_pricing)
+    for symbol, has_0dte in (("AAPL", False), ("SPY", True)):
+        chain, spot = p.chain_at(symbol, at), p.quote_at(symbol, at).last
+        greeks = chain_greeks(chain, spot, 0.04, 0.0, calendar.close_at)
+        profile = gex_profile(chain, spot, r=0.04, T=greeks.T)
+        snap = SimpleNamespace(symbol=symbol, chain=chain, spot=spot, r=0.04, q=0.0, greeks=greeks, gex=profile,
+                               provider="demo", compute_ms=1.0)
+        _symbol, shown, note = without_0dte(snap)
+        if has_0dte:
+            assert note.endswith("without 0DTE (Dec 01)") and shown is not profile
+        else:
+            assert note.endswith("no 0DTE expiry today") and shown is profile

@@ -21,9 +21,14 @@ PREFERENCE = "gex_exclude_0dte"
 
 def without_0dte(snapshot: Any) -> tuple[str, Any, str]:
     """(symbol, profile without today's expiry, note) of a snapshot; runs in a worker thread."""
+    import numpy as np
+
     from analytics.gex import gex_without_expiry, same_day_expiry
 
     today = same_day_expiry(snapshot.chain)
+    if not np.any(snapshot.chain.expiry == np.datetime64(today, "D")):
+        # AAPL lists no daily expiry: "without 0DTE (Dec 01)" claimed one; the plain profile it is
+        return snapshot.symbol, snapshot.gex, f"{_note(snapshot)} · no 0DTE expiry today"
     profile = gex_without_expiry(snapshot.chain, snapshot.spot, today, r=snapshot.r, q=snapshot.q,
                                  T=snapshot.greeks.T)
     return snapshot.symbol, profile, f"{_note(snapshot)} · without 0DTE ({today:%b %d})"
