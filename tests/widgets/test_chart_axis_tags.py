@@ -3,8 +3,9 @@ in pieces around the tag — on 4h only "700" could be read), the numbers betwee
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
-from PySide6.QtGui import QFontMetricsF
+import itertools
+
+from PySide6.QtGui import QImage, QPainter
 
 from tests.widgets.chart_helpers import chart_showing, walk_bars
 from widgets.chart.price_axis import uncovered
@@ -28,13 +29,16 @@ def test_no_tick_number_under_a_level_tag_and_enough_numbers_left(qtbot) -> None
     axis = panel.price_plot.getAxis("right")
     spans = panel.levels.tags.spans()
     assert len(spans) >= 5
-    view, half = axis.linkedView(), QFontMetricsF(axis.font()).height() / 2
-    (y0, y1) = view.viewRange()[1]
-    shown = []
-    for _spacing, values in axis.tickValues(y0, y1, axis.height()):
-        for v, text in zip(values, axis.tickStrings(values, 1.0, _spacing), strict=True):
-            if text:
-                y = axis.mapFromScene(view.mapViewToScene(QPointF(0, v))).y()
-                assert uncovered([y], half, spans) == [True], (text, y, spans)
-                shown.append(text)
-    assert len(set(shown)) >= 2, shown  # the scale still reads between the tags
+    image = QImage(200, 800, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _axis_spec, _ticks, texts = axis.generateDrawSpecs(painter)  # the labels as pyqtgraph draws them
+    finally:
+        painter.end()
+    rects = [(rect.top(), rect.bottom(), text) for rect, _flags, text in texts if text]
+    for top, bottom, text in rects:
+        assert all(bottom <= s_top or top >= s_bottom for s_top, s_bottom in spans), (text, top, spans)
+    rects.sort()
+    for (_t0, b0, t0), (t1, _b1, t1_text) in itertools.pairwise(rects):
+        assert b0 <= t1 + 1, (t0, t1_text)  # no two numbers on top of each other
+    assert len(rects) >= 2, rects  # the scale still reads between the tags

@@ -36,12 +36,25 @@ class PriceAxis(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         self.enableAutoSIPrefix(False)
         self.covered: Callable[[], list[tuple[float, float]]] = list  # tag spans in axis px (set by the owner)
+        self._taken: list[tuple[float, float]] = []  # labels drawn so far this paint (coarser levels first)
+
+    def generateDrawSpecs(self, p):
+        self._taken = []
+        return super().generateDrawSpecs(p)
 
     def tickStrings(self, values, scale, spacing):
         texts = price_ticks([v * scale for v in values], spacing * scale)
         spans, view = self.covered(), self.linkedView()
         if not spans or view is None:
             return texts
-        ys = [self.mapFromScene(view.mapViewToScene(QPointF(0, v))).y() for v in values]
-        keep = uncovered(ys, QFontMetricsF(self.font()).height() / 2, spans)
-        return [t if k else "" for t, k in zip(texts, keep, strict=True)]
+        # with labels left out pyqtgraph finds room for a finer level's: those must not crowd
+        # the labels kept (nor each other) either
+        half = QFontMetricsF(self.font()).height() / 2
+        out = []
+        for v, text in zip(values, texts, strict=True):
+            y = self.mapFromScene(view.mapViewToScene(QPointF(0, v))).y()
+            keep = uncovered([y], half, spans + self._taken)[0]
+            if keep:
+                self._taken.append((y - half, y + half))
+            out.append(text if keep else "")
+        return out
