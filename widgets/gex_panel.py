@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from widgets.compact_axis import CompactAxis
 from widgets.flow_layout import flow_row
-from widgets.line_labels import stagger_labels
+from widgets.gex_labels import stack_labels
 
 if TYPE_CHECKING:  # analytics imports SciPy; the panel is handed finished profiles
     from analytics.gex import GexProfile
@@ -30,7 +30,11 @@ VIEWS = ("Net", "Calls and puts")
 WINDOWS = (("±5 %", 0.05), ("±10 %", 0.10), ("±20 %", 0.20))
 COLORS = {"call": "#26a69a", "put": "#ef5350", "net_pos": "#4caf50", "net_neg": "#e57373", "spot": "#f6c343",
           "flip": "#c77dff", "call_wall": "#26a69a", "put_wall": "#ef5350"}
-LABEL_TOP = 0.92  # line labels near the top (and lower when lines crowd)
+# The level colours on the light theme: the dark theme's yellow spot and light purple flip
+# were hard to read on white.
+LIGHT_COLORS = COLORS | {"spot": "#8a6300", "flip": "#7b2cbf", "call_wall": "#00796b", "put_wall": "#c62828"}
+LABEL_FILL = {"dark": (0, 0, 0, 170), "light": (255, 255, 255, 200)}  # text stays legible over bars
+LEVELS = (("spot", "Spot"), ("flip", "Flip"), ("call_wall", "Call wall"), ("put_wall", "Put wall"))
 
 
 def money(value: float) -> str:
@@ -76,11 +80,13 @@ class GexPanel(QWidget):
         self.plot = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")})
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "Strike")
-        self.plot.setLabel("left", "GEX ($ per 1 % move)")
+        self.plot.setLabel("left", "GEX per 1 %")  # (the longer title was clipped on a short plot)
         self.plot.setMouseEnabled(x=True, y=False)
         self._bars: list[pg.BarGraphItem] = []
         self._bar_colors: tuple[str, ...] = ()
         self._lines: dict[str, pg.InfiniteLine] = {}
+        self._labels: dict[str, pg.TextItem] = {}
+        self.theme = "dark"
         self._lay_out()
         self._settled = False
         self.convention.currentIndexChanged.connect(lambda _i: self._render())
@@ -89,6 +95,7 @@ class GexPanel(QWidget):
         self.show_on_chart.toggled.connect(lambda _on: self._emit_levels())
         self.exclude_0dte.toggled.connect(self.exclude_0dte_changed.emit)
         self.plot.getViewBox().sigResized.connect(lambda _vb: self._layout_labels())
+        self.plot.getViewBox().sigRangeChanged.connect(lambda *_a: self._layout_labels())
 
     def _lay_out(self) -> None:
         top = flow_row(self.symbol, self.regime, QLabel("View"), self.view, QLabel("Strikes"), self.window_box,
@@ -166,8 +173,8 @@ class GexPanel(QWidget):
     def _clear_plot(self) -> None:
         for item in self._bars:
             item.setOpts(x=np.empty(0), height=np.empty(0))
-        for line in self._lines.values():
-            line.hide()
+        for item in (*self._lines.values(), *self._labels.values()):
+            item.hide()
 
     def _bar_items(self, colors: tuple[str, ...]) -> list[pg.BarGraphItem]:
         """Bar items reused across updates (re-adding items to the scene costs more than new data)."""
@@ -183,12 +190,31 @@ class GexPanel(QWidget):
 
     def _line(self, key: str) -> pg.InfiniteLine:
         if key not in self._lines:
-            line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(COLORS[key], width=1, style=Qt.PenStyle.DashLine),
-                                   label="", labelOpts={"position": LABEL_TOP, "color": COLORS[key],
-                                                        "rotateAxis": (1, 0)})
-            self._lines[key] = line
-            self.plot.addItem(line)
+            self._lines[key] = pg.InfiniteLine(0.0, angle=90)
+            self._labels[key] = pg.TextItem("", anchor=(0, 0))
+            self.plot.addItem(self._lines[key])
+            self.plot.addItem(self._labels[key], ignoreBounds=True)
+            self._color_level(key)
         return self._lines[key]
+
+    def _color_level(self, key: str) -> None:
+        color = (LIGHT_COLORS if self.theme == "light" else COLORS)[key]
+        self._lines[key].setPen(pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine))
+        self._labels[key].setColor(color)
+        self._labels[key].fill = pg.mkBrush(LABEL_FILL[self.theme])
+        self._labels[key].update()
+
+    def set_theme(self, theme: str) -> None:
+        """Level lines and labels in ``theme``'s colours ("light" or "dark")."""
+        self.theme = "light" if theme == "light" else "dark"
+        for key in self._lines:
+            self._color_level(key)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The app's theme switch sets the palette: a light window means the light plot colours.
+        if event.type() == QEvent.Type.PaletteChange:
+            self.set_theme("light" if self.palette().window().color().lightness() > 128 else "dark")
+        super().changeEvent(event)
 
     def _draw(self, p: GexProfile) -> None:
         b, shown = p.by_strike, self.shown_strikes()
@@ -204,21 +230,20 @@ class GexPanel(QWidget):
             calls, puts = self._bar_items((COLORS["call"], COLORS["put"]))
             calls.setOpts(x=strikes, height=b.call[shown], width=width)
             puts.setOpts(x=strikes, height=b.put[shown], width=width)
-        for key, value, label in (("spot", p.spot, "Spot"), ("flip", p.flip, "Flip"),
-                                  ("call_wall", p.call_wall, "Call wall"), ("put_wall", p.put_wall, "Put wall")):
-            line = self._line(key)
-            if value is None:
-                line.hide()
-                continue
-            line.setValue(value)
-            line.label.setFormat(f"{label} {value:,.0f}")
-            line.show()
+        for key, label in LEVELS:
+            line, value = self._line(key), getattr(p, key)
+            line.setVisible(value is not None)
+            if value is not None:
+                line.setValue(value)
+                self._labels[key].setText(f"{label} {value:,.2f}" if key == "spot" else f"{label} {value:,.0f}")
         if len(strikes):
             self.plot.setXRange(float(strikes[0]) - width, float(strikes[-1]) + width, padding=0)
         self._layout_labels()
 
     def _layout_labels(self) -> None:
-        stagger_labels(self.plot.getViewBox(), self._lines.values(), LABEL_TOP)
+        p = self.profile
+        stack_labels(self.plot.getViewBox(), [(self._labels[key], getattr(p, key) if p is not None else None)
+                                              for key in self._labels])
 
     def _emit_levels(self) -> None:
         p = self.profile

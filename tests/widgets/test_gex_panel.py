@@ -60,14 +60,16 @@ def test_panel_shows_the_profile_and_switches_convention(qtbot, calendar) -> Non
     assert levels[-1] is None and panel.total.text() == "—"
 
 
-def _shown_labels_apart(view, lines) -> int:
-    """How many of the lines' labels show; fails if two overlap or one leaves the view."""
-    labels = [line.label for line in lines if line.isVisible() and line.label.isVisible()]
-    rects = [label.mapRectToScene(label.boundingRect()) for label in labels]
+def _shown_labels_apart(view, labels) -> int:
+    """How many of the level labels show; fails if two overlap or one leaves the plot (either way)."""
+    # (level lines' own labels too, as the chart's stagger_labels places them)
+    labels = [item.label if isinstance(item, pg.InfiniteLine) else item for item in labels
+              if not isinstance(item, pg.InfiniteLine) or item.isVisible()]
+    rects = [label.mapRectToScene(label.boundingRect()) for label in labels if label.isVisible()]
     box = view.sceneBoundingRect()
     assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:]), rects
-    assert all(box.top() <= r.top() and r.bottom() <= box.bottom() for r in rects), (box, rects)
-    return len(labels)
+    assert all(box.contains(r) for r in rects), (box, rects)
+    return len(rects)
 
 
 def test_line_labels_of_nearby_levels_do_not_overlap(qtbot, calendar) -> None:
@@ -81,7 +83,7 @@ def test_line_labels_of_nearby_levels_do_not_overlap(qtbot, calendar) -> None:
     profile = type(profile)(**{**profile.__dict__, "spot": profile.call_wall + 0.2, "flip": profile.put_wall - 1})
     panel.set_profile("SPY", profile)
     panel.grab()
-    view, lines = panel.plot.getViewBox(), panel._lines.values()
+    view, lines = panel.plot.getViewBox(), panel._labels.values()
     assert _shown_labels_apart(view, lines) >= 2  # what does not fit is hidden, not printed over the rest
     panel.resize(600, 900)  # room for all four
     qtbot.waitUntil(lambda: _shown_labels_apart(view, lines) == 4, timeout=2000)
@@ -105,7 +107,7 @@ def test_crowded_level_labels_never_overlap_whatever_the_levels(qtbot) -> None:
     panel = GexPanel()
     qtbot.addWidget(panel)
     panel.show()
-    view, lines = panel.plot.getViewBox(), panel._lines.values()
+    view, lines = panel.plot.getViewBox(), panel._labels.values()
     rng = np.random.default_rng(11)
     for case in range(24):
         centre = 600.0 + rng.uniform(-12, 12)
@@ -178,3 +180,30 @@ def test_exclude_0dte_asks_for_a_profile_without_today_and_shows_it(qtbot, calen
     assert panel.total.text() == money(without.total) != money(full.total)
     assert panel.call_wall.text() == price(without.call_wall)
     assert "without 0DTE" in panel.status.text()
+
+
+def test_level_labels_fit_a_laptop_sized_plot_in_both_themes(qtbot) -> None:
+    # At 1366 px the Spot label covered "Put wall", "Call wall 660" lost its first letter,
+    # equal walls printed over each other, the axis title was clipped and the yellow Spot label
+    # was hard to read on the light theme.
+    from PySide6.QtGui import QColor, QPalette
+
+    from widgets.gex_panel import COLORS, LIGHT_COLORS
+
+    panel = GexPanel()
+    qtbot.addWidget(panel)
+    panel.resize(440, 330)  # the GEX dock of the options layout at 1366x768
+    panel.show()
+    view, labels = panel.plot.getViewBox(), panel._labels.values()
+    for spot, flip, call_wall, put_wall in ((641.0, 646.0, 660.0, 640.0), (600.4, 612.0, 600.0, 600.0),
+                                            (659.5, 600.0, 660.0, 610.5), (598.2, 599.0, 600.0, 640.0)):
+        panel.set_profile("SPY", _synthetic_profile(spot, flip, call_wall, put_wall))
+        panel.grab()
+        assert _shown_labels_apart(view, labels) == 4, (spot, flip, call_wall, put_wall)
+    title = panel.plot.getAxis("left").label
+    assert title.mapRectToScene(title.boundingRect()).height() <= view.sceneBoundingRect().height()
+    assert panel._labels["spot"].color == pg.mkColor(COLORS["spot"])
+    light = QPalette(panel.palette())
+    light.setColor(QPalette.ColorRole.Window, QColor("#f3f4f6"))
+    panel.setPalette(light)  # what the app's light theme does
+    assert panel.theme == "light" and panel._labels["spot"].color == pg.mkColor(LIGHT_COLORS["spot"])
