@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from data.option_chain import OptionChain
 
 MODES = ("Volume", "Open interest", "IV", "GEX")
+EMPTY_VOLUME = "No volume yet today — the session opens at 09:30 ET.\nChoose Open interest to see positions."
 STRIKE_LIMITS = (10, 200)
 CLICK_TO_INSPECT = "Click a cell to inspect it."
 
@@ -44,8 +45,8 @@ def _cell_value(mode: str, value: float) -> str:
     """A cell's number in full ("17,580", "$-1,234,567"), never "1.758e+04"."""
     if mode == "IV":
         return numbers.percent(value)
-    if mode == "GEX":
-        return numbers.MISSING if not math.isfinite(value) else f"{'−' if value < 0 else ''}${abs(value):,.0f}"
+    if mode == "GEX":  # as the scale writes it ("$205M", not "$162,799,463" beside a "$205M" scale)
+        return numbers.compact_money(value)
     return numbers.count(value)
 
 
@@ -76,6 +77,9 @@ class HeatmapPanel(QWidget):
         self.plot.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
+        self.empty_note = pg.TextItem("", anchor=(0.5, 0.5), color="#e8eaed", fill=pg.mkBrush(0, 0, 0, 170))
+        self.empty_note.hide()
+        self.plot.addItem(self.empty_note, ignoreBounds=True)
         self.plot.setLabel("bottom", "Strike")
         self.plot.invertY(True)
         self._selected: tuple[date, float] | None = None  # the inspected cell
@@ -171,13 +175,28 @@ class HeatmapPanel(QWidget):
         self.plot.getAxis("bottom").setTicks([[(i + 0.5, numbers.strike(grid.strikes[i]))
                                                for i in range(0, n_strikes, step)]])
         self.plot.getAxis("left").setTicks([[(i + 0.5, f"{d:%b %d}") for i, d in enumerate(grid.expiries)]])
-        unit = {"IV": "decimal IV", "GEX": "$ per 1 % move, calls +, puts −"}.get(grid.mode.value, "contracts")
+        name = {"IV": "IV %", "GEX": "GEX ($ per 1 % move, calls +, puts −)"}.get(
+            grid.mode.value, f"{grid.mode.value} (contracts)")
         if grid.mode.value == "IV":
-            low_text, high_text = f"{lo:.1%}", f"{hi:.1%}"
+            low_text, high_text = numbers.percent(lo), numbers.percent(hi)
+        elif diverging:
+            low_text, high_text = numbers.compact_money(lo), numbers.compact_money(hi)
         else:
-            low_text, high_text = compact_ticks([lo, hi], (hi - lo) / 10, "$" if diverging else "")
-        self.status.setText(f"{grid.mode.value} ({unit}) · {n_exp} expirations × {n_strikes} strikes · "
-                            f"scale {low_text} … {high_text}")
+            low_text, high_text = compact_ticks([lo, hi], (hi - lo) / 10, "")
+        self.status.setText(f"{name} · {n_exp} expirations × {n_strikes} strikes · scale {low_text} … {high_text}")
+        self._explain_empty(grid, finite, n_strikes, n_exp)
+
+    def _explain_empty(self, grid: Heatmap, finite: np.ndarray, n_strikes: int, n_exp: int) -> None:
+        """Say so on the plot when every cell is zero (volume before the open painted a solid block
+        with "scale 0 … 1.0"); the choice of mode stays the trader's."""
+        if finite.size and np.any(finite != 0):
+            self.empty_note.hide()
+            return
+        text = (EMPTY_VOLUME if grid.mode.value == "Volume"
+                else f"No {grid.mode.value.lower()} in these {n_exp} expirations")
+        self.empty_note.setText(text)
+        self.empty_note.setPos(n_strikes / 2, n_exp / 2)
+        self.empty_note.show()
 
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
         if self.grid is None:

@@ -49,3 +49,16 @@ def greek(value: float) -> str:
     if size < 0.00005:
         return signed(0.0, 2) if math.isfinite(value) else MISSING
     return signed(value, 2 if size >= 0.1 else 3 if size >= 0.01 else 4)
+
+
+def compact_money(value: float) -> str:
+    """Dollars with three significant digits and a unit: "$205M", "−$1.23B", "$12.3K", "$950"."""
+    if not math.isfinite(value):
+        return MISSING
+    sign, v = ("−" if value < 0 else ""), abs(value)
+    for div, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if round(v / div, 1) >= 1:  # ($999.96K reads $1.00M, not $1000K)
+            scaled = v / div
+            decimals = 2 if scaled < 9.995 else 1 if scaled < 99.95 else 0
+            return f"{sign}${scaled:.{decimals}f}{unit}"
+    return f"{sign}${v:,.0f}"

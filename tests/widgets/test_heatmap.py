@@ -23,7 +23,7 @@ def test_the_panel_asks_for_a_grid_and_draws_the_answer(qtbot, calendar) -> None
     assert asked == [("IV", 5, 50), ("IV", 5, 30)] and panel.grid is None  # nothing computed here
     view = heatmap_view(snap, *panel.wanted())
     panel.show_grid(snap.symbol, snap.spot, snap.chain, snap.greeks, view.grid)
-    assert panel.grid is view.grid and panel.is_ready() and panel.status.text().startswith("IV (decimal IV)")
+    assert panel.grid is view.grid and panel.is_ready() and panel.status.text().startswith("IV % ·")
 
 
 def _show(panel: HeatmapPanel, snap) -> None:
@@ -71,3 +71,38 @@ def test_nothing_of_the_previous_symbol_stays(qtbot, calendar) -> None:
     shown = [panel.detail.text(), panel.plot.toolTip(), panel.symbol.text(), panel.status.text()]
     assert not any("SPX" in t for t in shown), shown
     assert not panel.open_button.isEnabled() and panel._selected is None
+
+
+def test_iv_reads_in_percent_and_gex_in_one_compact_format(qtbot, calendar) -> None:
+    # "IV (decimal IV)"; the GEX hover said "$162,799,463" where the scale said "$205M".
+    import re
+
+    from widgets import numbers
+
+    assert numbers.compact_money(162_799_463) == "$163M" and numbers.compact_money(-2.05e8) == "−$205M"
+    assert numbers.compact_money(1.234e9) == "$1.23B" and numbers.compact_money(999_960) == "$1.00M"
+    snap = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 12, 0, tzinfo=ET))
+    panel = HeatmapPanel()
+    qtbot.addWidget(panel)
+    panel.mode.setCurrentText("IV")
+    _show(panel, snap)
+    assert re.search(r"scale \d+\.\d% … \d+\.\d%", panel.status.text()), panel.status.text()
+    panel.mode.setCurrentText("GEX")
+    _show(panel, snap)
+    assert re.search(r"scale −\$[\d.]+[KMB] … \$[\d.]+[KMB]", panel.status.text()), panel.status.text()
+    first = panel.describe(0, 0).splitlines()[0]
+    assert re.search(r"GEX: (−?\$[\d.]+[KMB]|−?\$\d+)$", first), first
+
+
+def test_an_all_zero_grid_says_why_on_the_plot(qtbot, calendar) -> None:
+    # Pre-market the Volume heatmap was a solid purple block with "scale 0 … 1.0" and no word.
+    at = datetime(2026, 11, 25, 8, 0, tzinfo=ET)
+    snap = demo_snapshot(calendar, "SPX", at)
+    panel = HeatmapPanel()
+    qtbot.addWidget(panel)
+    _show(panel, snap)
+    assert panel.wanted()[0] == "Volume" and np.nanmax(panel.grid.values) == 0
+    assert panel.empty_note.isVisible() and "No volume yet today" in panel.empty_note.textItem.toPlainText()
+    panel.mode.setCurrentText("Open interest")
+    _show(panel, snap)
+    assert not panel.empty_note.isVisible()
