@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from data.option_chain import OptionChain
 
 TOP_COLUMNS = ("Contract", "Vol", "OI", "Mid", "IV", "Δ")
+NO_TRADES = "No 0DTE contract has traded yet today: options trade from 09:30 ET."
+NO_EXPIRY = "Nothing expires today for this symbol, so there is no 0DTE table."
 
 
 def _pts(value: float) -> str:
@@ -70,6 +72,9 @@ class ZeroDtePanel(QWidget):
         self.clock.getAxis("left").enableAutoSIPrefix(False)  # dollars, not "x0.001"
         self._clock_line = self.clock.plot([], [], pen=pg.mkPen("#f6c343", width=2))
         self.top = ReadOnlyTable(TOP_COLUMNS)
+        self.top_note = QLabel("")  # why the table is empty (it was blank with no word before the open)
+        self.top_note.setWordWrap(True)
+        self.top_note.hide()
         head = QHBoxLayout()
         head.addWidget(self.symbol)
         head.addWidget(self.state, 1)
@@ -83,6 +88,7 @@ class ZeroDtePanel(QWidget):
         right = QVBoxLayout()
         right.addWidget(QLabel("Most traded 0DTE contracts"))
         right.addWidget(self.top, 1)
+        right.addWidget(self.top_note)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
@@ -135,6 +141,7 @@ class ZeroDtePanel(QWidget):
             label.setText("—")
         self._forget_contract()
         self.top.setRowCount(0)
+        self._explain_top(NO_EXPIRY if self.summary is None else "")
         self.risk.setText("No same-day expiry." if self.summary is None else "")
 
     def _forget_contract(self) -> None:
@@ -191,3 +198,8 @@ class ZeroDtePanel(QWidget):
              numbers.count(chain.open_interest[i]), _pts(mid[i]), numbers.percent(iv[i]),
              numbers.signed(float(delta[i]), 3))  # far wings' Δ read "-0.00" at 2 decimals
             for i in summary.top_rows])
+        self._explain_top(NO_TRADES if not summary.top_rows else "")
+
+    def _explain_top(self, reason: str) -> None:
+        self.top_note.setText(reason)
+        self.top_note.setVisible(bool(reason))

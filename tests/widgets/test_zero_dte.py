@@ -86,3 +86,17 @@ def test_most_traded_deltas_have_three_decimals_and_no_minus_zero(qtbot, calenda
     model = panel.top.model()
     deltas = [model.index(r, model.columnCount() - 1).data() for r in range(model.rowCount())]
     assert deltas and all(re.fullmatch(r"-?[01]\.\d{3}", d) and d != "-0.000" for d in deltas), deltas
+
+
+def test_an_empty_most_traded_table_says_why(qtbot, calendar) -> None:
+    # Pre-market the table was empty with no word of explanation.
+    from widgets.zero_dte_panel import NO_EXPIRY, NO_TRADES
+
+    panel = ZeroDtePanel()
+    qtbot.addWidget(panel)
+    _show(panel, demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 8, 0, tzinfo=ET)), calendar)
+    assert panel.top.rowCount() == 0 and not panel.top_note.isHidden() and panel.top_note.text() == NO_TRADES
+    _show(panel, demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 11, 0, tzinfo=ET)), calendar)
+    assert panel.top.rowCount() > 0 and panel.top_note.isHidden()
+    _show(panel, demo_snapshot(calendar, "AAPL", datetime(2026, 11, 25, 11, 0, tzinfo=ET)), calendar)
+    assert panel.top.rowCount() == 0 and panel.top_note.text() == NO_EXPIRY
