@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from analytics.iv_summary import IvSummary
     from analytics.volatility import IvRank
 
-SKEW_COLUMNS = ("Expiry", "Days", "ATM IV", "25Δ put", "25Δ call", "25Δ RR", "10Δ RR", "Read")
+# Risk reversals as traders quote them: call IV − put IV at the same |Δ| (negative when puts are
+# bid); analytics' skew is put − call, which the panel showed as "25Δ RR +3.2".
+SKEW_COLUMNS = ("Expiry", "Days", "ATM IV", "25Δ put", "25Δ call", "25Δ RR (C−P)", "10Δ RR (C−P)", "Read")
 
 
 def _pct(value: float | None) -> str:
@@ -98,10 +100,11 @@ class IvPanel(QWidget):
         self.skews.set_rows([
             (f"{point.expiry:%b %d '%y}", f"{point.T * 365:.0f}", _pct(point.atm_iv),
              _pct(s25.put_iv) if s25 else "—", _pct(s25.call_iv) if s25 else "—",
-             f"{s25.risk_reversal:+.1f}" if s25 else "—", f"{s10.risk_reversal:+.1f}" if s10 else "—",
+             _risk_reversal(s25), _risk_reversal(s10),
              s25.reading if s25 else "wings not quoted")
             for (s25, s10), point in zip(summary.skews, term.points, strict=False)])
-        self.status.setText("Skew = put IV − call IV at the same |Δ|, in vol points." + (f" {note}" if note else ""))
+        self.status.setText("RR = call IV − put IV at the same |Δ|, in vol points: negative when puts are bid."
+                            + (f" {note}" if note else ""))
 
     def show_rank(self, rank: IvRank | None, stored_days: int, reason: str = "") -> None:
         if rank is None:
@@ -128,3 +131,11 @@ class IvPanel(QWidget):
         self._term_line.setData([], [])
         self.skews.setRowCount(0)
         self.status.setText(reason)
+
+
+def _risk_reversal(skew: object | None) -> str:
+    """Call IV − put IV in vol points, signed ("−3.2" when puts are richer), never "-0.0"."""
+    if skew is None:
+        return "—"
+    value = round(-skew.risk_reversal, 1) + 0.0
+    return f"{value:+.1f}"

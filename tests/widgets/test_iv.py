@@ -52,3 +52,21 @@ def test_nothing_of_the_previous_symbol_stays(qtbot, calendar) -> None:
     assert panel.rank.text() == panel.percentile.text() == "—" and "stored days" not in panel.basis.text()
     assert "SPX" not in panel.symbol.text() and panel.skews.rowCount() == len(nvda.iv.skews)
     assert exponent_texts(panel.skews.model()) == []
+
+
+def test_risk_reversal_is_call_minus_put_negative_when_puts_are_bid(qtbot, calendar) -> None:
+    # "25Δ RR +3.2" was put − call; traders quote call IV − put IV (SPX's puts are bid: negative).
+    from tests.core.options_snapshots import demo_snapshot
+    from widgets.iv_panel import SKEW_COLUMNS
+
+    spx = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 12, 0, tzinfo=ET))
+    panel = IvPanel()
+    qtbot.addWidget(panel)
+    panel.show_summary("SPX", spx.iv)
+    rr = SKEW_COLUMNS.index("25Δ RR (C−P)")
+    put, call = SKEW_COLUMNS.index("25Δ put"), SKEW_COLUMNS.index("25Δ call")
+    row = 1
+    cell = [panel.skews.item(row, c).text() for c in (rr, put, call)]
+    shown = float(cell[2].rstrip(" %")) - float(cell[1].rstrip(" %"))  # from the rounded IVs shown
+    assert cell[0].startswith("-") and abs(float(cell[0]) - shown) <= 0.11, cell
+    assert "call IV − put IV" in panel.status.text()
