@@ -39,7 +39,9 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 FULL_NAMES = {f: n for _h, f, _k, n in FIELDS} | {"strike": "Strike"}
 # off by default (the column chooser brings them back): the rest fits ~640 px without scrolling
 HIDDEN_BY_DEFAULT = frozenset({"last", "gamma"})
-ITM_CALL, ITM_PUT = QColor(46, 84, 64, 110), QColor(96, 48, 52, 110)
+ITM_CALL, ITM_PUT = QColor(46, 84, 64, 110), QColor(96, 48, 52, 110)  # the dark theme's
+# In-the-money shading per theme: the dark one's tints turned muddy grey on the light theme.
+ITM_COLORS = {"dark": (ITM_CALL, ITM_PUT), "light": (QColor(200, 232, 204, 170), QColor(250, 210, 214, 170))}
 ATM_ROW, FOCUS_ROW = QColor(214, 170, 56, 90), QColor(66, 133, 244, 120)
 
 
@@ -73,6 +75,7 @@ class ChainTableModel(QAbstractTableModel):
         self._symbols = np.empty(0, dtype=object)
         self._local = np.empty(0, dtype=bool)
         self.spot = math.nan
+        self.theme = "dark"  # the panel follows the app's palette (set_theme)
         self.atm_row = -1
         self.focus_row = -1
         self.bold_font = QFont()
@@ -184,7 +187,8 @@ class ChainTableModel(QAbstractTableModel):
             if row == self.atm_row and side == "strike":
                 return QBrush(ATM_ROW)
             if side != "strike" and self.itm(row, side):
-                return QBrush(ITM_CALL if side == "call" else ITM_PUT)
+                call_tint, put_tint = ITM_COLORS[self.theme]
+                return QBrush(call_tint if side == "call" else put_tint)
             return None
         if role == Qt.ItemDataRole.FontRole and (row == self.atm_row or side == "strike"):
             return self.bold_font

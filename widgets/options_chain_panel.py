@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from widgets.options_chain_model import (  # noqa: F401  (the colours and layout
     FOCUS_ROW,
     HIDDEN_BY_DEFAULT,
     ITM_CALL,
+    ITM_COLORS,
     ITM_PUT,
     STRIKE_COLUMN,
     ChainTableModel,
@@ -84,6 +85,21 @@ def _chain_table(model: ChainTableModel) -> QTableView:
 
 
 class OptionsChainPanel(QWidget):
+    def set_theme(self, theme: str) -> None:
+        """In-the-money shading in ``theme``'s tints ("light" or "dark")."""
+        theme = "light" if theme == "light" else "dark"
+        if theme != self.model.theme:
+            self.model.theme = theme
+            rows, cols = self.model.rowCount(), self.model.columnCount()
+            if rows and cols:
+                self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(rows - 1, cols - 1))
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The app's theme switch sets the palette: a light window means the light tints.
+        if event.type() == QEvent.Type.PaletteChange:
+            self.set_theme("light" if self.palette().window().color().lightness() > 128 else "dark")
+        super().changeEvent(event)
+
     def __init__(self) -> None:
         super().__init__()
         self.model = ChainTableModel()

@@ -146,3 +146,23 @@ def test_small_greeks_keep_their_digits_and_never_read_minus_zero(qtbot, calenda
             assert all(t.strip("-0.,") for t, v in zip(shown, values, strict=True) if abs(v) >= 1e-4), shown
     qtbot.wait(10)
     assert elided_cells(panel.table) == [] and exponent_texts(model) == []
+
+
+def test_in_the_money_shading_follows_the_theme(qtbot, calendar) -> None:
+    # The dark theme's ITM tints turned muddy grey on the light theme.
+    from PySide6.QtGui import QColor, QPalette
+
+    from widgets.options_chain_panel import ITM_COLORS
+
+    panel = OptionsChainPanel()
+    qtbot.addWidget(panel)
+    panel.set_snapshot(*_snapshot(calendar, NOON))
+    model, bg = panel.model, Qt.ItemDataRole.BackgroundRole
+    below = model.atm_row - 3
+    light = QPalette(panel.palette())
+    light.setColor(QPalette.ColorRole.Window, QColor("#f3f4f6"))
+    panel.setPalette(light)  # what the app's light theme does
+    assert model.data(model.index(below, _column("call", "bid")), bg).color() == ITM_COLORS["light"][0]
+    assert model.data(model.index(below + 6, _column("put", "bid")), bg).color() == ITM_COLORS["light"][1]
+    panel.set_theme("dark")
+    assert model.data(model.index(below, _column("call", "bid")), bg).color() == ITM_CALL
