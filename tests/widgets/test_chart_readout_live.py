@@ -44,6 +44,7 @@ def test_the_readout_follows_the_forming_bar(qtbot) -> None:
     assert "C 101.00" in panel.interaction.shown_readout
     panel.apply_bar(Bar("X", Timeframe.M1, ts, 101.0, 101.5, 100.2, 100.4, 30.0, False))
     panel.flush_live()
+    qtbot.waitUntil(lambda: "C 100.40" in panel.interaction.shown_readout, timeout=1000)  # (coalesced, ~5 Hz)
     text = panel.interaction.shown_readout
     assert "H 101.50" in text and "L 100.20" in text and "C 100.40" in text
 

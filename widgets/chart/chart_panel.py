@@ -39,6 +39,7 @@ from widgets.chart.time_axis import chart_date
 
 TIMEFRAMES = [tf.value for tf in Timeframe]
 LIVE_FLUSH_MS = 40  # merge live updates at 25 Hz
+READOUT_MS = 200
 BREAKS_UP_TO = Timeframe.H1.minutes  # the coarsest timeframe with session-break lines
 
 
@@ -86,6 +87,9 @@ class ChartPanel(QWidget):
         self._live_timer = QTimer(self, interval=LIVE_FLUSH_MS)
         self._live_timer.timeout.connect(self.flush_live)
         self._live_timer.start()
+        # the readout re-lays its rich text out per change: at most ~5 times a second while live
+        self._readout_timer = QTimer(self, interval=READOUT_MS, singleShot=True)
+        self._readout_timer.timeout.connect(self._show_live_readout)
 
     def _build_labels(self) -> None:
         self.header = ChartHeader()
@@ -244,7 +248,11 @@ class ChartPanel(QWidget):
             return
         self.header.update_state(day_low=min(self.header.state.day_low, float(self.live.low[-1])),
                                  day_high=max(self.header.state.day_high, float(self.live.high[-1])))
-        if not self.panes.v_cross.isVisible():  # the readout is the live bar's, as it forms
+        if not self._readout_timer.isActive():  # the readout is the live bar's, as it forms
+            self._readout_timer.start()
+
+    def _show_live_readout(self) -> None:
+        if not self.panes.v_cross.isVisible():  # (the mouse off the chart)
             self.interaction.show_readout(len(self.live) - 1)
 
     def _merge_minute(self, bar: Bar) -> None:

@@ -107,6 +107,7 @@ class LevelTagsItem(pg.GraphicsObject):
         # the axis spans (top, bottom) of tags the level tags keep off (set by the owner)
         self.obstacles: Callable[[], list[tuple[float, float]]] = list
         self.setZValue(5)  # under the last-price and cursor tags
+        self._drawn_spans: list[tuple[float, float]] = []  # the tags the axis' numbers last made room for
         view.sigYRangeChanged.connect(self.refresh)
         view.sigResized.connect(self.refresh)
         axis.geometryChanged.connect(self._axis_resized)
@@ -117,9 +118,13 @@ class LevelTagsItem(pg.GraphicsObject):
 
     def refresh(self, *_args: object) -> None:
         """Repaint (the prices moved on the axis, or the lines changed), the axis' numbers too:
-        it leaves out those the tags cover (``PriceAxis.covered``)."""
-        self._axis.picture = None
-        self._axis.update()
+        it leaves out those the tags cover (``PriceAxis.covered``) — redrawn only when the tags
+        moved (the last-price tag moves with every tick; the axis costs a frame's worth)."""
+        spans = self.spans()
+        if spans != self._drawn_spans:
+            self._drawn_spans = spans
+            self._axis.picture = None
+            self._axis.update()
         self.update()
 
     def spans(self) -> list[tuple[float, float]]:
