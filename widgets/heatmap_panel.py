@@ -183,7 +183,9 @@ class HeatmapPanel(QWidget):
             low_text, high_text = numbers.compact_money(lo), numbers.compact_money(hi)
         else:
             low_text, high_text = compact_ticks([lo, hi], (hi - lo) / 10, "")
-        self.status.setText(f"{name} · {n_exp} expirations × {n_strikes} strikes · scale {low_text} … {high_text}")
+        empty = not (finite.size and np.any(finite != 0))  # (no scale to read on an all-zero grid)
+        scale = "all zero" if empty else f"scale {low_text} … {high_text}"
+        self.status.setText(f"{name} · {n_exp} expirations × {n_strikes} strikes · {scale}")
         self._explain_empty(grid, finite, n_strikes, n_exp)
 
     def _explain_empty(self, grid: Heatmap, finite: np.ndarray, n_strikes: int, n_exp: int) -> None:

@@ -103,6 +103,7 @@ def test_an_all_zero_grid_says_why_on_the_plot(qtbot, calendar) -> None:
     _show(panel, snap)
     assert panel.wanted()[0] == "Volume" and np.nanmax(panel.grid.values) == 0
     assert panel.empty_note.isVisible() and "No volume yet today" in panel.empty_note.textItem.toPlainText()
+    assert panel.status.text().endswith("all zero")  # not "scale 0 … 1.0"
     panel.mode.setCurrentText("Open interest")
     _show(panel, snap)
     assert not panel.empty_note.isVisible()
