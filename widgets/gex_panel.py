@@ -55,6 +55,7 @@ def price(value: float | None) -> str:
 class GexPanel(QWidget):
     levels_changed = Signal(object)  # {"flip": price | None, "call_wall": …, "put_wall": …} or None to clear
     exclude_0dte_changed = Signal(bool)  # the app recomputes the profile without today's expiry
+    theme = "dark"  # the level colours' theme (set_theme; the palette tells it)
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,7 +87,6 @@ class GexPanel(QWidget):
         self._bar_colors: tuple[str, ...] = ()
         self._lines: dict[str, pg.InfiniteLine] = {}
         self._labels: dict[str, pg.TextItem] = {}
-        self.theme = "dark"
         self._lay_out()
         self._settled = False
         self.convention.currentIndexChanged.connect(lambda _i: self._render())

@@ -72,9 +72,6 @@ class ZeroDtePanel(QWidget):
         self.clock.getAxis("left").enableAutoSIPrefix(False)  # dollars, not "x0.001"
         self._clock_line = self.clock.plot([], [], pen=pg.mkPen("#f6c343", width=2))
         self.top = ReadOnlyTable(TOP_COLUMNS)
-        self.top_note = QLabel("")  # why the table is empty (it was blank with no word before the open)
-        self.top_note.setWordWrap(True)
-        self.top_note.hide()
         head = QHBoxLayout()
         head.addWidget(self.symbol)
         head.addWidget(self.state, 1)
@@ -85,10 +82,7 @@ class ZeroDtePanel(QWidget):
         left.addLayout(pick)
         left.addWidget(self.risk)
         left.addWidget(self.clock, 1)
-        right = QVBoxLayout()
-        right.addWidget(QLabel("Most traded 0DTE contracts"))
-        right.addWidget(self.top, 1)
-        right.addWidget(self.top_note)
+        right = self._top_column()
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
@@ -100,6 +94,17 @@ class ZeroDtePanel(QWidget):
         self._rows: list[int] = []
         self._settled = False
         self.contract.currentIndexChanged.connect(self._on_contract)
+
+    def _top_column(self) -> QVBoxLayout:
+        """The most-traded table with a line saying why it is empty (it was blank before the open)."""
+        self.top_note = QLabel("")
+        self.top_note.setWordWrap(True)
+        self.top_note.hide()
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Most traded 0DTE contracts"))
+        right.addWidget(self.top, 1)
+        right.addWidget(self.top_note)
+        return right
 
     def is_ready(self) -> bool:
         return self._settled
