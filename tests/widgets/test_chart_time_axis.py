@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from PySide6.QtGui import QFontMetricsF
 
 from analytics.chart_overlays import compute_overlays
@@ -87,3 +88,12 @@ def test_one_date_style_on_the_chart(qtbot) -> None:
     daily = _bars(Timeframe.D1, days=30)
     panel.set_bars("SPY", daily, compute_overlays(daily, 15))
     assert panel.interaction.shown_readout.startswith("Nov 30 2026 ET")
+
+
+def test_an_appended_bar_does_not_copy_the_axis_minutes(qtbot) -> None:
+    bars = _bars(Timeframe.M1, days=3)
+    axis = _axis(bars)
+    before = axis._local
+    axis.set_timestamps(np.r_[bars.ts, bars.ts[-1] + 60], daily=False)
+    assert np.shares_memory(before, axis._local) and len(axis._local) == len(bars) + 1
+    assert axis._local[-1] - axis._local[-2] == 1  # the next minute

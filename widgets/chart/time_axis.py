@@ -40,7 +40,7 @@ class EtTimeAxis(pg.AxisItem):
             n, self._local = 0, np.empty(0, dtype=np.int64)  # new bars, not the same ones extended
         if n < len(ts):  # an appended bar: only its minutes are new
             day, minute = et_day_and_minute(ts[n:])
-            self._local = np.r_[self._local, day * 1440 + minute]
+            self._local = _extended(self._local, day * 1440 + minute)
         self._ts, self.daily = ts, daily
         self.picture = None
         self.update()
@@ -96,6 +96,19 @@ class EtTimeAxis(pg.AxisItem):
 
     def tickStrings(self, values, scale, spacing):
         return [self._labels.get(round(v), "") for v in values]
+
+
+def _extended(local: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``local`` with ``new`` after it, written into spare room of its buffer (a live bar a
+    minute must not copy a million-bar array: amortised growth, as ``LiveBars``)."""
+    n, base = len(local), local.base if local.base is not None else local
+    if n == 0 or n + len(new) > len(base) or not np.shares_memory(base, local):
+        # room for a day of 1m bars or more: a live session appends without copying
+        grown = np.empty(n + len(new) + max(1024, (n + len(new)) // 16), dtype=np.int64)
+        grown[:n] = local
+        base = grown
+    base[n:n + len(new)] = new
+    return base[:n + len(new)]
 
 
 def _period_starts(local: np.ndarray, step: int | str) -> np.ndarray:
