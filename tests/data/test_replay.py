@@ -191,7 +191,7 @@ def test_cli_requires_a_file_for_replay() -> None:
 @needs_data
 @pytest.mark.parametrize("path", INTRADAY, ids=lambda p: f"{p.parent.name}/{p.name}")
 async def test_the_chart_loads_every_recording_at_its_own_resolution(path: Path) -> None:
-    from app.core.chart_data import ChartDataService
+    from app.core.chart_data import ChartDataService, current_session_day
 
     provider, wall = _provider(path)
     wall.t += 3 * 24 * 3600 / 1000  # three days into the recording at 1000x: prior-day levels exist
@@ -200,8 +200,8 @@ async def test_the_chart_loads_every_recording_at_its_own_resolution(path: Path)
     assert len(snap.bars) > 0 and snap.timeframe is timeframe  # a 5-minute file needs no 1-minute bars
     day, minute = et_day_and_minute(snap.bars.ts)
     assert np.all((minute >= 570) & (minute < 960))  # regular session unless extended hours are asked for
-    played = provider.bars_at(timeframe, None, None, provider.clock.now())  # extended hours included
-    today = et_day_and_minute(played.ts)[0][-1]
+    # the levels are those of the replay clock's session (its prior day: the last one before it)
+    today = current_session_day(None, provider.clock.now())
     earlier = np.unique(day[day < today])
     labels = dict(snap.overlays.levels)
     if len(earlier):  # prior-day levels from the regular session before the current one
