@@ -144,6 +144,8 @@ def test_demo_starts_live_when_open_and_on_the_last_session_when_closed(calendar
     assert demo_start(calendar, NOW) == NOW
     assert demo_start(calendar, utc(2026, 11, 26, 16)) == utc(2026, 11, 25, 14, 30)  # Thanksgiving
     assert demo_start(calendar, utc(2026, 11, 25, 8)) == utc(2026, 11, 24, 14, 30)  # 03:00 ET
+    assert demo_start(calendar, utc(2026, 12, 1, 9, 50)) == utc(2026, 11, 30, 14, 30)  # 04:50 ET pre-market
+    assert demo_start(calendar, utc(2026, 11, 30, 22)) == utc(2026, 11, 30, 14, 30)  # 17:00 ET after hours
 
 
 def test_the_clock_resumes_where_the_previous_run_left_it(calendar) -> None:

@@ -43,15 +43,16 @@ CLOCK_SAVE_EVERY_S = 5.0  # wall seconds between saves of the simulated time (a 
 
 
 def demo_start(calendar: MarketCalendar, wall_now: datetime, resume: datetime | None = None) -> datetime:
-    """Where the demo clock starts: now if the market is open (any session part), else the
-    regular open of the latest session, so a fresh start on a weekend still shows a live day.
+    """Where the demo clock starts: now during the regular session, else the regular open of
+    the latest session, so a fresh start on a weekend, at night or in a long pre-market (at 1x,
+    04:50 ET left four and a half hours of nothing to watch) shows a live day at once.
 
     ``resume`` is where the previous run's clock stood: when it is later than that (a weekend
     replay of Friday, or a run at a higher speed), the clock continues from it — so what that run
     showed and fired (alerts "at 09:38") stays in the past — or, if the market was closed there,
     from the next session's open."""
     start = wall_now
-    if calendar.status(wall_now).state is SessionState.CLOSED:
+    if calendar.status(wall_now).state is not SessionState.REGULAR:
         session = calendar.last_session_at_or_before(market_date(wall_now))
         if session.open > wall_now:
             session = calendar.previous_session(session.day)
