@@ -211,8 +211,8 @@ class ChartPanel(QWidget):
         live, panes, intraday = self.live, self.panes, self.timeframe.is_intraday
         panes.candles.set_data(live.open, live.high, live.low, live.close)
         panes.volume.set_data(live.volume, live.close >= live.open)
-        panes.set_timestamps(live.ts, daily=not intraday)
-        day, minute = et_day_and_minute(live.ts)  # once: session breaks and extended hours both use it
+        day, minute = et_day_and_minute(live.ts)  # once: time axis, session breaks and extended hours
+        panes.set_timestamps(live.ts, daily=not intraday, local=day * 1440 + minute)
         starts = np.flatnonzero(np.r_[False, day[1:] != day[:-1]])
         panes.breaks.set_breaks(starts, len(live))
         # a break per bar on 4h and daily bars says nothing: only charts of whole hours or less

@@ -177,8 +177,8 @@ class ChartPanes:
             self.layout.set_axis_width(width)
 
     # -- drawing -------------------------------------------------------------------------------
-    def set_timestamps(self, ts: np.ndarray, daily: bool) -> None:
-        self.time_axis.set_timestamps(ts, daily=daily)
+    def set_timestamps(self, ts: np.ndarray, daily: bool, local: np.ndarray | None = None) -> None:
+        self.time_axis.set_timestamps(ts, daily=daily, local=local)
 
     def set_overlay_lines(self, overlays: ChartOverlays | None, n: int) -> None:
         x = np.arange(n, dtype=np.float64)

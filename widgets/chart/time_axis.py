@@ -33,8 +33,16 @@ class EtTimeAxis(pg.AxisItem):
         self._labels: dict[int, str] = {}  # tick index -> its text, for the ticks last chosen
         self.daily = False
 
-    def set_timestamps(self, ts: np.ndarray, daily: bool) -> None:
+    def set_timestamps(self, ts: np.ndarray, daily: bool, local: np.ndarray | None = None) -> None:
+        """``local``: the bars' ET minutes since 1970 when the caller has them already (the
+        ET conversion of a million bars is the dearest step of a load: done once, not twice)."""
         ts = np.asarray(ts, dtype=np.int64)
+        if local is not None and len(local) == len(ts):
+            self._ts, self.daily = ts, daily
+            self._local = _extended(np.empty(0, dtype=np.int64), np.asarray(local, dtype=np.int64))  # with room
+            self.picture = None
+            self.update()
+            return
         n = len(self._local)
         if not (0 < n <= len(ts) and ts[0] == self._ts[0] and ts[n - 1] == self._ts[n - 1]):
             n, self._local = 0, np.empty(0, dtype=np.int64)  # new bars, not the same ones extended
