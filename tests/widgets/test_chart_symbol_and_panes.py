@@ -3,14 +3,13 @@ bar's time), its panes' heights (price dominant, resizable, remembered) and its 
 
 from __future__ import annotations
 
-import ast
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QMouseEvent
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from data.models import Bar, Bars
@@ -167,21 +166,3 @@ def test_pane_shares_parse_safely_and_shrink_before_the_price_pane() -> None:
     assert parse_shares("rsi:0.2")["rsi"] == 0.2
     heights = pane_heights(200, 30, {"rsi": 0.3, "macd": 0.3})
     assert sum(heights.values()) <= 0.45 * 200 - 30 + 1e-9 or min(heights.values()) == 30
-
-
-def _literals(path: Path) -> str:
-    tree = ast.parse(path.read_text())
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
-                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
-    return "".join(n.value for n in ast.walk(tree)
-                   if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings)
-
-
-def test_the_chart_shows_only_glyphs_debians_default_font_has(qtbot) -> None:
-    if "DejaVu Sans" not in QFontDatabase.families():
-        pytest.skip("DejaVu Sans is not installed here")
-    metrics = QFontMetrics(QFont("DejaVu Sans"))
-    files = [*sorted((REPO / "widgets" / "chart").glob("*.py")), REPO / "app" / "ui" / "controllers" / "chart.py"]
-    shown = {c for f in files for c in _literals(f) if ord(c) > 127}
-    assert shown and all(metrics.inFontUcs4(ord(c)) for c in shown), sorted(shown)
