@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from widgets.compact_axis import CompactAxis
+from widgets.empty_state import EmptyState
 from widgets.flow_layout import flow_row
 from widgets.gex_labels import stack_labels
 
@@ -110,7 +111,7 @@ class GexPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(top)
         layout.addWidget(facts)
-        layout.addWidget(self.plot, 1)
+        self.empty = EmptyState(self.plot, layout)  # the plot, or why there is none
         layout.addLayout(conv)
         layout.addWidget(self.units)
         layout.addWidget(self.status)
@@ -126,6 +127,7 @@ class GexPanel(QWidget):
 
     # -- input --------------------------------------------------------------------------------
     def set_profile(self, symbol: str, profile: GexProfile, note: str = "") -> None:
+        self.empty.show_view()
         self._base = profile
         self.symbol.setText(f"<b>{symbol}</b>  {profile.spot:,.2f}")
         self.status.setText(f"{profile.contracts_used:,} contracts with open interest" + (f" · {note}" if note
@@ -134,6 +136,7 @@ class GexPanel(QWidget):
         self._settled = True
 
     def set_unavailable(self, symbol: str, reason: str) -> None:
+        self.empty.show_reason(reason)
         self._base = self.profile = None
         self.symbol.setText(f"<b>{symbol}</b>")
         for label in (self.regime, self.total, self.flip, self.call_wall, self.put_wall, self.abs_gamma):

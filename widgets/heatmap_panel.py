@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 
 from widgets import numbers
 from widgets.compact_axis import compact_ticks
+from widgets.empty_state import EmptyState
 from widgets.flow_layout import flow_row
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class HeatmapPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(top)
-        layout.addWidget(self.plot, 1)
+        self.empty = EmptyState(self.plot, layout)  # the plot, or why there is none
         layout.addLayout(bottom)
         layout.addWidget(self.status)
         self._settled = False
@@ -110,6 +111,7 @@ class HeatmapPanel(QWidget):
 
     def show_grid(self, symbol: str, spot: float, chain: OptionChain, greeks: object, grid: Heatmap) -> None:
         """``grid`` of ``chain`` (its cells' rows point into it; ``greeks`` gives their IV)."""
+        self.empty.show_view()
         if symbol != self._symbol:
             self._forget_cell()  # nothing of the previous symbol stays in the inspector or the hover
         self._symbol, self._chain, self._greeks = symbol, chain, greeks
@@ -126,6 +128,7 @@ class HeatmapPanel(QWidget):
         self._reinspect()
 
     def set_unavailable(self, symbol: str, reason: str) -> None:
+        self.empty.show_reason(reason)
         self._chain = self.grid = None
         self._symbol = symbol
         self.symbol.setText(f"<b>{symbol}</b>")

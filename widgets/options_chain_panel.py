@@ -32,6 +32,7 @@ from data.market_calendar import market_date
 from data.option_chain import OptionChain
 from data.symbols import AM_SETTLED_ROOTS
 from widgets.chain_columns import ChainColumns
+from widgets.empty_state import EmptyState
 from widgets.flow_layout import flow_row
 from widgets.options_chain_model import (  # noqa: F401  (the colours and layout: re-exported for tests)
     ATM_ROW,
@@ -121,7 +122,7 @@ class OptionsChainPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(top)
-        layout.addWidget(self.table, 1)
+        self.empty = EmptyState(self.table, layout)  # the table, or why there is none
         layout.addWidget(self.status)
         self._chain: OptionChain | None = None
         self._greeks: ChainGreeks | None = None
@@ -147,6 +148,7 @@ class OptionsChainPanel(QWidget):
 
     # -- input --------------------------------------------------------------------------------
     def set_snapshot(self, chain: OptionChain, greeks: ChainGreeks, spot: float, note: str = "") -> None:
+        self.empty.show_view()
         new_symbol = self._chain is None or chain.underlying != self._chain.underlying
         if new_symbol:
             self._forget_symbol()
@@ -158,6 +160,7 @@ class OptionsChainPanel(QWidget):
         self._settled = True
 
     def set_unavailable(self, symbol: str, reason: str) -> None:
+        self.empty.show_reason(reason)
         self._chain = self._greeks = None
         self._choices = []
         self.expiry.blockSignals(True)

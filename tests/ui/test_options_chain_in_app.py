@@ -53,6 +53,9 @@ def test_a_provider_without_options_says_so_in_every_options_panel(qapp, tmp_pat
         for name in names:
             text = getattr(c.window.panels[name], status[name]).text()
             assert "No options data from the replay provider" in text, (name, text)
+        for name in ("options_chain", "gex", "heatmap"):  # the reason in place of empty axes or columns
+            empty = c.window.panels[name].empty
+            assert empty.showing_reason and empty.view.isHidden() and "No options data" in empty.note.text()
 
     opts = settings(tmp_path, provider="replay", provider_args=(("replay_file", path),))
     assert run_app(opts, scenario) == 0
