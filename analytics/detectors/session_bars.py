@@ -38,6 +38,12 @@ class SessionBars:
     def __len__(self) -> int:
         return len(self.ts)
 
+    def head(self, n: int) -> SessionBars:
+        """The first ``n`` bars (what a detector saw when the ``n``-th bar had just closed)."""
+        return SessionBars(self.symbol, *(a[:n] for a in (self.ts, self.open, self.high, self.low, self.close,
+                                                         self.volume)), self.bar_seconds,
+                           *(a[:n] for a in (self.day, self.minute, self.open_minute, self.close_minute)))
+
     @property
     def regular(self) -> np.ndarray:
         """Bars inside their session's regular hours."""

@@ -13,11 +13,9 @@ from analytics.detectors.gap_fill import gap_fill, session_gaps
 from analytics.detectors.session_bars import SessionBars
 from analytics.levels import SessionHours
 from data.models import Bars, Timeframe
-from tests.conftest import SHARED
+from tests.analytics.detector_checks import assert_no_look_ahead, needs_ibkr, real_session_bars
 
 ET = ZoneInfo("America/New_York")
-IBKR = SHARED / "data" / "bars_intraday" / "ibkr_rth_5min_2025"
-needs_ibkr = pytest.mark.skipif(not IBKR.exists(), reason="../shared/data/bars_intraday not present (plain clone)")
 
 Row = tuple[float, float, float, float, float]  # open, high, low, close, volume
 PRIOR: Row = (99.8, 100.1, 99.7, 100.0, 1000.0)  # the prior session's last bar (15:55): close 100
@@ -90,16 +88,9 @@ def test_a_half_day_prior_session_closes_at_1300() -> None:
     assert gap_fill(_bars(sessions)) == []  # on full-day hours a 12:55 bar is not the prior close
 
 
-def _real(symbol: str) -> SessionBars:
-    from data.providers.replay.recording import load_recording
-
-    path = next(IBKR.glob(f"{symbol}_5min_*.csv"))
-    return SessionBars.from_bars(load_recording(path).bars)
-
-
 @needs_ibkr
 def test_at_most_once_per_real_gap_session() -> None:
-    bars = _real("SPY")
+    bars = real_session_bars("SPY")
     gapped = {int(bars.day[rows[0]]) for rows, prior, opened in session_gaps(bars)
               if abs(opened - prior) / prior >= 0.003}
     found = gap_fill(bars)
@@ -110,11 +101,7 @@ def test_at_most_once_per_real_gap_session() -> None:
 
 @needs_ibkr
 def test_no_look_ahead_on_real_sessions() -> None:
-    bars = _real("SPY")
+    bars = real_session_bars("SPY")
     full = gap_fill(bars, min_gap=0.001)
     assert len(full) > 20
-    for cut in range(len(bars) // 7, len(bars), len(bars) // 7):  # cutting the future never changes the past
-        head = SessionBars(bars.symbol, *(a[:cut] for a in (bars.ts, bars.open, bars.high, bars.low, bars.close,
-                                                           bars.volume)), bars.bar_seconds,
-                           *(a[:cut] for a in (bars.day, bars.minute, bars.open_minute, bars.close_minute)))
-        assert gap_fill(head, min_gap=0.001) == [d for d in full if d.bar_index < cut]
+    assert_no_look_ahead(lambda b: gap_fill(b, min_gap=0.001), bars, full)

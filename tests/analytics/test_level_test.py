@@ -13,11 +13,9 @@ import pytest
 from analytics.detectors.level_test import level_test, session_levels
 from analytics.detectors.session_bars import SessionBars
 from data.models import Bars, Timeframe
-from tests.conftest import SHARED
+from tests.analytics.detector_checks import assert_no_look_ahead, needs_ibkr, real_session_bars
 
 ET = ZoneInfo("America/New_York")
-IBKR = SHARED / "data" / "bars_intraday" / "ibkr_rth_5min_2025"
-needs_ibkr = pytest.mark.skipif(not IBKR.exists(), reason="../shared/data/bars_intraday not present (plain clone)")
 Row = tuple[str, float, float, float, float, float]  # ET start, open, high, low, close, volume
 
 
@@ -99,21 +97,10 @@ def test_one_per_level_direction_and_session() -> None:
         [("short", 1), ("short", 4)]
 
 
-def _real(symbol: str) -> SessionBars:
-    from data.providers.replay.recording import load_recording
-
-    path = next(IBKR.glob(f"{symbol}_5min_*.csv"))
-    return SessionBars.from_bars(load_recording(path).bars)
-
-
 @needs_ibkr
 def test_no_look_ahead_on_real_sessions() -> None:
-    bars = _real("SPY")
+    bars = real_session_bars("SPY")
     full = level_test(bars)
     keys = [(int(bars.day[d.bar_index]), next(iter(d.levels)), d.direction) for d in full]
     assert len(full) > 50 and len(set(keys)) == len(keys)
-    for cut in range(len(bars) // 7, len(bars), len(bars) // 7):  # cutting the future never changes the past
-        head = SessionBars(bars.symbol, *(a[:cut] for a in (bars.ts, bars.open, bars.high, bars.low, bars.close,
-                                                           bars.volume)), bars.bar_seconds,
-                           *(a[:cut] for a in (bars.day, bars.minute, bars.open_minute, bars.close_minute)))
-        assert level_test(head) == [d for d in full if d.bar_index < cut]
+    assert_no_look_ahead(level_test, bars, full)

@@ -13,11 +13,9 @@ from analytics.detections import HitRate, wilson_interval
 from analytics.detectors.opening_range_breakout import opening_range_breakout, orb_outcomes
 from analytics.detectors.session_bars import SessionBars
 from data.models import Bars, Timeframe
-from tests.conftest import SHARED
+from tests.analytics.detector_checks import assert_no_look_ahead, needs_ibkr, real_session_bars
 
 ET = ZoneInfo("America/New_York")
-IBKR = SHARED / "data" / "bars_intraday" / "ibkr_rth_5min_2025"
-needs_ibkr = pytest.mark.skipif(not IBKR.exists(), reason="../shared/data/bars_intraday not present (plain clone)")
 
 
 def _bars(rows: list[tuple[str, float, float, float, float, float]], symbol: str = "SPY") -> SessionBars:
@@ -81,34 +79,23 @@ def test_a_half_day_ends_entries_an_hour_before_its_1300_close() -> None:
     assert opening_range_breakout(raw, 15) != []  # on a full day's hours the same bar may break
 
 
-def _real(symbol: str) -> SessionBars:
-    from data.providers.replay.recording import load_recording
-
-    path = next(IBKR.glob(f"{symbol}_5min_*.csv"))
-    return SessionBars.from_bars(load_recording(path).bars)
-
-
 @needs_ibkr
 @pytest.mark.parametrize(("symbol", "minutes", "by", "double", "up", "down"), [
     ("SPY", 5, "wick", 66, 12, 8), ("SPY", 15, "wick", 55, 18, 13), ("SPY", 15, "close", 41, 26, 19),
     ("SPY", 30, "wick", 40, 25, 21), ("QQQ", 15, "wick", 45, 23, 18), ("NVDA", 15, "wick", 28, 31, 27)])
 def test_session_outcomes_reproduce_the_reference_counts(symbol: str, minutes: int, by: str, double: int,
                                                          up: int, down: int) -> None:
-    labels = orb_outcomes(_real(symbol), minutes, by)
+    labels = orb_outcomes(real_session_bars(symbol), minutes, by)
     assert (labels.count("double"), labels.count("up"), labels.count("down"), labels.count("none")) == \
         (double, up, down, 0)
 
 
 @needs_ibkr
 def test_no_look_ahead_on_real_sessions() -> None:
-    bars = _real("SPY")
+    bars = real_session_bars("SPY")
     full = opening_range_breakout(bars, 15)
     assert len(full) > 50
-    for cut in range(len(bars) // 7, len(bars), len(bars) // 7):  # cutting the future never changes the past
-        head = SessionBars(bars.symbol, *(a[:cut] for a in (bars.ts, bars.open, bars.high, bars.low, bars.close,
-                                                           bars.volume)), bars.bar_seconds,
-                           *(a[:cut] for a in (bars.day, bars.minute, bars.open_minute, bars.close_minute)))
-        assert opening_range_breakout(head, 15) == [d for d in full if d.bar_index < cut]
+    assert_no_look_ahead(lambda b: opening_range_breakout(b, 15), bars, full)
 
 
 def test_hit_rates_are_hidden_below_30_cases_with_a_wilson_interval() -> None:

@@ -12,11 +12,9 @@ import pytest
 from analytics.detectors.session_bars import SessionBars
 from analytics.detectors.volume_climax import volume_climax
 from data.models import Bars, Timeframe
-from tests.conftest import SHARED
+from tests.analytics.detector_checks import assert_no_look_ahead, needs_ibkr, real_session_bars
 
 ET = ZoneInfo("America/New_York")
-IBKR = SHARED / "data" / "bars_intraday" / "ibkr_rth_5min_2025"
-needs_ibkr = pytest.mark.skipif(not IBKR.exists(), reason="../shared/data/bars_intraday not present (plain clone)")
 Row = tuple[float, float, float, float, float]  # open, high, low, close, volume
 
 
@@ -88,20 +86,9 @@ def test_one_per_direction_per_session_and_the_next_session_may_fire_again() -> 
     assert [(d.direction, d.bar_index) for d in volume_climax(two_days)] == [("long", 24), ("long", 51)]
 
 
-def _real(symbol: str) -> SessionBars:
-    from data.providers.replay.recording import load_recording
-
-    path = next(IBKR.glob(f"{symbol}_5min_*.csv"))
-    return SessionBars.from_bars(load_recording(path).bars)
-
-
 @needs_ibkr
 def test_no_look_ahead_on_real_sessions() -> None:
-    bars = _real("SPY")
+    bars = real_session_bars("SPY")
     full = volume_climax(bars)
     assert full and len({(bars.day[d.bar_index], d.direction) for d in full}) == len(full)
-    for cut in range(len(bars) // 7, len(bars), len(bars) // 7):  # cutting the future never changes the past
-        head = SessionBars(bars.symbol, *(a[:cut] for a in (bars.ts, bars.open, bars.high, bars.low, bars.close,
-                                                           bars.volume)), bars.bar_seconds,
-                           *(a[:cut] for a in (bars.day, bars.minute, bars.open_minute, bars.close_minute)))
-        assert volume_climax(head) == [d for d in full if d.bar_index < cut]
+    assert_no_look_ahead(volume_climax, bars, full)

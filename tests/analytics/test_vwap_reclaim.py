@@ -12,11 +12,9 @@ import pytest
 from analytics.detectors.session_bars import SessionBars
 from analytics.detectors.vwap_reclaim import session_vwap, vwap_reclaim
 from data.models import Bars, Timeframe
-from tests.conftest import SHARED
+from tests.analytics.detector_checks import assert_no_look_ahead, needs_ibkr, real_session_bars
 
 ET = ZoneInfo("America/New_York")
-IBKR = SHARED / "data" / "bars_intraday" / "ibkr_rth_5min_2025"
-needs_ibkr = pytest.mark.skipif(not IBKR.exists(), reason="../shared/data/bars_intraday not present (plain clone)")
 
 Row = tuple[float, float, float, float, float]  # open, high, low, close, volume
 # typical 100 → VWAP 100; then three closes below VWAP (99.2, 99.0, 98.9); then a close at 100.0
@@ -95,22 +93,11 @@ def test_an_index_without_volume_has_no_vwap_and_no_detections() -> None:
     assert vwap_reclaim(bars) == []
 
 
-def _real(symbol: str) -> SessionBars:
-    from data.providers.replay.recording import load_recording
-
-    path = next(IBKR.glob(f"{symbol}_5min_*.csv"))
-    return SessionBars.from_bars(load_recording(path).bars)
-
-
 @needs_ibkr
 def test_no_look_ahead_on_real_sessions() -> None:
-    bars = _real("SPY")
+    bars = real_session_bars("SPY")
     full = vwap_reclaim(bars)
     assert len(full) > 50
     sessions = {(int(bars.day[d.bar_index]), d.direction) for d in full}
     assert len(sessions) == len(full)  # one per session and direction
-    for cut in range(len(bars) // 7, len(bars), len(bars) // 7):  # cutting the future never changes the past
-        head = SessionBars(bars.symbol, *(a[:cut] for a in (bars.ts, bars.open, bars.high, bars.low, bars.close,
-                                                           bars.volume)), bars.bar_seconds,
-                           *(a[:cut] for a in (bars.day, bars.minute, bars.open_minute, bars.close_minute)))
-        assert vwap_reclaim(head) == [d for d in full if d.bar_index < cut]
+    assert_no_look_ahead(vwap_reclaim, bars, full)
