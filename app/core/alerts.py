@@ -116,10 +116,10 @@ def _moved_away(alert: Alert, price: float) -> bool:
 class AlertsService:
     """What the UI calls; every change is saved, then published as ``AlertsChanged``."""
 
-    def __init__(self, store: Store, bus: EventBus, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, store: Store, bus: EventBus, now: Callable[[], datetime]) -> None:
         self._store = store
         self._bus = bus
-        self._now = now or (lambda: datetime.now(UTC))  # the market clock in the app (a replay's, the demo's)
+        self._now = now  # the market clock of the provider of the moment (a replay's, the demo's)
         self.alerts: tuple[Alert, ...] = ()
 
     async def prepare(self) -> None:

@@ -81,7 +81,7 @@ async def _monitor(tmp_path: Path):
     store = Store.open(tmp_path)
     bus = EventBus()
     notifications = NotificationService(store, bus)
-    alerts = AlertsService(store, bus)
+    alerts = AlertsService(store, bus, lambda: datetime(2026, 3, 2, 15, tzinfo=UTC))
     monitor = AlertMonitorService(alerts, store, bus, notifications)
     supervisor = Supervisor(HealthRegistry())
     supervisor.start(monitor)
