@@ -100,8 +100,7 @@ class ChartDataService:
         while the session lasts (and recomputed while its pre-market forms), recomputed from
         the provider's minutes when a bar of a new session arrives. A daily chart's weekly
         levels come from its own bars."""
-        hours = await asyncio.to_thread(self._hours, bars.ts) if bars.timeframe.is_intraday else None
-        overlays = await asyncio.to_thread(compute_overlays, bars, or_minutes, None, hours)
+        overlays = await asyncio.to_thread(self._overlays, bars, or_minutes)  # one worker hop, not two
         if not len(bars) or not bars.timeframe.is_intraday:
             return overlays
         kept, today = self._levels.get(bars.symbol), self._session_day()
@@ -111,6 +110,10 @@ class ChartDataService:
         levels = await asyncio.to_thread(self._minute_levels, minutes, or_minutes, bars.timeframe, today)
         self._keep(bars, or_minutes, levels, today)
         return overlays.with_levels(levels)
+
+    def _overlays(self, bars: Bars, or_minutes: int) -> ChartOverlays:
+        hours = self._hours(bars.ts) if bars.timeframe.is_intraday else None
+        return compute_overlays(bars, or_minutes, None, hours)
 
     def _session_day(self) -> int:
         return current_session_day(self._calendar, self._provider.clock.now())
