@@ -51,24 +51,23 @@ class FlowLayout(QLayout):
         self._arrange(rect, apply=True)
 
     def sizeHint(self) -> QSize:
-        width = sum(i.sizeHint().width() for i in self._visible()) + self._spacing * max(0, len(self._visible()) - 1)
-        height = max((i.sizeHint().height() for i in self._visible()), default=0)
-        return QSize(width, height)
+        items = self._visible()
+        width = sum(i.sizeHint().width() for i in items) + self._spacing * max(0, len(items) - 1)
+        return QSize(width, max((i.sizeHint().height() for i in items), default=0))
 
     def minimumSize(self) -> QSize:
         """As narrow as the widest single item: everything else wraps."""
-        width = max((i.minimumSize().width() for i in self._visible()), default=0)
-        height = max((i.minimumSize().height() for i in self._visible()), default=0)
-        return QSize(width, height)
+        sizes = [i.minimumSize() for i in self._visible()]
+        return QSize(max((z.width() for z in sizes), default=0), max((z.height() for z in sizes), default=0))
 
     # -- placing -----------------------------------------------------------------------------
     def _visible(self) -> list[QLayoutItem]:
         return [i for i in self._items if not (isinstance(i, QWidgetItem) and i.widget().isHidden())]
 
-    def _rows(self, width: int) -> list[list[QLayoutItem]]:
+    def _rows(self, items: list[QLayoutItem], width: int) -> list[list[QLayoutItem]]:
         rows: list[list[QLayoutItem]] = [[]]
         used = 0
-        for item in self._visible():
+        for item in items:
             w = item.sizeHint().width()
             if rows[-1] and used + self._spacing + w > width:
                 rows.append([])
@@ -78,10 +77,10 @@ class FlowLayout(QLayout):
         return rows
 
     def _arrange(self, rect: QRect, apply: bool) -> int:
-        y = rect.y()
-        stretch_item = self._visible()[self._stretch_after] if self._stretch_after is not None and \
-            self._stretch_after < len(self._visible()) else None
-        for row in self._rows(rect.width()):
+        y, items = rect.y(), self._visible()
+        after = self._stretch_after
+        stretch_item = items[after] if after is not None and after < len(items) else None
+        for row in self._rows(items, rect.width()):
             height = max((i.sizeHint().height() for i in row), default=0)
             spare = rect.width() - sum(i.sizeHint().width() for i in row) - self._spacing * max(0, len(row) - 1)
             x = rect.x()
