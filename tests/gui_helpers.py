@@ -26,7 +26,10 @@ async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
-def run_app(opts: LaunchSettings, scenario: Callable[[AppController], Awaitable[None]]) -> int:
+def run_app(opts: LaunchSettings, scenario: Callable[[AppController], Awaitable[None]],
+            wait_for_engine: bool = True) -> int:
+    """``wait_for_engine=False``: the scenario runs from the first turn (e.g. to answer a
+    start-up question shown before the engine runs)."""
     controller = AppController(opts)
     controller.window.hide_on_close = False
 
@@ -36,7 +39,8 @@ def run_app(opts: LaunchSettings, scenario: Callable[[AppController], Awaitable[
         app_task = asyncio.ensure_future(controller.main())
         failure: BaseException | None = None
         try:
-            await until(lambda: controller.engine.started or app_task.done(), timeout=30)
+            if wait_for_engine:
+                await until(lambda: controller.engine.started or app_task.done(), timeout=30)
             if not app_task.done():
                 await scenario(controller)
         except BaseException as exc:

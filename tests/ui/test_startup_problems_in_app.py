@@ -3,16 +3,14 @@ traceback in the terminal."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-import qasync
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui.application import AppController
 from app.ui.startup_dialogs import START_FRESH
 from data.store.fast_read import DB_FILENAME
-from tests.gui_helpers import dispose, settings, until
+from tests.gui_helpers import run_app, settings, until
 
 GARBAGE = b"not a database " * 700
 
@@ -24,28 +22,19 @@ def _box() -> QMessageBox | None:
 def _run_answering(data_dir: Path, button_text: str) -> tuple[int, bool, str]:
     """Run the app on ``data_dir``, click ``button_text`` in the first message box; returns the
     exit code, whether the engine started and the box's text."""
-    controller = AppController(settings(data_dir))
-    controller.window.hide_on_close = False
     seen: dict[str, object] = {"started": False, "text": ""}
 
-    async def main() -> int:
-        app_task = asyncio.ensure_future(controller.main())
-        try:
-            await until(lambda: _box() is not None or app_task.done(), timeout=30)
-            box = _box()
-            assert box is not None, "no message box appeared"
-            seen["text"] = box.text()
-            next(b for b in box.buttons() if b.text() == button_text).click()
-            await until(lambda: controller.engine.started or app_task.done(), timeout=30)
-            seen["started"] = controller.engine.started
-        finally:
-            controller.request_quit()
-        return await app_task
+    async def answer(c: AppController) -> None:
+        await until(lambda: _box() is not None or c.engine.started, timeout=30)
+        box = _box()
+        assert box is not None, "no message box appeared"
+        seen["text"] = box.text()
+        next(b for b in box.buttons() if b.text() == button_text).click()
+        if button_text == START_FRESH:
+            await until(lambda: c.engine.started, timeout=30)
+        seen["started"] = c.engine.started
 
-    try:
-        code = qasync.run(main())
-    finally:
-        dispose(controller)
+    code = run_app(settings(data_dir), answer, wait_for_engine=False)
     return code, bool(seen["started"]), str(seen["text"])
 
 
@@ -63,3 +52,13 @@ def test_quitting_at_a_damaged_database_leaves_it_untouched(qapp, tmp_path: Path
     assert "left untouched" in text and code == 2 and not started
     assert tmp_path.joinpath(DB_FILENAME).read_bytes() == GARBAGE
     assert not list(tmp_path.glob("*.damaged-*"))
+
+
+def test_an_unknown_layout_is_reported_with_the_names_there_are(qapp, tmp_path: Path) -> None:
+    async def scenario(c: AppController) -> None:
+        await until(lambda: _box() is not None)
+        box = _box()
+        assert "no layout named 'nosuch'" in box.text() and "built in: default, options" in box.text()
+        box.close()
+
+    assert run_app(settings(tmp_path, layout="nosuch"), scenario) == 0
