@@ -1,0 +1,57 @@
+"""Every setup detector, in one list: its name (the module's ``NAME``), a title for people, and
+how to run it over one symbol's closed bars with what the caller knows (``DetectorInputs``).
+
+The detector service, the ``ai-coach detect`` command and the benchmarks all run this list, so a
+new detector is one module plus one line here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from analytics.detections import Detection
+from analytics.detectors.gap_fill import gap_fill
+from analytics.detectors.level_test import level_test
+from analytics.detectors.opening_range_breakout import opening_range_breakout
+from analytics.detectors.session_bars import SessionBars
+from analytics.detectors.volume_climax import volume_climax
+from analytics.detectors.vwap_reclaim import vwap_reclaim
+from analytics.gex import GexProfile
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorInputs:
+    """What a detector may read beside the symbol's own bars."""
+
+    or_minutes: int = 15  # the opening_range_minutes preference
+    gex: GexProfile | None = None  # the symbol's options snapshot GEX profile, when there is one
+    proxy: SessionBars | None = None  # the ETF whose volume stands in for an index's (SPY for SPX)
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorSpec:
+    name: str
+    title: str
+    run: Callable[[SessionBars, DetectorInputs], list[Detection]]
+
+
+DETECTORS: tuple[DetectorSpec, ...] = (
+    DetectorSpec("opening_range_breakout", "Opening-range breakout",
+                 lambda b, i: opening_range_breakout(b, minutes=i.or_minutes)),
+    DetectorSpec("vwap_reclaim", "VWAP reclaim / reject", lambda b, i: vwap_reclaim(b)),
+    DetectorSpec("gap_fill", "Gap fill", lambda b, i: gap_fill(b)),
+    DetectorSpec("volume_climax", "Volume climax", lambda b, i: volume_climax(b)),
+    DetectorSpec("level_test", "Level test", lambda b, i: level_test(b, or_minutes=i.or_minutes)),
+)
+BY_NAME = {spec.name: spec for spec in DETECTORS}
+
+
+def title_of(name: str) -> str:
+    spec = BY_NAME.get(name)
+    return spec.title if spec is not None else name.replace("_", " ").capitalize()
+
+
+def run_all(bars: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> list[Detection]:
+    """Every detector over ``bars``, in time order."""
+    found = [d for spec in DETECTORS for d in spec.run(bars, inputs)]
+    return sorted(found, key=lambda d: (d.time, d.detector, d.direction))
