@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +58,59 @@ class AlertTrigger:
     alert_id: int
     price: float
     triggered_at: datetime  # aware UTC
+
+
+@dataclass(frozen=True, slots=True)
+class SetupEvent:
+    id: int
+    setup_id: int
+    status: str  # the status it moved to ("noted": a note was added)
+    price: float | None  # the price that caused it (None for the trader's own actions)
+    at: datetime  # aware UTC, market time
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedSetup:
+    id: int
+    detection_id: int | None
+    symbol: str
+    detector: str  # a detector's name, or "manual"
+    direction: str  # long / short
+    entry: float
+    stop: float
+    targets: tuple[float, ...]
+    reference: float  # the price when it was made
+    status: str  # analytics.setup_lifecycle.STATUSES
+    source: str  # auto / scanner / chart / coach
+    notes: str
+    session_day: date  # the ET session it waits for entry in
+    created_at: datetime  # aware UTC, market time
+    updated_at: datetime
+    events: tuple[SetupEvent, ...] = ()
+
+    @property
+    def risk_reward(self) -> float:
+        risk = abs(self.entry - self.stop)
+        return abs(self.targets[0] - self.entry) / risk if self.targets and risk > 0 else float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionRecord:
+    """A stored detection (``analytics.detections.Detection`` with its id and times as datetimes)."""
+
+    id: int
+    symbol: str
+    detector: str
+    direction: str
+    decided_at: datetime  # aware UTC: the close of the bar it was decided on
+    entry: float
+    stop: float
+    targets: tuple[float, ...]
+    confidence: float
+    parts: tuple[tuple[str, float, float], ...]  # (name, value, weight)
+    evidence: str
+    levels: dict[str, float]
+    hit_cases: int | None  # the detector's measured record on this symbol when it fired
+    hit_hits: int | None
+    recorded_at: datetime

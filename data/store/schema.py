@@ -100,3 +100,58 @@ class IvHistoryRow(Base):
 
 
 normalise_on_assignment(Base)
+
+
+class DetectionRow(Base):
+    """Every detection a detector made (live, replayed or from a scan), once per bar decided on."""
+
+    __tablename__ = "detections"
+    __table_args__ = (UniqueConstraint("symbol", "detector", "direction", "decided_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(32), index=True)
+    detector: Mapped[str] = mapped_column(String(48))
+    direction: Mapped[str] = mapped_column(String(8))
+    decided_at: Mapped[datetime] = mapped_column(index=True)  # the close of the bar it was decided on
+    entry: Mapped[float] = mapped_column(Float)
+    stop: Mapped[float] = mapped_column(Float)
+    targets: Mapped[str] = mapped_column(Text)  # JSON list, nearest first
+    confidence: Mapped[float] = mapped_column(Float)
+    parts: Mapped[str] = mapped_column(Text)  # JSON [[name, value, weight], …]
+    evidence: Mapped[str] = mapped_column(Text)
+    levels: Mapped[str] = mapped_column(Text, server_default="{}")  # JSON {name: price}
+    hit_cases: Mapped[int | None] = mapped_column()
+    hit_hits: Mapped[int | None] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column()  # market time it was stored
+
+
+class TrackedSetupRow(Base):
+    __tablename__ = "tracked_setups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    detection_id: Mapped[int | None] = mapped_column(ForeignKey("detections.id", ondelete="SET NULL"))
+    symbol: Mapped[str] = mapped_column(String(32), index=True)
+    detector: Mapped[str] = mapped_column(String(48))  # a detector's name, or "manual"
+    direction: Mapped[str] = mapped_column(String(8))
+    entry: Mapped[float] = mapped_column(Float)
+    stop: Mapped[float] = mapped_column(Float)
+    targets: Mapped[str] = mapped_column(Text)  # JSON list, nearest first
+    reference: Mapped[float] = mapped_column(Float)  # the price when it was made (which side entry is on)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    source: Mapped[str] = mapped_column(String(16))  # auto / scanner / chart / coach
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    session_day: Mapped[date] = mapped_column(Date)  # the ET session it waits for entry in
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+    events: Mapped[list[SetupEventRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                       order_by="SetupEventRow.id")
+
+
+class SetupEventRow(Base):
+    """One lifecycle step of a tracked setup, with the price that caused it."""
+
+    __tablename__ = "setup_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    setup_id: Mapped[int] = mapped_column(ForeignKey("tracked_setups.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # the status it moved to ("noted" for a note)
+    price: Mapped[float | None] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column()  # market time
+    reason: Mapped[str] = mapped_column(Text, server_default="")

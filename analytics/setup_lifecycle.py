@@ -1,0 +1,122 @@
+"""The tracked-setup lifecycle as pure rules: which plans are valid and what a price does to a setup.
+
+States::
+
+    active ──price reaches entry──▶ triggered ──first target──▶ target_hit
+       │                                └──────stop──────────▶ stopped
+       ├──stop before entry / the session ends untriggered──▶ invalidated
+    any ──archive──▶ archived ──reopen──▶ active          (invalidated, stopped, target_hit: reopen too)
+
+* **Reaching entry** is read from the side the price started on (``reference``, the price when
+  the setup was made): from below, a price at or above entry; from above, at or below. A setup
+  made at its entry (a detection enters at its bar's close) triggers on the first price at or
+  beyond entry in the trade's direction (a long at or above it).
+* **Stop before entry**: while active, a price at or through the stop (a long's at or below it)
+  invalidates the setup — the idea failed before it was taken.
+* **Target / stop** once triggered: the first target reached closes it as ``target_hit``, the
+  stop as ``stopped``. One price can do one transition; the next price does the next (a gap
+  through entry and target in one print triggers, then hits the target on the following one).
+* Only an untriggered setup is invalidated at the session's end; a triggered one runs on.
+Prices are compared exactly (no tolerance): the tracker sees every quote the stream carries.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+ACTIVE, TRIGGERED, TARGET_HIT, STOPPED, INVALIDATED, ARCHIVED = (
+    "active", "triggered", "target_hit", "stopped", "invalidated", "archived")
+STATUSES = (ACTIVE, TRIGGERED, TARGET_HIT, STOPPED, INVALIDATED, ARCHIVED)
+LIVE = (ACTIVE, TRIGGERED)  # evaluated on every quote
+DIRECTIONS = ("long", "short")
+STATUS_TITLES = {ACTIVE: "Active", TRIGGERED: "Triggered", TARGET_HIT: "Target hit", STOPPED: "Stopped",
+                 INVALIDATED: "Invalidated", ARCHIVED: "Archived"}
+
+
+@dataclass(frozen=True, slots=True)
+class SetupPlan:
+    direction: str  # "long" or "short"
+    entry: float
+    stop: float
+    targets: tuple[float, ...]  # one or two, nearest first
+
+    @property
+    def sign(self) -> float:
+        return 1.0 if self.direction == "long" else -1.0
+
+    @property
+    def risk(self) -> float:
+        return abs(self.entry - self.stop)
+
+    @property
+    def risk_reward(self) -> float:
+        return abs(self.targets[0] - self.entry) / self.risk if self.targets and self.risk > 0 else math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    status: str  # the new status
+    reason: str  # plain words for the event log and the notification
+
+
+def plan_problem(plan: SetupPlan) -> str | None:
+    """Why ``plan`` cannot be tracked (a message for the trader), or None when it can."""
+    if plan.direction not in DIRECTIONS:
+        return f"Direction must be long or short, not '{plan.direction}'."
+    prices = (plan.entry, plan.stop, *plan.targets)
+    if not all(isinstance(p, int | float) and math.isfinite(p) and p > 0 for p in prices):
+        return "Entry, stop and targets must be positive prices."
+    if not 1 <= len(plan.targets) <= 2:
+        return "A setup has one or two targets."
+    side = "below" if plan.direction == "long" else "above"
+    if plan.sign * (plan.entry - plan.stop) <= 0:
+        return f"A {plan.direction}'s stop must be {side} its entry ({plan.stop:,.2f} vs entry {plan.entry:,.2f})."
+    other = "above" if plan.direction == "long" else "below"
+    for target in plan.targets:
+        if plan.sign * (target - plan.entry) <= 0:
+            return f"A {plan.direction}'s target must be {other} its entry ({target:,.2f} vs entry {plan.entry:,.2f})."
+    if len(plan.targets) == 2 and plan.sign * (plan.targets[1] - plan.targets[0]) <= 0:
+        return "The second target must be further from entry than the first."
+    return None
+
+
+def on_price(status: str, plan: SetupPlan, reference: float, price: float) -> Transition | None:
+    """What ``price`` does to a setup in ``status`` made when the price was ``reference``."""
+    if not (math.isfinite(price) and price > 0):
+        return None
+    s = plan.sign
+    if status == ACTIVE:
+        if s * (price - plan.stop) <= 0:
+            return Transition(INVALIDATED, f"stop {plan.stop:,.2f} hit before entry (at {price:,.2f})")
+        if _reaches_entry(plan, reference, price):
+            return Transition(TRIGGERED, f"entry {plan.entry:,.2f} reached (at {price:,.2f})")
+        return None
+    if status == TRIGGERED:
+        if s * (price - plan.targets[0]) >= 0:
+            return Transition(TARGET_HIT, f"target {plan.targets[0]:,.2f} reached (at {price:,.2f})")
+        if s * (price - plan.stop) <= 0:
+            return Transition(STOPPED, f"stop {plan.stop:,.2f} hit (at {price:,.2f})")
+    return None
+
+
+def _reaches_entry(plan: SetupPlan, reference: float, price: float) -> bool:
+    if reference < plan.entry:
+        return price >= plan.entry
+    if reference > plan.entry:
+        return price <= plan.entry
+    return plan.sign * (price - plan.entry) >= 0
+
+
+def at_session_end(status: str) -> Transition | None:
+    """An untriggered setup is invalidated when its session closes; others are left alone."""
+    return Transition(INVALIDATED, "the session ended before entry") if status == ACTIVE else None
+
+
+def can_archive(status: str) -> bool:
+    return status != ARCHIVED
+
+
+def can_reopen(status: str) -> bool:
+    """Archived and finished setups can be watched again from entry (a triggered one is still live)."""
+    return status in (ARCHIVED, INVALIDATED, STOPPED, TARGET_HIT)
