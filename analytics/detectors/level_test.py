@@ -49,7 +49,7 @@ def session_levels(bars: SessionBars, first: int) -> dict[str, float]:
     return {k: float(v) for k, v in out.items() if math.isfinite(v)}
 
 
-def _opening_range(bars: SessionBars, rows: np.ndarray, minutes: int) -> tuple[dict[str, float], int]:
+def opening_range(bars: SessionBars, rows: np.ndarray, minutes: int) -> tuple[dict[str, float], int]:
     """The session's opening range levels and the first row index allowed to use them."""
     since_open = bars.minute[rows] - bars.open_minute[rows]
     inside, after = rows[since_open < minutes], rows[since_open >= minutes]
@@ -76,7 +76,7 @@ def level_test(bars: SessionBars, levels: dict[int, dict[str, float]] | None = N
             base, or_levels, or_from = dict(levels.get(int(bars.day[s]), {})), {}, len(bars)
         else:
             base = session_levels(bars, int(rows[0]))
-            or_levels, or_from = _opening_range(bars, rows, or_minutes)
+            or_levels, or_from = opening_range(bars, rows, or_minutes)
         params = (tolerance_pct, tolerance_atr, reject, min_target_r)
         found.extend(_session(bars, rows, base, or_levels, or_from, atr_before, params))
     return sorted(found, key=lambda d: (d.time, d.direction, next(iter(d.levels))))
@@ -118,8 +118,9 @@ def _volume_ratio(bars: SessionBars, i: int, n: int = 20) -> float:
     return float(bars.volume[i]) / base if base > 0 else float("nan")
 
 
-def _targets(entry: float, risk: float, sign: float, name: str, known: dict[str, float],
-             min_target_r: float) -> tuple[float, ...]:
+def level_targets(entry: float, risk: float, sign: float, name: str, known: dict[str, float],
+                  min_target_r: float) -> tuple[float, ...]:
+    """The next one or two levels other than ``name`` at least ``min_target_r`` R ahead, else 1R and 2R."""
     ahead = sorted((sign * (v - entry), v) for k, v in known.items()
                    if k != name and sign * (v - entry) >= min_target_r * risk)
     if ahead:
@@ -133,7 +134,7 @@ def _detection(bars: SessionBars, i: int, direction: str, name: str, level: floa
     entry, high, low = float(bars.close[i]), float(bars.high[i]), float(bars.low[i])
     stop = min(level, low) - tol if direction == "long" else max(level, high) + tol
     risk = abs(entry - stop)
-    targets = _targets(entry, risk, sign, name, known, min_target_r)
+    targets = level_targets(entry, risk, sign, name, known, min_target_r)
     extreme = low if direction == "long" else high
     width = high - low
     parts = (ConfidencePart("rejection", min(1.0, sign * (entry - level) / width / 0.6) if width > 0 else 0.0, 0.4),
