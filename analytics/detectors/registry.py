@@ -10,8 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from analytics.detections import Detection
+from analytics.detectors.break_and_retest import break_and_retest
+from analytics.detectors.gamma_squeeze import gamma_squeeze
 from analytics.detectors.gap_fill import gap_fill
 from analytics.detectors.level_test import level_test
+from analytics.detectors.opening_drive import opening_drive
 from analytics.detectors.opening_range_breakout import opening_range_breakout
 from analytics.detectors.session_bars import SessionBars
 from analytics.detectors.volume_climax import volume_climax
@@ -38,10 +41,15 @@ class DetectorSpec:
 DETECTORS: tuple[DetectorSpec, ...] = (
     DetectorSpec("opening_range_breakout", "Opening-range breakout",
                  lambda b, i: opening_range_breakout(b, minutes=i.or_minutes)),
+    DetectorSpec("break_and_retest", "Break and retest",
+                 lambda b, i: break_and_retest(b, or_minutes=i.or_minutes)),
     DetectorSpec("vwap_reclaim", "VWAP reclaim / reject", lambda b, i: vwap_reclaim(b)),
     DetectorSpec("gap_fill", "Gap fill", lambda b, i: gap_fill(b)),
     DetectorSpec("volume_climax", "Volume climax", lambda b, i: volume_climax(b)),
     DetectorSpec("level_test", "Level test", lambda b, i: level_test(b, or_minutes=i.or_minutes)),
+    # the GEX profile is as of now: the squeeze decides only the newest bar, nothing without a snapshot
+    DetectorSpec("gamma_squeeze", "Gamma squeeze", lambda b, i: gamma_squeeze(b, i.gex, proxy=i.proxy)),
+    DetectorSpec("opening_drive", "Opening drive", lambda b, i: opening_drive(b, proxy=i.proxy)),
 )
 BY_NAME = {spec.name: spec for spec in DETECTORS}
 
