@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from data.store.records import Alert, AlertTrigger, NotificationRecord, Watchlist
+from data.store.records import Alert, AlertTrigger, DetectionRecord, NotificationRecord, TrackedSetup, Watchlist
 
 if TYPE_CHECKING:  # numpy-backed models; not needed at run time here
     from app.core.snapshots import OptionsSnapshot
@@ -132,6 +132,27 @@ class ScheduledJobRan(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class SetupDetected(Event):
+    """A detector found a setup on a just-closed bar (stored; ``tracked``: auto-tracked too)."""
+
+    detection: DetectionRecord
+    tracked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SetupsChanged(Event):
+    setups: tuple[TrackedSetup, ...]  # every tracked setup, newest first
+
+
+@dataclass(frozen=True, slots=True)
+class SetupTransitioned(Event):
+    """A tracked setup moved on its own (a quote, the session's end); stored and notified."""
+
+    setup: TrackedSetup  # as it is now
+    previous: str  # the status it left
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """Who publishes an event (one module) and who listens to it."""
 
@@ -143,9 +164,9 @@ class Route:
 # is added here too; tests/core/test_event_catalogue.py reads the code and keeps this true.
 _BRIDGE, _ENGINE, _SYMBOLS = "app.ui.bridge", "app.core.engine", "app.core.symbols_needed"
 CATALOGUE: dict[type[Event], Route] = {
-    QuoteUpdated: Route("app.core.market_data", (_BRIDGE, "app.core.alerts")),
+    QuoteUpdated: Route("app.core.market_data", (_BRIDGE, "app.core.alerts", "app.core.setups.tracker")),
     BarUpdated: Route("app.core.market_data", (_BRIDGE, "app.core.market_state")),
-    BarClosed: Route("app.core.market_state", ()),  # the detectors (next) listen
+    BarClosed: Route("app.core.market_state", ("app.core.setups.detector_runner",)),
     FeedStateChanged: Route("app.core.market_data", (_BRIDGE,)),
     ActiveSymbolChanged: Route("app.core.workspace", (_BRIDGE, "app.core.option_chains", _SYMBOLS)),
     WatchlistsChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS)),
@@ -162,4 +183,7 @@ CATALOGUE: dict[type[Event], Route] = {
     OptionsUnavailable: Route("app.core.option_chains", (_BRIDGE,)),
     IvRecorded: Route("app.core.iv_history", (_BRIDGE, "app.core.iv_rank")),
     ScheduledJobRan: Route("app.core.scheduler", ()),
+    SetupDetected: Route("app.core.setups.detector_runner", (_BRIDGE,)),
+    SetupsChanged: Route("app.core.setups.tracker", (_BRIDGE, _SYMBOLS)),
+    SetupTransitioned: Route("app.core.setups.tracker", (_BRIDGE,)),
 }

@@ -24,6 +24,10 @@ from app.core.market_data import MarketDataService
 from app.core.market_state import MarketStateService
 from app.core.option_chains import OptionChainService
 from app.core.scheduler import MarketScheduler
+from app.core.setups.detector_runner import DetectorRunnerService
+from app.core.setups.hit_rates import HitRateBook
+from app.core.setups.scanner import ScannerService
+from app.core.setups.tracker import SetupTrackerService
 from app.core.snapshots import OptionsSnapshot
 from app.core.symbols_needed import SymbolsNeeded
 from app.core.zero_dte import ZeroDteService
@@ -46,8 +50,10 @@ def latest_options(ctx: EngineContext) -> Callable[[], OptionsSnapshot | None]:
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("alerts", AlertsService,  # created_at on the market clock of the provider of the moment
                 lambda c: AlertsService(c.store, c.bus, lambda: c.current().clock.now()), supervised=False),
-    ServiceSpec("symbols-needed", SymbolsNeeded,
-                lambda c: SymbolsNeeded(c.bus, c.workspace, c.service(AlertsService)), supervised=False),
+    ServiceSpec("setup-tracker", SetupTrackerService, lambda c: SetupTrackerService(
+        c.store, c.bus, c.calendar, c.notifications, lambda: c.current().clock.now())),
+    ServiceSpec("symbols-needed", SymbolsNeeded, lambda c: SymbolsNeeded(
+        c.bus, c.workspace, c.service(AlertsService), c.service(SetupTrackerService)), supervised=False),
     ServiceSpec("market-data", MarketDataService,
                 lambda c: MarketDataService(c.provider, c.bus, c.service(SymbolsNeeded)), follows_provider=True),
     ServiceSpec("market-state", MarketStateService, lambda c: MarketStateService(
@@ -66,6 +72,14 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("iv-history", IvHistoryService,
                 lambda c: IvHistoryService(c.provider, c.store, c.bus, c.calendar, c.service(SymbolsNeeded)),
                 follows_provider=True),
+    ServiceSpec("detectors", DetectorRunnerService, lambda c: DetectorRunnerService(
+        c.bus, c.store, c.calendar, c.service(MarketStateService), c.service(SetupTrackerService),
+        HitRateBook(lambda: c.current().provider, c.calendar), c.notifications,
+        symbols=c.workspace.symbols_needed, preferences=lambda: c.workspace.preferences,
+        latest_options=latest_options(c), now=lambda: c.current().clock.now()), follows_provider=True),
+    ServiceSpec("scanner", ScannerService, lambda c: ScannerService(
+        c.provider, c.store, c.calendar, c.service(MarketStateService), preferences=lambda: c.workspace.preferences,
+        latest_options=latest_options(c)), supervised=False, follows_provider=True),
     ServiceSpec("alert-monitor", AlertMonitorService,
                 lambda c: AlertMonitorService(c.service(AlertsService), c.store, c.bus, c.notifications)),
     ServiceSpec("health-watch", HealthWatchService,

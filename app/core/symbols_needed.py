@@ -1,6 +1,7 @@
 """Which symbols the live stream must carry, decided in one place.
 
-The watchlist, the active symbol and every symbol an active alert watches. The stream, the
+The watchlist, the active symbol, every symbol an active alert watches and every symbol with a
+live (active or triggered) tracked setup. The stream, the
 market state (and the detectors after it) follow ``SymbolsNeededChanged`` instead of each
 knowing which three events can change the set.
 """
@@ -9,18 +10,27 @@ from __future__ import annotations
 
 from app.core.alerts import AlertsService
 from app.core.bus import EventBus
-from app.core.events import ActiveSymbolChanged, AlertsChanged, SymbolsNeededChanged, WatchlistsChanged
+from app.core.events import (
+    ActiveSymbolChanged,
+    AlertsChanged,
+    SetupsChanged,
+    SymbolsNeededChanged,
+    WatchlistsChanged,
+)
+from app.core.setups.tracker import SetupTrackerService
 from app.core.workspace import Workspace
 
 
 class SymbolsNeeded:
-    def __init__(self, bus: EventBus, workspace: Workspace, alerts: AlertsService) -> None:
+    def __init__(self, bus: EventBus, workspace: Workspace, alerts: AlertsService,
+                 setups: SetupTrackerService) -> None:
         self._bus = bus
         self._workspace = workspace
         self._alerts = alerts
+        self._setups = setups
         self.current: frozenset[str] = frozenset()
         self._offs = [bus.subscribe(kind, self._update) for kind in (WatchlistsChanged, ActiveSymbolChanged,
-                                                                     AlertsChanged)]
+                                                                     AlertsChanged, SetupsChanged)]
 
     def __call__(self) -> set[str]:
         return set(self.current)
@@ -29,7 +39,8 @@ class SymbolsNeeded:
         self._update()  # the workspace and the alerts are loaded by now
 
     def _update(self, _event: object = None) -> None:
-        wanted = frozenset(self._workspace.symbols_needed() | self._alerts.active_symbols())
+        wanted = frozenset(self._workspace.symbols_needed() | self._alerts.active_symbols()
+                           | self._setups.live_symbols())
         if wanted != self.current:
             self.current = wanted
             self._bus.publish(SymbolsNeededChanged(wanted))

@@ -28,6 +28,9 @@ from app.core.events import (
     ProviderChanged,
     QuoteUpdated,
     ServiceHealthChanged,
+    SetupDetected,
+    SetupsChanged,
+    SetupTransitioned,
     WatchlistsChanged,
 )
 
@@ -54,6 +57,9 @@ class QtBridge(QObject):
     options_updated = Signal(object)  # OptionsSnapshot
     options_unavailable = Signal(str, str)  # symbol, reason
     iv_recorded = Signal(str)  # symbol whose daily IV was stored
+    setup_detected = Signal(object)  # SetupDetected
+    setups_changed = Signal(object)  # tuple[TrackedSetup, ...]
+    setup_transitioned = Signal(object)  # SetupTransitioned
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +85,9 @@ class QtBridge(QObject):
             bus.subscribe(OptionsUpdated, lambda e: self.options_updated.emit(e.snapshot)),
             bus.subscribe(OptionsUnavailable, lambda e: self.options_unavailable.emit(e.symbol, e.reason)),
             bus.subscribe(IvRecorded, lambda e: self.iv_recorded.emit(e.symbol)),
+            bus.subscribe(SetupDetected, self.setup_detected.emit),
+            bus.subscribe(SetupsChanged, lambda e: self.setups_changed.emit(e.setups)),
+            bus.subscribe(SetupTransitioned, self.setup_transitioned.emit),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

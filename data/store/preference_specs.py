@@ -8,6 +8,7 @@ from typing import Any
 THEMES = ("dark", "light")
 OPENING_RANGE_CHOICES = (5, 15, 30)
 TIMEFRAMES = ("1m", "5m", "15m", "1h", "4h", "1D")
+CONFIDENCE_CHOICES = tuple(range(0, 101, 5))  # percent
 
 
 class PreferenceError(ValueError):
@@ -34,6 +35,8 @@ SPECS: dict[str, PreferenceSpec] = {
     "gex_exclude_0dte": PreferenceSpec(False, kind=bool),  # GEX profile without today's expiry
     "chart_pane_sizes": PreferenceSpec(""),  # the chart's RSI/MACD shares of its height, "rsi:0.14,macd:0.16"
     "chain_columns": PreferenceSpec(""),  # the chain's chosen fields, "bid,ask,delta" ("" = the default set)
+    "auto_track_setups": PreferenceSpec(True, kind=bool),  # the best detection per symbol becomes a tracked setup
+    "auto_track_min_confidence": PreferenceSpec(60, CONFIDENCE_CHOICES, kind=int),  # percent
 }
 
 

@@ -38,19 +38,20 @@ def _detection(row: DetectionRow) -> DetectionRecord:
 
 def save_detections(session: Session, records: list[DetectionRecord], now: datetime) -> list[DetectionRecord]:
     """Store the detections not stored yet (one per symbol, detector, direction and bar); returns
-    the newly stored ones with their ids, in the order given."""
-    added = []
+    every one as stored (with its id; one stored before keeps its first record), in the order given."""
+    out = []
     for r in records:
         values = {"symbol": r.symbol, "detector": r.detector, "direction": r.direction, "decided_at": r.decided_at,
                   "entry": r.entry, "stop": r.stop, "targets": json.dumps(list(r.targets)),
                   "confidence": r.confidence, "parts": json.dumps([list(p) for p in r.parts]),
                   "evidence": r.evidence, "levels": json.dumps(r.levels), "hit_cases": r.hit_cases,
                   "hit_hits": r.hit_hits, "recorded_at": now}
-        statement = insert(DetectionRow).values(**values).on_conflict_do_nothing().returning(DetectionRow.id)
-        new_id = session.execute(statement).scalar()
-        if new_id is not None:
-            added.append(_detection(session.get(DetectionRow, new_id)))
-    return added
+        session.execute(insert(DetectionRow).values(**values).on_conflict_do_nothing())
+        row = session.scalars(select(DetectionRow).where(
+            DetectionRow.symbol == r.symbol, DetectionRow.detector == r.detector,
+            DetectionRow.direction == r.direction, DetectionRow.decided_at == r.decided_at)).one()
+        out.append(_detection(row))
+    return out
 
 
 def recent_detections(session: Session, since: datetime | None = None, symbol: str | None = None,

@@ -5,7 +5,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from app.core.bus import EventBus
-from app.core.events import ActiveSymbolChanged, AlertsChanged, SymbolsNeededChanged, WatchlistsChanged
+from app.core.events import (
+    ActiveSymbolChanged,
+    AlertsChanged,
+    SetupsChanged,
+    SymbolsNeededChanged,
+    WatchlistsChanged,
+)
 from app.core.symbols_needed import SymbolsNeeded
 
 
@@ -14,7 +20,8 @@ async def test_the_set_is_published_when_it_changes_and_not_after_close() -> Non
     bus.subscribe(SymbolsNeededChanged, seen.append)
     workspace = SimpleNamespace(symbols_needed=lambda: {"SPY", "QQQ"})
     alerts = SimpleNamespace(active_symbols=lambda: {"AAPL"})
-    needed = SymbolsNeeded(bus, workspace, alerts)  # type: ignore[arg-type]
+    setups = SimpleNamespace(live_symbols=set)
+    needed = SymbolsNeeded(bus, workspace, alerts, setups)  # type: ignore[arg-type]
     await needed.prepare()
     assert needed() == {"SPY", "QQQ", "AAPL"} and len(seen) == 1
     bus.publish(WatchlistsChanged((), 0))  # nothing changed: nothing said
@@ -22,7 +29,10 @@ async def test_the_set_is_published_when_it_changes_and_not_after_close() -> Non
     workspace.symbols_needed = lambda: {"SPY", "NVDA"}
     bus.publish(ActiveSymbolChanged("NVDA"))
     assert seen[-1].symbols == {"SPY", "NVDA", "AAPL"}
+    setups.live_symbols = lambda: {"TSLA"}  # a live tracked setup keeps its symbol streaming
+    bus.publish(SetupsChanged(()))
+    assert seen[-1].symbols == {"SPY", "NVDA", "AAPL", "TSLA"}
     needed.close()
     alerts.active_symbols = set
     bus.publish(AlertsChanged(()))
-    assert len(seen) == 2
+    assert len(seen) == 3

@@ -32,7 +32,8 @@ def _detection(**changes) -> DetectionRecord:
 def test_a_detection_is_stored_once_per_bar_and_reads_back_whole(store):
     first = store.run_sync(lambda s: repo.save_detections(s, [_detection()], T0))
     again = store.run_sync(lambda s: repo.save_detections(s, [_detection(), _detection(direction="short")], T0))
-    assert len(first) == 1 and [d.direction for d in again] == ["short"]
+    assert len(first) == 1 and [d.direction for d in again] == ["long", "short"]
+    assert again[0].id == first[0].id
     back = store.run_sync(lambda s: repo.recent_detections(s, symbol="SPY"))
     assert len(back) == 2
     stored = next(d for d in back if d.direction == "long")

@@ -1,0 +1,66 @@
+"""Each detector's measured hit rate on a symbol's stored history, as a detection is shown beside it.
+
+The provider's finest regular-session bars over ``HISTORY`` (45 calendar days, about 30
+sessions) run through every detector and ``analytics.setup_outcomes``; the result is kept per
+symbol for the market day it was measured on (measured again the next day). Runs on its own
+worker thread so a first detection on a new symbol never waits behind live detection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+from analytics.detections import HitRate
+from analytics.detectors.registry import run_all
+from analytics.setup_outcomes import track_records
+from app.core.setups.detection_input import session_window
+from data.bar_aggregation import regular_session_only
+from data.bar_cleaning import clean_bars
+from data.market_calendar import MarketCalendar, market_date
+from data.providers.base import MarketDataProvider
+from data.providers.errors import ProviderError
+
+log = logging.getLogger(__name__)
+HISTORY = timedelta(days=45)
+Rates = dict[str, HitRate]
+
+
+class HitRateBook:
+    def __init__(self, provider: Callable[[], MarketDataProvider], calendar: MarketCalendar) -> None:
+        self._provider = provider
+        self._calendar = calendar
+        self._rates: dict[str, tuple[date, Rates]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector-history")
+
+    def known(self, symbol: str) -> Rates:
+        return self._rates.get(symbol, (None, {}))[1]
+
+    async def rates(self, symbol: str) -> Rates:
+        """The detectors' records on ``symbol`` (empty when its history cannot be had)."""
+        provider = self._provider()
+        now = provider.clock.now()
+        today = market_date(now)
+        held = self._rates.get(symbol)
+        if held is not None and held[0] == today:
+            return held[1]
+        try:
+            raw = await provider.get_bars(symbol, provider.finest_timeframe, now - HISTORY, None, extended=False)
+        except ProviderError as exc:
+            log.info("no history to measure detectors on %s: %s", symbol, exc)
+            return {}
+        bars = regular_session_only(clean_bars(raw)[0])
+        loop = asyncio.get_running_loop()
+        rates = await loop.run_in_executor(self._pool, self._measure, bars)
+        self._rates[symbol] = (today, rates)
+        return rates
+
+    def _measure(self, bars) -> Rates:
+        window = session_window(bars, self._calendar, sessions=10_000)
+        return {name: record.hit_rate for name, record in track_records(run_all(window), window).items()}
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
