@@ -100,10 +100,10 @@ class DetectorRunnerService:
         jobs = {s: job for s in symbols if (job := self._job(s)) is not None}
         loop = asyncio.get_running_loop()
         found = await loop.run_in_executor(self._pool, lambda: {s: run_job(j) for s, j in jobs.items()})
-        self.runs += 1
         fresh: list[DetectionRecord] = []
         for symbol, detections in found.items():
             fresh.extend(await self._take(symbol, detections, jobs[symbol]))
+        self.runs += 1
         return fresh
 
     def _job(self, symbol: str) -> DetectionJob | None:
