@@ -1,4 +1,8 @@
-"""Command line entry point: ``ai-coach`` / ``python -m app``."""
+"""Command line entry point: ``ai-coach`` / ``python -m app``.
+
+``ai-coach [GUI flags]`` starts the app; ``ai-coach VERB ...`` runs a command-line verb (``VERBS``:
+``detect``) on the same engine, without Qt. A first argument naming a verb picks it; anything
+else is the GUI's flags, so every GUI command line works as before."""
 
 from __future__ import annotations
 
@@ -14,13 +18,19 @@ _LAUNCH_TS = os.environ.get("AI_COACH_LAUNCH_TS")
 if _LAUNCH_TS:
     STARTED_AT -= time.time() - float(_LAUNCH_TS)
 APP_NAME = "ai-coach"
+VERBS = ("detect",)  # each is app.commands.<verb>: HELP, add_arguments(parser), run(args) -> exit code
+VERBS_EPILOG = ("commands (run without Qt; ai-coach VERB --help for each):\n"
+                "  detect FILE   run every detector over a recorded bar file as if live, with a track record")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     from app.version import app_version
     from data.providers.registry import available_providers
 
-    parser = argparse.ArgumentParser(prog="ai-coach", description="AI Coach desktop trading assistant")
+    parser = argparse.ArgumentParser(prog="ai-coach", description="AI Coach desktop trading assistant",
+                                     usage="%(prog)s [GUI options]\n       %(prog)s VERB ...  (VERB: "
+                                           + ", ".join(VERBS) + ")",
+                                     epilog=VERBS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"AI Coach {app_version()}")
     parser.add_argument("--provider", choices=available_providers(), default=None,
                         help="market data provider (default: the one chosen in Preferences, else demo)")
@@ -65,7 +75,20 @@ def _is_time_zone(name: str) -> bool:
     return True
 
 
+def run_verb(argv: list[str]) -> int:
+    """``argv[0]`` is one of ``VERBS``: parse its arguments and run it (its exit code)."""
+    from importlib import import_module
+
+    verb = import_module(f"app.commands.{argv[0]}")
+    parser = argparse.ArgumentParser(prog=f"ai-coach {argv[0]}", description=verb.HELP)
+    verb.add_arguments(parser)
+    return verb.run(parser.parse_args(argv[1:]))
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in VERBS:
+        return run_verb(argv)
     args = parse_args(argv)
     from app.qt_platform_check import check
 
