@@ -1,0 +1,1 @@
+"""The Scanner and Tracked-setups panels (pure views: records in, signals out)."""
