@@ -52,4 +52,7 @@ PANELS: tuple[PanelSpec, ...] = (
               tab_with="options_chain"),
     PanelSpec("zero_dte", "0DTE", Area.RightDockWidgetArea, "app.ui.panels.zero_dte:build", tab_with="options_chain"),
     PanelSpec("iv", "IV", Area.RightDockWidgetArea, "app.ui.panels.iv:build", tab_with="options_chain"),
+    PanelSpec("scanner", "Scanner", Area.RightDockWidgetArea, "app.ui.panels.scanner:build", tab_with="options_chain"),
+    PanelSpec("tracked_setups", "Tracked setups", Area.RightDockWidgetArea, "app.ui.panels.tracked_setups:build",
+              tab_with="options_chain"),
 )

@@ -1,0 +1,76 @@
+"""The Scanner and Tracked-setups panels in the running app on the demo provider: scan the default
+watchlist, track a detection from the scanner, archive it from the Tracked-setups panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analytics.setup_lifecycle import LIVE, STATUS_TITLES
+from app.core.setups.tracker import SetupTrackerService
+from tests.gui_helpers import run_app, settings, until
+
+
+def _symbols(panel) -> list[str]:
+    return [panel.model.data(panel.model.index(r, 0)) for r in range(panel.model.rowCount())]
+
+
+async def _scan(c) -> None:
+    scanner = c.window.panels["scanner"]
+    await until(lambda: scanner.scan_button.isEnabled())
+    watchlist = c.workspace.active_watchlist
+    assert scanner.watchlist.currentText() == f"{watchlist.name} ({len(watchlist.symbols)})"
+    scanner.source_filter.setCurrentText("Scan only")  # the live feed may add rows as bars close
+    scanner.scan_button.click()
+    assert scanner.scan_button.text() == f"Scanning {len(watchlist.symbols)} symbols…"
+    assert not scanner.scan_button.isEnabled()
+    await until(lambda: scanner.scan_button.text() == "Scan now", 90)
+    assert scanner.status.text().startswith(f"Scanned {len(watchlist.symbols)} symbols at ")
+    if scanner.model.rowCount() == 0:
+        assert scanner.empty.showing_reason and "No setups in the last scan" in scanner.empty.note.text()
+    else:
+        assert not scanner.empty.showing_reason and scanner.table.isVisible()
+
+
+async def _menu_actions(c, detection) -> None:
+    scanner, alerts = c.window.panels["scanner"], c.window.panels["alerts"]
+    actions = {a.text(): a for a in scanner.menu_for(detection).actions() if a.text()}
+    assert set(actions) == {f"Show {detection.symbol} on chart", f"Options chain near {detection.entry:,.2f}",
+                            f"Alert at entry {detection.entry:,.2f}", "Track"}
+    assert not actions["Track"].isEnabled()  # tracked already
+    actions[f"Alert at entry {detection.entry:,.2f}"].trigger()
+    assert (alerts.symbol.text(), alerts.price.text()) == (detection.symbol, f"{detection.entry:.2f}")
+    actions[f"Show {detection.symbol} on chart"].trigger()
+    await until(lambda: c.workspace.active_symbol == detection.symbol)
+
+
+def test_scan_track_and_archive(qapp, tmp_path: Path) -> None:
+    async def scenario(c) -> None:
+        scanner, tracked = c.window.panels["scanner"], c.window.panels["tracked_setups"]
+        tracker = c.engine.service(SetupTrackerService)
+        await _scan(c)
+        assert scanner.model.rowCount() > 0, "the demo's default watchlist has setups at the open"
+        scanner.table.selectRow(0)
+        detection = scanner.selected()
+        scanner.track_button.click()
+        await until(lambda: any(s.detection_id == detection.id for s in tracker.setups))
+        setup = next(s for s in tracker.setups if s.detection_id == detection.id)
+        assert setup.source == "scanner" and setup.events[0].status == "active"
+        await until(lambda: scanner.model.tracked_source(detection.id) == "scanner")
+        assert "Tracking " + detection.symbol in scanner.status.text() and not scanner.track_button.isEnabled()
+        tracked.status_filter.setCurrentText("All")
+        row = tracked.model.row_of(setup.id)
+        assert row is not None and tracked.model.data(tracked.model.index(row, 0)) == detection.symbol
+        tracked.status_filter.setCurrentIndex(0)  # live: active + triggered
+        now = next(s for s in tracker.setups if s.id == setup.id)
+        assert (tracked.model.row_of(setup.id) is not None) == (now.status in LIVE)
+        tracked.show_setup(setup.id)
+        assert tracked.selected().id == setup.id
+        tracked.archive_button.click()
+        await until(lambda: next(s for s in tracker.setups if s.id == setup.id).status == "archived")
+        tracked.status_filter.setCurrentIndex(0)
+        assert tracked.model.row_of(setup.id) is None
+        tracked.status_filter.setCurrentText(STATUS_TITLES["archived"])
+        assert tracked.model.row_of(setup.id) is not None
+        await _menu_actions(c, detection)
+
+    assert run_app(settings(tmp_path), scenario) == 0
