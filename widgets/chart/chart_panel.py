@@ -1,5 +1,5 @@
 """Chart panel: candles + volume, EMA/VWAP/opening-range overlays, key levels, RSI and MACD
-panes, crosshair readout, right-click price actions, draggable alert lines and markers.
+panes, crosshair readout, right-click price actions, draggable alert lines, markers and detection markers.
 
 A pure view composed of parts, one job each: ``panes`` (what is drawn), ``navigation`` (where
 it looks, and its keys), ``levels`` (price lines), ``markers`` and ``interaction`` (mouse and
@@ -27,6 +27,7 @@ from data.live_bars import BarChange, LiveBars
 from data.market_calendar import ET
 from data.models import Bar, Bars, Timeframe
 from data.symbols import SymbolKind, symbol_kind
+from widgets.chart.detections import DetectionMarkers
 from widgets.chart.extended_hours import extended_mask
 from widgets.chart.header import ChartHeader
 from widgets.chart.interaction import ChartInteraction
@@ -48,6 +49,7 @@ class ChartPanel(QWidget):
     alert_requested = Signal(str, float)  # condition ("crosses"/"above"/"below"), price
     alert_details_requested = Signal(float)  # open the alerts panel prefilled at this price
     chain_requested = Signal(float)
+    setup_requested = Signal(float)  # "Track setup here…" at this price
     extended_hours_changed = Signal(bool)
     level_moved = Signal(str, float)  # key, new price (alert lines dragged)
     level_remove_requested = Signal(str)
@@ -73,6 +75,7 @@ class ChartPanel(QWidget):
         self.price_plot.getAxis("right").covered = self.levels.tags.spans  # numbers under tags left out
         self._tag_spans: list[tuple[float, float]] = []
         self.markers = MarkerLayer(self.price_plot)
+        self.detections = DetectionMarkers(self.price_plot, self.live)
         self._dropped = 0
         self._day_start = 0  # index of the last bar's ET day's first bar (the header's day range)
         self._build_labels()
@@ -172,6 +175,7 @@ class ChartPanel(QWidget):
         self.panes.show_last_price(self.live)
         self._price_tags_moved()
         self.markers.relocate(self.marker_index)
+        self.detections.relocate()
         self._show_state()
         if anchor is None or not len(self.live):
             self.navigation.reset_view()
@@ -183,6 +187,7 @@ class ChartPanel(QWidget):
         other levels: each owner draws the new symbol's), tags, readout and header values."""
         self.set_extended_price(None)  # the next quote brings this one's
         self.markers.clear()
+        self.detections.clear()
         self.levels.clear()
         self.overlays = None
         self.interaction.clear()
@@ -266,6 +271,7 @@ class ChartPanel(QWidget):
         elif change is BarChange.REVISED:  # a minute the stream missed, filled late: redraw the history
             self._draw_bars()
             self.markers.relocate(self.marker_index)  # a bar inserted moves the later ones
+            self.detections.relocate()
 
     def _draw_appended(self) -> None:
         """A new bar, written into the live buffer's spare rows: the items take the longer views;
@@ -282,6 +288,7 @@ class ChartPanel(QWidget):
             self._day_start = n - 1
         panes.extended_shade.append(self.timeframe.is_intraday and bool(extended_mask(new_minute[:1])[0]))
         self.markers.follow_new_bar(int(live.ts[n - 1]), self.marker_index, n - 1)
+        self.detections.follow_new_bar(int(live.ts[n - 1]))
         self.navigation.follow_new_bar(was_at_right_edge)
 
     def set_extended_price(self, price: float | None, label: str = "") -> None:

@@ -136,6 +136,9 @@ class ChartInteraction:
         # Only what the app can do: the owner says which panels can take the request.
         if panel.can_request("alert"):
             menu.addAction(f"New alert at {price:,.2f}…", lambda: panel.alert_details_requested.emit(price))
+        if panel.can_request("setup"):
+            menu.addSeparator()
+            menu.addAction("Track setup here…", lambda: panel.setup_requested.emit(price))
         if panel.can_request("chain"):
             menu.addSeparator()
             menu.addAction(f"Open options chain near {price:,.2f}", lambda: panel.chain_requested.emit(price))

@@ -1,5 +1,5 @@
 """Horizontal price lines on the chart: key levels (fixed), alert lines (draggable, removable)
-and other groups ("gex:…"), keyed "<kind>:<name>"; their labels are tags on the price axis
+and other groups ("gex:…", "setup:…"), keyed "<kind>:<name>"; their labels are tags on the price axis
 (``level_tags``), merged or stacked when crowded."""
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ def round_to_tick(price: float, tick: float = TICK) -> float:
 class LevelLine:
     key: str
     line: pg.InfiniteLine
-    kind: str  # the key's prefix: "level" (fixed), "alert" (draggable, removable), "gex", …
+    kind: str  # the key's prefix: "level" (fixed), "alert" (draggable, removable), "gex", "setup", …
     label: str
     color: str
+    style: Qt.PenStyle = Qt.PenStyle.DashLine
 
 
 class LevelLines:
@@ -44,16 +45,17 @@ class LevelLines:
     def labels(self) -> list[LevelLabel]:
         return [LevelLabel(lv.label, lv.line.value(), lv.color) for lv in self.lines.values() if lv.line.isVisible()]
 
-    def add(self, key: str, price: float, label: str, color: str, draggable: bool = False) -> pg.InfiniteLine:
+    def add(self, key: str, price: float, label: str, color: str, draggable: bool = False,
+            style: Qt.PenStyle = Qt.PenStyle.DashLine) -> pg.InfiniteLine:
         self.remove(key)
         line = pg.InfiniteLine(price, angle=0, movable=draggable,
-                               pen=pg.mkPen(color, width=1.3 if draggable else 1, style=Qt.PenStyle.DashLine))
+                               pen=pg.mkPen(color, width=1.3 if draggable else 1, style=style))
         line.setZValue(20)
         line.sigPositionChanged.connect(self.tags.refresh)
         if draggable:
             line.sigPositionChangeFinished.connect(lambda ln, k=key: self._on_dragged(k, ln))
         self._plot.addItem(line, ignoreBounds=True)
-        self.lines[key] = LevelLine(key, line, key.split(":", 1)[0], label, color)
+        self.lines[key] = LevelLine(key, line, key.split(":", 1)[0], label, color, style)
         self._changed()
         return line
 
