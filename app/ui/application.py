@@ -138,7 +138,7 @@ class AppController:
         self.window.build_panels(host)
         style_plots(self.window, self.theme)
         self._mark("panels")
-        self.notifier = Notifier(self.window)
+        self.notifier = Notifier(self.window, open_symbol=self._open_symbol)
         self.window.hide_on_close = self.notifier.has_tray
         self._wire()
         await self._start_engine()
@@ -239,6 +239,11 @@ class AppController:
     def _on_feed_state(self, state: str, message: str) -> None:
         provider = self.engine.context.provider.name if self.engine.context else self.settings.provider
         self.window.status.set_provider(f"{provider} · {state}" + (f" ({message})" if message else ""))
+
+    def _open_symbol(self, symbol: str) -> None:
+        """Make ``symbol`` the active one (a notification's click; as the watchlist does)."""
+        self.tasks.spawn(self.workspace.set_active_symbol(symbol),
+                         lambda exc: self.window.status.show_error(f"Could not open {symbol}: {exc}"))
 
     def _on_active_symbol(self, symbol: str) -> None:
         self.window.status.set_active_symbol(symbol)

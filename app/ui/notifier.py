@@ -1,10 +1,19 @@
-"""Shows posted notifications: system tray balloon when the desktop has a tray, else a toast."""
+"""Shows posted notifications: system tray balloon when the desktop has a tray, else a toast.
+
+A click on one (the tray's message, or a toast) brings the window forward at what it is about:
+a setup or detection notification (``notice_symbol``) makes its symbol the active one — the
+watchlist's path, ``open_symbol`` — and focuses the chart, where the setup's lines show; other
+kinds focus their panel (``FOCUS_PANEL``, else the notifications log)."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+from collections.abc import Callable
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
+
+from app.core.setups.notices import notice_symbol
 from app.ui.main_window import MainWindow
 from data.store.records import NotificationRecord
 from resources import resource_path
@@ -14,13 +23,29 @@ from widgets.toast import ToastArea
 FOCUS_PANEL = {"health": "health", "error": "health"}
 
 
+class _Clicks(QObject):
+    """Calls ``on_click`` when the widget it filters is clicked (its labels pass clicks up)."""
+
+    def __init__(self, parent: QWidget, on_click: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._on_click = on_click
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            self._on_click()
+            return True
+        return False
+
+
 class Notifier:
-    def __init__(self, window: MainWindow, use_tray: bool | None = None) -> None:
+    def __init__(self, window: MainWindow, use_tray: bool | None = None,
+                 open_symbol: Callable[[str], None] | None = None) -> None:
         self._window = window
+        self._open_symbol = open_symbol
         self.toasts = ToastArea(window)
         available = QSystemTrayIcon.isSystemTrayAvailable()
         self.tray: QSystemTrayIcon | None = None
-        self._last_kind = ""
+        self._last: NotificationRecord | None = None
         if available if use_tray is None else (use_tray and available):
             self.tray = QSystemTrayIcon(QIcon(str(resource_path("icons", "app.svg"))), window)
             self.tray.setToolTip("AI Coach")
@@ -42,14 +67,30 @@ class Notifier:
 
     def show(self, record: NotificationRecord) -> None:
         self.shown += 1
-        self._last_kind = record.kind
+        self._last = record
         if self.tray is not None:
             self.tray.showMessage(record.title, record.message, QSystemTrayIcon.MessageIcon.Information, 8000)
         else:
-            self.toasts.show(record.title, record.message)
+            toast = self.toasts.show(record.title, record.message)
+            toast.installEventFilter(_Clicks(toast, lambda: self._clicked_toast(toast, record)))
 
     def _on_message_clicked(self) -> None:
-        self._window.focus_panel(FOCUS_PANEL.get(self._last_kind, "notifications"))
+        """The tray's message clicked: it is the last one shown (the tray shows one at a time)."""
+        if self._last is not None:
+            self.open(self._last)
+
+    def _clicked_toast(self, toast: QWidget, record: NotificationRecord) -> None:
+        toast.close()
+        self.open(record)
+
+    def open(self, record: NotificationRecord) -> None:
+        """The window, forward, at what ``record`` is about."""
+        symbol = notice_symbol(record)
+        if symbol is not None and self._open_symbol is not None:
+            self._open_symbol(symbol)
+            self._window.focus_panel("chart")
+            return
+        self._window.focus_panel(FOCUS_PANEL.get(record.kind, "notifications"))
 
     def close(self) -> None:
         if self.tray is not None:

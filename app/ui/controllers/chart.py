@@ -1,5 +1,6 @@
 """The chart's controller: what it loads and when, which live bars and quotes reach it, its
-overlays at each bar close, the alert lines and markers, and its cross-panel intents.
+overlays at each bar close, the alert lines and markers, and its cross-panel intents; tracked
+setups and detections are ``ChartSetups``'.
 
 ``AddChartMarker`` for the shown symbol is drawn at once; every one is also kept per symbol
 (the newest ``MAX_KEPT_MARKERS``), so a marker for another symbol appears when the chart shows
@@ -21,6 +22,7 @@ from app.core.events import AlertTriggered
 from app.core.market_data import MarketDataService
 from app.core.snapshots import ChartSnapshot
 from app.core.workspace import Workspace
+from app.ui.controllers.chart_setups import ChartSetups
 from app.ui.intents import AddChartMarker, DrawChartLevels, PrefillAlert, ShowChainNear
 from app.ui.panel_host import PanelHost
 from data.market_calendar import MarketCalendar, SessionState
@@ -47,6 +49,7 @@ class ChartController(QObject):
         self._overlay_job = False  # an overlay refresh is running
         self._kept: dict[str, deque[AddChartMarker]] = {}  # symbol -> its markers, oldest first
         self._connect()
+        self.setups = ChartSetups(host, panel)  # after _connect: it extends the menu's requests
         host.when_engine_ready(self.initial)
 
     def _connect(self) -> None:
@@ -139,6 +142,7 @@ class ChartController(QObject):
                 if quote is not None:  # header and pre/post tag at once, not at the next quote
                     self.on_quotes([quote])
                 self.sync_alert_lines()
+                self.setups.symbol_shown()
 
         self.host.run(run(), lambda msg: self._say(f"Could not load {symbol}: {msg}"))
 
