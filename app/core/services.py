@@ -21,7 +21,7 @@ from app.core.iv_history import IvHistoryService
 from app.core.iv_rank import IvRankService
 from app.core.layouts import LayoutStore
 from app.core.market_data import MarketDataService
-from app.core.market_state import MarketStateService
+from app.core.market_state import DEFAULT_TIMEFRAMES, MarketStateService
 from app.core.option_chains import OptionChainService
 from app.core.scheduler import MarketScheduler
 from app.core.setups.detector_runner import DetectorRunnerService
@@ -31,6 +31,7 @@ from app.core.setups.tracker import SetupTrackerService
 from app.core.snapshots import OptionsSnapshot
 from app.core.symbols_needed import SymbolsNeeded
 from app.core.zero_dte import ZeroDteService
+from data.models import Timeframe
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,12 @@ class ServiceSpec:
 def latest_options(ctx: EngineContext) -> Callable[[], OptionsSnapshot | None]:
     """The newest options snapshot, from whichever option-chain service runs now."""
     return lambda: ctx.service(OptionChainService).latest
+
+
+def detector_timeframe(ctx: EngineContext) -> Timeframe:
+    """The bars the detectors read: the stream's finest, when the market state folds them (1m, 5m)."""
+    finest = ctx.provider.finest_timeframe
+    return finest if finest in DEFAULT_TIMEFRAMES else Timeframe.M1
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
@@ -76,7 +83,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
         c.bus, c.store, c.calendar, c.service(MarketStateService), c.service(SetupTrackerService),
         HitRateBook(lambda: c.current().provider, c.calendar), c.notifications,
         symbols=c.workspace.symbols_needed, preferences=lambda: c.workspace.preferences,
-        latest_options=latest_options(c), now=lambda: c.current().clock.now()), follows_provider=True),
+        latest_options=latest_options(c), now=lambda: c.current().clock.now(),
+        timeframe=detector_timeframe(c)), follows_provider=True),
     ServiceSpec("scanner", ScannerService, lambda c: ScannerService(
         c.provider, c.store, c.calendar, c.service(MarketStateService), preferences=lambda: c.workspace.preferences,
         latest_options=latest_options(c)), supervised=False, follows_provider=True),

@@ -1,7 +1,9 @@
 """Every detector on every closed minute of the watchlist and the active symbol.
 
-Supervised service ("detectors"). ``BarClosed`` of a 1-minute bar (the market state reports
-regular-session bars only, so nothing runs while the market is closed) queues its symbol; the
+Supervised service ("detectors"). ``BarClosed`` of a 1-minute bar — of the stream's finest bar
+in general: a 5-minute recording replays 5-minute bars, and the detectors' rules are in minutes
+of the clock, so they run the same on it — queues its symbol (the market state reports
+regular-session bars only, so nothing runs while the market is closed); the
 loop takes every queued symbol at once, snapshots its bars (the last two sessions, on the
 calendar's hours), and runs the registry's detectors on its own worker thread. A detection is
 **fresh** when it was decided on a bar that closed after the symbol's previous run (seeded history
@@ -56,7 +58,8 @@ class DetectorRunnerService:
     def __init__(self, bus: EventBus, store: Store, calendar: MarketCalendar, market_state: MarketStateService,
                  tracker: SetupTrackerService, hit_rates: HitRateBook, notifications: NotificationService, *,
                  symbols: Callable[[], set[str]], preferences: Callable[[], dict[str, Any]],
-                 latest_options: Callable[[], OptionsSnapshot | None], now: Callable[[], datetime]) -> None:
+                 latest_options: Callable[[], OptionsSnapshot | None], now: Callable[[], datetime],
+                 timeframe: Timeframe = Timeframe.M1) -> None:
         self._bus, self._store, self._calendar = bus, store, calendar
         self._market_state, self._tracker, self._hit_rates = market_state, tracker, hit_rates
         self._notifications = notifications
@@ -67,6 +70,7 @@ class DetectorRunnerService:
         self._pending: set[str] = set()
         self._wake = asyncio.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detectors")
+        self.timeframe = timeframe  # the stream's finest bars (a 5-minute recording replays 5-minute bars)
         self.runs = 0
 
     async def prepare(self) -> None:
@@ -91,7 +95,7 @@ class DetectorRunnerService:
             off()
 
     def on_bar_closed(self, event: BarClosed) -> None:
-        if event.timeframe is Timeframe.M1 and event.symbol in self._symbols():
+        if event.timeframe is self.timeframe and event.symbol in self._symbols():
             self._pending.add(event.symbol)
             self._wake.set()
 
@@ -107,11 +111,11 @@ class DetectorRunnerService:
         return fresh
 
     def _job(self, symbol: str) -> DetectionJob | None:
-        bars = session_window(self._market_state.bars(symbol, Timeframe.M1), self._calendar)
+        bars = session_window(self._market_state.bars(symbol, self.timeframe), self._calendar)
         if not len(bars):
             return None
         proxy_symbol = VOLUME_PROXY.get(symbol)
-        proxy = (session_window(self._market_state.bars(proxy_symbol, Timeframe.M1), self._calendar)
+        proxy = (session_window(self._market_state.bars(proxy_symbol, self.timeframe), self._calendar)
                  if proxy_symbol else None)
         options = self._latest_options()
         gex = options.gex if options is not None and options.symbol == symbol else None
@@ -123,8 +127,8 @@ class DetectorRunnerService:
         last_close = job.bars.bar_close(len(job.bars) - 1)
         seen = self._seen_until.get(symbol)
         self._seen_until[symbol] = last_close
-        if seen is None:
-            return []  # the first look: what the bars held already is history, not news
+        if seen is None or last_close < seen:
+            return []  # the first look (or a replay sought back): what the bars hold is history, not news
         fresh = [d for d in detections if d.time > seen and self._not_repeated(d)]
         if not fresh:
             return []
