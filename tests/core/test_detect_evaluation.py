@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from analytics.detectors.registry import DETECTORS
-from analytics.setup_outcomes import track_records
+from analytics.setup_outcomes import outcome, track_records
 from app.core.setups.detection_input import session_window
 from app.core.setups.evaluation import ALL_SESSIONS, combine, evaluate_bars, evaluate_recording
 from data.bar_aggregation import et_day_and_minute
@@ -42,6 +42,7 @@ def test_the_track_records_are_setup_outcomes_own_and_add_up(calendar) -> None:
     evaluation = evaluate_recording(_spy_1min(), calendar=calendar)
     window = session_window(load_recording(_spy_1min()).bars, calendar, ALL_SESSIONS)
     expected = track_records(evaluation.detections, window)
+    assert evaluation.outcomes == [outcome(d, window) for d in evaluation.detections]  # read per session, the same
     assert list(evaluation.records_by_detector) == [spec.name for spec in DETECTORS]
     for name, record in evaluation.records_by_detector.items():
         if record.fired:

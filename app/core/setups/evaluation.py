@@ -14,7 +14,7 @@ Qt-free and store-free: only ``data.providers.replay.recording`` and the analyti
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +67,7 @@ def evaluate_bars(bars: Bars, calendar: MarketCalendar | None = None, *, or_minu
     window = session_window(bars, calendar, ALL_SESSIONS)
     proxy_window = session_window(proxy, calendar, ALL_SESSIONS) if proxy is not None else None
     detections = detect(window, DetectorInputs(or_minutes=or_minutes, proxy=proxy_window))
-    outcomes = [outcome(d, window) for d in detections]
+    outcomes = outcomes_of(detections, window)
     return Evaluation(bars.symbol, detections, outcomes, records(detections, outcomes), len(window),
                       len(window.session_starts()), window.bar_seconds,
                       int(window.ts[0]) if len(window) else 0, int(window.ts[-1]) if len(window) else 0,
@@ -78,6 +78,33 @@ def detect(window: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> li
     """The detections of one pass of every detector over ``window`` (no options snapshot: a
     recording has none, so the gamma squeeze finds nothing)."""
     return run_all(window, inputs)
+
+
+def outcomes_of(detections: list[Detection], window: SessionBars) -> list[Outcome | None]:
+    """``outcome`` of each detection, read on its own session's bars only (what ``outcome`` reads
+    of the window anyway; the whole window for each would cost a pass over it per detection)."""
+    starts = window.session_starts()
+    ends = np.r_[starts[1:], len(window)]
+    sessions: dict[int, SessionBars] = {}
+    found: list[Outcome | None] = []
+    for d in detections:
+        if not 0 <= d.bar_index < len(window):
+            found.append(None)
+            continue
+        k = int(np.searchsorted(starts, d.bar_index, side="right")) - 1
+        s = int(starts[k])
+        if k not in sessions:
+            sessions[k] = _rows(window, s, int(ends[k]))
+        local = outcome(replace(d, bar_index=d.bar_index - s), sessions[k])
+        found.append(None if local is None else replace(local, exit_index=local.exit_index + s))
+    return found
+
+
+def _rows(bars: SessionBars, start: int, stop: int) -> SessionBars:
+    cut = slice(start, stop)
+    return SessionBars(bars.symbol, *(a[cut] for a in (bars.ts, bars.open, bars.high, bars.low, bars.close,
+                                                      bars.volume)), bars.bar_seconds,
+                       *(a[cut] for a in (bars.day, bars.minute, bars.open_minute, bars.close_minute)))
 
 
 def records(detections: list[Detection], outcomes: list[Outcome | None]) -> dict[str, TrackRecord]:
