@@ -32,7 +32,6 @@ ALLOWED: dict[str, int] = {
     'widgets/alerts_panel.py::AlertsPanel.__init__': 70,
     'widgets/heatmap_panel.py::HeatmapPanel.__init__': 44,
     'widgets/iv_panel.py::IvPanel.__init__': 40,
-    'widgets/preferences_panel.py::PreferencesPanel.__init__': 50,
     'widgets/watchlist_panel.py::WatchlistPanel.__init__': 57,
     'widgets/zero_dte_panel.py::ZeroDtePanel.__init__': 51,
 }

@@ -1,9 +1,21 @@
-"""Preferences panel: theme, default timeframe, data provider; shows where data is kept."""
+"""Preferences panel: theme, default timeframe, opening range, auto-tracking of setups, data
+provider; shows where data is kept."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class PreferencesPanel(QWidget):
@@ -20,6 +32,7 @@ class PreferencesPanel(QWidget):
         self.opening_range = QComboBox()
         self.opening_range.addItems([f"{m} min" for m in or_choices])
         self._or_choices = or_choices
+        self.auto_track, self.min_confidence = self._auto_track_controls()
         self.provider = QComboBox()
         self.provider.addItems(providers)
         self.provider_note = QLabel()
@@ -36,21 +49,8 @@ class PreferencesPanel(QWidget):
         self.log_file = QLabel()
         self.log_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_file.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Theme", self.theme)
-        form.addRow("Default timeframe", self.timeframe)
-        form.addRow("Opening range", self.opening_range)
-        form.addRow("Data provider", self.provider)
-        form.addRow("", self.provider_note)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.api_key, 1)
-        key_row.addWidget(self.save_key)
-        form.addRow("Massive key", key_row)
-        form.addRow("", self.key_status)
-        form.addRow("Data folder", self.data_dir)
-        form.addRow("Log file", self.log_file)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(self._form())
         layout.addStretch(1)
         self._running_provider = ""
         self._attempted_provider = ""
@@ -74,9 +74,55 @@ class PreferencesPanel(QWidget):
             self.opening_range.blockSignals(True)
             self.opening_range.setCurrentIndex(self._or_choices.index(minutes))
             self.opening_range.blockSignals(False)
+        self._set_auto_track(bool(prefs.get("auto_track_setups", True)),
+                             int(prefs.get("auto_track_min_confidence", 60)))
         self.data_dir.setText(data_dir)
         self.log_file.setText(log_file)
         self.provider_note.setText(f"Running on '{running_provider}'.")
+
+    def _form(self) -> QFormLayout:
+        form = QFormLayout()
+        form.addRow("Theme", self.theme)
+        form.addRow("Default timeframe", self.timeframe)
+        form.addRow("Opening range", self.opening_range)
+        form.addRow("Auto-track", self.auto_track)
+        form.addRow("Minimum score", self.min_confidence)
+        form.addRow("Data provider", self.provider)
+        form.addRow("", self.provider_note)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.api_key, 1)
+        key_row.addWidget(self.save_key)
+        form.addRow("Massive key", key_row)
+        form.addRow("", self.key_status)
+        form.addRow("Data folder", self.data_dir)
+        form.addRow("Log file", self.log_file)
+        return form
+
+    def _auto_track_controls(self) -> tuple[QCheckBox, QSpinBox]:
+        auto_track = QCheckBox("Track the best new setup per symbol (at most one every 5 minutes)")
+        floor = QSpinBox(suffix=" %", minimum=0, maximum=100, singleStep=5)
+        floor.setToolTip("Only detections scored at least this high are tracked automatically.")
+        auto_track.toggled.connect(self._on_auto_track)
+        floor.editingFinished.connect(self._on_min_confidence)
+        return auto_track, floor
+
+    def _set_auto_track(self, on: bool, floor: int) -> None:
+        for widget in (self.auto_track, self.min_confidence):
+            widget.blockSignals(True)
+        self.auto_track.setChecked(on)
+        self.min_confidence.setValue(floor)
+        self.min_confidence.setEnabled(on)
+        for widget in (self.auto_track, self.min_confidence):
+            widget.blockSignals(False)
+
+    def _on_auto_track(self, on: bool) -> None:
+        self.min_confidence.setEnabled(on)
+        self.preference_changed.emit("auto_track_setups", on)
+
+    def _on_min_confidence(self) -> None:
+        value = round(self.min_confidence.value() / 5) * 5  # the preference takes steps of 5 %
+        self.min_confidence.setValue(value)
+        self.preference_changed.emit("auto_track_min_confidence", value)
 
     def _on_provider(self, value: str) -> None:
         if value != self._running_provider:

@@ -218,3 +218,20 @@ def test_saving_the_missing_key_finishes_the_refused_switch(qtbot) -> None:
     assert panel.provider.currentText() == "massive"
     panel.key_saved()  # a later key change alone switches nothing
     assert len(asked) == 2
+
+
+def test_preferences_auto_track_controls_save_their_preferences(qtbot) -> None:
+    from widgets.preferences_panel import PreferencesPanel
+
+    panel = PreferencesPanel(("dark", "light"), ("1m", "5m"), ["demo"], (5, 15))
+    qtbot.addWidget(panel)
+    panel.set_values({"provider": "demo", "auto_track_setups": True, "auto_track_min_confidence": 70},
+                     "demo", "/data", "/log")
+    assert panel.auto_track.isChecked() and panel.min_confidence.value() == 70
+    asked: list[tuple[str, object]] = []
+    panel.preference_changed.connect(lambda key, value: asked.append((key, value)))
+    panel.min_confidence.setValue(63)
+    panel.min_confidence.editingFinished.emit()
+    panel.auto_track.setChecked(False)
+    assert asked == [("auto_track_min_confidence", 65), ("auto_track_setups", False)]
+    assert not panel.min_confidence.isEnabled()
