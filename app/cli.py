@@ -24,6 +24,25 @@ VERBS_EPILOG = ("commands (run without Qt; ai-coach VERB --help for each):\n"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The GUI's flags (a verb is not one: ``main`` picks verbs first)."""
+    parser = _gui_parser()
+    args = parser.parse_args(argv)
+    if not 1.0 <= args.speed <= 1000.0:
+        parser.error(f"--speed must be between 1 and 1000, got {args.speed:g}")
+    if args.screenshot and not args.smoke:
+        parser.error("--screenshot needs --smoke")
+    if args.replay_file and args.provider not in (None, "replay"):
+        parser.error("--replay-file goes with --provider replay")
+    if args.replay_file and args.provider is None:
+        args.provider = "replay"
+    if args.provider == "replay" and not args.replay_file:
+        parser.error("--provider replay needs --replay-file FILE")
+    if not _is_time_zone(args.replay_tz):
+        parser.error(f"--replay-tz: unknown time zone '{args.replay_tz}' (use an IANA name such as America/New_York)")
+    return args
+
+
+def _gui_parser() -> argparse.ArgumentParser:
     from app.version import app_version
     from data.providers.registry import available_providers
 
@@ -49,20 +68,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--smoke", action="store_true",
                         help="start, load the demo workspace, paint every panel once, print a summary, exit")
     parser.add_argument("--screenshot", type=Path, default=None, help="with --smoke: save a PNG of the window")
-    args = parser.parse_args(argv)
-    if not 1.0 <= args.speed <= 1000.0:
-        parser.error(f"--speed must be between 1 and 1000, got {args.speed:g}")
-    if args.screenshot and not args.smoke:
-        parser.error("--screenshot needs --smoke")
-    if args.replay_file and args.provider not in (None, "replay"):
-        parser.error("--replay-file goes with --provider replay")
-    if args.replay_file and args.provider is None:
-        args.provider = "replay"
-    if args.provider == "replay" and not args.replay_file:
-        parser.error("--provider replay needs --replay-file FILE")
-    if not _is_time_zone(args.replay_tz):
-        parser.error(f"--replay-tz: unknown time zone '{args.replay_tz}' (use an IANA name such as America/New_York)")
-    return args
+    return parser
 
 
 def _is_time_zone(name: str) -> bool:
@@ -89,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in VERBS:
         return run_verb(argv)
-    args = parse_args(argv)
+    return run_gui(parse_args(argv))
+
+
+def run_gui(args: argparse.Namespace) -> int:
     from app.qt_platform_check import check
 
     if problem := check(smoke=args.smoke):  # before Qt, which would abort with a misleading message
