@@ -176,4 +176,3 @@ class DetectorRunnerService:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
-        self._hit_rates.close()

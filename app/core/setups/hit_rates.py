@@ -4,6 +4,9 @@ The provider's finest regular-session bars over ``HISTORY`` (45 calendar days, a
 sessions) run through every detector and ``analytics.setup_outcomes``; the result is kept per
 symbol for the market day it was measured on (measured again the next day). Runs on its own
 worker thread so a first detection on a new symbol never waits behind live detection.
+
+Supervised service ("hit-rates"): it measures the symbols the stream carries ahead of time,
+one at a time, so a detection or a scan rarely waits for its numbers.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from analytics.detections import HitRate
 from analytics.detectors.registry import run_all
 from analytics.setup_outcomes import track_records
 from app.core.setups.detection_input import session_window
+from app.core.supervisor import ServiceContext
 from data.bar_aggregation import regular_session_only
 from data.bar_cleaning import clean_bars
 from data.market_calendar import MarketCalendar, market_date
@@ -26,21 +30,33 @@ from data.providers.errors import ProviderError
 
 log = logging.getLogger(__name__)
 HISTORY = timedelta(days=45)
+WARM_EVERY_S = 30.0
 Rates = dict[str, HitRate]
 
 
 class HitRateBook:
-    def __init__(self, provider: Callable[[], MarketDataProvider], calendar: MarketCalendar) -> None:
+    name = "hit-rates"
+    stale_after = 120.0
+
+    def __init__(self, provider: Callable[[], MarketDataProvider], calendar: MarketCalendar,
+                 symbols: Callable[[], set[str]] = set) -> None:
         self._provider = provider
         self._calendar = calendar
+        self._symbols = symbols
         self._rates: dict[str, tuple[date, Rates]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector-history")
 
     def known(self, symbol: str) -> Rates:
         return self._rates.get(symbol, (None, {}))[1]
 
     async def rates(self, symbol: str) -> Rates:
-        """The detectors' records on ``symbol`` (empty when its history cannot be had)."""
+        """The detectors' records on ``symbol`` (empty when its history cannot be had); a symbol
+        being measured already is waited for, not measured twice."""
+        async with self._locks.setdefault(symbol, asyncio.Lock()):
+            return await self._rates_of(symbol)
+
+    async def _rates_of(self, symbol: str) -> Rates:
         provider = self._provider()
         now = provider.clock.now()
         today = market_date(now)
@@ -57,6 +73,17 @@ class HitRateBook:
         rates = await loop.run_in_executor(self._pool, self._measure, bars)
         self._rates[symbol] = (today, rates)
         return rates
+
+    async def run(self, ctx: ServiceContext) -> None:
+        ctx.running()
+        while True:
+            today = market_date(self._provider().clock.now())
+            for symbol in sorted(self._symbols()):
+                if self._rates.get(symbol, (None,))[0] != today:
+                    await self.rates(symbol)
+                    ctx.heartbeat()
+            ctx.heartbeat()
+            await asyncio.sleep(WARM_EVERY_S)
 
     def _measure(self, bars) -> Rates:
         window = session_window(bars, self._calendar, sessions=10_000)

@@ -5,7 +5,8 @@ bars are the market state's when it holds them (the watchlist's), else the provi
 regular-session bars of the last few days; the same window and detectors as the live runner
 (``detection_input``). A scan keeps the latest session's detections, the newest per detector
 and direction, stores them (so tracking one links it to its detection) and ranks them by
-confidence. A symbol the provider does not know is reported, not fatal.
+confidence, each with its detector's hit rate on the symbol (``HitRateBook``, measured ahead of
+time for the streamed symbols). A symbol the provider does not know is reported, not fatal.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from analytics.detections import Detection
 from analytics.detectors.registry import DetectorInputs
 from app.core.market_state import MarketStateService
 from app.core.setups.detection_input import DetectionJob, run_job, session_window, to_record
+from app.core.setups.hit_rates import HitRateBook
 from app.core.snapshots import OptionsSnapshot
 from data.bar_aggregation import regular_session_only
 from data.bar_cleaning import clean_bars
@@ -46,10 +48,11 @@ class ScanResult:
 
 class ScannerService:
     def __init__(self, provider: MarketDataProvider, store: Store, calendar: MarketCalendar,
-                 market_state: MarketStateService, *, preferences: Callable[[], dict[str, Any]],
+                 market_state: MarketStateService, hit_rates: HitRateBook, *,
+                 preferences: Callable[[], dict[str, Any]],
                  latest_options: Callable[[], OptionsSnapshot | None]) -> None:
         self._provider, self._store, self._calendar = provider, store, calendar
-        self._market_state = market_state
+        self._market_state, self._hit_rates = market_state, hit_rates
         self._preferences, self._latest_options = preferences, latest_options
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scanner")
         self.last: ScanResult | None = None
@@ -62,7 +65,8 @@ class ScannerService:
         jobs = [self._job(bars) for _s, bars, problem in fetched if not problem and len(bars)]
         loop = asyncio.get_running_loop()
         found = await loop.run_in_executor(self._pool, lambda: [_today(run_job(j), j) for j in jobs])
-        records = [to_record(d, asof) for detections in found for d in detections]
+        rates = {s: await self._hit_rates.rates(s) for s in {d.symbol for found_ in found for d in found_}}
+        records = [to_record(d, asof, rates[d.symbol].get(d.detector)) for detections in found for d in detections]
         stored = await self._store.run(lambda s: repo.save_detections(s, records, asof)) if records else []
         ranked = tuple(sorted(stored, key=lambda r: (-r.confidence, r.symbol)))
         self.last = ScanResult(ranked, tuple(s for s, _b, p in fetched if not p), problems, asof)
