@@ -18,7 +18,7 @@ _LAUNCH_TS = os.environ.get("AI_COACH_LAUNCH_TS")
 if _LAUNCH_TS:
     STARTED_AT -= time.time() - float(_LAUNCH_TS)
 APP_NAME = "ai-coach"
-VERBS = ("detect",)  # each is app.commands.<verb>: HELP, add_arguments(parser), run(args) -> exit code
+VERBS = ("detect",)  # each is app.commands.<verb> (HELP, add_arguments(parser), run(args) -> exit code)
 VERBS_EPILOG = ("commands (run without Qt; ai-coach VERB --help for each):\n"
                 "  detect FILE   run every detector over a recorded bar file as if live, with a track record")
 
@@ -83,9 +83,9 @@ def _is_time_zone(name: str) -> bool:
 
 def run_verb(argv: list[str]) -> int:
     """``argv[0]`` is one of ``VERBS``: parse its arguments and run it (its exit code)."""
-    from importlib import import_module
+    from app.commands import detect  # imported by name (not importlib) so PyInstaller bundles every verb
 
-    verb = import_module(f"app.commands.{argv[0]}")
+    verb = {"detect": detect}[argv[0]]
     parser = argparse.ArgumentParser(prog=f"ai-coach {argv[0]}", description=verb.HELP)
     verb.add_arguments(parser)
     return verb.run(parser.parse_args(argv[1:]))
