@@ -37,7 +37,7 @@ def test_columns_and_the_status_filter(qtbot) -> None:
     m = panel.model
     assert [m.data(m.index(1, c)) for c in range(m.columnCount())] == [
         "SPY", "Opening-range breakout", "Long", "Active", "600.00", "598.00", "604.00", "2.0", "03-03 10:00",
-        "03-03 10:05", "scanner"]
+        "03-03 10:05"]
     assert m.data(m.index(0, 3)) == "Triggered"
     expected = {"Active": ["SPY"], "Triggered": ["QQQ"], "Invalidated": [], "Target hit": ["AAPL"],
                 "Stopped": ["IWM"], "Archived": ["NVDA"], "All": ["NVDA", "AAPL", "QQQ", "IWM", "SPY"]}
@@ -56,7 +56,7 @@ def test_selection_shows_events_and_notes_and_enables_the_actions(qtbot) -> None
     assert not panel.archive_button.isEnabled() and not panel.details.isEnabled()
     panel.table.selectRow(0)  # QQQ triggered
     assert panel.archive_button.isEnabled() and not panel.reopen_button.isEnabled()
-    assert panel.headline.text().startswith("QQQ VWAP")
+    assert panel.headline.text().startswith("QQQ VWAP") and panel.headline.text().endswith("Auto-tracked.")
     assert panel.events.rowCount() == 2
     assert [panel.events.item(1, c).text() for c in range(4)] == ["03-03 10:05:00", "Triggered", "600.05",
                                                                    "price reached entry"]

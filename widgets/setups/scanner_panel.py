@@ -76,6 +76,7 @@ class ScannerPanel(QWidget):
 
     def _toolbar(self) -> QWidget:
         self.watchlist = QComboBox(toolTip="The watchlist to scan")
+        self.watchlist.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.scan_button = QPushButton("Scan now")
         self.scan_button.setEnabled(False)  # until there is a watchlist
         self.scan_button.clicked.connect(self._scan_clicked)
@@ -122,6 +123,7 @@ class ScannerPanel(QWidget):
         text = f"Scanning {symbols} symbol{'s' if symbols != 1 else ''}…"
         self.scan_button.setEnabled(False)
         self.scan_button.setText(text)
+        self.scan_button.updateGeometry()  # the toolbar row makes room for the longer text
         self._say(text)
 
     def show_scan(self, detections: Sequence[DetectionRecord], scanned: Sequence[str],
@@ -171,6 +173,7 @@ class ScannerPanel(QWidget):
     # -- inside -------------------------------------------------------------------------------
     def _idle(self) -> None:
         self.scan_button.setText("Scan now")
+        self.scan_button.updateGeometry()
         self.scan_button.setEnabled(bool(self._watchlists))
 
     def _say(self, text: str) -> None:

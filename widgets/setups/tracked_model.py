@@ -31,7 +31,7 @@ FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 STATUS_COLORS = {TRIGGERED: QColor("#ffb300"), TARGET_HIT: QColor("#26a69a"), STOPPED: QColor("#ef5350"),
                  INVALIDATED: QColor("#9e9e9e"), ARCHIVED: QColor("#9e9e9e")}
 COLUMNS = ("Symbol", "Setup", "Direction", "Status", "Entry", "Stop", "Target(s)", "R:R", "Created (ET)",
-           "Last change (ET)", "Source")
+           "Last change (ET)")
 DIRECTION, STATUS = 2, 3
 
 
@@ -56,7 +56,7 @@ class TrackedModel(ColumnTableModel):
     def text(self, s: TrackedSetup, column: int) -> str:
         values = (s.symbol, setup_title(s), direction_text(s.direction), STATUS_TITLES.get(s.status, s.status),
                   price(s.entry), price(s.stop), targets_text(s.targets), rr_text(s.risk_reward),
-                  et_time(s.created_at), et_time(s.updated_at), s.source)
+                  et_time(s.created_at), et_time(s.updated_at))
         return values[column]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):

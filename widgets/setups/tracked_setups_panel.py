@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -37,6 +39,7 @@ from widgets.table_sizing import fit_columns
 
 EVENT_COLUMNS = ("Time (ET)", "Status", "Price", "Reason")
 ALERT = "alert"  # what ``offers`` is asked about
+WIDE = 2.0  # width / height beyond which the details go beside the list
 
 
 def event_rows(s: TrackedSetup) -> list[list[str]]:
@@ -49,7 +52,8 @@ def event_rows(s: TrackedSetup) -> list[list[str]]:
 def headline(s: TrackedSetup) -> str:
     return (f"{s.symbol} {setup_title(s)} {direction_text(s.direction).lower()}: "
             f"{STATUS_TITLES.get(s.status, s.status)}. Entry {price(s.entry)} · stop {price(s.stop)} · "
-            f"target {targets_text(s.targets)} (R:R {rr_text(s.risk_reward)})")
+            f"target {targets_text(s.targets)} (R:R {rr_text(s.risk_reward)}). "
+            f"{'Auto-tracked' if s.source == 'auto' else f'Tracked from the {s.source}'}.")
 
 
 class TrackedSetupsPanel(QWidget):
@@ -66,12 +70,13 @@ class TrackedSetupsPanel(QWidget):
         self.model = TrackedModel()
         self._all: list[TrackedSetup] = []
         self.confirm: QMessageBox | None = None  # open while a delete is asked about
+        self._dragged = False  # the trader moved the splitter: keep it where it was put
         self.status_filter = QComboBox(toolTip="Which setups to list")
         self.status_filter.addItems([title for title, _statuses in FILTERS])
         self.status_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.error_label = QLabel(objectName="inlineError", wordWrap=True)
         self.error_label.hide()
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
@@ -79,8 +84,7 @@ class TrackedSetupsPanel(QWidget):
         self.empty = EmptyState(self.table, upper_layout)
         splitter.addWidget(upper)
         splitter.addWidget(self._details())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.splitterMoved.connect(lambda *_a: setattr(self, "_dragged", True))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._toolbar())
@@ -116,7 +120,9 @@ class TrackedSetupsPanel(QWidget):
 
     def _details(self) -> QWidget:
         self.headline = QLabel(wordWrap=True, objectName="setupHeadline")
-        self.events = ReadOnlyTable(EVENT_COLUMNS, stretch_last=True)
+        self.events = ReadOnlyTable(EVENT_COLUMNS)
+        # the reason fills what is left (elided, whole in its tooltip): no sideways scrolling for a long note
+        self.events.horizontalHeader().setSectionResizeMode(len(EVENT_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.notes = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note_field = QLineEdit(placeholderText="A note on this setup")
         self.note_field.returnPressed.connect(self._add_note)
@@ -134,6 +140,30 @@ class TrackedSetupsPanel(QWidget):
         layout.addWidget(self.notes)
         layout.addLayout(note_row)
         return self.details
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Details beside the list in a wide, low dock (under the chart), below it in a tall one."""
+        super().resizeEvent(event)
+        wide = event.size().width() > WIDE * event.size().height()
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if orientation != self.splitter.orientation():
+            self.splitter.setOrientation(orientation)
+            self._dragged = False
+        self._fit_split()
+
+    def _fit_split(self) -> None:
+        """Until the trader drags it: beside, the list as wide as its columns (45-68 % of the
+        width); below, the list over 55 % of the height."""
+        if self._dragged:
+            return
+        if self.splitter.orientation() == Qt.Orientation.Horizontal:
+            room = self.splitter.width()
+            wanted = self.table.horizontalHeader().length() + 2 * self.table.frameWidth() + 8
+            left = min(max(wanted, room * 45 // 100), room * 68 // 100)
+        else:
+            room = self.splitter.height()
+            left = room * 55 // 100
+        self.splitter.setSizes([left, room - left])
 
     # -- fed by the owner ---------------------------------------------------------------------
     def set_setups(self, setups: Sequence[TrackedSetup]) -> None:
@@ -167,6 +197,7 @@ class TrackedSetupsPanel(QWidget):
         if rows:
             self.empty.show_view()
             fit_columns(self.table, {c: [self.model.text(s, c) for s in rows] for c in range(len(COLUMNS))})
+            self._fit_split()
         elif self._all:
             self.empty.show_reason(f"No setups in \"{title}\" ({len(self._all)} in all).")
         else:
@@ -186,6 +217,9 @@ class TrackedSetupsPanel(QWidget):
         self.details.setEnabled(s is not None)
         self.headline.setText(headline(s) if s is not None else "Select a setup to see its events and notes.")
         self.events.set_rows(event_rows(s) if s is not None else [])
+        for row in range(self.events.rowCount()):
+            reason = self.events.item(row, len(EVENT_COLUMNS) - 1)
+            reason.setToolTip(reason.text())
         self.notes.setText((s.notes or "No notes yet.") if s is not None else "")
 
     def _emit_id(self, signal: Signal) -> None:
