@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from analytics.detections import Detection
 from analytics.setup_outcomes import Outcome, TrackRecord
+from data.store.preference_specs import OPENING_RANGE_CHOICES
 
 ET = ZoneInfo("America/New_York")
 HELP = "run every detector over a recorded bar file as if live; print each detection and a track record"
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replay-symbol", default=None, help="symbol of the recording (default: from the file name)")
     parser.add_argument("--proxy-file", type=Path, default=None,
                         help="for an index (SPX, NDX): the ETF's bars whose volume stands in (SPY's, QQQ's)")
-    parser.add_argument("--or-minutes", type=int, choices=(5, 15, 30), default=15,
+    parser.add_argument("--or-minutes", type=int, choices=OPENING_RANGE_CHOICES, default=15,
                         help="opening range in minutes (the opening_range_minutes preference)")
     parser.add_argument("--json", action="store_true",
                         help="one JSON object a line: each detection, then a summary per detector")
