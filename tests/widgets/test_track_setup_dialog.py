@@ -28,7 +28,7 @@ def test_a_click_under_the_price_is_a_long_prefilled_one_and_two_atrs_away(dialo
     assert (d.entry.value(), d.stop.value(), d.target.value()) == (600.5, 599.25, 603.0)
     assert d.plan() == SetupPlan("long", 600.5, 599.25, (603.0,))  # one target unless asked
     assert d.ok.isEnabled() and d.problem.text() == ""
-    assert d.rr.text().startswith("Reward : risk 2.00") and "risk 1.25" in d.rr.text()
+    assert d.rr.text().startswith("R:R 2.00") and "risk 1.25" in d.rr.text()
     d.second.setChecked(True)
     assert d.target2.isEnabled() and d.plan().targets == (603.0, 604.25)
 
@@ -50,7 +50,7 @@ def test_a_stop_on_the_wrong_side_says_why_and_disables_ok(dialog) -> None:
     d.stop.setValue(601.0)  # above a long's entry
     expected = plan_problem(SetupPlan("long", 600.5, 601.0, (603.0,)))
     assert expected and "stop must be below" in expected
-    assert d.problem.text() == expected and not d.ok.isEnabled() and d.rr.text() == "Reward : risk —"
+    assert d.problem.text() == expected and not d.ok.isEnabled() and d.rr.text() == "R:R —"
     d.buttons.accepted.emit()  # (Enter in a field): nothing is submitted
     assert submitted == []
     d.stop.setValue(599.0)

@@ -92,9 +92,10 @@ class TrackSetupDialog(QDialog):
         form.addRow(self.second, self.target2)
         form.addRow("Notes", self.notes)
         shown = f"{atr:,.2f}" if math.isfinite(atr) and atr > 0 else "n/a"
-        hint = QLabel(f"Stop and targets start 1, 2 and 3 ATR(14) away — ATR {shown}"
+        hint = QLabel(f"Stop 1 ATR, targets 2 and 3 ATR from entry — ATR(14) {shown}"
                       + (f" on {timeframe} bars" if timeframe else ""), wordWrap=True)
         hint.setStyleSheet("color: #8b919a;")
+        self.setMinimumWidth(340)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         for widget in (hint, self.rr, self.problem, self.buttons):
@@ -125,8 +126,7 @@ class TrackSetupDialog(QDialog):
         problem = plan_problem(plan)
         self.problem.setText(problem or "")
         self.ok.setEnabled(problem is None)
-        self.rr.setText(f"Reward : risk {plan.risk_reward:.2f} · risk {plan.risk:,.2f} a share"
-                        if problem is None else "Reward : risk —")
+        self.rr.setText(f"R:R {plan.risk_reward:.2f} · risk {plan.risk:,.2f} a share" if problem is None else "R:R —")
 
     def _submit(self) -> None:
         if plan_problem(self.plan()) is None:
