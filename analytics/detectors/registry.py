@@ -7,7 +7,7 @@ new detector is one module plus one line here."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analytics.detections import Detection
 from analytics.detectors.break_and_retest import break_and_retest
@@ -36,6 +36,7 @@ class DetectorSpec:
     name: str
     title: str
     run: Callable[[SessionBars, DetectorInputs], list[Detection]]
+    sessions: int = 2  # sessions of bars its newest session's detections read (today and the day before)
 
 
 DETECTORS: tuple[DetectorSpec, ...] = (
@@ -49,9 +50,11 @@ DETECTORS: tuple[DetectorSpec, ...] = (
     DetectorSpec("level_test", "Level test", lambda b, i: level_test(b, or_minutes=i.or_minutes)),
     # the GEX profile is as of now: the squeeze decides only the newest bar, nothing without a snapshot
     DetectorSpec("gamma_squeeze", "Gamma squeeze", lambda b, i: gamma_squeeze(b, i.gex, proxy=i.proxy)),
-    DetectorSpec("opening_drive", "Opening drive", lambda b, i: opening_drive(b, proxy=i.proxy)),
+    # the drive is measured against the prior 10 sessions' opening ranges (at least 5)
+    DetectorSpec("opening_drive", "Opening drive", lambda b, i: opening_drive(b, proxy=i.proxy), sessions=11),
 )
 BY_NAME = {spec.name: spec for spec in DETECTORS}
+LIVE_SESSIONS = max(spec.sessions for spec in DETECTORS)  # what a live run must hold
 
 
 def title_of(name: str) -> str:
@@ -62,4 +65,15 @@ def title_of(name: str) -> str:
 def run_all(bars: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> list[Detection]:
     """Every detector over ``bars``, in time order."""
     found = [d for spec in DETECTORS for d in spec.run(bars, inputs)]
+    return sorted(found, key=lambda d: (d.time, d.detector, d.direction))
+
+
+def run_latest(bars: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> list[Detection]:
+    """Every detector on only the sessions it reads (``DetectorSpec.sessions``) of ``bars``: the
+    live path. The newest session's detections are those of ``run_all`` (no detector reads
+    further back); older sessions' may be missing. ``bar_index`` counts in ``bars``."""
+    found = []
+    for spec in DETECTORS:
+        window, start = bars.last_sessions(spec.sessions)
+        found.extend(replace(d, bar_index=d.bar_index + start) if start else d for d in spec.run(window, inputs))
     return sorted(found, key=lambda d: (d.time, d.detector, d.direction))

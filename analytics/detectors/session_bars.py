@@ -44,6 +44,18 @@ class SessionBars:
                                                          self.volume)), self.bar_seconds,
                            *(a[:n] for a in (self.day, self.minute, self.open_minute, self.close_minute)))
 
+    def tail(self, start: int) -> SessionBars:
+        """The bars from ``start`` on (a detector that reads fewer sessions of context)."""
+        return SessionBars(self.symbol, *(a[start:] for a in (self.ts, self.open, self.high, self.low, self.close,
+                                                             self.volume)), self.bar_seconds,
+                           *(a[start:] for a in (self.day, self.minute, self.open_minute, self.close_minute)))
+
+    def last_sessions(self, n: int) -> tuple[SessionBars, int]:
+        """The bars of the last ``n`` sessions and the index they start at."""
+        starts = self.session_starts()
+        start = int(starts[-n]) if len(starts) > n else 0
+        return (self.tail(start) if start else self), start
+
     @property
     def regular(self) -> np.ndarray:
         """Bars inside their session's regular hours."""

@@ -51,7 +51,7 @@ from data.providers.errors import ProviderError
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEFRAMES = (Timeframe.M1, Timeframe.M5)
-DEFAULT_HISTORY = timedelta(days=3)
+DEFAULT_HISTORY = timedelta(days=16)  # about 11 sessions: the opening drive reads the prior 10 (registry.LIVE_SESSIONS)
 HEARTBEAT_S = 2.0
 MAX_WAITING = 5_000  # stream bars held per symbol while its history loads (a few per second each)
 Key = tuple[str, Timeframe]

@@ -17,7 +17,7 @@ from app.core.bus import EventBus
 from app.core.events import BarClosed, BarUpdated
 from app.core.health import HealthRegistry
 from app.core.market_data import MarketDataService
-from app.core.market_state import MarketStateService
+from app.core.market_state import DEFAULT_HISTORY, MarketStateService
 from app.core.supervisor import ServiceContext
 from data.bar_aggregation import aggregate
 from data.models import Bar, Bars, Timeframe
@@ -110,7 +110,8 @@ async def test_demo_stream_at_high_speed_closes_the_bars_the_provider_serves(cal
             assert asyncio.get_running_loop().time() < end, "no 5-minute closes"
             await asyncio.sleep(0.05)
         held = state.bars("SPY", Timeframe.M5)
-    truth = provider.bars_at("SPY", Timeframe.M5, start - timedelta(days=4), None, False, provider.clock.now())
+    truth = provider.bars_at("SPY", Timeframe.M5, start - DEFAULT_HISTORY - timedelta(days=1), None, False,
+                             provider.clock.now())
     five = [e.bar for e in closed if e.timeframe is Timeframe.M5]
     assert five[0].ts >= int(start.timestamp()) - 300  # seeded history is not reported again
     assert all(b.ts == a.ts + 300 for a, b in itertools.pairwise(five))  # each once, in order

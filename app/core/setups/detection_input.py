@@ -9,15 +9,13 @@ from datetime import UTC, datetime
 import numpy as np
 
 from analytics.detections import Detection, HitRate
-from analytics.detectors.registry import DetectorInputs, run_all
+from analytics.detectors.registry import LIVE_SESSIONS, DetectorInputs, run_latest
 from analytics.detectors.session_bars import SessionBars
 from app.core.chart_data import session_hours
 from data.bar_aggregation import et_day_and_minute
 from data.market_calendar import MarketCalendar
 from data.models import Bars
 from data.store.records import DetectionRecord
-
-LIVE_SESSIONS = 2  # today and the day before: every detector's levels come from the prior session
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +38,8 @@ def session_window(bars: Bars, calendar: MarketCalendar | None, sessions: int = 
 
 
 def run_job(job: DetectionJob) -> list[Detection]:
-    return run_all(job.bars, job.inputs)
+    """The live path: each detector on the sessions it reads (the newest session's detections)."""
+    return run_latest(job.bars, job.inputs)
 
 
 def to_record(detection: Detection, recorded_at: datetime, hit_rate: HitRate | None = None) -> DetectionRecord:
