@@ -80,8 +80,14 @@ def test_live_feed_merges_newest_first_with_a_source_filter(qtbot) -> None:
     panel.source_filter.setCurrentText("Live only")
     assert _column(panel, "Symbol") == ["NVDA", "AAPL", "QQQ"]
     panel.source_filter.setCurrentText("Live and scan")
-    panel.table.sortByColumn(panel.model.COLUMNS.index("Score"), Qt.SortOrder.DescendingOrder)
-    assert len(_column(panel, "Score")) == 4
+    score = panel.model.COLUMNS.index("Score")
+    assert panel.model.headerData(score, Qt.Orientation.Horizontal, Qt.ItemDataRole.InitialSortOrderRole) \
+        == Qt.SortOrder.DescendingOrder
+    panel.add_live(detection(5, "TSLA", minutes_ago=3, confidence=0.91))
+    panel.table.sortByColumn(score, Qt.SortOrder.DescendingOrder)
+    assert _column(panel, "Symbol")[0] == "TSLA" and len(_column(panel, "Score")) == 5
+    panel.add_live(detection(6, "AMD", minutes_ago=0, confidence=0.95))  # the sort holds for new rows
+    assert _column(panel, "Symbol")[:2] == ["AMD", "TSLA"]
 
 
 def test_track_by_button_double_click_and_menu_and_the_auto_mark(qtbot) -> None:

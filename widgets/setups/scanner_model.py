@@ -31,6 +31,7 @@ from widgets.table_model import ColumnTableModel, Index
 LIVE, SCAN = "Live", "Scan"
 COLUMNS = ("Symbol", "Setup", "Direction", "Score", "Entry", "Stop", "Target(s)", "R:R", "Hit rate", "Age",
            "Source", "Tracked")
+BEST_FIRST = tuple(COLUMNS.index(c) for c in ("Score", "R:R", "Hit rate"))
 HIT_RATE, AGE, DIRECTION, TRACKED = COLUMNS.index("Hit rate"), COLUMNS.index("Age"), 2, COLUMNS.index("Tracked")
 
 
@@ -81,6 +82,11 @@ class ScannerModel(ColumnTableModel):
             self.dataChanged.emit(self.index(0, AGE), self.index(len(self._rows) - 1, AGE))
 
     # -- sorting ----------------------------------------------------------------------------
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.InitialSortOrderRole and section in BEST_FIRST:
+            return Qt.SortOrder.DescendingOrder  # a first click on Score lists the best first
+        return super().headerData(section, orientation, role)
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order) if 0 <= column < len(COLUMNS) else None
         self.layoutAboutToBeChanged.emit()
