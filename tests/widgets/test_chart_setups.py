@@ -14,7 +14,7 @@ from data.store.records import DetectionRecord, TrackedSetup
 from tests.widgets.chart_helpers import chart_showing, walk_bars
 from widgets.chart import setup_lines
 from widgets.chart.detections import DOWN, UP, bar_minute, detection_tip
-from widgets.chart.palette import COLORS
+from widgets.chart.palette import COLORS, theme_colors
 
 T0 = datetime(2026, 1, 5, 14, 30, tzinfo=UTC)
 
@@ -60,6 +60,12 @@ def test_live_setups_draw_entry_stop_and_targets_with_tags_and_finished_ones_dis
     assert set(_setup_lines(panel)) == {"setup:1:entry", "setup:1:stop", "setup:1:t1"}
     assert _setup_lines(panel)["setup:1:entry"][3] == solid
     assert panel.levels.lines["setup:1:stop"].line is kept  # unchanged: not redrawn
+    panel.set_theme("light")  # the lines take the theme's colours, their styles kept
+    light = theme_colors("light")
+    assert _setup_lines(panel)["setup:1:entry"][2:] == (light["setup_entry"], solid)
+    assert _setup_lines(panel)["setup:1:stop"][2:] == (light["setup_stop"], dash)
+    setup_lines.sync(panel.levels, [_setup(1, "triggered")], panel.panes.colors)
+    assert panel.levels.lines["setup:1:stop"].line is kept  # (and a sync after it keeps them)
     panel.add_level("alert:7", 100.0, "Alert ↕", COLORS["alert"], draggable=True)
     setup_lines.sync(panel.levels, [], colors)
     assert _setup_lines(panel) == {} and panel.level_keys("alert") == ["alert:7"]  # others' lines stay
@@ -78,6 +84,11 @@ def test_detection_markers_share_one_scatter_and_sit_on_their_bar_on_every_timef
     tip = points[0].data()
     assert tip.startswith("Opening-range breakout · long · 72%") and "Entry 100.40 · stop 99.90" in tip
     assert "101.40 / 101.90" in tip and "2.1× volume" in tip and tip == detection_tip(_detection(1, at_long))
+
+    panel.set_theme("light")
+    light = theme_colors("light")
+    assert [p.brush().color().name() for p in panel.detections.scatter.points()] == [
+        light["setup_target"], light["setup_stop"]]
 
     five = _five_minute(minutes)  # the same minutes as 5m bars: each on the bar containing its minute
     panel.set_bars("X", five, None)

@@ -27,6 +27,7 @@ from data.live_bars import BarChange, LiveBars
 from data.market_calendar import ET
 from data.models import Bar, Bars, Timeframe
 from data.symbols import SymbolKind, symbol_kind
+from widgets.chart import setup_lines
 from widgets.chart.detections import DetectionMarkers
 from widgets.chart.extended_hours import extended_mask
 from widgets.chart.header import ChartHeader
@@ -322,6 +323,8 @@ class ChartPanel(QWidget):
         colors = theme_colors(theme)
         self.panes.set_theme(colors, dark=theme != "light")
         self.levels.recolor("level", colors["level"])
+        setup_lines.recolor(self.levels, colors)
+        self.detections.recolor(colors)
         self.interaction.show_readout(len(self.live) - 1)
 
     def is_ready(self) -> bool:

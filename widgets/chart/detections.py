@@ -60,13 +60,19 @@ class DetectionMarkers:
         self._live = live
         self.records: list[DetectionRecord] = []  # oldest first
         self.index = np.empty(0, dtype=np.int64)  # each record's bar (-1: before the bars shown)
-        self._brushes = {d: pg.mkBrush(COLORS["setup_target" if d == "long" else "setup_stop"])
-                         for d in ("long", "short")}
+        self._brushes: dict[str, object] = {}
+        self.recolor(COLORS)
         self.scatter = pg.ScatterPlotItem(pxMode=True, size=SIZE, pen=None, hoverable=True,
                                           tip=lambda x, y, data: data)
         self.scatter.setZValue(41)
         plot.addItem(self.scatter, ignoreBounds=True)
         self._redraw()
+
+    def recolor(self, colors: dict[str, str]) -> None:
+        """Longs in the targets' green, shorts in the stops' red, of a theme's ``colors``."""
+        self._brushes = {"long": pg.mkBrush(colors["setup_target"]), "short": pg.mkBrush(colors["setup_stop"])}
+        if self.records:
+            self._redraw()
 
     def set(self, records: Iterable[DetectionRecord]) -> None:
         """These detections (any order; duplicates by id once) replace the shown ones."""

@@ -4,13 +4,15 @@
 waits —, stop red, targets green: apart from the alert and GEX lines.
 
 ``sync`` makes the chart's setup lines those of ``setups``: a line whose price, label, colour and
-style are unchanged stays as it is, so a lifecycle step redraws only what it changed."""
+style are unchanged stays as it is, so a lifecycle step redraws only what it changed; ``recolor``
+follows a theme change."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from analytics.setup_lifecycle import LIVE, TRIGGERED
@@ -53,3 +55,18 @@ def sync(levels: LevelLines, setups: Iterable[TrackedSetup], colors: dict[str, s
     for key, line in wanted.items():
         if key not in levels.lines:
             levels.add(key, line.price, line.label, line.color, style=line.style)
+
+
+def role(key: str) -> str:
+    """The palette colour of a setup line by its key ("setup:3:entry", "setup:3:t2")."""
+    part = key.rsplit(":", 1)[-1]
+    return "setup_entry" if part == "entry" else "setup_stop" if part == "stop" else "setup_target"
+
+
+def recolor(levels: LevelLines, colors: dict[str, str]) -> None:
+    """The setup lines in a theme's ``colors`` (styles kept)."""
+    for key in levels.keys(KIND):
+        level = levels.lines[key]
+        level.color = colors[role(key)]
+        level.line.setPen(pg.mkPen(level.color, style=level.style))
+    levels.tags.update()
