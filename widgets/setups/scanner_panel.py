@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -95,6 +96,7 @@ class ScannerPanel(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
+        table.setWordWrap(False)
         table.horizontalHeader().setStretchLastSection(True)
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)  # newest first until a click
         table.setSortingEnabled(True)
@@ -206,7 +208,9 @@ class ScannerPanel(QWidget):
             self.empty.show_reason(self._nothing())
         else:
             self.empty.show_view()
-            fit_columns(self.table, {c: [self.model.text(r, c) for r in rows] for c in range(len(COLUMNS))})
+            bold = QFont(self.table.font())
+            bold.setBold(True)  # (auto-tracked rows are bold: measured so, they are never wrapped or elided)
+            fit_columns(self.table, {c: [self.model.text(r, c) for r in rows] for c in range(len(COLUMNS))}, bold)
         if selected is not None and (row := self.model.row_of(selected.id)) is not None:
             self.table.selectRow(row)
         self._selection_changed()
