@@ -12,7 +12,11 @@ States::
   made at its entry (a detection enters at its bar's close) triggers on the first price at or
   beyond entry in the trade's direction (a long at or above it).
 * **Stop before entry**: while active, a price at or through the stop (a long's at or below it)
-  invalidates the setup — the idea failed before it was taken.
+  invalidates the setup — the idea failed before it was taken. Only when the setup started on
+  the entry's side of its stop: a trader's breakout plan made below its own stop (price 600,
+  buy 610, stop 605) waits for entry through it (the session's end still invalidates it).
+* **Start** (``start_problem``): a setup made *from a detection* whose price is already through
+  its stop, or past its first target, is refused — the detection has played out.
 * **Target / stop** once triggered: the first target reached closes it as ``target_hit``, the
   stop as ``stopped``. One price can do one transition; the next price does the next (a gap
   through entry and target in one print triggers, then hits the target on the following one).
@@ -81,13 +85,26 @@ def plan_problem(plan: SetupPlan) -> str | None:
     return None
 
 
+def start_problem(plan: SetupPlan, reference: float) -> str | None:
+    """Why a detection's setup cannot start watching at ``reference`` (the price now): it played out."""
+    if not (math.isfinite(reference) and reference > 0):
+        return None  # no price yet: the first quote decides
+    if plan.sign * (reference - plan.stop) <= 0:
+        return (f"The price {reference:,.2f} is already through the stop {plan.stop:,.2f}: "
+                "this setup failed before it could be tracked.")
+    if plan.sign * (reference - plan.targets[0]) >= 0:
+        return (f"The price {reference:,.2f} is already past the target {plan.targets[0]:,.2f}: "
+                "the move this setup plans for has happened.")
+    return None
+
+
 def on_price(status: str, plan: SetupPlan, reference: float, price: float) -> Transition | None:
     """What ``price`` does to a setup in ``status`` made when the price was ``reference``."""
     if not (math.isfinite(price) and price > 0):
         return None
     s = plan.sign
     if status == ACTIVE:
-        if s * (price - plan.stop) <= 0:
+        if s * (reference - plan.stop) > 0 and s * (price - plan.stop) <= 0:
             return Transition(INVALIDATED, f"stop {plan.stop:,.2f} hit before entry (at {price:,.2f})")
         if _reaches_entry(plan, reference, price):
             return Transition(TRIGGERED, f"entry {plan.entry:,.2f} reached (at {price:,.2f})")

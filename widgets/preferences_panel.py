@@ -99,7 +99,9 @@ class PreferencesPanel(QWidget):
         return form
 
     def _auto_track_controls(self) -> tuple[QCheckBox, QSpinBox]:
-        auto_track = QCheckBox("Track the best new setup per symbol (at most one every 5 minutes)")
+        auto_track = QCheckBox("Track the best new setups")
+        auto_track.setToolTip("The best new detection of a symbol becomes a tracked setup, at most one per symbol "
+                              "every 5 minutes, when it scores at least the minimum below.")
         floor = QSpinBox(suffix=" %", minimum=0, maximum=100, singleStep=5)
         floor.setToolTip("Only detections scored at least this high are tracked automatically.")
         auto_track.toggled.connect(self._on_auto_track)

@@ -18,6 +18,7 @@ from analytics.setup_lifecycle import (
     can_reopen,
     on_price,
     plan_problem,
+    start_problem,
 )
 
 LONG = SetupPlan("long", 100.0, 98.0, (104.0, 106.0))
@@ -50,6 +51,11 @@ def test_a_setup_made_at_its_entry_triggers_on_the_first_price_in_its_direction(
 def test_the_stop_before_entry_invalidates_and_nothing_follows():
     assert _walk(LONG, 99.0, [98.5, 98.0, 100.0, 104.0]) == [INVALIDATED]
     assert _walk(SHORT, 99.0, [102.0, 100.0]) == [INVALIDATED]
+
+
+def test_a_breakout_plan_made_below_its_own_stop_waits_for_entry_through_it():
+    breakout = SetupPlan("long", 610.0, 605.0, (620.0,))
+    assert _walk(breakout, 600.0, [600.0, 604.0, 606.0, 610.0, 604.9]) == [TRIGGERED, STOPPED]
 
 
 def test_one_price_does_one_transition_a_gap_through_entry_and_target_takes_two_prints():
@@ -88,3 +94,10 @@ def test_a_plan_with_a_wrong_side_gets_a_plain_message(plan, message):
 def test_a_sound_plan_passes_and_knows_its_risk_reward():
     assert plan_problem(LONG) is None and plan_problem(SHORT) is None
     assert LONG.risk_reward == pytest.approx(2.0) and SHORT.risk_reward == pytest.approx(2.0)
+
+
+def test_a_setup_already_through_its_stop_or_past_its_target_cannot_start():
+    assert "already through the stop" in start_problem(LONG, 97.5)
+    assert "already past the target" in start_problem(LONG, 104.0)
+    assert "already through the stop" in start_problem(SHORT, 102.0)
+    assert start_problem(LONG, 99.0) is None and start_problem(LONG, math.nan) is None

@@ -128,6 +128,9 @@ async def test_bad_plans_get_a_message_and_nothing_is_stored(tmp_path: Path) -> 
     try:
         with pytest.raises(repo.SetupError, match="stop must be below its entry"):
             await tracker.track("SPY", "long", 600.0, 601.0, (604.0,), reference=600.0, source="chart")
+        with pytest.raises(repo.SetupError, match="already through the stop"):  # failed before it was tracked
+            await tracker.track("SPY", "long", 600.0, 598.0, (604.0,), reference=597.0, source="scanner",
+                                detection_id=1)
         with pytest.raises(SymbolError):
             await tracker.track("NOT A SYMBOL!", "long", 600.0, 598.0, (604.0,), reference=600.0, source="chart")
         assert tracker.setups == ()

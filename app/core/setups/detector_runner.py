@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from analytics.detections import Detection
 from analytics.detectors.registry import DetectorInputs
 from app.core.bus import EventBus
@@ -67,7 +69,7 @@ class DetectorRunnerService:
         self.feed: deque[DetectionRecord] = deque(maxlen=FEED_SIZE)  # newest first: the scanner's live feed
         self._seen_until: dict[str, int] = {}  # symbol -> close of the last bar already looked at
         self._last_fired: dict[tuple[str, str, str], int] = {}
-        self._pending: set[str] = set()
+        self._pending: dict[str, int] = {}  # symbol -> start of its newest closed bar
         self._wake = asyncio.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detectors")
         self.timeframe = timeframe  # the stream's finest bars (a 5-minute recording replays 5-minute bars)
@@ -89,19 +91,21 @@ class DetectorRunnerService:
                         await self._wake.wait()
                 self._wake.clear()
                 if self._pending:
-                    symbols, self._pending = sorted(self._pending), set()
-                    await self.detect(symbols)
+                    pending, self._pending = self._pending, {}
+                    await self.detect(sorted(pending), pending)
         finally:
             off()
 
     def on_bar_closed(self, event: BarClosed) -> None:
         if event.timeframe is self.timeframe and event.symbol in self._symbols():
-            self._pending.add(event.symbol)
+            self._pending[event.symbol] = max(event.bar.ts, self._pending.get(event.symbol, 0))
             self._wake.set()
 
-    async def detect(self, symbols: list[str]) -> list[DetectionRecord]:
-        """Run every detector for ``symbols`` on what the market state holds; the fresh detections."""
-        jobs = {s: job for s in symbols if (job := self._job(s)) is not None}
+    async def detect(self, symbols: list[str], closed: dict[str, int] | None = None) -> list[DetectionRecord]:
+        """Run every detector for ``symbols`` on what the market state holds, up to each one's
+        newest closed bar (``closed``: symbol -> its start; the forming bar after it is never
+        read); the fresh detections."""
+        jobs = {s: job for s in symbols if (job := self._job(s, (closed or {}).get(s))) is not None}
         loop = asyncio.get_running_loop()
         found = await loop.run_in_executor(self._pool, lambda: {s: run_job(j) for s, j in jobs.items()})
         fresh: list[DetectionRecord] = []
@@ -110,8 +114,11 @@ class DetectorRunnerService:
         self.runs += 1
         return fresh
 
-    def _job(self, symbol: str) -> DetectionJob | None:
-        bars = session_window(self._market_state.bars(symbol, self.timeframe), self._calendar)
+    def _job(self, symbol: str, last_closed: int | None) -> DetectionJob | None:
+        held = self._market_state.bars(symbol, self.timeframe)
+        if last_closed is not None:
+            held = held.slice(0, int(np.searchsorted(held.ts, last_closed, side="right")))
+        bars = session_window(held, self._calendar)
         if not len(bars):
             return None
         proxy_symbol = VOLUME_PROXY.get(symbol)

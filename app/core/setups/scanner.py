@@ -2,7 +2,8 @@
 
 What the Scanner panel's "Scan" button and the coach's ``scan_opportunities`` call. Each symbol's
 bars are the market state's when it holds them (the watchlist's), else the provider's finest
-regular-session bars of the last few days; the same window and detectors as the live runner
+regular-session bars over the market state's history; only bars closed by the provider's clock
+(a forming bar decides nothing); the same window and detectors as the live runner
 (``detection_input``). A scan keeps the latest session's detections, the newest per detector
 and direction, stores them (so tracking one links it to its detection) and ranks them by
 confidence, each with its detector's hit rate on the symbol (``HitRateBook``, measured ahead of
@@ -15,12 +16,14 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
+
+import numpy as np
 
 from analytics.detections import Detection
 from analytics.detectors.registry import DetectorInputs
-from app.core.market_state import MarketStateService
+from app.core.market_state import DEFAULT_HISTORY, MarketStateService
 from app.core.setups.detection_input import DetectionJob, run_job, session_window, to_record
 from app.core.setups.hit_rates import HitRateBook
 from app.core.snapshots import OptionsSnapshot
@@ -34,7 +37,7 @@ from data.store import setups as repo
 from data.store.database import Store
 from data.store.records import DetectionRecord
 
-SCAN_HISTORY = timedelta(days=5)  # enough calendar days to hold the prior session over a long weekend
+SCAN_HISTORY = DEFAULT_HISTORY  # what the live runner holds: every detector's sessions of context
 CONCURRENT_FETCHES = 4
 
 
@@ -43,7 +46,7 @@ class ScanResult:
     detections: tuple[DetectionRecord, ...]  # best first
     scanned: tuple[str, ...]
     problems: tuple[tuple[str, str], ...]  # (symbol, what went wrong)
-    asof: Any  # the provider's clock when the scan started (datetime)
+    asof: datetime  # the provider's clock when the scan started
 
 
 class ScannerService:
@@ -62,7 +65,8 @@ class ScannerService:
         limit = asyncio.Semaphore(CONCURRENT_FETCHES)
         fetched = await asyncio.gather(*(self._bars(s, limit) for s in dict.fromkeys(symbols)))
         problems = tuple((s, problem) for s, bars, problem in fetched if problem)
-        jobs = [self._job(bars) for _s, bars, problem in fetched if not problem and len(bars)]
+        now = int(asof.timestamp())
+        jobs = [self._job(_closed(bars, now)) for _s, bars, problem in fetched if not problem and len(bars)]
         loop = asyncio.get_running_loop()
         found = await loop.run_in_executor(self._pool, lambda: [_today(run_job(j), j) for j in jobs])
         rates = {s: await self._hit_rates.rates(s) for s in {d.symbol for found_ in found for d in found_}}
@@ -93,6 +97,12 @@ class ScannerService:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _closed(bars: Bars, now: int) -> Bars:
+    """The bars that have closed by ``now`` (UTC seconds): a forming bar decides nothing."""
+    ends = bars.ts + bars.timeframe.minutes * 60
+    return bars.slice(0, int(np.searchsorted(ends, now, side="right")))
 
 
 def _today(detections: list[Detection], job: DetectionJob) -> list[Detection]:

@@ -30,6 +30,7 @@ from analytics.setup_lifecycle import (
     can_reopen,
     on_price,
     plan_problem,
+    start_problem,
 )
 from app.core.bus import EventBus
 from app.core.events import QuoteUpdated, SetupsChanged, SetupTransitioned
@@ -91,7 +92,8 @@ class SetupTrackerService:
         """Save a new active setup; ``repo.SetupError`` (or ``SymbolError``) says what is wrong."""
         sym = normalize_symbol(symbol)
         plan = SetupPlan(direction, float(entry), float(stop), tuple(float(t) for t in targets))
-        if problem := plan_problem(plan):
+        problem = plan_problem(plan) or (start_problem(plan, float(reference)) if detection_id is not None else None)
+        if problem:
             raise repo.SetupError(problem)
         now = self._now()
         day = session_for(self._calendar, now)
