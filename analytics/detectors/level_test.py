@@ -23,7 +23,9 @@ Decided on the rejecting bar's close: nothing after it is read (no look-ahead).
 
 from __future__ import annotations
 
+import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -38,15 +40,25 @@ OR_LEVELS = ("or_high", "or_low")
 
 def session_levels(bars: SessionBars, first: int) -> dict[str, float]:
     """Prior-day, pre-market and pivot levels known before the regular bar ``first`` opens."""
-    found = key_levels(bars.day[:first], bars.minute[:first], bars.high[:first], bars.low[:first],
-                       bars.close[:first], bars.volume[:first], open_minute=bars.open_minute[:first],
-                       close_minute=bars.close_minute[:first], current_day=int(bars.day[first]))
+    lo = _prior_day_start(bars, first)
+    found = key_levels(bars.day[lo:first], bars.minute[lo:first], bars.high[lo:first], bars.low[lo:first],
+                       bars.close[lo:first], bars.volume[lo:first], open_minute=bars.open_minute[lo:first],
+                       close_minute=bars.close_minute[lo:first], current_day=int(bars.day[first]))
     if found is None:
         return {}
     out = {"prior_high": found.prior_high, "prior_low": found.prior_low, "prior_close": found.prior_close,
            "premarket_high": found.premarket_high, "premarket_low": found.premarket_low,
            "pivot": found.pivots.p, "r1": found.pivots.r1, "s1": found.pivots.s1}
     return {k: float(v) for k, v in out.items() if math.isfinite(v)}
+
+
+def _prior_day_start(bars: SessionBars, first: int) -> int:
+    """The first bar of the last day before bar ``first``'s with a regular bar: all ``key_levels``
+    reads of the bars before ``first`` (that day's session, and ``first``'s day's pre-market)."""
+    before = np.flatnonzero(bars.regular[:first] & (bars.day[:first] < bars.day[first]))
+    if not len(before):
+        return 0
+    return int(np.searchsorted(bars.day[:first], bars.day[before[-1]]))
 
 
 def opening_range(bars: SessionBars, rows: np.ndarray, minutes: int) -> tuple[dict[str, float], int]:
@@ -58,64 +70,101 @@ def opening_range(bars: SessionBars, rows: np.ndarray, minutes: int) -> tuple[di
     return {"or_high": float(bars.high[inside].max()), "or_low": float(bars.low[inside].min())}, int(after[0])
 
 
+@dataclass(frozen=True, eq=False)
+class LevelGrid:
+    """Every session's levels over the regular bars, for masks over all of them at once:
+    ``value[k, p]`` is level ``names[k]`` at the regular bar ``rows[p]`` — NaN where that bar's
+    session has no such level or it is not known yet (the opening range before ``or_from``)."""
+
+    rows: np.ndarray  # the regular bars' indices
+    session: np.ndarray  # each regular bar's session number
+    bounds: np.ndarray  # session j's regular bars are rows[bounds[j]:bounds[j + 1]]
+    names: list[str]
+    value: np.ndarray  # (len(names), len(rows))
+    base: list[dict[str, float]]  # per session: the levels known at its open
+    or_levels: list[dict[str, float]]  # and its opening range levels, known from bar or_from[j] on
+    or_from: list[int]
+
+    def known(self, j: int, i: int) -> dict[str, float]:
+        """The levels of session ``j`` known at bar ``i``."""
+        return {**self.base[j], **self.or_levels[j]} if i >= self.or_from[j] else self.base[j]
+
+
+def level_grid(bars: SessionBars, levels: dict[int, dict[str, float]] | None, or_minutes: int) -> LevelGrid:
+    """The sessions' levels from the bars (``session_levels`` + ``opening_range``) or ``levels``."""
+    rows = np.flatnonzero(bars.regular)
+    day = bars.day[rows]
+    starts = np.flatnonzero(np.r_[True, day[1:] != day[:-1]]) if len(rows) else np.empty(0, np.int64)
+    bounds = np.r_[starts, len(rows)]
+    base, or_levels, or_from = [], [], []
+    for a, b in itertools.pairwise(bounds):
+        if levels is not None:
+            found, (opening, since) = dict(levels.get(int(day[a]), {})), ({}, len(bars))
+        else:
+            found, (opening, since) = session_levels(bars, int(rows[a])), opening_range(bars, rows[a:b], or_minutes)
+        base.append(found)
+        or_levels.append(opening)
+        or_from.append(since)
+    names = list(dict.fromkeys(k for j in range(len(base)) for k in (*base[j], *or_levels[j])))
+    at = {name: k for k, name in enumerate(names)}
+    value = np.full((len(names), len(rows)), np.nan)
+    for j, (a, b) in enumerate(itertools.pairwise(bounds)):
+        for name, v in base[j].items():
+            value[at[name], a:b] = v
+        c = a + int(np.searchsorted(rows[a:b], or_from[j]))
+        for name, v in or_levels[j].items():
+            value[at[name], c:b] = v
+    session = np.repeat(np.arange(len(starts)), np.diff(bounds))
+    return LevelGrid(rows, session, bounds, names, value, base, or_levels, or_from)
+
+
+def first_per_session(grid: LevelGrid, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(level k, position p) of the first True of each level's row of ``mask`` in each session."""
+    k, p = np.nonzero(mask)
+    key = k * (len(grid.bounds) + 1) + grid.session[p]
+    first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.empty(0, bool)
+    return k[first], p[first]
+
+
 def level_test(bars: SessionBars, levels: dict[int, dict[str, float]] | None = None, or_minutes: int = 15,
                tolerance_pct: float = 0.0005, tolerance_atr: float = 0.1, reject: float = 0.3,
                min_target_r: float = 0.5, atr_period: int = 14) -> list[Detection]:
-    regular = np.flatnonzero(bars.regular)
-    if not len(regular):
+    grid = level_grid(bars, levels, or_minutes)
+    rows = grid.rows
+    if not len(rows):
         return []
-    atr_before = np.full(len(bars), np.nan)
-    atr_before[regular[1:]] = atr(bars.high[regular], bars.low[regular], bars.close[regular], atr_period)[:-1]
+    atr_before = np.r_[np.nan, atr(bars.high[rows], bars.low[rows], bars.close[rows], atr_period)[:-1]]
+    level = grid.value
+    by_atr = np.where(np.isfinite(atr_before), tolerance_atr * atr_before, 0.0)
+    with np.errstate(invalid="ignore"):
+        tol = np.maximum(tolerance_pct * np.abs(level), by_atr)
+        short, long = _rejections(bars, rows, level, tol, reject)
     found: list[Detection] = []
-    starts = bars.session_starts()
-    for s, e in zip(starts, np.r_[starts[1:], len(bars)], strict=True):
-        rows = np.flatnonzero(bars.regular[s:e]) + s
-        if not len(rows):
-            continue
-        if levels is not None:
-            base, or_levels, or_from = dict(levels.get(int(bars.day[s]), {})), {}, len(bars)
-        else:
-            base = session_levels(bars, int(rows[0]))
-            or_levels, or_from = opening_range(bars, rows, or_minutes)
-        params = (tolerance_pct, tolerance_atr, reject, min_target_r)
-        found.extend(_session(bars, rows, base, or_levels, or_from, atr_before, params))
+    for direction, mask in (("short", short), ("long", long)):
+        for k, p in zip(*first_per_session(grid, mask), strict=True):
+            i, j, name = int(rows[p]), int(grid.session[p]), grid.names[k]
+            known = grid.known(j, i)
+            found.append(_detection(bars, i, direction, name, known[name], float(tol[k, p]), known, min_target_r,
+                                    _volume_ratio(bars, rows, int(p))))
     return sorted(found, key=lambda d: (d.time, d.direction, next(iter(d.levels))))
 
 
-def _session(bars: SessionBars, rows: np.ndarray, base: dict[str, float], or_levels: dict[str, float],
-             or_from: int, atr_before: np.ndarray, params: tuple[float, float, float, float]) -> list[Detection]:
-    tolerance_pct, tolerance_atr, reject, min_target_r = params
-    fired: set[tuple[str, str]] = set()
-    out: list[Detection] = []
-    for i in rows:
-        known = {**base, **or_levels} if i >= or_from else base
-        for name, level in known.items():
-            tol = max(tolerance_pct * abs(level), tolerance_atr * atr_before[i] if np.isfinite(atr_before[i]) else 0)
-            direction = _rejection(bars, int(i), level, tol, reject)
-            if direction is None or (name, direction) in fired:
-                continue
-            fired.add((name, direction))
-            out.append(_detection(bars, int(i), direction, name, level, tol, known, min_target_r,
-                                  _volume_ratio(bars, int(i))))
-    return out
-
-
-def _rejection(bars: SessionBars, i: int, level: float, tol: float, reject: float) -> str | None:
-    """"short" for a touch from below closing back under, "long" for the mirror, else None."""
-    o, h, lo, c = (float(a[i]) for a in (bars.open, bars.high, bars.low, bars.close))
-    prev = float(bars.close[i - 1]) if i > 0 else o
+def _rejections(bars: SessionBars, rows: np.ndarray, level: np.ndarray, tol: np.ndarray,
+                reject: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per level and regular bar: a touch from below closing back under (short), the mirror (long)."""
+    o, h, lo, c = (a[rows] for a in (bars.open, bars.high, bars.low, bars.close))
+    prev = np.r_[bars.open[:1], bars.close[:-1]][rows]  # the bar before (the first bar: its own open)
     width = h - lo
-    if o < level and prev < level and level - tol <= h <= level + tol and c <= level - reject * width:
-        return "short"
-    if o > level and prev > level and level - tol <= lo <= level + tol and c >= level + reject * width:
-        return "long"
-    return None
+    short = (o < level) & (prev < level) & (level - tol <= h) & (h <= level + tol) & (c <= level - reject * width)
+    long = (o > level) & (prev > level) & (level - tol <= lo) & (lo <= level + tol) & (c >= level + reject * width)
+    return short, long & ~short
 
 
-def _volume_ratio(bars: SessionBars, i: int, n: int = 20) -> float:
-    earlier = np.flatnonzero(bars.regular[:i])[-n:]
+def _volume_ratio(bars: SessionBars, rows: np.ndarray, p: int, n: int = 20) -> float:
+    """Bar ``rows[p]``'s volume against the mean of the ``n`` regular bars before it."""
+    earlier = rows[max(0, p - n):p]
     base = float(np.mean(bars.volume[earlier])) if len(earlier) else 0.0
-    return float(bars.volume[i]) / base if base > 0 else float("nan")
+    return float(bars.volume[rows[p]]) / base if base > 0 else float("nan")
 
 
 def level_targets(entry: float, risk: float, sign: float, name: str, known: dict[str, float],

@@ -5,14 +5,16 @@ every detector done in < 50 ms of worker time, the event loop never stalled ≥ 
 
 The bars are real: the SPY, QQQ, NVDA and META 1-minute sessions of
 ../shared/data/bars_intraday/consolidated_rth_1min_2026. A symbol's bars are what the market
-state holds (three sessions), cut at the closed minute ``--at`` ET; ``session_window`` (the
-runner's) keeps the last two sessions, ~``--at`` − 09:30 + 390 bars.
+state holds (``LIVE_SESSIONS`` + 1 sessions), cut at the closed minute ``--at`` ET;
+``session_window`` (the runner's) keeps the last ``LIVE_SESSIONS``, and ``run_job``
+(``registry.run_latest``) gives each detector the sessions it reads: two (~``--at`` − 09:30 + 390
+bars) for all but the opening drive.
 
-* **one symbol**: each detector alone and ``run_all`` (best of ``--runs``, ms) per file, beside
-  the per-symbol share of the budget (50 ms / 100); plus the runner's fixed costs per symbol
-  (``session_window`` and the detectors' shared work).
-* **100 symbols**: each a real file on another day (symbol k: file k mod 4, session k div 4 + 2),
-  its prices scaled by 1 + k / 1000 so no two are alike, through ``run_all`` in one batch as the
+* **one symbol**: each detector alone on its own sessions and ``run_latest`` (best of
+  ``--runs``, ms) per file, beside the per-symbol share of the budget (50 ms / 100); plus the
+  runner's fixed cost per symbol on the loop (``session_window``).
+* **100 symbols**: each a real file on another day (symbol k: file k mod 4, session k div 4 + 11),
+  its prices scaled by 1 + k / 1000 so no two are alike, through ``run_job`` in one batch as the
   runner's pool does it (``{s: run_job(j) for s, j in jobs.items()}``); best of and median of
   ``--runs`` against 50 ms. The jobs are built beforehand (the runner builds them on the loop:
   that cost is shown too, as a stall of its own).
@@ -35,7 +37,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from analytics.detectors.registry import DETECTORS, DetectorInputs, run_all
+from analytics.detectors.registry import DETECTORS, LIVE_SESSIONS, DetectorInputs, run_latest
 from app.core.setups.detection_input import DetectionJob, run_job, session_window
 from data.bar_aggregation import et_day_and_minute
 from data.market_calendar import MarketCalendar, default_calendar
@@ -44,9 +46,10 @@ from data.providers.replay.recording import load_recording
 
 SOURCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "bars_intraday" / "consolidated_rth_1min_2026"
 SYMBOLS = ("SPY", "QQQ", "NVDA", "META")
+LATEST = 30  # the files' last session
 BATCH_BUDGET_MS = 50.0
 STALL_BUDGET_MS = 16.0
-HELD_SESSIONS = 3  # the market state's DEFAULT_HISTORY
+HELD_SESSIONS = LIVE_SESSIONS + 1  # about the market state's DEFAULT_HISTORY (16 days)
 
 
 def load() -> dict[str, Bars]:
@@ -76,25 +79,28 @@ def best_and_median(fn, runs: int) -> tuple[float, float]:
 
 def one_symbol(files: dict[str, Bars], calendar: MarketCalendar, at_minute: int, runs: int, n: int) -> None:
     share = BATCH_BUDGET_MS / n
-    windows = {s: session_window(held(b, 10, at_minute, s), calendar) for s, b in files.items()}
+    windows = {s: session_window(held(b, LATEST, at_minute, s), calendar) for s, b in files.items()}
     print(f"one symbol: a two-session window at {at_minute // 60:02d}:{at_minute % 60:02d} ET "
           f"(ms, best of {runs}; budget per symbol {share:.2f} ms = {BATCH_BUDGET_MS:.0f} ms / {n})")
-    print(f"  {'bars in the window':24}" + "".join(f"{len(w):>9}" for w in windows.values()))
+    print(f"  {'bars: window, 2 sessions':24}" + "".join(f"{len(w):>5}{len(w.last_sessions(2)[0]):>4}"
+                                                     for w in windows.values()))
     print(f"  {'':24}" + "".join(f"{s:>9}" for s in windows))
     for spec in DETECTORS:
-        row = [best_and_median(lambda w=w, spec=spec: spec.run(w, DetectorInputs()), runs)[0] for w in windows.values()]
+        row = [best_and_median(lambda w=w.last_sessions(spec.sessions)[0], spec=spec: spec.run(w, DetectorInputs()),
+                               runs)[0] for w in windows.values()]
         print(f"  {spec.name:24}" + "".join(f"{t:9.3f}" for t in row))
-    total = [best_and_median(lambda w=w: run_all(w, DetectorInputs()), runs)[0] for w in windows.values()]
-    print(f"  {'run_all':24}" + "".join(f"{t:9.3f}" for t in total) + f"   budget {share:.2f}: "
+    total = [best_and_median(lambda w=w: run_latest(w, DetectorInputs()), runs)[0] for w in windows.values()]
+    print(f"  {'run_latest':24}" + "".join(f"{t:9.3f}" for t in total) + f"   budget {share:.2f}: "
           + ("within" if max(total) < share else "OVER"))
-    build = [best_and_median(lambda b=held(b, 10, at_minute, s): session_window(b, calendar), runs)[0]
+    build = [best_and_median(lambda b=held(b, LATEST, at_minute, s): session_window(b, calendar), runs)[0]
              for s, b in files.items()]
     print(f"  {'session_window (loop)':24}" + "".join(f"{t:9.3f}" for t in build))
 
 
 def batch(files: dict[str, Bars], calendar: MarketCalendar, at_minute: int, n: int) -> tuple[dict[str, DetectionJob],
                                                                                               list[Bars]]:
-    held_bars = [held(files[SYMBOLS[k % 4]], k // 4 % 28 + 2, at_minute, f"{SYMBOLS[k % 4]}{k}", 1 + k / 1000)
+    held_bars = [held(files[SYMBOLS[k % 4]], k // 4 % 20 + HELD_SESSIONS - 1, at_minute, f"{SYMBOLS[k % 4]}{k}",
+                      1 + k / 1000)
                  for k in range(n)]
     jobs = {b.symbol: DetectionJob(session_window(b, calendar), DetectorInputs()) for b in held_bars}
     return jobs, held_bars
@@ -154,7 +160,7 @@ def main() -> int:
     build_best, _ = best_and_median(lambda: [session_window(b, calendar) for b in held_bars], runs)
     ok = best < BATCH_BUDGET_MS
     print(f"\n{n} symbols at {args.at} ET ({min(sizes)}–{max(sizes)} bars each, "
-          f"{sum(len(v) for v in found.values())} detections) through run_all, one worker thread (ms)")
+          f"{sum(len(v) for v in found.values())} detections) through run_job, one worker thread (ms)")
     print(f"  {'':28}{'best':>9}{'median':>9}{'budget':>9}")
     print(f"  {'every detector, worker':28}{best:9.1f}{median:9.1f}{BATCH_BUDGET_MS:9.0f}   "
           + ("within" if ok else "OVER"))
