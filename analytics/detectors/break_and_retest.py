@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from analytics.detections import ConfidencePart, Detection, weighted_confidence
-from analytics.detectors.level_test import level_targets, opening_range, session_levels
+from analytics.detectors.level_test import LevelGrid, level_grid, level_targets
 from analytics.detectors.session_bars import SessionBars
 from analytics.indicators import atr
 
@@ -47,63 +47,90 @@ def break_and_retest(bars: SessionBars, levels: dict[int, dict[str, float]] | No
                      break_atr: float = 0.15, retest_atr: float = 0.3, tolerance_pct: float = 0.0005,
                      window: int = 8, confirm: int = 4, last_entry_before_close: int = 60,
                      min_target_r: float = 0.5, atr_period: int = 14) -> list[Detection]:
-    regular = np.flatnonzero(bars.regular)
-    if not len(regular):
+    grid = level_grid(bars, levels, or_minutes)
+    rows = grid.rows
+    if not len(rows):
         return []
-    atr_before = np.full(len(bars), np.nan)
-    atr_before[regular[1:]] = atr(bars.high[regular], bars.low[regular], bars.close[regular], atr_period)[:-1]
+    atr_before = np.r_[np.nan, atr(bars.high[rows], bars.low[rows], bars.close[rows], atr_period)[:-1]]
+    volume = np.nan_to_num(np.asarray(bars.volume, float), nan=0.0)
     params = (break_atr, retest_atr, tolerance_pct, window, confirm)
     found: list[Detection] = []
-    starts = bars.session_starts()
-    for s, e in zip(starts, np.r_[starts[1:], len(bars)], strict=True):
-        rows = np.flatnonzero(bars.regular[s:e]) + s
-        if not len(rows):
-            continue
-        if levels is not None:
-            base, or_levels, or_from = dict(levels.get(int(bars.day[s]), {})), {}, len(bars)
-        else:
-            base, (or_levels, or_from) = session_levels(bars, int(rows[0])), opening_range(bars, rows, or_minutes)
-        last_entry = int(bars.close_minute[rows[0]]) - last_entry_before_close
-        for name, level in {**base, **or_levels}.items():
-            first = or_from if name in or_levels else 0
-            for sign in (1.0, -1.0):
-                hit = _find(bars, rows, level, sign, first, atr_before, params)
-                if hit is None or bars.minute[hit[2]] + bars.bar_seconds // 60 > last_entry:
-                    continue
-                known = {**base, **or_levels} if hit[2] >= or_from else base
-                found.append(_detection(bars, hit, name, level, sign, known, atr_before, (min_target_r, last_entry)))
+    for sign in (1.0, -1.0):
+        for k, hit in _hits(bars, grid, sign, atr_before, params):
+            j, i = int(grid.session[hit[0]]), int(rows[hit[2]])
+            last_entry = int(bars.close_minute[rows[grid.bounds[j]]]) - last_entry_before_close
+            if bars.minute[i] + bars.bar_seconds // 60 > last_entry:
+                continue
+            name = grid.names[k]
+            level = {**grid.base[j], **grid.or_levels[j]}[name]
+            parts = _parts(bars, rows, hit, level, sign, (float(atr_before[hit[0]]), last_entry), volume)
+            bar_hit = (int(rows[hit[0]]), int(rows[hit[1]]), i, hit[3])
+            found.append(_detection(bars, bar_hit, name, level, sign, grid.known(j, i), parts, min_target_r))
     return sorted(found, key=lambda d: (d.time, d.direction, next(iter(d.levels))))
 
 
-def _find(bars: SessionBars, rows: np.ndarray, level: float, sign: float, first: int, atr_before: np.ndarray,
-          params: tuple[float, float, float, int, int]) -> tuple[int, int, int, float] | None:
-    """(break bar, retest bar, entry bar, tolerance) of the session's first break and retest of
-    ``level`` upwards (``sign`` = 1) or downwards (−1), else None."""
+def _hits(bars: SessionBars, grid: LevelGrid, sign: float, atr_before: np.ndarray,
+          params: tuple[float, float, float, int, int]) -> list[tuple[int, tuple[int, int, int, float]]]:
+    """(level k, (break, retest, entry position, tolerance)) of each level's first break and
+    retest in ``sign``'s direction in each session (positions index ``grid.rows``)."""
     break_atr, retest_atr, tolerance_pct, window, confirm = params
+    rows, level = grid.rows, grid.value
+    close, first_open = bars.close[rows], bars.open[rows[grid.bounds[:-1]]]
+    prev = np.r_[close[:1], close[:-1]]
+    prev[grid.bounds[:-1]] = first_open  # the session's first bar: its own open
+    finite = np.isfinite(atr_before)
+    with np.errstate(invalid="ignore"):
+        margin = np.where(finite, break_atr * atr_before, tolerance_pct * np.abs(level))
+        armed = (sign * (close - level) >= margin) & (sign * (prev - level) <= 0)
+    k, p = np.nonzero(armed)  # every bar that would break the level were nothing armed yet
+    at = level[k, p]
+    tol = np.maximum(tolerance_pct * np.abs(at), np.where(finite[p], retest_atr * atr_before[p], 0.0))
+    outcome = _attempts(bars, grid, sign, p, at, tol, window, confirm)
+    hits: list[tuple[int, tuple[int, int, int, float]]] = []
+    current, free_from, done = (-1, -1), -1, False
+    for c, (kc, pc) in enumerate(zip(k.tolist(), p.tolist(), strict=True)):
+        key = (kc, int(grid.session[pc]))
+        if key != current:
+            current, free_from, done = key, -1, False
+        if done or pc <= free_from:
+            continue  # a break already armed (or this session's found) takes the bar
+        retest, entry, ends = outcome[c]
+        if entry >= 0:
+            hits.append((kc, (pc, retest, entry, float(tol[c]))))
+            done = True
+        else:
+            free_from = ends
+    return hits
+
+
+def _attempts(bars: SessionBars, grid: LevelGrid, sign: float, p: np.ndarray, level: np.ndarray, tol: np.ndarray,
+              window: int, confirm: int) -> list[tuple[int, int, float]]:
+    """Each break at position ``p`` played out alone: (retest, entry, -1) positions when it
+    confirms, else (-1, -1, the position that disarms it; inf when the session ends first)."""
+    rows, n, width = grid.rows, len(grid.rows), window + confirm + 1
     back, ahead = (bars.low, bars.high) if sign > 0 else (bars.high, bars.low)
-    brk = retest = -1
-    tol = 0.0
-    for k, i in enumerate(rows.tolist()):
-        beyond = sign * (float(bars.close[i]) - level)
-        if brk < 0:
-            a = float(atr_before[i])
-            prev = float(bars.close[rows[k - 1]]) if k else float(bars.open[i])
-            margin = break_atr * a if np.isfinite(a) else tolerance_pct * abs(level)
-            if i >= first and beyond >= margin and sign * (prev - level) <= 0:
-                brk, retest = k, -1
-                tol = max(tolerance_pct * abs(level), retest_atr * a if np.isfinite(a) else 0.0)
-        elif beyond <= 0 or sign * (float(back[i]) - level) < -tol:  # closed back or poked too far through
-            brk = -1
-        elif retest < 0:
-            if k - brk > window:
-                brk = -1
-            elif sign * (float(back[i]) - level) <= tol:
-                retest = k
-        elif k - retest > confirm:
-            brk = -1
-        elif sign * (float(bars.close[i]) - float(ahead[rows[retest]])) > 0:
-            return int(rows[brk]), int(rows[retest]), i, tol
-    return None
+    step = np.arange(1, width + 1)
+    at = p[:, None] + step
+    valid = at < grid.bounds[grid.session[p] + 1][:, None]
+    at = rows[np.minimum(at, n - 1)]
+    beyond, reach = sign * (bars.close[at] - level[:, None]), sign * (back[at] - level[:, None])
+    off = valid & ((beyond <= 0) | (reach < -tol[:, None]))  # closed back or poked too far through
+    first_off = np.where(off.any(1), off.argmax(1), width)
+    touch = valid & ~off & (reach <= tol[:, None]) & (step <= window)
+    retest = np.where(touch.any(1), touch.argmax(1), width)
+    retested = retest < first_off
+    r = np.minimum(retest, width - 1)
+    ahead_r = ahead[at[np.arange(len(p)), r]]
+    after = (step[None, :] > r[:, None] + 1) & (step[None, :] <= r[:, None] + 1 + confirm)
+    entry_ok = valid & ~off & after & (sign * (bars.close[at] - ahead_r[:, None]) > 0)
+    entry = np.where(entry_ok.any(1), entry_ok.argmax(1), width)
+    won = retested & (entry < first_off)
+    stop = np.minimum(first_off, np.where(retested, r + confirm + 1, window))
+    stop_valid = valid[np.arange(len(p)), np.minimum(stop, width - 1)] & (stop < width)
+    ends = np.where(stop_valid, p + 1 + stop, np.iinfo(np.int64).max)
+    return [(pc + 1 + rc, pc + 1 + ec, -1) if w else (-1, -1, e)
+            for pc, rc, ec, w, e in zip(p.tolist(), r.tolist(), entry.tolist(), won.tolist(), ends.tolist(),
+                                        strict=True)]
 
 
 def _clock(bars: SessionBars, i: int) -> str:
@@ -111,22 +138,19 @@ def _clock(bars: SessionBars, i: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def _volume_ratio(bars: SessionBars, i: int, n: int = 20) -> float:
-    earlier = np.flatnonzero(bars.regular[:i])[-n:]
-    volume = np.nan_to_num(np.asarray(bars.volume, float), nan=0.0)
-    base = float(np.mean(volume[earlier])) if len(earlier) else 0.0
-    return float(volume[i]) / base if base > 0 else float("nan")
-
-
-def _parts(bars: SessionBars, hit: tuple[int, int, int, float], level: float, sign: float, atr_before: np.ndarray,
-           last_entry: int) -> tuple[ConfidencePart, ...]:
-    brk, retest, entry_bar, tol = hit
-    a = float(atr_before[brk])
+def _parts(bars: SessionBars, rows: np.ndarray, hit: tuple[int, int, int, float], level: float, sign: float,
+           at_break: tuple[float, int], volume: np.ndarray) -> tuple[ConfidencePart, ...]:
+    """The confidence parts of a hit given in positions of ``rows`` (``at_break``: the ATR before
+    the break bar and the session's last entry minute)."""
+    (brk, retest, entry_bar), tol = (int(rows[q]) for q in hit[:3]), hit[3]
+    a, last_entry = at_break
     beyond = sign * (float(bars.close[brk]) - level)
     strength = min(1.0, beyond / a / 0.5) if np.isfinite(a) and a > 0 else 0.5
     touch = float(bars.low[retest] if sign > 0 else bars.high[retest])
     precision = 1.0 - min(1.0, abs(touch - level) / tol) if tol > 0 else 1.0
-    ratio = _volume_ratio(bars, brk)
+    earlier = rows[max(0, hit[0] - 20):hit[0]]  # the 20 regular bars before the break
+    base = float(np.mean(volume[earlier])) if len(earlier) else 0.0
+    ratio = float(volume[brk]) / base if base > 0 else float("nan")
     open_minute = int(bars.open_minute[entry_bar])
     time_left = 1.0 - min(1.0, max(0.0, (int(bars.minute[entry_bar]) - open_minute) / max(1, last_entry - open_minute)))
     return (ConfidencePart("break", strength, 0.3), ConfidencePart("retest", precision, 0.3),
@@ -135,8 +159,7 @@ def _parts(bars: SessionBars, hit: tuple[int, int, int, float], level: float, si
 
 
 def _detection(bars: SessionBars, hit: tuple[int, int, int, float], name: str, level: float, sign: float,
-               known: dict[str, float], atr_before: np.ndarray, plan: tuple[float, int]) -> Detection:
-    min_target_r, last_entry = plan
+               known: dict[str, float], parts: tuple[ConfidencePart, ...], min_target_r: float) -> Detection:
     brk, retest, i, tol = hit
     entry = float(bars.close[i])
     if sign > 0:
@@ -146,7 +169,6 @@ def _detection(bars: SessionBars, hit: tuple[int, int, int, float], name: str, l
         extreme = float(bars.high[retest:i + 1].max())
         stop = max(level, extreme) + tol
     targets = level_targets(entry, abs(entry - stop), sign, name, known, min_target_r)
-    parts = _parts(bars, hit, level, sign, atr_before, last_entry)
     side, edge = ("above", "high") if sign > 0 else ("below", "low")
     evidence = (f"{bars.symbol} broke {side} {name.replace('_', ' ')} {level:,.2f} on the {_clock(bars, brk)} "
                 f"bar, came back to {extreme:,.2f} on the {_clock(bars, retest)} bar and closed {entry:,.2f}, "
