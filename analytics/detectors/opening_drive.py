@@ -53,47 +53,52 @@ def proxy_volume(bars: SessionBars, proxy: SessionBars | None, upto: int) -> tup
     return out, proxy.symbol
 
 
-def _windows(bars: SessionBars, minutes: int) -> list[np.ndarray]:
-    """Each session's complete drive window (row indices), sessions without one left out."""
+def _windows(bars: SessionBars, minutes: int) -> np.ndarray:
+    """Each session's complete drive window (a row of bar indices), sessions without one left out."""
     n = minutes * 60 // bars.bar_seconds
-    out = []
-    starts = bars.session_starts()
-    for s, e in zip(starts, np.r_[starts[1:], len(bars)], strict=True):
-        rows = np.flatnonzero(bars.regular[s:e]) + s
-        rows = rows[bars.minute[rows] - bars.open_minute[rows] < minutes]
-        if len(rows) == n and bars.minute[rows[0]] == bars.open_minute[rows[0]]:
-            out.append(rows)
-    return out
+    rows = np.flatnonzero(bars.regular)
+    if not len(rows) or n < 1:
+        return np.empty((0, max(n, 0)), np.int64)
+    day, since_open = bars.day[rows], bars.minute[rows] - bars.open_minute[rows]
+    starts = np.flatnonzero(np.r_[True, day[1:] != day[:-1]])
+    inside = np.add.reduceat((since_open < minutes).astype(np.int64), starts)  # a prefix of each session's
+    complete = starts[(inside == n) & (since_open[starts] == 0)]
+    return rows[complete[:, None] + np.arange(n)]
 
 
 def opening_drive(bars: SessionBars, proxy: SessionBars | None = None, minutes: int = 30, move: float = 0.6,
                   hold_pct: float = 0.0005, one_sided: float = 0.6, pullback: float = 1 / 3, lookback: int = 10,
                   min_sessions: int = 5) -> list[Detection]:
     windows = _windows(bars, minutes)
+    if len(windows) <= min_sessions:
+        return []
+    high, low = bars.high[windows].max(1), bars.low[windows].min(1)
+    span = high - low
+    typical = np.array([np.mean(span[max(0, k - lookback):k]) if k else np.nan for k in range(len(windows))])
+    counted = np.arange(len(windows)) - np.maximum(0, np.arange(len(windows)) - lookback) >= min_sessions
+    signs = _drives(bars, windows, typical, (high, low), (move, hold_pct, one_sided, pullback))
     found: list[Detection] = []
-    for k, rows in enumerate(windows):
-        prior = windows[max(0, k - lookback):k]
-        if len(prior) < min_sessions:
-            continue
-        typical = float(np.mean([bars.high[w].max() - bars.low[w].min() for w in prior]))
-        sign = _drive(bars, rows, typical, (move, hold_pct, one_sided, pullback))
-        if sign:
-            found.append(_detection(bars, rows, prior, sign, typical, proxy, (move, pullback, minutes)))
+    for k in np.flatnonzero(counted & (signs != 0)).tolist():
+        prior = list(windows[max(0, k - lookback):k])
+        found.append(_detection(bars, windows[k], prior, float(signs[k]), float(typical[k]), proxy,
+                                (move, pullback, minutes)))
     return found
 
 
-def _drive(bars: SessionBars, rows: np.ndarray, typical: float, params: tuple[float, float, float, float]) -> float:
-    """1.0 for an up drive, −1.0 for a down drive, 0.0 for neither."""
+def _drives(bars: SessionBars, windows: np.ndarray, typical: np.ndarray, extremes: tuple[np.ndarray, np.ndarray],
+            params: tuple[float, float, float, float]) -> np.ndarray:
+    """Per window: 1.0 for an up drive, −1.0 for a down drive, 0.0 for neither."""
     move, hold_pct, one_sided, pullback = params
-    o, c = float(bars.open[rows[0]]), float(bars.close[rows[-1]])
-    high, low = float(bars.high[rows].max()), float(bars.low[rows].min())
-    sign = 1.0 if c > o else -1.0
-    if typical <= 0 or high <= low or sign * (c - o) < move * typical:
-        return 0.0
-    back = o - low if sign > 0 else high - o
-    closing_with = float(np.mean(sign * (bars.close[rows] - bars.open[rows]) > 0))
-    given_back = (high - c if sign > 0 else c - low) / (high - low)
-    return sign if back <= hold_pct * o and closing_with >= one_sided and given_back <= pullback else 0.0
+    high, low = extremes
+    o, c = bars.open[windows[:, 0]], bars.close[windows[:, -1]]
+    sign = np.where(c > o, 1.0, -1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        moved = ~((typical <= 0) | (high <= low) | (sign * (c - o) < move * typical))  # NaN: as the rule's scan
+        back = np.where(sign > 0, o - low, high - o)
+        closing_with = np.mean(sign[:, None] * (bars.close[windows] - bars.open[windows]) > 0, axis=1)
+        given_back = np.where(sign > 0, high - c, c - low) / (high - low)
+        drive = moved & (back <= hold_pct * o) & (closing_with >= one_sided) & (given_back <= pullback)
+    return np.where(drive, sign, 0.0)
 
 
 def _volume_note(bars: SessionBars, rows: np.ndarray, prior: list[np.ndarray],

@@ -47,10 +47,13 @@ def volume_climax(bars: SessionBars, k: float = 3.0, n: int = 20, range_atr: flo
     allowed = bar_end <= bars.close_minute[rows] - last_entry_before_close
     found: list[Detection] = []
     fired: set[tuple[int, str]] = set()
-    for j in range(max(n, 2), len(rows)):
+    j0 = max(n, 2)
+    base_at, range_before = baseline[j0 - n:], ranges[j0 - 1:-1]
+    with np.errstate(invalid="ignore"):
+        climax = (allowed[j0:] & (base_at > 0) & (volume[j0:] >= k * base_at) & np.isfinite(range_before)
+                  & (range_before > 0))
+    for j in (np.flatnonzero(climax) + j0).tolist():
         base = baseline[j - n]
-        if not allowed[j] or base <= 0 or volume[j] < k * base or not np.isfinite(ranges[j - 1]) or ranges[j - 1] <= 0:
-            continue
         direction = _direction(bars, rows, j, trend, high[j] - low[j], close[j] - low[j], outer)
         if direction is None or high[j] - low[j] < range_atr * ranges[j - 1]:
             continue

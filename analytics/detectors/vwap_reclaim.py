@@ -68,11 +68,12 @@ def _session(bars: SessionBars, rows: np.ndarray, k: int, skip_first: int, last_
     allowed = (since_open >= skip_first) & (bars.minute[rows] + bars.bar_seconds // 60 <= last_entry)
     found: list[Detection] = []
     for direction, sign in (("long", 1.0), ("short", -1.0)):
-        for j in range(k, len(rows)):
-            if allowed[j] and side[j] == sign and np.all(side[j - k:j] == -sign):
-                found.append(_detection(bars, rows, j, k, direction, line, ranges,
-                                        (skip_first, int(last_entry[j]))))
-                break
+        was = np.r_[0, np.cumsum(side == -sign)]  # closes on the other side before each bar
+        run = was[k:-1] - was[:-k - 1] == k  # run[j - k]: the k bars before j all on the other side
+        crossed = np.flatnonzero(allowed[k:] & (side[k:] == sign) & run)
+        if len(crossed):
+            j = int(crossed[0]) + k
+            found.append(_detection(bars, rows, j, k, direction, line, ranges, (skip_first, int(last_entry[j]))))
     return found
 
 
