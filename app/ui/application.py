@@ -140,6 +140,7 @@ class AppController:
         self._mark("panels")
         self.notifier = Notifier(self.window, open_symbol=self._open_symbol)
         self.window.hide_on_close = self.notifier.has_tray
+        self.tasks.spawn(self.notifier.connect_desktop())
         self._wire()
         await self._start_engine()
         self._mark("engine")
@@ -205,6 +206,7 @@ class AppController:
         self.bridge.close()
         if self.notifier is not None:
             self.notifier.close()
+            await self.notifier.close_desktop()
         self.symbol_box.close()
         self.window.hide_on_close = False
         self.window.hide()

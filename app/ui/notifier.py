@@ -1,4 +1,6 @@
-"""Shows posted notifications: system tray balloon when the desktop has a tray, else a toast.
+"""Shows posted notifications: a clickable desktop notification where the session has a
+freedesktop notification server (``desktop_notifications``: Linux), else the system tray's
+balloon where there is a tray, else an in-app toast.
 
 A click on one (the tray's message, or a toast) brings the window forward at what it is about:
 a setup or detection notification (``notice_symbol``) makes its symbol the active one — the
@@ -7,6 +9,9 @@ kinds focus their panel (``FOCUS_PANEL``, else the notifications log)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections import OrderedDict
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject
@@ -14,11 +19,14 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from app.core.setups.notices import notice_symbol
+from app.ui.desktop_notifications import DesktopNotifications
 from app.ui.main_window import MainWindow
 from data.store.records import NotificationRecord
 from resources import resource_path
 from widgets.toast import ToastArea
 
+log = logging.getLogger(__name__)
+SENT_KEPT = 200  # desktop notifications whose click we can still answer
 # Which panel a click on a notification of this kind opens.
 FOCUS_PANEL = {"health": "health", "error": "health"}
 
@@ -60,14 +68,46 @@ class Notifier:
             self.tray.messageClicked.connect(self._on_message_clicked)
             self.tray.show()
         self.shown = 0
+        self.desktop: DesktopNotifications | None = None
+        self._sent: OrderedDict[int, NotificationRecord] = OrderedDict()
+        self._posting: set[asyncio.Task] = set()
 
     @property
     def has_tray(self) -> bool:
         return self.tray is not None
 
+    async def connect_desktop(self) -> bool:
+        """Use the session's notification server when there is one (clicks then work everywhere)."""
+        self.desktop = await DesktopNotifications.open(self._on_desktop_click,
+                                                       str(resource_path("icons", "app.svg")))
+        return self.desktop is not None
+
     def show(self, record: NotificationRecord) -> None:
         self.shown += 1
         self._last = record
+        if self.desktop is not None:
+            task = asyncio.ensure_future(self._post(self.desktop, record))
+            self._posting.add(task)
+            task.add_done_callback(self._posting.discard)
+        else:
+            self._show_here(record)
+
+    async def _post(self, desktop: DesktopNotifications, record: NotificationRecord) -> None:
+        try:
+            self._sent[await desktop.send(record.title, record.message)] = record
+        except Exception as exc:  # the server went away: show it here instead
+            log.warning("desktop notification failed (%s): shown in the app", exc)
+            self._show_here(record)
+            return
+        while len(self._sent) > SENT_KEPT:
+            self._sent.popitem(last=False)
+
+    def _on_desktop_click(self, notification_id: int) -> None:
+        record = self._sent.get(notification_id)
+        if record is not None:
+            self.open(record)
+
+    def _show_here(self, record: NotificationRecord) -> None:
         if self.tray is not None:
             self.tray.showMessage(record.title, record.message, QSystemTrayIcon.MessageIcon.Information, 8000)
         else:
@@ -85,6 +125,7 @@ class Notifier:
 
     def open(self, record: NotificationRecord) -> None:
         """The window, forward, at what ``record`` is about."""
+        self._window.show_and_raise()
         symbol = notice_symbol(record)
         if symbol is not None and self._open_symbol is not None:
             self._open_symbol(symbol)
@@ -95,3 +136,10 @@ class Notifier:
     def close(self) -> None:
         if self.tray is not None:
             self.tray.hide()
+        for task in self._posting:
+            task.cancel()
+
+    async def close_desktop(self) -> None:
+        if self.desktop is not None:
+            desktop, self.desktop = self.desktop, None
+            await desktop.close()
