@@ -79,6 +79,10 @@ class DetectorRunnerService:
         since = self._now() - timedelta(days=1)
         self.feed.extend(await self._store.run(lambda s: repo.recent_detections(s, since=since, limit=FEED_SIZE)))
 
+    async def detections_for(self, symbol: str, since: datetime, limit: int = 2000) -> list[DetectionRecord]:
+        """``symbol``'s stored detections decided at or after ``since`` (the chart's markers), newest first."""
+        return await self._store.run(lambda s: repo.recent_detections(s, since=since, symbol=symbol, limit=limit))
+
     # -- running ---------------------------------------------------------------------------
     async def run(self, ctx: ServiceContext) -> None:
         off = self._bus.subscribe(BarClosed, self.on_bar_closed)

@@ -2,7 +2,8 @@
 
 The chart's symbol's live setups are its "setup" lines (``widgets.chart.setup_lines``), redrawn on
 ``setups_changed`` and when the chart shows a symbol; the detector runner's detections of the
-symbol are its detection markers (the feed at a load, each new one as it is detected). The
+symbol are its detection markers (the stored ones since the chart's first bar at a load, each new
+one as it is detected). The
 menu's "Track setup here…" opens ``TrackSetupDialog`` at the clicked price, stop and targets from
 the ATR(14) of the chart's bars; its OK tracks the setup (source "chart"), an error stays in the
 dialog.
@@ -11,6 +12,7 @@ dialog.
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 import shiboken6
 from PySide6.QtCore import QObject
@@ -50,11 +52,22 @@ class ChartSetups(QObject):
     def symbol_shown(self) -> None:
         """The chart (re)loaded its symbol: its setups' lines and its detections' markers."""
         self.sync_lines()
+        symbol = self.panel.symbol
         try:
-            feed = self.host.engine.service(DetectorRunnerService).feed
+            runner = self.host.engine.service(DetectorRunnerService)
         except LookupError:  # no detector runner in this engine
-            feed = ()
-        self.panel.detections.set(d for d in feed if d.symbol == self.panel.symbol)
+            self.panel.detections.set(())
+            return
+        self.panel.detections.set(d for d in runner.feed if d.symbol == symbol)  # at once, then the stored ones
+        if self.panel.bar_count:
+            since = datetime.fromtimestamp(int(self.panel.live.column("ts")[0]), UTC)
+
+            async def stored() -> None:
+                found = await runner.detections_for(symbol, since)
+                if shiboken6.isValid(self.panel) and self.panel.symbol == symbol:
+                    self.panel.detections.set(found)
+
+            self.host.run(stored())
 
     def sync_lines(self, setups: tuple[TrackedSetup, ...] | None = None) -> None:
         symbol = self.panel.symbol
