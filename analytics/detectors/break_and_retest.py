@@ -29,6 +29,8 @@ Rule (each session on its own calendar hours; regular-session bars only; after M
   volume against the previous 20 regular bars' mean, full at 2×; neutral 0.5 without volume)
   + 0.2 time (full at the open, none at the last entry minute).
 Decided on the entry bar's close: nothing after it is read (no look-ahead).
+``decide_from`` (``DetectorInputs.decide_from``): only bars from that index on are decided, the
+earlier ones still read and counted for the filters (what the whole run finds from there on).
 """
 
 from __future__ import annotations
@@ -36,9 +38,8 @@ from __future__ import annotations
 import numpy as np
 
 from analytics.detections import ConfidencePart, Detection, weighted_confidence
-from analytics.detectors.level_test import LevelGrid, level_grid, level_targets
+from analytics.detectors.level_test import LevelGrid, level_grid, level_targets, regular_atr_before
 from analytics.detectors.session_bars import SessionBars
-from analytics.indicators import atr
 
 NAME = "break_and_retest"
 
@@ -46,12 +47,12 @@ NAME = "break_and_retest"
 def break_and_retest(bars: SessionBars, levels: dict[int, dict[str, float]] | None = None, or_minutes: int = 15,
                      break_atr: float = 0.15, retest_atr: float = 0.3, tolerance_pct: float = 0.0005,
                      window: int = 8, confirm: int = 4, last_entry_before_close: int = 60,
-                     min_target_r: float = 0.5, atr_period: int = 14) -> list[Detection]:
-    grid = level_grid(bars, levels, or_minutes)
+                     min_target_r: float = 0.5, atr_period: int = 14, decide_from: int = 0) -> list[Detection]:
+    grid = level_grid(bars, levels, or_minutes, decide_from)
     rows = grid.rows
     if not len(rows):
         return []
-    atr_before = np.r_[np.nan, atr(bars.high[rows], bars.low[rows], bars.close[rows], atr_period)[:-1]]
+    atr_before = regular_atr_before(bars, grid, atr_period)
     volume = np.nan_to_num(np.asarray(bars.volume, float), nan=0.0)
     params = (break_atr, retest_atr, tolerance_pct, window, confirm)
     found: list[Detection] = []
@@ -59,11 +60,11 @@ def break_and_retest(bars: SessionBars, levels: dict[int, dict[str, float]] | No
         for k, hit in _hits(bars, grid, sign, atr_before, params):
             j, i = int(grid.session[hit[0]]), int(rows[hit[2]])
             last_entry = int(bars.close_minute[rows[grid.bounds[j]]]) - last_entry_before_close
-            if bars.minute[i] + bars.bar_seconds // 60 > last_entry:
+            if i < decide_from or bars.minute[i] + bars.bar_seconds // 60 > last_entry:
                 continue
             name = grid.names[k]
             level = {**grid.base[j], **grid.or_levels[j]}[name]
-            parts = _parts(bars, rows, hit, level, sign, (float(atr_before[hit[0]]), last_entry), volume)
+            parts = _parts(bars, grid, hit, level, sign, (float(atr_before[hit[0]]), last_entry), volume)
             bar_hit = (int(rows[hit[0]]), int(rows[hit[1]]), i, hit[3])
             found.append(_detection(bars, bar_hit, name, level, sign, grid.known(j, i), parts, min_target_r))
     return sorted(found, key=lambda d: (d.time, d.direction, next(iter(d.levels))))
@@ -138,17 +139,18 @@ def _clock(bars: SessionBars, i: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def _parts(bars: SessionBars, rows: np.ndarray, hit: tuple[int, int, int, float], level: float, sign: float,
+def _parts(bars: SessionBars, grid: LevelGrid, hit: tuple[int, int, int, float], level: float, sign: float,
            at_break: tuple[float, int], volume: np.ndarray) -> tuple[ConfidencePart, ...]:
-    """The confidence parts of a hit given in positions of ``rows`` (``at_break``: the ATR before
-    the break bar and the session's last entry minute)."""
-    (brk, retest, entry_bar), tol = (int(rows[q]) for q in hit[:3]), hit[3]
+    """The confidence parts of a hit given in positions of ``grid.rows`` (``at_break``: the ATR
+    before the break bar and the session's last entry minute)."""
+    (brk, retest, entry_bar), tol = (int(grid.rows[q]) for q in hit[:3]), hit[3]
     a, last_entry = at_break
     beyond = sign * (float(bars.close[brk]) - level)
     strength = min(1.0, beyond / a / 0.5) if np.isfinite(a) and a > 0 else 0.5
     touch = float(bars.low[retest] if sign > 0 else bars.high[retest])
     precision = 1.0 - min(1.0, abs(touch - level) / tol) if tol > 0 else 1.0
-    earlier = rows[max(0, hit[0] - 20):hit[0]]  # the 20 regular bars before the break
+    at = hit[0] + grid.offset
+    earlier = grid.every[max(0, at - 20):at]  # the 20 regular bars before the break
     base = float(np.mean(volume[earlier])) if len(earlier) else 0.0
     ratio = float(volume[brk]) / base if base > 0 else float("nan")
     open_minute = int(bars.open_minute[entry_bar])

@@ -33,6 +33,8 @@ Rule (regular-session bars only; bar i at or after ``asof_index``):
   volume (the ratio, full at 2×) + 0.2 strike (its |net GEX| against the largest strike's)
   + 0.2 close (its place in the bar's range, 0 at the limit, full at the extreme).
 Decided on bar i's close with the profile as given: no later bar is read.
+``decide_from`` (``DetectorInputs.decide_from``): only bars from that index on are decided, the
+earlier ones still read and counted for the filters (what the whole run finds from there on).
 """
 
 from __future__ import annotations
@@ -70,8 +72,8 @@ def gamma_at(gex: GexProfile, price: float) -> float:
 def gamma_squeeze(bars: SessionBars, gex: GexProfile | None, asof_index: int | None = None,
                   proxy: SessionBars | None = None, tolerance_pct: float = 0.002, top_n: int = 3, recent: int = 3,
                   base: int = 20, volume_ratio: float = 1.2, close_position: float = 0.4,
-                  skip_first: int = 30, last_entry_before_close: int = 30, min_target_r: float = 0.5
-                  ) -> list[Detection]:
+                  skip_first: int = 30, last_entry_before_close: int = 30, min_target_r: float = 0.5,
+                  decide_from: int = 0) -> list[Detection]:
     if gex is None or not len(bars):
         return []
     start = len(bars) - 1 if asof_index is None else max(0, asof_index)
@@ -93,7 +95,7 @@ def gamma_squeeze(bars: SessionBars, gex: GexProfile | None, asof_index: int | N
             if hit is not None and direction not in found:
                 plan = (recent, min_target_r, tolerance_pct, close_position, note)
                 found[direction] = _detection(bars, i, direction, hit, gex, strikes, ratio, plan)
-    return sorted(found.values(), key=lambda d: (d.time, d.direction))
+    return sorted((d for d in found.values() if d.bar_index >= decide_from), key=lambda d: (d.time, d.direction))
 
 
 def _volume_ratio(bars: SessionBars, volume: np.ndarray, i: int, recent: int, base: int) -> float:

@@ -18,6 +18,8 @@ Rule (each session on its own calendar hours; regular-session bars only):
   0.3 volume (the bar's volume against the session's mean so far, full at 2×; neutral 0.5
   without volume, e.g. an index) + 0.3 time (full at the open, none at open + ``first_minutes``).
 Decided on the fading bar's close: nothing after it is read (no look-ahead).
+``decide_from`` (``DetectorInputs.decide_from``): only bars from that index on are decided, the
+earlier ones still read and counted for the filters (what the whole run finds from there on).
 """
 
 from __future__ import annotations
@@ -46,13 +48,14 @@ def session_gaps(bars: SessionBars):
         prior = float(bars.close[last]) if ends_at_close else None
 
 
-def gap_fill(bars: SessionBars, min_gap: float = 0.003, first_minutes: int = 60) -> list[Detection]:
+def gap_fill(bars: SessionBars, min_gap: float = 0.003, first_minutes: int = 60,
+             decide_from: int = 0) -> list[Detection]:
     found: list[Detection] = []
     for rows, prior, session_open in session_gaps(bars):
-        if abs(session_open - prior) / prior < min_gap:
+        if rows[-1] < decide_from or abs(session_open - prior) / prior < min_gap:
             continue
         j = _fade(bars, rows, prior, session_open, first_minutes)
-        if j is not None:
+        if j is not None and rows[j] >= decide_from:
             found.append(_detection(bars, rows, j, prior, session_open, first_minutes))
     return found
 

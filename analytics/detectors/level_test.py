@@ -19,6 +19,8 @@ Rule (each session on its own calendar hours; regular-session bars only):
   + 0.3 precision (1 at the level, 0 at the tolerance's edge) + 0.3 volume (against the previous
   20 regular bars' mean, full at 2×; neutral 0.5 without volume).
 Decided on the rejecting bar's close: nothing after it is read (no look-ahead).
+``decide_from`` (``DetectorInputs.decide_from``): only bars from that index on are decided, the
+earlier ones still read and counted for the filters (what the whole run finds from there on).
 """
 
 from __future__ import annotations
@@ -76,7 +78,9 @@ class LevelGrid:
     ``value[k, p]`` is level ``names[k]`` at the regular bar ``rows[p]`` — NaN where that bar's
     session has no such level or it is not known yet (the opening range before ``or_from``)."""
 
-    rows: np.ndarray  # the regular bars' indices
+    rows: np.ndarray  # the regular bars' indices (of the sessions kept)
+    every: np.ndarray  # every regular bar's index: rows is every[offset:] (sessions over before
+    offset: int  # decide_from are left out)
     session: np.ndarray  # each regular bar's session number
     bounds: np.ndarray  # session j's regular bars are rows[bounds[j]:bounds[j + 1]]
     names: list[str]
@@ -90,9 +94,16 @@ class LevelGrid:
         return {**self.base[j], **self.or_levels[j]} if i >= self.or_from[j] else self.base[j]
 
 
-def level_grid(bars: SessionBars, levels: dict[int, dict[str, float]] | None, or_minutes: int) -> LevelGrid:
-    """The sessions' levels from the bars (``session_levels`` + ``opening_range``) or ``levels``."""
+def level_grid(bars: SessionBars, levels: dict[int, dict[str, float]] | None, or_minutes: int,
+               decide_from: int = 0) -> LevelGrid:
+    """The sessions' levels from the bars (``session_levels`` + ``opening_range``) or ``levels``;
+    sessions whose last regular bar comes before bar ``decide_from`` are left out."""
     rows = np.flatnonzero(bars.regular)
+    every, offset = rows, 0
+    if decide_from > 0 and len(rows):
+        first = int(np.searchsorted(rows, decide_from))  # the first regular bar to decide on
+        offset = int(np.searchsorted(bars.day[rows], bars.day[rows[first]])) if first < len(rows) else len(rows)
+        rows = rows[offset:]
     day = bars.day[rows]
     starts = np.flatnonzero(np.r_[True, day[1:] != day[:-1]]) if len(rows) else np.empty(0, np.int64)
     bounds = np.r_[starts, len(rows)]
@@ -115,7 +126,14 @@ def level_grid(bars: SessionBars, levels: dict[int, dict[str, float]] | None, or
         for name, v in or_levels[j].items():
             value[at[name], c:b] = v
     session = np.repeat(np.arange(len(starts)), np.diff(bounds))
-    return LevelGrid(rows, session, bounds, names, value, base, or_levels, or_from)
+    return LevelGrid(rows, every, offset, session, bounds, names, value, base, or_levels, or_from)
+
+
+def regular_atr_before(bars: SessionBars, grid: LevelGrid, period: int) -> np.ndarray:
+    """ATR(``period``) of the regular bars up to the one before each of ``grid.rows``."""
+    every = grid.every
+    before = atr(bars.high[every], bars.low[every], bars.close[every], period)[:-1]
+    return np.concatenate((np.full(1, np.nan), before))[grid.offset:]
 
 
 def first_per_session(grid: LevelGrid, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -128,12 +146,12 @@ def first_per_session(grid: LevelGrid, mask: np.ndarray) -> tuple[np.ndarray, np
 
 def level_test(bars: SessionBars, levels: dict[int, dict[str, float]] | None = None, or_minutes: int = 15,
                tolerance_pct: float = 0.0005, tolerance_atr: float = 0.1, reject: float = 0.3,
-               min_target_r: float = 0.5, atr_period: int = 14) -> list[Detection]:
-    grid = level_grid(bars, levels, or_minutes)
+               min_target_r: float = 0.5, atr_period: int = 14, decide_from: int = 0) -> list[Detection]:
+    grid = level_grid(bars, levels, or_minutes, decide_from)
     rows = grid.rows
     if not len(rows):
         return []
-    atr_before = np.r_[np.nan, atr(bars.high[rows], bars.low[rows], bars.close[rows], atr_period)[:-1]]
+    atr_before = regular_atr_before(bars, grid, atr_period)
     level = grid.value
     by_atr = np.where(np.isfinite(atr_before), tolerance_atr * atr_before, 0.0)
     with np.errstate(invalid="ignore"):
@@ -143,9 +161,11 @@ def level_test(bars: SessionBars, levels: dict[int, dict[str, float]] | None = N
     for direction, mask in (("short", short), ("long", long)):
         for k, p in zip(*first_per_session(grid, mask), strict=True):
             i, j, name = int(rows[p]), int(grid.session[p]), grid.names[k]
+            if i < decide_from:
+                continue
             known = grid.known(j, i)
             found.append(_detection(bars, i, direction, name, known[name], float(tol[k, p]), known, min_target_r,
-                                    _volume_ratio(bars, rows, int(p))))
+                                    _volume_ratio(bars, grid.every, int(p) + grid.offset)))
     return sorted(found, key=lambda d: (d.time, d.direction, next(iter(d.levels))))
 
 

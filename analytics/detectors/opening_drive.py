@@ -24,6 +24,8 @@ Rule (each session on its own calendar hours; regular-session bars only):
   ``pullback`` limit).
 Decided on the window's last bar's close: only that session's window and earlier sessions are
 read (no look-ahead; the proxy is read at the same bar times only).
+``decide_from`` (``DetectorInputs.decide_from``): only bars from that index on are decided, the
+earlier ones still read and counted for the filters (what the whole run finds from there on).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def _windows(bars: SessionBars, minutes: int) -> np.ndarray:
 
 def opening_drive(bars: SessionBars, proxy: SessionBars | None = None, minutes: int = 30, move: float = 0.6,
                   hold_pct: float = 0.0005, one_sided: float = 0.6, pullback: float = 1 / 3, lookback: int = 10,
-                  min_sessions: int = 5) -> list[Detection]:
+                  min_sessions: int = 5, decide_from: int = 0) -> list[Detection]:
     windows = _windows(bars, minutes)
     if len(windows) <= min_sessions:
         return []
@@ -78,7 +80,7 @@ def opening_drive(bars: SessionBars, proxy: SessionBars | None = None, minutes: 
     counted = np.arange(len(windows)) - np.maximum(0, np.arange(len(windows)) - lookback) >= min_sessions
     signs = _drives(bars, windows, typical, (high, low), (move, hold_pct, one_sided, pullback))
     found: list[Detection] = []
-    for k in np.flatnonzero(counted & (signs != 0)).tolist():
+    for k in np.flatnonzero(counted & (signs != 0) & (windows[:, -1] >= decide_from)).tolist():
         prior = list(windows[max(0, k - lookback):k])
         found.append(_detection(bars, windows[k], prior, float(signs[k]), float(typical[k]), proxy,
                                 (move, pullback, minutes)))

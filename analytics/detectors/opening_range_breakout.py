@@ -16,6 +16,9 @@ Rule (each session on its own calendar hours; regular-session bars only):
   widths, full at 0.5) + 0.3 time (full at the range's end, none at the last entry minute).
 Decided on the breaking bar's close: nothing after it is read (no look-ahead).
 
+``decide_from`` (``DetectorInputs.decide_from``): only bars from that index on are decided, the
+earlier ones still read and counted for the filters (what the whole run finds from there on).
+
 ``orb_outcomes`` labels whole sessions as edgeful does (double break, up only, down only, none;
 by wick or by close) for the statistics beside the detections.
 """
@@ -30,11 +33,14 @@ from analytics.detectors.session_bars import SessionBars
 NAME = "opening_range_breakout"
 
 
-def _sessions(bars: SessionBars, minutes: int):
-    """(first range bar, first bar after the range, end, range high, range low) per session."""
+def _sessions(bars: SessionBars, minutes: int, decide_from: int = 0):
+    """(range bars, bars after the range, range high, range low) per session (those ending
+    before bar ``decide_from`` left out)."""
     regular = bars.regular
     starts = bars.session_starts()
     for s, e in zip(starts, np.r_[starts[1:], len(bars)], strict=True):
+        if e <= decide_from:
+            continue
         rows = np.flatnonzero(regular[s:e]) + s
         if not len(rows):
             continue
@@ -58,11 +64,11 @@ def orb_outcomes(bars: SessionBars, minutes: int = 15, by: str = "wick") -> list
 
 def opening_range_breakout(bars: SessionBars, minutes: int = 15, by: str = "close",
                            last_entry_before_close: int = 60, min_width: float = 0.0005,
-                           max_width: float = 0.03) -> list[Detection]:
+                           max_width: float = 0.03, decide_from: int = 0) -> list[Detection]:
     if by not in ("close", "wick"):
         raise ValueError(f"by must be 'close' or 'wick', not {by!r}")
     found: list[Detection] = []
-    for inside, after, orh, orl in _sessions(bars, minutes):
+    for inside, after, orh, orl in _sessions(bars, minutes, decide_from):
         width = orh - orl
         if not min_width <= width / ((orh + orl) / 2) <= max_width:
             continue
@@ -70,7 +76,7 @@ def opening_range_breakout(bars: SessionBars, minutes: int = 15, by: str = "clos
         allowed = after[bars.minute[after] + bars.bar_seconds // 60 <= last_entry]
         for direction in ("long", "short"):
             beyond = _beyond(bars, allowed, direction, orh, orl, by)
-            if len(beyond):
+            if len(beyond) and beyond[0] >= decide_from:
                 found.append(_detection(bars, int(beyond[0]), direction, inside, orh, orl, minutes, by,
                                         int(last_entry[0])))
     return sorted(found, key=lambda d: (d.time, d.direction))

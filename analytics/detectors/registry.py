@@ -29,6 +29,9 @@ class DetectorInputs:
     or_minutes: int = 15  # the opening_range_minutes preference
     gex: GexProfile | None = None  # the symbol's options snapshot GEX profile, when there is one
     proxy: SessionBars | None = None  # the ETF whose volume stands in for an index's (SPY for SPX)
+    # decide only bars from this index on (the earlier ones are still read): the detections of
+    # bars[decide_from:], exactly those the whole run finds there; the live runner's unseen bars
+    decide_from: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +44,20 @@ class DetectorSpec:
 
 DETECTORS: tuple[DetectorSpec, ...] = (
     DetectorSpec("opening_range_breakout", "Opening-range breakout",
-                 lambda b, i: opening_range_breakout(b, minutes=i.or_minutes)),
+                 lambda b, i: opening_range_breakout(b, minutes=i.or_minutes, decide_from=i.decide_from)),
     DetectorSpec("break_and_retest", "Break and retest",
-                 lambda b, i: break_and_retest(b, or_minutes=i.or_minutes)),
-    DetectorSpec("vwap_reclaim", "VWAP reclaim / reject", lambda b, i: vwap_reclaim(b)),
-    DetectorSpec("gap_fill", "Gap fill", lambda b, i: gap_fill(b)),
-    DetectorSpec("volume_climax", "Volume climax", lambda b, i: volume_climax(b)),
-    DetectorSpec("level_test", "Level test", lambda b, i: level_test(b, or_minutes=i.or_minutes)),
+                 lambda b, i: break_and_retest(b, or_minutes=i.or_minutes, decide_from=i.decide_from)),
+    DetectorSpec("vwap_reclaim", "VWAP reclaim / reject", lambda b, i: vwap_reclaim(b, decide_from=i.decide_from)),
+    DetectorSpec("gap_fill", "Gap fill", lambda b, i: gap_fill(b, decide_from=i.decide_from)),
+    DetectorSpec("volume_climax", "Volume climax", lambda b, i: volume_climax(b, decide_from=i.decide_from)),
+    DetectorSpec("level_test", "Level test",
+                 lambda b, i: level_test(b, or_minutes=i.or_minutes, decide_from=i.decide_from)),
     # the GEX profile is as of now: the squeeze decides only the newest bar, nothing without a snapshot
-    DetectorSpec("gamma_squeeze", "Gamma squeeze", lambda b, i: gamma_squeeze(b, i.gex, proxy=i.proxy)),
+    DetectorSpec("gamma_squeeze", "Gamma squeeze",
+                 lambda b, i: gamma_squeeze(b, i.gex, proxy=i.proxy, decide_from=i.decide_from)),
     # the drive is measured against the prior 10 sessions' opening ranges (at least 5)
-    DetectorSpec("opening_drive", "Opening drive", lambda b, i: opening_drive(b, proxy=i.proxy), sessions=11),
+    DetectorSpec("opening_drive", "Opening drive",
+                 lambda b, i: opening_drive(b, proxy=i.proxy, decide_from=i.decide_from), sessions=11),
 )
 BY_NAME = {spec.name: spec for spec in DETECTORS}
 LIVE_SESSIONS = max(spec.sessions for spec in DETECTORS)  # what a live run must hold
@@ -75,5 +81,6 @@ def run_latest(bars: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> 
     found = []
     for spec in DETECTORS:
         window, start = bars.last_sessions(spec.sessions)
-        found.extend(replace(d, bar_index=d.bar_index + start) if start else d for d in spec.run(window, inputs))
+        shifted = replace(inputs, decide_from=max(0, inputs.decide_from - start)) if start else inputs
+        found.extend(replace(d, bar_index=d.bar_index + start) if start else d for d in spec.run(window, shifted))
     return sorted(found, key=lambda d: (d.time, d.detector, d.direction))

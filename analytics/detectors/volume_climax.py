@@ -19,6 +19,8 @@ Rule (regular-session bars only, read as one continuous history across sessions)
 * **Confidence** = 0.4 volume (ratio, full at 2k) + 0.3 range (range / ATR, full at 3×)
   + 0.3 close (depth into the outer part, full at the extreme).
 Decided on the climax bar's close: nothing after it is read (no look-ahead).
+``decide_from`` (``DetectorInputs.decide_from``): only bars from that index on are decided, the
+earlier ones still read and counted for the filters (what the whole run finds from there on).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ NAME = "volume_climax"
 
 def volume_climax(bars: SessionBars, k: float = 3.0, n: int = 20, range_atr: float = 1.5,
                   atr_period: int = 14, ema_span: int = 9, outer: float = 1 / 3,
-                  stop_atr: float = 0.1, last_entry_before_close: int = 30) -> list[Detection]:
+                  stop_atr: float = 0.1, last_entry_before_close: int = 30, decide_from: int = 0) -> list[Detection]:
     rows = np.flatnonzero(bars.regular)
     volume = np.nan_to_num(np.asarray(bars.volume, float)[rows], nan=0.0)
     if len(rows) <= n or not (volume > 0).any():
@@ -52,6 +54,11 @@ def volume_climax(bars: SessionBars, k: float = 3.0, n: int = 20, range_atr: flo
     with np.errstate(invalid="ignore"):
         climax = (allowed[j0:] & (base_at > 0) & (volume[j0:] >= k * base_at) & np.isfinite(range_before)
                   & (range_before > 0))
+    if decide_from > 0:  # the sessions over before bar decide_from: nothing to decide there
+        first = int(np.searchsorted(rows, decide_from))
+        if first == len(rows):
+            return []
+        climax[:max(0, int(np.searchsorted(bars.day[rows], bars.day[rows[first]])) - j0)] = False
     for j in (np.flatnonzero(climax) + j0).tolist():
         base = baseline[j - n]
         direction = _direction(bars, rows, j, trend, high[j] - low[j], close[j] - low[j], outer)
@@ -60,8 +67,9 @@ def volume_climax(bars: SessionBars, k: float = 3.0, n: int = 20, range_atr: flo
         key = (int(bars.day[rows[j]]), direction)
         if key not in fired:
             fired.add(key)
-            found.append(_detection(bars, int(rows[j]), direction, volume[j] / base, float(ranges[j - 1]),
-                                    k, stop_atr, outer))
+            if rows[j] >= decide_from:
+                found.append(_detection(bars, int(rows[j]), direction, volume[j] / base, float(ranges[j - 1]),
+                                        k, stop_atr, outer))
     return found
 
 

@@ -20,6 +20,8 @@ Rule (each session on its own calendar hours; regular-session bars only):
   none at the last entry minute).
 Decided on the crossing bar's close: nothing after it is read (no look-ahead; the ATR is
 Wilder's, computed from past bars only).
+``decide_from`` (``DetectorInputs.decide_from``): only bars from that index on are decided, the
+earlier ones still read and counted for the filters (what the whole run finds from there on).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def session_vwap(bars: SessionBars, rows: np.ndarray) -> np.ndarray:
 
 
 def vwap_reclaim(bars: SessionBars, k: int = 3, skip_first: int = 5, last_entry_before_close: int = 60,
-                 atr_period: int = 14) -> list[Detection]:
+                 atr_period: int = 14, decide_from: int = 0) -> list[Detection]:
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
     found: list[Detection] = []
@@ -53,13 +55,13 @@ def vwap_reclaim(bars: SessionBars, k: int = 3, skip_first: int = 5, last_entry_
     starts = bars.session_starts()
     for s, e in zip(starts, np.r_[starts[1:], len(bars)], strict=True):
         rows = np.flatnonzero(regular[s:e]) + s
-        if len(rows) > k:
-            found.extend(_session(bars, rows, k, skip_first, last_entry_before_close, ranges))
+        if len(rows) > k and rows[-1] >= decide_from:
+            found.extend(_session(bars, rows, k, skip_first, last_entry_before_close, ranges, decide_from))
     return sorted(found, key=lambda d: (d.time, d.direction))
 
 
 def _session(bars: SessionBars, rows: np.ndarray, k: int, skip_first: int, last_entry_before_close: int,
-             ranges: np.ndarray) -> list[Detection]:
+             ranges: np.ndarray, decide_from: int) -> list[Detection]:
     line = session_vwap(bars, rows)
     with np.errstate(invalid="ignore"):
         side = np.sign(np.nan_to_num(bars.close[rows] - line, nan=0.0))
@@ -71,7 +73,7 @@ def _session(bars: SessionBars, rows: np.ndarray, k: int, skip_first: int, last_
         was = np.r_[0, np.cumsum(side == -sign)]  # closes on the other side before each bar
         run = was[k:-1] - was[:-k - 1] == k  # run[j - k]: the k bars before j all on the other side
         crossed = np.flatnonzero(allowed[k:] & (side[k:] == sign) & run)
-        if len(crossed):
+        if len(crossed) and rows[crossed[0] + k] >= decide_from:
             j = int(crossed[0]) + k
             found.append(_detection(bars, rows, j, k, direction, line, ranges, (skip_first, int(last_entry[j]))))
     return found
