@@ -114,3 +114,61 @@ class DetectionRecord:
     hit_cases: int | None  # the detector's measured record on this symbol when it fired
     hit_hits: int | None
     recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LegRecord:
+    """A stored position leg; the same fields as ``analytics.positions.Leg`` (the service converts)."""
+
+    kind: str  # stock / option
+    symbol: str
+    underlying: str
+    quantity: int  # signed, what is open now
+    open_price: float  # per share, the average of what is open
+    expiry: date | None = None
+    is_call: bool | None = None
+    strike: float | None = None
+    multiplier: int = 1
+    fees: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class LegFill:
+    """One contract (or the shares) bought (+) or sold (−) in a position event, at a price per share."""
+
+    symbol: str
+    quantity: int
+    price: float
+    fees: float = 0.0
+    leg: LegRecord | None = None  # the contract's details when it opens a new leg
+
+
+@dataclass(frozen=True, slots=True)
+class PositionEvent:
+    id: int
+    position_id: int
+    kind: str  # opened / adjusted / rolled / partly_closed / closed / expired / assigned / exercised / stop_set / noted
+    at: datetime  # aware UTC, market time
+    fills: tuple[LegFill, ...]
+    cash: float  # dollars in (+) or out (−) of the account for the fills, fees included
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRecord:
+    id: int
+    underlying: str
+    strategy: str
+    status: str  # open / closed
+    legs: tuple[LegRecord, ...]  # the open legs (none once closed)
+    opened_at: datetime
+    closed_at: datetime | None
+    source: str  # manual / chain / coach / import
+    notes: str
+    stop_level: float | None  # a stop on the underlying set from the position (an alert watches it)
+    events: tuple[PositionEvent, ...] = ()
+
+    @property
+    def realized(self) -> float:
+        """Dollars realised so far: every event's cash (open debits negative), fees included."""
+        return sum(e.cash for e in self.events)

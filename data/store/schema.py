@@ -155,3 +155,50 @@ class SetupEventRow(Base):
     price: Mapped[float | None] = mapped_column(Float)
     at: Mapped[datetime] = mapped_column()  # market time
     reason: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class PositionRow(Base):
+    __tablename__ = "positions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    underlying: Mapped[str] = mapped_column(String(32), index=True)
+    strategy: Mapped[str] = mapped_column(String(48))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # open / closed
+    source: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    stop_level: Mapped[float | None] = mapped_column(Float)
+    opened_at: Mapped[datetime] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    legs: Mapped[list[PositionLegRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                      order_by="PositionLegRow.id")
+    events: Mapped[list[PositionEventRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                          order_by="PositionEventRow.id")
+
+
+class PositionLegRow(Base):
+    """An open leg: its quantity and average open price now (its history is in the events)."""
+
+    __tablename__ = "position_legs"
+    __table_args__ = (UniqueConstraint("position_id", "symbol"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    symbol: Mapped[str] = mapped_column(String(32))
+    underlying: Mapped[str] = mapped_column(String(32))
+    quantity: Mapped[int] = mapped_column()
+    open_price: Mapped[float] = mapped_column(Float)
+    expiry: Mapped[date | None] = mapped_column(Date)
+    is_call: Mapped[bool | None] = mapped_column()
+    strike: Mapped[float | None] = mapped_column(Float)
+    multiplier: Mapped[int] = mapped_column()
+    fees: Mapped[float] = mapped_column(Float, server_default="0")
+
+
+class PositionEventRow(Base):
+    __tablename__ = "position_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(index=True)
+    fills: Mapped[str] = mapped_column(Text)  # JSON [{symbol, quantity, price, fees, leg?}, …]
+    cash: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text, server_default="")
