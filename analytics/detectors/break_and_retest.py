@@ -56,37 +56,39 @@ def break_and_retest(bars: SessionBars, levels: dict[int, dict[str, float]] | No
     volume = np.nan_to_num(np.asarray(bars.volume, float), nan=0.0)
     params = (break_atr, retest_atr, tolerance_pct, window, confirm)
     found: list[Detection] = []
-    for sign in (1.0, -1.0):
-        for k, hit in _hits(bars, grid, sign, atr_before, params):
-            j, i = int(grid.session[hit[0]]), int(rows[hit[2]])
-            last_entry = int(bars.close_minute[rows[grid.bounds[j]]]) - last_entry_before_close
-            if i < decide_from or bars.minute[i] + bars.bar_seconds // 60 > last_entry:
-                continue
-            name = grid.names[k]
-            level = {**grid.base[j], **grid.or_levels[j]}[name]
-            parts = _parts(bars, grid, hit, level, sign, (float(atr_before[hit[0]]), last_entry), volume)
-            bar_hit = (int(rows[hit[0]]), int(rows[hit[1]]), i, hit[3])
-            found.append(_detection(bars, bar_hit, name, level, sign, grid.known(j, i), parts, min_target_r))
+    for k, hit in _hits(bars, grid, atr_before, params):  # k: level k upwards, len(names) + k downwards
+        j, i = int(grid.session[hit[0]]), int(rows[hit[2]])
+        last_entry = int(bars.close_minute[rows[grid.bounds[j]]]) - last_entry_before_close
+        if i < decide_from or bars.minute[i] + bars.bar_seconds // 60 > last_entry:
+            continue
+        name, sign = grid.names[k % len(grid.names)], 1.0 if k < len(grid.names) else -1.0
+        level = {**grid.base[j], **grid.or_levels[j]}[name]
+        parts = _parts(bars, grid, hit, level, sign, (float(atr_before[hit[0]]), last_entry), volume)
+        bar_hit = (int(rows[hit[0]]), int(rows[hit[1]]), i, hit[3])
+        found.append(_detection(bars, bar_hit, name, level, sign, grid.known(j, i), parts, min_target_r))
     return sorted(found, key=lambda d: (d.time, d.direction, next(iter(d.levels))))
 
 
-def _hits(bars: SessionBars, grid: LevelGrid, sign: float, atr_before: np.ndarray,
+def _hits(bars: SessionBars, grid: LevelGrid, atr_before: np.ndarray,
           params: tuple[float, float, float, int, int]) -> list[tuple[int, tuple[int, int, int, float]]]:
-    """(level k, (break, retest, entry position, tolerance)) of each level's first break and
-    retest in ``sign``'s direction in each session (positions index ``grid.rows``)."""
+    """(k, (break, retest, entry position, tolerance)) of each level's first break and retest in
+    each direction and session: k < len(names) upwards, len(names) + k downwards (positions index
+    ``grid.rows``)."""
     break_atr, retest_atr, tolerance_pct, window, confirm = params
-    rows, level = grid.rows, grid.value
-    close, first_open = bars.close[rows], bars.open[rows[grid.bounds[:-1]]]
-    prev = np.r_[close[:1], close[:-1]]
-    prev[grid.bounds[:-1]] = first_open  # the session's first bar: its own open
+    rows = grid.rows
+    level = np.concatenate((grid.value, grid.value))
+    sign = np.repeat((1.0, -1.0), len(grid.names))[:, None]
+    close = bars.close[rows]
+    prev = np.concatenate((close[:1], close[:-1]))
+    prev[grid.bounds[:-1]] = bars.open[rows[grid.bounds[:-1]]]  # the session's first bar: its own open
     finite = np.isfinite(atr_before)
     with np.errstate(invalid="ignore"):
         margin = np.where(finite, break_atr * atr_before, tolerance_pct * np.abs(level))
         armed = (sign * (close - level) >= margin) & (sign * (prev - level) <= 0)
-    k, p = np.nonzero(armed)  # every bar that would break the level were nothing armed yet
+    k, p = np.nonzero(armed)  # every bar that would break a level were nothing armed yet
     at = level[k, p]
     tol = np.maximum(tolerance_pct * np.abs(at), np.where(finite[p], retest_atr * atr_before[p], 0.0))
-    outcome = _attempts(bars, grid, sign, p, at, tol, window, confirm)
+    outcome = _attempts(bars, grid, (sign[k, 0], p, at, tol), window, confirm)
     hits: list[tuple[int, tuple[int, int, int, float]]] = []
     current, free_from, done = (-1, -1), -1, False
     for c, (kc, pc) in enumerate(zip(k.tolist(), p.tolist(), strict=True)):
@@ -104,33 +106,37 @@ def _hits(bars: SessionBars, grid: LevelGrid, sign: float, atr_before: np.ndarra
     return hits
 
 
-def _attempts(bars: SessionBars, grid: LevelGrid, sign: float, p: np.ndarray, level: np.ndarray, tol: np.ndarray,
-              window: int, confirm: int) -> list[tuple[int, int, float]]:
-    """Each break at position ``p`` played out alone: (retest, entry, -1) positions when it
-    confirms, else (-1, -1, the position that disarms it; inf when the session ends first)."""
+def _attempts(bars: SessionBars, grid: LevelGrid, breaks: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+              window: int, confirm: int) -> list[tuple[int, int, int]]:
+    """Each break (its direction, position, level and tolerance) played out alone: (retest,
+    entry, -1) positions when it confirms, else (-1, -1, the position that disarms it; a huge
+    number when the session ends first)."""
+    sign, p, level, tol = (b[:, None] for b in breaks)
     rows, n, width = grid.rows, len(grid.rows), window + confirm + 1
-    back, ahead = (bars.low, bars.high) if sign > 0 else (bars.high, bars.low)
     step = np.arange(1, width + 1)
-    at = p[:, None] + step
-    valid = at < grid.bounds[grid.session[p] + 1][:, None]
+    at = p + step
+    valid = at < grid.bounds[grid.session[p[:, 0]] + 1][:, None]
     at = rows[np.minimum(at, n - 1)]
-    beyond, reach = sign * (bars.close[at] - level[:, None]), sign * (back[at] - level[:, None])
-    off = valid & ((beyond <= 0) | (reach < -tol[:, None]))  # closed back or poked too far through
+    close, low, high = bars.close[at], bars.low[at], bars.high[at]
+    up = sign > 0
+    beyond, reach = sign * (close - level), sign * (np.where(up, low, high) - level)
+    off = valid & ((beyond <= 0) | (reach < -tol))  # closed back or poked too far through
     first_off = np.where(off.any(1), off.argmax(1), width)
-    touch = valid & ~off & (reach <= tol[:, None]) & (step <= window)
+    touch = valid & ~off & (reach <= tol) & (step <= window)
     retest = np.where(touch.any(1), touch.argmax(1), width)
     retested = retest < first_off
     r = np.minimum(retest, width - 1)
-    ahead_r = ahead[at[np.arange(len(p)), r]]
-    after = (step[None, :] > r[:, None] + 1) & (step[None, :] <= r[:, None] + 1 + confirm)
-    entry_ok = valid & ~off & after & (sign * (bars.close[at] - ahead_r[:, None]) > 0)
+    picked = np.arange(len(r)), r
+    ahead_r = np.where(up[:, 0], high[picked], low[picked])[:, None]
+    after = (step > r[:, None] + 1) & (step <= r[:, None] + 1 + confirm)
+    entry_ok = valid & ~off & after & (sign * (close - ahead_r) > 0)
     entry = np.where(entry_ok.any(1), entry_ok.argmax(1), width)
     won = retested & (entry < first_off)
     stop = np.minimum(first_off, np.where(retested, r + confirm + 1, window))
-    stop_valid = valid[np.arange(len(p)), np.minimum(stop, width - 1)] & (stop < width)
-    ends = np.where(stop_valid, p + 1 + stop, np.iinfo(np.int64).max)
+    stop_valid = valid[np.arange(len(r)), np.minimum(stop, width - 1)] & (stop < width)
+    ends = np.where(stop_valid, p[:, 0] + 1 + stop, np.iinfo(np.int64).max)
     return [(pc + 1 + rc, pc + 1 + ec, -1) if w else (-1, -1, e)
-            for pc, rc, ec, w, e in zip(p.tolist(), r.tolist(), entry.tolist(), won.tolist(), ends.tolist(),
+            for pc, rc, ec, w, e in zip(p[:, 0].tolist(), r.tolist(), entry.tolist(), won.tolist(), ends.tolist(),
                                         strict=True)]
 
 

@@ -79,8 +79,10 @@ def run_latest(bars: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> 
     live path. The newest session's detections are those of ``run_all`` (no detector reads
     further back); older sessions' may be missing. ``bar_index`` counts in ``bars``."""
     found = []
+    starts = bars.session_starts()  # once, not once per detector
     for spec in DETECTORS:
-        window, start = bars.last_sessions(spec.sessions)
+        start = int(starts[-spec.sessions]) if len(starts) > spec.sessions else 0
+        window = bars.tail(start) if start else bars
         shifted = replace(inputs, decide_from=max(0, inputs.decide_from - start)) if start else inputs
         found.extend(replace(d, bar_index=d.bar_index + start) if start else d for d in spec.run(window, shifted))
     return sorted(found, key=lambda d: (d.time, d.detector, d.direction))
