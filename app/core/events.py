@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from data.store.records import Alert, AlertTrigger, DetectionRecord, NotificationRecord, TrackedSetup, Watchlist
+from data.store.records import (
+    Alert,
+    AlertTrigger,
+    DetectionRecord,
+    NotificationRecord,
+    PositionRecord,
+    TrackedSetup,
+    Watchlist,
+)
 
 if TYPE_CHECKING:  # numpy-backed models; not needed at run time here
     from app.core.snapshots import OptionsSnapshot
@@ -153,6 +161,11 @@ class SetupTransitioned(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class PositionsChanged(Event):
+    positions: tuple[PositionRecord, ...]  # every position, newest first, with legs and events
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """Who publishes an event (one module) and who listens to it."""
 
@@ -186,4 +199,5 @@ CATALOGUE: dict[type[Event], Route] = {
     SetupDetected: Route("app.core.setups.detector_runner", (_BRIDGE,)),
     SetupsChanged: Route("app.core.setups.tracker", (_BRIDGE, _SYMBOLS)),
     SetupTransitioned: Route("app.core.setups.tracker", (_BRIDGE,)),
+    PositionsChanged: Route("app.core.positions.service", (_BRIDGE, _SYMBOLS)),
 }

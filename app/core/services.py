@@ -23,6 +23,7 @@ from app.core.layouts import LayoutStore
 from app.core.market_data import MarketDataService
 from app.core.market_state import DEFAULT_TIMEFRAMES, MarketStateService
 from app.core.option_chains import OptionChainService
+from app.core.positions.service import PositionsService
 from app.core.scheduler import MarketScheduler
 from app.core.setups.detector_runner import DetectorRunnerService
 from app.core.setups.hit_rates import HitRateBook
@@ -59,8 +60,11 @@ SERVICES: tuple[ServiceSpec, ...] = (
                 lambda c: AlertsService(c.store, c.bus, lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("setup-tracker", SetupTrackerService, lambda c: SetupTrackerService(
         c.store, c.bus, c.calendar, c.notifications, lambda: c.current().clock.now())),
+    ServiceSpec("positions", PositionsService, lambda c: PositionsService(
+        c.store, c.bus, c.service(AlertsService), lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("symbols-needed", SymbolsNeeded, lambda c: SymbolsNeeded(
-        c.bus, c.workspace, c.service(AlertsService), c.service(SetupTrackerService)), supervised=False),
+        c.bus, c.workspace, c.service(AlertsService), c.service(SetupTrackerService), c.service(PositionsService)),
+        supervised=False),
     ServiceSpec("market-data", MarketDataService,
                 lambda c: MarketDataService(c.provider, c.bus, c.service(SymbolsNeeded)), follows_provider=True),
     ServiceSpec("market-state", MarketStateService, lambda c: MarketStateService(

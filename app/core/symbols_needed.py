@@ -1,9 +1,9 @@
 """Which symbols the live stream must carry, decided in one place.
 
-The watchlist, the active symbol, every symbol an active alert watches and every symbol with a
-live (active or triggered) tracked setup. The stream, the
-market state (and the detectors after it) follow ``SymbolsNeededChanged`` instead of each
-knowing which three events can change the set.
+The watchlist, the active symbol, every symbol an active alert watches, every symbol with a
+live (active or triggered) tracked setup and the underlying of every open position. The stream,
+the market state (and the detectors after it) follow ``SymbolsNeededChanged`` instead of each
+knowing which events can change the set.
 """
 
 from __future__ import annotations
@@ -13,24 +13,27 @@ from app.core.bus import EventBus
 from app.core.events import (
     ActiveSymbolChanged,
     AlertsChanged,
+    PositionsChanged,
     SetupsChanged,
     SymbolsNeededChanged,
     WatchlistsChanged,
 )
+from app.core.positions.service import PositionsService
 from app.core.setups.tracker import SetupTrackerService
 from app.core.workspace import Workspace
 
 
 class SymbolsNeeded:
     def __init__(self, bus: EventBus, workspace: Workspace, alerts: AlertsService,
-                 setups: SetupTrackerService) -> None:
+                 setups: SetupTrackerService, positions: PositionsService) -> None:
         self._bus = bus
         self._workspace = workspace
         self._alerts = alerts
         self._setups = setups
+        self._positions = positions
         self.current: frozenset[str] = frozenset()
         self._offs = [bus.subscribe(kind, self._update) for kind in (WatchlistsChanged, ActiveSymbolChanged,
-                                                                     AlertsChanged, SetupsChanged)]
+                                                                     AlertsChanged, SetupsChanged, PositionsChanged)]
 
     def __call__(self) -> set[str]:
         return set(self.current)
@@ -40,7 +43,7 @@ class SymbolsNeeded:
 
     def _update(self, _event: object = None) -> None:
         wanted = frozenset(self._workspace.symbols_needed() | self._alerts.active_symbols()
-                           | self._setups.live_symbols())
+                           | self._setups.live_symbols() | self._positions.open_symbols())
         if wanted != self.current:
             self.current = wanted
             self._bus.publish(SymbolsNeededChanged(wanted))

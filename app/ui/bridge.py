@@ -24,6 +24,7 @@ from app.core.events import (
     NotificationPosted,
     OptionsUnavailable,
     OptionsUpdated,
+    PositionsChanged,
     PreferenceChanged,
     ProviderChanged,
     QuoteUpdated,
@@ -60,6 +61,7 @@ class QtBridge(QObject):
     setup_detected = Signal(object)  # SetupDetected
     setups_changed = Signal(object)  # tuple[TrackedSetup, ...]
     setup_transitioned = Signal(object)  # SetupTransitioned
+    positions_changed = Signal(object)  # tuple[PositionRecord, ...]
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +90,7 @@ class QtBridge(QObject):
             bus.subscribe(SetupDetected, self.setup_detected.emit),
             bus.subscribe(SetupsChanged, lambda e: self.setups_changed.emit(e.setups)),
             bus.subscribe(SetupTransitioned, self.setup_transitioned.emit),
+            bus.subscribe(PositionsChanged, lambda e: self.positions_changed.emit(e.positions)),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

@@ -21,7 +21,8 @@ async def test_the_set_is_published_when_it_changes_and_not_after_close() -> Non
     workspace = SimpleNamespace(symbols_needed=lambda: {"SPY", "QQQ"})
     alerts = SimpleNamespace(active_symbols=lambda: {"AAPL"})
     setups = SimpleNamespace(live_symbols=set)
-    needed = SymbolsNeeded(bus, workspace, alerts, setups)  # type: ignore[arg-type]
+    positions = SimpleNamespace(open_symbols=set)
+    needed = SymbolsNeeded(bus, workspace, alerts, setups, positions)  # type: ignore[arg-type]
     await needed.prepare()
     assert needed() == {"SPY", "QQQ", "AAPL"} and len(seen) == 1
     bus.publish(WatchlistsChanged((), 0))  # nothing changed: nothing said
