@@ -34,7 +34,7 @@ import numpy as np
 from analytics.detections import ConfidencePart, Detection, weighted_confidence
 from analytics.detectors.session_bars import SessionBars
 from analytics.indicators import atr
-from analytics.levels import key_levels
+from analytics.levels import classic_pivots, key_levels
 
 NAME = "level_test"
 OR_LEVELS = ("or_high", "or_low")
@@ -51,6 +51,24 @@ def session_levels(bars: SessionBars, first: int) -> dict[str, float]:
     out = {"prior_high": found.prior_high, "prior_low": found.prior_low, "prior_close": found.prior_close,
            "premarket_high": found.premarket_high, "premarket_low": found.premarket_low,
            "pivot": found.pivots.p, "r1": found.pivots.r1, "s1": found.pivots.s1}
+    return {k: float(v) for k, v in out.items() if math.isfinite(v)}
+
+
+def _levels_before(bars: SessionBars, every: np.ndarray, day: np.ndarray, pos: int) -> dict[str, float]:
+    """``session_levels`` at the regular bar ``every[pos]`` that opens its session (``every``: the
+    regular bars, ``day`` their days), read straight off the bars: the prior session is the day of
+    the regular bar before it, the pre-market its own day's bars before it."""
+    if pos == 0:
+        return {}  # no earlier session
+    first, last = int(every[pos]), int(every[pos - 1])
+    prior = every[int(np.searchsorted(day, day[pos - 1])):pos]
+    ph, pl, pc = float(bars.high[prior].max()), float(bars.low[prior].min()), float(bars.close[last])
+    today = int(np.searchsorted(bars.day, day[pos]))
+    pre_h, pre_l = ((float(bars.high[today:first].max()), float(bars.low[today:first].min())) if first > today
+                    else (math.nan, math.nan))
+    pivots = classic_pivots(ph, pl, pc)
+    out = {"prior_high": ph, "prior_low": pl, "prior_close": pc, "premarket_high": pre_h, "premarket_low": pre_l,
+           "pivot": pivots.p, "r1": pivots.r1, "s1": pivots.s1}
     return {k: float(v) for k, v in out.items() if math.isfinite(v)}
 
 
@@ -98,21 +116,21 @@ def level_grid(bars: SessionBars, levels: dict[int, dict[str, float]] | None, or
                decide_from: int = 0) -> LevelGrid:
     """The sessions' levels from the bars (``session_levels`` + ``opening_range``) or ``levels``;
     sessions whose last regular bar comes before bar ``decide_from`` are left out."""
-    rows = np.flatnonzero(bars.regular)
-    every, offset = rows, 0
-    if decide_from > 0 and len(rows):
-        first = int(np.searchsorted(rows, decide_from))  # the first regular bar to decide on
-        offset = int(np.searchsorted(bars.day[rows], bars.day[rows[first]])) if first < len(rows) else len(rows)
-        rows = rows[offset:]
-    day = bars.day[rows]
-    starts = np.flatnonzero(np.r_[True, day[1:] != day[:-1]]) if len(rows) else np.empty(0, np.int64)
-    bounds = np.r_[starts, len(rows)]
+    every = np.flatnonzero(bars.regular)
+    every_day, offset = bars.day[every], 0
+    if decide_from > 0 and len(every):
+        first = int(np.searchsorted(every, decide_from))  # the first regular bar to decide on
+        offset = int(np.searchsorted(every_day, every_day[first])) if first < len(every) else len(every)
+    rows, day = every[offset:], every_day[offset:]
+    starts = np.flatnonzero(np.concatenate(([True], day[1:] != day[:-1]))) if len(rows) else np.empty(0, np.int64)
+    bounds = np.append(starts, len(rows))
     base, or_levels, or_from = [], [], []
     for a, b in itertools.pairwise(bounds):
         if levels is not None:
             found, (opening, since) = dict(levels.get(int(day[a]), {})), ({}, len(bars))
         else:
-            found, (opening, since) = session_levels(bars, int(rows[a])), opening_range(bars, rows[a:b], or_minutes)
+            found = _levels_before(bars, every, every_day, offset + int(a))
+            opening, since = opening_range(bars, rows[a:b], or_minutes)
         base.append(found)
         or_levels.append(opening)
         or_from.append(since)

@@ -72,8 +72,8 @@ def opening_drive(bars: SessionBars, proxy: SessionBars | None = None, minutes: 
                   hold_pct: float = 0.0005, one_sided: float = 0.6, pullback: float = 1 / 3, lookback: int = 10,
                   min_sessions: int = 5, decide_from: int = 0) -> list[Detection]:
     windows = _windows(bars, minutes)
-    if len(windows) <= min_sessions:
-        return []
+    if len(windows) <= min_sessions or windows[-1, -1] < decide_from:
+        return []  # too few sessions, or none to decide
     high, low = bars.high[windows].max(1), bars.low[windows].min(1)
     span = high - low
     typical = np.array([np.mean(span[max(0, k - lookback):k]) if k else np.nan for k in range(len(windows))])

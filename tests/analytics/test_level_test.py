@@ -13,7 +13,7 @@ import pytest
 from analytics.detectors.level_test import level_test, session_levels
 from analytics.detectors.session_bars import SessionBars
 from data.models import Bars, Timeframe
-from tests.analytics.detector_checks import assert_no_look_ahead, needs_ibkr, real_session_bars
+from tests.analytics.detector_checks import IBKR, assert_no_look_ahead, needs_ibkr, real_session_bars
 
 ET = ZoneInfo("America/New_York")
 Row = tuple[str, float, float, float, float, float]  # ET start, open, high, low, close, volume
@@ -104,3 +104,17 @@ def test_no_look_ahead_on_real_sessions() -> None:
     keys = [(int(bars.day[d.bar_index]), next(iter(d.levels)), d.direction) for d in full]
     assert len(full) > 50 and len(set(keys)) == len(keys)
     assert_no_look_ahead(level_test, bars, full)
+
+
+def test_the_grids_levels_are_key_levels_on_real_and_extended_hours_sessions() -> None:
+    from analytics.detectors.level_test import level_grid
+    from tests.analytics.test_decide_from import _extended_hours
+
+    cases = [_extended_hours(seed) for seed in (1, 4)]
+    if IBKR.exists():
+        cases.append(real_session_bars("SPY"))
+    for bars in cases:
+        grid = level_grid(bars, None, 15)
+        firsts = grid.rows[grid.bounds[:-1]]
+        assert grid.base == [session_levels(bars, int(i)) for i in firsts]
+        assert sum("premarket_high" in b for b in grid.base) >= (0 if bars.symbol == "SPY" else 4)
