@@ -15,14 +15,15 @@ strikes, break-evens are the roots of each linear piece, extremes sit on a knot 
 front legs at intrinsic value and every later leg valued by Black–Scholes at its own IV with the
 time left to *its* expiry — a **model value**, not a contract payoff. It is read on a fine grid
 (the front strikes included), roots refined by false position on the model itself, extremes by
-a parabola through the best grid point. The tails are judged by the legs' counts as at expiry
+a parabola through the best grid point (the grid step is 0.075 % of the top strike: a profit
+zone narrower than that could be missed). The tails are judged by the legs' counts as at expiry
 (a deep in-the-money back call moves one for one with the underlying; the e^−qτ carry drag of a
 European model is ignored, an American holder would exercise).
 
 **Probability of profit**: P(P&L at the (front) expiry > 0) when the underlying is lognormal
-with risk-neutral drift r − q and the volatility the caller passes — the tracker and the risk
-graph use the front expiry's ATM IV (the IV of the expected-move band), not each leg's own IV,
-so one distribution prices every interval. Computed exactly as Σ N(d(hi)) − N(d(lo)) over the
+with risk-neutral drift r − q and the volatility the caller passes: pass the front expiry's ATM
+IV (the IV of the expected-move band; ``analytics.risk_graph`` does), not each leg's own IV, so
+one distribution prices every interval. Computed exactly as Σ N(d(hi)) − N(d(lo)) over the
 intervals where the P&L is positive, never by sampling.
 """
 
@@ -160,7 +161,7 @@ def expiry_payoff(position: Position, ivs: IvSource = None, r: float = 0.0, q: f
         knots = np.concatenate(([0.0], np.unique(legs.strike[legs.is_option])))
         values = _intrinsic_pnl(legs, knots)
         intervals = _profit_intervals(knots, values, tail, _linear_root)
-        return _summary(expiries[0] if expiries else None, True, knots, values, tail, intervals)
+        return _summary(expiries[0] if expiries else None, True, knots, values, tail, intervals, knots[1:])
     return _model_payoff(position, legs, tail, leg_ivs(position, ivs), r, q, close_of)
 
 
@@ -198,7 +199,7 @@ def _model_payoff(position: Position, legs: LegArrays, tail: float, sigma: np.nd
 
     values = f(knots)
     intervals = _profit_intervals(knots, values, tail, lambda a, b, fa, fb: _false_position(f, a, b, fa, fb))
-    summary = _summary(position.expiries[0], False, knots, values, tail, intervals)
+    summary = _summary(position.expiries[0], False, knots, values, tail, intervals, legs.strike[legs.is_option])
     return _refine_extremes(summary, f)
 
 
@@ -240,8 +241,9 @@ def _profit_intervals(knots: np.ndarray, values: np.ndarray, tail: float, root) 
 
 
 def _summary(expiry, exact: bool, knots: np.ndarray, values: np.ndarray, tail: float,
-             intervals: list[tuple[float, float]]) -> ExpiryPayoff:
-    hi, lo = _extreme_knot(knots, values, 1.0), _extreme_knot(knots, values, -1.0)
+             intervals: list[tuple[float, float]], strikes: np.ndarray) -> ExpiryPayoff:
+    middle = 0.5 * (np.min(strikes) + np.max(strikes)) if len(strikes) else 0.0
+    hi, lo = _extreme_knot(knots, values, 1.0, middle), _extreme_knot(knots, values, -1.0, middle)
     max_profit, max_profit_at = (math.inf, math.inf) if tail > 0 else (float(values[hi]), float(knots[hi]))
     max_loss, max_loss_at = (-math.inf, math.inf) if tail < 0 else (float(values[lo]), float(knots[lo]))
     evens = sorted({x for pair in intervals for x in pair if 0 < x < math.inf})
@@ -249,12 +251,11 @@ def _summary(expiry, exact: bool, knots: np.ndarray, values: np.ndarray, tail: f
                         max_loss, max_loss_at)
 
 
-def _extreme_knot(knots: np.ndarray, values: np.ndarray, sign: float) -> int:
+def _extreme_knot(knots: np.ndarray, values: np.ndarray, sign: float, middle: float) -> int:
     """The knot of the max (sign 1) or min (−1); of a flat stretch, the end nearest the middle of
-    the knots' range (a bull call spread's max profit: at the upper strike, not at infinity)."""
+    the strikes (a bull call spread's max profit: at the upper strike, not at infinity)."""
     best = np.max(sign * values)
     tied = np.flatnonzero(sign * values >= best - 1e-9 * max(1.0, abs(best)))
-    middle = 0.5 * (knots[1] + knots[-1]) if len(knots) > 1 else knots[0]
     return int(tied[np.argmin(np.abs(knots[tied] - middle))])
 
 

@@ -10,7 +10,8 @@ the expected-move band, and a what-if IV shift.
 * Before expiry each option leg is worth its Black–Scholes value with the time left to *its own*
   expiry (ACT/365, clocks as ``analytics.option_time``: 16:00 ET, 09:30 for AM-settled index
   monthlies) and its own IV **+ ``iv_shift`` vol points** (absolute: 5 turns 20 % into 25 %;
-  floored at 0.01 %). A leg whose IV is unknown makes the rows that need it NaN, never zero.
+  floored at 0.01 %). A leg whose IV is unknown makes the rows that need it NaN, never zero
+  (but a calendar's later leg without an IV is a ValueError: its expiry line needs the IV).
   At the front expiry the front legs are at intrinsic value (later legs still by the model).
 * Markers: ``payoff`` (``analytics.payoff``, read with the shifted IVs — only later legs of a
   calendar feel the shift) gives break-evens and max profit/loss and the exact expiry knots for

@@ -132,3 +132,15 @@ def test_a_missing_iv_blanks_the_rows_that_need_it_never_zero():
     assert np.isnan(g.pnl[:-1]).all() and np.isfinite(g.at_expiry).all()
     with pytest.raises(ValueError, match="current price"):
         risk_graph(CONDOR, math.nan, CONDOR_IVS, R, Q, NOW)
+
+
+def test_a_calendar_without_its_back_iv_says_so():
+    with pytest.raises(ValueError, match="No IV for SPY270115C00620000"):
+        risk_graph(DOUBLE_DIAGONAL, 600.0, [0.22, 0.215, 0.17, math.nan], R, Q, NOW)
+
+
+def test_after_the_expiry_only_the_intrinsic_line_is_left():
+    after = datetime(2026, 12, 21, 10, tzinfo=ET)
+    g = risk_graph(CONDOR, 600.0, CONDOR_IVS, R, Q, after)
+    assert g.times == (after,) and g.expected_move is None and math.isnan(g.probability_of_profit)
+    assert np.allclose(g.today, expiry_payoff(CONDOR).pnl(g.spots), atol=1e-9, rtol=0)
