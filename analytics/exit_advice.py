@@ -28,11 +28,13 @@ from datetime import date, datetime, timedelta
 from analytics.chain_greeks import ChainGreeks
 from analytics.exit_rules import conversion, money, roll, timing
 from analytics.exit_rules.context import Context
-from analytics.exit_rules.model import ActionLeg, Advice, ExitParams, SuggestedAction, UnderlyingStop
+from analytics.exit_rules.model import ActionLeg, Advice, ExitParams, SuggestedAction, UnderlyingStop, exit_params
+from analytics.option_time import default_close
 from analytics.positions import ContractMark, Position
 from data.option_chain import OptionChain
 
-__all__ = ["RULES", "ActionLeg", "Advice", "ExitParams", "SuggestedAction", "UnderlyingStop", "advise", "due"]
+__all__ = ["RULES", "ActionLeg", "Advice", "ExitParams", "SuggestedAction", "UnderlyingStop", "advise", "due",
+           "exit_params"]
 
 RULES: tuple[Callable[[Context], list[Advice]], ...] = (
     money.take_profit, money.stop_loss, money.underlying_stop, money.quote_too_wide,
@@ -45,13 +47,15 @@ _ORDER = {"act": 0, "warn": 1, "info": 2}
 def advise(position: Position, marks: dict[str, ContractMark], chain: OptionChain | None,
            greeks: ChainGreeks | None, spot: float, now: datetime, params: ExitParams | None = None,
            earnings: date | None = None, next_dividend: tuple[date, float] | None = None,
-           stop: UnderlyingStop | None = None) -> list[Advice]:
+           stop: UnderlyingStop | None = None, close_of: Callable[[date], datetime] = default_close) -> list[Advice]:
     """Every advice for an open position, most urgent first. ``now`` is aware market time;
     ``greeks`` aligned with ``chain`` rows (either may be None); ``next_dividend`` = (ex-date,
-    dollars per share)."""
+    dollars per share); ``close_of`` the session close of a day (the market calendar's, for half
+    days)."""
     if position.status != "open":
         return []
-    ctx = Context(position, marks, chain, greeks, spot, now, params or ExitParams(), earnings, next_dividend, stop)
+    ctx = Context(position, marks, chain, greeks, spot, now, params or ExitParams(), earnings, next_dividend, stop,
+                  close_of)
     out = [advice for rule in RULES for advice in rule(ctx)]
     return sorted(out, key=lambda a: _ORDER.get(a.severity, 3))
 

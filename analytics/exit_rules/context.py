@@ -1,7 +1,8 @@
 """What every exit rule reads: the position, its marks and their quality, the chain, the clock.
 
 A leg's mark is **usable** for a money rule when it is present, two-sided, fresh (younger than
-``max_mark_age_seconds`` at ``now``) and not too wide (bid/ask spread at most
+``max_mark_age_seconds`` at ``now``), not in the first ``skip_minutes_after_open`` of the
+session, and not too wide (bid/ask spread at most
 ``max_spread_pct_of_mid`` % of the mid, or ``min_spread_allowed`` per share). A rule that needs
 money numbers stays silent unless every leg it values is usable: a missing or stale mark gives
 no advice, never a wrong number.
@@ -10,8 +11,9 @@ no advice, never a wrong number.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -19,11 +21,13 @@ import numpy as np
 
 from analytics.chain_greeks import ChainGreeks
 from analytics.exit_rules.model import ActionLeg, ExitParams, SuggestedAction, UnderlyingStop, finite
+from analytics.option_time import default_close
 from analytics.positions import ContractMark, Leg, Position
 from data.option_chain import OptionChain
 
 ET = ZoneInfo("America/New_York")
-OK, MISSING, STALE, WIDE = "ok", "missing", "stale", "wide"
+OK, MISSING, STALE, WIDE, OPENING = "ok", "missing", "stale", "wide", "opening"
+SESSION_OPEN = time(9, 30)
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,10 +42,16 @@ class Context:
     earnings: date | None = None
     next_dividend: tuple[date, float] | None = None
     stop: UnderlyingStop | None = None
+    close_of: Callable[[date], datetime] = default_close
 
     @cached_property
     def today(self) -> date:
         return self.now.astimezone(ET).date()
+
+    @cached_property
+    def in_opening_minutes(self) -> bool:
+        opened = datetime.combine(self.today, SESSION_OPEN, ET)
+        return opened <= self.now < opened + timedelta(minutes=self.params.skip_minutes_after_open)
 
     @cached_property
     def option_legs(self) -> tuple[Leg, ...]:
@@ -57,6 +67,8 @@ class Context:
             return MISSING
         if (self.now - mark.asof).total_seconds() > self.params.max_mark_age_seconds:
             return STALE
+        if self.in_opening_minutes:
+            return OPENING
         width = mark.ask - mark.bid
         if width > max(self.params.max_spread_pct_of_mid / 100 * mark.mid, self.params.min_spread_allowed) + 1e-12:
             return WIDE
@@ -113,7 +125,7 @@ def close_legs(ctx: Context, legs: tuple[Leg, ...], at: str = "mid") -> tuple[Ac
         mark = ctx.marks.get(leg.symbol)
         side = "sell" if leg.quantity > 0 else "buy"
         price = None
-        if mark is not None and ctx.quality(leg) in (OK, WIDE):
+        if mark is not None and ctx.quality(leg) in (OK, WIDE, OPENING):
             price = mark.mid if at == "mid" else (mark.bid if side == "sell" else mark.ask)
         out.append(ActionLeg(leg.symbol, side, abs(leg.quantity), price, "close", leg.expiry, leg.is_call, leg.strike))
     return tuple(out)

@@ -8,7 +8,8 @@ carry their unit in the name (``_usd``, ``_pct``, ``_days``, ``_per_share``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 
@@ -52,9 +53,31 @@ class ExitParams:
     earnings_warn_days: int = 7
     # mark quality: a money rule needs every leg's mark fresh and not too wide
     max_mark_age_seconds: float = 180.0
+    skip_minutes_after_open: int = 5  # opening quotes are wide and jumpy: money rules wait (OptionAlpha 9:31-9:40)
     max_chain_age_seconds: float = 900.0
     max_spread_pct_of_mid: float = 50.0
     min_spread_allowed: float = 0.05  # a spread this wide (per share) is never "too wide"
+
+
+def exit_params(values: Mapping[str, object], base: ExitParams | None = None) -> ExitParams:
+    """ExitParams from stored preferences by field name (unknown names ignored, numbers coerced to
+    the default's type; a tuple of bands from any sequence)."""
+    base = base or ExitParams()
+    changes = {}
+    for f in fields(ExitParams):
+        if f.name not in values:
+            continue
+        value, default = values[f.name], getattr(base, f.name)
+        if f.name == "convert_width":
+            value = float(value) if value not in (None, "", 0) else None
+        elif value is None:
+            continue
+        elif isinstance(default, tuple):
+            value = tuple(float(v) for v in value)
+        else:
+            value = type(default)(value)
+        changes[f.name] = value
+    return replace(base, **changes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ Fees are left out of the percentages (they are dollars, the thresholds are per-s
 
 from __future__ import annotations
 
-from analytics.exit_rules.context import MISSING, OK, STALE, Context, close_action, premium, undefined_risk
+from analytics.exit_rules.context import OK, WIDE, Context, close_action, premium, undefined_risk
 from analytics.exit_rules.model import Advice, SuggestedAction
 
 
@@ -53,6 +53,8 @@ def stop_loss(ctx: Context) -> list[Advice]:
         credit = -paid
         if p.stop_loss_credit_undefined_only and not undefined_risk(ctx.position.legs):
             return []
+        if len(legs) != len(ctx.position.legs):
+            return []  # a covered call's short call loses as the shares gain: no credit stop on it alone
         multiple = loss / credit
         if multiple < p.stop_loss_credit_multiple - 1e-9:
             return []
@@ -89,7 +91,7 @@ def quote_too_wide(ctx: Context) -> list[Advice]:
     rules are holding off. Missing or stale marks give nothing."""
     legs = ctx.position.legs
     states = [ctx.quality(leg) for leg in legs]
-    if any(s in (MISSING, STALE) for s in states) or all(s == OK for s in states):
+    if any(s != OK and s != WIDE for s in states) or all(s == OK for s in states):
         return []
     widest = max((ctx.marks[leg.symbol].ask - ctx.marks[leg.symbol].bid) / ctx.mid(leg) * 100 for leg in legs)
     return [Advice("quote_too_wide", "info", "A quote is too wide to judge: profit and loss rules are holding off",

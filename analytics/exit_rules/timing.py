@@ -4,7 +4,8 @@
   has ≤ 21 DTE and that was opened with more than 21 DTE [tastytrade "45 & 21"].
 - ``theta_decay``: long premium (a debit) losing ≥ 3 % of its value a day to theta
   (−Σ qty × theta × multiplier / value).
-- ``zero_dte``: a leg expiring today, from 60 minutes before the 16:00 ET close.
+- ``zero_dte``: a leg expiring today, from 60 minutes before the close (15:00 ET; 12:00 on a
+  13:00 half day when ``close_of`` is the calendar's).
 - ``gamma_risk``: a short strike with ≤ 2 DTE within 1 % of spot or within one expected daily
   move (spot × IV × √(1/252)).
 - ``assignment``: a short ITM option on a physically settled underlying (not a cash-settled
@@ -20,7 +21,6 @@ from datetime import datetime
 
 from analytics.exit_rules.context import ET, Context, cash, close_action, close_legs, premium
 from analytics.exit_rules.model import Advice, SuggestedAction
-from analytics.option_time import default_close
 from analytics.positions import Leg
 from data.symbols import INDEX_SYMBOLS, OPTION_ROOT_UNDERLYING
 
@@ -71,7 +71,7 @@ def zero_dte(ctx: Context) -> list[Advice]:
     today = tuple(leg for leg in ctx.option_legs if ctx.dte(leg) == 0)
     if not today:
         return []
-    close: datetime = default_close(ctx.today)
+    close: datetime = ctx.close_of(ctx.today)
     minutes = (close - ctx.now).total_seconds() / 60
     limit = ctx.params.zero_dte_minutes_before_close
     if minutes > limit + 1e-9 or minutes <= 0:

@@ -343,3 +343,37 @@ def test_advice_comes_most_urgent_first_and_a_closed_position_gets_none():
     assert got[0].severity == "act"
     closed = Position(pos.id, pos.underlying, pos.strategy, pos.legs, pos.opened_at, status="closed")
     assert advise(closed, mk, None, None, 100.0, NOW, ExitParams()) == []
+
+
+def test_a_long_put_converts_to_a_bear_put_spread_below_it():
+    p = leg("XYZ", DEC31, False, 100, 1, 2.00)
+    ch = chain("XYZ", [(DEC31, False, 105, 5.9, 6.1, -0.70), (DEC31, False, 95, 2.10, 2.20, -0.30),
+                       (DEC31, False, 90, 0.90, 1.00, -0.15)])
+    [cv] = run(position(p), marks(mark(p, 2.95, 3.05)), ch=ch)["spread_conversion"]
+    assert cv.numbers["short_strike"] == 95 and cv.numbers["locked_in_profit_usd"] == approx(10)
+    assert cv.numbers["new_max_profit_usd"] == approx(510) and cv.action.legs[0].symbol == "XYZ261231P00095000"
+
+
+def test_half_days_opening_minutes_and_covered_calls():
+    today = NOW.date()
+    spy = leg("SPY", today, True, 600, 1, 1.00)
+    half = lambda d: datetime.combine(d, datetime.min.time(), ET).replace(hour=13)  # noqa: E731
+    at12 = half(today).replace(hour=12)
+    mk = marks(mark(spy, 0.40, 0.45, asof=at12))
+    assert run(position(spy), mk, spot=599, now=at12, close_of=half)["zero_dte"][0].severity == "warn"
+    assert "zero_dte" not in run(position(spy), mk, spot=599, now=at12)  # 16:00 close: 4 h to go
+    pos, mk = _put_spread(0.45, 0.20, asof=NOW.replace(hour=9, minute=33))
+    assert run(pos, mk, now=NOW.replace(hour=9, minute=34)) == {}  # the first 5 minutes wait
+    assert "take_profit" in run(pos, mk, now=NOW.replace(hour=9, minute=35))
+    shares, call = stock_leg("XYZ", 100, 95.0), leg("XYZ", DEC31, True, 100, -1, 1.00)
+    mk = {"XYZ": ContractMark("XYZ", 109.9, 110.1, 110, 110, NOW), **marks(mark(call, 10.9, 11.1))}
+    assert "stop_loss" not in run(position(shares, call), mk, spot=110)  # the call lost 10x, the shares made 15
+
+
+def test_exit_params_from_stored_preferences():
+    from analytics.exit_advice import exit_params
+    p = exit_params({"take_profit_credit_pct": "40", "manage_dte": 14.0, "convert_width": 5,
+                     "take_profit_credit_bands": [60, 80], "gamma_use_daily_move": 0, "unknown": 1})
+    assert (p.take_profit_credit_pct, p.manage_dte, p.convert_width) == (40.0, 14, 5.0)
+    assert p.take_profit_credit_bands == (60.0, 80.0) and p.gamma_use_daily_move is False
+    assert exit_params({"convert_width": None}).convert_width is None and exit_params({}) == ExitParams()
