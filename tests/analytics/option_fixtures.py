@@ -17,8 +17,10 @@ DEC18, DEC24, JAN15 = date(2026, 12, 18), date(2026, 12, 24), date(2027, 1, 15)
 
 
 def make_chain(underlying: str = "SPX", spot: float = 6600.0, strikes=None, listings=None, sigma: float = 0.18,
-               r: float = 0.04, half_spread: float = 0.10, asof: datetime = ASOF) -> OptionChain:
-    """Every (expiry, root) of ``listings`` × call/put × strike, quoted mid ± ``half_spread``."""
+               r: float = 0.04, half_spread: float = 0.10, asof: datetime = ASOF,
+               decimals: int | None = 2) -> OptionChain:
+    """Every (expiry, root) of ``listings`` × call/put × strike, quoted mid ± ``half_spread``
+    (rounded to ``decimals``; None keeps the model price exactly)."""
     strikes = np.arange(6400.0, 6810.0, 10.0) if strikes is None else np.asarray(strikes, float)
     listings = listings or [(DEC18, "SPXW"), (DEC18, "SPX"), (DEC24, "SPXW"), (JAN15, "SPXW")]
     rows = [(e, root, c, k) for e, root in listings for c in (True, False) for k in strikes]
@@ -31,7 +33,8 @@ def make_chain(underlying: str = "SPX", spot: float = 6600.0, strikes=None, list
     g = bs_greeks(spot, strike, T, r, 0.0, sigma, is_call)
     symbol = [OptionSymbol(x, underlying, e, c, k).occ.replace(" ", "") for e, x, c, k in rows]
     n = len(rows)
-    bid = np.maximum(np.round(price - half_spread, 2), 0.0)
-    return OptionChain(underlying, asof, symbol, root, expiry, is_call, strike, bid, np.round(price + half_spread, 2),
-                       np.round(price, 2), np.zeros(n), np.zeros(n), np.full(n, sigma), g.delta, g.gamma,
+    tick = (lambda x: x) if decimals is None else (lambda x: np.round(x, decimals))
+    bid = np.maximum(tick(price - half_spread), 0.0)
+    return OptionChain(underlying, asof, symbol, root, expiry, is_call, strike, bid, tick(price + half_spread),
+                       tick(price), np.zeros(n), np.zeros(n), np.full(n, sigma), g.delta, g.gamma,
                        np.zeros(n, bool))
