@@ -218,3 +218,32 @@ def test_am_settled_index_monthlies_stop_at_the_open():
     pm = option_leg("SPXW261218C06000000", "SPX", E1, True, 6000, 1, 10.0)
     assert leg_close(am).hour == 9 and leg_close(pm).hour == 16
     assert leg_close(stock_leg("SPY", 1, 1.0)) is None
+
+
+def test_random_positions_intervals_extremes_and_roots_agree_with_a_dense_grid():
+    rng = np.random.default_rng(15)
+    s = np.linspace(0, 400, 16_001)
+    for _ in range(200):
+        n = int(rng.integers(1, 5))
+        legs = [(call if rng.random() < 0.5 else put)(float(rng.choice(np.arange(60, 141, 5))),
+                                                       int(rng.choice([-2, -1, 1, 3])),
+                                                       round(float(rng.uniform(0.05, 8)), 2),
+                                                       fees=float(rng.uniform(0, 2))) for _ in range(n)]
+        if rng.random() < 0.2:
+            legs.append(stock_leg("SPY", int(rng.choice([-100, 100])), 100.0))
+        symbols = [lg.symbol for lg in legs]
+        if len(set(symbols)) != len(symbols):
+            continue
+        p = position(*legs)
+        x = expiry_payoff(p)
+        pnl = pnl_at_expiry(p, s)
+        inside = np.zeros(len(s), dtype=bool)
+        for lo, hi in x.profit_intervals:
+            inside |= ((s > lo) | (lo == 0)) & (s < hi)  # a zone from 0 holds 0 itself
+        assert np.array_equal(inside, pnl > 0), p.legs
+        assert np.abs(pnl_at_expiry(p, x.break_evens)).max(initial=0) < 1e-8
+        assert pnl.max() <= x.max_profit + 1e-9 and pnl.min() >= x.max_loss - 1e-9
+        if math.isfinite(x.max_profit):
+            assert pnl_at_expiry(p, [x.max_profit_at])[0] == pytest.approx(x.max_profit, abs=1e-9)
+        if math.isfinite(x.max_loss):
+            assert pnl_at_expiry(p, [x.max_loss_at])[0] == pytest.approx(x.max_loss, abs=1e-9)
