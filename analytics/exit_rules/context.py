@@ -24,6 +24,7 @@ from analytics.exit_rules.model import ActionLeg, ExitParams, SuggestedAction, U
 from analytics.option_time import default_close
 from analytics.positions import ContractMark, Leg, Position
 from data.option_chain import OptionChain
+from data.symbols import AM_SETTLED_ROOTS, SymbolError, parse_option_symbol
 
 ET = ZoneInfo("America/New_York")
 OK, MISSING, STALE, WIDE, OPENING = "ok", "missing", "stale", "wide", "opening"
@@ -111,6 +112,20 @@ class Context:
         if not math.isfinite(value) and self.greeks is not None and leg.symbol in self.rows:
             value = float(getattr(self.greeks, name)[self.rows[leg.symbol]])
         return value
+
+
+def leg_root(leg: Leg) -> str | None:
+    """The OCC root of an option leg (``SPXW``, ``SPX``…), None when its symbol does not parse."""
+    try:
+        return parse_option_symbol(leg.symbol).root
+    except SymbolError:
+        return None
+
+
+def last_trading_day(leg: Leg) -> date:
+    """AM-settled index monthlies (root SPX, NDX…) stop trading the day before their expiry date
+    (a holiday on that day is not looked up); everything else trades on the expiry date."""
+    return leg.expiry - timedelta(days=1) if leg_root(leg) in AM_SETTLED_ROOTS else leg.expiry
 
 
 def premium(legs: tuple[Leg, ...]) -> float:

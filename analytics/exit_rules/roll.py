@@ -20,9 +20,10 @@ from datetime import date
 
 import numpy as np
 
-from analytics.exit_rules.context import Context, cash, close_legs, expiry_range, premium, unit
+from analytics.exit_rules.context import Context, cash, close_legs, expiry_range, leg_root, premium, unit
 from analytics.exit_rules.model import ActionLeg, Advice, SuggestedAction
 from analytics.positions import Leg
+from data.symbols import AM_SETTLED_ROOTS
 
 
 def _tested(ctx: Context, shorts: tuple[Leg, ...]) -> dict[bool, Leg]:
@@ -48,9 +49,9 @@ def _row(ctx: Context, leg: Leg, expiry: date, strike: float) -> int | None:
     rows = np.flatnonzero(ok)
     if not len(rows):
         return None
-    old = ctx.rows.get(leg.symbol)
-    same_root = [i for i in rows if old is not None and c.root[i] == c.root[old]]
-    return int(same_root[0] if same_root else rows[0])
+    root = leg_root(leg)  # the same root (SPXW stays SPXW), else a PM-settled one, else any
+    ranked = sorted(rows, key=lambda i: (c.root[i] != root, c.root[i] in AM_SETTLED_ROOTS))
+    return int(ranked[0])
 
 
 def _shifts(ctx: Context, expiry: date, side: Leg | None) -> list[float]:

@@ -4,8 +4,9 @@
   has ≤ 21 DTE and that was opened with more than 21 DTE [tastytrade "45 & 21"].
 - ``theta_decay``: long premium (a debit) losing ≥ 3 % of its value a day to theta
   (−Σ qty × theta × multiplier / value).
-- ``zero_dte``: a leg expiring today, from 60 minutes before the close (15:00 ET; 12:00 on a
-  13:00 half day when ``close_of`` is the calendar's).
+- ``zero_dte``: a leg on its last trading day (an AM-settled SPX monthly: the day before), from
+  60 minutes before the close (15:00 ET; 12:00 on a 13:00 half day with the calendar's
+  ``close_of``).
 - ``gamma_risk``: a short strike with ≤ 2 DTE within 1 % of spot or within one expected daily
   move (spot × IV × √(1/252)).
 - ``assignment``: a short ITM option on a physically settled underlying (not a cash-settled
@@ -19,7 +20,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from analytics.exit_rules.context import ET, Context, cash, close_action, close_legs, premium
+from analytics.exit_rules.context import ET, Context, cash, close_action, close_legs, last_trading_day, premium
 from analytics.exit_rules.model import Advice, SuggestedAction
 from analytics.positions import Leg
 from data.symbols import INDEX_SYMBOLS, OPTION_ROOT_UNDERLYING
@@ -68,7 +69,7 @@ def theta_decay(ctx: Context) -> list[Advice]:
 
 
 def zero_dte(ctx: Context) -> list[Advice]:
-    today = tuple(leg for leg in ctx.option_legs if ctx.dte(leg) == 0)
+    today = tuple(leg for leg in ctx.option_legs if last_trading_day(leg) == ctx.today)
     if not today:
         return []
     close: datetime = ctx.close_of(ctx.today)

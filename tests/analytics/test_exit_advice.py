@@ -188,9 +188,12 @@ def test_a_0dte_position_gets_the_close_card_from_15_00_et():
     [z] = run(position(spy), mk, spot=601, now=at3)["zero_dte"]
     assert z.numbers["minutes_to_close"] == approx(60) and z.severity == "act" and "assigned" in z.title
     assert "zero_dte" not in run(position(spy), mk, spot=601, now=at3 - timedelta(minutes=1))
-    spx = leg("SPX", today, False, 6000, -1, 1.00)
-    [z] = run(position(spx), marks(mark(spx, 0.40, 0.45, asof=at3)), spot=6010, now=at3)["zero_dte"]
+    spxw = option_leg(occ("SPXW", today, False, 6000), "SPX", today, False, 6000, -1, 1.00)
+    [z] = run(position(spxw), marks(mark(spxw, 0.40, 0.45, asof=at3)), spot=6010, now=at3)["zero_dte"]
     assert "assigned" not in z.title  # cash-settled, European
+    tomorrow = today + timedelta(days=1)  # an AM-settled SPX monthly stops trading the day before
+    spx = option_leg(occ("SPX", tomorrow, False, 6000), "SPX", tomorrow, False, 6000, -1, 1.00)
+    assert "zero_dte" in run(position(spx), marks(mark(spx, 0.40, 0.45, asof=at3)), spot=6010, now=at3)
 
 
 def test_gamma_risk_on_a_short_strike_near_spot_close_to_expiry():
