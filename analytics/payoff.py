@@ -51,7 +51,7 @@ MODEL_GRID_SPAN = 3.0
 ROOT_ITERATIONS = 60
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # arrays inside: compare fields, not objects
 class LegArrays:
     """A position's legs as arrays, in leg order (NaN strike for shares)."""
 
@@ -127,7 +127,7 @@ def value_grid(legs: LegArrays, spots: np.ndarray, T: np.ndarray, sigma: np.ndar
         return np.einsum("l,dln->dn", legs.units, per_share) - legs.cost
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # arrays inside: compare fields, not objects
 class ExpiryPayoff:
     """The P&L at the (front) expiry and what a trader reads off it; dollars, spots in $."""
 

@@ -55,7 +55,7 @@ DEFAULT_POINTS = 200
 MIN_SIGMA = 1e-4
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # arrays inside: compare fields, not objects
 class RiskGraph:
     spots: np.ndarray  # (N,) underlying prices, ascending
     times: tuple[datetime, ...]  # one per row: now, the chosen dates, the front expiry's close
