@@ -37,7 +37,7 @@ def session_gaps(bars: SessionBars):
     regular = bars.regular
     starts = bars.session_starts()
     prior: float | None = None
-    for s, e in zip(starts, np.r_[starts[1:], len(bars)], strict=True):
+    for s, e in zip(starts, np.append(starts[1:], len(bars)), strict=True):
         rows = np.flatnonzero(regular[s:e]) + s
         if not len(rows):
             continue
@@ -64,14 +64,14 @@ def _fade(bars: SessionBars, rows: np.ndarray, prior: float, session_open: float
           first_minutes: int) -> int | None:
     """Index into ``rows`` of the fading bar, or None (no fade in time, or filled first)."""
     up = session_open > prior
-    for j, i in enumerate(rows):
-        if bars.minute[i] - bars.open_minute[i] >= first_minutes:
-            return None
-        if (bars.low[i] <= prior) if up else (bars.high[i] >= prior):
-            return None  # filled: nothing left to fade toward
-        if (bars.close[i] < session_open) if up else (bars.close[i] > session_open):
-            return j
-    return None
+    late = bars.minute[rows] - bars.open_minute[rows] >= first_minutes
+    filled = bars.low[rows] <= prior if up else bars.high[rows] >= prior  # nothing left to fade toward
+    faded = bars.close[rows] < session_open if up else bars.close[rows] > session_open
+    ends = late | filled | faded
+    if not ends.any():
+        return None
+    j = int(ends.argmax())  # the first bar that is late, fills or fades, in that order
+    return None if late[j] or filled[j] else j
 
 
 def _detection(bars: SessionBars, rows: np.ndarray, j: int, prior: float, session_open: float,

@@ -158,7 +158,7 @@ def first_per_session(grid: LevelGrid, mask: np.ndarray) -> tuple[np.ndarray, np
     """(level k, position p) of the first True of each level's row of ``mask`` in each session."""
     k, p = np.nonzero(mask)
     key = k * (len(grid.bounds) + 1) + grid.session[p]
-    first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.empty(0, bool)
+    first = np.concatenate(([True], key[1:] != key[:-1])) if len(key) else np.empty(0, bool)
     return k[first], p[first]
 
 
@@ -191,7 +191,7 @@ def _rejections(bars: SessionBars, rows: np.ndarray, level: np.ndarray, tol: np.
                 reject: float) -> tuple[np.ndarray, np.ndarray]:
     """Per level and regular bar: a touch from below closing back under (short), the mirror (long)."""
     o, h, lo, c = (a[rows] for a in (bars.open, bars.high, bars.low, bars.close))
-    prev = np.r_[bars.open[:1], bars.close[:-1]][rows]  # the bar before (the first bar: its own open)
+    prev = np.concatenate((bars.open[:1], bars.close[:-1]))[rows]  # the bar before (the first bar: its own open)
     width = h - lo
     short = (o < level) & (prev < level) & (level - tol <= h) & (h <= level + tol) & (c <= level - reject * width)
     long = (o > level) & (prev > level) & (level - tol <= lo) & (lo <= level + tol) & (c >= level + reject * width)

@@ -62,7 +62,7 @@ def _windows(bars: SessionBars, minutes: int) -> np.ndarray:
     if not len(rows) or n < 1:
         return np.empty((0, max(n, 0)), np.int64)
     day, since_open = bars.day[rows], bars.minute[rows] - bars.open_minute[rows]
-    starts = np.flatnonzero(np.r_[True, day[1:] != day[:-1]])
+    starts = np.flatnonzero(np.concatenate(([True], day[1:] != day[:-1])))
     inside = np.add.reduceat((since_open < minutes).astype(np.int64), starts)  # a prefix of each session's
     complete = starts[(inside == n) & (since_open[starts] == 0)]
     return rows[complete[:, None] + np.arange(n)]

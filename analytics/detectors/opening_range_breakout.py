@@ -38,7 +38,7 @@ def _sessions(bars: SessionBars, minutes: int, decide_from: int = 0):
     before bar ``decide_from`` left out)."""
     regular = bars.regular
     starts = bars.session_starts()
-    for s, e in zip(starts, np.r_[starts[1:], len(bars)], strict=True):
+    for s, e in zip(starts, np.append(starts[1:], len(bars)), strict=True):
         if e <= decide_from:
             continue
         rows = np.flatnonzero(regular[s:e]) + s

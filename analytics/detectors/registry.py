@@ -80,9 +80,11 @@ def run_latest(bars: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> 
     further back); older sessions' may be missing. ``bar_index`` counts in ``bars``."""
     found = []
     starts = bars.session_starts()  # once, not once per detector
+    windows: dict[int, tuple[SessionBars, DetectorInputs]] = {0: (bars, inputs)}
     for spec in DETECTORS:
         start = int(starts[-spec.sessions]) if len(starts) > spec.sessions else 0
-        window = bars.tail(start) if start else bars
-        shifted = replace(inputs, decide_from=max(0, inputs.decide_from - start)) if start else inputs
+        if start not in windows:
+            windows[start] = bars.tail(start), replace(inputs, decide_from=max(0, inputs.decide_from - start))
+        window, shifted = windows[start]
         found.extend(replace(d, bar_index=d.bar_index + start) if start else d for d in spec.run(window, shifted))
     return sorted(found, key=lambda d: (d.time, d.detector, d.direction))

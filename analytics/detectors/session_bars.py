@@ -63,7 +63,8 @@ class SessionBars:
 
     def session_starts(self) -> np.ndarray:
         """Index of each session's first bar (sessions in time order)."""
-        return np.flatnonzero(np.r_[True, self.day[1:] != self.day[:-1]]) if len(self) else np.empty(0, np.int64)
+        return np.flatnonzero(np.concatenate(([True], self.day[1:] != self.day[:-1]))) if len(self) else \
+            np.empty(0, np.int64)
 
     def bar_close(self, i: int) -> int:
         return int(self.ts[i]) + self.bar_seconds

@@ -53,7 +53,7 @@ def vwap_reclaim(bars: SessionBars, k: int = 3, skip_first: int = 5, last_entry_
     ranges = atr(bars.high, bars.low, bars.close, atr_period) if len(bars) else np.empty(0)
     regular = bars.regular
     starts = bars.session_starts()
-    for s, e in zip(starts, np.r_[starts[1:], len(bars)], strict=True):
+    for s, e in zip(starts, np.append(starts[1:], len(bars)), strict=True):
         rows = np.flatnonzero(regular[s:e]) + s
         if len(rows) > k and rows[-1] >= decide_from:
             found.extend(_session(bars, rows, k, skip_first, last_entry_before_close, ranges, decide_from))
@@ -70,7 +70,7 @@ def _session(bars: SessionBars, rows: np.ndarray, k: int, skip_first: int, last_
     allowed = (since_open >= skip_first) & (bars.minute[rows] + bars.bar_seconds // 60 <= last_entry)
     found: list[Detection] = []
     for direction, sign in (("long", 1.0), ("short", -1.0)):
-        was = np.r_[0, np.cumsum(side == -sign)]  # closes on the other side before each bar
+        was = np.concatenate(([0], np.cumsum(side == -sign)))  # closes on the other side before each bar
         run = was[k:-1] - was[:-k - 1] == k  # run[j - k]: the k bars before j all on the other side
         crossed = np.flatnonzero(allowed[k:] & (side[k:] == sign) & run)
         if len(crossed) and rows[crossed[0] + k] >= decide_from:
