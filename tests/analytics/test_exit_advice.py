@@ -380,3 +380,44 @@ def test_exit_params_from_stored_preferences():
     assert (p.take_profit_credit_pct, p.manage_dte, p.convert_width) == (40.0, 14, 5.0)
     assert p.take_profit_credit_bands == (60.0, 80.0) and p.gamma_use_daily_move is False
     assert exit_params({"convert_width": None}).convert_width is None and exit_params({}) == ExitParams()
+
+
+def test_on_the_demo_chain_the_suggestions_carry_the_chain_panels_numbers(calendar):
+    from analytics.chain_greeks import chain_greeks
+    from analytics.position_marks import marks_for
+    from app.core.option_pricing import load_option_pricing
+    from data.providers.demo.provider import DemoProvider
+    from data.providers.sim_clock import SimClock
+    from data.rates import RISK_FREE_RATE, dividend_yield
+
+    at = datetime(2026, 11, 25, 12, 0, tzinfo=ET)
+    demo = DemoProvider(calendar, seed=7, clock=SimClock(at, 1.0, lambda: 0.0), option_pricing=load_option_pricing)
+    ch, spot = demo.chain_at("SPY", at), demo.quote_at("SPY", at).last
+    g = chain_greeks(ch, spot, RISK_FREE_RATE, dividend_yield("SPY"))
+    expiry = next(d for d in ch.expirations() if 14 <= (d - at.date()).days <= 21)
+    rows = np.flatnonzero(ch.expiry == np.datetime64(expiry, "D"))
+    atm_call = min((i for i in rows if ch.is_call[i]), key=lambda i: abs(ch.strike[i] - spot))
+    put = min((i for i in rows if not ch.is_call[i]), key=lambda i: abs(g.delta[i] + 0.30))
+
+    def held(i, qty, price):
+        return option_leg(str(ch.symbol[i]), "SPY", expiry, bool(ch.is_call[i]), float(ch.strike[i]), qty, price)
+
+    call = held(atm_call, 1, round(float(ch.mid[atm_call]) / 2.5, 2))  # bought at 40 % of today's mid
+    [cv] = [a for a in advise(position(call), marks_for(ch, g, [call.symbol], spot), ch, g, spot, at, ExitParams())
+            if a.rule == "spread_conversion"]
+    further = [i for i in rows if ch.is_call[i] and ch.strike[i] > call.strike and ch.bid[i] > 0]
+    k2 = min(further, key=lambda i: (abs(abs(g.delta[i]) - 0.30), ch.strike[i]))
+    basis = call.open_price - ch.bid[k2]
+    assert cv.action.legs[0].symbol == ch.symbol[k2] and cv.action.legs[0].price == ch.bid[k2]
+    assert cv.numbers["new_max_profit_usd"] == approx((ch.strike[k2] - call.strike - basis) * 100)
+    assert cv.numbers["locked_in_profit_usd"] == approx(max(-basis, 0) * 100)
+
+    short = held(put, -1, float(ch.mid[put]))
+    pos = position(short, opened=datetime(2026, 10, 20, 15, tzinfo=UTC))
+    [r] = [a for a in advise(pos, marks_for(ch, g, [short.symbol], spot), ch, g, spot, at, ExitParams())
+           if a.rule == "roll"]
+    new_expiry = next(d for d in ch.expirations() if (d - at.date()).days >= 28)
+    new = next(i for i in np.flatnonzero((ch.expiry == np.datetime64(new_expiry, "D")) & ~ch.is_call)
+               if ch.strike[i] == short.strike)
+    assert r.variant == "credit" and r.action.legs[1].symbol == ch.symbol[new]
+    assert r.numbers["roll_net_usd"] == approx((ch.bid[new] - ch.ask[put]) * 100)
