@@ -82,6 +82,13 @@ def find_contract(chain: OptionChain, expiry: date, strike: float, is_call: bool
     return row
 
 
+def listed_strikes(chain: OptionChain, expiry: date, is_call: bool = True, *, root: str | None = None) -> list[float]:
+    """The strikes a template can use on ``expiry`` (the root picked as the templates pick it)."""
+    root = _root_for(chain, expiry, root, None)
+    rows = (chain.expiry == np.datetime64(expiry, "D")) & (chain.root == root) & (chain.is_call == bool(is_call))
+    return sorted(set(chain.strike[rows].tolist()))
+
+
 def _count(quantity) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int | np.integer):
         raise StrategyError(f"The quantity must be a whole number, not {quantity!r}.")

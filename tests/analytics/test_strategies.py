@@ -91,6 +91,12 @@ def test_a_pm_settled_root_is_picked_unless_asked():
         st.long_call(CHAIN, DEC24, 6600, root="SPX", **KW)
 
 
+def test_listed_strikes_are_the_ones_a_template_accepts():
+    strikes = st.listed_strikes(CHAIN, DEC18, False)
+    assert strikes[:3] == [6400.0, 6410.0, 6420.0] and 6525 not in strikes and len(strikes) == 41
+    assert st.listed_strikes(AAPL, DEC18) == [230.0, 235.0, 240.0, 245.0, 250.0, 255.0, 260.0, 265.0, 270.0]
+
+
 def test_a_covered_call_holds_100_shares_per_contract():
     stock, call = st.covered_call(AAPL, DEC18, 260, 2, share_price=250.0, **KW)
     assert (stock.kind, stock.symbol, stock.quantity, stock.open_price) == ("stock", "AAPL", 200, 250.0)
