@@ -319,7 +319,8 @@ def _two(legs, ratios):
     if a.expiry != b.expiry or ra != rb:
         return None
     put, call = (a, b) if b.is_call else (b, a)
-    return f"{_side(ra)} {'straddle' if put.strike == call.strike else 'strangle'}"
+    shape = "straddle" if put.strike == call.strike else "strangle" if put.strike < call.strike else "guts"
+    return f"{_side(ra)} {shape}"
 
 
 def _vertical(a: Leg, b: Leg) -> str | None:

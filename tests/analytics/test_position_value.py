@@ -234,3 +234,34 @@ def test_an_iron_condor_matches_quantlibs_analytic_european_engine():
     assert (v.delta_shares, v.gamma, v.theta, v.vega) == (approx(ref[1], abs=1e-8), approx(ref[2], abs=1e-10),
                                                           approx(ref[3], abs=1e-6), approx(ref[4], abs=1e-6))
     assert v.is_credit and v.pnl == approx(0.0, abs=0.1)  # opened at these mids (to 4 decimals)
+
+
+def test_an_iron_condor_on_the_demo_spx_chain_moves_with_the_market(calendar):
+    from app.core.option_pricing import load_option_pricing
+    from data.market_calendar import ET
+    from data.providers.demo.provider import DemoProvider
+    from data.providers.sim_clock import SimClock
+
+    opened = datetime(2026, 12, 1, 10, 0, tzinfo=ET)
+    provider = DemoProvider(calendar, clock=SimClock(opened, 1.0, lambda: 0.0), option_pricing=load_option_pricing)
+
+    def snapshot(at):
+        chain, spot = provider.chain_at("SPX", at), provider.quote_at("SPX", at).last
+        return chain, chain_greeks(chain, spot, 0.04, 0.0, calendar.close_at), spot
+
+    chain, greeks, spot = snapshot(opened)
+    ks = st.listed_strikes(chain, DEC18)
+    atm = ks.index(min(ks, key=lambda k: abs(k - spot)))
+    legs = st.iron_condor(chain, DEC18, ks[atm - 20], ks[atm - 10], ks[atm + 10], ks[atm + 20], today=TODAY)
+    pos = Position(7, "SPX", st.classify(legs), legs, opened)
+    symbols = [leg.symbol for leg in legs]
+    at_open = value_position(pos, marks_for(chain, greeks, symbols, spot), TODAY, opened, STALE_S)
+    assert pos.strategy == "iron condor" and at_open.is_credit and at_open.pnl == approx(0.0, abs=1.0)
+    later = opened + timedelta(hours=2)
+    chain, greeks, spot = snapshot(later)
+    v = value_position(pos, marks_for(chain, greeks, symbols, spot), TODAY, later, STALE_S)
+    assert not v.partial and v.value != at_open.value and v.underlying_price == spot
+    assert v.day_pnl == approx(v.pnl)  # opened today
+    assert v.theta > 0 and v.gamma < 0 and v.vega < 0  # a short-premium trade
+    stale = value_position(pos, marks_for(chain, greeks, symbols, spot), TODAY, later + timedelta(minutes=5), STALE_S)
+    assert stale.stale and math.isnan(stale.value)

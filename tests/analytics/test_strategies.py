@@ -143,6 +143,7 @@ def _opt(strike, qty, call=True, expiry=DEC18):
     ((_opt(100, 2), _opt(105, -2)), "bull call spread"),  # quantities reduce to 1:1
     ((_opt(100, 1), _opt(105, -2)), "call ratio spread"),
     ((_opt(100, 1), _opt(105, 1)), "custom (2 legs)"),
+    ((_opt(95, -1), _opt(105, -1, False)), "short guts"),  # the call below the put
     ((_opt(100, -1, False), _opt(100, 1, False, JAN15)), "calendar"),
     ((_opt(95, -1, False), _opt(90, 1, False, JAN15)), "diagonal"),
     ((_opt(100, 1), _opt(100, 1, False, JAN15)), "custom (2 legs)"),
