@@ -3,7 +3,8 @@
 States::
 
     active ──price reaches entry──▶ triggered ──first target──▶ target_hit
-       │                                └──────stop──────────▶ stopped
+       │                                ├──────stop──────────▶ stopped
+       │                                └──the session ends──▶ closed (at the last price, its R)
        ├──stop before entry / the session ends untriggered──▶ invalidated
     any ──archive──▶ archived ──reopen──▶ active          (invalidated, stopped, target_hit: reopen too)
 
@@ -20,7 +21,9 @@ States::
 * **Target / stop** once triggered: the first target reached closes it as ``target_hit``, the
   stop as ``stopped``. One price can do one transition; the next price does the next (a gap
   through entry and target in one print triggers, then hits the target on the following one).
-* Only an untriggered setup is invalidated at the session's end; a triggered one runs on.
+* At the session's end an untriggered setup is invalidated and a triggered one is **closed** at
+  the last price, with its result in R — an intraday setup is judged by the close, as the
+  ``ai-coach detect`` track record and the hit rates beside detections judge it.
 Prices are compared exactly (no tolerance): the tracker sees every quote the stream carries.
 """
 
@@ -29,13 +32,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-ACTIVE, TRIGGERED, TARGET_HIT, STOPPED, INVALIDATED, ARCHIVED = (
-    "active", "triggered", "target_hit", "stopped", "invalidated", "archived")
-STATUSES = (ACTIVE, TRIGGERED, TARGET_HIT, STOPPED, INVALIDATED, ARCHIVED)
+ACTIVE, TRIGGERED, TARGET_HIT, STOPPED, CLOSED, INVALIDATED, ARCHIVED = (
+    "active", "triggered", "target_hit", "stopped", "closed", "invalidated", "archived")
+STATUSES = (ACTIVE, TRIGGERED, TARGET_HIT, STOPPED, CLOSED, INVALIDATED, ARCHIVED)
 LIVE = (ACTIVE, TRIGGERED)  # evaluated on every quote
 DIRECTIONS = ("long", "short")
 STATUS_TITLES = {ACTIVE: "Active", TRIGGERED: "Triggered", TARGET_HIT: "Target hit", STOPPED: "Stopped",
-                 INVALIDATED: "Invalidated", ARCHIVED: "Archived"}
+                 CLOSED: "Closed at the bell", INVALIDATED: "Invalidated", ARCHIVED: "Archived"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +128,17 @@ def _reaches_entry(plan: SetupPlan, reference: float, price: float) -> bool:
     return plan.sign * (price - plan.entry) >= 0
 
 
-def at_session_end(status: str) -> Transition | None:
-    """An untriggered setup is invalidated when its session closes; others are left alone."""
-    return Transition(INVALIDATED, "the session ended before entry") if status == ACTIVE else None
+def at_session_end(status: str, plan: SetupPlan | None = None, last_price: float | None = None) -> Transition | None:
+    """What the session's close does: an untriggered setup is invalidated, a triggered one closed
+    at ``last_price`` (its R said when the price is known); finished ones are left alone."""
+    if status == ACTIVE:
+        return Transition(INVALIDATED, "the session ended before entry")
+    if status != TRIGGERED:
+        return None
+    if plan is None or last_price is None or not math.isfinite(last_price) or plan.risk <= 0:
+        return Transition(CLOSED, "the session ended: closed at the bell")
+    r = plan.sign * (last_price - plan.entry) / plan.risk
+    return Transition(CLOSED, f"the session ended: closed at {last_price:,.2f} ({r:+.2f} R)")
 
 
 def can_archive(status: str) -> bool:
@@ -136,4 +147,4 @@ def can_archive(status: str) -> bool:
 
 def can_reopen(status: str) -> bool:
     """Archived and finished setups can be watched again from entry (a triggered one is still live)."""
-    return status in (ARCHIVED, INVALIDATED, STOPPED, TARGET_HIT)
+    return status in (ARCHIVED, INVALIDATED, STOPPED, TARGET_HIT, CLOSED)

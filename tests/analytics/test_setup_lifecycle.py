@@ -68,9 +68,12 @@ def test_a_bad_price_does_nothing(price):
     assert on_price(ACTIVE, LONG, 99.0, price) is None and on_price(TRIGGERED, LONG, 99.0, price) is None
 
 
-def test_the_session_end_invalidates_only_an_untriggered_setup():
+def test_the_session_end_invalidates_an_untriggered_setup_and_closes_a_triggered_one_with_its_r():
     assert at_session_end(ACTIVE).status == INVALIDATED
-    assert at_session_end(TRIGGERED) is None and at_session_end(STOPPED) is None
+    closed = at_session_end(TRIGGERED, LONG, 101.0)
+    assert closed.status == "closed" and closed.reason == "the session ended: closed at 101.00 (+0.50 R)"
+    assert at_session_end(TRIGGERED).reason == "the session ended: closed at the bell"
+    assert at_session_end(STOPPED) is None and at_session_end(ARCHIVED) is None
 
 
 def test_finished_and_archived_setups_can_be_reopened_live_ones_cannot():

@@ -5,13 +5,16 @@ in general: a 5-minute recording replays 5-minute bars, and the detectors' rules
 of the clock, so they run the same on it — queues its symbol (the market state reports
 regular-session bars only, so nothing runs while the market is closed); the
 loop takes every queued symbol at once, snapshots its bars (the last two sessions, on the
-calendar's hours), and runs the registry's detectors on its own worker thread. A detection is
-**fresh** when it was decided on a bar that closed after the symbol's previous run (seeded history
-is not news). Fresh detections are de-duplicated (the same symbol, detector and direction within
+calendar's hours), and runs the registry's detectors on its own worker thread, deciding only
+the bars not looked at yet (``DetectorInputs.decide_from``). A detection is **fresh** when it was
+decided on a bar that closed after the symbol's previous run; at the first look only the newest
+closed bar is news (the seeded history before it is not), so the session's first closed minute
+counts. Fresh detections are de-duplicated (the same symbol, detector and direction within
 ``DEDUPE_S`` of market time is one setup), stored with the detector's hit rate on the symbol's
 history, published (``SetupDetected``) and, with the ``auto_track_setups`` preference, the best
-one per symbol at or above ``auto_track_min_confidence`` becomes a tracked setup — at most one
-per symbol per ``AUTO_TRACK_EVERY`` of market time — and is notified.
+one per symbol at or above ``auto_track_min_confidence`` and paying at least ``AUTO_TRACK_MIN_RR``
+to its first target becomes a tracked setup — at most one per symbol per ``AUTO_TRACK_EVERY`` of
+market time — and is notified.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
 DEDUPE_S = 15 * 60
 AUTO_TRACK_EVERY = timedelta(minutes=5)
+AUTO_TRACK_MIN_RR = 1.0  # a plan whose first target pays less than its risk is not tracked by itself
 FEED_SIZE = 500
 VOLUME_PROXY = {"SPX": "SPY", "NDX": "QQQ"}  # indices have no volume: the ETF's stands in
 
@@ -131,15 +135,21 @@ class DetectorRunnerService:
         options = self._latest_options()
         gex = options.gex if options is not None and options.symbol == symbol else None
         minutes = int(self._preferences().get("opening_range_minutes", 15))
-        return DetectionJob(bars, DetectorInputs(or_minutes=minutes, gex=gex, proxy=proxy))
+        seen = self._news_after(symbol, bars)
+        decide_from = int(np.searchsorted(bars.ts + bars.bar_seconds, seen, side="right"))
+        return DetectionJob(bars, DetectorInputs(or_minutes=minutes, gex=gex, proxy=proxy, decide_from=decide_from))
+
+    def _news_after(self, symbol: str, bars) -> int:
+        """Bars closing after this (UTC seconds) are news: after the last look; at the first look (or
+        a replay sought back) only the newest closed bar — what closed before we watched is history."""
+        last_close = bars.bar_close(len(bars) - 1)
+        seen = self._seen_until.get(symbol)
+        return last_close - 1 if seen is None or last_close < seen else seen
 
     # -- what is new -----------------------------------------------------------------------
     async def _take(self, symbol: str, detections: list[Detection], job: DetectionJob) -> list[DetectionRecord]:
-        last_close = job.bars.bar_close(len(job.bars) - 1)
-        seen = self._seen_until.get(symbol)
-        self._seen_until[symbol] = last_close
-        if seen is None or last_close < seen:
-            return []  # the first look (or a replay sought back): what the bars hold is history, not news
+        seen = self._news_after(symbol, job.bars)
+        self._seen_until[symbol] = job.bars.bar_close(len(job.bars) - 1)
         fresh = [d for d in detections if d.time > seen and self._not_repeated(d)]
         if not fresh:
             return []
@@ -166,7 +176,7 @@ class DetectorRunnerService:
         """Track the best of ``stored`` when the preference allows; its id (None: none tracked)."""
         prefs = self._preferences()
         floor = int(prefs.get("auto_track_min_confidence", 60)) / 100
-        candidates = [r for r in stored if r.confidence >= floor]
+        candidates = [r for r in stored if r.confidence >= floor and _reward_to_risk(r) >= AUTO_TRACK_MIN_RR]
         if not prefs.get("auto_track_setups", True) or not candidates:
             return None
         best = max(candidates, key=lambda r: r.confidence)
@@ -174,16 +184,21 @@ class DetectorRunnerService:
         if recent and self._now() - max(recent) < AUTO_TRACK_EVERY:
             return None
         try:
-            await self._tracker.track(best.symbol, best.direction, best.entry, best.stop, best.targets,
-                                      reference=best.entry, source="auto", detector=best.detector,
-                                      detection_id=best.id)
+            setup = await self._tracker.track(best.symbol, best.direction, best.entry, best.stop, best.targets,
+                                              reference=best.entry, source="auto", detector=best.detector,
+                                              detection_id=best.id)
         except repo.SetupError as exc:
             log.warning("detection #%s not tracked: %s", best.id, exc)
             return None
-        title, message, key = detection_notice(best)
+        title, message, key = detection_notice(best, setup.id)
         cooldown = float(prefs.get("notification_cooldown_s", 60))
         await self._notifications.notify("setup", title, message, key=key, cooldown_s=cooldown)
         return best.id
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _reward_to_risk(record: DetectionRecord) -> float:
+    risk = abs(record.entry - record.stop)
+    return abs(record.targets[0] - record.entry) / risk if record.targets and risk > 0 else 0.0

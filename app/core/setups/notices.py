@@ -1,8 +1,9 @@
 """What the trader reads in the tray for a setup, and where a click on it leads.
 
-A setup notification's key is ``setup:<symbol>:<id>:<status>`` (one per transition, so the
-notification cooldown never merges two different steps); a detection's is
-``detected:<symbol>`` (the cooldown keeps a choppy symbol from posting one a minute).
+A setup notification's key is ``setup:<symbol>:<id>:<status>`` and an auto-tracked detection's
+``detected:<symbol>:<setup id>`` — one per step of one setup, so the notification cooldown never
+merges two different setups or steps (auto-track itself posts at most one per symbol every 5
+minutes, the runner's rule).
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ def setup_notice(setup: TrackedSetup, step: Transition) -> tuple[str, str, str]:
     return title, message, f"setup:{setup.symbol}:{setup.id}:{step.status}"
 
 
-def detection_notice(detection: DetectionRecord) -> tuple[str, str, str]:
-    """(title, message, key) for an auto-tracked detection."""
+def detection_notice(detection: DetectionRecord, setup_id: int) -> tuple[str, str, str]:
+    """(title, message, key) for a detection auto-tracked as setup ``setup_id``."""
     title = (f"{detection.symbol} {title_of(detection.detector)} {detection.direction} "
-             f"({detection.confidence:.0%}) — tracking")
+             f"· score {round(detection.confidence * 100)} — tracking")
     message = f"{detection.evidence} {_plan(detection.entry, detection.stop, detection.targets).capitalize()}."
-    return title, message, f"detected:{detection.symbol}"
+    if detection.hit_cases and detection.hit_cases >= 30 and detection.hit_hits is not None:
+        message += f" Hit rate here {detection.hit_hits / detection.hit_cases:.0%} of {detection.hit_cases}."
+    return title, message, f"detected:{detection.symbol}:{setup_id}"
 
 
 def notice_symbol(record: NotificationRecord) -> str | None:

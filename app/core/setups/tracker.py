@@ -5,8 +5,10 @@ triggered) is evaluated at once by ``analytics.setup_lifecycle.on_price``; the i
 moves immediately (the next quote reads the new one) and the store write follows on the
 service's loop as a compare-and-set, so a transition is stored once, with the quote's price
 and time, and never repeated after a restart (the statuses are read back from the store). An
-active setup whose session has closed on the provider's clock is invalidated. Every stored
-transition is published (``SetupTransitioned``) and notified (kind "setup").
+active setup whose session has closed on the provider's clock is invalidated, a triggered one
+closed at the last price. Every stored transition is published (``SetupTransitioned``) and
+notified (kind "setup") — except an auto-tracked setup triggering within ``QUIET_TRIGGER`` of being
+made: it enters at its detection's close, which the tracking notice already said.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from analytics.setup_lifecycle import (
     ACTIVE,
     ARCHIVED,
+    INVALIDATED,
     LIVE,
     STATUS_TITLES,
+    TRIGGERED,
     SetupPlan,
     Transition,
     at_session_end,
@@ -46,6 +50,7 @@ from data.symbols import normalize_symbol
 
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 2.0
+QUIET_TRIGGER = timedelta(seconds=60)  # an auto-tracked setup triggering this soon is not notified again
 Step = tuple[int, str, Transition, float | None, datetime]  # (setup id, from, to, price, at)
 
 
@@ -63,6 +68,7 @@ class SetupTrackerService:
         self.setups: tuple[TrackedSetup, ...] = ()  # newest first
         self._live: dict[int, TrackedSetup] = {}  # id -> live setup, status as evaluated
         self._steps: asyncio.Queue[Step] = asyncio.Queue()
+        self._last_price: dict[str, float] = {}  # the live setups' symbols' last prices (the bell's close)
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -72,6 +78,7 @@ class SetupTrackerService:
 
     def live_symbols(self) -> set[str]:
         return {s.symbol for s in self._live.values()}
+
 
     def for_symbol(self, symbol: str, statuses: tuple[str, ...] = LIVE) -> list[TrackedSetup]:
         return [s for s in self.setups if s.symbol == symbol and s.status in statuses]
@@ -158,6 +165,7 @@ class SetupTrackerService:
 
     def on_quote(self, event: QuoteUpdated) -> None:
         quote = event.quote
+        self._last_price[quote.symbol] = quote.last
         for setup in [s for s in self._live.values() if s.symbol == quote.symbol]:
             plan = SetupPlan(setup.direction, setup.entry, setup.stop, setup.targets)
             step = on_price(setup.status, plan, setup.reference, quote.last)
@@ -167,8 +175,12 @@ class SetupTrackerService:
     def _end_sessions(self) -> None:
         now = self._now()
         for setup in list(self._live.values()):
-            if (step := at_session_end(setup.status)) and now >= self._calendar.close_at(setup.session_day):
-                self._advance(setup, step, None, now)
+            if now < self._calendar.close_at(setup.session_day):
+                continue
+            last = self._last_price.get(setup.symbol)
+            plan = SetupPlan(setup.direction, setup.entry, setup.stop, setup.targets)
+            if step := at_session_end(setup.status, plan, last):
+                self._advance(setup, step, last if step.status != INVALIDATED else None, now)
 
     def _advance(self, setup: TrackedSetup, step: Transition, price: float | None, at: datetime) -> None:
         if step.status in LIVE:
@@ -185,6 +197,9 @@ class SetupTrackerService:
         self.setups = tuple(moved if s.id == setup_id else s for s in self.setups)
         self._bus.publish(SetupsChanged(self.setups))
         self._bus.publish(SetupTransitioned(moved, expected))
+        if step.status == TRIGGERED and moved.source == "auto" and at - moved.created_at < QUIET_TRIGGER:
+            log.info("setup #%s triggered at once (%s): its tracking notice said so", setup_id, step.reason)
+            return  # an auto-tracked detection enters at its bar's close: "tracking" already told it
         title, message, key = setup_notice(moved, step)
         try:
             await self._notifications.notify("setup", title, message, key=key)
