@@ -53,7 +53,7 @@ def break_and_retest(bars: SessionBars, levels: dict[int, dict[str, float]] | No
     if not len(rows):
         return []
     atr_before = regular_atr_before(bars, grid, atr_period)
-    volume = np.nan_to_num(np.asarray(bars.volume, float), nan=0.0)
+    volume = None
     params = (break_atr, retest_atr, tolerance_pct, window, confirm)
     found: list[Detection] = []
     for k, hit in _hits(bars, grid, atr_before, params):  # k: level k upwards, len(names) + k downwards
@@ -63,6 +63,7 @@ def break_and_retest(bars: SessionBars, levels: dict[int, dict[str, float]] | No
             continue
         name, sign = grid.names[k % len(grid.names)], 1.0 if k < len(grid.names) else -1.0
         level = {**grid.base[j], **grid.or_levels[j]}[name]
+        volume = np.nan_to_num(np.asarray(bars.volume, float), nan=0.0) if volume is None else volume
         parts = _parts(bars, grid, hit, level, sign, (float(atr_before[hit[0]]), last_entry), volume)
         bar_hit = (int(rows[hit[0]]), int(rows[hit[1]]), i, hit[3])
         found.append(_detection(bars, bar_hit, name, level, sign, grid.known(j, i), parts, min_target_r))
@@ -75,20 +76,19 @@ def _hits(bars: SessionBars, grid: LevelGrid, atr_before: np.ndarray,
     each direction and session: k < len(names) upwards, len(names) + k downwards (positions index
     ``grid.rows``)."""
     break_atr, retest_atr, tolerance_pct, window, confirm = params
-    rows = grid.rows
-    level = np.concatenate((grid.value, grid.value))
-    sign = np.repeat((1.0, -1.0), len(grid.names))[:, None]
+    rows, level = grid.rows, grid.value
     close = bars.close[rows]
     prev = np.concatenate((close[:1], close[:-1]))
     prev[grid.bounds[:-1]] = bars.open[rows[grid.bounds[:-1]]]  # the session's first bar: its own open
     finite = np.isfinite(atr_before)
     with np.errstate(invalid="ignore"):
         margin = np.where(finite, break_atr * atr_before, tolerance_pct * np.abs(level))
-        armed = (sign * (close - level) >= margin) & (sign * (prev - level) <= 0)
+        beyond, before = close - level, prev - level  # −x is exact: the downward tests are the mirror
+        armed = np.concatenate(((beyond >= margin) & (before <= 0), (beyond <= -margin) & (before >= 0)))
     k, p = np.nonzero(armed)  # every bar that would break a level were nothing armed yet
-    at = level[k, p]
+    at = level[k % len(grid.names), p]
     tol = np.maximum(tolerance_pct * np.abs(at), np.where(finite[p], retest_atr * atr_before[p], 0.0))
-    outcome = _attempts(bars, grid, (sign[k, 0], p, at, tol), window, confirm)
+    outcome = _attempts(bars, grid, (np.where(k < len(grid.names), 1.0, -1.0), p, at, tol), window, confirm)
     hits: list[tuple[int, tuple[int, int, int, float]]] = []
     current, free_from, done = (-1, -1), -1, False
     for c, (kc, pc) in enumerate(zip(k.tolist(), p.tolist(), strict=True)):
