@@ -39,7 +39,7 @@ def test_columns_hit_rate_age_and_tooltip(qtbot) -> None:
     m = panel.model
     assert [m.data(m.index(0, c)) for c in range(m.columnCount())] == [
         "SPY", "Opening-range breakout", "Long", "72", "600.00", "598.00", "604.00 / 606.00", "2.0",
-        "54 % (n=41)", "7 min", "Scan", ""]
+        "54 % (39–68) n=41", "7 min", "Scan", ""]
     assert _column(panel, "Hit rate")[1] == "—" and _column(panel, "Age")[1] == "1 h 15"
     hit = m.index(1, m.COLUMNS.index("Hit rate"))
     assert "fewer than 30" in m.data(hit, Qt.ItemDataRole.ToolTipRole)

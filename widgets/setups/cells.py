@@ -8,10 +8,10 @@ from datetime import datetime
 
 from PySide6.QtGui import QColor
 
+from analytics.detections import MIN_CASES, wilson_interval
 from data.market_calendar import ET
 from widgets.numbers import MISSING, price
 
-MIN_CASES = 30  # a hit rate over fewer cases is noise: not shown
 LONG, SHORT = QColor("#26a69a"), QColor("#ef5350")
 
 
@@ -37,13 +37,17 @@ def direction_color(direction: str) -> QColor:
 
 
 def hit_rate_cell(hits: int | None, cases: int | None) -> tuple[str, str]:
-    """(text, tooltip): "54 % (n=41)" over at least ``MIN_CASES`` cases, else a dash and why."""
+    """(text, tooltip): "54 % (40–67) n=41" — the rate, its 95 % Wilson interval and the cases —
+    over at least ``MIN_CASES`` cases, else a dash and why."""
     if cases is None or hits is None:
         return MISSING, f"No track record for this setup on this symbol yet (fewer than {MIN_CASES} cases)."
     if cases < MIN_CASES:
         return MISSING, f"Only {cases} past cases: fewer than {MIN_CASES}, too few to read a hit rate from."
     rate = round(100 * hits / cases)
-    return f"{rate} % (n={cases})", f"Reached its first target in {hits} of {cases} past cases on this symbol."
+    low, high = (round(100 * x) for x in wilson_interval(hits, cases))
+    return (f"{rate} % ({low}–{high}) n={cases}",
+            f"Reached its first target in {hits} of {cases} past cases on this symbol; "
+            f"95 % interval {low} %–{high} %.")
 
 
 def et_time(at: datetime, with_date: bool = True) -> str:

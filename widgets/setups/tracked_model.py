@@ -9,6 +9,7 @@ from analytics.detectors.registry import title_of
 from analytics.setup_lifecycle import (
     ACTIVE,
     ARCHIVED,
+    CLOSED,
     INVALIDATED,
     LIVE,
     STATUS_TITLES,
@@ -25,7 +26,7 @@ from widgets.table_model import ColumnTableModel, Index
 # (shown, the statuses it lists); the first is the default
 FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Live (active + triggered)", LIVE),
-    *((STATUS_TITLES[s], (s,)) for s in (ACTIVE, TRIGGERED, INVALIDATED, TARGET_HIT, STOPPED, ARCHIVED)),
+    *((STATUS_TITLES[s], (s,)) for s in (ACTIVE, TRIGGERED, INVALIDATED, TARGET_HIT, STOPPED, CLOSED, ARCHIVED)),
     ("All", STATUSES),
 )
 STATUS_COLORS = {TRIGGERED: QColor("#ffb300"), TARGET_HIT: QColor("#26a69a"), STOPPED: QColor("#ef5350"),
