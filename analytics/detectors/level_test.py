@@ -192,9 +192,10 @@ def _rejections(bars: SessionBars, rows: np.ndarray, level: np.ndarray, tol: np.
     """Per level and regular bar: a touch from below closing back under (short), the mirror (long)."""
     o, h, lo, c = (a[rows] for a in (bars.open, bars.high, bars.low, bars.close))
     prev = np.concatenate((bars.open[:1], bars.close[:-1]))[rows]  # the bar before (the first bar: its own open)
-    width = h - lo
-    short = (o < level) & (prev < level) & (level - tol <= h) & (h <= level + tol) & (c <= level - reject * width)
-    long = (o > level) & (prev > level) & (level - tol <= lo) & (lo <= level + tol) & (c >= level + reject * width)
+    pull = reject * (h - lo)
+    # o < L and prev < L is max(o, prev) < L (and the mirror): exact, one test per level fewer
+    short = (np.maximum(o, prev) < level) & (level - tol <= h) & (h <= level + tol) & (c <= level - pull)
+    long = (np.minimum(o, prev) > level) & (level - tol <= lo) & (lo <= level + tol) & (c >= level + pull)
     return short, long & ~short
 
 

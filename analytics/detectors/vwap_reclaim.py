@@ -49,33 +49,38 @@ def vwap_reclaim(bars: SessionBars, k: int = 3, skip_first: int = 5, last_entry_
                  atr_period: int = 14, decide_from: int = 0) -> list[Detection]:
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
-    found: list[Detection] = []
-    ranges = atr(bars.high, bars.low, bars.close, atr_period) if len(bars) else np.empty(0)
+    crossings = []
     regular = bars.regular
     starts = bars.session_starts()
     for s, e in zip(starts, np.append(starts[1:], len(bars)), strict=True):
         rows = np.flatnonzero(regular[s:e]) + s
         if len(rows) > k and rows[-1] >= decide_from:
-            found.extend(_session(bars, rows, k, skip_first, last_entry_before_close, ranges, decide_from))
+            crossings.extend(_session(bars, rows, k, skip_first, last_entry_before_close, decide_from))
+    if not crossings:
+        return []
+    ranges = atr(bars.high, bars.low, bars.close, atr_period)  # for the distance part only
+    found = [_detection(bars, rows, j, k, direction, line, ranges, (skip_first, last_entry))
+             for rows, j, direction, line, last_entry in crossings]
     return sorted(found, key=lambda d: (d.time, d.direction))
 
 
 def _session(bars: SessionBars, rows: np.ndarray, k: int, skip_first: int, last_entry_before_close: int,
-             ranges: np.ndarray, decide_from: int) -> list[Detection]:
+             decide_from: int) -> list[tuple[np.ndarray, int, str, np.ndarray, int]]:
+    """(rows, j, direction, VWAP line, last entry minute) of the session's first reclaim and reject."""
     line = session_vwap(bars, rows)
     with np.errstate(invalid="ignore"):
         side = np.sign(np.nan_to_num(bars.close[rows] - line, nan=0.0))
     since_open = bars.minute[rows] - bars.open_minute[rows]
     last_entry = bars.close_minute[rows] - last_entry_before_close
     allowed = (since_open >= skip_first) & (bars.minute[rows] + bars.bar_seconds // 60 <= last_entry)
-    found: list[Detection] = []
+    found = []
     for direction, sign in (("long", 1.0), ("short", -1.0)):
         was = np.concatenate(([0], np.cumsum(side == -sign)))  # closes on the other side before each bar
         run = was[k:-1] - was[:-k - 1] == k  # run[j - k]: the k bars before j all on the other side
         crossed = np.flatnonzero(allowed[k:] & (side[k:] == sign) & run)
         if len(crossed) and rows[crossed[0] + k] >= decide_from:
             j = int(crossed[0]) + k
-            found.append(_detection(bars, rows, j, k, direction, line, ranges, (skip_first, int(last_entry[j]))))
+            found.append((rows, j, direction, line, int(last_entry[j])))
     return found
 
 
