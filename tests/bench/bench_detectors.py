@@ -8,7 +8,9 @@ The bars are real: the SPY, QQQ, NVDA and META 1-minute sessions of
 state holds (``LIVE_SESSIONS`` + 1 sessions), cut at the closed minute ``--at`` ET;
 ``session_window`` (the runner's) keeps the last ``LIVE_SESSIONS``, and ``run_job``
 (``registry.run_latest``) gives each detector the sessions it reads: two (~``--at`` − 09:30 + 390
-bars) for all but the opening drive.
+bars) for all but the opening drive. Each figure twice: every bar decided (``decide_from`` 0,
+what a first look does) and the newest bar only (``DetectorInputs.decide_from`` = the first bar
+closing after the runner's ``_seen_until``: on every closed minute after the first).
 
 * **one symbol**: each detector alone on its own sessions and ``run_latest`` (best of
   ``--runs``, ms) per file, beside the per-symbol share of the budget (50 ms / 100); plus the
