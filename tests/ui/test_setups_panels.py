@@ -3,11 +3,25 @@ watchlist, track a detection from the scanner, archive it from the Tracked-setup
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from analytics.setup_lifecycle import LIVE, STATUS_TITLES
 from app.core.setups.tracker import SetupTrackerService
+from data.market_calendar import MarketCalendar, market_date
+from data.providers.demo.provider import demo_start
+from data.providers.registry import DEMO_CLOCK_FILE
+from data.providers.sim_clock import save_time
 from tests.gui_helpers import run_app, settings, until
+
+
+def start_demo_mid_session(data_dir: Path) -> None:
+    """The demo resumes two hours into its session (a scan finds only setups still in play, and
+    at the open there are none yet)."""
+    calendar = MarketCalendar()
+    start = demo_start(calendar, datetime.now(UTC))
+    session = calendar.session(market_date(start))
+    save_time(data_dir / DEMO_CLOCK_FILE, max(start, session.open + timedelta(hours=2)))
 
 
 def _symbols(panel) -> list[str]:
@@ -48,7 +62,7 @@ def test_scan_track_and_archive(qapp, tmp_path: Path) -> None:
         scanner, tracked = c.window.panels["scanner"], c.window.panels["tracked_setups"]
         tracker = c.engine.service(SetupTrackerService)
         await _scan(c)
-        assert scanner.model.rowCount() > 0, "the demo's default watchlist has setups at the open"
+        assert scanner.model.rowCount() > 0, "two hours into the session the demo's default watchlist has setups"
         scanner.table.selectRow(0)
         detection = scanner.selected()
         scanner.track_button.click()
@@ -73,4 +87,5 @@ def test_scan_track_and_archive(qapp, tmp_path: Path) -> None:
         assert tracked.model.row_of(setup.id) is not None
         await _menu_actions(c, detection)
 
+    start_demo_mid_session(tmp_path)
     assert run_app(settings(tmp_path), scenario) == 0

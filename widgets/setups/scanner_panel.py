@@ -129,14 +129,14 @@ class ScannerPanel(QWidget):
         self._say(text)
 
     def show_scan(self, detections: Sequence[DetectionRecord], scanned: Sequence[str],
-                  problems: Sequence[tuple[str, str]], asof: datetime) -> None:
+                  problems: Sequence[tuple[str, str]], asof: datetime, note: str = "") -> None:
         self._idle()
         self._scan = list(detections)
         count = len(detections)
         found = f"{count} setup{'s' if count != 1 else ''}" if count else "no setups"
         self._last_scan = (f"{len(scanned)} symbol{'s' if len(scanned) != 1 else ''} at "
                            f"{et_time(asof, with_date=False)} ET")
-        lines = [f"Scanned {self._last_scan}: {found}."]
+        lines = [f"Scanned {self._last_scan}: {found}."] + ([note] if note else [])
         lines += [f"{symbol}: {problem}" for symbol, problem in problems]
         self._say("\n".join(lines))
         self._show_rows()

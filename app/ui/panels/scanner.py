@@ -33,7 +33,7 @@ def build(host: PanelHost) -> ScannerPanel:
     def scan(symbols: tuple[str, ...]) -> None:
         async def run() -> None:
             result = await host.engine.service(ScannerService).scan(symbols)
-            panel.show_scan(result.detections, result.scanned, result.problems, result.asof)
+            panel.show_scan(result.detections, result.scanned, result.problems, result.asof, result.note)
 
         host.run(run(), panel.show_error)
 
