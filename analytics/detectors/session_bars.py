@@ -29,8 +29,10 @@ class SessionBars:
     close_minute: np.ndarray
 
     @classmethod
-    def from_bars(cls, bars: Bars, hours: SessionHours | None = None) -> SessionBars:
-        day, minute = et_day_and_minute(bars.ts)
+    def from_bars(cls, bars: Bars, hours: SessionHours | None = None,
+                  day_minute: tuple[np.ndarray, np.ndarray] | None = None) -> SessionBars:
+        """``day_minute``: the bars' ``et_day_and_minute`` when the caller has it already."""
+        day, minute = et_day_and_minute(bars.ts) if day_minute is None else day_minute
         opens, closes = (hours or SessionHours.regular()).per_bar(day)
         return cls(bars.symbol, np.asarray(bars.ts, np.int64), bars.open, bars.high, bars.low, bars.close,
                    bars.volume, bars.timeframe.minutes * 60, day, minute, opens, closes)
