@@ -1,11 +1,17 @@
 """Gamma exposure (GEX) of an option chain: per strike, total, walls, regime and flip level.
 
 Exposure of one contract = gamma × open interest × 100 × S² × 0.01 — dollars of delta the
-hedgers must trade for a 1 % move. The sign follows an explicit convention: by default calls
-count positive and puts negative (dealers long calls, short puts — the usual public GEX
-convention); the other one flips every sign. The flip (zero-gamma) level re-prices every
-contract's gamma on a grid of spot prices (±20 %, 0.1 % steps by default) holding IV and time
-fixed, and interpolates the sign change nearest to spot.
+hedgers must trade for a 1 % move. The gamma is ``analytics.chain_greeks``'s, the one set the
+chain panel shows (the provider's where it sends one, else Black-76 on the expiry's parity
+forward), so totals, regime and walls are the chain's own. The sign follows an explicit
+convention: by default calls count positive and puts negative (dealers long calls, short
+puts — the usual public GEX convention); the other one flips every sign.
+
+The flip (zero-gamma) level needs gamma at other spots: every contract is re-priced on a grid
+(±20 %, 0.1 % steps by default) with the same forward-based model (IV, time and carry held),
+scaled per contract so that at the current spot it is exactly that contract's gamma — the
+model supplies only how gamma changes with spot, the level is the one shown everywhere. The
+sign change nearest to spot is interpolated.
 """
 
 from __future__ import annotations
@@ -16,12 +22,12 @@ from enum import Enum
 
 import numpy as np
 
-from analytics.option_time import expiry_times
-from analytics.pricing import bs_greeks
+from analytics.chain_greeks import ChainGreeks, chain_greeks
 from data.market_calendar import ET
 from data.option_chain import OptionChain
 
 CONTRACT_MULTIPLIER = 100.0
+ANCHOR_RATIO = 3.0  # a provider gamma over 3× or under ⅓ of the model's at spot: the model's shape is not its
 
 
 class GexConvention(str, Enum):
@@ -60,42 +66,39 @@ class GexProfile:
     contracts_used: int
 
 
+def contract_exposure(gamma: np.ndarray, open_interest: np.ndarray, spot: float) -> np.ndarray:
+    """Unsigned $ per 1 % move of each contract: gamma × OI × 100 × S² × 0.01."""
+    return gamma * open_interest * CONTRACT_MULTIPLIER * spot * spot * 0.01
+
+
 def gex_profile(chain: OptionChain, spot: float, *, r: float = 0.0, q: float = 0.0,
                 T: np.ndarray | None = None,
                 convention: GexConvention = GexConvention.DEALER_LONG_CALLS_SHORT_PUTS,
-                gamma_source: str = "model", grid_range: float = 0.20, grid_step: float = 0.001
-                ) -> GexProfile:
+                gamma_source: str = "chain", greeks: ChainGreeks | None = None,
+                grid_range: float = 0.20, grid_step: float = 0.001) -> GexProfile:
     """GEX profile of ``chain`` at ``spot``.
 
-    ``T`` (years per contract) defaults to the time from ``chain.asof`` to each expiry;
-    expired contracts, adjusted deliverables and rows without IV or open interest are left out.
-    ``gamma_source``: "model" computes gamma from each contract's IV (consistent with the flip
-    grid); "provider" uses the chain's own gamma at spot (the grid still re-prices from IV).
+    ``greeks``: ``chain_greeks(chain, spot, …)``, the app's one set; computed here from ``r``,
+    ``q`` and ``T`` (years per contract, default: from ``chain.asof`` to each expiry) when not
+    given. Expired contracts, adjusted deliverables and rows without gamma or open interest are
+    left out. ``gamma_source``: "chain" uses the greeks' gamma; "provider" only the rows the
+    provider sent a gamma for, as sent (e.g. to compare with the provider's own GEX).
     """
-    if T is None:
-        T = expiry_times(chain.expiry, chain.root, chain.asof)
-    T = np.asarray(T, dtype=np.float64)
+    if greeks is None:
+        greeks = chain_greeks(chain, spot, r, q, T=T)
+    gamma = chain.gamma if gamma_source == "provider" else greeks.gamma
     oi = np.nan_to_num(chain.open_interest, nan=0.0)
-    usable = (T > 0) & ~chain.adjusted & (oi > 0) & np.isfinite(chain.strike)
-    if gamma_source == "provider":
-        usable &= np.isfinite(chain.gamma)
-    else:
-        usable &= np.isfinite(chain.iv) & (chain.iv > 0)
+    usable = (greeks.T > 0) & ~chain.adjusted & (oi > 0) & np.isfinite(chain.strike) & np.isfinite(gamma)
     idx = np.flatnonzero(usable)
-    strike, iv, t, calls = chain.strike[idx], chain.iv[idx], T[idx], chain.is_call[idx]
+    strike, calls = chain.strike[idx], chain.is_call[idx]
     sign = np.where(calls, convention.call_sign, -convention.call_sign)
-    weight = sign * oi[idx] * CONTRACT_MULTIPLIER
-    if gamma_source == "provider":
-        gamma = chain.gamma[idx]
-    else:
-        gamma = np.asarray(bs_greeks(spot, strike, t, r, q, iv, calls).gamma)
-    exposure = gamma * weight * spot * spot * 0.01
+    exposure = sign * contract_exposure(gamma[idx], oi[idx], spot)
     by_strike = _by_strike(strike, calls, exposure)
     total = float(exposure.sum())
 
     grid = spot * (1.0 + np.arange(-grid_range, grid_range + grid_step / 2, grid_step))
-    has_iv = np.isfinite(iv) & (iv > 0)
-    grid_total = _grid_gex(grid, strike[has_iv], t[has_iv], iv[has_iv], weight[has_iv], r, q)
+    model = (greeks.T[idx], greeks.iv[idx], greeks.rate[idx], greeks.carry_q[idx])
+    grid_total = _grid_gex(grid, spot, exposure, gamma[idx], strike, *model)
     flip, note = _flip(grid, grid_total, spot)
     nz = by_strike.net != 0
     return GexProfile(
@@ -123,19 +126,30 @@ def _extreme_strike(strikes: np.ndarray, values: np.ndarray, pick) -> float | No
     return float(strikes[pick(values)])
 
 
-def _grid_gex(grid: np.ndarray, strike: np.ndarray, t: np.ndarray, iv: np.ndarray, weight: np.ndarray,
-              r: float, q: float, chunk: int = 64) -> np.ndarray:
-    """Total exposure at each grid spot: Σ w·γ(S)·S²·0.01 with γ re-priced at S (IV, T fixed).
+def _grid_gex(grid: np.ndarray, spot: float, exposure: np.ndarray, gamma: np.ndarray, strike: np.ndarray,
+              t: np.ndarray, iv: np.ndarray, rate: np.ndarray, carry_q: np.ndarray, chunk: int = 64) -> np.ndarray:
+    """Total exposure at each grid spot S: Σ exposure·shape(S), every contract's shape its model
+    γ(S)·S² over γ(spot)·spot² (IV, T, carry fixed), so the grid at spot is the total.
 
-    γ(S)·S² = e^{−qT}·φ(d1)·S / (σ√T), so per grid point it is one exp over all contracts.
+    γ(S)·S² ∝ S·exp(−d1(S)²/2), so shape = (S/spot)·exp(−(d1(S)² − d1(spot)²)/2): per grid
+    point one exp over all contracts. A contract the model cannot describe at spot (no IV, or a
+    provider gamma more than ``ANCHOR_RATIO`` off the model's: scaling the model's curve that
+    far would blow a wing up as spot nears it) keeps its gamma: shape (S/spot)².
     """
-    if len(strike) == 0:
-        return np.zeros(len(grid))
-    inv_vol_t = 1.0 / (iv * np.sqrt(t))
-    offset = ((r - q + 0.5 * iv * iv) * t - np.log(strike)) * inv_vol_t  # d1 = ln(S)/σ√T + offset
-    coeff = weight * np.exp(-q * t) * inv_vol_t / np.sqrt(2.0 * np.pi) * 0.01
+    with np.errstate(all="ignore"):
+        inv_vol_t = 1.0 / (iv * np.sqrt(t))
+        offset = ((rate - carry_q + 0.5 * iv * iv) * t - np.log(strike)) * inv_vol_t  # d1 = ln(S)/σ√T + offset
+        d1_spot = np.log(spot) * inv_vol_t + offset
+        peak = np.exp(-carry_q * t) * inv_vol_t / (np.sqrt(2.0 * np.pi) * spot)  # model γ at d1 = 0
+        model_gamma = peak * np.exp(-0.5 * d1_spot * d1_spot)
+        ratio = gamma / model_gamma
+    modelled = np.isfinite(ratio) & (ratio <= ANCHOR_RATIO) & (ratio >= 1.0 / ANCHOR_RATIO)
+    out = exposure[~modelled].sum() * (grid / spot) ** 2
+    # exposure·e^{d1²/2}/spot without the overflow: exposure/model γ is bounded by the ratio
+    coeff = exposure[modelled] / model_gamma[modelled] * peak[modelled] / spot
+    inv_vol_t, offset = inv_vol_t[modelled], offset[modelled]
     log_grid = np.log(grid)
-    # Contracts whose d1 stays beyond ±12 over the whole grid add < 1e-31 of their weight: skip.
+    # Contracts whose d1 stays beyond ±12 over the whole grid add < e^-54 of their exposure: skip.
     d1_lo, d1_hi = log_grid[0] * inv_vol_t + offset, log_grid[-1] * inv_vol_t + offset
     live = (d1_lo < 12.0) & (d1_hi > -12.0)
     # float32 inside: the grid only locates the sign change (the total at spot is float64
@@ -143,13 +157,12 @@ def _grid_gex(grid: np.ndarray, strike: np.ndarray, t: np.ndarray, iv: np.ndarra
     inv_vol_t, offset = inv_vol_t[live].astype(np.float32), offset[live].astype(np.float32)
     coeff = coeff[live].astype(np.float32)
     log_grid32 = log_grid.astype(np.float32)
-    out = np.empty(len(grid))
     for lo in range(0, len(grid), chunk):
         d1 = log_grid32[lo:lo + chunk, None] * inv_vol_t[None, :] + offset[None, :]
         d1 *= d1
         d1 *= np.float32(-0.5)
         np.exp(d1, out=d1)
-        out[lo:lo + chunk] = grid[lo:lo + chunk] * (d1 @ coeff).astype(np.float64)
+        out[lo:lo + chunk] += grid[lo:lo + chunk] * (d1 @ coeff).astype(np.float64)
     return out
 
 
@@ -185,11 +198,22 @@ def same_day_expiry(chain: OptionChain) -> date:
 
 def gex_without_expiry(chain: OptionChain, spot: float, expiry: date, *, r: float = 0.0, q: float = 0.0,
                        T: np.ndarray | None = None,
-                       convention: GexConvention = GexConvention.DEALER_LONG_CALLS_SHORT_PUTS) -> GexProfile:
+                       convention: GexConvention = GexConvention.DEALER_LONG_CALLS_SHORT_PUTS,
+                       greeks: ChainGreeks | None = None) -> GexProfile:
     """The GEX profile of ``chain`` without the contracts expiring on ``expiry`` (e.g. excluding
     0DTE, whose gamma near the money swamps the rest in the last hours): per strike, total,
-    flip and walls are all recomputed from the remaining contracts."""
+    flip and walls are all recomputed from the remaining contracts, with the same greeks (each
+    expiry's forward is its own, so leaving one out changes no other contract's gamma)."""
     keep = chain.expiry != np.datetime64(expiry, "D")
-    if T is None:
-        T = expiry_times(chain.expiry, chain.root, chain.asof)
-    return gex_profile(chain.select(keep), spot, r=r, q=q, T=np.asarray(T)[keep], convention=convention)
+    if greeks is None:
+        greeks = chain_greeks(chain, spot, r, q, T=T)
+    return gex_profile(chain.select(keep), spot, convention=convention, greeks=select_greeks(greeks, keep))
+
+
+def select_greeks(greeks: ChainGreeks, keep: np.ndarray) -> ChainGreeks:
+    """The rows ``keep`` of ``greeks`` (as ``OptionChain.select`` takes them of the chain)."""
+    fw = greeks.forwards
+    forwards = replace(fw, forward=fw.forward[keep], rate=fw.rate[keep], carry_q=fw.carry_q[keep])
+    arrays = {f: getattr(greeks, f)[keep] for f in ("T", "iv", "delta", "gamma", "theta", "vega", "local_iv",
+                                                     "local_greeks")}
+    return replace(greeks, forwards=forwards, **arrays)

@@ -4,7 +4,8 @@ Rows are expirations (one root each: the PM-settled one where an expiry has both
 the strikes nearest spot on the nearest expiration's list; a strike an expiration does not
 list is NaN. Cells add the call and the put, except IV, which takes the out-of-the-money side
 (puts below spot, calls at and above) — the side that trades and that skew is read from.
-GEX uses ``analytics.gex``'s exposure per contract and its default sign convention.
+GEX uses ``analytics.gex``'s exposure per contract and its default sign convention, on the
+gammas it is given — ``chain_greeks``'s, the same the chain panel shows and the GEX profile sums.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from enum import Enum
 
 import numpy as np
 
-from analytics.gex import CONTRACT_MULTIPLIER
+from analytics.gex import contract_exposure
 from data.option_chain import OptionChain
 from data.symbols import AM_SETTLED_ROOTS
 
@@ -89,6 +90,6 @@ def _cell_values(chain: OptionChain, spot: float, mode: HeatmapMode, rows: np.nd
         return out
     else:  # GEX, calls + and puts −, $ per 1 % move
         sign = np.array([1.0, -1.0])
-        exposure = per_side(gamma) * per_side(chain.open_interest) * CONTRACT_MULTIPLIER * spot * spot * 0.01
+        exposure = contract_exposure(per_side(gamma), per_side(chain.open_interest), spot)
         out = (exposure * sign).sum(axis=2)
     return np.where(listed, out, np.nan)

@@ -7,11 +7,12 @@ what remains, the most traded same-day contracts, and per-contract theta clock a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import numpy as np
 
+from analytics.chain_greeks import ChainGreeks
 from analytics.expected_move import (
     ExpectedMove,
     GammaRisk,
@@ -23,6 +24,7 @@ from analytics.expected_move import (
     top_by_volume,
     zero_dte_move,
 )
+from analytics.pricing import bs_price
 from data.option_chain import OptionChain
 from data.symbols import AM_SETTLED_ROOTS
 
@@ -67,8 +69,19 @@ def zero_dte_summary(chain: OptionChain, spot: float, T: np.ndarray, iv: np.ndar
 
 
 def contract_risk(chain: OptionChain, row: int, spot: float, T: float, iv: float, r: float, q: float,
-                  now: datetime, close: datetime) -> tuple[GammaRisk, list[ThetaPoint]]:
-    """Gamma risk and leverage now, and the value path to the close at today's spot and IV."""
+                  now: datetime, close: datetime, greeks: ChainGreeks | None = None
+                  ) -> tuple[GammaRisk, list[ThetaPoint]]:
+    """Gamma risk and leverage now, and the value path to the close at today's spot and IV.
+
+    With ``greeks`` (the snapshot's ``chain_greeks``) the contract's delta and gamma are the
+    ones the chain and GEX panels show, and ``r``/``q`` its expiry's parity-forward carry."""
     k, call = float(chain.strike[row]), bool(chain.is_call[row])
-    return (gamma_risk(spot, k, T, r, q, iv, call),
-            theta_clock(spot, k, r, q, iv, call, min(now, close), close, step_minutes=10))
+    if greeks is not None:
+        r, q = float(greeks.rate[row]), float(greeks.carry_q[row])
+    risk = gamma_risk(spot, k, T, r, q, iv, call)
+    if greeks is not None and np.isfinite(greeks.gamma[row]) and np.isfinite(greeks.delta[row]):
+        delta, gamma = float(greeks.delta[row]), float(greeks.gamma[row])
+        value = float(bs_price(spot, k, T, r, q, iv, call))
+        risk = replace(risk, delta=delta, gamma=gamma, dollar_gamma=gamma * 100 * spot * spot * 0.01,
+                       leverage=delta * spot / value if value > 0 else float("nan"))
+    return risk, theta_clock(spot, k, r, q, iv, call, min(now, close), close, step_minutes=10)

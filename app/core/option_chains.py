@@ -2,7 +2,10 @@
 
 Supervised service. Every ``chain_refresh_s`` (the provider's pace: seconds for the demo,
 longer for a paid REST API) and at once when the active symbol changes, it fetches the full
-chain, completes IV and greeks off the event loop (``analytics.chain_greeks``) and publishes
+chain, completes IV and greeks off the event loop (``analytics.chain_greeks``: the provider's
+where it sends them, else Black-76 on each expiry's parity forward; GEX sums those same
+gammas; ``RISK_FREE_RATE`` and the dividend table only stand in for an expiry without a
+call/put pair to read its forward from) and publishes
 ``OptionsUpdated``; the options panels render from that one snapshot. A provider without
 options, or a symbol without a chain, gives ``OptionsUnavailable`` with the reason.
 """
@@ -14,7 +17,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -129,13 +131,11 @@ async def _first_open(provider: MarketDataProvider, symbol: str, session_open: d
 
 def _analyse(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar
              ) -> tuple[ChainGreeks, GexProfile, IvSummary]:
-    """Greeks for every contract, then GEX and the IV statistics from the same times to expiry."""
+    """Greeks for every contract — the one set every panel reads — then GEX from those gammas
+    and the IV statistics from the same times to expiry."""
     from analytics.chain_greeks import chain_greeks
     from analytics.gex import gex_profile
     from analytics.iv_summary import iv_summary
 
     greeks = chain_greeks(chain, spot, r, q, calendar.close_at)
-    summary = iv_summary(chain, spot, greeks.T, r)
-    if greeks.local_iv.any():  # rows the provider sent no IV for count with the IV implied here
-        chain = replace(chain, iv=greeks.iv)
-    return greeks, gex_profile(chain, spot, r=r, q=q, T=greeks.T), summary
+    return greeks, gex_profile(chain, spot, greeks=greeks), iv_summary(chain, spot, greeks.T, r)

@@ -3,7 +3,8 @@
 Not supervised: it only answers. ``summary()`` builds the ``ZeroDteView`` of the latest
 snapshot (or the one given) in a worker thread, once per snapshot, with a note on the market
 state; ``contract_risk(view, row)`` is a picked contract's gamma risk and theta clock, once
-per contract.
+per contract, with the snapshot's greeks (the chain panel's delta and gamma, each expiry's
+parity-forward carry).
 """
 
 from __future__ import annotations
@@ -70,5 +71,5 @@ def contract_risk_of(view: ZeroDteView, row: int) -> ContractRisk | None:
         return None
     snap = view.snapshot
     risk, clock = contract_risk(snap.chain, row, snap.spot, float(snap.greeks.T[row]), float(snap.greeks.iv[row]),
-                                snap.r, snap.q, snap.chain.asof, view.close)
+                                snap.r, snap.q, snap.chain.asof, view.close, greeks=snap.greeks)
     return ContractRisk(row, risk, tuple(clock))

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analytics.chain_greeks import chain_greeks
 from analytics.gex import GexConvention, gex_profile, with_convention
 from analytics.option_time import expiry_times
 from analytics.pricing import bs_greeks, bs_price
@@ -116,16 +117,12 @@ def test_implied_vols_and_gammas_agree_with_cboe(path: Path, calendar) -> None:
 @pytest.mark.parametrize("path", CHAINS, ids=lambda p: p.name[:24])
 def test_gex_on_real_chains(path: Path, calendar) -> None:
     chain, spot, T, r, _points, _ivs = _priced(path, calendar)
-    for source in ("model", "provider"):
-        g = gex_profile(chain, spot, r=r, T=T, gamma_source=source)
+    greeks = chain_greeks(chain, spot, r, 0.0, T=T)
+    for source in ("chain", "provider"):
+        g = gex_profile(chain, spot, greeks=greeks, gamma_source=source)
         # the direct formula, computed here independently
-        live = (T > 0) & ~chain.adjusted & (np.nan_to_num(chain.open_interest) > 0)
-        if source == "provider":
-            gamma = chain.gamma
-            live &= np.isfinite(gamma)
-        else:
-            live &= np.isfinite(chain.iv)
-            gamma = np.asarray(bs_greeks(spot, chain.strike, T, r, 0.0, chain.iv, chain.is_call).gamma)
+        gamma = greeks.gamma if source == "chain" else chain.gamma
+        live = (T > 0) & ~chain.adjusted & (np.nan_to_num(chain.open_interest) > 0) & np.isfinite(gamma)
         sign = np.where(chain.is_call, 1.0, -1.0)
         direct = np.nansum((gamma * chain.open_interest * 100 * spot**2 * 0.01 * sign)[live])
         assert g.total == pytest.approx(direct, rel=1e-9)

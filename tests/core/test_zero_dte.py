@@ -38,8 +38,11 @@ async def test_the_view_is_the_analytics_summary_with_the_session(calendar, spx)
     row = int(view.summary.top_rows[0])
     risk = await service.contract_risk(view, row)
     gamma, clock = contract_risk(spx.chain, row, spx.spot, float(g.T[row]), float(g.iv[row]), spx.r, spx.q, AT,
-                                 session.close)
+                                 session.close, greeks=g)
     assert risk.row == row and risk.risk == gamma and risk.clock == tuple(clock)
+    # the chain panel's delta and gamma (one set of greeks), and its dollar gamma from them
+    assert (risk.risk.delta, risk.risk.gamma) == (g.delta[row], g.gamma[row])
+    assert risk.risk.dollar_gamma == pytest.approx(g.gamma[row] * 100 * spx.spot**2 * 0.01)
     assert await service.contract_risk(view, row) is risk
 
 
