@@ -53,6 +53,10 @@ def break_and_retest(bars: SessionBars, levels: dict[int, dict[str, float]] | No
     if not len(rows):
         return []
     atr_before = regular_atr_before(bars, grid, atr_period)
+    first = int(np.searchsorted(rows, decide_from))  # the first regular bar decided
+    since = max(0, first - window - confirm)  # the earliest break an entry from there can follow
+    if since > 0 and not _armed(bars, grid, atr_before, (break_atr, tolerance_pct), since).any():
+        return []  # no break near the bars decided: no entry on them (whatever came before)
     volume = None
     params = (break_atr, retest_atr, tolerance_pct, window, confirm)
     found: list[Detection] = []
@@ -70,22 +74,31 @@ def break_and_retest(bars: SessionBars, levels: dict[int, dict[str, float]] | No
     return sorted(found, key=lambda d: (d.time, d.direction, next(iter(d.levels))))
 
 
+def _armed(bars: SessionBars, grid: LevelGrid, atr_before: np.ndarray, params: tuple[float, float],
+           since: int) -> np.ndarray:
+    """Every bar from position ``since`` on that would break a level were nothing armed yet: rows
+    of levels upwards, then the same levels downwards (columns: positions from ``since``)."""
+    break_atr, tolerance_pct = params
+    rows, level = grid.rows, grid.value[:, since:]
+    close = bars.close[rows]
+    prev = np.concatenate((close[:1], close[:-1]))
+    prev[grid.bounds[:-1]] = bars.open[rows[grid.bounds[:-1]]]  # the session's first bar: its own open
+    close, prev, atr_before = close[since:], prev[since:], atr_before[since:]
+    with np.errstate(invalid="ignore"):
+        margin = np.where(np.isfinite(atr_before), break_atr * atr_before, tolerance_pct * np.abs(level))
+        beyond, before = close - level, prev - level  # −x is exact: the downward tests are the mirror
+        return np.concatenate(((beyond >= margin) & (before <= 0), (beyond <= -margin) & (before >= 0)))
+
+
 def _hits(bars: SessionBars, grid: LevelGrid, atr_before: np.ndarray,
           params: tuple[float, float, float, int, int]) -> list[tuple[int, tuple[int, int, int, float]]]:
     """(k, (break, retest, entry position, tolerance)) of each level's first break and retest in
     each direction and session: k < len(names) upwards, len(names) + k downwards (positions index
     ``grid.rows``)."""
     break_atr, retest_atr, tolerance_pct, window, confirm = params
-    rows, level = grid.rows, grid.value
-    close = bars.close[rows]
-    prev = np.concatenate((close[:1], close[:-1]))
-    prev[grid.bounds[:-1]] = bars.open[rows[grid.bounds[:-1]]]  # the session's first bar: its own open
+    level = grid.value
     finite = np.isfinite(atr_before)
-    with np.errstate(invalid="ignore"):
-        margin = np.where(finite, break_atr * atr_before, tolerance_pct * np.abs(level))
-        beyond, before = close - level, prev - level  # −x is exact: the downward tests are the mirror
-        armed = np.concatenate(((beyond >= margin) & (before <= 0), (beyond <= -margin) & (before >= 0)))
-    k, p = np.nonzero(armed)  # every bar that would break a level were nothing armed yet
+    k, p = np.nonzero(_armed(bars, grid, atr_before, (break_atr, tolerance_pct), 0))
     at = level[k % len(grid.names), p]
     tol = np.maximum(tolerance_pct * np.abs(at), np.where(finite[p], retest_atr * atr_before[p], 0.0))
     outcome = _attempts(bars, grid, (np.where(k < len(grid.names), 1.0, -1.0), p, at, tol), window, confirm)

@@ -172,7 +172,12 @@ def level_test(bars: SessionBars, levels: dict[int, dict[str, float]] | None = N
     atr_before = regular_atr_before(bars, grid, atr_period)
     level = grid.value
     by_atr = np.where(np.isfinite(atr_before), tolerance_atr * atr_before, 0.0)
+    first = int(np.searchsorted(rows, decide_from))  # the first regular bar decided
     with np.errstate(invalid="ignore"):
+        if first > 0:  # no test on the bars decided: nothing to find (whatever came before)
+            tail = np.maximum(tolerance_pct * np.abs(level[:, first:]), by_atr[first:])
+            if not np.logical_or(*_rejections(bars, rows[first:], level[:, first:], tail, reject)).any():
+                return []
         tol = np.maximum(tolerance_pct * np.abs(level), by_atr)
         short, long = _rejections(bars, rows, level, tol, reject)
     found: list[Detection] = []
