@@ -55,6 +55,7 @@ class ChainForwards:
 
 
 def chain_forwards(chain: OptionChain, spot: float, T: np.ndarray, r: float, q: float) -> ChainForwards:
+    """Each live expiry's parity forward; ``T`` years per row, ``r``/``q`` the stand-ins."""
     T = np.asarray(T, dtype=np.float64)
     n = len(chain)
     rate, carry = np.full(n, float(r)), np.full(n, float(q))
@@ -70,13 +71,13 @@ def chain_forwards(chain: OptionChain, spot: float, T: np.ndarray, r: float, q: 
         rows = by_group[starts[g]:starts[g + 1]]
         t = float(T[rows[0]])
         k, y, s = (a[pair_order[pair_starts[g]:pair_starts[g + 1]]] for a in pairs[1:])
-        found.append(fwd_of(day, root, t, spot, *_fit(k, y, s, spot, t, r, q)))
+        found.append(_expiry_forward(day, root, t, spot, *_fit(k, y, s, spot, t, r, q)))
         rate[rows], carry[rows] = found[-1].rate, found[-1].carry_q
     forward = spot * np.exp((rate - carry) * np.maximum(T, 0.0))
     return ChainForwards(tuple(found), forward, rate, carry)
 
 
-def fwd_of(day: date, root: str, t: float, spot: float, forward: float, discount: float, pairs: int,
+def _expiry_forward(day: date, root: str, t: float, spot: float, forward: float, discount: float, pairs: int,
            source: str) -> ExpiryForward:
     rate = -np.log(discount) / t
     return ExpiryForward(day, root, t, forward, discount, float(rate), float(rate - np.log(forward / spot) / t),
