@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 
@@ -45,54 +46,72 @@ class ExpiryForward:
 
 @dataclass(frozen=True, eq=False)
 class ChainForwards:
-    """Per expiry, and spread over the chain's rows (rows with T ≤ 0 or adjusted deliverables
-    get the caller's r and q and spot·e^{(r−q)T})."""
+    """Spread over the chain's rows (rows with T ≤ 0 or adjusted deliverables get the caller's
+    r and q and spot·e^{(r−q)T}), and per expiry (``expiries``)."""
 
-    expiries: tuple[ExpiryForward, ...]
     forward: np.ndarray
     rate: np.ndarray
     carry_q: np.ndarray
+    _groups: _Groups
+
+    @cached_property
+    def expiries(self) -> tuple[ExpiryForward, ...]:
+        g = self._groups
+        rate = -np.log(g.discount) / g.T
+        carry = rate - np.log(g.forward / g.spot) / g.T
+        return tuple(ExpiryForward(day.item(), str(root), float(t), float(f), float(d), float(r), float(c), int(n),
+                                   SOURCES[s])
+                     for day, root, t, f, d, r, c, n, s in zip(g.days, g.roots, g.T, g.forward, g.discount, rate,
+                                                               carry, g.pairs, g.source, strict=True))
+
+
+@dataclass(frozen=True, eq=False)
+class _Groups:
+    """One entry per distinct (expiry, settlement): its first row's date and root, T and fit."""
+
+    spot: float
+    days: np.ndarray  # datetime64[D]
+    roots: np.ndarray
+    T: np.ndarray
+    forward: np.ndarray
+    discount: np.ndarray
+    pairs: np.ndarray
+    source: np.ndarray  # index into SOURCES
+
+
+SOURCES = ("spot carry", "parity, rate given", "parity")
 
 
 def chain_forwards(chain: OptionChain, spot: float, T: np.ndarray, r: float, q: float) -> ChainForwards:
     """Each live expiry's parity forward; ``T`` years per row, ``r``/``q`` the stand-ins."""
     T = np.asarray(T, dtype=np.float64)
-    n = len(chain)
-    rate, carry = np.full(n, float(r)), np.full(n, float(q))
     live = (T > 0) & ~chain.adjusted
-    groups, inverse = _groups(chain, live, T)
-    pairs = _pairs(chain, live, inverse)
-    found = []
-    by_group = np.argsort(inverse, kind="stable")
-    starts = np.searchsorted(inverse[by_group], np.arange(len(groups) + 1))
-    pair_order = np.argsort(pairs[0], kind="stable")
-    pair_starts = np.searchsorted(pairs[0][pair_order], np.arange(len(groups) + 1))
-    for g, (day, root) in enumerate(groups):
-        rows = by_group[starts[g]:starts[g + 1]]
-        t = float(T[rows[0]])
-        k, y, s = (a[pair_order[pair_starts[g]:pair_starts[g + 1]]] for a in pairs[1:])
-        found.append(_expiry_forward(day, root, t, spot, *_fit(k, y, s, spot, t, r, q)))
-        rate[rows], carry[rows] = found[-1].rate, found[-1].carry_q
-    forward = spot * np.exp((rate - carry) * np.maximum(T, 0.0))
-    return ChainForwards(tuple(found), forward, rate, carry)
+    group_t, first, inverse = _groups(live, T)
+    pair_group, k, y, spread = _pairs(chain, live, inverse)
+    fwd, df = spot * np.exp((r - q) * group_t), np.exp(-r * group_t)
+    n_pairs, source = np.zeros(len(group_t), dtype=np.int64), np.zeros(len(group_t), dtype=np.int64)
+    order = np.argsort(pair_group, kind="stable")
+    starts = np.searchsorted(pair_group[order], np.arange(len(group_t) + 1))
+    for g in np.flatnonzero(np.diff(starts)):  # groups without a pair keep the spot carry
+        at = order[starts[g]:starts[g + 1]]
+        fwd[g], df[g], n_pairs[g], source[g] = _fit(k[at], y[at], spread[at], float(group_t[g]), r)
+    rate, carry = np.full(len(chain), float(r)), np.full(len(chain), float(q))
+    rows = np.flatnonzero(live)
+    g_rate = -np.log(df) / group_t
+    rate[rows] = g_rate[inverse[rows]]
+    carry[rows] = (g_rate - np.log(fwd / spot) / group_t)[inverse[rows]]
+    groups = _Groups(spot, chain.expiry[first], chain.root[first], group_t, fwd, df, n_pairs, source)
+    return ChainForwards(spot * np.exp((rate - carry) * np.maximum(T, 0.0)), rate, carry, groups)
 
 
-def _expiry_forward(day: date, root: str, t: float, spot: float, forward: float, discount: float, pairs: int,
-           source: str) -> ExpiryForward:
-    rate = -np.log(discount) / t
-    return ExpiryForward(day, root, t, forward, discount, float(rate), float(rate - np.log(forward / spot) / t),
-                         pairs, source)
-
-
-def _groups(chain: OptionChain, live: np.ndarray, T: np.ndarray) -> tuple[list[tuple[date, str]], np.ndarray]:
+def _groups(live: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct (expiry, settlement) of the live rows — one clock each, so one time to expiry
-    (an AM-settled monthly and the PM weekly on its date are two) — and each row's group (−1
-    when not live)."""
-    _t, first, inv = np.unique(T[live], return_index=True, return_inverse=True)
-    inverse = np.full(len(chain), -1, dtype=np.int64)
+    (an AM-settled monthly and the PM weekly on its date are two): their T, first row, and
+    each row's group (−1 when not live)."""
+    group_t, first, inv = np.unique(T[live], return_index=True, return_inverse=True)
+    inverse = np.full(len(T), -1, dtype=np.int64)
     inverse[live] = inv.reshape(-1)
-    rows = np.flatnonzero(live)[first]
-    return [(chain.expiry[i].item(), str(chain.root[i])) for i in rows], inverse
+    return group_t, np.flatnonzero(live)[first], inverse
 
 
 def _pairs(chain: OptionChain, live: np.ndarray, group: np.ndarray):
@@ -107,12 +126,9 @@ def _pairs(chain: OptionChain, live: np.ndarray, group: np.ndarray):
     return group[c], chain.strike[c], mid[c] - mid[p], spread
 
 
-def _fit(k: np.ndarray, y: np.ndarray, spread: np.ndarray, spot: float, t: float, r: float, q: float
-         ) -> tuple[float, float, int, str]:
-    """(forward, discount, pairs kept, source) of one expiry from its pairs."""
+def _fit(k: np.ndarray, y: np.ndarray, spread: np.ndarray, t: float, r: float) -> tuple[float, float, int, int]:
+    """(forward, discount, pairs kept, index in SOURCES) of one expiry from its pairs (≥ 1)."""
     df_r = float(np.exp(-r * t))
-    if not len(k):
-        return float(spot * np.exp((r - q) * t)), df_r, 0, "spot carry"
     rough = k + y / df_r  # each pair's forward at the caller's rate
     f0 = float(rough[np.argmin(np.abs(y))])
     near = np.argsort(np.abs(k - f0), kind="stable")[:FIT_PAIRS]
@@ -133,8 +149,8 @@ def _fit(k: np.ndarray, y: np.ndarray, spread: np.ndarray, spot: float, t: float
     if line is not None and line[0] < 0:
         discount, forward = float(-line[0]), float(-line[1] / line[0])
         if abs(-np.log(discount) / t - r) <= RATE_BAND:
-            return forward, discount, int(keep.sum()), "parity"
-    return _weighted_median(rough[keep], w[keep] ** 2), df_r, int(keep.sum()), "parity, rate given"
+            return forward, discount, int(keep.sum()), 2
+    return _weighted_median(rough[keep], w[keep] ** 2), df_r, int(keep.sum()), 1
 
 
 def _line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
