@@ -39,7 +39,7 @@ class ChainGreeks:
     gamma: np.ndarray
     theta: np.ndarray  # per calendar day
     vega: np.ndarray  # per vol point
-    local_iv: np.ndarray  # bool: IV implied here from the mid (the provider sent none)
+    local_iv: np.ndarray  # bool: IV found here (the provider sent none): from the mid, or an ITM row's OTM twin
     local_greeks: np.ndarray  # bool: delta/gamma computed here (the provider sent none)
     forwards: ChainForwards  # per-row forward, rate and carry yield the local model priced on
 
