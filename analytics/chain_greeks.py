@@ -8,7 +8,10 @@ One method for every panel (chain, GEX, heatmap, 0DTE) and anything that reads t
   Cboe chains.
 * **Local Black-76 on each expiry's put–call-parity forward where it does not**
   (``analytics.forwards``: the chain's own financing and dividends, not a flat rate): the
-  provider's IV if it sent one, else the IV implied from the mid on that forward.
+  provider's IV if it sent one, else the IV implied from the mid on that forward — an
+  in-the-money row takes its strike's out-of-the-money twin's (its own mid is intrinsic value
+  plus spread noise), and an American quote bid at its exercise value has none (delta ±1,
+  gamma 0: the holder exercises).
 
 Theta and vega (no provider sends them in the chain model) come from the same local model.
 The flags say which rows were computed here, so a panel can say "local".
