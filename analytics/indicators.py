@@ -135,6 +135,19 @@ def atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int = 14) 
     return _recursive_average(tr, 1, period, 1.0 / period)
 
 
+def mean_true_range(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int = 14) -> np.ndarray:
+    """The simple mean of the last ``period`` true ranges (NaN until there are ``period``): a finite
+    memory, so a bar's value is the same however much history came before it. The setup detectors
+    read this as their ATR, so a live window of two sessions and the whole history decide alike
+    (Wilder's ``atr`` remembers every bar since the first)."""
+    _check_window(period, "period")
+    tr = true_range(high, low, close)
+    out = np.full(len(tr), np.nan)
+    if len(tr) > period:
+        out[period:] = np.lib.stride_tricks.sliding_window_view(tr[1:], period).mean(axis=1)
+    return out
+
+
 def _group_starts(session: np.ndarray) -> np.ndarray:
     session = np.asarray(session)
     if len(session) == 0:

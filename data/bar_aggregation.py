@@ -28,11 +28,22 @@ def et_day_and_minute(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         inverse = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(hours)]))
     else:
         uniq, inverse = np.unique(hours, return_inverse=True)
-    offsets = np.array(
-        [datetime.fromtimestamp(int(h) * 3600, UTC).astimezone(ET).utcoffset().total_seconds()
-         for h in uniq], dtype=np.int64)
+    offsets = np.array([_et_offset(int(h)) for h in uniq], dtype=np.int64)
     local = ts + offsets[inverse]
     return local // 86400, (local % 86400) // 60
+
+
+_OFFSETS: dict[int, int] = {}  # UTC hour -> US/Eastern UTC offset (s): the same hours come every minute
+
+
+def _et_offset(hour: int) -> int:
+    offset = _OFFSETS.get(hour)
+    if offset is None:
+        if len(_OFFSETS) > 200_000:  # ~23 years of hours: a bound, never reached in a session
+            _OFFSETS.clear()
+        offset = _OFFSETS[hour] = int(datetime.fromtimestamp(hour * 3600, UTC).astimezone(ET).utcoffset()
+                                      .total_seconds())
+    return offset
 
 
 def regular_session_only(bars: Bars) -> Bars:

@@ -6,7 +6,8 @@ Rule (each session on its own calendar hours; regular-session bars only; after M
   close, pre-market high / low, pivots P / R1 / S1, known before the session opens) and the
   opening range high / low (``or_minutes`` = 15), which only bars starting at or after open +
   ``or_minutes`` may break. A caller may pass its own ``levels`` (ET day ordinal → {name: price}).
-* **ATR** = ATR(``atr_period`` = 14) of the regular bars up to the bar before the break bar;
+* **ATR** = ATR(``atr_period`` = 14; the simple mean of true ranges, ``mean_true_range``) of the
+  regular bars up to the bar before the break bar;
   before it exists, ``tolerance_pct`` × level stands in for the break margin.
 * **Break (long)**: a bar closes at least ``break_atr`` (0.15) ATR above the level and the bar
   before it in the session closed at or below it (the session's first bar: its own open).
@@ -22,8 +23,8 @@ Rule (each session on its own calendar hours; regular-session bars only; after M
   ``last_entry_before_close`` (60) minutes before the session's close.
 * **Plan**: entry at the entry bar's close; stop one tolerance beyond the level or the retest's
   extreme (lowest low / highest high from the retest bar to the entry bar), whichever is
-  further; targets: the next one or two other levels at least ``min_target_r`` (0.5) R ahead,
-  else 1R and 2R (``level_test.level_targets``).
+  further; targets: the next one or two other levels between ``min_target_r`` (0.5) and 3 R
+  ahead, else 1R and 2R (``level_test.level_targets``).
 * **Confidence** = 0.3 break (close beyond the level in ATR, full at 0.5; neutral 0.5 without an
   ATR) + 0.3 retest (1 at the level, 0 at the tolerance's edge) + 0.2 volume (the break bar's
   volume against the previous 20 regular bars' mean, full at 2×; neutral 0.5 without volume)
@@ -38,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from analytics.detections import ConfidencePart, Detection, weighted_confidence
+from analytics.detectors.level_names import level_name
 from analytics.detectors.level_test import LevelGrid, level_grid, level_targets, regular_atr_before
 from analytics.detectors.session_bars import SessionBars
 
@@ -191,7 +193,7 @@ def _detection(bars: SessionBars, hit: tuple[int, int, int, float], name: str, l
         stop = max(level, extreme) + tol
     targets = level_targets(entry, abs(entry - stop), sign, name, known, min_target_r)
     side, edge = ("above", "high") if sign > 0 else ("below", "low")
-    evidence = (f"{bars.symbol} broke {side} {name.replace('_', ' ')} {level:,.2f} on the {_clock(bars, brk)} "
+    evidence = (f"{bars.symbol} broke {side} {level_name(name)} {level:,.2f} on the {_clock(bars, brk)} "
                 f"bar, came back to {extreme:,.2f} on the {_clock(bars, retest)} bar and closed {entry:,.2f}, "
                 f"{side} the retest bar's {edge}.")
     return Detection(bars.symbol, NAME, "long" if sign > 0 else "short", bars.bar_close(i), entry, stop, targets,

@@ -12,8 +12,10 @@ Rule (each session on its own calendar hours; regular-session bars only):
 * **Already filled**: once any regular bar of the session so far (the fading bar included) has
   traded at or through the prior close, the session gives no detection.
 * **Plan**: entry at the fading bar's close; stop at the session's high (gap up) / low (gap down)
-  so far; targets the gap's midpoint (open + prior close) / 2 — dropped when the close is already
-  past it — then the prior close. At most one detection per session.
+  so far; targets the gap's midpoint (open + prior close) / 2, then the prior close — each
+  dropped when it is less than ``min_target_r`` (0.5) R beyond the entry; with neither left the
+  session gives no detection (a fill that pays less than half the risk is no trade). At most one
+  detection per session.
 * **Confidence** = 0.4 fade (share of the gap already given back at the close, full at half) +
   0.3 volume (the bar's volume against the session's mean so far, full at 2×; neutral 0.5
   without volume, e.g. an index) + 0.3 time (full at the open, none at open + ``first_minutes``).
@@ -48,7 +50,7 @@ def session_gaps(bars: SessionBars):
         prior = float(bars.close[last]) if ends_at_close else None
 
 
-def gap_fill(bars: SessionBars, min_gap: float = 0.003, first_minutes: int = 60,
+def gap_fill(bars: SessionBars, min_gap: float = 0.003, first_minutes: int = 60, min_target_r: float = 0.5,
              decide_from: int = 0) -> list[Detection]:
     found: list[Detection] = []
     for rows, prior, session_open in session_gaps(bars):
@@ -56,7 +58,9 @@ def gap_fill(bars: SessionBars, min_gap: float = 0.003, first_minutes: int = 60,
             continue
         j = _fade(bars, rows, prior, session_open, first_minutes)
         if j is not None and rows[j] >= decide_from:
-            found.append(_detection(bars, rows, j, prior, session_open, first_minutes))
+            detection = _detection(bars, rows, j, prior, session_open, first_minutes, min_target_r)
+            if detection is not None:
+                found.append(detection)
     return found
 
 
@@ -75,13 +79,16 @@ def _fade(bars: SessionBars, rows: np.ndarray, prior: float, session_open: float
 
 
 def _detection(bars: SessionBars, rows: np.ndarray, j: int, prior: float, session_open: float,
-               first_minutes: int) -> Detection:
+               first_minutes: int, min_target_r: float) -> Detection | None:
     i, so_far = int(rows[j]), rows[:j + 1]
     direction, sign = ("short", -1.0) if session_open > prior else ("long", 1.0)
     entry = float(bars.close[i])
     stop = float(bars.high[so_far].max()) if direction == "short" else float(bars.low[so_far].min())
     middle = (session_open + prior) / 2
-    targets = (middle, prior) if sign * (middle - entry) > 0 else (prior,)
+    risk = abs(entry - stop)
+    targets = tuple(t for t in (middle, prior) if sign * (t - entry) >= min_target_r * risk)
+    if not targets:
+        return None  # the fill pays less than half the risk: no trade
     parts = _parts(bars, so_far, prior, session_open, first_minutes)
     gap = (session_open - prior) / prior
     evidence = (f"{bars.symbol} gapped {'up' if gap > 0 else 'down'} {abs(gap):.2%} (open {session_open:,.2f}, "

@@ -7,14 +7,17 @@ Rule (each session on its own calendar hours; regular-session bars only):
   (``or_minutes`` = 15) counts only for bars starting at or after open + 15. A caller may pass
   its own ``levels`` (ET day ordinal → {name: price}) instead; NaN levels are skipped.
 * **Tolerance** = max(``tolerance_pct`` (0.05 %) × level, ``tolerance_atr`` (0.1) × ATR(14) of the
-  regular bars up to the bar before).
+  regular bars up to the bar before). ATR here and in every detector is
+  ``analytics.indicators.mean_true_range``: the simple mean of the last 14 true ranges, whose
+  finite memory makes a live window of two sessions decide exactly as the whole history.
 * **Short (resistance)**: the bar opens below the level and the previous bar closed below it
   (approached from below), its high is within the tolerance of the level (L − tol ≤ high ≤
   L + tol; higher is a break, not a test) and it closes below the level by at least ``reject``
   (0.3) of its range (close ≤ L − 0.3 × (high − low)). **Long (support)** is the mirror.
 * **Plan**: entry at the close; stop one tolerance beyond the level or the bar's extreme,
-  whichever is further; targets: the next one or two other levels in the trade's direction at
-  least ``min_target_r`` (0.5) R away, else 1R and 2R. One per level, direction and session.
+  whichever is further; targets: the next one or two other levels in the trade's direction
+  between ``min_target_r`` (0.5) and ``max_target_r`` (3) R away, else 1R and 2R. One per level,
+  direction and session; no entry in the last ``last_entry_before_close`` (60) minutes.
 * **Confidence** = 0.4 rejection (close's distance from the level in bar ranges, full at 0.6)
   + 0.3 precision (1 at the level, 0 at the tolerance's edge) + 0.3 volume (against the previous
   20 regular bars' mean, full at 2×; neutral 0.5 without volume).
@@ -32,8 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from analytics.detections import ConfidencePart, Detection, weighted_confidence
+from analytics.detectors.level_names import level_name
 from analytics.detectors.session_bars import SessionBars
-from analytics.indicators import atr
+from analytics.indicators import mean_true_range
 from analytics.levels import classic_pivots, key_levels
 
 NAME = "level_test"
@@ -150,7 +154,7 @@ def level_grid(bars: SessionBars, levels: dict[int, dict[str, float]] | None, or
 def regular_atr_before(bars: SessionBars, grid: LevelGrid, period: int) -> np.ndarray:
     """ATR(``period``) of the regular bars up to the one before each of ``grid.rows``."""
     every = grid.every
-    before = atr(bars.high[every], bars.low[every], bars.close[every], period)[:-1]
+    before = mean_true_range(bars.high[every], bars.low[every], bars.close[every], period)[:-1]
     return np.concatenate((np.full(1, np.nan), before))[grid.offset:]
 
 
@@ -164,7 +168,8 @@ def first_per_session(grid: LevelGrid, mask: np.ndarray) -> tuple[np.ndarray, np
 
 def level_test(bars: SessionBars, levels: dict[int, dict[str, float]] | None = None, or_minutes: int = 15,
                tolerance_pct: float = 0.0005, tolerance_atr: float = 0.1, reject: float = 0.3,
-               min_target_r: float = 0.5, atr_period: int = 14, decide_from: int = 0) -> list[Detection]:
+               min_target_r: float = 0.5, atr_period: int = 14, last_entry_before_close: int = 60,
+               decide_from: int = 0) -> list[Detection]:
     grid = level_grid(bars, levels, or_minutes, decide_from)
     rows = grid.rows
     if not len(rows):
@@ -180,6 +185,8 @@ def level_test(bars: SessionBars, levels: dict[int, dict[str, float]] | None = N
                 return []
         tol = np.maximum(tolerance_pct * np.abs(level), by_atr)
         short, long = _rejections(bars, rows, level, tol, reject)
+    late = bars.minute[rows] + bars.bar_seconds // 60 > bars.close_minute[rows] - last_entry_before_close
+    short, long = short & ~late, long & ~late
     found: list[Detection] = []
     for direction, mask in (("short", short), ("long", long)):
         for k, p in zip(*first_per_session(grid, mask), strict=True):
@@ -212,10 +219,11 @@ def _volume_ratio(bars: SessionBars, rows: np.ndarray, p: int, n: int = 20) -> f
 
 
 def level_targets(entry: float, risk: float, sign: float, name: str, known: dict[str, float],
-                  min_target_r: float) -> tuple[float, ...]:
-    """The next one or two levels other than ``name`` at least ``min_target_r`` R ahead, else 1R and 2R."""
+                  min_target_r: float, max_target_r: float = 3.0) -> tuple[float, ...]:
+    """The next one or two levels other than ``name`` between ``min_target_r`` and ``max_target_r``
+    R ahead (a level 30 R away is not a plan for an intraday trade), else 1R and 2R."""
     ahead = sorted((sign * (v - entry), v) for k, v in known.items()
-                   if k != name and sign * (v - entry) >= min_target_r * risk)
+                   if k != name and min_target_r * risk <= sign * (v - entry) <= max_target_r * risk)
     if ahead:
         return tuple(v for _d, v in ahead[:2])
     return entry + sign * risk, entry + 2 * sign * risk
@@ -234,7 +242,9 @@ def _detection(bars: SessionBars, i: int, direction: str, name: str, level: floa
              ConfidencePart("precision", 1.0 - min(1.0, abs(extreme - level) / tol) if tol > 0 else 1.0, 0.3),
              ConfidencePart("volume", min(1.0, ratio / 2) if np.isfinite(ratio) else 0.5, 0.3))
     verb, side = ("held", "above") if direction == "long" else ("rejected", "below")
-    evidence = (f"{bars.symbol} tested {name.replace('_', ' ')} {level:,.2f} (within {tol:,.2f}) and "
+    reach = abs(extreme - level)
+    came = "touched" if (extreme - level) * sign <= 0 else f"came within {reach:,.2f} of"
+    evidence = (f"{bars.symbol} {came} {level_name(name)} {level:,.2f} (tolerance {tol:,.2f}) and "
                 f"{verb} it, closing {side} at {entry:,.2f}.")
     return Detection(bars.symbol, NAME, direction, bars.bar_close(i), entry, stop, targets,
                      weighted_confidence(parts), parts, evidence, {name: level}, i)

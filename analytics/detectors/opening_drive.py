@@ -36,6 +36,7 @@ from analytics.detections import ConfidencePart, Detection, weighted_confidence
 from analytics.detectors.session_bars import SessionBars
 
 NAME = "opening_drive"
+HOLD_PCT_TEXT = "0.05 %"  # ``hold_pct``'s default, as the evidence says it
 VOLUME_PROXY = {"SPX": "SPY", "NDX": "QQQ"}  # index → the ETF whose volume stands in for its own
 
 
@@ -133,8 +134,8 @@ def _detection(bars: SessionBars, rows: np.ndarray, prior: list[np.ndarray], sig
              ConfidencePart("pullback", 1.0 - min(1.0, given_back / pullback), 0.2))
     way = "up" if sign > 0 else "down"
     evidence = (f"{bars.symbol} drove {way} {abs(entry - o) / o:.2%} from its {o:,.2f} open in the first {minutes} "
-                f"minutes ({abs(entry - o) / typical:.1f}x its usual opening range) without trading back "
-                f"through the open{said}.")
+                f"minutes ({abs(entry - o) / typical:.1f}x its usual opening range), never more than "
+                f"{HOLD_PCT_TEXT} back through the open{said}.")
     return Detection(bars.symbol, NAME, "long" if sign > 0 else "short", bars.bar_close(i), entry, stop,
                      (entry + sign * risk, entry + 2 * sign * risk), weighted_confidence(parts), parts, evidence,
                      {"open": o, "drive_high": high, "drive_low": low, "midpoint": stop}, i)

@@ -40,6 +40,7 @@ class DetectorSpec:
     title: str
     run: Callable[[SessionBars, DetectorInputs], list[Detection]]
     sessions: int = 2  # sessions of bars its newest session's detections read (today and the day before)
+    decides_until: int | None = None  # minutes after the open by which its last decision closes (None: all day)
 
 
 DETECTORS: tuple[DetectorSpec, ...] = (
@@ -57,10 +58,19 @@ DETECTORS: tuple[DetectorSpec, ...] = (
                  lambda b, i: gamma_squeeze(b, i.gex, proxy=i.proxy, decide_from=i.decide_from)),
     # the drive is measured against the prior 10 sessions' opening ranges (at least 5)
     DetectorSpec("opening_drive", "Opening drive",
-                 lambda b, i: opening_drive(b, proxy=i.proxy, decide_from=i.decide_from), sessions=11),
+                 lambda b, i: opening_drive(b, proxy=i.proxy, decide_from=i.decide_from), sessions=11,
+                 decides_until=30),
 )
 BY_NAME = {spec.name: spec for spec in DETECTORS}
 LIVE_SESSIONS = max(spec.sessions for spec in DETECTORS)  # what a live run must hold
+
+
+def sessions_to_read(first_minute_after_open: float) -> int:
+    """The sessions a live run must read when the first bar it decides closes this many minutes
+    after the open: a detector that decides only early in the session (``decides_until``) needs
+    its long history only then (the opening drive's ten prior sessions, in the first 30 minutes)."""
+    return max(spec.sessions for spec in DETECTORS
+               if spec.decides_until is None or first_minute_after_open <= spec.decides_until)
 
 
 def title_of(name: str) -> str:
@@ -69,9 +79,9 @@ def title_of(name: str) -> str:
 
 
 def run_all(bars: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> list[Detection]:
-    """Every detector over ``bars``, in time order."""
+    """Every detector over ``bars``, in time order, its plans on the tick."""
     found = [d for spec in DETECTORS for d in spec.run(bars, inputs)]
-    return sorted(found, key=lambda d: (d.time, d.detector, d.direction))
+    return _on_tick(found)
 
 
 def run_latest(bars: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> list[Detection]:
@@ -87,4 +97,22 @@ def run_latest(bars: SessionBars, inputs: DetectorInputs = DetectorInputs()) -> 
             windows[start] = bars.tail(start), replace(inputs, decide_from=max(0, inputs.decide_from - start))
         window, shifted = windows[start]
         found.extend(replace(d, bar_index=d.bar_index + start) if start else d for d in spec.run(window, shifted))
-    return sorted(found, key=lambda d: (d.time, d.detector, d.direction))
+    return _on_tick(found)
+
+
+def tick_of(price: float) -> float:
+    """The price increment of US stocks and options on stocks: a cent, a hundredth of one under $1."""
+    return 0.01 if abs(price) >= 1.0 else 0.0001
+
+
+def _on_tick(found: list[Detection]) -> list[Detection]:
+    """Plans in tradeable prices (entry, stop and targets rounded to the tick), in time order; a
+    plan whose risk rounds to nothing is no plan."""
+    out = []
+    for d in found:
+        digits = 2 if tick_of(d.entry) == 0.01 else 4
+        entry, stop = round(d.entry, digits), round(d.stop, digits)
+        targets = tuple(round(t, digits) for t in d.targets)
+        if entry != stop and all(t != entry for t in targets):
+            out.append(replace(d, entry=entry, stop=stop, targets=targets))
+    return sorted(out, key=lambda d: (d.time, d.detector, d.direction))

@@ -29,7 +29,7 @@ import numpy as np
 
 from analytics.detections import ConfidencePart, Detection, weighted_confidence
 from analytics.detectors.session_bars import SessionBars
-from analytics.indicators import atr, ema
+from analytics.indicators import ema, mean_true_range
 
 NAME = "volume_climax"
 
@@ -42,7 +42,7 @@ def volume_climax(bars: SessionBars, k: float = 3.0, n: int = 20, range_atr: flo
     if len(rows) <= n or not (volume > 0).any():
         return []
     high, low, close = (np.asarray(a, float)[rows] for a in (bars.high, bars.low, bars.close))
-    ranges = atr(high, low, close, atr_period)
+    ranges = mean_true_range(high, low, close, atr_period)
     trend = ema(close, ema_span)
     baseline = np.convolve(volume, np.ones(n) / n, "valid")[:-1]  # baseline[j - n]: mean of j-n..j-1
     bar_end = bars.minute[rows] + bars.bar_seconds // 60

@@ -30,7 +30,7 @@ import numpy as np
 
 from analytics.detections import ConfidencePart, Detection, weighted_confidence
 from analytics.detectors.session_bars import SessionBars
-from analytics.indicators import atr
+from analytics.indicators import mean_true_range
 
 NAME = "vwap_reclaim"
 
@@ -58,7 +58,7 @@ def vwap_reclaim(bars: SessionBars, k: int = 3, skip_first: int = 5, last_entry_
             crossings.extend(_session(bars, rows, k, skip_first, last_entry_before_close, decide_from))
     if not crossings:
         return []
-    ranges = atr(bars.high, bars.low, bars.close, atr_period)  # for the distance part only
+    ranges = mean_true_range(bars.high, bars.low, bars.close, atr_period)  # for the distance part only
     found = [_detection(bars, rows, j, k, direction, line, ranges, (skip_first, last_entry))
              for rows, j, direction, line, last_entry in crossings]
     return sorted(found, key=lambda d: (d.time, d.direction))

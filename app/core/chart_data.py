@@ -43,15 +43,34 @@ def session_hours(calendar: MarketCalendar | None, days: np.ndarray) -> SessionH
     if calendar is None:
         return None
     first = calendar.first_day.toordinal() - EPOCH_ORDINAL
-    days = np.unique(days)
+    if len(days) and np.all(days[1:] >= days[:-1]):  # sorted (bars are): runs, not a sort
+        days = days[np.r_[True, days[1:] != days[:-1]]]
+    else:
+        days = np.unique(days)
     days = days[days >= first].astype(np.int64)
-    opens, closes = np.zeros(len(days), np.int64), np.zeros(len(days), np.int64)
-    for i, d in enumerate(days):
-        day = date.fromordinal(int(d) + EPOCH_ORDINAL)
+    hours = [_day_hours(calendar, int(d)) for d in days]
+    return SessionHours(days, np.array([h[0] for h in hours], np.int64), np.array([h[1] for h in hours], np.int64))
+
+
+_DAY_HOURS: dict[tuple[int, int], tuple[int, int]] = {}  # (calendar id, ET day) -> (open, close) minutes
+
+
+def _day_hours(calendar: MarketCalendar, d: int) -> tuple[int, int]:
+    """A day's regular open and close (ET minutes; 0, 0 without a session), kept: every closed
+    minute asks for the same days again (the detectors' windows, the chart's levels)."""
+    key = (id(calendar), d)
+    found = _DAY_HOURS.get(key)
+    if found is None:
+        if len(_DAY_HOURS) > 100_000:
+            _DAY_HOURS.clear()
+        day = date.fromordinal(d + EPOCH_ORDINAL)
         if calendar.is_session(day):
             bounds = calendar.session(day)
-            opens[i], closes[i] = _et_minute(bounds.open), _et_minute(bounds.close)
-    return SessionHours(days, opens, closes)
+            found = (_et_minute(bounds.open), _et_minute(bounds.close))
+        else:
+            found = (0, 0)
+        _DAY_HOURS[key] = found
+    return found
 
 
 def current_session_day(calendar: MarketCalendar | None, now: datetime) -> int:

@@ -54,7 +54,7 @@ def test_break_retest_and_rejection_is_a_short_with_the_stop_beyond_the_retest()
     assert d.time == int(datetime(2026, 3, 3, 11, 0, tzinfo=ET).timestamp())  # the 10:55 bar's close
     assert {p.name for p in d.parts} == {"break", "retest", "volume", "time"} and 0 < d.confidence <= 1
     assert sum(p.weight for p in d.parts) == pytest.approx(1.0)
-    assert d.evidence == ("SPY broke below s1 100.00 on the 10:45 bar, came back to 99.95 on the 10:50 bar "
+    assert d.evidence == ("SPY broke below the S1 pivot 100.00 on the 10:45 bar, came back to 99.95 on the 10:50 bar "
                           "and closed 99.60, below the retest bar's low.")
 
 

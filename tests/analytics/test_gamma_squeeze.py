@@ -61,7 +61,7 @@ def test_the_large_strikes_are_the_walls_and_the_largest_net_strikes() -> None:
 def test_a_push_into_the_call_wall_in_negative_gamma_with_rising_volume_is_a_long() -> None:
     (d,) = gamma_squeeze(_bars([*BASE, *PUSH]), _profile())
     assert (d.direction, d.bar_index, d.entry, d.stop) == ("long", 22, 100.9, 100.25)  # the push's low
-    assert d.targets == (102.0, 103.0)  # the next large strike, then the flip
+    assert d.targets == (102.0,)  # the next large strike (the flip, 3.5 R away, is beyond the 3 R cap)
     assert d.levels == {"call_wall": 101.0, "flip": 103.0}
     assert d.time == int(datetime(2026, 3, 3, 11, 25, tzinfo=ET).timestamp())
     values = {p.name: p.value for p in d.parts}

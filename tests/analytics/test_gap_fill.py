@@ -46,7 +46,10 @@ def _two_days(today: list[Row], prior: Row = PRIOR) -> SessionBars:
 
 def test_a_gap_up_that_fades_is_a_short_toward_the_prior_close() -> None:
     (d,) = gap_fill(_two_days(UP))
-    assert (d.direction, d.bar_index, d.entry, d.stop, d.targets) == ("short", 2, 100.8, 101.5, (100.5, 100.0))
+    # the midpoint 100.5 is 0.43 R (risk 0.7) beyond the entry: under half the risk, dropped
+    assert (d.direction, d.bar_index, d.entry, d.stop, d.targets) == ("short", 2, 100.8, 101.5, (100.0,))
+    (wide,) = gap_fill(_two_days(UP), min_target_r=0.4)
+    assert wide.targets == (100.5, 100.0)
     assert d.levels == {"prior_close": 100.0, "open": 101.0, "gap_mid": 100.5}
     assert d.time == int(datetime(2026, 3, 3, 9, 40, tzinfo=ET).timestamp())  # the fading bar's close
     assert {p.name for p in d.parts} == {"fade", "volume", "time"} and 0 < d.confidence <= 1
@@ -56,7 +59,7 @@ def test_a_gap_up_that_fades_is_a_short_toward_the_prior_close() -> None:
 def test_a_gap_down_that_fades_is_a_long() -> None:
     (d,) = gap_fill(_two_days(_mirror(UP), _mirror([PRIOR])[0]))
     assert (d.direction, d.entry, d.stop) == ("long", 99.2, 98.5)
-    assert d.targets == pytest.approx((99.5, 100.0))
+    assert d.targets == pytest.approx((100.0,))
 
 
 def test_too_small_a_gap_is_no_setup() -> None:
@@ -73,10 +76,11 @@ def test_an_already_filled_gap_and_a_fade_after_the_first_hour_give_nothing() ->
     assert len(gap_fill(_two_days(drifting), first_minutes=65)) == 1
 
 
-def test_the_first_close_past_the_midpoint_keeps_only_the_prior_close_as_target() -> None:
-    deep = [UP[0], (101.3, 101.4, 100.2, 100.3, 2000.0), UP[1]]
-    (d,) = gap_fill(_two_days(deep))
-    assert (d.bar_index, d.targets) == (2, (100.0,))  # and one per session: bar 3 does not fire again
+def test_a_fill_paying_less_than_half_the_risk_is_no_trade() -> None:
+    deep = [UP[0], (101.3, 101.4, 100.2, 100.3, 2000.0), UP[1]]  # closes past the midpoint, 1.2 from its stop
+    assert gap_fill(_two_days(deep)) == []  # the prior close is 0.25 R away; one per session: bar 3 is not tried
+    (d,) = gap_fill(_two_days(deep), min_target_r=0.2)
+    assert (d.bar_index, d.targets) == (2, (100.0,))
 
 
 def test_a_half_day_prior_session_closes_at_1300() -> None:

@@ -31,12 +31,11 @@ from typing import Any
 import numpy as np
 
 from analytics.detections import Detection
-from analytics.detectors.registry import DetectorInputs
 from app.core.bus import EventBus
 from app.core.events import BarClosed, SetupDetected
 from app.core.market_state import MarketStateService
 from app.core.notifications import NotificationService
-from app.core.setups.detection_input import DetectionJob, run_job, session_window, to_record
+from app.core.setups.detection_input import LiveInput, LiveResult, live_run, to_record
 from app.core.setups.hit_rates import HitRateBook
 from app.core.setups.notices import detection_notice
 from app.core.setups.tracker import SetupTrackerService
@@ -112,45 +111,35 @@ class DetectorRunnerService:
     async def detect(self, symbols: list[str], closed: dict[str, int] | None = None) -> list[DetectionRecord]:
         """Run every detector for ``symbols`` on what the market state holds, up to each one's
         newest closed bar (``closed``: symbol -> its start; the forming bar after it is never
-        read); the fresh detections."""
-        jobs = {s: job for s in symbols if (job := self._job(s, (closed or {}).get(s))) is not None}
-        loop = asyncio.get_running_loop()
-        found = await loop.run_in_executor(self._pool, lambda: {s: run_job(j) for s, j in jobs.items()})
+        read); the fresh detections. Only copies are made here: the windows and the detectors run
+        on the pool."""
+        items = {s: item for s in symbols if (item := self._input(s, (closed or {}).get(s))) is not None}
+        loop, calendar = asyncio.get_running_loop(), self._calendar
+        found = await loop.run_in_executor(self._pool, lambda: {s: live_run(i, calendar) for s, i in items.items()})
         fresh: list[DetectionRecord] = []
-        for symbol, detections in found.items():
-            fresh.extend(await self._take(symbol, detections, jobs[symbol]))
+        for symbol, result in found.items():
+            fresh.extend(await self._take(symbol, result))
         self.runs += 1
         return fresh
 
-    def _job(self, symbol: str, last_closed: int | None) -> DetectionJob | None:
+    def _input(self, symbol: str, last_closed: int | None) -> LiveInput | None:
         held = self._market_state.bars(symbol, self.timeframe)
         if last_closed is not None:
             held = held.slice(0, int(np.searchsorted(held.ts, last_closed, side="right")))
-        bars = session_window(held, self._calendar)
-        if not len(bars):
+        if not len(held):
             return None
         proxy_symbol = VOLUME_PROXY.get(symbol)
-        proxy = (session_window(self._market_state.bars(proxy_symbol, self.timeframe), self._calendar)
-                 if proxy_symbol else None)
+        proxy = self._market_state.bars(proxy_symbol, self.timeframe) if proxy_symbol else None
         options = self._latest_options()
         gex = options.gex if options is not None and options.symbol == symbol else None
         minutes = int(self._preferences().get("opening_range_minutes", 15))
-        seen = self._news_after(symbol, bars)
-        decide_from = int(np.searchsorted(bars.ts + bars.bar_seconds, seen, side="right"))
-        return DetectionJob(bars, DetectorInputs(or_minutes=minutes, gex=gex, proxy=proxy, decide_from=decide_from))
-
-    def _news_after(self, symbol: str, bars) -> int:
-        """Bars closing after this (UTC seconds) are news: after the last look; at the first look (or
-        a replay sought back) only the newest closed bar — what closed before we watched is history."""
-        last_close = bars.bar_close(len(bars) - 1)
-        seen = self._seen_until.get(symbol)
-        return last_close - 1 if seen is None or last_close < seen else seen
+        return LiveInput(held, proxy if proxy is not None and len(proxy) else None, gex, minutes,
+                         self._seen_until.get(symbol))
 
     # -- what is new -----------------------------------------------------------------------
-    async def _take(self, symbol: str, detections: list[Detection], job: DetectionJob) -> list[DetectionRecord]:
-        seen = self._news_after(symbol, job.bars)
-        self._seen_until[symbol] = job.bars.bar_close(len(job.bars) - 1)
-        fresh = [d for d in detections if d.time > seen and self._not_repeated(d)]
+    async def _take(self, symbol: str, result: LiveResult) -> list[DetectionRecord]:
+        self._seen_until[symbol] = result.last_close
+        fresh = [d for d in result.detections if d.time > result.news_after and self._not_repeated(d)]
         if not fresh:
             return []
         rates = await self._hit_rates.rates(symbol)
