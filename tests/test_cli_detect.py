@@ -122,3 +122,15 @@ def test_the_verbs_leave_the_gui_flags_alone(tmp_path: Path, capsys: pytest.Capt
     assert caught.value.code == 0 and "detect FILE" in capsys.readouterr().out
     assert main(["detect", str(write_random_walk(tmp_path, sessions=2)), "--json"]) == 0
     _check_json(capsys.readouterr().out)
+
+
+def test_dropped_rows_are_said_in_the_text_and_on_stderr_with_json(tmp_path: Path) -> None:
+    path = write_random_walk(tmp_path, sessions=2)
+    lines = path.read_text().splitlines()
+    lines[5] = lines[5].split(",")[0] + ",1,abc,0.5,1.5,100"  # an unreadable row
+    path.write_text("\n".join(lines) + "\n")
+    text = _detect(str(path))
+    assert text.returncode == 0 and "note: 1 of " in text.stdout and "rows were dropped" in text.stdout
+    as_json = _detect(str(path), "--json")
+    assert as_json.returncode == 0 and "ai-coach detect: note: 1 of " in as_json.stderr
+    _check_json(as_json.stdout)  # stdout is still JSON lines only

@@ -53,6 +53,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(f"ai-coach detect: {exc}", file=sys.stderr)
         return 1
     lines = json_lines(evaluation) if args.json else text_lines(evaluation)
+    if args.json:  # stdout carries the JSON lines only: what the reader should know goes to stderr
+        for note in evaluation.notes:
+            print(f"ai-coach detect: note: {note}", file=sys.stderr)
     try:
         out.writelines(line + "\n" for line in lines)
         out.flush()

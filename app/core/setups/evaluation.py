@@ -52,9 +52,24 @@ def evaluate_recording(path: Path | str, symbol: str | None = None, tz: str = "A
     """Every detector over the recording at ``path``; ``RecordingError`` (one plain message) for a
     file that cannot be read, an unknown ``tz`` or a bad ``symbol``. ``proxy_path``: the ETF whose
     volume stands in for an index's (SPY's bars for SPX), read with the same ``tz`` and ``label``."""
-    bars = load_recording(Path(path), symbol=symbol, tz=tz, label=label).bars
+    recording = load_recording(Path(path), symbol=symbol, tz=tz, label=label)
     proxy = load_recording(Path(proxy_path), tz=tz, label=label).bars if proxy_path else None
-    return evaluate_bars(bars, calendar, or_minutes=or_minutes, proxy=proxy)
+    evaluation = evaluate_bars(recording.bars, calendar, or_minutes=or_minutes, proxy=proxy)
+    return replace(evaluation, notes=_file_notes(recording, symbol) + evaluation.notes)
+
+
+def _file_notes(recording, symbol: str | None) -> tuple[str, ...]:
+    """What the reader did to the file: rows it dropped, and where the symbol came from."""
+    report, notes = recording.report, []
+    if report.invalid:
+        notes.append(f"{report.invalid} of {report.received} rows were dropped: unreadable, non-finite or "
+                     "inconsistent prices (high below low, a price of 0 or less).")
+    if report.duplicates:
+        notes.append(f"{report.duplicates} rows repeated a timestamp: the last one was kept.")
+    if symbol is None:
+        notes.append(f"Symbol {recording.bars.symbol} taken from the file name {recording.path.name} "
+                     "(--replay-symbol to set it).")
+    return tuple(notes)
 
 
 def evaluate_bars(bars: Bars, calendar: MarketCalendar | None = None, *, or_minutes: int = 15,

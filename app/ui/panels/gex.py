@@ -30,7 +30,7 @@ def without_0dte(snapshot: Any) -> tuple[str, Any, str]:
         # AAPL lists no daily expiry: "without 0DTE (Dec 01)" claimed one; the plain profile it is
         return snapshot.symbol, snapshot.gex, f"{_note(snapshot)} · no 0DTE expiry today"
     profile = gex_without_expiry(snapshot.chain, snapshot.spot, today, r=snapshot.r, q=snapshot.q,
-                                 T=snapshot.greeks.T)
+                                 T=snapshot.greeks.T, greeks=snapshot.greeks)
     return snapshot.symbol, profile, f"{_note(snapshot)} · without 0DTE ({today:%b %d})"
 
 
