@@ -17,6 +17,7 @@ from data.store.records import (
 )
 
 if TYPE_CHECKING:  # numpy-backed models; not needed at run time here
+    from app.core.positions.views import PositionView
     from app.core.snapshots import OptionsSnapshot
     from data.models import Bar, Quote, Timeframe
 
@@ -166,6 +167,13 @@ class PositionsChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class PositionsValued(Event):
+    """Every open position valued from one set of marks, with its payoff read and exit advice."""
+
+    views: tuple[PositionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """Who publishes an event (one module) and who listens to it."""
 
@@ -192,12 +200,14 @@ CATALOGUE: dict[type[Event], Route] = {
     ProviderChanged: Route(_ENGINE, (_BRIDGE, "app.core.alerts")),
     AlertsChanged: Route("app.core.alerts", (_BRIDGE, "app.core.alerts", _SYMBOLS)),
     AlertTriggered: Route("app.core.alerts", (_BRIDGE,)),
-    OptionsUpdated: Route("app.core.option_chains", (_BRIDGE, "app.core.iv_history", "app.core.heatmap")),
+    OptionsUpdated: Route("app.core.option_chains", (_BRIDGE, "app.core.iv_history", "app.core.heatmap",
+                                                     "app.core.positions.tracker")),
     OptionsUnavailable: Route("app.core.option_chains", (_BRIDGE,)),
     IvRecorded: Route("app.core.iv_history", (_BRIDGE, "app.core.iv_rank")),
     ScheduledJobRan: Route("app.core.scheduler", ()),
     SetupDetected: Route("app.core.setups.detector_runner", (_BRIDGE,)),
     SetupsChanged: Route("app.core.setups.tracker", (_BRIDGE, _SYMBOLS)),
     SetupTransitioned: Route("app.core.setups.tracker", (_BRIDGE,)),
-    PositionsChanged: Route("app.core.positions.service", (_BRIDGE, _SYMBOLS)),
+    PositionsChanged: Route("app.core.positions.service", (_BRIDGE, _SYMBOLS, "app.core.positions.tracker")),
+    PositionsValued: Route("app.core.positions.tracker", (_BRIDGE,)),
 }

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from analytics.strategies import classify
 from app.core.alerts import AlertMonitorService, AlertsService
 from app.core.chart_data import ChartDataService
 from app.core.context import EngineContext
@@ -23,7 +24,9 @@ from app.core.layouts import LayoutStore
 from app.core.market_data import MarketDataService
 from app.core.market_state import DEFAULT_TIMEFRAMES, MarketStateService
 from app.core.option_chains import OptionChainService
+from app.core.positions.chains import PositionChains
 from app.core.positions.service import PositionsService
+from app.core.positions.tracker import PositionTrackerService
 from app.core.scheduler import MarketScheduler
 from app.core.setups.detector_runner import DetectorRunnerService
 from app.core.setups.hit_rates import HitRateBook
@@ -61,7 +64,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("setup-tracker", SetupTrackerService, lambda c: SetupTrackerService(
         c.store, c.bus, c.calendar, c.notifications, lambda: c.current().clock.now())),
     ServiceSpec("positions", PositionsService, lambda c: PositionsService(
-        c.store, c.bus, c.service(AlertsService), lambda: c.current().clock.now()), supervised=False),
+        c.store, c.bus, c.service(AlertsService), lambda: c.current().clock.now(),
+        mid_of=lambda symbol: c.service(PositionTrackerService).mid_of(symbol), classify=classify),
+        supervised=False),
     ServiceSpec("symbols-needed", SymbolsNeeded, lambda c: SymbolsNeeded(
         c.bus, c.workspace, c.service(AlertsService), c.service(SetupTrackerService), c.service(PositionsService)),
         supervised=False),
@@ -95,6 +100,11 @@ SERVICES: tuple[ServiceSpec, ...] = (
         c.provider, c.store, c.calendar, c.service(MarketStateService), c.service(HitRateBook),
         preferences=lambda: c.workspace.preferences, latest_options=latest_options(c)),
         supervised=False, follows_provider=True),
+    ServiceSpec("position-tracker", PositionTrackerService, lambda c: PositionTrackerService(
+        c.bus, c.calendar, c.service(PositionsService),
+        PositionChains(lambda: c.current().provider, c.calendar, latest_options(c)), c.notifications,
+        quotes=lambda: c.service(MarketDataService).last_quotes, preferences=lambda: c.workspace.preferences,
+        now=lambda: c.current().clock.now())),
     ServiceSpec("alert-monitor", AlertMonitorService,
                 lambda c: AlertMonitorService(c.service(AlertsService), c.store, c.bus, c.notifications)),
     ServiceSpec("health-watch", HealthWatchService,

@@ -25,6 +25,7 @@ from app.core.events import (
     OptionsUnavailable,
     OptionsUpdated,
     PositionsChanged,
+    PositionsValued,
     PreferenceChanged,
     ProviderChanged,
     QuoteUpdated,
@@ -62,6 +63,7 @@ class QtBridge(QObject):
     setups_changed = Signal(object)  # tuple[TrackedSetup, ...]
     setup_transitioned = Signal(object)  # SetupTransitioned
     positions_changed = Signal(object)  # tuple[PositionRecord, ...]
+    positions_valued = Signal(object)  # tuple[PositionView, ...]
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +93,7 @@ class QtBridge(QObject):
             bus.subscribe(SetupsChanged, lambda e: self.setups_changed.emit(e.setups)),
             bus.subscribe(SetupTransitioned, self.setup_transitioned.emit),
             bus.subscribe(PositionsChanged, lambda e: self.positions_changed.emit(e.positions)),
+            bus.subscribe(PositionsValued, lambda e: self.positions_valued.emit(e.views)),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

@@ -37,6 +37,13 @@ SPECS: dict[str, PreferenceSpec] = {
     "chain_columns": PreferenceSpec(""),  # the chain's chosen fields, "bid,ask,delta" ("" = the default set)
     "auto_track_setups": PreferenceSpec(True, kind=bool),  # the best detection per symbol becomes a tracked setup
     "auto_track_min_confidence": PreferenceSpec(60, CONFIDENCE_CHOICES, kind=int),  # percent
+    # the exit advisor's thresholds (analytics.exit_rules.model.ExitParams; tastytrade's defaults)
+    "exit_take_profit_credit_pct": PreferenceSpec(50, kind=int),  # % of the credit kept
+    "exit_take_profit_debit_pct": PreferenceSpec(100, kind=int),  # % gained on the debit
+    "exit_stop_loss_credit_pct": PreferenceSpec(200, kind=int),  # loss as % of the credit received
+    "exit_stop_loss_debit_pct": PreferenceSpec(50, kind=int),  # % of the debit lost
+    "exit_manage_dte": PreferenceSpec(21, kind=int),  # premium sellers manage at this many days left
+    "exit_theta_pct_per_day": PreferenceSpec(3, kind=int),  # long premium losing this % of value a day
 }
 
 
