@@ -72,6 +72,23 @@ class AddChartMarker:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenPositionEntry:
+    """Open the new-position dialog for ``symbol``, prefilled with one contract (OCC ``contract``,
+    bought when ``quantity`` > 0, sold when < 0) or with nothing but the underlying."""
+
+    symbol: str
+    contract: str | None = None
+    quantity: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ShowPosition:
+    """Bring the Positions panel forward on position ``position_id`` (its detail and risk graph)."""
+
+    position_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Handler:
     call: Callable[[Any], None]
     panel: str | None  # brought to the front before the handler runs
