@@ -8,7 +8,6 @@ minutes, the runner's rule).
 
 from __future__ import annotations
 
-from analytics.detectors.registry import title_of
 from analytics.setup_lifecycle import STATUS_TITLES, Transition
 from data.store.records import DetectionRecord, NotificationRecord, TrackedSetup
 
@@ -20,6 +19,8 @@ def _plan(entry: float, stop: float, targets: tuple[float, ...]) -> str:
 
 def setup_notice(setup: TrackedSetup, step: Transition) -> tuple[str, str, str]:
     """(title, message, key) for a lifecycle step."""
+    from analytics.detectors.registry import title_of  # numpy: not for the shell, which reads notice_symbol
+
     title = f"{setup.symbol} {title_of(setup.detector)} {setup.direction}: {STATUS_TITLES[step.status].lower()}"
     message = f"{step.reason[0].upper()}{step.reason[1:]} — {_plan(setup.entry, setup.stop, setup.targets)}"
     return title, message, f"setup:{setup.symbol}:{setup.id}:{step.status}"
@@ -27,6 +28,8 @@ def setup_notice(setup: TrackedSetup, step: Transition) -> tuple[str, str, str]:
 
 def detection_notice(detection: DetectionRecord, setup_id: int) -> tuple[str, str, str]:
     """(title, message, key) for a detection auto-tracked as setup ``setup_id``."""
+    from analytics.detectors.registry import title_of
+
     title = (f"{detection.symbol} {title_of(detection.detector)} {detection.direction} "
              f"· score {round(detection.confidence * 100)} — tracking")
     message = f"{detection.evidence} {_plan(detection.entry, detection.stop, detection.targets).capitalize()}."
