@@ -52,7 +52,8 @@ def test_a_touch_of_the_prior_high_from_below_closing_back_under_is_a_short() ->
     assert d.stop == pytest.approx(102.051)  # one tolerance above the level
     assert d.targets == (101.2, 101.0)  # the opening-range high, then the prior close
     assert d.time == int(datetime(2026, 3, 3, 9, 50, tzinfo=ET).timestamp())
-    assert "the prior-day high 102.00" in d.evidence and {p.name for p in d.parts} == {"rejection", "precision", "volume"}
+    assert "the prior-day high 102.00" in d.evidence
+    assert {p.name for p in d.parts} == {"rejection", "precision", "volume"}
 
 
 def test_a_hold_of_a_support_level_is_a_long_with_1r_2r_without_a_level_ahead() -> None:

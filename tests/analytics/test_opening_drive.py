@@ -51,7 +51,8 @@ def test_an_up_drive_is_a_long_with_the_stop_at_the_drives_midpoint() -> None:
     assert {p.name: p.value for p in d.parts}["volume"] == 1.0  # twice the usual opening volume
     assert sum(p.weight for p in d.parts) == pytest.approx(1.0) and 0 < d.confidence <= 1
     assert d.evidence == ("SPY drove up 0.90% from its 100.00 open in the first 30 minutes (0.9x its usual "
-                          "opening range), never more than 0.05 % back through the open, on 2.0x its usual opening volume.")
+                          "opening range), never more than 0.05 % back through the open, on 2.0x its usual "
+                          "opening volume.")
 
 
 def test_a_down_drive_is_the_mirror() -> None:
