@@ -1,0 +1,152 @@
+"""A position's risk graph: P&L across the underlying's price today, at expiry and at a chosen
+date, with an IV shift; break-evens, the current spot and the 1σ expected-move band marked.
+
+A pure view over an ``analytics.risk_graph.RiskGraph`` (computed by the app off the GUI thread):
+the plot items are made once and updated with ``setData``. Changing the band, the date or the IV
+shift emits ``params_changed``; the app recomputes and hands the new graph in.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from widgets.compact_axis import CompactAxis
+from widgets.empty_state import EmptyState
+from widgets.numbers import price
+from widgets.positions.cells import loss_text, unlimited
+
+if TYPE_CHECKING:
+    from analytics.risk_graph import RiskGraph
+
+COLORS = {"today": "#5c9ded", "expiry": "#d0d4da", "date": "#f6a343", "spot": "#f6c343", "be": "#c77dff",
+          "band": (92, 157, 237, 40), "zero": "#6b7078"}
+
+
+class RiskGraphWidget(QWidget):
+    params_changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.graph: RiskGraph | None = None
+        self.span = QSpinBox(minimum=1, maximum=60, value=10, suffix=" %", prefix="±")
+        self.span.setToolTip("Range of the underlying's price around the current spot")
+        self.use_date = QCheckBox("At date")
+        self.use_date.setToolTip("Add a line for the P&L at the close of a chosen day before expiry")
+        self.date = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.date.setEnabled(False)
+        self.iv_shift = QDoubleSpinBox(minimum=-50.0, maximum=50.0, singleStep=1.0, decimals=1, suffix=" vol pts")
+        self.iv_shift.setToolTip("What if every leg's IV moved by this many volatility points (5 turns 20 % into 25 %)")
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.plot = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")})
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setLabel("bottom", "Underlying price")
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.legend = self.plot.addLegend(offset=(8, 8))
+        self._make_items()
+        self.empty = self._layout()
+        self.empty.show_reason("Select an open position to see its risk graph.")
+        for box in (self.span, self.iv_shift):
+            box.valueChanged.connect(lambda _v: self.params_changed.emit())
+        self.date.dateChanged.connect(lambda _d: self.params_changed.emit())
+        self.use_date.toggled.connect(self._date_toggled)
+
+    def _make_items(self) -> None:
+        self.band = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(COLORS["band"]), pen=pg.mkPen(None))
+        self.band.setZValue(-10)
+        self.plot.addItem(self.band)
+        self.zero = pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen(COLORS["zero"], width=1))
+        self.spot_line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(COLORS["spot"], width=1),
+                                         label="spot", labelOpts={"position": 0.95, "color": COLORS["spot"]})
+        self.plot.addItem(self.zero, ignoreBounds=True)
+        self.plot.addItem(self.spot_line, ignoreBounds=True)
+        self.curves = {
+            "expiry": self.plot.plot(pen=pg.mkPen(COLORS["expiry"], width=2), name="At expiry"),
+            "today": self.plot.plot(pen=pg.mkPen(COLORS["today"], width=2), name="Today"),
+            "date": self.plot.plot(pen=pg.mkPen(COLORS["date"], width=2, style=Qt.PenStyle.DashLine), name="At date"),
+        }
+        self.break_even_lines: list[pg.InfiniteLine] = []
+
+    def _layout(self) -> EmptyState:
+        controls = QHBoxLayout()
+        for widget in (QLabel("Range"), self.span, self.use_date, self.date, QLabel("IV shift"), self.iv_shift):
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(controls)
+        layout.addWidget(self.summary)
+        return EmptyState(self.plot, layout)
+
+    def _date_toggled(self, on: bool) -> None:
+        self.date.setEnabled(on)
+        self.params_changed.emit()
+
+    # -- what the app asks for and hands in ---------------------------------------------------
+    def wanted(self) -> tuple[float, date | None, float]:
+        """(spot band as a fraction, the chosen date or None, IV shift in vol points)."""
+        chosen = self.date.date().toPython() if self.use_date.isChecked() else None
+        return self.span.value() / 100.0, chosen, float(self.iv_shift.value())
+
+    def set_date_range(self, first: date, last: date | None) -> None:
+        """The days a chosen date can be: after today, before the front expiry."""
+        self.date.blockSignals(True)
+        self.date.setMinimumDate(QDate(first))
+        if last is not None and last >= first:
+            self.date.setMaximumDate(QDate(last))
+        self.date.blockSignals(False)
+        has_room = last is not None and last >= first
+        self.use_date.setEnabled(has_room)
+        self.use_date.setToolTip("" if has_room else "No whole day left before the front expiry")
+
+    def show_reason(self, reason: str) -> None:
+        self.graph = None
+        self.summary.setText("")
+        self.empty.show_reason(reason)
+
+    def show_graph(self, graph: RiskGraph) -> None:
+        self.graph = graph
+        self.empty.show_view()
+        rows = graph.pnl
+        self.curves["today"].setData(graph.spots, rows[0])
+        self.curves["expiry"].setData(graph.spots, rows[-1] if len(rows) > 1 else np.empty(0))
+        self.curves["date"].setData(graph.spots, rows[1] if len(rows) > 2 else np.empty(0))
+        self.spot_line.setValue(graph.spot)
+        low, high = graph.band
+        self.band.setVisible(math.isfinite(low))
+        if math.isfinite(low):
+            self.band.setRegion((low, high))
+        self._break_evens(graph.break_evens)
+        self.plot.setXRange(float(graph.spots[0]), float(graph.spots[-1]), padding=0)
+        self.summary.setText(summary_text(graph))
+
+    def _break_evens(self, levels: tuple[float, ...]) -> None:
+        while len(self.break_even_lines) < len(levels):
+            line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(COLORS["be"], width=1, style=Qt.PenStyle.DotLine),
+                                   label="", labelOpts={"position": 0.05, "color": COLORS["be"]})
+            self.plot.addItem(line, ignoreBounds=True)
+            self.break_even_lines.append(line)
+        for i, line in enumerate(self.break_even_lines):
+            line.setVisible(i < len(levels))
+            if i < len(levels):
+                line.setValue(levels[i])
+                line.label.setFormat(f"BE {price(levels[i])}")
+
+
+def summary_text(graph: RiskGraph) -> str:
+    """The numbers the lines show: break-evens, max profit / loss, the band, the shift."""
+    bes = ", ".join(price(b) for b in graph.break_evens) or "none"
+    profit, loss = graph.max_profit[0], graph.max_loss[0]
+    low, high = graph.band
+    band = f"1σ move {price(low)} – {price(high)}" if math.isfinite(low) else "no expected move (no IV)"
+    shift = f", IV {graph.iv_shift:+.1f} vol pts" if graph.iv_shift else ""
+    dated = f", dashed: {graph.times[1]:%b %d} close" if len(graph.times) > 2 else ""
+    return (f"Spot {price(graph.spot)} · break-evens {bes} · max profit {unlimited(profit)} · "
+            f"max loss {loss_text(loss)} · {band}{shift}{dated}")
