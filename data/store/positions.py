@@ -18,12 +18,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from data.store.notes import MAX_NOTES, appended
 from data.store.records import LegFill, LegRecord, PositionEvent, PositionRecord
 from data.store.schema import PositionEventRow, PositionLegRow, PositionRow
 
 EVENT_KINDS = ("opened", "adjusted", "rolled", "partly_closed", "closed", "expired", "assigned", "exercised",
                "stop_set", "noted")
-MAX_NOTES = 4000
 
 
 class PositionError(ValueError):
@@ -173,12 +173,7 @@ def set_stop(session: Session, position_id: int, level: float | None, at: dateti
 
 def add_note(session: Session, position_id: int, text: str, at: datetime) -> PositionRecord:
     row = _get(session, position_id)
-    clean = text.strip()
-    if not clean:
-        raise PositionError("A note needs some text.")
-    notes = f"{row.notes}\n{clean}" if row.notes else clean
-    if len(notes) > MAX_NOTES:
-        raise PositionError(f"Notes are limited to {MAX_NOTES} characters.")
+    notes, clean = appended(row.notes, text, PositionError)
     row.notes = notes
     row.events.append(PositionEventRow(kind="noted", at=at, fills="[]", cash=0.0, reason=clean[:200]))
     session.flush()

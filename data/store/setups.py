@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session, selectinload
 
+from data.store.notes import MAX_NOTES, appended
 from data.store.records import DetectionRecord, SetupEvent, TrackedSetup
 from data.store.schema import DetectionRow, SetupEventRow, TrackedSetupRow
 from data.symbols import normalize_symbol
 
-MAX_NOTES = 4000
 DETECTION_FIELDS = ("symbol", "detector", "direction", "decided_at", "entry", "stop", "targets", "confidence",
                     "parts", "evidence", "levels", "hit_cases", "hit_hits")
 
@@ -121,12 +121,7 @@ def move(session: Session, setup_id: int, expected: str | None, status: str, pri
 
 def add_note(session: Session, setup_id: int, text: str, at: datetime) -> TrackedSetup:
     row = _get(session, setup_id)
-    clean = text.strip()
-    if not clean:
-        raise SetupError("A note needs some text.")
-    notes = f"{row.notes}\n{clean}" if row.notes else clean
-    if len(notes) > MAX_NOTES:
-        raise SetupError(f"Notes are limited to {MAX_NOTES} characters.")
+    notes, clean = appended(row.notes, text, SetupError)
     row.notes, row.updated_at = notes, at
     row.events.append(SetupEventRow(status="noted", price=None, at=at, reason=clean[:200]))
     session.flush()
