@@ -158,6 +158,11 @@ class ChainTableModel(QAbstractTableModel):
     def contract_row(self, row: int, side: str) -> int:
         return int((self._call if side == "call" else self._put)[row])
 
+    def contract_symbol(self, row: int, side: str) -> str | None:
+        """The OCC symbol of the call or put on ``row``, None when the strike lists none."""
+        i = self.contract_row(row, side) if side in ("call", "put") and 0 <= row < len(self.strikes) else -1
+        return str(self._symbols[i]) if i >= 0 else None
+
     def value(self, row: int, column: int) -> float:
         side, field = self.field_at(column)
         if side == "strike":

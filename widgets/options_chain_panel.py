@@ -4,18 +4,21 @@ A pure view. ``set_snapshot(chain, greeks, spot)`` gives it a full chain (all ex
 the user picks the expiration and the strike range. New snapshots with the same strikes only
 refresh cell values (scroll and selection stay put); the ATM row is marked and, with "Follow
 ATM" on, kept in view; in-the-money cells are shaded. ``focus_strike(price)`` scrolls to and
-highlights the strike nearest a price (the chart's "Open options chain near …").
+highlights the strike nearest a price (the chart's "Open options chain near …"). Right-click on
+a call or put offers "Buy to open …" and "Sell to open …" (``open_requested``) when the owner says
+some panel opens positions (``can_open``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from data.market_calendar import market_date
 from data.option_chain import OptionChain
-from data.symbols import AM_SETTLED_ROOTS
+from data.symbols import AM_SETTLED_ROOTS, parse_option_symbol
 from widgets.chain_columns import ChainColumns
 from widgets.empty_state import EmptyState
 from widgets.flow_layout import flow_row
@@ -86,6 +90,8 @@ def _chain_table(model: ChainTableModel) -> QTableView:
 
 
 class OptionsChainPanel(QWidget):
+    open_requested = Signal(str, int)  # OCC contract, +1 buy to open / -1 sell to open
+
     def set_theme(self, theme: str) -> None:
         """In-the-money shading in ``theme``'s tints ("light" or "dark")."""
         theme = "light" if theme == "light" else "dark"
@@ -133,6 +139,9 @@ class OptionsChainPanel(QWidget):
         self.expiry.currentIndexChanged.connect(lambda _i: self._show(scroll=True))
         self.strike_range.currentIndexChanged.connect(lambda _i: self._show(scroll=True))
         self.follow_atm.clicked.connect(lambda _on: setattr(self, "_focus_paused_follow", False))  # the user's call
+        self.can_open: Callable[[], bool] = lambda: False  # the owner: some panel opens positions
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu_at)
 
     def is_ready(self) -> bool:
         return self._settled
@@ -194,6 +203,25 @@ class OptionsChainPanel(QWidget):
         if matches:
             self.expiry.setCurrentIndex(min(matches, key=lambda i: self._choices[i].am_settled))
             self.focus_strike(strike)
+
+    # -- the contract menu ----------------------------------------------------------------------
+    def context_menu(self, index: QModelIndex) -> QMenu | None:
+        """The right-click menu of a cell (built, not shown); None off a contract or with nothing to offer."""
+        side = self.model.field_at(index.column())[0] if index.isValid() else "strike"
+        contract = self.model.contract_symbol(index.row(), side)
+        if contract is None or not self.can_open():
+            return None
+        occ = parse_option_symbol(contract)
+        name = f"{occ.root} {occ.expiry:%b %d} {occ.strike:g} {'call' if occ.is_call else 'put'}"
+        menu = QMenu(self)
+        menu.addAction(f"Buy to open {name}…", lambda: self.open_requested.emit(contract, 1))
+        menu.addAction(f"Sell to open {name}…", lambda: self.open_requested.emit(contract, -1))
+        return menu
+
+    def _menu_at(self, pos: QPoint) -> None:
+        menu = self.context_menu(self.table.indexAt(pos))
+        if menu is not None:
+            menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # -- internals ----------------------------------------------------------------------------
     def _forget_symbol(self) -> None:

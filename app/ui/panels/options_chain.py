@@ -1,11 +1,13 @@
-"""Wire the options chain panel to the options service; it does ``ShowChainNear`` and ``FocusContract``."""
+"""Wire the options chain panel to the options service; it does ``ShowChainNear`` and ``FocusContract``,
+and owns the new-position dialog (``OpenPositionEntry``), which its contract menu asks for."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from app.core.workspace import Workspace
-from app.ui.intents import FocusContract, ShowChainNear
+from app.ui.controllers.position_entry import PositionEntry
+from app.ui.intents import FocusContract, OpenPositionEntry, ShowChainNear
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import follow_options
 from widgets.options_chain_panel import OptionsChainPanel
@@ -40,4 +42,8 @@ def build(host: PanelHost) -> OptionsChainPanel:
     follow_options(host, panel, show, panel.set_unavailable)
     host.intents.handle(ShowChainNear, near, panel="options_chain")
     host.intents.handle(FocusContract, lambda i: panel.focus_contract(i.expiry, i.strike), panel="options_chain")
+    PositionEntry(host, panel)
+    panel.can_open = lambda: host.intents.handles(OpenPositionEntry)
+    panel.open_requested.connect(lambda contract, qty: host.intents.request(
+        OpenPositionEntry(panel.symbol or "", contract, qty)))
     return panel
