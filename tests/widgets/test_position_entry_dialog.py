@@ -52,7 +52,7 @@ def _legs(d) -> list[tuple[str, int]]:
 def test_expiries_read_with_their_dte_and_settlement(dialog) -> None:
     d = dialog()
     labels = [d.expiry.itemText(i) for i in range(d.expiry.count())]
-    assert labels == ["Dec 18 · 17 DTE", "Dec 18 · 17 DTE · SPX AM-settled", "Jan 15 · 45 DTE"]
+    assert labels == ["Dec 18 · 17 DTE", "Dec 18 · 17 DTE · SPX AM-settled", "Jan 15 '27 · 45 DTE"]
     assert d.expiry.currentText() == "Dec 18 · 17 DTE"  # nearest 30 DTE (13 days off, Jan 15 is 15)
 
 
@@ -67,7 +67,7 @@ def test_the_iron_condor_sells_about_one_expected_move_out(dialog) -> None:
     assert strikes[0] < strikes[1] < strikes[2] < strikes[3]
     assert all(leg.symbol.startswith("SPXW261218") for leg in d.legs) and d.ok.isEnabled()
     assert d.table.rowCount() == 4 and d.table.item(1, 1).text() == "Sell"
-    assert "Net credit" in d.summary.text() and "Max profit" in d.summary.text()
+    assert "Net credit" in d.summary.text() and "max profit" in d.summary.text()
     assert d.legs[0].fees == 0.65
     d.quantity.setValue(3)
     assert [leg.quantity for leg in d.legs] == [3, -3, -3, 3] and d.legs[0].fees == pytest.approx(1.95)

@@ -82,6 +82,8 @@ class PositionEntryDialog(QDialog):
     def _make_widgets(self, symbol: str, quantity: int) -> None:
         self.underlying = QLineEdit(symbol, maxLength=12)
         self.underlying.setReadOnly(self.fixed)
+        self.underlying.setToolTip("The contract's underlying" if self.fixed
+                                   else "Type another symbol and press Enter to load its chain.")
         self.strategy = QComboBox()
         self.strategy.addItems([c.title for c in em.CHOICES])
         self.strategy.setCurrentText(self._start or "Long call")
@@ -94,7 +96,8 @@ class PositionEntryDialog(QDialog):
             box.setMinimumContentsLength(7)
         self.quantity = QSpinBox(minimum=0, maximum=10_000, value=max(1, abs(quantity)))
         self.fees = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=100.0, singleStep=0.05, value=em.DEFAULT_FEE)
-        self.fees.setSuffix(" $ per contract")
+        self.fees.setPrefix("$ ")
+        self.fees.setSuffix(" per contract")
         self.notes = QLineEdit(placeholderText="Why this trade (optional)")
         self.occ = QPlainTextEdit(placeholderText=OCC_HINT)
         self.occ.setMaximumHeight(90)
@@ -207,7 +210,8 @@ class PositionEntryDialog(QDialog):
         self.quantity.setRange(-100_000 if shares else 0, 100_000 if shares else 10_000)
         if shares and self.quantity.value() == 1:
             self.quantity.setValue(100)
-        self.quantity.setSuffix(" shares" if shares else " (each leg's ratio ×)" if len(choice.slots) > 1 else "")
+        name = choice.title.split(" (")[0].lower()
+        self.quantity.setSuffix(" shares" if shares else f" × {name}" if len(choice.slots) > 1 or choice.far else "")
         if custom and not self.occ.toPlainText().strip() and self.legs:
             self.occ.setPlainText("\n".join(_occ_line(x) for x in self.legs))  # start from what was shown
         self._fill_strikes()
@@ -275,15 +279,19 @@ class PositionEntryDialog(QDialog):
                                 self._spot, None)
         legs, problem = apply_prices(legs, self.table.typed)
         if problem:
-            self._show(legs, editable=True)
+            self._show(legs, editable=True)  # the legs stay, the price as typed, to be fixed there
+            self._kept = True
             raise StrategyError(problem)
         return legs
 
     def recompute(self) -> None:
+        self._kept = False
         try:
             legs = em.with_fees(self.build_legs(), self.fees.value())
         except (StrategyError, SymbolError) as exc:
             self.legs = ()
+            if not self._kept:
+                self.table.setRowCount(0)  # no legs of an earlier choice shown as if they were these
             self.problem.setText(str(exc))
             self.summary.setText("")
             self.ok.setEnabled(False)
@@ -329,4 +337,5 @@ class PositionEntryDialog(QDialog):
 
 
 def _occ_line(leg: Leg) -> str:
-    return f"{leg.symbol} {leg.quantity:+d} @ {leg.open_price:.2f}"
+    symbol = f"{leg.symbol[:-15]} {leg.symbol[-15:]}" if leg.is_option else leg.symbol
+    return f"{symbol} {leg.quantity:+d} @ {leg.open_price:.2f}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
@@ -101,7 +101,8 @@ class Expiry:
     @property
     def label(self) -> str:
         am = f" · {self.root} AM-settled" if self.root in AM_SETTLED_ROOTS else ""
-        return f"{self.expiry:%b %d} · {self.dte} DTE{am}"
+        year = "" if self.expiry.year == (self.expiry - timedelta(days=self.dte)).year else f" '{self.expiry:%y}"
+        return f"{self.expiry:%b %d}{year} · {self.dte} DTE{am}"
 
 
 def expiries(chain: OptionChain, today: date) -> list[Expiry]:
@@ -279,5 +280,6 @@ def summary(underlying: str, legs: tuple[Leg, ...], ivs: dict[str, float], now: 
     profit = _money(p.max_profit)
     loss = _money(p.max_loss) if p.max_loss < 0 else "none"
     evens = ", ".join(f"{b:,.2f}" for b in p.break_evens) or "none"
-    model = "" if p.exact else " (model, at the near expiry)"
-    return f"{head}\nMax profit {profit} · max loss {loss} · break-even {evens}{model}"
+    plural = "s" if len(p.break_evens) > 1 else ""
+    when = "At expiry" if p.exact else "At the near expiry (the far legs by Black-Scholes)"
+    return f"{head}\n{when}: max profit {profit} · max loss {loss} · break-even{plural} {evens}"
