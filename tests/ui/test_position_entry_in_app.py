@@ -70,6 +70,10 @@ def test_sell_to_open_from_the_chain_records_an_iron_condor(qapp, tmp_path: Path
         assert "6501.5 is not listed for" in bad.problem.text() and not bad.ok.isEnabled()
         bad.ok.click()
         assert len(positions.positions) == 1 and bad.isVisible()
+        bad.underlying.setText("qqq")  # another underlying: its chain is fetched from the provider
+        bad.underlying.editingFinished.emit()
+        await until(lambda: bad.symbol == "QQQ" and bad.legs != (), 30)
+        assert bad.legs[0].underlying == "QQQ" and "QQQ" in bad.chain_status.text() and bad.ok.isEnabled()
         bad.reject()
 
     start_demo_mid_session(tmp_path)

@@ -82,6 +82,9 @@ class PositionEntryDialog(QDialog):
     def _make_widgets(self, symbol: str, quantity: int) -> None:
         self.underlying = QLineEdit(symbol, maxLength=12)
         self.underlying.setReadOnly(self.fixed)
+        if self.fixed:  # reads as text, not as a field to type in
+            self.underlying.setFrame(False)
+            self.underlying.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.underlying.setToolTip("The contract's underlying" if self.fixed
                                    else "Type another symbol and press Enter to load its chain.")
         self.strategy = QComboBox()
