@@ -28,8 +28,8 @@ def number_text(name: str, value: float) -> str:
     label = label.replace("_", " ")
     if not math.isfinite(value):
         return f"{label} {'unlimited' if math.isinf(value) else '—'}"
-    if name.endswith("_usd"):
-        return f"{label} {money(value)}"
+    if name.endswith("_usd"):  # a max loss or profit is a size, not a gain: no sign
+        return f"{label} {money(value, sign=not ('max_' in name or 'risk' in name))}"
     if name.endswith("_pct"):
         return f"{label} {value:,.1f} %"
     if name.endswith("_days"):

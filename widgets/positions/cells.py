@@ -163,7 +163,7 @@ def _partial_reason(v, stale_after_s: float) -> str:
 def leg_cells(leg: LegRecord, lv, today: date | None, stale_after_s: float) -> list[Cell]:
     """A leg row: its contract, size, open price, mark (bid/ask in the tooltip), P&L and greeks."""
     dte = (leg.expiry - today).days if leg.expiry is not None and today is not None else None
-    head = [Cell("    " + contract_name(leg), leg.symbol), Cell(f"{leg.quantity:+,}"),
+    head = [Cell(contract_name(leg), leg.symbol), Cell(f"{leg.quantity:+,}"),
             Cell(str(dte) if dte is not None else ""), Cell(price(leg.open_price), "Open price per share")]
     if lv is None:
         return [*head, *[Cell(MISSING, "Not valued yet")] * 11]

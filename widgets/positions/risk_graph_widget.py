@@ -70,8 +70,9 @@ class RiskGraphWidget(QWidget):
         self.curves = {
             "expiry": self.plot.plot(pen=pg.mkPen(COLORS["expiry"], width=2), name="At expiry"),
             "today": self.plot.plot(pen=pg.mkPen(COLORS["today"], width=2), name="Today"),
-            "date": self.plot.plot(pen=pg.mkPen(COLORS["date"], width=2, style=Qt.PenStyle.DashLine), name="At date"),
+            "date": self.plot.plot(pen=pg.mkPen(COLORS["date"], width=2, style=Qt.PenStyle.DashLine)),
         }
+        self._dated_in_legend = False
         self.break_even_lines: list[pg.InfiniteLine] = []
 
     def _layout(self) -> EmptyState:
@@ -117,7 +118,9 @@ class RiskGraphWidget(QWidget):
         rows = graph.pnl
         self.curves["today"].setData(graph.spots, rows[0])
         self.curves["expiry"].setData(graph.spots, rows[-1] if len(rows) > 1 else np.empty(0))
-        self.curves["date"].setData(graph.spots, rows[1] if len(rows) > 2 else np.empty(0))
+        dated = len(rows) > 2
+        self.curves["date"].setData(graph.spots, rows[1] if dated else np.empty(0))
+        self._legend_date(f"{graph.times[1]:%b %d} close" if dated else None)
         self.spot_line.setValue(graph.spot)
         low, high = graph.band
         self.band.setVisible(math.isfinite(low))
@@ -127,10 +130,19 @@ class RiskGraphWidget(QWidget):
         self.plot.setXRange(float(graph.spots[0]), float(graph.spots[-1]), padding=0)
         self.summary.setText(summary_text(graph))
 
+    def _legend_date(self, name: str | None) -> None:
+        """The dashed line is in the legend only while it is drawn, under its date."""
+        if self._dated_in_legend:
+            self.legend.removeItem(self.curves["date"])
+        self._dated_in_legend = name is not None
+        if name is not None:
+            self.legend.addItem(self.curves["date"], name)
+
     def _break_evens(self, levels: tuple[float, ...]) -> None:
         while len(self.break_even_lines) < len(levels):
+            outward = [(1, 1), (1, 1)] if len(self.break_even_lines) % 2 == 0 else [(0, 1), (0, 1)]
             line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(COLORS["be"], width=1, style=Qt.PenStyle.DotLine),
-                                   label="", labelOpts={"position": 0.05, "color": COLORS["be"]})
+                                   label="", labelOpts={"position": 0.06, "color": COLORS["be"], "anchors": outward})
             self.plot.addItem(line, ignoreBounds=True)
             self.break_even_lines.append(line)
         for i, line in enumerate(self.break_even_lines):
@@ -147,6 +159,5 @@ def summary_text(graph: RiskGraph) -> str:
     low, high = graph.band
     band = f"1σ move {price(low)} – {price(high)}" if math.isfinite(low) else "no expected move (no IV)"
     shift = f", IV {graph.iv_shift:+.1f} vol pts" if graph.iv_shift else ""
-    dated = f", dashed: {graph.times[1]:%b %d} close" if len(graph.times) > 2 else ""
     return (f"Spot {price(graph.spot)} · break-evens {bes} · max profit {unlimited(profit)} · "
-            f"max loss {loss_text(loss)} · {band}{shift}{dated}")
+            f"max loss {loss_text(loss)} · {band}{shift}")

@@ -82,7 +82,10 @@ class PositionsTree(QTreeView):
                 item.setText(cell.text)
             item.setToolTip(cell.tip)
             color = DIM if dim else cell.color
-            item.setForeground(QBrush(color) if color is not None else QBrush())
+            if color is not None:
+                item.setForeground(QBrush(color))
+            else:
+                item.setData(None, Qt.ItemDataRole.ForegroundRole)  # the palette's text colour
 
     def _fit(self) -> None:
         """Columns as wide as their texts; widened on updates, never narrowed under the reader."""
@@ -93,7 +96,7 @@ class PositionsTree(QTreeView):
                 top = self.model_.item(row, 0)
                 texts.append(self.model_.item(row, column).text())
                 texts += [top.child(i, column).text() for i in range(top.rowCount())]
-            wanted = text_width(font, texts) + 16 + (self.indentation() if column == 0 else 0)
+            wanted = text_width(font, texts) + 16 + (2 * self.indentation() if column == 0 else 0)
             if wanted > self._widths.get(column, 0):
                 self._widths[column] = wanted
                 self.setColumnWidth(column, wanted)

@@ -31,6 +31,8 @@ class PositionView:
     advice: tuple[Advice, ...]
     stop_level: float | None
     problem: str  # why some of it is missing ("" when all is there)
+    r: float = 0.0  # the chain's rate and dividend yield the values were read with (the risk graph's)
+    q: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,8 @@ def _view(position: Position, stop_level: float | None, value: PositionValue, ma
     stop = UnderlyingStop(stop_level, "below" if _long_delta(value) else "above") if stop_level else None
     advice = advise(position, marks, view.chain if view else None, view.greeks if view else None, spot, job.now,
                     job.params, stop=stop, close_of=job.close_of) if math.isfinite(spot) else []
-    return PositionView(position, value, payoff, pop, tuple(advice), stop_level, problem)
+    return PositionView(position, value, payoff, pop, tuple(advice), stop_level, problem,
+                        view.r if view else 0.0, view.q if view else 0.0)
 
 
 def _long_delta(value: PositionValue) -> bool:

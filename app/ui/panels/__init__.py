@@ -55,4 +55,6 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("scanner", "Scanner", Area.RightDockWidgetArea, "app.ui.panels.scanner:build", tab_with="options_chain"),
     PanelSpec("tracked_setups", "Tracked setups", Area.RightDockWidgetArea, "app.ui.panels.tracked_setups:build",
               tab_with="options_chain"),
+    PanelSpec("positions", "Positions", Area.RightDockWidgetArea, "app.ui.panels.positions:build",
+              tab_with="options_chain"),
 )
