@@ -169,3 +169,18 @@ def test_without_a_chain_only_typed_symbols_with_prices(qtbot) -> None:
     assert d.strategy.currentText() == em.CUSTOM
     d.occ.setPlainText("SPXW 261218C06600000 -2 @ 12.5")
     assert d.ok.isEnabled() and _legs(d) == [("SPXW261218C06600000", -2)]
+
+
+def test_a_contract_without_a_quote_says_where_to_price_it(qtbot) -> None:
+    from dataclasses import replace
+
+    chain = _chain()
+    quoted = np.array([s != "SPXW261218C06500000" for s in chain.symbol])
+    chain = replace(chain, bid=np.where(quoted, chain.bid, np.nan), ask=np.where(quoted, chain.ask, np.nan))
+    d = PositionEntryDialog("SPX")
+    qtbot.addWidget(d)
+    d.set_chain(chain, SPOT, None)
+    d.expiry.setCurrentIndex(0)
+    d.strikes[0].setCurrentText("6500")
+    assert d.problem.text() == ("SPXW261218C06500000 has no two-sided quote to price it; enter the open price. "
+                                f"Pick {em.CUSTOM} and type it after @.") and not d.ok.isEnabled()

@@ -70,7 +70,7 @@ class PositionEntryDialog(QDialog):
     # -- building -----------------------------------------------------------------------------
     def _prefill(self, contract: str | None, quantity: int) -> tuple[bool, int, float] | None:
         self._wanted: tuple[date, str] | None = None
-        self._start = "Long put" if not contract else None
+        self._start: str | None = None
         if contract is None:
             return None
         occ = parse_option_symbol(contract)
@@ -278,8 +278,13 @@ class PositionEntryDialog(QDialog):
         quantity = self.quantity.value()
         if choice.template == "shares" and quantity == 0:
             raise StrategyError("Enter a number of shares other than 0 (negative to sell short).")
-        legs = em.template_legs(choice, chain, near, self._far(), self._strike_values(), quantity, self._today,
-                                self._spot, None)
+        try:
+            legs = em.template_legs(choice, chain, near, self._far(), self._strike_values(), quantity, self._today,
+                                    self._spot, None)
+        except StrategyError as exc:
+            if str(exc).endswith("enter the open price."):  # (the templates price at the mid)
+                raise StrategyError(f"{exc} Pick {em.CUSTOM} and type it after @.") from None
+            raise
         legs, problem = apply_prices(legs, self.table.typed)
         if problem:
             self._show(legs, editable=True)  # the legs stay, the price as typed, to be fixed there
