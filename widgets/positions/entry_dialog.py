@@ -73,7 +73,10 @@ class PositionEntryDialog(QDialog):
         self._start: str | None = None
         if contract is None:
             return None
-        occ = parse_option_symbol(contract)
+        try:
+            occ = parse_option_symbol(contract)
+        except SymbolError:
+            return None  # (a contract the chain listed always parses; otherwise open unfilled)
         sign = 1 if quantity > 0 else -1
         self._wanted = (occ.expiry, occ.root)
         self._start = f"{'Long' if sign > 0 else 'Short'} {'call' if occ.is_call else 'put'}"
