@@ -80,6 +80,11 @@ class PositionsPanel(QWidget):
         bottom.addWidget(self.detail)
         bottom.addWidget(self.risk)
         bottom.setSizes([450, 550])
+        # squeezed into a small dock (a laptop's screen), the parts shrink rather than push the window
+        # past the screen's edge: each keeps a usable minimum, the splitters let the trader trade space
+        table.setMinimumSize(200, 60)
+        self.detail.setMinimumSize(160, 60)
+        self.risk.setMinimumSize(200, 60)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(table)
         self.splitter.addWidget(bottom)
