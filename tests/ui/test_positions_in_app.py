@@ -82,3 +82,66 @@ def test_a_condor_valued_graphed_and_closed_from_the_panel(qapp, tmp_path: Path)
 
     start_demo_mid_session(tmp_path)
     assert run_app(settings(tmp_path), scenario) == 0
+
+
+class _FakeService:
+    def __init__(self, record) -> None:
+        self.positions, self.calls = (record,), []
+
+    def __getattr__(self, name):
+        async def call(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+            return self.positions[0]
+
+        return call
+
+
+class _FakeHost:
+    def __init__(self, service) -> None:
+        self.engine = type("E", (), {"service": lambda _self, _kind: service})()
+        self.jobs = []
+
+    def run(self, coro, on_error=None) -> None:
+        self.jobs.append(coro)
+
+
+def _controller(qtbot):
+    import asyncio
+
+    from app.ui.controllers.positions import PositionsController
+    from tests.widgets.positions_records import condor_record
+    from widgets.positions.panel import PositionsPanel
+
+    panel = PositionsPanel()
+    qtbot.addWidget(panel)
+    service = _FakeService(condor_record())
+    host = _FakeHost(service)
+    controller = PositionsController(host, panel)
+
+    def drain() -> None:
+        for job in host.jobs:
+            asyncio.run(job)
+        host.jobs.clear()
+
+    return controller, service, drain
+
+
+def test_advice_actions_are_recorded_through_the_service(qtbot) -> None:
+    from analytics.exit_rules.model import ActionLeg, Advice, SuggestedAction
+    from tests.widgets.positions_records import EXPIRY, advice, occ
+
+    controller, service, drain = _controller(qtbot)
+    controller.act(7, advice()[0])  # close at the action's prices
+    new = ActionLeg(occ(5800, False), "sell", 1, 1.25, "open", EXPIRY, False, 5800.0)
+    roll = SuggestedAction("roll", (ActionLeg(occ(5850, False), "buy", 1, 5.5, "close"), new))
+    controller.act(7, Advice("roll", "warn", "Roll the put", 7, {}, roll))
+    controller.act(7, Advice("convert", "info", "Convert", 7, {}, SuggestedAction("convert", (new,))))
+    controller.act(7, Advice("stop", "warn", "Stop", 7, {}, SuggestedAction("set_stop", stop_level=5800.0)))
+    drain()
+    (close, (cid, prices, quantities), _kw), (r, (_rid, closing, opening), _), (a, (_, adjust), _), (s, args, _) = \
+        service.calls
+    assert close == "close_position" and cid == 7 and prices[occ(5850, False)] == 5.5 and len(quantities) == 4
+    assert r == "roll" and closing == {occ(5850, False): 5.5}
+    assert opening[0].quantity == -1 and opening[0].open_price == 1.25 and opening[0].strike == 5800.0
+    assert a == "adjust" and adjust == opening and s == "set_stop" and args == (7, 5800.0)
+    assert controller.panel.status.text() == "Recorded: Stop."

@@ -95,9 +95,9 @@ class AdviceList(QScrollArea):
         self._keys: tuple[str, ...] | None = None
         self.set_advice(())
 
-    def set_advice(self, advice) -> None:
+    def set_advice(self, advice, closed: bool = False) -> None:
         ordered = sorted(advice, key=lambda a: -SEVERITY_RANK.get(a.severity, 0))
-        keys = tuple(f"{a.key}|{a.numbers}|{a.action}" for a in ordered)
+        keys = (str(closed), *(f"{a.key}|{a.numbers}|{a.action}" for a in ordered))
         if keys == self._keys:
             return  # the same cards: no flicker on each valuation
         self._keys = keys
@@ -109,7 +109,8 @@ class AdviceList(QScrollArea):
         for card in self.cards:
             self._layout.addWidget(card)
         if not ordered:
-            note = QLabel("No advice: no exit rule fires for this position right now.")
+            note = QLabel("Closed: the exit advisor watches open positions only." if closed else
+                          "No advice: no exit rule fires for this position right now.")
             note.setObjectName("emptyStateNote")
             note.setWordWrap(True)
             self._layout.addWidget(note)

@@ -115,8 +115,10 @@ class PositionDetail(QWidget):
             return
         self.title.setText(f"{record.underlying} {record.strategy} · #{record.id} · {record.status}")
         self.read.setText(read_text(record, view))
-        self.advice.set_advice(advice)
+        self.advice.set_advice(advice, closed=record.status != "open")
         if changed:
+            if record.status != "open" and self.tabs.currentWidget() is self.advice:
+                self.tabs.setCurrentWidget(self.events)  # a closed position's story is its history
             self.legs.set_rows(leg_rows(record))
             self.events.set_rows(event_rows(record))
             self.notes.setPlainText(record.notes or "No notes yet.")
