@@ -13,6 +13,7 @@ import numpy as np
 from analytics.strategies import iron_condor
 from app.core.positions.service import PositionsService
 from app.core.positions.tracker import PositionTrackerService
+from app.ui.intents import ShowPosition
 from data.market_calendar import market_date
 from tests.gui_helpers import run_app, settings, until
 from tests.ui.test_setups_panels import start_demo_mid_session
@@ -45,7 +46,8 @@ def _shot(panel, name: str) -> None:
 
 def test_a_condor_valued_graphed_and_closed_from_the_panel(qapp, tmp_path: Path) -> None:
     async def scenario(c) -> None:
-        c.window.resize(1920, 1080)
+        width, height = (int(x) for x in os.environ.get("POSITIONS_SHOT_SIZE", "1920x1080").split("x"))
+        c.window.resize(width, height)
         c.window.focus_panel("positions")
         panel, tracker = c.window.panels["positions"], c.engine.service(PositionTrackerService)
         record = await _open_condor(c)
@@ -58,7 +60,9 @@ def test_a_condor_valued_graphed_and_closed_from_the_panel(qapp, tmp_path: Path)
             assert math.isfinite(value) and panel.tree.text(record.id, column) == money(value)
         assert shown.position_id == view.value.position_id and math.isfinite(shown.theta)
         assert panel.tree.text(record.id, "DTE") == str(view.value.dte)
-        panel.show_position(record.id)
+        c.window.focus_panel("options_chain")
+        assert c.intents.request(ShowPosition(record.id))  # e.g. from the entry dialog or the coach
+        assert panel.tree.selected_id() == record.id and panel.visibleRegion().isEmpty() is False
         await until(lambda: panel.risk.graph is not None, 20)
         graph = panel.risk.graph
         assert np.isfinite(graph.today).all() and len(graph.break_evens) == 2

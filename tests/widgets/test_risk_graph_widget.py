@@ -45,7 +45,8 @@ def test_break_evens_spot_and_the_band_are_marked(qtbot) -> None:
     assert widget.spot_line.value() == SPOT
     low, high = graph.band
     assert math.isfinite(low) and widget.band.isVisible() and widget.band.getRegion() == (low, high)
-    text = widget.summary.text()
+    assert widget.summary.text().startswith(f"1σ {low:,.2f} – {high:,.2f}")
+    text = widget.summary.toolTip()
     assert f"break-evens {graph.break_evens[0]:,.2f}, {graph.break_evens[1]:,.2f}" in text
     assert "max loss −$4,400" in text and "max profit $600" in text
     dated, _pnl = widget.curves["date"].getData()

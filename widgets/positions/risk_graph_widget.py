@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from widgets.compact_axis import CompactAxis
 from widgets.empty_state import EmptyState
@@ -44,7 +54,7 @@ class RiskGraphWidget(QWidget):
         self.iv_shift = QDoubleSpinBox(minimum=-50.0, maximum=50.0, singleStep=1.0, decimals=1, suffix=" vol pts")
         self.iv_shift.setToolTip("What if every leg's IV moved by this many volatility points (5 turns 20 % into 25 %)")
         self.summary = QLabel("")
-        self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens the panel
         self.plot = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")})
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "Underlying price")
@@ -79,11 +89,10 @@ class RiskGraphWidget(QWidget):
         controls = QHBoxLayout()
         for widget in (QLabel("Range"), self.span, self.use_date, self.date, QLabel("IV shift"), self.iv_shift):
             controls.addWidget(widget)
-        controls.addStretch(1)
+        controls.addWidget(self.summary, 1)  # beside the controls: the plot keeps the height
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
-        layout.addWidget(self.summary)
         return EmptyState(self.plot, layout)
 
     def _date_toggled(self, on: bool) -> None:
@@ -129,6 +138,7 @@ class RiskGraphWidget(QWidget):
         self._break_evens(graph.break_evens)
         self.plot.setXRange(float(graph.spots[0]), float(graph.spots[-1]), padding=0)
         self.summary.setText(summary_text(graph))
+        self.summary.setToolTip(full_text(graph))
 
     def _legend_date(self, name: str | None) -> None:
         """The dashed line is in the legend only while it is drawn, under its date."""
@@ -153,11 +163,17 @@ class RiskGraphWidget(QWidget):
 
 
 def summary_text(graph: RiskGraph) -> str:
-    """The numbers the lines show: break-evens, max profit / loss, the band, the shift."""
-    bes = ", ".join(price(b) for b in graph.break_evens) or "none"
-    profit, loss = graph.max_profit[0], graph.max_loss[0]
+    """What only the graph tells (the detail beside it has the break-evens and max P/L): the 1σ
+    band, the IV shift, the probability of profit at those IVs."""
     low, high = graph.band
-    band = f"1σ move {price(low)} – {price(high)}" if math.isfinite(low) else "no expected move (no IV)"
-    shift = f", IV {graph.iv_shift:+.1f} vol pts" if graph.iv_shift else ""
-    return (f"Spot {price(graph.spot)} · break-evens {bes} · max profit {unlimited(profit)} · "
-            f"max loss {loss_text(loss)} · {band}{shift}")
+    band = f"1σ {price(low)} – {price(high)}" if math.isfinite(low) else "no 1σ band (no IV)"
+    shift = f" · IV {graph.iv_shift:+.1f} vol pts" if graph.iv_shift else ""
+    pop = f" · PoP {100 * graph.probability_of_profit:.0f} %" if math.isfinite(graph.probability_of_profit) else ""
+    unknown = "" if np.isfinite(graph.today).any() else " · today's line unknown: a leg has no IV"
+    return f"{band}{shift}{pop}{unknown}"
+
+
+def full_text(graph: RiskGraph) -> str:
+    bes = ", ".join(price(b) for b in graph.break_evens) or "none"
+    return (f"Spot {price(graph.spot)} · break-evens {bes} · max profit {unlimited(graph.max_profit[0])} · "
+            f"max loss {loss_text(graph.max_loss[0])} · {summary_text(graph)}")
