@@ -149,3 +149,23 @@ def test_advice_actions_are_recorded_through_the_service(qtbot) -> None:
     assert opening[0].quantity == -1 and opening[0].open_price == 1.25 and opening[0].strike == 5800.0
     assert a == "adjust" and adjust == opening and s == "set_stop" and args == (7, 5800.0)
     assert controller.panel.status.text() == "Recorded: Stop."
+
+
+def test_the_risk_graph_is_recomputed_at_most_once_a_second(qtbot) -> None:
+    import time
+
+    controller, _service, _drain = _controller(qtbot)
+    asked: list[float] = []
+
+    def graph() -> None:  # stands in for the computation: what it does to the clock
+        asked.append(time.monotonic())
+        controller._last = asked[-1]
+
+    controller._graph = graph
+    controller._timer.timeout.disconnect()
+    controller._timer.timeout.connect(graph)
+    for _ in range(5):  # a burst of valuations and control changes
+        controller.want_graph()
+    assert len(asked) == 1 and controller._timer.isActive()
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=2500)
+    assert asked[1] - asked[0] >= 0.99 and not controller._timer.isActive()

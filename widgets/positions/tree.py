@@ -37,6 +37,7 @@ class PositionsTree(QTreeView):
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.header().moveSection(len(COLUMNS) - 1, 1)  # the advice badge next to the name: seen without scrolling
         self._shape: list[tuple[int, tuple[str, ...]]] = []
         self._widths: dict[int, int] = {}
 

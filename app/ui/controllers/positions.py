@@ -11,7 +11,7 @@ import math
 import time
 from datetime import timedelta
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from analytics.positions import Leg, option_leg, stock_leg
 from analytics.risk_graph import risk_graph
@@ -41,7 +41,7 @@ class PositionsController(QObject):
         super().__init__(panel)
         self.host, self.panel = host, panel
         self._graphs = NewestView(host, panel.risk.show_graph, panel.risk.show_reason)
-        self._timer = QTimer(self, singleShot=True)
+        self._timer = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)  # a coarse one fires early
         self._timer.timeout.connect(self._graph)
         self._last = -math.inf
         self.graphs_asked = 0
