@@ -101,7 +101,8 @@ def advice_cell(advice) -> Cell:
         return Cell("")
     more = f" +{len(advice) - 1}" if len(advice) > 1 else ""
     tip = "\n".join(f"{SEVERITY_NAMES.get(a.severity, a.severity)}: {a.title}" for a in advice)
-    return Cell(f"{SEVERITY_NAMES.get(best.severity, best.severity)}: {best.title}{more}", tip,
+    rule = best.rule.replace("_", " ").capitalize()  # short: the title is in the tooltip and the detail
+    return Cell(f"{SEVERITY_NAMES.get(best.severity, best.severity)}: {rule}{more}", tip,
                 SEVERITY_COLORS.get(best.severity))
 
 

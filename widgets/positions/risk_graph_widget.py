@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -35,7 +36,9 @@ from widgets.positions.cells import loss_text, unlimited
 if TYPE_CHECKING:
     from analytics.risk_graph import RiskGraph
 
-COLORS = {"today": "#5c9ded", "expiry": "#d0d4da", "date": "#f6a343", "spot": "#f6c343", "be": "#c77dff",
+# mid-tones that read on the dark and the light theme's plot background; the expiry line takes the
+# palette's text colour (white on dark, black on light)
+COLORS = {"today": "#3d8fe6", "expiry": "#d0d4da", "date": "#e8862a", "spot": "#d4a017", "be": "#a066e0",
           "band": (92, 157, 237, 40), "zero": "#6b7078"}
 
 
@@ -125,6 +128,7 @@ class RiskGraphWidget(QWidget):
         self.graph = graph
         self.empty.show_view()
         rows = graph.pnl
+        self.curves["expiry"].setPen(pg.mkPen(self.palette().color(QPalette.ColorRole.WindowText), width=2))
         self.curves["today"].setData(graph.spots, rows[0])
         self.curves["expiry"].setData(graph.spots, rows[-1] if len(rows) > 1 else np.empty(0))
         dated = len(rows) > 2
