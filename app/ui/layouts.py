@@ -110,7 +110,7 @@ class LayoutManager:
 
     def arrange_options(self) -> None:
         """The built-in options workspace: chart top left, GEX beside it, the chain below the
-        chart and the heatmap below GEX; 0DTE, the scanner and tracked setups tabbed with the chain,
+        chart and the heatmap below GEX; 0DTE, the scanner, tracked setups and positions tabbed with the chain,
         IV with the heatmap; lists stay on the left."""
         from PySide6.QtCore import Qt
 
@@ -123,7 +123,7 @@ class LayoutManager:
         w.splitDockWidget(docks["chart"], docks["options_chain"], vertical)
         w.splitDockWidget(docks["gex"], docks["heatmap"], vertical)
         w.tabifyDockWidget(docks["options_chain"], docks["zero_dte"])
-        for name in ("scanner", "tracked_setups"):  # tabbed with the chain by default: keep them there
+        for name in ("scanner", "tracked_setups", "positions"):  # tabbed with the chain by default: keep them there
             if name in docks:
                 w.tabifyDockWidget(docks["options_chain"], docks[name])
         w.tabifyDockWidget(docks["heatmap"], docks["iv"])

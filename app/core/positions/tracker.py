@@ -7,7 +7,8 @@ each options snapshot or change of the positions: the chains of the open positio
 others), the stream's last quotes, then off the loop the marks, values, payoff, probability of
 profit and advice of every position (``views.build_views``), published as ``PositionsValued``.
 New advice is notified (kind "position") unless it was shown within ``ADVICE_COOLDOWN`` of market
-time or the trader snoozed or dismissed it. A leg whose expiry has passed on the market clock is
+time; advice the trader snoozed or dismissed is left out of the views while it lasts (kept in
+memory: a restart shows it again). A leg whose expiry has passed on the market clock is
 settled by the positions service as one stored event (``expiry.settlements``).
 """
 
@@ -17,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -67,9 +69,11 @@ class PositionTrackerService:
     # -- the trader's answers to advice ------------------------------------------------------
     def snooze(self, key: str, minutes: float) -> None:
         self._snoozed[key] = self._now() + timedelta(minutes=minutes)
+        self._publish(self.views)  # the panel loses the card at once
 
     def dismiss(self, key: str) -> None:
         self._snoozed[key] = FOREVER
+        self._publish(self.views)
 
     def mid_of(self, symbol: str) -> float:
         """A held contract's (or the shares') current mark from the last valuation; NaN when none."""
@@ -78,6 +82,10 @@ class PositionTrackerService:
                 if leg.symbol == symbol and not (leg.missing or leg.stale):
                     return leg.mark
         return float("nan")
+
+    def _snoozed_now(self, key: str, now: datetime) -> bool:
+        until = self._snoozed.get(key)
+        return until is not None and now < until
 
     def view_of(self, position_id: int) -> PositionView | None:
         return next((v for v in self.views if v.position.id == position_id), None)
@@ -121,6 +129,9 @@ class PositionTrackerService:
         return self.views
 
     def _publish(self, views: tuple[PositionView, ...]) -> None:
+        now = self._now()
+        views = tuple(replace(v, advice=tuple(a for a in v.advice if not self._snoozed_now(a.key, now)))
+                      for v in views)
         self.views = views
         self.runs += 1
         self._bus.publish(PositionsValued(views))
