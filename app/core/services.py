@@ -25,6 +25,7 @@ from app.core.market_data import MarketDataService
 from app.core.market_state import DEFAULT_TIMEFRAMES, MarketStateService
 from app.core.option_chains import OptionChainService
 from app.core.positions.chains import PositionChains
+from app.core.positions.closing import ClosingMarks
 from app.core.positions.service import PositionsService
 from app.core.positions.tracker import PositionTrackerService
 from app.core.scheduler import MarketScheduler
@@ -104,7 +105,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         c.bus, c.calendar, c.service(PositionsService),
         PositionChains(lambda: c.current().provider, c.calendar, latest_options(c)), c.notifications,
         quotes=lambda: c.service(MarketDataService).last_quotes, preferences=lambda: c.workspace.preferences,
-        now=lambda: c.current().clock.now())),
+        now=lambda: c.current().clock.now(), closes=ClosingMarks(c.store, c.calendar))),
     ServiceSpec("alert-monitor", AlertMonitorService,
                 lambda c: AlertMonitorService(c.service(AlertsService), c.store, c.bus, c.notifications)),
     ServiceSpec("health-watch", HealthWatchService,

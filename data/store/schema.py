@@ -202,3 +202,12 @@ class PositionEventRow(Base):
     fills: Mapped[str] = mapped_column(Text)  # JSON [{symbol, quantity, price, fees, leg?}, …]
     cash: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class ClosingMarkRow(Base):
+    """A held contract's (or the shares') mark at a session's close: tomorrow's "today's P&L" base."""
+
+    __tablename__ = "closing_marks"
+    symbol: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    mark: Mapped[float] = mapped_column(Float)

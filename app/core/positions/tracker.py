@@ -5,7 +5,10 @@ Supervised service ("position-tracker"). Every ``REGULAR_EVERY_S`` in the regula
 each options snapshot or change of the positions: the chains of the open positions' underlyings
 (``PositionChains``: the options service's snapshot for the active symbol, fetched here for the
 others), the stream's last quotes, then off the loop the marks, values, payoff, probability of
-profit and advice of every position (``views.build_views``), published as ``PositionsValued``.
+profit and advice of every position (``views.build_views``), published as ``PositionsValued``;
+today's P&L is counted from each contract's mark at the last session's close, which the tracker
+itself stores once a session has closed (``closing.ClosingMarks``; unknown — shown as such —
+when the app was not running then).
 New advice is notified (kind "position") unless it was shown within ``ADVICE_COOLDOWN`` of market
 time; advice the trader snoozed or dismissed is left out of the views while it lasts (kept in
 memory: a restart shows it again). A leg whose expiry has passed on the market clock is
@@ -28,6 +31,7 @@ from app.core.bus import EventBus
 from app.core.events import OptionsUpdated, PositionsChanged, PositionsValued
 from app.core.notifications import NotificationService
 from app.core.positions.chains import PositionChains
+from app.core.positions.closing import ClosingMarks
 from app.core.positions.expiry import settlements
 from app.core.positions.legs import to_position
 from app.core.positions.service import PositionsService
@@ -57,8 +61,10 @@ class PositionTrackerService:
 
     def __init__(self, bus: EventBus, calendar: MarketCalendar, positions: PositionsService, chains: PositionChains,
                  notifications: NotificationService, *, quotes: Callable[[], dict[str, Quote]],
-                 preferences: Callable[[], dict[str, Any]], now: Callable[[], datetime]) -> None:
+                 preferences: Callable[[], dict[str, Any]], now: Callable[[], datetime],
+                 closes: ClosingMarks | None = None) -> None:
         self._bus, self._calendar, self._positions, self._chains = bus, calendar, positions, chains
+        self._closes = closes
         self._notifications, self._quotes, self._preferences, self._now = notifications, quotes, preferences, now
         self.views: tuple[PositionView, ...] = ()
         self._shown: dict[str, datetime] = {}
@@ -120,11 +126,15 @@ class PositionTrackerService:
         with_options = {p.underlying for p in records if any(leg.kind == "option" for leg in p.legs)}
         chains = await self._chains.views(with_options)
         now = self._now()
+        held = sorted({leg.symbol for p in records for leg in p.legs if leg.kind == "option"})
+        prev = await self._closes.before(now, held) if self._closes else {}
         job = ValuationInput(tuple((to_position(p), p.stop_level) for p in records), chains, dict(self._quotes()),
                              dict(self._chains.problems), market_date(now), now, self._params(),
-                             self._calendar.close_at)
+                             self._calendar.close_at, prev)
         views = await asyncio.to_thread(build_views, job)
         self._publish(tuple(views))
+        if self._closes:
+            await self._closes.after(now, views)
         await self._push_advice(views, now)
         return self.views
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
@@ -47,6 +47,7 @@ class ValuationInput:
     now: datetime
     params: ExitParams
     close_of: Callable[[date], datetime]
+    prev_closes: Mapping[str, float] = field(default_factory=dict)  # contract -> the last session's closing mark
 
 
 def build_views(job: ValuationInput) -> list[PositionView]:
@@ -65,7 +66,7 @@ def _marks(job: ValuationInput) -> dict[str, ContractMark]:
     for underlying, symbols in wanted.items():
         view = job.chains.get(underlying)
         if view is not None:
-            marks.update(marks_for(view.chain, view.greeks, symbols, view.spot, job.now))
+            marks.update(marks_for(view.chain, view.greeks, symbols, view.spot, job.now, prev_close=job.prev_closes))
         quote = job.quotes.get(underlying)
         if quote is not None and math.isfinite(quote.last) and quote.last > 0:  # shares: the live quote
             marks[underlying] = share_mark(underlying, quote.last, _at(quote), bid=quote.bid, ask=quote.ask,
