@@ -172,3 +172,32 @@ class PositionRecord:
     def realized(self) -> float:
         """Dollars realised so far: every event's cash (open debits negative), fees included."""
         return sum(e.cash for e in self.events)
+
+
+@dataclass(frozen=True, slots=True)
+class Execution:
+    """One fill as a broker reports it (or as a position event records it), the journal's input.
+
+    Quantities are positive with the ``side``; prices per share (an option's premium per share,
+    × ``multiplier`` in dollars); ``exec_id`` is the broker's own id, else a stable hash of the
+    row, so importing a file twice stores nothing new."""
+
+    broker: str  # thinkorswim / webull / ibkr / generic / app
+    account: str  # as the export names it ("" when it does not)
+    exec_id: str
+    time: datetime  # aware UTC
+    symbol: str  # the underlying's ticker
+    side: str  # buy / sell
+    quantity: float  # > 0 (shares can be fractional)
+    price: float  # per share
+    fees: float = 0.0  # dollars, >= 0 (commissions and regulatory fees)
+    instrument: str = "stock"  # stock / option
+    occ: str | None = None  # the contract, compact OCC, for an option
+    expiry: date | None = None
+    is_call: bool | None = None
+    strike: float | None = None
+    multiplier: int = 1  # 100 for a standard contract; another number for an adjusted deliverable
+    effect: str | None = None  # open / close, when the broker says
+    kind: str = "trade"  # trade / expiration / assignment / exercise
+    order_id: str | None = None  # the order (a spread's legs share one)
+    source_line: int = 0  # the row of the file it came from (for messages)
