@@ -1,0 +1,46 @@
+"""Hand-built executions for the journal tests (times in New York, stored aware UTC)."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from data.market_calendar import ET
+from data.store.records import Execution
+
+_ids = itertools.count(1)
+
+
+def at(hhmmss: str, day: date = date(2024, 3, 5)) -> datetime:
+    h, m, s = (int(x) for x in hhmmss.split(":"))
+    return datetime(day.year, day.month, day.day, h, m, s, tzinfo=ET).astimezone(UTC)
+
+
+def stock(side: str, qty: float, price: float, when: str, symbol: str = "AAPL", fees: float = 0.0,
+          **kw) -> Execution:
+    return Execution("test", "acct", kw.pop("exec_id", f"e{next(_ids)}"), at(when, kw.pop("day", date(2024, 3, 5))),
+                     symbol, side, qty, price, fees, **kw)
+
+
+def option(side: str, qty: float, price: float, when: str, strike: float = 100.0, call: bool = True,
+           symbol: str = "SPY", expiry: date = date(2024, 3, 15), fees: float = 0.0, multiplier: int = 100,
+           **kw) -> Execution:
+    occ = f"{symbol}{expiry:%y%m%d}{'C' if call else 'P'}{round(strike * 1000):08d}"
+    return Execution("test", "acct", kw.pop("exec_id", f"e{next(_ids)}"), at(when, kw.pop("day", date(2024, 3, 5))),
+                     symbol, side, qty, price, fees, "option", occ, expiry, call, strike, multiplier, **kw)
+
+
+def tos_trade_history(path: Path) -> list[Execution]:
+    """The thinkorswim trade-history section read plainly (the test's own reader, not the parser):
+    newest first in the file, so replayed bottom-up; the row number is the exec id."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    out = []
+    for i, row in enumerate(reversed(rows)):
+        when = datetime.strptime(row[1], "%m/%d/%y %H:%M:%S").replace(tzinfo=ET).astimezone(UTC)
+        qty = float(row[4])
+        out.append(Execution("thinkorswim", "", f"row{len(rows) - i}", when, row[6], "buy" if qty > 0 else "sell",
+                             abs(qty), float(row[10])))
+    return out
