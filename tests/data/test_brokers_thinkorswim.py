@@ -139,5 +139,5 @@ def test_bad_rows_get_plain_messages_and_the_rest_is_read(tmp_path):
 def test_a_file_that_is_not_a_statement(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("Name,Symbol,Side\nfoo,bar,Buy\n", encoding="utf-8")
-    with pytest.raises(BrokerFileError, match="not a thinkorswim Account Statement .*'Name,Symbol,Side'"):
+    with pytest.raises(BrokerFileError, match=r"not a thinkorswim Account Statement .*'Name,Symbol,Side'"):
         thinkorswim.parse(path)
