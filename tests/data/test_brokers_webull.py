@@ -14,6 +14,8 @@ from tests.conftest import shared_path, utc
 OPTIONS = ("data", "broker_exports", "webull", "webull_orders_options_sample_A.csv")
 STOCKS_A = ("data", "broker_exports", "webull", "webull_orders_stocks_sample_A.csv")
 STOCKS_B = ("data", "broker_exports", "webull", "webull_orders_stocks_sample_B.csv")
+EDT = "10/24/2025 12:17:43 EDT"
+EST = "01/02/2025 10:00:00 EST"
 HEADER = "Name,Symbol,Side,Status,Filled,Total Qty,Price,Avg Price,Time-in-Force,Placed Time,Filled Time"
 
 
@@ -96,8 +98,8 @@ def _write(tmp_path, *rows):
 def test_bad_rows_are_reported_and_the_rest_read(tmp_path):
     ok = "Draftkings Inc,DKNG,Buy,Filled,100,100,@33.10,33.10,DAY,10/24/2025 12:17:43 EDT,10/24/2025 12:17:43 EDT"
     result = _write(tmp_path, ok, ok,
-                    "Draftkings Inc,DKNG,Buy,Filled,100,100,@33.10,abc,DAY,10/24/2025 12:17:43 EDT,10/24/2025 12:17:43 EDT",
-                    "Draftkings Inc,DKNG,Buy,Filled,100,100,@33.10,33.10,DAY,10/24/2025 12:17:43 EDT,10/24/2025 25:17:43 EDT",
+                    f"Draftkings Inc,DKNG,Buy,Filled,100,100,@33.10,abc,DAY,{EDT},{EDT}",
+                    f"Draftkings Inc,DKNG,Buy,Filled,100,100,@33.10,33.10,DAY,{EDT},10/24/2025 25:17:43 EDT",
                     ",SPY250101C00500000,Buy,Filled,1,1,@1.00,1.00,DAY,01/02/2025 10:00:00 EST,01/02/2025 10:00:00 EST",
                     "Draftkings Inc,DKNG,Buy,Fil")
     assert len(result.executions) == 2 and result.executions[0].exec_id != result.executions[1].exec_id
@@ -120,9 +122,9 @@ def test_a_leg_after_a_single_order_is_not_given_to_the_spread_above(tmp_path):
     result = _write(tmp_path,
                     "SPY Vertical,,Buy,Filled,1,1,@1.00,1.00,DAY,01/02/2025 10:00:00 EST,01/02/2025 10:00:00 EST",
                     ",SPY250117C00500000,Buy,Filled,1,1,@3.00,3.00,DAY,01/02/2025 10:00:00 EST,01/02/2025 10:00:00 EST",
-                    ",SPY250117C00505000,Sell,Filled,1,1,@2.00,2.00,DAY,01/02/2025 10:00:00 EST,01/02/2025 10:00:00 EST",
+                    f",SPY250117C00505000,Sell,Filled,1,1,@2.00,2.00,DAY,{EST},{EST}",
                     "SPY250117C00510000,SPY250117C00510000,Buy,Filled,1,1,@1.50,1.50,DAY,01/02/2025 10:01:00 EST,"
                     "01/02/2025 10:01:00 EST",
-                    ",SPY250117C00515000,Sell,Filled,1,1,@1.00,1.00,DAY,01/02/2025 10:02:00 EST,01/02/2025 10:02:00 EST")
+                    f",SPY250117C00515000,Sell,Filled,1,1,@1.00,1.00,DAY,{EST},{EST}")
     assert [str(e) for e in result.errors] == ["line 6: an order leg without its order row above it"]
     assert len(result.executions) == 3 and result.checks["net_price_mismatches"] == []
