@@ -78,6 +78,7 @@ SPREADS = "\n".join([
     "Cash Balance", "DATE,TIME,TYPE,REF #,DESCRIPTION,Misc Fees,Commissions & Fees,AMOUNT,BALANCE",
     "5/2/22,10:08:49,TRD,=\"4018\",BOT +1 VERTICAL SPX 100 (Weeklys) 20 MAY 22 4200/4150 PUT @9.80 CBOE,"
     "-0.62,-1.30,-980.00,\"10,000.00\"",
+    "5/23/22,01:00:00,RAD,,REMOVAL OF OPTION DUE TO EXPIRATION -1 SPX 100 (Weeklys) 20 MAY 22 4200 PUT,,,,",
     ",,,,TOTAL,,,,", "",
     "Account Trade History", TRADE_HEADER,
     ",5/2/22 11:00:00,IRON CONDOR,SELL,-2,TO OPEN,AAPL,20 MAY 22,170,CALL,1.10,.85,LMT",
@@ -98,7 +99,7 @@ def test_spread_legs_share_an_order_and_build_occ_symbols(tmp_path):
     path.write_text(SPREADS, encoding="utf-8")
     result = thinkorswim.parse(path)
     assert result.errors == [] and result.account == "123456789"
-    vertical = [f for f in result.executions if f.symbol == "SPX"]
+    vertical = [f for f in result.executions if f.symbol == "SPX" and f.kind == "trade"]
     assert [f.occ for f in vertical] == ["SPXW220520P04200000", "SPXW220520P04150000"]
     assert vertical[0].order_id == vertical[1].order_id
     assert [(f.side, f.quantity, f.price, f.effect) for f in vertical] == [
@@ -112,6 +113,10 @@ def test_spread_legs_share_an_order_and_build_occ_symbols(tmp_path):
     assert {f.occ for f in condor} == {"AAPL220520C00170000", "AAPL220520C00175000",
                                        "AAPL220520P00150000", "AAPL220520P00145000"}
     assert result.checks["spread_orders"] == 2
+    (expired,) = [f for f in result.executions if f.kind == "expiration"]
+    assert (expired.occ, expired.side, expired.quantity, expired.price, expired.effect, expired.multiplier) == (
+        "SPXW220520P04200000", "sell", 1, 0.0, "close", 100)
+    assert expired.time == utc(2022, 5, 23, 5, 0) and expired is result.executions[-1]
     assert result.checks["pl_day_total"] == -12.50
 
 

@@ -43,6 +43,9 @@ EFFECTS = {"TO OPEN": "open", "TO CLOSE": "close"}
 WEEKLY_ROOTS = {"SPX": "SPXW", "NDX": "NDXP", "RUT": "RUTW"}  # only when the row says "(Weeklys)"/[PM]
 _ACCOUNT_RE = re.compile(r"Account Statement for (\S+)")
 _MINI_RE = re.compile(r"\b1/(\d+)\b")
+_RAD_RE = re.compile(r"REMOVAL OF OPTION DUE TO EXPIRATION (?P<qty>[+-]?[\d.,]+) (?P<root>[A-Z0-9]+) (?P<mult>\d+) "
+                     r"(?P<weekly>\(.*?\) )?(?P<exp>\d{1,2} [A-Z]{3} \d{2,4})(?: \[[A-Z]+\])? (?P<strike>[\d.]+) "
+                     r"(?P<pc>PUT|CALL)")
 
 
 def sniff(head_text: str) -> bool:
@@ -127,7 +130,9 @@ def _read_trades(section: tuple[int, list[str]], fees: dict[str, float], result:
             orders[-1].append(replace(fill, order_id=orders[-1][0].order_id))
     _attach_fees(orders, fees, result)
     orders.reverse()  # the statement lists the newest first
-    result.executions = sorted((f for order in orders for f in order), key=lambda f: f.time)
+    expirations = result.executions  # read from the Cash Balance before the trades
+    result.executions = sorted([*(f for order in orders for f in order), *expirations], key=lambda f: f.time)
+    result.checks["expirations"] = len(expirations)
     result.checks["orders"] = len(orders)
     result.checks["spread_orders"] = sum(1 for order in orders if len(order) > 1)
 
@@ -174,13 +179,17 @@ def _option_execution(fields: dict[str, str], symbol: str, kind: str, base: dict
 
 
 def _cash_fees(section: tuple[int, list[str]] | None, result: ParseResult) -> dict[datetime, float]:
-    """Exec time (UTC) -> commissions + misc fees of the Cash Balance TRD row(s) at that time."""
+    """Exec time (UTC) -> commissions + misc fees of the Cash Balance TRD row(s) at that time; the
+    RAD "REMOVAL OF OPTION DUE TO EXPIRATION" rows become expiration executions."""
     fees: dict[datetime, float] = {}
     if section is None:
         return fees
     header, rows = _rows(section)
+    make_id = IdMaker(f"{name}-rad")
     for line, row in rows:
         fields = dict(zip(header, (c.strip() for c in row), strict=False))
+        if fields.get("TYPE") == "RAD" and _RAD_RE.match(fields.get("DESCRIPTION", "")):
+            _expiration(fields, line, make_id, result)
         if fields.get("TYPE") != "TRD":
             continue
         try:
@@ -193,6 +202,28 @@ def _cash_fees(section: tuple[int, list[str]] | None, result: ParseResult) -> di
             continue
         fees[stamp] = fees.get(stamp, 0.0) + paid
     return fees
+
+
+def _expiration(fields: dict[str, str], line: int, make_id: IdMaker, result: ParseResult) -> None:
+    """A RAD row: the signed quantity removed at 0 (−1: a long contract gone, +1: a short one)."""
+    match = _RAD_RE.match(fields["DESCRIPTION"])
+    assert match is not None
+    try:
+        when = parse_time(f"{fields.get('DATE', '')} {fields.get('TIME', '')}", TIME_FORMATS, ET, "Cash Balance time")
+        qty = number(match["qty"], "quantity") or 0.0
+        strike = number(match["strike"], "strike") or 0.0
+        expiry = parse_day(match["exp"], EXP_FORMATS)
+        weekly = bool(match["weekly"]) and "WEEKLY" in match["weekly"].upper()
+        contract = option(WEEKLY_ROOTS.get(match["root"], match["root"]) if weekly else match["root"],
+                          expiry, match["pc"] == "CALL", strike)
+    except RowValueError as exc:
+        result.error(line, f"Cash Balance: {exc}")
+        return
+    result.executions.append(Execution(
+        broker=name, account=result.account, exec_id=make_id(*fields.values()), time=when,
+        symbol=contract.underlying, side="buy" if qty > 0 else "sell", quantity=abs(qty), price=0.0,
+        instrument="option", occ=compact_occ(contract), expiry=expiry, is_call=contract.is_call, strike=strike,
+        multiplier=int(match["mult"]), effect="close", kind="expiration", source_line=line))
 
 
 def _attach_fees(orders: list[list[Execution]], fees: dict[datetime, float], result: ParseResult) -> None:
