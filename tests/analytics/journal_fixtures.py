@@ -44,3 +44,20 @@ def tos_trade_history(path: Path) -> list[Execution]:
         out.append(Execution("thinkorswim", "", f"row{len(rows) - i}", when, row[6], "buy" if qty > 0 else "sell",
                              abs(qty), float(row[10])))
     return out
+
+
+def made_trade(i: int, opened: datetime, minutes: float, net: float, *, fees: float = 0.0, r: float | None = None,
+               setup: str | None = None, tags: tuple[str, ...] = (), instrument: str = "stock",
+               expiry: date | None = None, symbol: str = "AAPL", risk: float | None = None,
+               quantity: float = 100, entry: float = 10.0, stop: float | None = None, closed: bool = True):
+    """A Trade built directly (the statistics' input), scratch by the default $1 band."""
+    from datetime import timedelta
+
+    from analytics.journal_trades import Trade
+
+    return Trade(
+        id=f"t{i}", symbol=symbol, instrument=instrument, legs=(symbol,), direction="long", opened_at=opened,
+        closed_at=opened + timedelta(minutes=minutes) if closed else None, quantity=quantity, entry_price=entry,
+        exit_price=entry, gross_pnl=net + fees, fees=fees, net_pnl=net,
+        executions=(f"x{i}",), multiplier=100 if instrument != "stock" else 1, expiry=expiry,
+        is_scratch=closed and abs(net) < 1.0, setup=setup, tags=tags, risk=risk, r_multiple=r, planned_stop=stop)
