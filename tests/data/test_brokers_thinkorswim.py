@@ -146,3 +146,16 @@ def test_a_file_that_is_not_a_statement(tmp_path):
     path.write_text("Name,Symbol,Side\nfoo,bar,Buy\n", encoding="utf-8")
     with pytest.raises(BrokerFileError, match=r"not a thinkorswim Account Statement .*'Name,Symbol,Side'"):
         thinkorswim.parse(path)
+
+
+def test_legs_under_a_bad_order_row_are_not_given_to_the_order_before(tmp_path):
+    result = _section(tmp_path, GOOD,
+                      ",6/21/22 10:00:00,VERTICAL,BUY,+1,TO OPEN,SPY,xx JUN 22,380,PUT,2.00,1.00,LMT",
+                      ",,,SELL,-1,TO OPEN,SPY,24 JUN 22,375,PUT,1.00,DEBIT,",
+                      ",,,SELL,-1,TO OPEN,SPY,24 JUN 22,375,PUT,1.00,DEBIT,")
+    assert [str(e) for e in result.errors] == [
+        "line 3: the expiry 'xx JUN 22' is not a date",
+        "line 4: a spread leg without a readable order row above it",
+        "line 5: a spread leg without a readable order row above it",
+    ]
+    assert len(result.executions) == 1

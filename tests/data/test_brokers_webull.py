@@ -128,3 +128,15 @@ def test_a_leg_after_a_single_order_is_not_given_to_the_spread_above(tmp_path):
                     f",SPY250117C00515000,Sell,Filled,1,1,@1.00,1.00,DAY,{EST},{EST}")
     assert [str(e) for e in result.errors] == ["line 6: an order leg without its order row above it"]
     assert len(result.executions) == 3 and result.checks["net_price_mismatches"] == []
+
+
+def test_legs_under_a_bad_order_row_are_not_given_to_the_order_before(tmp_path):
+    result = _write(tmp_path,
+                    f"SPY Vertical,,Buy,Filled,1,1,@1.00,1.00,DAY,{EST},{EST}",
+                    f",SPY250117C00500000,Buy,Filled,1,1,@3.00,3.00,DAY,{EST},{EST}",
+                    f",SPY250117C00505000,Sell,Filled,1,1,@2.00,2.00,DAY,{EST},{EST}",
+                    f"SPY Vertical,,Buy,Filled,x,1,@1.00,1.00,DAY,{EST},{EST}",
+                    f",SPY250117C00510000,Buy,Filled,1,1,@3.00,3.00,DAY,{EST},{EST}")
+    assert [str(e) for e in result.errors] == ["line 5: the filled quantity 'x' is not a number",
+                                               "line 6: an order leg without its order row above it"]
+    assert len(result.executions) == 2

@@ -101,33 +101,37 @@ def _rows(section: tuple[int, list[str]]) -> tuple[list[str], list[tuple[int, li
     return header, [(first + i, row) for i, row in enumerate(parsed[1:], start=1)]
 
 
-def _read_trades(section: tuple[int, list[str]], fees: dict[str, float], result: ParseResult) -> None:
+def _read_trades(section: tuple[int, list[str]], fees: dict[datetime, float], result: ParseResult) -> None:
     header, rows = _rows(section)
     make_id = IdMaker(name)
     orders: list[list[Execution]] = []
+    current: list[Execution] | None = None  # the order whose legs follow (None: its first row was bad)
     last: dict[str, str] = {}
     for line, row in rows:
-        if len(row) < len(header):
-            result.error(line, f"the row has {len(row)} of {len(header)} columns (the file may be cut off)")
-            continue
         fields = dict(zip(header, (c.strip() for c in row), strict=False))
         starts = bool(fields.get("Exec Time"))
-        if starts:
-            last = {"Exec Time": fields["Exec Time"], "Spread": fields.get("Spread", "")}
-        elif not last:
-            result.error(line, "a spread leg without the order row above it")
+        if len(row) < len(header) or (not starts and current is None):
+            result.error(line, f"the row has {len(row)} of {len(header)} columns (the file may be cut off)"
+                         if len(row) < len(header) else "a spread leg without a readable order row above it")
+            current = None if starts or len(row) < len(header) else current
             continue
-        else:
-            fields.update({k: v for k, v in last.items() if not fields.get(k)})
+        if starts:
+            last, current = {"Exec Time": fields["Exec Time"], "Spread": fields.get("Spread", "")}, None
+        fields.update({k: v for k, v in last.items() if not fields.get(k)})
         try:
             fill = _execution(fields, line, result.account, make_id)
         except RowValueError as exc:
             result.error(line, str(exc))
             continue
-        if starts or not orders:
-            orders.append([fill])
+        if current is None:
+            current = [fill]
+            orders.append(current)
         else:
-            orders[-1].append(replace(fill, order_id=orders[-1][0].order_id))
+            current.append(replace(fill, order_id=current[0].order_id))
+    _finish_trades(orders, fees, result)
+
+
+def _finish_trades(orders: list[list[Execution]], fees: dict[datetime, float], result: ParseResult) -> None:
     _attach_fees(orders, fees, result)
     orders.reverse()  # the statement lists the newest first
     expirations = result.executions  # read from the Cash Balance before the trades

@@ -75,6 +75,8 @@ def _row(fields: dict[str, str], short: bool, line: int, result: base.ParseResul
         result.error(line, f"the row has fewer than the {len(HEADER) + 3} columns (the file may be cut off)")
         return
     is_parent, is_leg = bool(fields["Name"]) and not fields["Symbol"], not fields["Name"]
+    if not is_leg and parents:
+        parents[-1].closed = True  # even when this row turns out bad: legs below are not the old order's
     try:
         filled = base.number(fields.get("Filled"), "filled quantity") or 0.0
         if is_parent:
@@ -82,8 +84,6 @@ def _row(fields: dict[str, str], short: bool, line: int, result: base.ParseResul
             return
         if is_leg and (not parents or parents[-1].closed):
             raise base.RowValueError("an order leg without its order row above it")
-        if not is_leg and parents:
-            parents[-1].closed = True
         if filled <= 0:
             counts["unfilled"] += 1
             return
