@@ -73,3 +73,25 @@ def test_broker_modules_import_only_base():
         others = {f"data.files.brokers.{b}" for b in brokers - {stem}}
         assert not imported & others, f"{stem} imports another broker module"
         assert not any(m.startswith(("analytics", "app", "widgets")) for m in imported)
+
+
+@pytest.mark.parametrize("parts", [("thinkorswim", "2022-06-21_account_trade_history_section.csv"),
+                                   ("webull", "webull_orders_stocks_sample_B.csv"),
+                                   ("webull", "webull_orders_options_sample_A.csv")])
+def test_a_real_export_cut_in_its_last_line(tmp_path, parts):
+    source = shared_path("data", "broker_exports", *parts)
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    cut = tmp_path / source.name
+    cut.write_text("\n".join([*lines[:-1], lines[-1][: len(lines[-1]) // 2]]), encoding="utf-8")
+    whole, result = registry.parse_file(source), registry.parse_file(cut)
+    assert [e.line for e in result.errors] == [len(lines)]
+    assert "cut off" in result.errors[0].message
+    assert {f.exec_id for f in result.executions} <= {f.exec_id for f in whole.executions}
+    assert len(result.executions) >= len(whole.executions) - 1
+
+
+def test_parse_file_passes_options_to_the_parser():
+    from zoneinfo import ZoneInfo
+
+    result = registry.parse_file(FIXTURES / "flex_trades.csv", tz=ZoneInfo("UTC"))
+    assert result.executions[0].time.hour == 9 and "given" in result.checks["time_zone"]

@@ -45,6 +45,9 @@ class ParseResult:
 
 
 class BrokerFormat(Protocol):
+    """What a broker module offers (each module in this package is one): its name, a sniff of the
+    file's first kilobytes, and the parse."""
+
     name: str
 
     def sniff(self, head_text: str) -> bool: ...

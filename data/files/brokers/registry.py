@@ -7,15 +7,15 @@ which guesses the mapping from the header.
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
+from typing import Any, cast
 
 from data.files.brokers import base, generic_csv, ibkr_flex, thinkorswim, webull
 
-FORMATS: tuple[ModuleType, ...] = (thinkorswim, webull, ibkr_flex)
+FORMATS = cast(tuple[base.BrokerFormat, ...], (thinkorswim, webull, ibkr_flex))  # modules are formats
 NAMES = "a thinkorswim, Webull or IBKR export"
 
 
-def detect(path: str | Path) -> ModuleType:
+def detect(path: str | Path) -> base.BrokerFormat:
     """The broker format module whose ``sniff`` accepts the file's head; BrokerFileError if none."""
     path = Path(path)
     head = base.head_text(path)
@@ -25,8 +25,8 @@ def detect(path: str | Path) -> ModuleType:
     raise base.BrokerFileError(f"{path.name} is not {NAMES} (the first line reads '{base.first_line(head)}').")
 
 
-def by_name(broker: str) -> ModuleType:
-    known = {fmt.name: fmt for fmt in (*FORMATS, generic_csv)}
+def by_name(broker: str) -> base.BrokerFormat:
+    known = {fmt.name: fmt for fmt in (*FORMATS, cast(base.BrokerFormat, generic_csv))}
     try:
         return known[broker.strip().lower()]
     except KeyError:
@@ -34,7 +34,8 @@ def by_name(broker: str) -> ModuleType:
                                    f"(known: {', '.join(sorted(known))}).") from None
 
 
-def parse_file(path: str | Path, broker: str | None = None) -> base.ParseResult:
-    """Read ``path`` as ``broker``'s export, or as whatever ``detect`` finds."""
+def parse_file(path: str | Path, broker: str | None = None, **options: Any) -> base.ParseResult:
+    """Read ``path`` as ``broker``'s export, or as whatever ``detect`` finds; ``options`` go to the
+    parser (``tz=`` for IBKR, ``mapping=`` for the generic CSV)."""
     fmt = by_name(broker) if broker else detect(path)
-    return fmt.parse(path)
+    return fmt.parse(path, **options)  # type: ignore[call-arg]
