@@ -83,7 +83,9 @@ def _xml_rows(text: str, result: base.ParseResult) -> list[tuple[int, dict[str, 
         if tag == "FlexStatement" and attrs.get("accountId"):
             result.account = attrs["accountId"]
         elif tag == "Trade":
-            rows.append((parser.CurrentLineNumber, {key(k): v.strip() for k, v in attrs.items()}))
+            row = {key(k): v.strip() for k, v in attrs.items()}
+            row["accountid"] = row.get("accountid") or result.account  # its statement's account
+            rows.append((parser.CurrentLineNumber, row))
 
     parser.StartElementHandler = start
     try:
