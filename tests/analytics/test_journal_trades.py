@@ -194,3 +194,21 @@ def test_the_real_thinkorswim_day_groups_into_the_golden_trades() -> None:
     assert sum(t.net_pnl for t in trades) == pytest.approx(cash)
     assert sum(1 for t in trades if t.id.endswith(":flip")) == 4
     assert sorted({e for t in trades for e in t.executions}) == sorted({f.exec_id for f in fills})
+
+
+def test_the_thinkorswim_parser_output_groups_into_the_statements_pl_day() -> None:
+    """The broker parser's executions (data.files.brokers) of the whole Account Statement: the
+    day's realised P&L of the grouped trades equals Σ sells − Σ buys − fees (flat at the end) and
+    the statement's own "P/L Day" ($99.00)."""
+    from data.files.brokers.registry import parse_file
+
+    result = parse_file(shared_path("data", "broker_exports", "thinkorswim",
+                                    "2022-06-21-AccountStatement_ORIGINAL_FORMAT.csv"))
+    fills = result.executions
+    trades = group_trades(fills)
+    assert len(fills) == 83 and len(trades) == 36 and not any(t.is_open for t in trades)
+    cash = sum((1 if f.side == "sell" else -1) * f.quantity * f.price * f.multiplier - f.fees for f in fills)
+    realised = sum(t.net_pnl for t in trades)
+    assert realised == pytest.approx(cash) and realised == pytest.approx(99.0)
+    assert result.checks.get("pl_day_total") == pytest.approx(realised)
+    assert sum(1 for t in trades if t.net_pnl > 0) == 28
