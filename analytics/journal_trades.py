@@ -61,7 +61,7 @@ class Trade:
     direction: str  # long / short; a spread: debit / credit
     opened_at: datetime
     closed_at: datetime | None
-    quantity: float  # the most held (a spread: units, its smallest leg's most held)
+    quantity: float  # the most held (a spread: units — its smallest leg's most held, in contracts)
     entry_price: float  # average of the opening fills (a spread: |net per unit|)
     exit_price: float | None  # average of the closing fills (None before any)
     gross_pnl: float
@@ -133,7 +133,7 @@ class _Book:
     id: str
     first: Execution
     legs: dict[tuple[str, str], _Leg] = field(default_factory=dict)
-    exec_ids: list[str] = field(default_factory=list)
+    exec_ids: dict[str, None] = field(default_factory=dict)  # an ordered set
     fees: float = 0.0
     open_cash: float = 0.0  # signed dollars of opening fills (buys +)
     open_qty: float = 0.0
@@ -160,8 +160,7 @@ def _apply(book: _Book, leg: _Leg, ex: Execution, side: str, qty: float, fee: fl
     """One fill (or part of one) on a leg: opening adds a lot, closing matches lots FIFO."""
     sign = _sign(side)
     cash = sign * qty * ex.price * leg.multiplier
-    if ex.exec_id not in book.exec_ids:
-        book.exec_ids.append(ex.exec_id)
+    book.exec_ids[ex.exec_id] = None
     book.fees += fee
     if leg.position * sign >= -EPS:  # flat or the same side: opening
         leg.lots.append([sign * qty, ex.price])
@@ -292,8 +291,8 @@ def group_trades(executions: Iterable[Execution], *, risk_per_trade: float | Non
 def _finish(book: _Book, scratch_dollars: float, scratch_fraction: float) -> Trade:
     legs = list(book.legs.values())
     spread = len(legs) > 1
-    mult = legs[0].multiplier
-    units = min(leg.most for leg in legs) if spread else legs[0].most
+    mult = max(leg.multiplier for leg in legs)  # a covered call's unit: 100 shares and 1 contract
+    units = min(leg.most * leg.multiplier for leg in legs) / mult
     if spread:
         entry = abs(book.open_cash) / (units * mult) if units > EPS else 0.0
         exit_ = abs(book.close_cash) / (units * mult) if book.close_qty > EPS and units > EPS else None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.journal_trades import Trade, assess_risk, group_trades, mae_mfe
 from data.models import Bars, Timeframe
@@ -212,3 +215,47 @@ def test_the_thinkorswim_parser_output_groups_into_the_statements_pl_day() -> No
     assert realised == pytest.approx(cash) and realised == pytest.approx(99.0)
     assert result.checks.get("pl_day_total") == pytest.approx(realised)
     assert sum(1 for t in trades if t.net_pnl > 0) == 28
+
+
+def test_a_covered_call_opened_as_one_order_is_one_spread_of_one_unit() -> None:
+    t = one(group_trades([stock("buy", 100, 50.0, "10:00:00", symbol="XYZ", order_id="CV"),
+                          option("sell", 1, 1.50, "10:00:00", strike=55, symbol="XYZ", order_id="CV"),
+                          stock("sell", 100, 52.0, "11:00:00", symbol="XYZ", order_id="X1"),
+                          option("buy", 1, 0.40, "11:00:00", strike=55, symbol="XYZ", order_id="X1")]))
+    assert t.instrument == "spread" and t.quantity == 1 and t.multiplier == 100 and t.direction == "debit"
+    assert t.entry_price == pytest.approx(48.5) and t.gross_pnl == pytest.approx(200 + 110)
+
+
+@st.composite
+def fills(draw):
+    n = draw(st.integers(1, 40))
+    return [(draw(st.sampled_from(("buy", "sell"))), draw(st.integers(1, 5)) * 100, draw(st.integers(900, 1100)) / 100)
+            for _ in range(n)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(fills())
+def test_random_fills_match_a_plain_flat_to_flat_replay(seq) -> None:
+    """Independent replay: a position and the segment's cash; a flip cuts the fill in two."""
+    position, cash, done = 0, 0.0, []
+    for side, qty, price in seq:
+        sign = 1 if side == "buy" else -1
+        left = qty
+        if position and position * sign < 0:
+            closing = min(qty, abs(position))
+            position += sign * closing
+            cash -= sign * closing * price
+            left -= closing
+            if position == 0:
+                done.append(cash)
+                cash = 0.0
+        if left:
+            position += sign * left
+            cash -= sign * left * price
+    executions = [stock(side, qty, price, f"10:{i // 60:02d}:{i % 60:02d}", exec_id=f"r{i}")
+                  for i, (side, qty, price) in enumerate(seq)]
+    trades = group_trades(executions)
+    closed = [t for t in trades if not t.is_open]
+    assert [t.gross_pnl for t in closed] == pytest.approx(done, abs=1e-6)
+    assert sum(t.is_open for t in trades) == (1 if position else 0)
+    assert all(a.closed_at <= b.opened_at for a, b in itertools.pairwise(trades) if a.closed_at)
