@@ -53,7 +53,8 @@ class DesktopNotifications:
             rule = MatchRule(type="signal", interface=SERVICE, member="ActionInvoked", path=PATH)
             await asyncio.wait_for(router.send_and_get_reply(message_bus.AddMatch(rule)), 5)
         except (OSError, KeyError, EOFError, ValueError, TimeoutError) as exc:  # no bus, no address, refused
-            log.info("no desktop notification server (%s): the tray or a toast shows notifications", exc)
+            log.info("no desktop notification server (%s): the tray or a toast shows notifications",
+                     str(exc) or type(exc).__name__)  # the text, not the exception: its frames hold the window
             return None
         notes = cls(opener, router, on_click, icon)
         notes._listener = asyncio.ensure_future(notes._listen(router.filter(rule, bufsize=64)))

@@ -96,7 +96,7 @@ class Notifier:
         try:
             self._sent[await desktop.send(record.title, record.message)] = record
         except Exception as exc:  # the server went away: show it here instead
-            log.warning("desktop notification failed (%s): shown in the app", exc)
+            log.warning("desktop notification failed (%s): shown in the app", str(exc) or type(exc).__name__)
             self._show_here(record)
             return
         while len(self._sent) > SENT_KEPT:

@@ -175,4 +175,4 @@ class PositionTrackerService:
                 try:
                     await self._positions.record(record.id, kind, fills, reason)
                 except PositionError as exc:  # settled meanwhile (the trader closed it): nothing to do
-                    log.info("position #%s not settled (%s): %s", record.id, kind, exc)
+                    log.info("position #%s not settled (%s): %s", record.id, kind, str(exc))

@@ -177,7 +177,7 @@ class DetectorRunnerService:
                                               reference=best.entry, source="auto", detector=best.detector,
                                               detection_id=best.id)
         except repo.SetupError as exc:
-            log.warning("detection #%s not tracked: %s", best.id, exc)
+            log.warning("detection #%s not tracked: %s", best.id, str(exc))
             return None
         title, message, key = detection_notice(best, setup.id)
         cooldown = float(prefs.get("notification_cooldown_s", 60))

@@ -66,7 +66,7 @@ class HitRateBook:
         try:
             raw = await provider.get_bars(symbol, provider.finest_timeframe, now - HISTORY, None, extended=False)
         except ProviderError as exc:
-            log.info("no history to measure detectors on %s: %s", symbol, exc)
+            log.info("no history to measure detectors on %s: %s", symbol, str(exc))
             return {}
         bars = regular_session_only(clean_bars(raw)[0])
         loop = asyncio.get_running_loop()
