@@ -211,3 +211,30 @@ class ClosingMarkRow(Base):
     symbol: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     mark: Mapped[float] = mapped_column(Float)
+
+
+class ExecutionRow(Base):
+    """A fill imported from a broker's export or recorded by the app: the journal's raw input."""
+
+    __tablename__ = "executions"
+    __table_args__ = (UniqueConstraint("broker", "exec_id"),)  # a statement and its section file: one fill
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broker: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str] = mapped_column(String(64))
+    exec_id: Mapped[str] = mapped_column(String(128))
+    time: Mapped[datetime] = mapped_column(index=True)
+    symbol: Mapped[str] = mapped_column(String(32), index=True)
+    side: Mapped[str] = mapped_column(String(4))
+    quantity: Mapped[float] = mapped_column(Float)
+    price: Mapped[float] = mapped_column(Float)
+    fees: Mapped[float] = mapped_column(Float)
+    instrument: Mapped[str] = mapped_column(String(8))
+    occ: Mapped[str | None] = mapped_column(String(32))
+    expiry: Mapped[date | None] = mapped_column(Date)
+    is_call: Mapped[bool | None] = mapped_column()
+    strike: Mapped[float | None] = mapped_column(Float)
+    multiplier: Mapped[int] = mapped_column()
+    effect: Mapped[str | None] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    order_id: Mapped[str | None] = mapped_column(String(128))
+    imported_from: Mapped[str] = mapped_column(Text, server_default="")  # the file's name
