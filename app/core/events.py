@@ -174,6 +174,11 @@ class PositionsValued(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class JournalChanged(Event):
+    """Executions were imported, a trade annotated or a draft made or answered: re-read the journal."""
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """Who publishes an event (one module) and who listens to it."""
 
@@ -210,4 +215,5 @@ CATALOGUE: dict[type[Event], Route] = {
     SetupTransitioned: Route("app.core.setups.tracker", (_BRIDGE,)),
     PositionsChanged: Route("app.core.positions.service", (_BRIDGE, _SYMBOLS, "app.core.positions.tracker")),
     PositionsValued: Route("app.core.positions.tracker", (_BRIDGE,)),
+    JournalChanged: Route("app.core.journal.imports", (_BRIDGE,)),
 }

@@ -20,6 +20,8 @@ from app.core.health_watch import HealthWatchService
 from app.core.heatmap import HeatmapService
 from app.core.iv_history import IvHistoryService
 from app.core.iv_rank import IvRankService
+from app.core.journal.drafts import JournalDrafts
+from app.core.journal.imports import JournalService
 from app.core.layouts import LayoutStore
 from app.core.market_data import MarketDataService
 from app.core.market_state import DEFAULT_TIMEFRAMES, MarketStateService
@@ -114,4 +116,10 @@ SERVICES: tuple[ServiceSpec, ...] = (
     # it keeps its jobs across a provider switch and reads the clock of the provider of the moment
     ServiceSpec("scheduler", MarketScheduler,
                 lambda c: MarketScheduler(c.bus, c.calendar, lambda: c.current().clock, report_error=c.report_error)),
+    ServiceSpec("journal", JournalService, lambda c: JournalService(
+        c.store, c.bus, positions=lambda: c.service(PositionsService).positions, now=lambda: c.current().clock.now()),
+        supervised=False),
+    ServiceSpec("journal-drafts", JournalDrafts, lambda c: JournalDrafts(
+        c.service(MarketScheduler), c.service(JournalService), c.store, c.calendar, c.service(SetupTrackerService),
+        c.service(AlertsService), c.service(PositionsService), lambda: c.current().clock.now()), supervised=False),
 )

@@ -21,6 +21,7 @@ from app.core.events import (
     ErrorReported,
     FeedStateChanged,
     IvRecorded,
+    JournalChanged,
     NotificationPosted,
     OptionsUnavailable,
     OptionsUpdated,
@@ -64,6 +65,7 @@ class QtBridge(QObject):
     setup_transitioned = Signal(object)  # SetupTransitioned
     positions_changed = Signal(object)  # tuple[PositionRecord, ...]
     positions_valued = Signal(object)  # tuple[PositionView, ...]
+    journal_changed = Signal()
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +96,7 @@ class QtBridge(QObject):
             bus.subscribe(SetupTransitioned, self.setup_transitioned.emit),
             bus.subscribe(PositionsChanged, lambda e: self.positions_changed.emit(e.positions)),
             bus.subscribe(PositionsValued, lambda e: self.positions_valued.emit(e.views)),
+            bus.subscribe(JournalChanged, lambda _e: self.journal_changed.emit()),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

@@ -201,3 +201,27 @@ class Execution:
     kind: str = "trade"  # trade / expiration / assignment / exercise
     order_id: str | None = None  # the order (a spread's legs share one)
     source_line: int = 0  # the row of the file it came from (for messages)
+
+
+@dataclass(frozen=True, slots=True)
+class TradeNote:
+    trade_id: str
+    setup: str = ""
+    tags: tuple[str, ...] = ()
+    mistakes: tuple[str, ...] = ()
+    rating: int | None = None  # 1-5
+    notes: str = ""
+    planned_stop: float | None = None
+    planned_target: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JournalDraft:
+    id: int
+    day: date  # the ET market date it drafts
+    source: str  # setup / alert / position
+    ref: str
+    symbol: str
+    title: str
+    detail: str
+    status: str  # pending / confirmed / dismissed

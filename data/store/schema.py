@@ -238,3 +238,34 @@ class ExecutionRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     order_id: Mapped[str | None] = mapped_column(String(128))
     imported_from: Mapped[str] = mapped_column(Text, server_default="")  # the file's name
+
+
+class TradeNoteRow(Base):
+    """What the trader wrote about a journal trade (the trade itself is made from its executions)."""
+
+    __tablename__ = "trade_notes"
+    trade_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    setup: Mapped[str] = mapped_column(String(64), server_default="")
+    tags: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON list
+    mistakes: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON list
+    rating: Mapped[int | None] = mapped_column()
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    planned_stop: Mapped[float | None] = mapped_column(Float)
+    planned_target: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class JournalDraftRow(Base):
+    """A journal entry the app drafted at 16:15 ET from the day's setups, alerts and position events."""
+
+    __tablename__ = "journal_drafts"
+    __table_args__ = (UniqueConstraint("day", "source", "ref"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    source: Mapped[str] = mapped_column(String(16))  # setup / alert / position
+    ref: Mapped[str] = mapped_column(String(64))  # the record it came from
+    symbol: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, server_default="")
+    status: Mapped[str] = mapped_column(String(16), server_default="pending")  # pending / confirmed / dismissed
+    created_at: Mapped[datetime] = mapped_column()

@@ -10,15 +10,22 @@ transaction: a killed import leaves the journal as it was or with the whole file
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from analytics.journal_trades import Trade, group_trades
+from analytics.journal_trades import Trade, assess_risk, group_trades
+from app.core.bus import EventBus
+from app.core.events import JournalChanged
+from app.core.journal.app_fills import executions_from_positions
+from app.core.journal.export import write_trades_csv
 from data.files.brokers.base import ParseResult, RowError
 from data.files.brokers.registry import parse_file
 from data.store import executions as repo
+from data.store import journal as journal_repo
 from data.store.database import Store
-from data.store.records import Execution
+from data.store.records import Execution, JournalDraft, PositionRecord, TradeNote
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,20 @@ class ImportSummary:
 
 
 class JournalService:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    """The journal's one service (the UI, the CLI and the coach): imports, trades, notes, drafts."""
+
+    def __init__(self, store: Store, bus: EventBus | None = None,
+                 positions: Callable[[], tuple[PositionRecord, ...]] = tuple,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 risk_per_trade: Callable[[], float | None] = lambda: None) -> None:
+        self._store, self._bus = store, bus
+        self._positions = positions  # the app's positions (their fills are trades too)
+        self._now = now  # the market clock (the CLI, without a provider, stamps notes in UTC)
+        self._risk_per_trade = risk_per_trade
+
+    def _changed(self) -> None:
+        if self._bus is not None:
+            self._bus.publish(JournalChanged())
 
     async def preview(self, path: Path | str, broker: str | None = None, **options: object) -> ImportPreview:
         """Read ``path`` (``BrokerFileError`` for a file in no known format) and compare with the store."""
@@ -61,6 +80,7 @@ class JournalService:
 
     async def commit(self, preview: ImportPreview) -> ImportSummary:
         added = await self._store.run(lambda s: repo.add(s, list(preview.new), preview.path.name))
+        self._changed()
         return await self._summary(preview, added, preview.duplicates + len(preview.new) - added)
 
     async def dry_run(self, preview: ImportPreview) -> ImportSummary:
@@ -70,11 +90,62 @@ class JournalService:
         return _summary(preview, len(preview.new), preview.duplicates, trades, dry_run=True)
 
     async def trades(self) -> list[Trade]:
+        """Every trade: the imported executions and the app's own positions, with the trader's notes."""
         stored = await self._store.run(repo.all_executions)
-        return await asyncio.to_thread(group_trades, stored)
+        notes = await self._store.run(journal_repo.notes)
+        fills = stored + executions_from_positions(self._positions())
+        return await asyncio.to_thread(_annotated, fills, notes, self._risk_per_trade())
+
+    async def annotate(self, trade_id: str, **fields: object) -> TradeNote:
+        """Save what the trader says about a trade (setup, tags, mistakes, rating, notes, planned
+        stop and target); ``JournalError`` says what is wrong."""
+        notes = await self._store.run(journal_repo.notes)
+        note = replace(notes.get(trade_id, TradeNote(trade_id)), **fields)  # type: ignore[arg-type]
+        saved = await self._store.run(lambda s: journal_repo.save_note(s, note, self._now()))
+        self._changed()
+        return saved
+
+    async def drafts(self, status: str | None = "pending") -> list[JournalDraft]:
+        return await self._store.run(lambda s: journal_repo.drafts(s, status))
+
+    async def confirm(self, draft_id: int) -> JournalDraft:
+        return await self._set_draft(draft_id, "confirmed")
+
+    async def dismiss(self, draft_id: int) -> JournalDraft:
+        return await self._set_draft(draft_id, "dismissed")
+
+    async def _set_draft(self, draft_id: int, status: str) -> JournalDraft:
+        draft = await self._store.run(lambda s: journal_repo.set_draft_status(s, draft_id, status))
+        self._changed()
+        return draft
+
+    async def add_drafts(self, day: date, drafts: list[tuple[str, str, str, str, str]]) -> int:
+        added = await self._store.run(lambda s: journal_repo.add_drafts(s, day, drafts, self._now()))
+        if added:
+            self._changed()
+        return added
+
+    async def export_csv(self, path: Path | str, trades: list[Trade] | None = None) -> int:
+        """Write the trades (all, by default) to ``path`` as CSV; how many."""
+        chosen = trades if trades is not None else await self.trades()
+        await asyncio.to_thread(write_trades_csv, Path(path), chosen)
+        return len(chosen)
 
     async def _summary(self, preview: ImportPreview, added: int, duplicates: int) -> ImportSummary:
         return _summary(preview, added, duplicates, await self.trades())
+
+
+def _annotated(fills: list[Execution], notes: dict[str, TradeNote], risk_per_trade: float | None) -> list[Trade]:
+    trades = group_trades(fills)
+    out = []
+    for trade in trades:
+        note = notes.get(trade.id)
+        if note is not None:
+            trade = replace(trade, setup=note.setup or None, tags=note.tags, mistakes=note.mistakes,
+                            rating=note.rating, notes=note.notes, planned_stop=note.planned_stop,
+                            planned_target=note.planned_target)
+        out.append(assess_risk(trade, risk_per_trade))
+    return out
 
 
 def _summary(preview: ImportPreview, added: int, duplicates: int, trades: list[Trade],
