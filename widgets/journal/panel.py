@@ -1,0 +1,163 @@
+"""The Journal panel: the trades (filtered), the editor of the selected one, the drafts queue,
+Import… and Export CSV…. Plain data in (``set_trades``, ``set_drafts``), requests out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from analytics.journal_trades import Trade
+from widgets.empty_state import EmptyState
+from widgets.journal import filters
+from widgets.journal.drafts import DraftsQueue
+from widgets.journal.editor import TradeEditor
+from widgets.journal.trades_model import TradesModel
+from widgets.table_sizing import fit_columns
+
+CAPABILITIES = ("annotate", "drafts", "export")
+
+
+class JournalPanel(QWidget):
+    import_file_chosen = Signal(str)
+    export_file_chosen = Signal(str, object)  # path, list[Trade] (the trades shown)
+    annotate_requested = Signal(str, object)  # trade id, the editor's values
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_trades: list[Trade] = []
+        self.only_ids: frozenset[str] | None = None  # a click-through's trades (ShowTrades)
+        self.import_button, self.export_button = QPushButton("Import…"), QPushButton("Export CSV…")
+        self.import_button.setToolTip("Read a broker export (thinkorswim, Webull, IBKR, CSV), preview, then store")
+        self.export_button.setToolTip("Write the trades shown to a CSV file")
+        self.filters = filters.FilterBar()
+        self.focus_label, self.clear_focus = QLabel(), QPushButton("Show all")
+        self.message = QLabel(wordWrap=True)
+        self.model = TradesModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.editor, self.drafts = TradeEditor(), DraftsQueue()
+        self.side = QTabWidget()
+        self.side.addTab(self.editor, "Edit trade")
+        self.side.addTab(self.drafts, "Drafts")
+        self._layout()
+        self.import_button.clicked.connect(self._choose_import)
+        self.export_button.clicked.connect(self._choose_export)
+        self.filters.changed.connect(self.refresh)
+        self.clear_focus.clicked.connect(lambda: self.show_trades(None))
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.editor.saved.connect(self.annotate_requested)
+        self.show_trades(None)
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        for w in (self.import_button, self.export_button, self.focus_label, self.clear_focus):
+            top.addWidget(w)
+        top.addStretch(1)
+        left = QWidget()
+        box = QVBoxLayout(left)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.empty = EmptyState(self.table, box)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        main = QVBoxLayout(self)
+        main.addLayout(top)
+        main.addWidget(self.filters)
+        main.addWidget(self.message)
+        main.addWidget(split, 1)
+        self.message.hide()
+
+    def set_capabilities(self, **offered: bool) -> None:
+        """Hide what the service cannot do: ``annotate``, ``drafts``, ``export``."""
+        self.editor.save.setVisible(offered.get("annotate", True))
+        self.side.setTabVisible(1, offered.get("drafts", True))
+        self.side.setTabVisible(0, offered.get("annotate", True))
+        self.side.setVisible(offered.get("annotate", True) or offered.get("drafts", True))
+        self.export_button.setVisible(offered.get("export", True))
+
+    def set_trades(self, trades: Sequence[Trade]) -> None:
+        self.all_trades = list(trades)
+        self.filters.set_choices(self.all_trades)
+        self.editor.set_setups([t.setup for t in self.all_trades if t.setup])
+        self.refresh()
+
+    def set_drafts(self, drafts: Sequence) -> None:
+        self.drafts.set_drafts(drafts)
+        pending = len(self.drafts.drafts)
+        self.side.setTabText(1, f"Drafts ({pending})" if pending else "Drafts")
+
+    def shown(self) -> list[Trade]:
+        return self.model.trades
+
+    def refresh(self) -> None:
+        selected = self.editor.trade_id
+        trades = filters.apply(self.all_trades, self.filters.criteria())
+        if self.only_ids is not None:
+            trades = [t for t in trades if t.id in self.only_ids]
+        self.model.set_trades(trades)
+        texts = self.model.texts
+        fit_columns(self.table, {c: [row[c] for row in texts[:500]] for c in range(len(self.model.COLUMNS))})
+        if not self.all_trades:
+            self.empty.show_reason("No trades yet. Import a broker export (Import…) to start the journal.")
+        elif not trades:
+            self.empty.show_reason("No trades match these filters.")
+        else:
+            self.empty.show_view()
+        row = self.model.row_of(selected) if selected else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        self.editor.set_trade(self.model.trade_at(row))
+
+    def show_trades(self, trade_ids: Sequence[str] | None, title: str = "") -> None:
+        """Only these trades (a dashboard click-through), or all of them again (None)."""
+        self.only_ids = None if trade_ids is None else frozenset(trade_ids)
+        self.focus_label.setText(f"Showing {len(self.only_ids):,} trades: {title}" if trade_ids is not None else "")
+        self.focus_label.setVisible(trade_ids is not None)
+        self.clear_focus.setVisible(trade_ids is not None)
+        self.refresh()
+
+    def select_trade(self, trade_id: str) -> None:
+        row = self.model.row_of(trade_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #ef5350;" if error else "")
+        self.message.setVisible(bool(text))
+
+    def show_error(self, text: str) -> None:
+        self.show_message(text, error=True)
+
+    def _selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self.editor.set_trade(self.model.trade_at(rows[0].row()) if rows else None)
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a broker export", "",
+                                              "Broker exports (*.csv *.xml *.txt);;All files (*)")
+        if path:
+            self.import_file_chosen.emit(path)
+
+    def _choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export trades to CSV", "journal.csv", "CSV (*.csv)")
+        if path:
+            self.export_file_chosen.emit(path, self.shown())

@@ -1,0 +1,71 @@
+"""The trade list's model: one row per journal trade, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from analytics.journal_trades import Trade
+from widgets.journal import cells
+from widgets.table_model import ColumnTableModel, Index
+
+NUMERIC = {"Qty", "Entry", "Exit", "Net P&L", "R"}
+
+
+def row_texts(t: Trade) -> tuple[str, ...]:
+    status = "open" if t.is_open else cells.holding(t.holding_time)
+    return (cells.et_time(t.opened_at), t.symbol, cells.INSTRUMENTS.get(t.instrument, t.instrument),
+            t.direction, cells.quantity(t.quantity), cells.maybe_price(t.entry_price),
+            cells.maybe_price(t.exit_price), cells.money(t.net_pnl), cells.r_multiple(t.r_multiple),
+            t.setup or "", ", ".join(t.tags), status)
+
+
+class TradesModel(ColumnTableModel):
+    COLUMNS = ("Opened (ET)", "Symbol", "Instrument", "Side", "Qty", "Entry", "Exit", "Net P&L", "R",
+               "Setup", "Tags", "Held")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._texts: list[tuple[str, ...]] = []
+
+    def set_trades(self, trades: Sequence[Trade]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(trades, key=lambda t: t.opened_at, reverse=True)
+        self._texts = [row_texts(t) for t in self._rows]
+        self.endResetModel()
+
+    @property
+    def trades(self) -> list[Trade]:
+        return list(self._rows)
+
+    @property
+    def texts(self) -> list[tuple[str, ...]]:
+        return self._texts
+
+    def trade_at(self, row: int) -> Trade | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, trade_id: str) -> int:
+        return next((i for i, t in enumerate(self._rows) if t.id == trade_id), -1)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texts[index.row()][index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column in ("Net P&L", "R"):
+            trade = self._rows[index.row()]
+            color = cells.pnl_color(trade.net_pnl if column == "Net P&L" else trade.r_multiple)
+            return QColor(color) if color else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            trade = self._rows[index.row()]
+            return "\n".join(trade.legs) + (f"\n{trade.notes}" if trade.notes else "")
+        return None
+
+    def index_of(self, row: int) -> QModelIndex:
+        return self.index(row, 0)
