@@ -213,7 +213,8 @@ CATALOGUE: dict[type[Event], Route] = {
     SetupDetected: Route("app.core.setups.detector_runner", (_BRIDGE,)),
     SetupsChanged: Route("app.core.setups.tracker", (_BRIDGE, _SYMBOLS)),
     SetupTransitioned: Route("app.core.setups.tracker", (_BRIDGE,)),
-    PositionsChanged: Route("app.core.positions.service", (_BRIDGE, _SYMBOLS, "app.core.positions.tracker")),
+    PositionsChanged: Route("app.core.positions.service", (_BRIDGE, _SYMBOLS, "app.core.positions.tracker",
+                                                           "app.core.journal.coaching")),
     PositionsValued: Route("app.core.positions.tracker", (_BRIDGE,)),
-    JournalChanged: Route("app.core.journal.imports", (_BRIDGE,)),
+    JournalChanged: Route("app.core.journal.imports", (_BRIDGE, "app.core.journal.coaching")),
 }

@@ -20,6 +20,7 @@ from app.core.health_watch import HealthWatchService
 from app.core.heatmap import HeatmapService
 from app.core.iv_history import IvHistoryService
 from app.core.iv_rank import IvRankService
+from app.core.journal.coaching import JournalCoaching
 from app.core.journal.drafts import JournalDrafts
 from app.core.journal.imports import JournalService
 from app.core.layouts import LayoutStore
@@ -122,4 +123,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("journal-drafts", JournalDrafts, lambda c: JournalDrafts(
         c.service(MarketScheduler), c.service(JournalService), c.store, c.calendar, c.service(SetupTrackerService),
         c.service(AlertsService), c.service(PositionsService), lambda: c.current().clock.now()), supervised=False),
+    ServiceSpec("journal-coaching", JournalCoaching, lambda c: JournalCoaching(
+        c.service(MarketScheduler), c.service(JournalService), c.bus, c.notifications,
+        lambda: c.current().clock.now())),
 )
