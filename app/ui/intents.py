@@ -89,6 +89,14 @@ class ShowPosition:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowTrades:
+    """Bring the Journal panel forward listing only these trades (a dashboard click-through)."""
+
+    trade_ids: tuple[str, ...]
+    title: str  # what they are, e.g. "setup breakout", "closed Wed 2026-03-04"
+
+
+@dataclass(frozen=True, slots=True)
 class _Handler:
     call: Callable[[Any], None]
     panel: str | None  # brought to the front before the handler runs

@@ -110,6 +110,7 @@ def test_the_editor_shows_the_selected_trade_and_emits_its_values(qtbot) -> None
 
 def test_show_trades_narrows_the_list_until_show_all(qtbot) -> None:
     panel = _panel(qtbot)
+    _choose(panel.filters.status, "Open")
     panel.show_trades(("app:b", "app:e"), "setup breakout")
     assert {t.id for t in panel.shown()} == {"app:b", "app:e"}
     assert "2 trades: setup breakout" in panel.focus_label.text() and panel.clear_focus.isVisibleTo(panel)

@@ -10,7 +10,17 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from analytics.journal_stats import JournalStats
 from analytics.journal_trades import Trade
@@ -70,6 +80,7 @@ class JournalDashboard(QWidget):
         self.equity.showGrid(x=False, y=True, alpha=0.2)
         self.equity.addItem(pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen((128, 128, 128), width=1)))
         self.equity.getAxis("bottom").setLabel("closed trade #")
+        self.equity.getAxis("left").setWidth(56)  # "−$1.5K" fits from the first paint (else its labels drop)
         self.curve = self.equity.plot(pen=pg.mkPen("#3d8fe6", width=2))
         self.heatmap = DailyHeatmap()
         self.recent = ReadOnlyTable(("Closed (ET)", "Symbol", "Instrument", "Net P&L", "R", "Setup"))
@@ -113,9 +124,11 @@ class JournalDashboard(QWidget):
         top.addWidget(plots, 1)
         content.addLayout(top, 1)
         content.addWidget(tables, 1)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(body)  # a short dock scrolls instead of pushing the window past the screen
         main = QVBoxLayout(self)
         main.addWidget(self.filters)
-        self.empty = EmptyState(body, main)
+        self.empty = EmptyState(scroll, main)
 
     def set_trades(self, trades: Sequence[Trade]) -> None:
         self.trades = list(trades)

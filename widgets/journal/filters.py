@@ -108,6 +108,16 @@ class FilterBar(QWidget):
             box.setCurrentIndex(max(0, box.findText(current)) if current else 0)
             box.blockSignals(False)
 
+    def reset(self) -> None:
+        """Every trade again (all dates, instruments, symbols, setups, tags, open and closed)."""
+        boxes = (self.period, self.symbol, self.setup, self.tag, self.instrument, self.status)
+        for box in boxes:
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        for w in (self.since, self.to_label, self.until):
+            w.hide()
+
     def criteria(self) -> Criteria:
         days = PERIODS[self.period.currentIndex()][1]
         since = until = None

@@ -9,9 +9,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -53,7 +55,9 @@ class JournalPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.editor, self.drafts = TradeEditor(), DraftsQueue()
         self.side = QTabWidget()
-        self.side.addTab(self.editor, "Edit trade")
+        editor_scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        editor_scroll.setWidget(self.editor)  # a short dock scrolls the form instead of growing the window
+        self.side.addTab(editor_scroll, "Edit trade")
         self.side.addTab(self.drafts, "Drafts")
         self._layout()
         self.import_button.clicked.connect(self._choose_import)
@@ -127,7 +131,10 @@ class JournalPanel(QWidget):
         self.editor.set_trade(self.model.trade_at(row))
 
     def show_trades(self, trade_ids: Sequence[str] | None, title: str = "") -> None:
-        """Only these trades (a dashboard click-through), or all of them again (None)."""
+        """Only these trades (a dashboard click-through: the filters are cleared, so that all of
+        them show), or all of them again (None)."""
+        if trade_ids is not None:
+            self.filters.reset()
         self.only_ids = None if trade_ids is None else frozenset(trade_ids)
         self.focus_label.setText(f"Showing {len(self.only_ids):,} trades: {title}" if trade_ids is not None else "")
         self.focus_label.setVisible(trade_ids is not None)

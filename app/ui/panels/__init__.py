@@ -57,4 +57,7 @@ PANELS: tuple[PanelSpec, ...] = (
               tab_with="options_chain"),
     PanelSpec("positions", "Positions", Area.RightDockWidgetArea, "app.ui.panels.positions:build",
               tab_with="options_chain"),
+    PanelSpec("journal", "Journal", Area.RightDockWidgetArea, "app.ui.panels.journal:build", tab_with="options_chain"),
+    PanelSpec("journal_dashboard", "Journal dashboard", Area.RightDockWidgetArea,
+              "app.ui.panels.journal_dashboard:build", tab_with="options_chain"),
 )

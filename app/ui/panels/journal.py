@@ -1,0 +1,17 @@
+"""Wire the Journal panel: the trades, editor, drafts, import and export (``controllers.journal``),
+and ``ShowTrades`` (a dashboard click-through) narrowing the list to those trades."""
+
+from __future__ import annotations
+
+from app.ui.controllers.journal import JournalController
+from app.ui.intents import ShowTrades
+from app.ui.panel_host import PanelHost
+from widgets.journal.panel import JournalPanel
+
+
+def build(host: PanelHost) -> JournalPanel:
+    panel = JournalPanel()
+    controller = JournalController(host, panel)
+    host.intents.handle(ShowTrades, lambda i: panel.show_trades(i.trade_ids, i.title), panel="journal")
+    host.when_engine_ready(controller.reload)
+    return panel
