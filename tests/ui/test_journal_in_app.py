@@ -61,6 +61,10 @@ def test_import_a_thinkorswim_history_and_see_it_in_both_panels(qapp, tmp_path: 
         await until(lambda: journal.model.trade_at(journal.model.row_of(trade_id)).setup == "gap fill", 20)
         assert next(t for t in await service.trades() if t.id == trade_id).setup == "gap fill"
         _shot(journal, "journal")
+        out = tmp_path / "journal.csv"
+        journal.export_file_chosen.emit(str(out), journal.shown())
+        await until(lambda: "Wrote 36 trades" in journal.message.text(), 20)
+        assert len(out.read_text().splitlines()) == 37  # a header and a line per trade
         controller.last_summary = None
         controller.import_file(str(path))
         await until(lambda: controller.dialog is not None, 20)

@@ -4,7 +4,7 @@ click-through focus, the drafts queue and the import preview dialog."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt
 
@@ -43,6 +43,28 @@ def test_a_row_per_trade_newest_first_with_its_columns(qtbot) -> None:
     assert _cell(panel, panel.model.row_of("app:e"), "Net P&L") == "−$301.00"
     red = panel.model.data(panel.model.index(panel.model.row_of("app:e"), 7), Qt.ItemDataRole.ForegroundRole)
     assert red.name() == "#ef5350"
+
+
+def test_a_click_on_a_header_sorts_by_the_value(qtbot) -> None:
+    panel = _panel(qtbot)
+    column = panel.model.COLUMNS.index("Net P&L")
+    panel.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    assert [t.id for t in panel.shown()][:2] == ["app:c", trades()[0].id]
+    panel.table.sortByColumn(panel.model.COLUMNS.index("Held"), Qt.SortOrder.AscendingOrder)
+    assert panel.shown()[0].id == "app:d" and panel.shown()[-1].id == "app:f"  # open last
+    panel.set_trades(trades())  # a reload keeps the order chosen
+    assert panel.shown()[0].id == "app:d"
+
+
+def test_periods_count_back_from_the_market_clock(qtbot) -> None:
+    panel = JournalPanel(now=lambda: datetime(2026, 3, 4, 21, 0, tzinfo=UTC))  # Wed 16:00 ET
+    qtbot.addWidget(panel)
+    panel.set_trades(trades())
+    _choose(panel.filters.period, "Last 7 days")
+    assert len(panel.shown()) == 6
+    panel.filters._today = lambda: date(2026, 3, 10)  # Tue a week later: Wed 4th..Tue 10th
+    panel.refresh()
+    assert {t.id for t in panel.shown()} == {"app:d", "app:e", "app:f"}
 
 
 def test_filters_by_symbol_setup_tag_instrument_status_and_dates(qtbot) -> None:
@@ -173,4 +195,7 @@ def test_nothing_new_cannot_be_imported(qtbot) -> None:
     dialog = ImportPreviewDialog("trades.csv", "webull", 3, 0, 3, [])
     qtbot.addWidget(dialog)
     assert not dialog.import_button.isEnabled() and "Nothing new" in dialog.summary.text()
+    one = ImportPreviewDialog("x.csv", "ibkr", 1, 1, 0, [(3, "no price")])
+    qtbot.addWidget(one)
+    assert "1 execution read" in one.summary.text() and one.errors_label.text().startswith("1 row could not")
     assert not dialog.errors.isVisibleTo(dialog) and dialog.errors_label.text() == "Every row was read."

@@ -57,3 +57,8 @@ def pnl_color(value: float | None) -> str | None:
     if value is None or not math.isfinite(value) or round(value, 2) == 0:
         return None
     return GAIN if value > 0 else LOSS
+
+
+def plural(n: int, word: str) -> str:
+    """"1 row", "2 rows", "1,250 trades"."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

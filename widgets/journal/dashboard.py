@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
@@ -65,12 +66,12 @@ def stat_text(s: JournalStats, attr: str) -> str:
 class JournalDashboard(QWidget):
     trades_requested = Signal(object, str)  # trade ids, what they are
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], datetime | None] | None = None) -> None:
         super().__init__()
         self.trades: list[Trade] = []
         self.view: DashboardView | None = None
         self.compute: Callable[[Sequence[Trade], Criteria, str], None] = self._compute_here
-        self.filters = FilterBar(dimensions=())
+        self.filters = FilterBar(dimensions=(), now=now)
         self.breakdown_key = QComboBox()
         for key, label in BREAKDOWNS:
             self.breakdown_key.addItem(f"By {label.lower()}", key)
@@ -159,6 +160,9 @@ class JournalDashboard(QWidget):
         self.recent.set_rows([(cells.et_time(t.closed_at), t.symbol, cells.INSTRUMENTS.get(t.instrument, ""),
                                cells.money(t.net_pnl), cells.r_multiple(t.r_multiple), t.setup or "")
                               for t in view.recent])
+
+    def show_error(self, message: str) -> None:
+        self.empty.show_reason(f"Could not read the journal: {message}")
 
     def _group_clicked(self, row: int, _column: int) -> None:
         if self.view is not None and row < len(self.view.groups):

@@ -42,8 +42,10 @@ def apply(trades: Sequence[Trade], c: Criteria) -> list[Trade]:
     return out
 
 
-def today_et() -> date:
-    return datetime.now(ET).date()
+def today_et(now: Callable[[], datetime | None] | None = None) -> date:
+    """New York's date on ``now``'s clock (the market's, a replay's simulated one), else the machine's."""
+    moment = now() if now is not None else None
+    return (moment or datetime.now(ET)).astimezone(ET).date()
 
 
 def _combo(items: Sequence[str], tip: str) -> QComboBox:
@@ -59,14 +61,14 @@ class FilterBar(QWidget):
     changed = Signal()
 
     def __init__(self, dimensions: Sequence[str] = ("symbol", "setup", "tag", "status"),
-                 today: Callable[[], date] = today_et) -> None:
+                 now: Callable[[], datetime | None] | None = None) -> None:
         super().__init__()
-        self._today = today
+        self._today = lambda: today_et(now)
         self.period = _combo([p for p, _ in PERIODS], "Trades opened in this period (New York dates)")
         self.since, self.until = QDateEdit(calendarPopup=True), QDateEdit(calendarPopup=True)
         for edit in (self.since, self.until):
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate(today()))
+            edit.setDate(QDate(self._today()))
             edit.hide()
             edit.dateChanged.connect(self.changed)
         self.to_label = QLabel("to")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout
 
+from widgets.journal.cells import plural
 from widgets.read_only_table import ReadOnlyTable
 
 
@@ -20,10 +21,10 @@ class ImportPreviewDialog(QDialog):
         self.setWindowTitle(f"Import {file_name}")
         self.new = new
         self.summary = QLabel(wordWrap=True)
-        self.summary.setText(f"<b>{file_name}</b> ({broker}): {total:,} executions read — "
-                             f"<b>{new:,} new</b>, {duplicates:,} already in the journal (skipped)."
-                             + ("" if new else "<br>Nothing new to import."))
-        self.errors_label = QLabel(f"{len(errors):,} rows could not be read and will be left out:"
+        self.summary.setText(f"<b>{file_name}</b> ({broker}): {plural(total, 'execution')} read — "
+                             f"<b>{new:,} new</b>, {duplicates:,} already in the journal (skipped).<br>"
+                             + ("Nothing is stored until you press Import." if new else "Nothing new to import."))
+        self.errors_label = QLabel(f"{plural(len(errors), 'row')} could not be read and will be left out:"
                                    if errors else "Every row was read.")
         self.errors = ReadOnlyTable(("Line", "Problem"), stretch_last=True)
         self.errors.set_rows([(str(line), message) for line, message in errors])

@@ -3,7 +3,8 @@ Import… and Export CSV…. Plain data in (``set_trades``, ``set_drafts``), req
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from analytics.journal_trades import Trade
 from widgets.empty_state import EmptyState
 from widgets.journal import filters
+from widgets.journal.cells import plural
 from widgets.journal.drafts import DraftsQueue
 from widgets.journal.editor import TradeEditor
 from widgets.journal.trades_model import TradesModel
@@ -37,14 +39,15 @@ class JournalPanel(QWidget):
     export_file_chosen = Signal(str, object)  # path, list[Trade] (the trades shown)
     annotate_requested = Signal(str, object)  # trade id, the editor's values
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], datetime | None] | None = None) -> None:
+        """``now``: the market clock (the periods count back from its date)."""
         super().__init__()
         self.all_trades: list[Trade] = []
         self.only_ids: frozenset[str] | None = None  # a click-through's trades (ShowTrades)
         self.import_button, self.export_button = QPushButton("Import…"), QPushButton("Export CSV…")
         self.import_button.setToolTip("Read a broker export (thinkorswim, Webull, IBKR, CSV), preview, then store")
         self.export_button.setToolTip("Write the trades shown to a CSV file")
-        self.filters = filters.FilterBar()
+        self.filters = filters.FilterBar(now=now)
         self.focus_label, self.clear_focus = QLabel(), QPushButton("Show all")
         self.message = QLabel(wordWrap=True)
         self.model = TradesModel()
@@ -53,6 +56,8 @@ class JournalPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.editor, self.drafts = TradeEditor(), DraftsQueue()
         self.side = QTabWidget()
         editor_scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
@@ -136,7 +141,8 @@ class JournalPanel(QWidget):
         if trade_ids is not None:
             self.filters.reset()
         self.only_ids = None if trade_ids is None else frozenset(trade_ids)
-        self.focus_label.setText(f"Showing {len(self.only_ids):,} trades: {title}" if trade_ids is not None else "")
+        focused = self.only_ids is not None
+        self.focus_label.setText(f"Showing {plural(len(self.only_ids), 'trade')}: {title}" if focused else "")
         self.focus_label.setVisible(trade_ids is not None)
         self.clear_focus.setVisible(trade_ids is not None)
         self.refresh()

@@ -12,6 +12,16 @@ from widgets.journal import cells
 from widgets.table_model import ColumnTableModel, Index
 
 NUMERIC = {"Qty", "Entry", "Exit", "Net P&L", "R"}
+LAST = float("inf")
+
+
+def sort_key(t: Trade, column: int):
+    """Each column sorts by its value, not its text (an open trade's hold last, blanks last)."""
+    held = t.holding_time
+    return (t.opened_at.timestamp(), t.symbol, t.instrument, t.direction, t.quantity, t.entry_price,
+            LAST if t.exit_price is None else t.exit_price, t.net_pnl,
+            LAST if t.r_multiple is None else t.r_multiple, t.setup or "\uffff", ", ".join(t.tags) or "\uffff",
+            LAST if held is None else held.total_seconds())[column]
 
 
 def row_texts(t: Trade) -> tuple[str, ...]:
@@ -29,12 +39,24 @@ class TradesModel(ColumnTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._texts: list[tuple[str, ...]] = []
+        self._order = (0, Qt.SortOrder.DescendingOrder)  # newest first
 
     def set_trades(self, trades: Sequence[Trade]) -> None:
         self.beginResetModel()
-        self._rows = sorted(trades, key=lambda t: t.opened_at, reverse=True)
-        self._texts = [row_texts(t) for t in self._rows]
+        self._rows = list(trades)
+        self._arrange()
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._order = (column, order)
+        self._arrange()
+        self.layoutChanged.emit()
+
+    def _arrange(self) -> None:
+        column, order = self._order
+        self._rows.sort(key=lambda t: sort_key(t, column), reverse=order == Qt.SortOrder.DescendingOrder)
+        self._texts = [row_texts(t) for t in self._rows]
 
     @property
     def trades(self) -> list[Trade]:

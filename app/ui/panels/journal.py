@@ -6,11 +6,12 @@ from __future__ import annotations
 from app.ui.controllers.journal import JournalController
 from app.ui.intents import ShowTrades
 from app.ui.panel_host import PanelHost
+from app.ui.panels.setups_common import market_now
 from widgets.journal.panel import JournalPanel
 
 
 def build(host: PanelHost) -> JournalPanel:
-    panel = JournalPanel()
+    panel = JournalPanel(now=lambda: market_now(host))
     controller = JournalController(host, panel)
     host.intents.handle(ShowTrades, lambda i: panel.show_trades(i.trade_ids, i.title), panel="journal")
     host.when_engine_ready(controller.reload)

@@ -11,13 +11,14 @@ from analytics.journal_trades import Trade
 from app.core.journal.imports import JournalService
 from app.ui.intents import ShowTrades
 from app.ui.panel_host import PanelHost
+from app.ui.panels.setups_common import market_now
 from widgets.journal.dashboard import JournalDashboard
 from widgets.journal.dashboard_data import summarize
 from widgets.journal.filters import Criteria
 
 
 def build(host: PanelHost) -> JournalDashboard:
-    dashboard = JournalDashboard()
+    dashboard = JournalDashboard(now=lambda: market_now(host))
     asked = [0]
 
     def compute(trades: Sequence[Trade], criteria: Criteria, key: str) -> None:
@@ -29,13 +30,13 @@ def build(host: PanelHost) -> JournalDashboard:
             if ask == asked[0]:
                 dashboard.show_view(view)
 
-        host.run(run())
+        host.run(run(), dashboard.show_error)
 
     def reload() -> None:
         async def run() -> None:
             dashboard.set_trades(await host.engine.service(JournalService).trades())
 
-        host.run(run())
+        host.run(run(), dashboard.show_error)
 
     dashboard.compute = compute
     dashboard.trades_requested.connect(lambda ids, title: host.intents.request(ShowTrades(tuple(ids), title)))
