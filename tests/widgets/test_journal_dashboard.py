@@ -84,3 +84,21 @@ def test_no_trades_says_what_to_do(qtbot) -> None:
     qtbot.addWidget(dash)
     dash.set_trades([])
     assert dash.empty.showing_reason and "Import" in dash.empty.note.text()
+
+
+def test_the_calendar_labels_months() -> None:
+    """A week (a column) is in the month of its Sunday."""
+
+    from widgets.journal.heatmap import month_ticks
+
+    assert month_ticks(date(2025, 12, 29), 10)[:3] == [(0, "Jan 26"), (4, "Feb"), (8, "Mar")]
+
+
+def test_a_long_history_shows_its_last_year(qtbot) -> None:
+    from datetime import timedelta
+
+    dash = JournalDashboard()
+    qtbot.addWidget(dash)
+    days = [(date(2024, 1, 1) + timedelta(days=7 * i), 10.0) for i in range(120)]
+    dash.heatmap.set_days(days)
+    assert dash.heatmap.days[0] > days[-1][0] - timedelta(weeks=53) and dash.heatmap.days[-1] == days[-1][0]

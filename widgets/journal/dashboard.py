@@ -102,7 +102,8 @@ class JournalDashboard(QWidget):
             grid.addWidget(name, i // 2, (i % 2) * 2)
             grid.addWidget(self.values[attr], i // 2, (i % 2) * 2 + 1)
         plots = QSplitter()
-        for title, w in (("Equity (cumulative net P&L)", self.equity), ("Daily P&L (click a day)", self.heatmap)):
+        for title, w in (("Equity (cumulative net P&L)", self.equity),
+                         ("Daily P&L, last 12 months (click a day)", self.heatmap)):
             holder = QWidget()
             box = QVBoxLayout(holder)
             box.setContentsMargins(0, 0, 0, 0)
