@@ -69,7 +69,7 @@ def test_a_day_of_the_calendar_asks_for_its_trades(qtbot) -> None:
     assert got.args == [("app:d", "app:e"), "closed Wed 2026-03-04"]
 
 
-def test_filters_by_instrument_and_recent_trades(qtbot) -> None:
+def test_filters_by_instrument_and_setup_and_recent_trades(qtbot) -> None:
     dash = _dashboard(qtbot)
     assert dash.recent.rowCount() == 5 and dash.recent.item(0, 1).text() == "TSLA"
     dash.filters.instrument.setCurrentIndex(dash.filters.instrument.findText("Stock"))
@@ -77,6 +77,9 @@ def test_filters_by_instrument_and_recent_trades(qtbot) -> None:
     assert dash.values["net_pnl"].text() == money(stats(stock).net_pnl)
     dash.filters.instrument.setCurrentIndex(dash.filters.instrument.findText("Spreads"))
     assert dash.values["trades"].text().startswith("1 ")
+    dash.filters.instrument.setCurrentIndex(0)
+    dash.filters.setup.setCurrentIndex(dash.filters.setup.findText("breakout"))
+    assert dash.values["net_pnl"].text() == "+$163.00" and dash.recent.rowCount() == 2
 
 
 def test_no_trades_says_what_to_do(qtbot) -> None:

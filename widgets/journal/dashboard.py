@@ -71,7 +71,7 @@ class JournalDashboard(QWidget):
         self.trades: list[Trade] = []
         self.view: DashboardView | None = None
         self.compute: Callable[[Sequence[Trade], Criteria, str], None] = self._compute_here
-        self.filters = FilterBar(dimensions=(), now=now)
+        self.filters = FilterBar(dimensions=("symbol", "setup", "tag"), now=now)
         self.breakdown_key = QComboBox()
         for key, label in BREAKDOWNS:
             self.breakdown_key.addItem(f"By {label.lower()}", key)
@@ -134,6 +134,7 @@ class JournalDashboard(QWidget):
 
     def set_trades(self, trades: Sequence[Trade]) -> None:
         self.trades = list(trades)
+        self.filters.set_choices(self.trades)
         self.refresh()
 
     def refresh(self) -> None:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QWidget
 
 from analytics.journal_stats import filter_trades
 from analytics.journal_trades import Trade
 from data.market_calendar import ET
+from widgets.flow_layout import FlowLayout
 
 ALL = "All"
 PERIODS = (("All dates", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90),
@@ -78,14 +79,12 @@ class FilterBar(QWidget):
         self.tag = _combo([f"{ALL} tags"], "Only trades with this tag")
         self.instrument = _combo([i for i, _ in INSTRUMENT_CHOICES], "Stock, single options or spreads")
         self.status = _combo(STATUSES, "Open trades, closed trades or both")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = FlowLayout(self)  # wraps onto more rows in a narrow dock (never widens the window)
         for w in (self.period, self.since, self.to_label, self.until, self.instrument):
             row.addWidget(w)
         for name in ("symbol", "setup", "tag", "status"):
             box = getattr(self, name)
             row.addWidget(box) if name in dimensions else box.hide()
-        row.addStretch(1)
         self.period.currentIndexChanged.connect(self._period_changed)
         for box in (self.symbol, self.setup, self.tag, self.instrument, self.status):
             box.currentIndexChanged.connect(self.changed)
