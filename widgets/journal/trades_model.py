@@ -20,7 +20,7 @@ def sort_key(t: Trade, column: int):
     held = t.holding_time
     return (t.opened_at.timestamp(), t.symbol, t.instrument, t.direction, t.quantity, t.entry_price,
             LAST if t.exit_price is None else t.exit_price, t.net_pnl,
-            LAST if t.r_multiple is None else t.r_multiple, t.setup or "\uffff", ", ".join(t.tags) or "\uffff",
+            LAST if t.r_multiple is None else t.r_multiple, (not t.setup, t.setup or ""), (not t.tags, t.tags),
             LAST if held is None else held.total_seconds())[column]
 
 
