@@ -54,6 +54,8 @@ def test_a_click_on_a_header_sorts_by_the_value(qtbot) -> None:
     assert panel.shown()[0].id == "app:d" and panel.shown()[-1].id == "app:f"  # open last
     panel.set_trades(trades())  # a reload keeps the order chosen
     assert panel.shown()[0].id == "app:d"
+    panel.table.sortByColumn(panel.model.COLUMNS.index("Setup"), Qt.SortOrder.AscendingOrder)
+    assert [t.setup for t in panel.shown()][:4] == ["breakout", "breakout", "fade", None]  # blanks last
 
 
 def test_periods_count_back_from_the_market_clock(qtbot) -> None:
