@@ -123,7 +123,7 @@ class LayoutManager:
         w.splitDockWidget(docks["chart"], docks["options_chain"], vertical)
         w.splitDockWidget(docks["gex"], docks["heatmap"], vertical)
         w.tabifyDockWidget(docks["options_chain"], docks["zero_dte"])
-        for name in ("scanner", "tracked_setups", "positions"):  # tabbed with the chain by default: keep them there
+        for name in ("scanner", "tracked_setups", "positions", "journal", "journal_dashboard"):  # tabbed with the chain
             if name in docks:
                 w.tabifyDockWidget(docks["options_chain"], docks[name])
         w.tabifyDockWidget(docks["heatmap"], docks["iv"])
