@@ -32,7 +32,6 @@ closed before we watched). ``history=None``: no seeding.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -41,6 +40,7 @@ from datetime import UTC, date, datetime, timedelta
 from app.core.bus import EventBus
 from app.core.events import BarClosed, BarUpdated, SymbolsNeededChanged
 from app.core.supervisor import ServiceContext
+from app.core.waiting import woken
 from data.bar_aggregation import regular_session_only
 from data.bar_cleaning import clean_bars
 from data.live_bars import BarChange, LiveBars, folds_into
@@ -108,12 +108,9 @@ class MarketStateService:
 
     async def _sleep(self) -> bool:
         """Wait a heartbeat or until woken; True when the whole heartbeat passed."""
-        woken = False
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(HEARTBEAT_S):
-                woken = await self._wake.wait()
+        was_woken = await woken(self._wake, HEARTBEAT_S)
         self._wake.clear()
-        return not woken
+        return not was_woken
 
     def _follow_symbols(self, _event: object = None) -> None:
         wanted = set(self._symbols())

@@ -13,7 +13,6 @@ options, or a symbol without a chain, gives ``OptionsUnavailable`` with the reas
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from app.core.events import ActiveSymbolChanged, OptionsUnavailable, OptionsUpda
 from app.core.logging_setup import redact
 from app.core.snapshots import OptionsSnapshot
 from app.core.supervisor import ServiceContext
+from app.core.waiting import woken
 from data.market_calendar import MarketCalendar, market_date
 from data.option_chain import OptionChain
 from data.providers.base import MarketDataProvider, OptionsProvider
@@ -69,9 +69,7 @@ class OptionChainService:
                 self._wake.clear()
                 await self.refresh()
                 ctx.heartbeat()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self.refresh_s):
-                        await self._wake.wait()
+                await woken(self._wake, self.refresh_s)
         finally:
             unsubscribe()
 

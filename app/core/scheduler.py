@@ -26,7 +26,6 @@ Semantics:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -41,6 +40,7 @@ from app.core.bus import EventBus
 from app.core.events import ScheduledJobRan
 from app.core.logging_setup import redact
 from app.core.supervisor import ServiceContext
+from app.core.waiting import woken
 from data.market_calendar import ET, market_date
 
 if TYPE_CHECKING:
@@ -249,9 +249,7 @@ class MarketScheduler:
     async def _sleep(self, seconds: float) -> None:
         """Sleep, or less when a job is added. ``asyncio.timeout``, not ``wait_for`` (README)."""
         self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await self._wake.wait()
+        await woken(self._wake, seconds)
 
     async def _cancel_runs(self) -> None:
         tasks = [s.task for s in self._states.values() if s.task is not None and not s.task.done()]

@@ -9,7 +9,6 @@ the app's own positions — through ``JournalService``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from app.core.journal.imports import JournalService
 from app.core.notifications import NotificationService
 from app.core.scheduler import MarketScheduler, ScheduledJob
 from app.core.supervisor import ServiceContext
+from app.core.waiting import woken
 from data.market_calendar import market_date
 
 HEARTBEAT_S = 30.0
@@ -43,10 +43,7 @@ class JournalCoaching:
             ctx.running()
             while True:
                 ctx.heartbeat()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(HEARTBEAT_S):
-                        await self._wake.wait()
-                if self._wake.is_set():
+                if await woken(self._wake, HEARTBEAT_S):
                     self._wake.clear()
                     await self._nudge()
         finally:

@@ -18,7 +18,6 @@ settled by the positions service as one stored event (``expiry.settlements``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -37,6 +36,7 @@ from app.core.positions.legs import to_position
 from app.core.positions.service import PositionsService
 from app.core.positions.views import PositionView, ValuationInput, build_views
 from app.core.supervisor import ServiceContext
+from app.core.waiting import woken
 from data.market_calendar import MarketCalendar, SessionState, market_date
 from data.models import Quote
 from data.store.positions import PositionError
@@ -105,9 +105,7 @@ class PositionTrackerService:
                 self._wake.clear()
                 await self.refresh()
                 ctx.heartbeat()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._every()):
-                        await self._wake.wait()
+                await woken(self._wake, self._every())
         finally:
             for off in offs:
                 off()

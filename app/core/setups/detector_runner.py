@@ -20,7 +20,6 @@ market time — and is notified.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -41,6 +40,7 @@ from app.core.setups.notices import detection_notice
 from app.core.setups.tracker import SetupTrackerService
 from app.core.snapshots import OptionsSnapshot
 from app.core.supervisor import ServiceContext
+from app.core.waiting import woken
 from data.market_calendar import MarketCalendar
 from data.models import Timeframe
 from data.store import setups as repo
@@ -93,9 +93,7 @@ class DetectorRunnerService:
             ctx.running()
             while True:
                 ctx.heartbeat()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(HEARTBEAT_S):
-                        await self._wake.wait()
+                await woken(self._wake, HEARTBEAT_S)
                 self._wake.clear()
                 if self._pending:
                     pending, self._pending = self._pending, {}
