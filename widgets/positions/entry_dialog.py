@@ -58,7 +58,8 @@ class PositionEntryDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._chain: OptionChain | None = None
         self._ivs: np.ndarray | None = None
-        self._spot, self._today = math.nan, date.today()
+        self._spot = math.nan
+        self._today: date | None = None  # the chain's market date (until it comes, the engine checks expiries)
         self._expiries: list[em.Expiry] = []
         self._anchor = self._prefill(contract, quantity)
         self.legs: tuple[Leg, ...] = ()
@@ -310,7 +311,7 @@ class PositionEntryDialog(QDialog):
         self.legs = legs
         self._show(legs, editable=self.choice.template != "")
         self.problem.setText("")
-        self.summary.setText(em.summary(self.symbol, legs, self._leg_ivs(legs), self._chain_time()))
+        self.summary.setText(em.summary(self.symbol, legs, self._leg_ivs(legs)))
         self.ok.setEnabled(True)
 
     def _show(self, legs: tuple[Leg, ...], editable: bool) -> None:
@@ -328,11 +329,6 @@ class PositionEntryDialog(QDialog):
 
     def _leg_ivs(self, legs: tuple[Leg, ...]) -> dict[str, float]:
         return {x: float(self._ivs[i]) for x, i in self._rows(legs).items()} if self._ivs is not None else {}
-
-    def _chain_time(self):
-        from datetime import UTC, datetime
-
-        return self._chain.asof if self._chain is not None else datetime.now(UTC)
 
     # -- OK ----------------------------------------------------------------------------------
     def _submit(self) -> None:

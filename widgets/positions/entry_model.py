@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
@@ -181,7 +181,7 @@ def template_legs(choice: Choice, chain: OptionChain, near: Expiry, far: Expiry 
 _LINE = re.compile(r"^(?P<symbol>.+?)\s+(?P<qty>[+-]?\s*\S+)(?:\s*@\s*(?P<price>\S*))?\s*$")
 
 
-def parse_lines(text: str, underlying: str, chain: OptionChain | None, today: date) -> tuple[Leg, ...]:
+def parse_lines(text: str, underlying: str, chain: OptionChain | None, today: date | None) -> tuple[Leg, ...]:
     """Legs typed one a line: ``SPXW 261218P06500000 +1 @ 4.10`` (OCC symbol, signed quantity,
     optional price: the chain's mid without one) or ``SPX +100 @ 6512.5`` for shares."""
     lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
@@ -194,7 +194,7 @@ def parse_lines(text: str, underlying: str, chain: OptionChain | None, today: da
     return legs
 
 
-def _parse_line(n: int, line: str, underlying: str, chain: OptionChain | None, today: date) -> Leg:
+def _parse_line(n: int, line: str, underlying: str, chain: OptionChain | None, today: date | None) -> Leg:
     match = _LINE.match(line)
     if not match:
         raise StrategyError(f"Line {n}: write the symbol, then the quantity (+ to buy, - to sell), "
@@ -230,14 +230,14 @@ def _number(n: int, text: str | None) -> float | None:
 
 
 def _option_line(n: int, text: str, quantity: int, price: float | None, underlying: str,
-                 chain: OptionChain | None, today: date) -> Leg:
+                 chain: OptionChain | None, today: date | None) -> Leg:
     try:
         occ = parse_option_symbol(text)
     except SymbolError as exc:
         raise StrategyError(f"Line {n}: {exc}") from None
     if occ.underlying != underlying:
         raise StrategyError(f"Line {n}: {occ.root} options are on {occ.underlying}, not {underlying}.")
-    if occ.expiry < today:
+    if today is not None and occ.expiry < today:  # (no chain yet: the engine checks it when recording)
         raise StrategyError(f"Line {n}: this contract expired on {occ.expiry:%b %d, %Y}.")
     symbol = occ.occ.replace(" ", "")
     if chain is not None:
@@ -266,13 +266,16 @@ def _money(value: float) -> str:
     return f"${abs(value):,.2f}"
 
 
-def summary(underlying: str, legs: tuple[Leg, ...], ivs: dict[str, float], now: datetime) -> str:
+_UNOPENED = datetime.fromtimestamp(0, UTC)  # a position being typed has no open time (the payoff reads none)
+
+
+def summary(underlying: str, legs: tuple[Leg, ...], ivs: dict[str, float]) -> str:
     """Net debit or credit, fees, max profit / loss and break-evens at the (front) expiry."""
     premium = sum(x.quantity * x.open_price * x.multiplier for x in legs)
     fees = sum(x.fees for x in legs)
     head = f"Net {'debit' if premium > 0 else 'credit'} {_money(premium)} · fees {_money(fees)}"
     try:
-        p = expiry_payoff(Position(0, underlying, "", legs, now), ivs)
+        p = expiry_payoff(Position(0, underlying, "", legs, _UNOPENED), ivs)
     except (ValueError, ZeroDivisionError, FloatingPointError):
         return head
     if not (math.isfinite(p.max_loss) or math.isinf(p.max_loss)):
