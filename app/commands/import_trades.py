@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -48,7 +49,8 @@ async def _import(args: argparse.Namespace):
 
     store = await asyncio.to_thread(Store.open, (args.data_dir or default_data_dir()).expanduser().resolve())
     try:
-        journal = JournalService(store)
+        # no provider here, so no market clock: an import stamps nothing, the machine's UTC is enough
+        journal = JournalService(store, now=lambda: datetime.now(UTC))
         preview = await journal.preview(args.file, args.broker)
         return await (journal.dry_run(preview) if args.dry_run else journal.commit(preview))
     finally:

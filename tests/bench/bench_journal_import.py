@@ -16,7 +16,7 @@ import asyncio
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -50,7 +50,7 @@ def generate(path: Path, count: int) -> None:
 async def run(path: Path, folder: Path) -> tuple[float, float, object]:
     store = await asyncio.to_thread(Store.open, folder)
     try:
-        journal = JournalService(store)
+        journal = JournalService(store, now=lambda: datetime(2026, 12, 1, 21, tzinfo=UTC))
         started = time.perf_counter()
         preview = await journal.preview(path)
         read = time.perf_counter() - started

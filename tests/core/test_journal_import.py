@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ SECTION = TOS / "2022-06-21_account_trade_history_section.csv"
 @needs_exports
 async def test_a_preview_stores_nothing_and_a_statement_after_its_section_adds_nothing(tmp_path: Path) -> None:
     store = Store.open(tmp_path)
-    journal = JournalService(store)
+    journal = JournalService(store, now=lambda: datetime(2026, 12, 1, 21, tzinfo=UTC))
     try:
         preview = await journal.preview(SECTION)
         assert len(preview.new) == 83 and preview.duplicates == 0 and preview.errors == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from analytics.journal_trades import Trade, assess_risk, group_trades
@@ -56,13 +56,12 @@ class ImportSummary:
 class JournalService:
     """The journal's one service (the UI, the CLI and the coach): imports, trades, notes, drafts."""
 
-    def __init__(self, store: Store, bus: EventBus | None = None,
+    def __init__(self, store: Store, bus: EventBus | None = None, *, now: Callable[[], datetime],
                  positions: Callable[[], tuple[PositionRecord, ...]] = tuple,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
                  risk_per_trade: Callable[[], float | None] = lambda: None) -> None:
         self._store, self._bus = store, bus
         self._positions = positions  # the app's positions (their fills are trades too)
-        self._now = now  # the market clock (the CLI, without a provider, stamps notes in UTC)
+        self._now = now  # the market clock; stamps the trader's notes and the drafts
         self._risk_per_trade = risk_per_trade
 
     def _changed(self) -> None:
