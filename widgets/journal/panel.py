@@ -8,7 +8,6 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +27,7 @@ from widgets.journal.cells import plural
 from widgets.journal.drafts import DraftsQueue
 from widgets.journal.editor import TradeEditor
 from widgets.journal.trades_model import TradesModel
+from widgets.table_model import record_table
 from widgets.table_sizing import fit_columns
 
 CAPABILITIES = ("annotate", "drafts", "export")
@@ -51,11 +50,7 @@ class JournalPanel(QWidget):
         self.focus_label, self.clear_focus = QLabel(), QPushButton("Show all")
         self.message = QLabel(wordWrap=True)
         self.model = TradesModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
+        self.table = record_table(self.model, stretch_last=False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.editor, self.drafts = TradeEditor(), DraftsQueue()

@@ -15,7 +15,6 @@ from datetime import datetime
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QLabel,
     QMenu,
@@ -30,6 +29,7 @@ from widgets.empty_state import EmptyState
 from widgets.flow_layout import flow_row
 from widgets.setups.cells import et_time
 from widgets.setups.scanner_model import COLUMNS, LIVE, SCAN, ScannerModel, ScanRow
+from widgets.table_model import record_table
 from widgets.table_sizing import fit_columns
 
 SOURCE_FILTERS = ("Live and scan", "Live only", "Scan only")
@@ -90,14 +90,8 @@ class ScannerPanel(QWidget):
         return flow_row(QLabel("Watchlist"), self.watchlist, self.scan_button, self.source_filter, self.track_button)
 
     def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().hide()
+        table = record_table(self.model)
         table.setWordWrap(False)
-        table.horizontalHeader().setStretchLastSection(True)
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)  # newest first until a click
         table.setSortingEnabled(True)
         table.doubleClicked.connect(lambda index: self._track_row(index.row()))

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -35,6 +34,7 @@ from widgets.numbers import price
 from widgets.read_only_table import ReadOnlyTable
 from widgets.setups.cells import direction_text, rr_text, targets_text
 from widgets.setups.tracked_model import COLUMNS, FILTERS, TrackedModel, setup_title
+from widgets.table_model import record_table
 from widgets.table_sizing import fit_columns
 
 EVENT_COLUMNS = ("Time (ET)", "Status", "Price", "Reason")
@@ -108,13 +108,7 @@ class TrackedSetupsPanel(QWidget):
                         self.delete_button, self.chart_button, self.alert_button)
 
     def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setStretchLastSection(True)
+        table = record_table(self.model)
         table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         return table
 
