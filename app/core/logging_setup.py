@@ -67,6 +67,9 @@ def register_secret(value: str) -> None:
                 f.add_secret(value)
 
 
+_LEVEL_BEFORE: int | None = None  # the root logger's level before setup_logging changed it
+
+
 def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     """Log to ``log_dir/ai-coach.log`` (5 × 2 MB) and stderr for warnings; returns the file."""
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -80,6 +83,8 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     stream_handler.setLevel(logging.WARNING)
     remove_handlers()
     root = logging.getLogger()
+    global _LEVEL_BEFORE
+    _LEVEL_BEFORE = root.level
     for handler in (file_handler, stream_handler):
         handler.addFilter(_REDACTOR)
         handler._ai_coach = True  # type: ignore[attr-defined]
@@ -89,9 +94,14 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
 
 
 def remove_handlers() -> None:
-    """Detach and close the handlers ``setup_logging`` added (tests; a second setup)."""
+    """Detach and close the handlers ``setup_logging`` added and give the root logger back the level
+    it had (tests; a second setup): a level left at INFO made every later INFO record be kept."""
+    global _LEVEL_BEFORE
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_ai_coach", False):
             root.removeHandler(handler)
             handler.close()
+    if _LEVEL_BEFORE is not None:
+        root.setLevel(_LEVEL_BEFORE)
+        _LEVEL_BEFORE = None
