@@ -269,3 +269,57 @@ class JournalDraftRow(Base):
     detail: Mapped[str] = mapped_column(Text, server_default="")
     status: Mapped[str] = mapped_column(String(16), server_default="pending")  # pending / confirmed / dismissed
     created_at: Mapped[datetime] = mapped_column()
+
+
+class OptionsContextRow(Base):
+    """The options picture of a symbol at one minute (GEX, IV, the day's expected move), kept so a
+    trade entered then can say what it was."""
+
+    __tablename__ = "options_context"
+    symbol: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[datetime] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    spot: Mapped[float] = mapped_column(Float)
+    regime: Mapped[str] = mapped_column(String(32))
+    flip: Mapped[float | None] = mapped_column(Float)
+    call_wall: Mapped[float | None] = mapped_column(Float)
+    put_wall: Mapped[float | None] = mapped_column(Float)
+    iv_30d: Mapped[float | None] = mapped_column(Float)
+    iv_rank: Mapped[float | None] = mapped_column(Float)
+    move_at_open: Mapped[float | None] = mapped_column(Float)
+    move_used_fraction: Mapped[float | None] = mapped_column(Float)
+
+
+class TradeContextRow(Base):
+    """The market context at a journal trade's entry and its MAE/MFE, computed once from the bars."""
+
+    __tablename__ = "trade_context"
+    trade_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    computed_at: Mapped[datetime] = mapped_column()
+    context: Mapped[str] = mapped_column(Text)  # JSON
+    mae: Mapped[float | None] = mapped_column(Float)
+    mfe: Mapped[float | None] = mapped_column(Float)
+
+
+class BlobRow(Base):
+    """A file's bytes (a chart screenshot), stored once by its SHA-256."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class TradeAttachmentRow(Base):
+    """A blob attached to a journal trade ("Save chart to trade")."""
+
+    __tablename__ = "trade_attachments"
+    __table_args__ = (UniqueConstraint("trade_id", "sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trade_id: Mapped[str] = mapped_column(String(160), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    caption: Mapped[str] = mapped_column(String(200), server_default="")
+    created_at: Mapped[datetime] = mapped_column()
