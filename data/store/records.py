@@ -225,3 +225,22 @@ class JournalDraft:
     title: str
     detail: str
     status: str  # pending / confirmed / dismissed
+
+
+@dataclass(frozen=True, slots=True)
+class OptionsContext:
+    """A symbol's options picture at one minute, recorded as the chain refreshes (the journal reads
+    the one before a trade's entry)."""
+
+    symbol: str
+    at: datetime  # market time, on the minute
+    provider: str
+    spot: float
+    regime: str  # positive gamma / negative gamma
+    flip: float | None
+    call_wall: float | None
+    put_wall: float | None
+    iv_30d: float | None  # decimal
+    iv_rank: float | None  # 0…100
+    move_at_open: float | None  # the same-day 1σ move priced at the open, points
+    move_used_fraction: float | None  # |price − open| / that move
