@@ -179,6 +179,13 @@ class JournalChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class TradeAttachmentsChanged(JournalChanged):
+    """A chart screenshot was attached to a trade or removed (JournalChanged's listeners hear it too)."""
+
+    trade_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """Who publishes an event (one module) and who listens to it."""
 
@@ -217,4 +224,5 @@ CATALOGUE: dict[type[Event], Route] = {
                                                            "app.core.journal.coaching")),
     PositionsValued: Route("app.core.positions.tracker", (_BRIDGE,)),
     JournalChanged: Route("app.core.journal.imports", (_BRIDGE, "app.core.journal.coaching")),
+    TradeAttachmentsChanged: Route("app.core.journal.attachments", ()),  # heard as a JournalChanged
 }

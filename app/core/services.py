@@ -20,6 +20,7 @@ from app.core.health_watch import HealthWatchService
 from app.core.heatmap import HeatmapService
 from app.core.iv_history import IvHistoryService
 from app.core.iv_rank import IvRankService
+from app.core.journal.attachments import TradeAttachmentsService
 from app.core.journal.coaching import JournalCoaching
 from app.core.journal.drafts import JournalDrafts
 from app.core.journal.imports import JournalService
@@ -120,6 +121,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("journal", JournalService, lambda c: JournalService(
         c.store, c.bus, positions=lambda: c.service(PositionsService).positions, now=lambda: c.current().clock.now()),
         supervised=False),
+    ServiceSpec("trade-attachments", TradeAttachmentsService, lambda c: TradeAttachmentsService(
+        c.store, c.bus, lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("journal-drafts", JournalDrafts, lambda c: JournalDrafts(
         c.service(MarketScheduler), c.service(JournalService), c.store, c.calendar, c.service(SetupTrackerService),
         c.service(AlertsService), c.service(PositionsService), lambda: c.current().clock.now()), supervised=False),

@@ -244,3 +244,16 @@ class OptionsContext:
     iv_rank: float | None  # 0…100
     move_at_open: float | None  # the same-day 1σ move priced at the open, points
     move_used_fraction: float | None  # |price − open| / that move
+
+
+@dataclass(frozen=True, slots=True)
+class TradeAttachment:
+    """A chart screenshot attached to a journal trade; its bytes are read apart (``sha256``)."""
+
+    id: int
+    trade_id: str
+    sha256: str
+    media_type: str
+    size: int  # bytes
+    caption: str
+    created_at: datetime
