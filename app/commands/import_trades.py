@@ -51,10 +51,24 @@ async def _import(args: argparse.Namespace):
     try:
         # no provider here, so no market clock: an import stamps nothing, the machine's UTC is enough
         journal = JournalService(store, now=lambda: datetime.now(UTC))
-        preview = await journal.preview(args.file, args.broker)
+        options = await _saved_mapping(store, args.file) if args.broker == "generic" else {}
+        preview = await journal.preview(args.file, args.broker, **options)
         return await (journal.dry_run(preview) if args.dry_run else journal.commit(preview))
     finally:
         await asyncio.to_thread(store.close)
+
+
+async def _saved_mapping(store, path: Path) -> dict:
+    """``mapping=`` the app saved for this file's columns (its mapping dialog), else nothing (the guess)."""
+    from data.files.brokers import generic_csv
+    from data.store import preferences
+
+    saved = (await store.run(preferences.load_all))["generic_csv_mappings"]
+    mapping = generic_csv.remembered(saved, (await generic_csv.load_sample(path)).header)
+    if mapping is None:
+        return {}
+    print("ai-coach import: using the column mapping saved for these columns", file=sys.stderr)
+    return {"mapping": mapping}
 
 
 def text_lines(summary) -> list[str]:

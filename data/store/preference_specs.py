@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,17 @@ class PreferenceSpec:
     default: Any
     choices: tuple[Any, ...] | None = None
     kind: type = str
+    check: Callable[[Any], None] | None = None  # raises ValueError in plain words
+
+
+def _generic_csv_mappings(value: dict) -> None:
+    """Header signature -> a generic CSV column mapping's fields (the import's mapping dialog)."""
+    from data.files.brokers.generic_csv import mapping_from  # the mapping's own rules, read when saved
+
+    for signature, mapping in value.items():
+        if not isinstance(signature, str) or not isinstance(mapping, dict):
+            raise ValueError("each entry must be a header signature and its column mapping")
+        mapping_from(mapping)
 
 
 SPECS: dict[str, PreferenceSpec] = {
@@ -44,6 +56,8 @@ SPECS: dict[str, PreferenceSpec] = {
     "exit_stop_loss_debit_pct": PreferenceSpec(50, kind=int),  # % of the debit lost
     "exit_manage_dte": PreferenceSpec(21, kind=int),  # premium sellers manage at this many days left
     "exit_theta_pct_per_day": PreferenceSpec(3, kind=int),  # long premium losing this % of value a day
+    # the generic CSV column mappings the trader confirmed, by header signature (JSON object)
+    "generic_csv_mappings": PreferenceSpec({}, kind=dict, check=_generic_csv_mappings),
 }
 
 
@@ -57,6 +71,13 @@ def validate(key: str, value: Any) -> Any:
         raise PreferenceError(f"Preference '{key}' must be true or false, got {value!r}.")
     if spec.kind is str and not isinstance(value, str):
         raise PreferenceError(f"Preference '{key}' must be text, got {value!r}.")
+    if spec.kind is dict and not isinstance(value, dict):
+        raise PreferenceError(f"Preference '{key}' must be a JSON object, got {value!r}.")
+    if spec.check is not None:
+        try:
+            spec.check(value)
+        except ValueError as exc:
+            raise PreferenceError(f"Preference '{key}': {exc}.") from None
     if spec.choices is not None and value not in spec.choices:
         raise PreferenceError(f"Preference '{key}' must be one of {', '.join(map(str, spec.choices))}.")
     return value

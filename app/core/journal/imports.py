@@ -20,7 +20,7 @@ from app.core.bus import EventBus
 from app.core.events import JournalChanged
 from app.core.journal.app_fills import executions_from_positions
 from app.core.journal.export import write_trades_csv
-from data.files.brokers.base import ParseResult, RowError
+from data.files.brokers.base import ParseResult, Progress, RowError
 from data.files.brokers.registry import parse_file
 from data.store import executions as repo
 from data.store import journal as journal_repo
@@ -68,10 +68,12 @@ class JournalService:
         if self._bus is not None:
             self._bus.publish(JournalChanged())
 
-    async def preview(self, path: Path | str, broker: str | None = None, **options: object) -> ImportPreview:
-        """Read ``path`` (``BrokerFileError`` for a file in no known format) and compare with the store."""
+    async def preview(self, path: Path | str, broker: str | None = None, progress: Progress | None = None,
+                      **options: object) -> ImportPreview:
+        """Read ``path`` (``BrokerFileError`` for a file in no known format) and compare with the store;
+        ``progress(done, total)`` is called from the reading thread."""
         path = Path(path)
-        result = await asyncio.to_thread(parse_file, path, broker, **options)
+        result = await asyncio.to_thread(parse_file, path, broker, progress, **options)
         ids = [e.exec_id for e in result.executions]
         known = await self._store.run(lambda s: repo.known_ids(s, result.broker, ids))
         new = tuple(e for e in result.executions if e.exec_id not in known)

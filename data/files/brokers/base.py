@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -13,6 +14,9 @@ from data.store.records import Execution
 from data.symbols import OptionSymbol, SymbolError, parse_option_symbol
 
 HEAD_BYTES = 8192
+PROGRESS_EVERY = 500  # rows between progress reports: a few dozen calls for 10k rows
+
+Progress = Callable[[int, int], None]  # (done, total), called on the reading thread
 
 
 class BrokerFileError(ValueError):
@@ -44,6 +48,40 @@ class ParseResult:
         self.errors.append(RowError(line, message))
 
 
+class UnknownFormatError(BrokerFileError):
+    """No broker format recognises the file (it may still be a generic CSV)."""
+
+
+class ProgressTicker:
+    """Reports ``(done, total)`` every ``every`` units and once at the end, counts only rising;
+    does nothing without a callback (so a parser can call it on every row)."""
+
+    __slots__ = ("_last", "_next", "every", "progress", "total")
+
+    def __init__(self, progress: Progress | None, total: int, every: int | None = None) -> None:
+        self.progress, self.total, self.every = progress, max(total, 0), every or PROGRESS_EVERY
+        self._next, self._last = self.every, 0
+
+    def __call__(self, done: int) -> None:
+        if self.progress is not None and done >= self._next:
+            self._next = done + self.every
+            self._report(min(done, self.total))
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self._report(self.total)
+
+    def _report(self, done: int) -> None:
+        if done > self._last or (done == self.total and self._last == 0 and done == 0):
+            self._last = done
+            self.progress(done, self.total)  # type: ignore[misc]
+
+
+def line_count(text: str) -> int:
+    """The file's lines, the unit a CSV parser reports its progress in."""
+    return text.count("\n") + (not text.endswith("\n"))
+
+
 class BrokerFormat(Protocol):
     """What a broker module offers (each module in this package is one): its name, a sniff of the
     file's first kilobytes, and the parse."""
@@ -52,7 +90,7 @@ class BrokerFormat(Protocol):
 
     def sniff(self, head_text: str) -> bool: ...
 
-    def parse(self, path: str | Path) -> ParseResult: ...
+    def parse(self, path: str | Path, progress: Progress | None = None) -> ParseResult: ...
 
 
 def read_text(path: str | Path) -> str:

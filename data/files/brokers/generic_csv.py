@@ -1,7 +1,9 @@
 """Any CSV of fills, read through a column mapping (which column is the time, symbol, side, …).
 
-``guess_mapping(header)`` proposes a mapping from common column names; the import dialog shows
-it to the trader, who corrects and keeps it. ``parse(path, mapping)`` reads the rows. Side may
+``guess_mapping(header)`` proposes a mapping from common column names; the mapping dialog shows
+it to the trader, who corrects and keeps it (``remember``/``remembered``: by the header's
+signature, so the next file with the same columns reads the same way). ``read_sample`` and
+``preview_rows`` are what that dialog shows; ``parse(path, mapping)`` reads the rows. Side may
 be absent when the quantity is signed; options come from an OCC column, or from expiry + strike
 + put/call columns with the symbol as the root. Times are read in ``mapping.zone`` unless the
 text carries its own offset (ISO 8601).
@@ -9,10 +11,11 @@ text carries its own offset (ISO 8601).
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +24,8 @@ from data.files.brokers import base
 from data.store.records import Execution
 
 name = "generic"
+SAMPLE_ROWS = 8
+KEEP_MAPPINGS = 30  # remembered headers; the oldest go first
 REQUIRED = ("time", "symbol", "quantity", "price")
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
                 "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%Y%m%d %H%M%S", "%d.%m.%Y %H:%M:%S")
@@ -90,15 +95,18 @@ def sniff(head_text: str) -> bool:
     return False  # never detected: a generic file needs a mapping the trader confirms
 
 
-def parse(path: str | Path, mapping: ColumnMapping | None = None) -> base.ParseResult:
+def parse(path: str | Path, mapping: ColumnMapping | None = None,
+          progress: base.Progress | None = None) -> base.ParseResult:
     path = Path(path)
-    reader = csv.reader(io.StringIO(base.read_text(path)))
+    text = base.read_text(path)
+    reader = csv.reader(io.StringIO(text))
     header = [h.strip() for h in next(reader, [])]
     mapping = mapping or guess_mapping(header)
     zone = _check(mapping, header, path.name)
     result = base.ParseResult(broker=name)
-    make_id = base.IdMaker(name)
+    make_id, tick = base.IdMaker(name), base.ProgressTicker(progress, base.line_count(text))
     for cells in reader:
+        tick(reader.line_num)
         if not any(c.strip() for c in cells):
             continue
         if len(cells) < len(header):
@@ -110,6 +118,7 @@ def parse(path: str | Path, mapping: ColumnMapping | None = None) -> base.ParseR
             result.executions.append(_execution(row, mapping, zone, reader.line_num, make_id))
         except base.RowValueError as exc:
             result.error(reader.line_num, str(exc))
+    tick.finish()
     result.executions.sort(key=lambda f: f.time)
     result.checks["mapping"] = {f.name: getattr(mapping, f.name) for f in fields(mapping)}
     if mapping.fees is None:
@@ -182,3 +191,133 @@ def _time(row: dict[str, str], m: ColumnMapping, zone: ZoneInfo) -> datetime:
             raise base.RowValueError(f"the time '{raw}' has no time of day")
         stamp = stamp.replace(tzinfo=zone)
     return stamp.astimezone(UTC)
+
+
+# -- the mapping dialog: a sample of the file, its rows as they would be read ------------------
+@dataclass(frozen=True, slots=True)
+class CsvSample:
+    file_name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells), the first rows
+
+
+@dataclass(frozen=True, slots=True)
+class SampleRow:
+    """One sample row as the mapping reads it (texts for a table), or the problem in plain words."""
+
+    line: int
+    time: str = ""
+    symbol: str = ""  # the OCC contract for an option
+    side: str = ""
+    quantity: str = ""
+    price: str = ""
+    fees: str = ""
+    problem: str = ""
+
+
+def read_sample(path: str | Path, rows: int = SAMPLE_ROWS) -> CsvSample:
+    """The header and the first ``rows`` rows, from the file's head only (a big file stays unread);
+    BrokerFileError when it does not read as a CSV with a header row."""
+    path = Path(path)
+    head = base.head_text(path)
+    if len(head.encode("utf-8")) >= base.HEAD_BYTES and "\n" in head:
+        head = head[: head.rindex("\n")]  # the last line may be cut at the head's end
+    reader = csv.reader(io.StringIO(head))
+    header = [h.strip() for h in next(reader, [])]
+    if len([h for h in header if h]) < 2 or any(_is_number(h) for h in header if h):
+        raise base.BrokerFileError(f"{path.name} does not read as a CSV file with a header row "
+                                   f"(the first line reads '{base.first_line(head)}').")
+    sample: list[tuple[int, list[str]]] = []
+    for cells in reader:
+        if len(sample) == rows:
+            break
+        if any(c.strip() for c in cells):
+            sample.append((reader.line_num, [c.strip() for c in cells]))
+    return CsvSample(path.name, header, sample)
+
+
+async def load_sample(path: str | Path, rows: int = SAMPLE_ROWS) -> CsvSample:
+    """``read_sample`` off the event loop (the GUI thread never reads the file)."""
+    return await asyncio.to_thread(read_sample, path, rows)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        base.number(text, "header")
+    except base.RowValueError:
+        return False
+    return True
+
+
+def mapping_problem(mapping: ColumnMapping, header: list[str]) -> str | None:
+    """What stops ``mapping`` reading a file with ``header``, in plain words; None when it fits."""
+    try:
+        _check(mapping, header, "The file")
+    except base.BrokerFileError as exc:
+        return str(exc)
+    return None
+
+
+def preview_rows(sample: CsvSample, mapping: ColumnMapping) -> list[SampleRow]:
+    """The sample rows as ``parse`` would read them with ``mapping`` (none while it does not fit)."""
+    if mapping_problem(mapping, sample.header):
+        return []
+    zone, make_id, out = ZoneInfo(mapping.zone), base.IdMaker(name), []
+    for line, cells in sample.rows:
+        if len(cells) < len(sample.header):
+            out.append(SampleRow(line, problem=f"the row has {len(cells)} of {len(sample.header)} columns"))
+            continue
+        try:
+            fill = _execution(dict(zip(sample.header, cells, strict=False)), mapping, zone, line, make_id)
+        except base.RowValueError as exc:
+            out.append(SampleRow(line, problem=f"{exc} (this row would be left out)"))
+            continue
+        out.append(SampleRow(line, f"{fill.time.astimezone(zone):%Y-%m-%d %H:%M:%S %Z}", fill.occ or fill.symbol,
+                             fill.side, f"{fill.quantity:g}", f"{fill.price:g}", f"{fill.fees:.2f}"))
+    return out
+
+
+# -- remembered mappings: header signature -> the mapping's fields (a JSON-able dict) ----------
+def signature(header: list[str]) -> str:
+    """The header's column names, normalised (case, spaces and punctuation do not matter)."""
+    return "|".join(_plain(h) for h in header if h.strip())
+
+
+def mapping_dict(mapping: ColumnMapping) -> dict[str, str | int | None]:
+    return {f.name: getattr(mapping, f.name) for f in fields(mapping)}
+
+
+def mapping_from(values: dict) -> ColumnMapping:
+    """A ColumnMapping from a saved dict; ValueError in plain words for one that is not."""
+    known = {f.name: f for f in fields(ColumnMapping)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ValueError(f"unknown mapping fields {', '.join(unknown)}")
+    for key, value in values.items():
+        wanted = int if key == "multiplier" else str
+        if not (value is None and key not in ("zone", "multiplier")) and (
+                not isinstance(value, wanted) or isinstance(value, bool)):
+            raise ValueError(f"the mapping's {key} must be {'a whole number' if wanted is int else 'text'}")
+    return ColumnMapping(**values)
+
+
+def remembered(saved: dict, header: list[str]) -> ColumnMapping | None:
+    """The mapping saved for this header, if it still fits it."""
+    values = saved.get(signature(header))
+    if not isinstance(values, dict):
+        return None
+    by_plain = {_plain(h): h.strip() for h in header if h.strip()}
+    try:  # the columns by this file's spelling of them (the signature ignores case and punctuation)
+        mapping = mapping_from({k: by_plain.get(_plain(v), v) if isinstance(v, str) and k in NAMES | {"date": ()}
+                                else v for k, v in values.items()})
+    except ValueError:
+        return None
+    return None if mapping_problem(mapping, header) else mapping
+
+
+def remember(saved: dict, header: list[str], mapping: ColumnMapping) -> dict:
+    """A new saved dict with ``mapping`` for this header (the newest last, at most KEEP_MAPPINGS)."""
+    key = signature(header)
+    kept = {k: v for k, v in saved.items() if k != key}
+    kept[key] = mapping_dict(mapping)
+    return dict(list(kept.items())[-KEEP_MAPPINGS:])

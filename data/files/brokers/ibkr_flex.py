@@ -58,7 +58,7 @@ def sniff(head_text: str) -> bool:
     return any(_is_header(row[2:] if row[:1] == ["HEADER"] else row) for row in rows)
 
 
-def parse(path: str | Path, tz: tzinfo | None = None) -> base.ParseResult:
+def parse(path: str | Path, tz: tzinfo | None = None, progress: base.Progress | None = None) -> base.ParseResult:
     path = Path(path)
     text = base.read_text(path)
     if not sniff(text[:8192]):
@@ -69,7 +69,7 @@ def parse(path: str | Path, tz: tzinfo | None = None) -> base.ParseResult:
                                   f"({'given' if tz else 'assumed'})")
     xml = "<Flex" in text[:2048]
     rows = _xml_rows(text, result) if xml else _csv_rows(text, result)
-    _read(rows, tz or ET, result)
+    _read(rows, tz or ET, result, base.ProgressTicker(progress, len(rows)))
     result.errors.sort(key=lambda e: e.line)
     result.checks["format"] = "xml" if xml else "csv"
     return result
@@ -117,10 +117,12 @@ def _csv_rows(text: str, result: base.ParseResult) -> list[tuple[int, dict[str, 
     return rows
 
 
-def _read(rows: list[tuple[int, dict[str, str]]], zone: tzinfo, result: base.ParseResult) -> None:
+def _read(rows: list[tuple[int, dict[str, str]]], zone: tzinfo, result: base.ParseResult,
+          tick: base.ProgressTicker) -> None:
     make_id = base.IdMaker(name)
     skipped = rebates = 0
-    for line, fields in rows:
+    for done, (line, fields) in enumerate(rows):
+        tick(done)
         if fields.get("levelofdetail", "EXECUTION").upper() in SKIP_LEVELS:
             skipped += 1
             continue
@@ -131,6 +133,7 @@ def _read(rows: list[tuple[int, dict[str, str]]], zone: tzinfo, result: base.Par
             continue
         rebates += _commission(fields) > 0
         result.executions.append(fill)
+    tick.finish()
     result.executions.sort(key=lambda f: f.time)
     result.account = result.account or next((f.account for f in result.executions if f.account), "")
     result.checks["skipped_not_executions"] = skipped

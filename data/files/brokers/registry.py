@@ -22,7 +22,7 @@ def detect(path: str | Path) -> base.BrokerFormat:
     for fmt in FORMATS:
         if fmt.sniff(head):
             return fmt
-    raise base.BrokerFileError(f"{path.name} is not {NAMES} (the first line reads '{base.first_line(head)}').")
+    raise base.UnknownFormatError(f"{path.name} is not {NAMES} (the first line reads '{base.first_line(head)}').")
 
 
 def by_name(broker: str) -> base.BrokerFormat:
@@ -34,8 +34,10 @@ def by_name(broker: str) -> base.BrokerFormat:
                                    f"(known: {', '.join(sorted(known))}).") from None
 
 
-def parse_file(path: str | Path, broker: str | None = None, **options: Any) -> base.ParseResult:
+def parse_file(path: str | Path, broker: str | None = None, progress: base.Progress | None = None,
+               **options: Any) -> base.ParseResult:
     """Read ``path`` as ``broker``'s export, or as whatever ``detect`` finds; ``options`` go to the
-    parser (``tz=`` for IBKR, ``mapping=`` for the generic CSV)."""
+    parser (``tz=`` for IBKR, ``mapping=`` for the generic CSV). ``progress(done, total)`` is
+    called from this (the reading) thread as the rows are read."""
     fmt = by_name(broker) if broker else detect(path)
-    return fmt.parse(path, **options)  # type: ignore[call-arg]
+    return fmt.parse(path, progress=progress, **options)  # type: ignore[call-arg]

@@ -22,6 +22,8 @@ from data.files.brokers.base import (
     BrokerFileError,
     IdMaker,
     ParseResult,
+    Progress,
+    ProgressTicker,
     RowValueError,
     compact_occ,
     first_line,
@@ -53,7 +55,7 @@ def sniff(head_text: str) -> bool:
     return bool(lines) and (lines[0].startswith("Account Statement for") or lines[0].startswith(TRADE_HEADER))
 
 
-def parse(path: str | Path) -> ParseResult:
+def parse(path: str | Path, progress: Progress | None = None) -> ParseResult:
     path = Path(path)
     lines = read_text(path).splitlines()
     if not sniff("\n".join(lines[:3])):
@@ -67,7 +69,7 @@ def parse(path: str | Path) -> ParseResult:
         raise BrokerFileError(f"{path.name} is a thinkorswim statement without an Account Trade History "
                               "section; export the statement with trades in its date range.")
     fees = _cash_fees(sections.get("Cash Balance"), result)
-    _read_trades(sections["Account Trade History"], fees, result)
+    _read_trades(sections["Account Trade History"], fees, result, progress)
     _read_pnl(sections.get("Profits and Losses"), result)
     return result
 
@@ -101,13 +103,15 @@ def _rows(section: tuple[int, list[str]]) -> tuple[list[str], list[tuple[int, li
     return header, [(first + i, row) for i, row in enumerate(parsed[1:], start=1)]
 
 
-def _read_trades(section: tuple[int, list[str]], fees: dict[datetime, float], result: ParseResult) -> None:
+def _read_trades(section: tuple[int, list[str]], fees: dict[datetime, float], result: ParseResult,
+                 progress: Progress | None = None) -> None:
     header, rows = _rows(section)
-    make_id = IdMaker(name)
+    make_id, tick = IdMaker(name), ProgressTicker(progress, len(rows))
     orders: list[list[Execution]] = []
     current: list[Execution] | None = None  # the order whose legs follow (None: its first row was bad)
     last: dict[str, str] = {}
-    for line, row in rows:
+    for done, (line, row) in enumerate(rows):
+        tick(done)
         fields = dict(zip(header, (c.strip() for c in row), strict=False))
         starts = bool(fields.get("Exec Time"))
         if len(row) < len(header) or (not starts and current is None):
@@ -128,6 +132,7 @@ def _read_trades(section: tuple[int, list[str]], fees: dict[datetime, float], re
             orders.append(current)
         else:
             current.append(replace(fill, order_id=current[0].order_id))
+    tick.finish()
     _finish_trades(orders, fees, result)
 
 

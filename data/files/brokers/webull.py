@@ -44,7 +44,7 @@ class _Parent:
     closed: bool = False  # a row that is not a leg came after it
 
 
-def parse(path: str | Path) -> base.ParseResult:
+def parse(path: str | Path, progress: base.Progress | None = None) -> base.ParseResult:
     path = Path(path)
     text = base.read_text(path)
     if not sniff(text[:4096]):
@@ -56,13 +56,16 @@ def parse(path: str | Path) -> base.ParseResult:
     counts = {"rows": 0, "unfilled": 0, "partial_fills_on_cancelled": 0}
     parents: list[_Parent] = []
     make_id = base.IdMaker(name)
+    tick = base.ProgressTicker(progress, base.line_count(text))
     for row in reader:
         line = reader.line_num
+        tick(line)
         if not any(c.strip() for c in row):
             continue
         counts["rows"] += 1
         _row(dict(zip(header, (c.strip() for c in row), strict=False)), len(row) < len(header),
              line, result, parents, counts, make_id)
+    tick.finish()
     result.checks.update(counts)
     _summarise(parents, result)
     result.executions.sort(key=lambda f: f.time)
