@@ -40,10 +40,14 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from data.market_calendar import ET
 from data.models import Bars
 from data.store.records import Execution
+
+if TYPE_CHECKING:
+    from analytics.trade_context import TradeContext
 
 SPREAD_WINDOW = timedelta(seconds=1)
 SCRATCH_DOLLARS = 1.0
@@ -82,6 +86,9 @@ class Trade:
     notes: str = ""
     risk: float | None = None  # dollars
     r_multiple: float | None = None
+    context: TradeContext | None = None  # the market at entry (app.core.journal.context fills it in)
+    mae: float | None = None  # dollars, ≤ 0 (stock trades, from 1-minute bars)
+    mfe: float | None = None  # dollars, ≥ 0
 
     @property
     def is_open(self) -> bool:
