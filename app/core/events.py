@@ -179,6 +179,11 @@ class JournalChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class TradeContextsChanged(JournalChanged):
+    """Trades got their market context at entry or MAE/MFE (JournalChanged's listeners hear it too)."""
+
+
+@dataclass(frozen=True, slots=True)
 class TradeAttachmentsChanged(JournalChanged):
     """A chart screenshot was attached to a trade or removed (JournalChanged's listeners hear it too)."""
 
@@ -209,11 +214,11 @@ CATALOGUE: dict[type[Event], Route] = {
     NotificationPosted: Route("app.core.notifications", (_BRIDGE,)),
     ErrorReported: Route(_ENGINE, (_BRIDGE, _ENGINE)),
     EngineStarted: Route(_ENGINE, (_BRIDGE,)),
-    ProviderChanged: Route(_ENGINE, (_BRIDGE, "app.core.alerts")),
+    ProviderChanged: Route(_ENGINE, (_BRIDGE, "app.core.alerts", "app.core.journal.context")),
     AlertsChanged: Route("app.core.alerts", (_BRIDGE, "app.core.alerts", _SYMBOLS)),
     AlertTriggered: Route("app.core.alerts", (_BRIDGE,)),
     OptionsUpdated: Route("app.core.option_chains", (_BRIDGE, "app.core.iv_history", "app.core.heatmap",
-                                                     "app.core.positions.tracker")),
+                                                     "app.core.positions.tracker", "app.core.journal.context")),
     OptionsUnavailable: Route("app.core.option_chains", (_BRIDGE,)),
     IvRecorded: Route("app.core.iv_history", (_BRIDGE, "app.core.iv_rank")),
     ScheduledJobRan: Route("app.core.scheduler", ()),
@@ -221,8 +226,10 @@ CATALOGUE: dict[type[Event], Route] = {
     SetupsChanged: Route("app.core.setups.tracker", (_BRIDGE, _SYMBOLS)),
     SetupTransitioned: Route("app.core.setups.tracker", (_BRIDGE,)),
     PositionsChanged: Route("app.core.positions.service", (_BRIDGE, _SYMBOLS, "app.core.positions.tracker",
-                                                           "app.core.journal.coaching")),
+                                                           "app.core.journal.coaching", "app.core.journal.context")),
     PositionsValued: Route("app.core.positions.tracker", (_BRIDGE,)),
-    JournalChanged: Route("app.core.journal.imports", (_BRIDGE, "app.core.journal.coaching")),
+    JournalChanged: Route("app.core.journal.imports", (_BRIDGE, "app.core.journal.coaching",
+                                                       "app.core.journal.context")),
     TradeAttachmentsChanged: Route("app.core.journal.attachments", ()),  # heard as a JournalChanged
+    TradeContextsChanged: Route("app.core.journal.context", ()),  # heard as a JournalChanged
 }

@@ -22,6 +22,7 @@ from app.core.iv_history import IvHistoryService
 from app.core.iv_rank import IvRankService
 from app.core.journal.attachments import TradeAttachmentsService
 from app.core.journal.coaching import JournalCoaching
+from app.core.journal.context import TradeContextService
 from app.core.journal.drafts import JournalDrafts
 from app.core.journal.imports import JournalService
 from app.core.layouts import LayoutStore
@@ -129,4 +130,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("journal-coaching", JournalCoaching, lambda c: JournalCoaching(
         c.service(MarketScheduler), c.service(JournalService), c.bus, c.notifications,
         lambda: c.current().clock.now())),
+    ServiceSpec("journal-context", TradeContextService, lambda c: TradeContextService(
+        c.store, c.bus, c.service(JournalService), lambda: c.current().provider,
+        rank=lambda snap: c.service(IvRankService).rank(snap),
+        zero_dte=lambda snap: c.service(ZeroDteService).summary(snap))),
 )

@@ -66,6 +66,7 @@ class MarketStream(Protocol):
 class MarketDataProvider(Protocol):
     name: str
     finest_timeframe: Timeframe  # the finest bars it serves: 1-minute, or a recording's own resolution
+    real_prices: bool  # a real market's prices (False: the demo market's, made up)
 
     @property
     def clock(self) -> Clock: ...

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from analytics.journal_trades import Trade, assess_risk, group_trades
+from analytics.trade_context import with_context
 from app.core.bus import EventBus
 from app.core.events import JournalChanged
 from app.core.journal.app_fills import executions_from_positions
@@ -24,6 +25,7 @@ from data.files.brokers.base import ParseResult, Progress, RowError
 from data.files.brokers.registry import parse_file
 from data.store import executions as repo
 from data.store import journal as journal_repo
+from data.store import trade_context as context_repo
 from data.store.database import Store
 from data.store.records import Execution, JournalDraft, PositionRecord, TradeNote
 
@@ -91,11 +93,14 @@ class JournalService:
         return _summary(preview, len(preview.new), preview.duplicates, trades, dry_run=True)
 
     async def trades(self) -> list[Trade]:
-        """Every trade: the imported executions and the app's own positions, with the trader's notes."""
+        """Every trade: the imported executions and the app's own positions, with the trader's notes
+        and the market context at entry (``app.core.journal.context``)."""
         stored = await self._store.run(repo.all_executions)
         notes = await self._store.run(journal_repo.notes)
+        contexts = await self._store.run(context_repo.contexts)
         fills = stored + executions_from_positions(self._positions())
-        return await asyncio.to_thread(_annotated, fills, notes, self._risk_per_trade())
+        trades = await asyncio.to_thread(_annotated, fills, notes, self._risk_per_trade())
+        return with_context(trades, contexts)
 
     async def annotate(self, trade_id: str, **fields: object) -> TradeNote:
         """Save what the trader says about a trade (setup, tags, mistakes, rating, notes, planned

@@ -68,6 +68,7 @@ def demo_start(calendar: MarketCalendar, wall_now: datetime, resume: datetime | 
 class DemoProvider:
     name = "demo"
     finest_timeframe = Timeframe.M1
+    real_prices = False
     chain_refresh_s = 5.0  # option chains are local: refresh often
 
     def __init__(self, calendar: MarketCalendar, *, seed: int = 7, clock: SimClock | None = None,

@@ -62,6 +62,7 @@ MOVERS_TTL_S = 60
 class MassiveProvider:
     name = "massive"
     finest_timeframe = Timeframe.M1
+    real_prices = True
     chain_refresh_s = 30.0  # a full chain is many REST pages: refresh gently
 
     def __init__(self, calendar: MarketCalendar, api_key: str, *, delayed: bool = False,

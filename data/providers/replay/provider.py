@@ -32,6 +32,7 @@ MAX_IDLE_GAP_S = 15 * 60  # a gap longer than this with no bars is skipped
 
 class ReplayProvider:
     name = "replay"
+    real_prices = True
 
     def __init__(self, calendar: MarketCalendar, path: Path, *, speed: float = 1.0, symbol: str | None = None,
                  tz: str = "America/New_York", label: str = "auto", clock: SimClock | None = None,
