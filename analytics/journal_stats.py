@@ -225,7 +225,7 @@ def stats(trades: Iterable[Trade] | Table, basis: str = "net") -> JournalStats:
 
 # --- breakdowns and filters ---------------------------------------------------------------------
 
-BREAKDOWN_KEYS = ("setup", "symbol", "tag", "weekday", "time_of_day", "dte", "instrument")
+BREAKDOWN_KEYS = ("setup", "symbol", "tag", "weekday", "time_of_day", "dte", "instrument", "gex_regime", "vwap_side")
 DTE_BUCKETS = ((0, 0, "0"), (1, 7, "1–7"), (8, 30, "8–30"), (31, 10**9, "31+"))
 
 
@@ -288,10 +288,24 @@ def _labels(t: Table, key: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         codes = np.searchsorted([b[1] for b in DTE_BUCKETS], dte[rows])  # bucket = the first upper bound ≥ dte
         return rows, codes, [b[2] for b in DTE_BUCKETS]
     label = {"setup": lambda x: x.setup or "(no setup)", "symbol": lambda x: x.symbol,
-             "instrument": lambda x: "stock" if x.instrument == "stock" else "options"}[key]
+             "instrument": lambda x: "stock" if x.instrument == "stock" else "options",
+             "gex_regime": _regime_at_entry, "vwap_side": _vwap_side_at_entry}[key]
     labels = np.array([label(x) for x in t.trades], dtype=object)
-    codes, names = pd.factorize(labels)
-    return np.arange(n), codes.astype(np.int64), [str(x) for x in names]
+    codes, names = pd.factorize(labels)  # None (no context at entry) → -1: left out
+    rows = np.flatnonzero(codes >= 0)
+    return rows, codes[rows].astype(np.int64), [str(x) for x in names]
+
+
+def _regime_at_entry(trade: Trade) -> str | None:
+    options = trade.context.options if trade.context is not None else None
+    return options.regime if options is not None else None
+
+
+def _vwap_side_at_entry(trade: Trade) -> str | None:
+    levels = trade.context.levels if trade.context is not None else None
+    if levels is None or levels.vwap_distance_pct is None:
+        return None
+    return "above VWAP" if levels.vwap_distance_pct >= 0 else "below VWAP"
 
 
 def breakdown(trades: Iterable[Trade] | Table, key: str, basis: str = "net") -> list[Group]:

@@ -206,3 +206,33 @@ def test_filters() -> None:
     assert ids(filter_trades(ts, tags=["a"])) == ["t0", "t2"]
     assert ids(filter_trades(ts, instruments=["options"])) == ["t1", "t2"]
     assert ids(filter_trades(ts, instruments=["stock"], tags=["a"])) == ["t0"]
+
+
+def test_breakdowns_by_the_market_at_entry() -> None:
+    from dataclasses import replace
+
+    from analytics.trade_context import LevelsAtEntry, TradeContext
+    from data.store.records import OptionsContext
+
+    def at_entry(t, regime, vwap_pct):
+        options = None if regime is None else OptionsContext(t.symbol, t.opened_at, "massive", 600.0, regime,
+                                                             None, None, None, None, None, None, None)
+        levels = None if vwap_pct is None else LevelsAtEntry(600.0, 599.0, vwap_pct, {}, None)
+        return replace(t, context=TradeContext(t.symbol, t.opened_at, levels, options))
+
+    base = [made_trade(i, datetime(2024, 3, 4, 10, i, tzinfo=NY), 5, 10 + i if i % 3 else -20) for i in range(9)]
+    regimes = ["positive gamma", "negative gamma", None] * 3
+    sides = [0.4, -0.1, 0.0, None, -2.0, 1.0, 0.3, None, -0.5]
+    no_context = made_trade(9, base[0].opened_at, 5, 7)
+    trades = [at_entry(t, r, v) for t, r, v in zip(base, regimes, sides, strict=True)] + [no_context]
+    for key, labels in (("gex_regime", regimes), ("vwap_side", [None if v is None else "above VWAP" if v >= 0
+                                                                else "below VWAP" for v in sides])):
+        want: dict = defaultdict(list)
+        for t, label in zip(trades, labels, strict=False):
+            if label is not None:
+                want[label].append(t)
+        got = {g.label: g for g in breakdown(trades, key)}
+        assert set(got) == set(want)  # no context at entry: left out, not a group of its own
+        for label, members in want.items():
+            assert sorted(got[label].trade_ids) == sorted(t.id for t in members)
+            assert got[label].net_pnl == pytest.approx(sum(t.net_pnl for t in members))

@@ -15,7 +15,8 @@ from widgets.journal.filters import Criteria, apply
 
 BREAKDOWNS = (("setup", "Setup"), ("symbol", "Symbol"), ("tag", "Tag"), ("weekday", "Weekday (open)"),
               ("time_of_day", "Time of day (open, ET)"), ("dte", "Days to expiry at entry"),
-              ("instrument", "Stock vs options"))
+              ("instrument", "Stock vs options"), ("gex_regime", "GEX regime at entry"),
+              ("vwap_side", "Price vs VWAP at entry"))
 RECENT = 12
 
 
