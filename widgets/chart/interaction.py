@@ -1,5 +1,6 @@
 """The mouse on the chart: crosshair, the readout of the bar under it, the cursor's price on
-the axis, double-click back to the latest bars, and the right-click menu of price actions."""
+the axis, double-click back to the latest bars, and the right-click menu of price actions (and "Save chart
+to trade…", which leaves as ``journal_requested``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMenu
 
 from widgets.chart.levels import round_to_tick
@@ -32,10 +33,14 @@ def _value(arr: np.ndarray | None, i: int) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
-class ChartInteraction:
-    """Reads the panel's bars, panes and levels; user intents leave as the panel's signals."""
+class ChartInteraction(QObject):
+    """Reads the panel's bars, panes and levels; user intents leave as the panel's signals (and
+    this one's)."""
+
+    journal_requested = Signal()  # "Save chart to trade…"
 
     def __init__(self, panel: ChartPanel) -> None:
+        super().__init__(panel)
         self._panel = panel
         self._panes = panel.panes
         self.shown_readout = ""
@@ -142,4 +147,7 @@ class ChartInteraction:
         if panel.can_request("chain"):
             menu.addSeparator()
             menu.addAction(f"Open options chain near {price:,.2f}", lambda: panel.chain_requested.emit(price))
+        if panel.can_request("journal"):
+            menu.addSeparator()
+            menu.addAction("Save chart to trade…", self.journal_requested.emit)
         return menu

@@ -1,4 +1,5 @@
-"""The trade editor: setup, tags, mistakes, rating, notes and the planned stop and target."""
+"""The trade editor: setup, tags, mistakes, rating, notes and the planned stop and target, and the
+trade's chart screenshots (``attachments_strip``; ``trade_changed`` says whose to show)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from analytics.journal_trades import Trade
 from widgets.journal import cells
+from widgets.journal.attachments_strip import AttachmentsStrip
 
 RATINGS = ("—", "1 (poor)", "2", "3", "4", "5 (textbook)")
 
@@ -35,6 +37,7 @@ def parse_price(text: str) -> float | None:
 
 class TradeEditor(QWidget):
     saved = Signal(str, object)  # trade id, {"setup", "tags", "mistakes", "rating", "notes", "planned_stop", ...}
+    trade_changed = Signal(object)  # the trade shown (its id), or None; again after a journal reload
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,6 +58,7 @@ class TradeEditor(QWidget):
             edit.setToolTip(tip)
         self.save = QPushButton("Save")
         self.save.clicked.connect(self._save)
+        self.attachments = AttachmentsStrip()
         form = QFormLayout()
         for label, w in (("Setup", self.setup), ("Tags", self.tags), ("Mistakes", self.mistakes),
                          ("Rating", self.rating), ("Planned stop", self.stop), ("Planned target", self.target),
@@ -64,6 +68,7 @@ class TradeEditor(QWidget):
         box.addWidget(self.title)
         box.addLayout(form, 1)
         box.addWidget(self.save)
+        box.addWidget(self.attachments)
         self.set_trade(None)
 
     def set_setups(self, setups: Sequence[str]) -> None:
@@ -75,6 +80,7 @@ class TradeEditor(QWidget):
     def set_trade(self, trade: Trade | None) -> None:
         self.trade_id = trade.id if trade else None
         self.setEnabled(trade is not None)
+        self.trade_changed.emit(self.trade_id)
         if trade is None:
             self.title.setText("Select a trade to annotate it.")
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.ui.controllers.chart import ChartController
+from app.ui.controllers.chart_journal import ChartJournal
 from app.ui.panel_host import PanelHost
 from widgets.chart.chart_panel import ChartPanel
 
@@ -10,4 +11,5 @@ from widgets.chart.chart_panel import ChartPanel
 def build(host: PanelHost) -> ChartPanel:
     panel = ChartPanel()
     ChartController(host, panel)  # a Qt child of the panel: kept alive by it
+    ChartJournal(host, panel)  # "Save chart to trade…" (after the controller: it extends the menu)
     return panel

@@ -4,6 +4,7 @@ and ``ShowTrades`` (a dashboard click-through) narrowing the list to those trade
 from __future__ import annotations
 
 from app.ui.controllers.journal import JournalController
+from app.ui.controllers.journal_attachments import JournalAttachments
 from app.ui.intents import ShowTrades
 from app.ui.panel_host import PanelHost
 from app.ui.panels.setups_common import market_now
@@ -13,6 +14,7 @@ from widgets.journal.panel import JournalPanel
 def build(host: PanelHost) -> JournalPanel:
     panel = JournalPanel(now=lambda: market_now(host))
     controller = JournalController(host, panel)
+    JournalAttachments(host, panel)  # the editor's chart screenshots (a Qt child of the panel)
     host.intents.handle(ShowTrades, lambda i: panel.show_trades(i.trade_ids, i.title), panel="journal")
     host.when_engine_ready(controller.reload)
     return panel
