@@ -11,8 +11,12 @@ from analytics.journal_trades import Trade
 from widgets.journal import cells
 from widgets.table_model import ColumnTableModel, Index
 
-NUMERIC = {"Qty", "Entry", "Exit", "Net P&L", "R"}
+NUMERIC = {"Qty", "Entry", "Exit", "Net P&L", "R", "MAE", "MFE"}
 LAST = float("inf")
+EXCURSION_TIPS = {"MAE": "Maximum adverse excursion: the worst open loss during the trade, from 1-minute bars "
+                         "(stock trades)",
+                  "MFE": "Maximum favourable excursion: the best open gain during the trade, from 1-minute bars "
+                         "(stock trades)"}
 
 
 def sort_key(t: Trade, column: int):
@@ -20,7 +24,8 @@ def sort_key(t: Trade, column: int):
     held = t.holding_time
     return (t.opened_at.timestamp(), t.symbol, t.instrument, t.direction, t.quantity, t.entry_price,
             LAST if t.exit_price is None else t.exit_price, t.net_pnl,
-            LAST if t.r_multiple is None else t.r_multiple, (not t.setup, t.setup or ""), (not t.tags, t.tags),
+            LAST if t.r_multiple is None else t.r_multiple, LAST if t.mae is None else t.mae,
+            LAST if t.mfe is None else t.mfe, (not t.setup, t.setup or ""), (not t.tags, t.tags),
             LAST if held is None else held.total_seconds())[column]
 
 
@@ -29,12 +34,12 @@ def row_texts(t: Trade) -> tuple[str, ...]:
     return (cells.et_time(t.opened_at), t.symbol, cells.INSTRUMENTS.get(t.instrument, t.instrument),
             t.direction, cells.quantity(t.quantity), cells.maybe_price(t.entry_price),
             cells.maybe_price(t.exit_price), cells.money(t.net_pnl), cells.r_multiple(t.r_multiple),
-            t.setup or "", ", ".join(t.tags), status)
+            cells.money(t.mae), cells.money(t.mfe), t.setup or "", ", ".join(t.tags), status)
 
 
 class TradesModel(ColumnTableModel):
     COLUMNS = ("Opened (ET)", "Symbol", "Instrument", "Side", "Qty", "Entry", "Exit", "Net P&L", "R",
-               "Setup", "Tags", "Held")
+               "MAE", "MFE", "Setup", "Tags", "Held")
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,6 +89,8 @@ class TradesModel(ColumnTableModel):
             trade = self._rows[index.row()]
             color = cells.pnl_color(trade.net_pnl if column == "Net P&L" else trade.r_multiple)
             return QColor(color) if color else None
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("MAE", "MFE"):
+            return EXCURSION_TIPS[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             trade = self._rows[index.row()]
             return "\n".join(trade.legs) + (f"\n{trade.notes}" if trade.notes else "")
