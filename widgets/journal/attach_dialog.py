@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from analytics.journal_trades import Trade
 from widgets.journal import cells
 
-THUMB_WIDTH = 360
+THUMB_WIDTH = 600
+LIST_HEIGHT = 160
 MAX_CAPTION = 200
 
 
@@ -68,7 +69,9 @@ class AttachChartDialog(QDialog):
         if not image.isNull():
             self.thumbnail.setPixmap(QPixmap.fromImage(image).scaledToWidth(
                 THUMB_WIDTH, Qt.TransformationMode.SmoothTransformation))
+        self.prompt = QLabel(f"Attach this chart to a {symbol} trade:")
         self.list = QListWidget()
+        self.list.setMaximumHeight(LIST_HEIGHT)
         for trade in self.trades:
             item = QListWidgetItem(describe(trade))
             item.setData(Qt.ItemDataRole.UserRole, trade.id)
@@ -86,17 +89,16 @@ class AttachChartDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self._submit())
         self.list.setCurrentRow(preselect(self.trades, at))
         has_trades = bool(self.trades)
-        self.list.setVisible(has_trades)
-        self.caption.setVisible(has_trades)
+        for widget in (self.prompt, self.list, self.caption):
+            widget.setVisible(has_trades)
         self.empty.setVisible(not has_trades)
         self.save.setEnabled(has_trades)
         self.error.hide()
 
     def _layout(self) -> None:
         box = QVBoxLayout(self)
-        box.addWidget(self.thumbnail)
-        box.addWidget(QLabel(f"Attach this chart to a {self.symbol} trade:"))
-        for widget in (self.list, self.empty, self.caption, self.error, self.buttons):
+        self.setMinimumWidth(THUMB_WIDTH + 40)
+        for widget in (self.thumbnail, self.prompt, self.list, self.empty, self.caption, self.error, self.buttons):
             box.addWidget(widget)
 
     def chosen(self) -> Trade | None:

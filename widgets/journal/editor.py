@@ -66,9 +66,9 @@ class TradeEditor(QWidget):
             form.addRow(label, w)
         box = QVBoxLayout(self)
         box.addWidget(self.title)
+        box.addWidget(self.attachments)
         box.addLayout(form, 1)
         box.addWidget(self.save)
-        box.addWidget(self.attachments)
         self.set_trade(None)
 
     def set_setups(self, setups: Sequence[str]) -> None:
