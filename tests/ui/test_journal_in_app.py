@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from app.core.journal.imports import JournalService
-from app.ui.controllers.journal import JournalController
+from app.ui.controllers.journal_import import JournalImportFlow
 from tests.conftest import shared_path
 from tests.gui_helpers import run_app, settings, until
 
@@ -23,7 +23,7 @@ def _shot(widget, name: str) -> None:
         widget.grab().save(str(Path(folder) / f"{name}.png"))
 
 
-async def _import(controller: JournalController, path: Path) -> None:
+async def _import(controller: JournalImportFlow, path: Path) -> None:
     controller.import_file(str(path))
     await until(lambda: controller.dialog is not None, 20)
     dialog = controller.dialog
@@ -38,7 +38,7 @@ def test_import_a_thinkorswim_history_and_see_it_in_both_panels(qapp, tmp_path: 
     async def scenario(c) -> None:
         c.window.resize(1366, 768)
         journal, dashboard = c.window.panels["journal"], c.window.panels["journal_dashboard"]
-        controller = journal.findChild(JournalController)
+        controller = journal.findChild(JournalImportFlow)
         await _import(controller, path)
         await until(lambda: journal.model.rowCount() == 36, 20)
         assert controller.last_summary.trades == 36 and "$99.00 realized" in journal.message.text()

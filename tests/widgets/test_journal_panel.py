@@ -36,7 +36,7 @@ def test_a_row_per_trade_newest_first_with_its_columns(qtbot) -> None:
     last = panel.model.rowCount() - 1
     row = [_cell(panel, last, c) for c in panel.model.COLUMNS]
     assert row == ["2026-03-02 09:35", "AAPL", "Stock", "long", "100", "200.00", "201.50", "+$148.00", "—",
-                   "", "", "30m"]
+                   "—", "—", "", "", "30m"]
     spread = panel.model.row_of("app:c")
     assert _cell(panel, spread, "Instrument") == "Spread" and _cell(panel, spread, "Tags") == "A+, earnings"
     assert _cell(panel, panel.model.row_of("app:b"), "R") == "−0.82R"
@@ -189,6 +189,7 @@ def test_the_import_preview_shows_the_counts_and_each_rows_problem(qtbot) -> Non
     with qtbot.waitSignal(dialog.import_requested):
         dialog.import_button.click()
     assert not dialog.buttons.isEnabled() and dialog.progress.isVisibleTo(dialog)
+    assert dialog.status.text() == "Storing 36 executions in one step, then updating the journal…"
     dialog.show_failure("disk full")
     assert dialog.buttons.isEnabled() and "nothing was stored: disk full" in dialog.status.text()
 
@@ -201,3 +202,15 @@ def test_nothing_new_cannot_be_imported(qtbot) -> None:
     qtbot.addWidget(one)
     assert "1 execution read" in one.summary.text() and one.errors_label.text().startswith("1 row could not")
     assert not dialog.errors.isVisibleTo(dialog) and dialog.errors_label.text() == "Every row was read."
+
+
+def test_the_reading_progress_bar_fills_then_gives_way_to_the_next_message(qtbot) -> None:
+    panel = JournalPanel()
+    qtbot.addWidget(panel)
+    panel.show_progress("Reading big.csv…")
+    assert panel.reading.isVisibleTo(panel) and panel.reading.maximum() == 0  # busy until the total is known
+    panel.show_progress("Reading big.csv… 4,200 of 10,000 rows", 4200, 10_000)
+    assert (panel.reading.value(), panel.reading.maximum()) == (4200, 10_000)
+    assert panel.message.text() == "Reading big.csv… 4,200 of 10,000 rows"
+    panel.show_error("Could not import big.csv: disk gone")
+    assert not panel.reading.isVisibleTo(panel)

@@ -49,7 +49,9 @@ class ImportPreviewDialog(QDialog):
 
     def set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
-        self.status.setText("Importing…" if busy else "")
+        # one transaction, nothing to count: the stage in words over a busy bar
+        self.status.setText(f"Storing {plural(self.new, 'execution')} in one step, then updating the journal…"
+                            if busy else "")
         self.buttons.setEnabled(not busy)
 
     def show_failure(self, message: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -31,10 +32,12 @@ from widgets.table_model import record_table
 from widgets.table_sizing import fit_columns
 
 CAPABILITIES = ("annotate", "drafts", "export")
+IMPORT_FILTERS = "Broker exports (*.csv *.xml *.txt);;Generic CSV… (choose the columns) (*.csv *.txt);;All files (*)"
 
 
 class JournalPanel(QWidget):
     import_file_chosen = Signal(str)
+    generic_file_chosen = Signal(str)  # "Generic CSV" picked in the file dialog: choose the columns
     export_file_chosen = Signal(str, object)  # path, list[Trade] (the trades shown)
     annotate_requested = Signal(str, object)  # trade id, the editor's values
 
@@ -49,6 +52,7 @@ class JournalPanel(QWidget):
         self.filters = filters.FilterBar(now=now)
         self.focus_label, self.clear_focus = QLabel(), QPushButton("Show all")
         self.message = QLabel(wordWrap=True)
+        self.reading = QProgressBar(textVisible=False, maximumHeight=8)  # an import reading its file
         self.model = TradesModel()
         self.table = record_table(self.model, stretch_last=False)
         self.table.setSortingEnabled(True)
@@ -86,8 +90,10 @@ class JournalPanel(QWidget):
         main.addLayout(top)
         main.addWidget(self.filters)
         main.addWidget(self.message)
+        main.addWidget(self.reading)
         main.addWidget(split, 1)
         self.message.hide()
+        self.reading.hide()
 
     def set_capabilities(self, **offered: bool) -> None:
         """Hide what the service cannot do: ``annotate``, ``drafts``, ``export``."""
@@ -148,6 +154,7 @@ class JournalPanel(QWidget):
             self.table.selectRow(row)
 
     def show_message(self, text: str, error: bool = False) -> None:
+        self.reading.hide()
         self.message.setText(text)
         self.message.setStyleSheet("color: #ef5350;" if error else "")
         self.message.setVisible(bool(text))
@@ -155,15 +162,21 @@ class JournalPanel(QWidget):
     def show_error(self, text: str) -> None:
         self.show_message(text, error=True)
 
+    def show_progress(self, text: str, done: int = 0, total: int = 0) -> None:
+        """``text`` over a bar at ``done`` of ``total`` (busy while the total is unknown)."""
+        self.show_message(text)
+        self.reading.setRange(0, max(total, 0))
+        self.reading.setValue(min(done, total))
+        self.reading.show()
+
     def _selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         self.editor.set_trade(self.model.trade_at(rows[0].row()) if rows else None)
 
     def _choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a broker export", "",
-                                              "Broker exports (*.csv *.xml *.txt);;All files (*)")
+        path, kind = QFileDialog.getOpenFileName(self, "Import a broker export", "", IMPORT_FILTERS)
         if path:
-            self.import_file_chosen.emit(path)
+            (self.generic_file_chosen if kind.startswith("Generic CSV") else self.import_file_chosen).emit(path)
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export trades to CSV", "journal.csv", "CSV (*.csv)")

@@ -1,38 +1,27 @@
 """The Journal panel's work through ``JournalService``: the trades and drafts (again after each
-``journal_changed``), Import… (the file read and compared off the GUI thread, a preview dialog,
-then one commit with the dialog busy), the editor's notes, the drafts' confirm/dismiss and Export
-CSV…. A failure's message goes to the panel (or to the import dialog)."""
+``journal_changed``), Import… (``controllers.journal_import``), the editor's notes, the drafts'
+confirm/dismiss and Export CSV…. A failure's message goes to the panel."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from PySide6.QtCore import QObject
 
 from analytics.journal_trades import Trade
-from app.core.journal.imports import ImportPreview, ImportSummary, JournalService
+from app.core.journal.imports import JournalService
+from app.ui.controllers.journal_import import JournalImportFlow
 from app.ui.panel_host import PanelHost
-from widgets.journal.cells import et_time, money
-from widgets.journal.import_dialog import ImportPreviewDialog
+from widgets.journal.cells import et_time
 from widgets.journal.panel import JournalPanel
-
-
-def summary_text(s: ImportSummary) -> str:
-    errors = f", {len(s.errors):,} rows left out (see the preview)" if s.errors else ""
-    return (f"Imported {s.executions:,} executions from {s.file} ({s.duplicates_skipped:,} already there{errors}). "
-            f"The journal has {s.trades:,} trades, {s.closed_trades:,} closed, {money(s.realized_pnl)} realized.")
 
 
 class JournalController(QObject):
     def __init__(self, host: PanelHost, panel: JournalPanel) -> None:
         super().__init__(panel)
         self.host, self.panel = host, panel
-        self.dialog: ImportPreviewDialog | None = None
-        self.preview: ImportPreview | None = None
-        self.last_summary: ImportSummary | None = None
+        self.imports = JournalImportFlow(host, panel)
         self._loads = 0
-        panel.import_file_chosen.connect(self.import_file)
         panel.export_file_chosen.connect(self.export)
         panel.annotate_requested.connect(self.annotate)
         panel.drafts.confirm_requested.connect(lambda draft_id: self._draft("confirm", draft_id))
@@ -55,43 +44,6 @@ class JournalController(QObject):
                 self.panel.set_drafts(drafts)
 
         self.host.run(run(), self.panel.show_error)
-
-    def import_file(self, path: str) -> None:
-        self.panel.show_message(f"Reading {Path(path).name}…")
-
-        async def run() -> None:
-            preview = await self.service.preview(path)
-            self.panel.show_message("")
-            self.show_preview(preview)
-
-        self.host.run(run(), lambda message: self.panel.show_error(f"Could not import {Path(path).name}: {message}"))
-
-    def show_preview(self, preview: ImportPreview) -> None:
-        result = preview.result
-        self.preview = preview
-        self.dialog = ImportPreviewDialog(preview.path.name, result.broker, len(result.executions), len(preview.new),
-                                          preview.duplicates, [(e.line, e.message) for e in preview.errors],
-                                          self.panel)
-        self.dialog.import_requested.connect(self.commit)
-        self.dialog.finished.connect(self._dialog_closed)
-        self.dialog.open()
-
-    def commit(self) -> None:
-        dialog, preview = self.dialog, self.preview
-        if dialog is None or preview is None:
-            return
-
-        async def run() -> None:
-            self.last_summary = await self.service.commit(preview)
-            self.panel.show_message(summary_text(self.last_summary))
-            dialog.accept()
-
-        self.host.run(run(), dialog.show_failure)
-
-    def _dialog_closed(self) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-        self.dialog = self.preview = None
 
     def annotate(self, trade_id: str, values: dict) -> None:
         trade = self.panel.model.trade_at(self.panel.model.row_of(trade_id))
