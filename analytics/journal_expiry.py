@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time
 
 from data.market_calendar import ET
 from data.store.records import Execution
+from data.symbols import AM_SETTLED_ROOTS
 
 CASH_SETTLED = frozenset({"SPX", "SPXW", "XSP", "NDX", "NDXP", "RUT", "RUTW", "VIX", "VIXW", "DJX", "XEO", "OEX"})
 ASSUMED = "assumed:"
@@ -49,16 +50,30 @@ def _held(executions: Iterable[Execution]) -> dict[tuple[str, str], tuple[float,
     return {key: (pos, last[key]) for key, pos in held.items() if abs(pos) > EPS}
 
 
-def synthetic_expirations(executions: Iterable[Execution], as_of: date,
-                          settle: Callable[[str, date], float | None] | None = None) -> list[Execution]:
-    """The executions settling every contract held past its expiry (expiry < ``as_of``)."""
+Settle = Callable[[str, date], float | None]
+
+
+def synthetic_expirations(executions: Iterable[Execution], as_of: date, settle: Settle | None = None, *,
+                          settle_am: Settle | None = None, skip_unknown: bool = False) -> list[Execution]:
+    """The executions settling every contract held past its expiry (expiry < ``as_of``).
+
+    An AM-settled root (the SPX monthly) settles on the expiry day's opening print: ``settle_am``
+    gives it (``settle`` when not given). ``skip_unknown`` leaves a contract whose settlement is
+    unknown held, instead of assuming it expired worthless."""
     out: list[Execution] = []
     for (account, contract), (pos, ref) in sorted(_held(executions).items()):
         if ref.expiry >= as_of:
             continue
-        price = settle(ref.symbol, ref.expiry) if settle is not None else None
+        source = settle_am if settle_am is not None and _root(ref).upper() in AM_SETTLED_ROOTS else settle
+        price = source(ref.symbol, ref.expiry) if source is not None else None
+        if price is None and skip_unknown:
+            continue
         out.extend(_settlement(ref, account, contract, pos, price))
     return out
+
+
+def _root(ref: Execution) -> str:
+    return ref.occ[:-15] if ref.occ and len(ref.occ) > 15 else ref.symbol  # compact OCC: root + 15 characters
 
 
 def _intrinsic(ref: Execution, price: float | None) -> float:
@@ -75,8 +90,7 @@ def _settlement(ref: Execution, account: str, contract: str, pos: float, price: 
                 instrument="option", occ=ref.occ, expiry=ref.expiry, is_call=ref.is_call, strike=ref.strike,
                 multiplier=ref.multiplier, effect="close")
     value = _intrinsic(ref, price)
-    root = ref.occ[:-15] if ref.occ and len(ref.occ) > 15 else ref.symbol  # compact OCC: root + 15 characters
-    if root.upper() in CASH_SETTLED or ref.symbol.upper() in CASH_SETTLED or value <= 0:
+    if _root(ref).upper() in CASH_SETTLED or ref.symbol.upper() in CASH_SETTLED or value <= 0:
         return [Execution(exec_id=f"{ASSUMED}expiration:{account}:{contract}", side=closing, price=value,
                           kind="expiration", **base)]
     kind = "exercise" if pos > 0 else "assignment"

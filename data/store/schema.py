@@ -323,3 +323,16 @@ class TradeAttachmentRow(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
     caption: Mapped[str] = mapped_column(String(200), server_default="")
     created_at: Mapped[datetime] = mapped_column()
+
+
+class SettlementPriceRow(Base):
+    """An underlying's regular-session open and close on an expiry day (settles contracts an export
+    left open past their expiry: PM-settled at the close, AM-settled at the open)."""
+
+    __tablename__ = "settlement_prices"
+    symbol: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    open: Mapped[float] = mapped_column(Float)
+    close: Mapped[float] = mapped_column(Float)
+    provider: Mapped[str] = mapped_column(String(16))
+    fetched_at: Mapped[datetime] = mapped_column()

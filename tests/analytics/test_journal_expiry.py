@@ -57,6 +57,17 @@ def test_a_cash_settled_index_option_settles_at_its_intrinsic_value() -> None:
     assert t.gross_pnl == pytest.approx(600)
 
 
+def test_an_am_settled_monthly_settles_on_the_open_and_unknown_ones_can_stay_held() -> None:
+    monthly = [replace(option("buy", 1, 4.0, "10:00:00", symbol="SPX", strike=5000), occ="SPX240315C05000000")]
+    weekly = [replace(f, occ="SPXW240315C05000000", exec_id="w") for f in monthly]
+    am, pm = (lambda s, d: 5030.0), (lambda s, d: 5010.0)
+    assert synthetic_expirations(monthly, AFTER, settle=pm, settle_am=am)[0].price == 30.0  # the opening print
+    assert synthetic_expirations(weekly, AFTER, settle=pm, settle_am=am)[0].price == 10.0  # SPXW: the close
+    assert synthetic_expirations(monthly, AFTER, settle=lambda s, d: None, skip_unknown=True) == []
+    assert synthetic_expirations(monthly, AFTER, skip_unknown=True) == []
+    assert synthetic_expirations(monthly, AFTER)[0].price == 0.0  # without skip_unknown: assumed worthless
+
+
 def test_the_webull_sample_settles_its_89_expired_contracts() -> None:
     """The options sample leaves 89 contracts held past expiry (wave-2 references §3.4); settled
     as assumed-worthless, 6 contracts and the short GLD stock stay open."""

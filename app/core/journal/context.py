@@ -5,7 +5,8 @@ arrive (``OptionsUpdated`` → ``options_context``), and after the journal or th
 (or the provider; and every ``PASS_EVERY_S``) it fills in the trades that have no context yet: the provider's
 1-minute bars around the entry (fetched once per symbol and entry day in a pass) give the key
 levels, VWAP distance and, once the trade is closed, MAE/MFE; the stored options picture before
-the entry gives GEX, IV rank and the expected move used.
+the entry gives GEX, IV rank and the expected move used. Each pass also fetches the expiry-day
+prices that settle contracts an export left held past their expiry (``expirations``).
 
 The demo market's prices are not the real ones, so it fills only the app's own trades (made in
 it); imported trades wait for a real provider. A context with no levels is computed again when the
@@ -25,6 +26,7 @@ from analytics.journal_trades import Trade, mae_mfe
 from analytics.trade_context import TradeContext, levels_at_entry, options_at_entry, to_json
 from app.core.bus import EventBus
 from app.core.events import JournalChanged, OptionsUpdated, PositionsChanged, ProviderChanged, TradeContextsChanged
+from app.core.journal.expirations import fetch_settlements
 from app.core.journal.imports import JournalService
 from app.core.journal.options_context import options_context
 from app.core.snapshots import IvRankView, OptionsSnapshot, ZeroDteView
@@ -104,10 +106,15 @@ class TradeContextService:
 
     # -- trades ------------------------------------------------------------------------------------
     async def fill(self) -> int:
-        """Compute and store the context of every trade that needs one; how many were stored."""
+        """Store the context of every trade that needs one, and the prices settling expired contracts;
+        how many records were stored."""
         provider = self._provider()
         stored = await self._store.run(repo.contexts)
-        todo = [t for t in await self._journal.trades() if _needs(t, stored.get(t.id), provider.name)]
+        trades = await self._journal.trades()
+        settled = await fetch_settlements(self._store, provider, trades)
+        if settled:
+            trades = await self._journal.trades()  # contracts held past expiry just settled
+        todo = [t for t in trades if _needs(t, stored.get(t.id), provider.name)]
         bars: dict[tuple[str, object, object], Bars | None] = {}
         done = 0
         for trade in todo:
@@ -119,7 +126,7 @@ class TradeContextService:
             await self._store.run(lambda s, t=trade, r=record, a=mae, b=mfe:
                                   repo.save_context(s, t.id, provider.name, provider.clock.now(), r, a, b))
             done += 1
-        return done
+        return done + settled
 
     async def _context_of(self, trade: Trade, provider: MarketDataProvider,
                           cache: dict) -> tuple[TradeContext, float | None, float | None] | None:

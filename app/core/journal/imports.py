@@ -20,11 +20,14 @@ from analytics.trade_context import with_context
 from app.core.bus import EventBus
 from app.core.events import JournalChanged
 from app.core.journal.app_fills import executions_from_positions
+from app.core.journal.expirations import assumed_expirations
 from app.core.journal.export import write_trades_csv
 from data.files.brokers.base import ParseResult, Progress, RowError
 from data.files.brokers.registry import parse_file
+from data.market_calendar import market_date
 from data.store import executions as repo
 from data.store import journal as journal_repo
+from data.store import settlements
 from data.store import trade_context as context_repo
 from data.store.database import Store
 from data.store.records import Execution, JournalDraft, PositionRecord, TradeNote
@@ -98,8 +101,11 @@ class JournalService:
         stored = await self._store.run(repo.all_executions)
         notes = await self._store.run(journal_repo.notes)
         contexts = await self._store.run(context_repo.contexts)
+        prices, today = await self._store.run(settlements.prices), market_date(self._now())
         fills = stored + executions_from_positions(self._positions())
-        trades = await asyncio.to_thread(_annotated, fills, notes, self._risk_per_trade())
+        risk = self._risk_per_trade()
+        trades = await asyncio.to_thread(  # contracts held past expiry settle once their price is known
+            lambda: _annotated(fills + assumed_expirations(fills, prices, today), notes, risk))
         return with_context(trades, contexts)
 
     async def annotate(self, trade_id: str, **fields: object) -> TradeNote:
