@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -24,6 +25,7 @@ from widgets.read_only_table import ReadOnlyTable
 
 NONE = "— none —"
 SETTINGS = ("time_format", "zone", "multiplier")  # not columns
+OPTION_COLUMNS = ("occ", "expiry", "strike", "put_call", "exec_id", "order_id")  # the right-hand column
 COLUMNS = tuple(f.name for f in fields(ColumnMapping) if f.name not in SETTINGS)
 LABELS = {"time": "Time", "symbol": "Symbol", "side": "Side (none: the quantity's sign)", "quantity": "Quantity",
           "price": "Price", "fees": "Fees", "occ": "Option symbol (OCC)", "expiry": "Expiry", "strike": "Strike",
@@ -41,12 +43,14 @@ class MappingDialog(QDialog):
         self.setWindowTitle(f"Columns of {sample.file_name}")
         self.sample = sample
         self.intro = QLabel(wordWrap=True)
-        self.intro.setText(f"<b>{sample.file_name}</b> is not a thinkorswim, Webull or IBKR export. Choose which "
-                           "column holds each field (* required). "
+        self.intro.setText(f"Read <b>{sample.file_name}</b> as a generic CSV: choose which column holds each "
+                           "field (* required). "
                            + ("These columns were mapped before: the saved mapping is filled in."
                               if saved else "The choices are a guess from the column names."))
         self.combos = {name: self._combo(getattr(mapping, name)) for name in COLUMNS}
-        self.time_format = QLineEdit(mapping.time_format or "", placeholderText="automatic (e.g. %m/%d/%Y %H:%M:%S)")
+        self.time_format = QLineEdit(mapping.time_format or "", placeholderText="automatic",
+                                     toolTip="A strptime format, e.g. %m/%d/%Y %H:%M:%S; empty: ISO 8601 "
+                                             "and the common formats")
         self.zone = QComboBox(editable=True)
         self.zone.addItems(ZONES)
         self.zone.setCurrentText(mapping.zone)
@@ -59,7 +63,7 @@ class MappingDialog(QDialog):
         self._layout()
         self._connect()
         self.refresh()
-        self.resize(760, 640)
+        self.resize(900, 560)
 
     def _combo(self, chosen: str | None) -> QComboBox:
         combo = QComboBox()
@@ -71,18 +75,23 @@ class MappingDialog(QDialog):
         return combo
 
     def _layout(self) -> None:
-        form = QFormLayout()
+        fills, options = QFormLayout(), QFormLayout()  # two columns: the sample table keeps its height
         for name, combo in self.combos.items():
+            form = options if name in OPTION_COLUMNS else fills
             form.addRow(LABELS[name] + (" *" if name in REQUIRED else ""), combo)
-        form.addRow("Time format", self.time_format)
-        form.addRow("Time zone", self.zone)
-        form.addRow("Option multiplier", self.multiplier)
+        fills.addRow("Time format", self.time_format)
+        fills.addRow("Time zone", self.zone)
+        options.addRow("Option multiplier", self.multiplier)
+        columns = QHBoxLayout()
+        columns.addLayout(fills, 1)
+        columns.addLayout(options, 1)
         box = QVBoxLayout(self)
         box.addWidget(self.intro)
-        box.addLayout(form)
+        box.addLayout(columns)
         box.addWidget(QLabel(f"The first {len(self.sample.rows)} rows as they would be read:"))
-        for w in (self.table, self.status, self.buttons):
-            box.addWidget(w)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.status)
+        box.addWidget(self.buttons)
 
     def _connect(self) -> None:
         for combo in (*self.combos.values(), self.zone):
