@@ -138,3 +138,28 @@ async def test_an_options_snapshot_is_recorded_once_a_minute(tmp_path: Path) -> 
     finally:
         store.close()
         await demo.aclose()
+
+
+async def test_the_apps_own_trades_get_the_demo_markets_context(tmp_path: Path) -> None:
+    """A position made in the demo market is described by it (its bars are that trade's market)."""
+    from dataclasses import replace
+
+    from tests.core.options_snapshots import demo_provider
+
+    demo = demo_provider(default_calendar(), datetime(2026, 3, 6, 21, tzinfo=UTC))
+    store = Store.open(tmp_path)
+    journal = JournalService(store, now=demo.clock.now)
+    service = TradeContextService(store, EventBus(), journal, lambda: demo, _rank, _zero_dte)
+    try:
+        fills = [replace(_fill("p:1:0", ENTRY, "buy", 680.0), broker="app"),
+                 replace(_fill("p:2:0", EXIT, "sell", 681.5), broker="app")]
+        await store.run(lambda s: exec_repo.add(s, fills))
+        assert await service.fill() == 1
+        (trade,) = await journal.trades()
+        bars = await demo.get_bars("SPY", Timeframe.M1, ENTRY - timedelta(days=6), EXIT + timedelta(minutes=1),
+                                   extended=True)
+        assert trade.context.levels == levels_at_entry(bars, ENTRY, 680.0) and trade.context.levels is not None
+        assert trade.mae is not None and DEMO_NOTE not in trade.context.notes
+    finally:
+        store.close()
+        await demo.aclose()

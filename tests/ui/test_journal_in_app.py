@@ -1,7 +1,8 @@
 """The Journal panels in the running app: the real thinkorswim trade-history section imported
 through the panel's controller (the preview dialog driven as a trader would), 36 trades in the
 list and $99.00 realized on the dashboard, a breakdown row clicked through to the Journal, a note
-saved from the editor, and the same file again adding nothing."""
+saved from the editor, the context service's word on each trade's market at entry, and the same
+file again adding nothing."""
 
 from __future__ import annotations
 
@@ -60,6 +61,10 @@ def test_import_a_thinkorswim_history_and_see_it_in_both_panels(qapp, tmp_path: 
         service = c.engine.service(JournalService)
         await until(lambda: journal.model.trade_at(journal.model.row_of(trade_id)).setup == "gap fill", 20)
         assert next(t for t in await service.trades() if t.id == trade_id).setup == "gap fill"
+        # the context service saw the import: in the demo market, imported trades wait for real prices
+        await until(lambda: all(t.context is not None for t in journal.model.trades), 30)
+        journal.table.selectRow(1)
+        assert "demo market's prices are not the real ones" in journal.editor.context.text()
         _shot(journal, "journal")
         out = tmp_path / "journal.csv"
         journal.export_file_chosen.emit(str(out), journal.shown())

@@ -1,5 +1,6 @@
-"""The trade editor: setup, tags, mistakes, rating, notes and the planned stop and target, and the
-trade's chart screenshots (``attachments_strip``; ``trade_changed`` says whose to show)."""
+"""The trade editor: setup, tags, mistakes, rating, notes and the planned stop and target; above them the
+trade's market at entry (``context_view``) and its chart screenshots (``attachments_strip``; ``trade_changed``
+says whose to show)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from analytics.journal_trades import Trade
 from widgets.journal import cells
 from widgets.journal.attachments_strip import AttachmentsStrip
+from widgets.journal.context_view import TradeContextView
 
 RATINGS = ("—", "1 (poor)", "2", "3", "4", "5 (textbook)")
 
@@ -59,6 +61,7 @@ class TradeEditor(QWidget):
         self.save = QPushButton("Save")
         self.save.clicked.connect(self._save)
         self.attachments = AttachmentsStrip()
+        self.context = TradeContextView()
         form = QFormLayout()
         for label, w in (("Setup", self.setup), ("Tags", self.tags), ("Mistakes", self.mistakes),
                          ("Rating", self.rating), ("Planned stop", self.stop), ("Planned target", self.target),
@@ -66,6 +69,7 @@ class TradeEditor(QWidget):
             form.addRow(label, w)
         box = QVBoxLayout(self)
         box.addWidget(self.title)
+        box.addWidget(self.context)
         box.addWidget(self.attachments)
         box.addLayout(form, 1)
         box.addWidget(self.save)
@@ -81,6 +85,7 @@ class TradeEditor(QWidget):
         self.trade_id = trade.id if trade else None
         self.setEnabled(trade is not None)
         self.trade_changed.emit(self.trade_id)
+        self.context.show_trade(trade)
         if trade is None:
             self.title.setText("Select a trade to annotate it.")
             return
