@@ -123,8 +123,8 @@ class JournalPanel(QWidget):
         if self.only_ids is not None:
             trades = [t for t in trades if t.id in self.only_ids]
         self.model.set_trades(trades)
-        texts = self.model.texts
-        fit_columns(self.table, {c: [row[c] for row in texts[:500]] for c in range(len(self.model.COLUMNS))})
+        texts = self.model.texts(500)
+        fit_columns(self.table, {c: [row[c] for row in texts] for c in range(len(self.model.COLUMNS))})
         if not self.all_trades:
             self.empty.show_reason("No trades yet. Import a broker export (Import…) to start the journal.")
         elif not trades:

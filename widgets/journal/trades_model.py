@@ -19,14 +19,23 @@ EXCURSION_TIPS = {"MAE": "Maximum adverse excursion: the worst open loss during 
                          "(stock trades)"}
 
 
+def _last_if_none(value):
+    return LAST if value is None else value
+
+
+# Each column sorts by its value, not its text (an open trade's hold last, blanks last); one key per
+# column, so a sort of 50,000 trades computes only the column asked for.
+SORT_KEYS = (
+    lambda t: t.opened_at.timestamp(), lambda t: t.symbol, lambda t: t.instrument, lambda t: t.direction,
+    lambda t: t.quantity, lambda t: t.entry_price, lambda t: _last_if_none(t.exit_price), lambda t: t.net_pnl,
+    lambda t: _last_if_none(t.r_multiple), lambda t: _last_if_none(t.mae), lambda t: _last_if_none(t.mfe),
+    lambda t: (not t.setup, t.setup or ""), lambda t: (not t.tags, t.tags),
+    lambda t: LAST if t.holding_time is None else t.holding_time.total_seconds(),
+)
+
+
 def sort_key(t: Trade, column: int):
-    """Each column sorts by its value, not its text (an open trade's hold last, blanks last)."""
-    held = t.holding_time
-    return (t.opened_at.timestamp(), t.symbol, t.instrument, t.direction, t.quantity, t.entry_price,
-            LAST if t.exit_price is None else t.exit_price, t.net_pnl,
-            LAST if t.r_multiple is None else t.r_multiple, LAST if t.mae is None else t.mae,
-            LAST if t.mfe is None else t.mfe, (not t.setup, t.setup or ""), (not t.tags, t.tags),
-            LAST if held is None else held.total_seconds())[column]
+    return SORT_KEYS[column](t)
 
 
 def row_texts(t: Trade) -> tuple[str, ...]:
@@ -43,7 +52,7 @@ class TradesModel(ColumnTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._texts: list[tuple[str, ...]] = []
+        self._texts: list[tuple[str, ...] | None] = []  # made when a row is first shown
         self._order = (0, Qt.SortOrder.DescendingOrder)  # newest first
 
     def set_trades(self, trades: Sequence[Trade]) -> None:
@@ -60,16 +69,22 @@ class TradesModel(ColumnTableModel):
 
     def _arrange(self) -> None:
         column, order = self._order
-        self._rows.sort(key=lambda t: sort_key(t, column), reverse=order == Qt.SortOrder.DescendingOrder)
-        self._texts = [row_texts(t) for t in self._rows]
+        self._rows.sort(key=SORT_KEYS[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        self._texts = [None] * len(self._rows)
 
     @property
     def trades(self) -> list[Trade]:
         return list(self._rows)
 
-    @property
-    def texts(self) -> list[tuple[str, ...]]:
-        return self._texts
+    def texts(self, rows: int) -> list[tuple[str, ...]]:
+        """The cell texts of the first ``rows`` rows (for column sizing)."""
+        return [self.row_text(i) for i in range(min(rows, len(self._rows)))]
+
+    def row_text(self, row: int) -> tuple[str, ...]:
+        text = self._texts[row]
+        if text is None:
+            text = self._texts[row] = row_texts(self._rows[row])
+        return text
 
     def trade_at(self, row: int) -> Trade | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -82,7 +97,7 @@ class TradesModel(ColumnTableModel):
             return None
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[index.row()][index.column()]
+            return self.row_text(index.row())[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column in ("Net P&L", "R"):
