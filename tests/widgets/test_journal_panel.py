@@ -214,3 +214,21 @@ def test_the_reading_progress_bar_fills_then_gives_way_to_the_next_message(qtbot
     assert panel.message.text() == "Reading big.csv… 4,200 of 10,000 rows"
     panel.show_error("Could not import big.csv: disk gone")
     assert not panel.reading.isVisibleTo(panel)
+
+
+def test_an_open_contract_past_its_expiry_says_so(qtbot) -> None:
+    from dataclasses import replace
+    from datetime import UTC, date, datetime
+
+    from tests.analytics.journal_fixtures import made_trade
+
+    held = replace(made_trade(1, datetime(2026, 2, 10, 15, tzinfo=UTC), 0, 0, instrument="option",
+                              expiry=date(2026, 2, 13), closed=False), legs=("SPY260213C00670000",))
+    running = replace(held, id="t2", expiry=date(2026, 3, 20))
+    panel = JournalPanel(now=lambda: datetime(2026, 3, 2, 3, 30, tzinfo=UTC))  # 22:30 ET on 1 March
+    qtbot.addWidget(panel)
+    panel.set_trades([held, running])
+    assert _cell(panel, panel.model.row_of("t1"), "Held") == "past expiry"
+    assert _cell(panel, panel.model.row_of("t2"), "Held") == "open"
+    tip = panel.model.data(panel.model.index(panel.model.row_of("t1"), 0), Qt.ItemDataRole.ToolTipRole)
+    assert "settles at the underlying's expiry-day price" in tip

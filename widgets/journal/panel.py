@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from analytics.journal_trades import Trade
+from data.market_calendar import ET
 from widgets.empty_state import EmptyState
 from widgets.journal import filters
 from widgets.journal.cells import plural
@@ -45,6 +46,7 @@ class JournalPanel(QWidget):
         """``now``: the market clock (the periods count back from its date)."""
         super().__init__()
         self.all_trades: list[Trade] = []
+        self._now = now
         self.only_ids: frozenset[str] | None = None  # a click-through's trades (ShowTrades)
         self.import_button, self.export_button = QPushButton("Import…"), QPushButton("Export CSV…")
         self.import_button.setToolTip("Read a broker export (thinkorswim, Webull, IBKR, CSV), preview, then store")
@@ -122,6 +124,8 @@ class JournalPanel(QWidget):
         trades = filters.apply(self.all_trades, self.filters.criteria())
         if self.only_ids is not None:
             trades = [t for t in trades if t.id in self.only_ids]
+        now = self._now() if self._now is not None else None
+        self.model.today = now.astimezone(ET).date() if now is not None else None
         self.model.set_trades(trades)
         texts = self.model.texts(500)
         fit_columns(self.table, {c: [row[c] for row in texts] for c in range(len(self.model.COLUMNS))})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -13,6 +14,8 @@ from widgets.table_model import ColumnTableModel, Index
 
 NUMERIC = {"Qty", "Entry", "Exit", "Net P&L", "R", "MAE", "MFE"}
 LAST = float("inf")
+PAST_EXPIRY_TIP = ("Held past its expiry and the export has no expiration row: it settles at the underlying's "
+                   "expiry-day price once a provider with real prices has given it.")
 EXCURSION_TIPS = {"MAE": "Maximum adverse excursion: the worst open loss during the trade, from 1-minute bars "
                          "(stock trades)",
                   "MFE": "Maximum favourable excursion: the best open gain during the trade, from 1-minute bars "
@@ -38,8 +41,10 @@ def sort_key(t: Trade, column: int):
     return SORT_KEYS[column](t)
 
 
-def row_texts(t: Trade) -> tuple[str, ...]:
-    status = "open" if t.is_open else cells.holding(t.holding_time)
+def row_texts(t: Trade, today: date | None = None) -> tuple[str, ...]:
+    status = cells.holding(t.holding_time)
+    if t.is_open:
+        status = "past expiry" if today is not None and t.expiry is not None and t.expiry < today else "open"
     return (cells.et_time(t.opened_at), t.symbol, cells.INSTRUMENTS.get(t.instrument, t.instrument),
             t.direction, cells.quantity(t.quantity), cells.maybe_price(t.entry_price),
             cells.maybe_price(t.exit_price), cells.money(t.net_pnl), cells.r_multiple(t.r_multiple),
@@ -54,6 +59,7 @@ class TradesModel(ColumnTableModel):
         super().__init__()
         self._texts: list[tuple[str, ...] | None] = []  # made when a row is first shown
         self._order = (0, Qt.SortOrder.DescendingOrder)  # newest first
+        self.today: date | None = None  # the market's date: an open contract before it is "past expiry"
 
     def set_trades(self, trades: Sequence[Trade]) -> None:
         self.beginResetModel()
@@ -83,7 +89,7 @@ class TradesModel(ColumnTableModel):
     def row_text(self, row: int) -> tuple[str, ...]:
         text = self._texts[row]
         if text is None:
-            text = self._texts[row] = row_texts(self._rows[row])
+            text = self._texts[row] = row_texts(self._rows[row], self.today)
         return text
 
     def trade_at(self, row: int) -> Trade | None:
@@ -108,7 +114,10 @@ class TradesModel(ColumnTableModel):
             return EXCURSION_TIPS[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             trade = self._rows[index.row()]
-            return "\n".join(trade.legs) + (f"\n{trade.notes}" if trade.notes else "")
+            tip = "\n".join(trade.legs) + (f"\n{trade.notes}" if trade.notes else "")
+            if self.row_text(index.row())[-1] == "past expiry":
+                tip += f"\n{PAST_EXPIRY_TIP}"
+            return tip
         return None
 
     def index_of(self, row: int) -> QModelIndex:
