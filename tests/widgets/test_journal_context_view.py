@@ -29,8 +29,8 @@ def test_the_view_writes_levels_options_and_excursions(qtbot) -> None:
     view.show_trade(_trade(levels=levels, options=options, notes=("MAE/MFE is measured for stock trades.",)))
     text = view.text()
     assert "Price 680.00" in text and "VWAP 679.50 (+0.07 %)" in text and "nearest ORH 680.40 (−0.40)" in text
-    assert "PDH 685.25 · ORH 680.40" in text
-    assert "Options at 10:08 ET: negative gamma, flip 679.00, call wall 690.00 · IV 30d 21.3 % (rank 55)" in text
+    assert "Levels: PDH 685.25 · ORH 680.40" in text
+    assert "Options at 10:08 ET: negative gamma, flip 679.00, call wall 690.00<br>IV 30d 21.3 % (rank 55)" in text
     assert "expected move used 40 % of ±7.50" in text and "put wall" not in text
     assert "MAE −$60.00 (−0.60R) · MFE +$210.00 (+2.10R)" in text
     assert "measured for stock trades" in text

@@ -59,7 +59,8 @@ class AttachmentsStrip(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         for widget in (self.title, self.hint, self.scroll):
             box.addWidget(widget)
-        self.set_attachments(None, ())
+        self.hint.hide()  # until a trade is shown (set_attachments)
+        self.scroll.hide()
 
     def set_attachments(self, trade_id: str | None, attachments: Sequence[TradeAttachment]) -> list[TradeAttachment]:
         """Show these (placeholders until their thumbnails come); which need a thumbnail — none

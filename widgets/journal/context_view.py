@@ -36,7 +36,7 @@ def levels_line(levels: LevelsAtEntry) -> str:
         parts.append(f"nearest {n.name} {price(n.price)} ({_points(n.distance)})")
     order = ("PDH", "PDL", "PDC", "PMH", "PML", "ORH", "ORL", "P", "R1", "S1")
     named = " · ".join(f"{k} {price(levels.levels[k])}" for k in order if k in levels.levels)
-    return " · ".join(parts) + (f"<br>{named}" if named else "")
+    return " · ".join(parts) + (f"<br>Levels: {named}" if named else "")
 
 
 def options_line(o: OptionsContext) -> str:
@@ -48,7 +48,7 @@ def options_line(o: OptionsContext) -> str:
     if o.move_at_open is not None and o.move_used_fraction is not None:
         move = f" · expected move used {o.move_used_fraction * 100:.0f} % of ±{o.move_at_open:,.2f}"
     at = o.at.astimezone(ET).strftime("%H:%M")
-    return f"Options at {at} ET: {o.regime}" + (f", {walls}" if walls else "") + f" · IV 30d {iv}{rank}{move}"
+    return f"Options at {at} ET: {o.regime}" + (f", {walls}" if walls else "") + f"\nIV 30d {iv}{rank}{move}"
 
 
 def excursion_line(trade: Trade) -> str:
@@ -69,7 +69,7 @@ def context_html(trade: Trade | None) -> str:
     if c.levels is not None:
         lines.append(levels_line(c.levels))
     if c.options is not None:
-        lines.append(html.escape(options_line(c.options), quote=False))
+        lines.append(html.escape(options_line(c.options), quote=False).replace("\n", "<br>"))
     if excursion := excursion_line(trade):
         lines.append(html.escape(excursion, quote=False))
     lines += [f"<span style='color:gray'>{html.escape(n, quote=False)}</span>" for n in c.notes]
