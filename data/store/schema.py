@@ -336,3 +336,54 @@ class SettlementPriceRow(Base):
     close: Mapped[float] = mapped_column(Float)
     provider: Mapped[str] = mapped_column(String(16))
     fetched_at: Mapped[datetime] = mapped_column()
+
+
+class EarningsEventRow(Base):
+    """One company's report date as one source gives it (sources may disagree: both are kept)."""
+
+    __tablename__ = "earnings_events"
+    symbol: Mapped[str] = mapped_column(String(32), primary_key=True)
+    report_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    timing: Mapped[str] = mapped_column(String(8))
+    time_et: Mapped[str | None] = mapped_column(String(8))
+    fiscal_period: Mapped[str] = mapped_column(String(16), server_default="")
+    estimate_eps: Mapped[float | None] = mapped_column(Float)
+    actual_eps: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(8), server_default="USD")
+    status: Mapped[str] = mapped_column(String(16), server_default="")
+    name: Mapped[str] = mapped_column(String(200), server_default="")
+    fetched_at: Mapped[datetime] = mapped_column()
+
+
+class MacroEventRow(Base):
+    """A scheduled economic release (or FOMC decision, minutes …) with its impact rating."""
+
+    __tablename__ = "macro_events"
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(index=True)
+    impact: Mapped[str] = mapped_column(String(8))
+    fetched_at: Mapped[datetime] = mapped_column()
+
+
+class ProviderCacheRow(Base):
+    """A provider's answer kept for its freshness window (earnings calendar 24 h, analysis 4 h …)."""
+
+    __tablename__ = "provider_cache"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fetched_at: Mapped[datetime] = mapped_column()
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class MorningBriefRow(Base):
+    """The morning brief of one market date and watchlist, as generated."""
+
+    __tablename__ = "morning_briefs"
+    market_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    watchlist: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generated_at: Mapped[datetime] = mapped_column()
+    trigger: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)
