@@ -257,3 +257,32 @@ class TradeAttachment:
     size: int  # bytes
     caption: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EarningsEvent:
+    """A company's report as one source gives it."""
+
+    symbol: str
+    report_date: date  # the New York date of the announcement
+    timing: str  # bmo (before the open: the reaction is that day) / amc (after the close: the next session) / unknown
+    source: str  # demo / alphavantage / massive
+    time_et: str | None = None  # "16:30" when the source says
+    fiscal_period: str = ""  # e.g. "Q3 2026" or the fiscal date ending
+    estimate_eps: float | None = None
+    actual_eps: float | None = None
+    currency: str = "USD"
+    status: str = ""  # confirmed / projected ("" when the source does not say)
+    name: str = ""  # the company
+
+
+@dataclass(frozen=True, slots=True)
+class MacroEvent:
+    """A scheduled economic release (CPI, NFP, FOMC decision …) with its impact rating."""
+
+    source: str  # fomc / fred / bls / demo
+    key: str  # stable per source
+    kind: str  # fomc / fomc_minutes / cpi / ppi / nfp / claims / retail_sales / gdp / pce / ism / …
+    title: str
+    at: datetime  # aware UTC, the release time
+    impact: str  # high / medium / low
