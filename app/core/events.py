@@ -191,6 +191,14 @@ class TradeAttachmentsChanged(JournalChanged):
 
 
 @dataclass(frozen=True, slots=True)
+class BriefReady(Event):
+    """A morning brief was made and stored (the 07:00 job, a refresh or a preview)."""
+
+    market_date: date
+    watchlist: str
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """Who publishes an event (one module) and who listens to it."""
 
@@ -232,4 +240,5 @@ CATALOGUE: dict[type[Event], Route] = {
                                                        "app.core.journal.context")),
     TradeAttachmentsChanged: Route("app.core.journal.attachments", ()),  # heard as a JournalChanged
     TradeContextsChanged: Route("app.core.journal.context", ()),  # heard as a JournalChanged
+    BriefReady: Route("app.core.brief.service", (_BRIDGE,)),
 }

@@ -14,6 +14,7 @@ from typing import Any
 
 from analytics.strategies import classify
 from app.core.alerts import AlertMonitorService, AlertsService
+from app.core.brief.service import BriefSources, MorningBriefService
 from app.core.chart_data import ChartDataService
 from app.core.context import EngineContext
 from app.core.health_watch import HealthWatchService
@@ -56,6 +57,21 @@ class ServiceSpec:
 def latest_options(ctx: EngineContext) -> Callable[[], OptionsSnapshot | None]:
     """The newest options snapshot, from whichever option-chain service runs now."""
     return lambda: ctx.service(OptionChainService).latest
+
+
+def active_watchlist(ctx: EngineContext) -> Callable[[], tuple[str, list[str]]]:
+    """The active watchlist's name and symbols (the brief's default)."""
+    def read() -> tuple[str, list[str]]:
+        watchlist = ctx.workspace.active_watchlist
+        return watchlist.name, list(watchlist.symbols)
+    return read
+
+
+def brief_sources(ctx: EngineContext) -> BriefSources:
+    return BriefSources(provider=lambda: ctx.current().provider,
+                        rank=lambda snap: ctx.service(IvRankService).rank(snap),
+                        positions=lambda: ctx.service(PositionTrackerService).views,
+                        setups=lambda: ctx.service(SetupTrackerService).setups)
 
 
 def detector_timeframe(ctx: EngineContext) -> Timeframe:
@@ -134,4 +150,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         c.store, c.bus, c.service(JournalService), lambda: c.current().provider,
         rank=lambda snap: c.service(IvRankService).rank(snap),
         zero_dte=lambda snap: c.service(ZeroDteService).summary(snap))),
+    ServiceSpec("morning-brief", MorningBriefService, lambda c: MorningBriefService(
+        c.service(MarketScheduler), c.store, c.bus, c.calendar, c.notifications, active_watchlist(c),
+        brief_sources(c), lambda: c.current().clock.now())),
 )

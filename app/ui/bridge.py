@@ -17,6 +17,7 @@ from app.core.events import (
     AlertsChanged,
     AlertTriggered,
     BarUpdated,
+    BriefReady,
     EngineStarted,
     ErrorReported,
     FeedStateChanged,
@@ -66,6 +67,7 @@ class QtBridge(QObject):
     positions_changed = Signal(object)  # tuple[PositionRecord, ...]
     positions_valued = Signal(object)  # tuple[PositionView, ...]
     journal_changed = Signal()
+    brief_ready = Signal(object)  # BriefReady
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +99,7 @@ class QtBridge(QObject):
             bus.subscribe(PositionsChanged, lambda e: self.positions_changed.emit(e.positions)),
             bus.subscribe(PositionsValued, lambda e: self.positions_valued.emit(e.views)),
             bus.subscribe(JournalChanged, lambda _e: self.journal_changed.emit()),
+            bus.subscribe(BriefReady, self.brief_ready.emit),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

@@ -1,0 +1,99 @@
+"""A watchlist symbol's line in the brief: prior-day high/low/close, pre-market high/low and pivots
+from the provider's minutes (extended hours), and — where the provider has options — GEX regime,
+flip and walls, the front expiry's expected move, 30-day IV and its rank, from one chain read the
+way the options panels read it (``app.core.option_chains._analyse``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from app.core.snapshots import IvRankView, OptionsSnapshot
+from data.market_calendar import MarketCalendar, market_date
+from data.models import Bars, Timeframe
+from data.providers.base import MarketDataProvider, OptionsProvider
+from data.providers.errors import ProviderError
+from data.rates import RISK_FREE_RATE, dividend_yield
+
+log = logging.getLogger(__name__)
+LOOKBACK = timedelta(days=6)  # back to the prior session over a long weekend
+EPOCH = date(1970, 1, 1)
+
+Rank = Callable[[OptionsSnapshot], Awaitable[IvRankView | None]]
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(float(value), 4)
+
+
+def levels_from_bars(symbol: str, bars: Bars, today: date, last: float | None):
+    from analytics.levels import SessionHours, key_levels
+    from app.core.brief.content import SymbolLevels
+    from data.bar_aggregation import et_day_and_minute
+
+    if not len(bars):
+        return SymbolLevels(symbol, last, *([None] * 10), note=f"No {symbol} bars before today.")
+    day, minute = et_day_and_minute(bars.ts)
+    opens, closes = SessionHours.regular().per_bar(day)
+    kl = key_levels(day, minute, bars.high, bars.low, bars.close, bars.volume, open_minute=opens,
+                    close_minute=closes, current_day=(today - EPOCH).days)
+    last = last if last is not None else float(bars.close[-1])
+    if kl is None:
+        return SymbolLevels(symbol, last, *([None] * 10), note=f"No {symbol} session before today in the bars.")
+    p = kl.pivots
+    gap = (last - kl.prior_close) / kl.prior_close * 100 if kl.prior_close else None
+    return SymbolLevels(symbol, _num(last), _num(kl.prior_high), _num(kl.prior_low), _num(kl.prior_close),
+                        _num(kl.premarket_high), _num(kl.premarket_low), _num(p.p), _num(p.r1), _num(p.s1),
+                        _num(p.r2), _num(p.s2), _num(gap))
+
+
+def _options_part(snap: OptionsSnapshot, today: date) -> dict:
+    from analytics.expected_move import expected_moves
+
+    atm = {pt.expiry: pt.atm_iv for pt in snap.iv.term.points}
+    moves = [m for m in expected_moves(snap.chain, snap.spot, snap.greeks.T, atm) if m.expiry >= today]
+    front = min(moves, key=lambda m: m.expiry) if moves else None
+    return {"gex_regime": snap.gex.regime, "gex_flip": _num(snap.gex.flip), "call_wall": _num(snap.gex.call_wall),
+            "put_wall": _num(snap.gex.put_wall), "iv_30d": _num(snap.iv.atm_30d),
+            "expected_move": _num(front.straddle) if front else None,
+            "expected_move_pct": _num(front.straddle / snap.spot * 100) if front and snap.spot else None,
+            "expected_move_expiry": front.expiry if front else None}
+
+
+async def symbol_levels(provider: MarketDataProvider, calendar: MarketCalendar, symbol: str, now: datetime,
+                        rank: Rank, with_options: bool = True):
+    """The symbol's brief line; what could not be read is said in ``note`` (never raised)."""
+    from app.core.brief.content import SymbolLevels
+    from app.core.option_chains import _analyse
+
+    today = market_date(now)
+    problem = provider.symbol_problem(symbol)
+    if problem:
+        return SymbolLevels(symbol, *([None] * 11), note=problem)
+    try:
+        quote = await provider.get_quote(symbol)
+        bars = await provider.get_bars(symbol, Timeframe.M1, now - LOOKBACK, now, extended=True)
+    except ProviderError as exc:
+        return SymbolLevels(symbol, *([None] * 11), note=f"No {symbol} prices: {exc}")
+    last = quote.last if quote.last and math.isfinite(quote.last) else None
+    line = await asyncio.to_thread(levels_from_bars, symbol, bars, today, last)
+    if not with_options or not isinstance(provider, OptionsProvider) or last is None:
+        return line
+    try:
+        chain = await provider.get_option_chain(symbol)
+    except ProviderError as exc:
+        return replace(line, note=(line.note + f" No options: {exc}").strip())
+    if not len(chain):
+        return line
+    r, q = RISK_FREE_RATE, dividend_yield(symbol)
+    greeks, gex, iv = await asyncio.to_thread(_analyse, chain, last, r, q, calendar)
+    snap = OptionsSnapshot(symbol, provider.name, chain, last, r, q, greeks, gex, None, iv, 0.0)
+    part = await asyncio.to_thread(_options_part, snap, today)
+    ranked = await rank(snap)
+    if ranked is not None and ranked.rank is not None:
+        part["iv_rank"] = _num(ranked.rank.rank)
+    return replace(line, **part)

@@ -1,0 +1,168 @@
+"""The morning brief: made at 07:00 ET on trading days (a job on the market-time scheduler; once per
+market date — an existing brief is never overwritten by the job, and a start after 07:00 makes the
+missed one then), on demand with a 30-minute freshness window and a force refresh, and as a preview
+for another watchlist. Every brief is stored (per date and watchlist) and can be read back.
+
+Sections come from the services that own the numbers: levels and options per symbol
+(``brief.levels``), today's macro releases and the week's reports (the macro and earnings calendars,
+when the engine has them), open-position risk (the position tracker's views) and watch items.
+A section that cannot be made says why in ``notes``; the rest of the brief is still made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from app.core.brief import sections
+from app.core.brief.content import MorningBrief, SymbolLevels, from_json, to_json
+from app.core.brief.levels import Rank, symbol_levels
+from app.core.bus import EventBus
+from app.core.events import BriefReady
+from app.core.logging_setup import redact
+from app.core.notifications import NotificationService
+from app.core.scheduler import MarketScheduler, ScheduledJob
+from app.core.supervisor import ServiceContext
+from data.market_calendar import ET, MarketCalendar, market_date
+from data.providers.base import MarketDataProvider
+from data.store import briefs as repo
+from data.store.database import Store
+from data.store.records import EarningsEvent, MacroEvent, TrackedSetup
+
+log = logging.getLogger(__name__)
+BRIEF_AT = time(7, 0)
+FRESH = timedelta(minutes=30)
+EARNINGS_DAYS = 7
+MAX_SYMBOLS = 20
+PARALLEL = 2  # symbols read at once (2 cores; the provider's rate limits)
+START_DELAY_S = 20.0
+HEARTBEAT_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSources:
+    """Where the sections come from (a missing calendar is said in the brief's notes)."""
+
+    provider: Callable[[], MarketDataProvider]
+    rank: Rank
+    positions: Callable[[], Sequence]  # the tracker's PositionView tuple
+    setups: Callable[[], Sequence[TrackedSetup]]
+    earnings: Callable[[list[str], int], Awaitable[list[EarningsEvent]]] | None = None
+    macro: Callable[[date], Awaitable[list[MacroEvent]]] | None = None
+
+
+class MorningBriefService:
+    name = "morning-brief"
+    stale_after = 3 * HEARTBEAT_S + START_DELAY_S
+
+    def __init__(self, scheduler: MarketScheduler, store: Store, bus: EventBus, calendar: MarketCalendar,
+                 notifications: NotificationService, watchlist: Callable[[], tuple[str, list[str]]],
+                 sources: BriefSources, now: Callable[[], datetime]) -> None:
+        self._store, self._bus, self._calendar, self._notifications = store, bus, calendar, notifications
+        self._watchlist, self._sources, self._now = watchlist, sources, now
+        self._lock = asyncio.Lock()  # one brief made at a time: the job and a click do not race
+        self.start_delay_s = START_DELAY_S
+        scheduler.add(ScheduledJob("morning-brief", {"hour": BRIEF_AT.hour, "minute": BRIEF_AT.minute},
+                                   self._scheduled, trading_days_only=True, grace=timedelta(hours=9)))
+
+    async def run(self, ctx: ServiceContext) -> None:
+        """A start on a trading day after 07:00 ET (before the close) makes the brief the job missed —
+        a little after the start, so the first paint and a short run are not burdened by it."""
+        ctx.running()
+        await asyncio.sleep(self.start_delay_s)
+        await self.catch_up()
+        while True:
+            ctx.heartbeat()
+            await asyncio.sleep(HEARTBEAT_S)
+
+    async def catch_up(self) -> bool:
+        now = self._now()
+        day = market_date(now)
+        if not self._calendar.is_session(day):
+            return False
+        if not datetime.combine(day, BRIEF_AT, ET) <= now < self._calendar.session(day).close:
+            return False
+        await self._scheduled(now)
+        return True
+
+    async def _scheduled(self, due: datetime) -> None:
+        name, symbols = self._watchlist()
+        day = market_date(due)
+        if await self._store.run(lambda s: repo.get(s, day, name)) is not None:
+            return  # idempotent per market date
+        brief = await self.make(name, symbols, "scheduled")
+        if await self._store.run(lambda s: repo.save(s, day, name, brief.generated_at, brief.trigger, to_json(brief))):
+            self._bus.publish(BriefReady(day, name))
+            await self._notifications.notify("brief", "Morning brief ready", _summary(brief), key=f"brief:{day}",
+                                             cooldown_s=0)
+
+    async def brief(self, symbols: Sequence[str] | None = None, name: str | None = None,
+                    force: bool = False) -> MorningBrief:
+        """Today's brief of the active watchlist (or ``symbols``, a preview, under ``name``): the stored
+        one while it is fresh (30 minutes), else — or with ``force`` — made now and stored."""
+        active, active_symbols = self._watchlist()
+        preview = symbols is not None and (name or "") != active
+        name = name or (active if symbols is None else "custom:" + ",".join(symbols))
+        symbols = list(active_symbols if symbols is None else symbols)
+        now, day = self._now(), market_date(self._now())
+        stored = await self._store.run(lambda s: repo.get(s, day, name))
+        if stored is not None and not force and timedelta(0) <= now - stored[0] <= FRESH:
+            return from_json(stored[2])
+        brief = await self.make(name, symbols, "preview" if preview else "on-demand")
+        await self._store.run(lambda s: repo.save(s, day, name, brief.generated_at, brief.trigger, to_json(brief),
+                                                  replace=True))
+        self._bus.publish(BriefReady(day, name))
+        return brief
+
+    async def stored(self, day: date, name: str) -> MorningBrief | None:
+        found = await self._store.run(lambda s: repo.get(s, day, name))
+        return None if found is None else from_json(found[2])
+
+    async def history(self) -> list[tuple[date, str, datetime, str]]:
+        return await self._store.run(repo.listing)
+
+    async def make(self, name: str, symbols: Sequence[str], trigger: str) -> MorningBrief:
+        async with self._lock:
+            return await self._make(name, list(dict.fromkeys(symbols))[:MAX_SYMBOLS], trigger)
+
+    async def _make(self, name: str, symbols: list[str], trigger: str) -> MorningBrief:
+        now, src, notes = self._now(), self._sources, []
+        today = market_date(now)
+        levels = await self._levels(symbols, now)
+        macro = await self._section(notes, "macro", src.macro, today)
+        reports = await self._section(notes, "earnings", src.earnings, symbols, EARNINGS_DAYS)
+        earnings = sections.earnings_rows(reports, today)
+        return MorningBrief(today, name, now, trigger, tuple(levels), sections.macro_rows(macro), earnings,
+                            sections.positions_risk(src.positions(), today),
+                            sections.watch_items(levels, src.setups(), earnings), tuple(notes))
+
+    async def _levels(self, symbols: list[str], now: datetime) -> list[SymbolLevels]:
+        gate = asyncio.Semaphore(PARALLEL)
+        provider = self._sources.provider()
+
+        async def one(symbol: str) -> SymbolLevels:
+            async with gate:
+                return await symbol_levels(provider, self._calendar, symbol, now, self._sources.rank)
+
+        return list(await asyncio.gather(*(one(s) for s in symbols)))
+
+    async def _section(self, notes: list[str], what: str, fetch: Callable[..., Awaitable[list]] | None,
+                       *args: object) -> list:
+        if fetch is None:
+            notes.append(f"No {what} calendar in this app yet.")
+            return []
+        try:
+            return await fetch(*args)
+        except Exception as exc:  # a calendar failing leaves its section empty, said, not the brief unmade
+            log.warning("brief: %s section failed: %s", what, exc)
+            notes.append(f"The {what} calendar could not be read: {redact(str(exc))}")
+            return []
+
+
+def _summary(brief: MorningBrief) -> str:
+    high = sum(1 for e in brief.macro_events if e.impact == "high")
+    return (f"{len(brief.levels)} symbols, {len(brief.macro_events)} macro events today ({high} high impact), "
+            f"{len(brief.earnings)} reports this week, {len(brief.watch_items)} watch items.")
