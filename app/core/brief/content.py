@@ -32,6 +32,7 @@ class SymbolLevels:
     expected_move_expiry: date | None = None
     iv_30d: float | None = None  # decimal
     iv_rank: float | None = None  # 0…100
+    iv_rank_basis: str | None = None  # "implied volatility", or the "historical-volatility proxy" of a young store
     note: str = ""  # what could not be read, and why
 
 

@@ -95,5 +95,5 @@ async def symbol_levels(provider: MarketDataProvider, calendar: MarketCalendar, 
     part = await asyncio.to_thread(_options_part, snap, today)
     ranked = await rank(snap)
     if ranked is not None and ranked.rank is not None:
-        part["iv_rank"] = _num(ranked.rank.rank)
+        part["iv_rank"], part["iv_rank_basis"] = _num(ranked.rank.rank), ranked.rank.basis
     return replace(line, **part)

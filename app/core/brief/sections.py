@@ -27,6 +27,7 @@ NEAR_TRIGGER_PCT = 0.5
 IV_RANK_HIGH, IV_RANK_LOW = 80.0, 20.0
 GAP_PCT = 1.0
 WAITING = ("active",)  # a tracked setup not triggered yet
+PROXY_NOTE = " (from historical volatility until enough IV is stored)"
 
 
 def positions_risk(views: Sequence, today: date) -> PositionsRisk:
@@ -71,11 +72,12 @@ def watch_items(levels: Sequence[SymbolLevels], setups: Iterable[TrackedSetup],
                                    f"{abs(price - s.entry) / s.entry * 100:.2f} % from the {s.entry:,.2f} entry",
                                    s.entry))
     for line in levels:
+        proxy = PROXY_NOTE if line.iv_rank_basis and "proxy" in line.iv_rank_basis else ""
         if line.iv_rank is not None and line.iv_rank >= IV_RANK_HIGH:
-            items.append(WatchItem("iv_rank_high", line.symbol, f"{line.symbol} IV rank {line.iv_rank:.0f}: "
+            items.append(WatchItem("iv_rank_high", line.symbol, f"{line.symbol} IV rank {line.iv_rank:.0f}{proxy}: "
                                    "options are rich against their year"))
         elif line.iv_rank is not None and line.iv_rank <= IV_RANK_LOW:
-            items.append(WatchItem("iv_rank_low", line.symbol, f"{line.symbol} IV rank {line.iv_rank:.0f}: "
+            items.append(WatchItem("iv_rank_low", line.symbol, f"{line.symbol} IV rank {line.iv_rank:.0f}{proxy}: "
                                    "options are cheap against their year"))
         if line.gap_pct is not None and abs(line.gap_pct) >= GAP_PCT and line.prior_close is not None:
             up = line.gap_pct > 0
