@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from app.core.brief.content import to_json
+    from data.morning_brief import to_json
     from data.store.database import StoreError
     from data.symbols import SymbolError
 

@@ -28,6 +28,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 5000
 
+# the built-in options layout tabs these with the chain (one a line: later panels add theirs)
+TABBED_WITH_CHAIN = (
+    "scanner",
+    "tracked_setups",
+    "positions",
+    "journal",
+    "journal_dashboard",
+    "brief",
+)
+
 
 class LayoutManager:
     def __init__(self, window: MainWindow, engine: Engine, db_path: Path,
@@ -123,7 +133,7 @@ class LayoutManager:
         w.splitDockWidget(docks["chart"], docks["options_chain"], vertical)
         w.splitDockWidget(docks["gex"], docks["heatmap"], vertical)
         w.tabifyDockWidget(docks["options_chain"], docks["zero_dte"])
-        for name in ("scanner", "tracked_setups", "positions", "journal", "journal_dashboard"):  # tabbed with the chain
+        for name in TABBED_WITH_CHAIN:
             if name in docks:
                 w.tabifyDockWidget(docks["options_chain"], docks[name])
         w.tabifyDockWidget(docks["heatmap"], docks["iv"])

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from app.core.brief.content import from_json, to_json
+from data.morning_brief import from_json, to_json
 from app.core.brief.service import BriefSources, MorningBriefService
 from app.core.bus import EventBus
 from app.core.events import BriefReady

@@ -32,8 +32,8 @@ def _num(value: float | None) -> float | None:
 
 def levels_from_bars(symbol: str, bars: Bars, today: date, last: float | None):
     from analytics.levels import SessionHours, key_levels
-    from app.core.brief.content import SymbolLevels
     from data.bar_aggregation import et_day_and_minute
+    from data.morning_brief import SymbolLevels
 
     if not len(bars):
         return SymbolLevels(symbol, last, *([None] * 10), note=f"No {symbol} bars before today.")
@@ -67,8 +67,8 @@ def _options_part(snap: OptionsSnapshot, today: date) -> dict:
 async def symbol_levels(provider: MarketDataProvider, calendar: MarketCalendar, symbol: str, now: datetime,
                         rank: Rank, with_options: bool = True):
     """The symbol's brief line; what could not be read is said in ``note`` (never raised)."""
-    from app.core.brief.content import SymbolLevels
     from app.core.option_chains import _analyse
+    from data.morning_brief import SymbolLevels
 
     today = market_date(now)
     problem = provider.symbol_problem(symbol)

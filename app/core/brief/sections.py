@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from app.core.brief.content import (
+from data.market_calendar import ET
+from data.morning_brief import (
     BriefEarnings,
     BriefEvent,
     BriefPosition,
@@ -20,7 +21,6 @@ from app.core.brief.content import (
     SymbolLevels,
     WatchItem,
 )
-from data.market_calendar import ET
 from data.store.records import EarningsEvent, MacroEvent, TrackedSetup
 
 NEAR_TRIGGER_PCT = 0.5

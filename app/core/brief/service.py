@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from app.core.brief import sections
-from app.core.brief.content import MorningBrief, SymbolLevels, from_json, to_json
 from app.core.brief.levels import Rank, symbol_levels
 from app.core.bus import EventBus
 from app.core.events import BriefReady
@@ -27,6 +26,7 @@ from app.core.notifications import NotificationService
 from app.core.scheduler import MarketScheduler, ScheduledJob
 from app.core.supervisor import ServiceContext
 from data.market_calendar import ET, MarketCalendar, market_date
+from data.morning_brief import MorningBrief, SymbolLevels, from_json, to_json
 from data.providers.base import MarketDataProvider
 from data.store import briefs as repo
 from data.store.database import Store

@@ -60,4 +60,6 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("journal", "Journal", Area.RightDockWidgetArea, "app.ui.panels.journal:build", tab_with="options_chain"),
     PanelSpec("journal_dashboard", "Journal dashboard", Area.RightDockWidgetArea,
               "app.ui.panels.journal_dashboard:build", tab_with="options_chain"),
+    PanelSpec("brief", "Morning brief", Area.RightDockWidgetArea, "app.ui.panels.brief:build",
+              tab_with="options_chain"),
 )

@@ -1,5 +1,6 @@
 """What a morning brief holds, as plain records that go to JSON and back unchanged (the store keeps
-the JSON; ``ai-coach brief --json`` prints it; the panel renders it)."""
+the JSON; ``ai-coach brief --json`` prints it; the panel renders it — so they live below both the
+engine that makes them, ``app.core.brief``, and the widgets that show them)."""
 
 from __future__ import annotations
 

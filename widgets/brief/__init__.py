@@ -1,0 +1,1 @@
+"""The Morning brief panel's widgets."""
