@@ -41,7 +41,9 @@ class MorningBriefPanel(QWidget):
         super().__init__()
         self.brief: MorningBrief | None = None
         self.history = QComboBox(toolTip="Every brief is kept: choose a day (and watchlist) to read it again")
+        self.history.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.preview = QComboBox(toolTip="Make a brief for another watchlist (stored under its name)")
+        self.preview.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.refresh = QPushButton("Refresh", toolTip="Make the brief again now (a stored one is fresh for 30 min)")
         self.title = QLabel(wordWrap=True)
         self.notes = QLabel(wordWrap=True)
@@ -114,6 +116,8 @@ class MorningBriefPanel(QWidget):
         self.greeks.setText(rows.greeks_line(brief.positions))
         self.watch.set_rows([(w.text, w.symbol) for w in brief.watch_items] or [("Nothing flagged.", "")])
         self.notes.setText("<br>".join(brief.notes))
+        for table in (self.levels, self.macro, self.earnings, self.positions, self.watch):
+            _fit_height(table)
         self.empty.show_view()
 
     def show_reason(self, text: str) -> None:
@@ -159,3 +163,10 @@ class MorningBriefPanel(QWidget):
         menu = self.menu_for(table, table.rowAt(pos.y()))
         if menu is not None:
             menu.popup(table.viewport().mapToGlobal(pos))
+
+
+def _fit_height(table: QTableWidget) -> None:
+    """Every row shown (the panel scrolls, not each table in it)."""
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    bar = table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(table.horizontalHeader().height() + rows + 2 * table.frameWidth() + bar)

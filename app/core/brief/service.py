@@ -66,7 +66,7 @@ class MorningBriefService:
         self._lock = asyncio.Lock()  # one brief made at a time: the job and a click do not race
         self.start_delay_s = START_DELAY_S
         scheduler.add(ScheduledJob("morning-brief", {"hour": BRIEF_AT.hour, "minute": BRIEF_AT.minute},
-                                   self._scheduled, trading_days_only=True, grace=timedelta(hours=9)))
+                                   self._scheduled, trading_days_only=True))  # the catch-up is run()'s, later
 
     async def run(self, ctx: ServiceContext) -> None:
         """A start on a trading day after 07:00 ET (before the close) makes the brief the job missed —

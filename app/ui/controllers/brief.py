@@ -24,7 +24,7 @@ class BriefController(QObject):
         super().__init__(panel)
         self.host, self.panel = host, panel
         self._requests = 0
-        panel.refresh_requested.connect(lambda: self._show(self.service.brief(force=True), "Making the brief…"))
+        panel.refresh_requested.connect(self.refresh)
         panel.preview_requested.connect(self.preview)
         panel.day_chosen.connect(self.choose)
         panel.chart_requested.connect(lambda s: show_on_chart(host, s, panel.show_reason))
@@ -35,6 +35,11 @@ class BriefController(QObject):
     @property
     def service(self) -> MorningBriefService:
         return self.host.engine.service(MorningBriefService)
+
+    def refresh(self) -> None:
+        async def run():
+            return await self.service.brief(force=True)  # (the service looked up when the engine runs)
+        self._show(run(), "Making the brief…")
 
     def load(self) -> None:
         """The history, and today's brief of the active watchlist (or the reason there is none)."""
@@ -47,14 +52,17 @@ class BriefController(QObject):
         self._show(run(), None, empty=NONE_YET)
 
     def preview(self, name: str) -> None:
-        workspace = self.host.engine.service(Workspace)
-        watchlist = next((w for w in workspace.watchlists if w.name == name), None)
-        if watchlist is not None:
-            self._show(self.service.brief(list(watchlist.symbols), name=name), f"Making a preview of {name}…")
+        async def run():
+            workspace = self.host.engine.service(Workspace)
+            watchlist = next((w for w in workspace.watchlists if w.name == name), None)
+            return None if watchlist is None else await self.service.brief(list(watchlist.symbols), name=name)
+        self._show(run(), f"Making a preview of {name}…", empty=f"There is no watchlist named {name} any more.")
 
     def choose(self, key) -> None:
+        async def run():
+            return await self.service.stored(*key)
         if key:
-            self._show(self.service.stored(*key), None, empty="That brief is no longer stored.")
+            self._show(run(), None, empty="That brief is no longer stored.")
 
     def _show(self, coro, busy: str | None, empty: str = "") -> None:
         self._requests += 1
