@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from analytics.option_time import default_close, expiry_times
 from analytics.pricing import bs_greeks, implied_vol
 from data.option_chain import OptionChain
 from data.symbols import INDEX_SYMBOLS
+
+if TYPE_CHECKING:
+    from analytics.yield_curve import YieldCurve
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,12 +60,13 @@ class ChainGreeks:
 
 
 def chain_greeks(chain: OptionChain, spot: float, r: float, q: float,
-                 close_of: Callable[[date], datetime] = default_close, *, T: np.ndarray | None = None
-                 ) -> ChainGreeks:
-    """``r``/``q`` only stand in where an expiry has no call/put pair to read its forward from.
+                 close_of: Callable[[date], datetime] = default_close, *, T: np.ndarray | None = None,
+                 curve: YieldCurve | None = None) -> ChainGreeks:
+    """``r``/``q`` only stand in where an expiry has no call/put pair to read its forward from
+    (with a Treasury ``curve``, the rate at the expiry's maturity stands in instead of ``r``).
     ``T`` (years per row) defaults to the time from ``chain.asof`` to each expiry's close."""
     T = expiry_times(chain.expiry, chain.root, chain.asof, close_of) if T is None else np.asarray(T, float)
-    fwd = chain_forwards(chain, spot, T, r, q)
+    fwd = chain_forwards(chain, spot, T, r, q, curve)
     rate, carry = fwd.rate, fwd.carry_q
     iv = np.array(chain.iv, dtype=float)
     local_iv = ~np.isfinite(iv) | (iv <= 0)

@@ -21,10 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from data.option_chain import OptionChain
+
+if TYPE_CHECKING:
+    from analytics.yield_curve import YieldCurve
 
 FIT_PAIRS = 12  # pairs nearest the money that the line goes through
 MIN_PAIRS = 3  # fewer than this: the slope (DF) is not trusted, the caller's rate is kept
@@ -82,20 +86,24 @@ class _Groups:
 SOURCES = ("spot carry", "parity, rate given", "parity")
 
 
-def chain_forwards(chain: OptionChain, spot: float, T: np.ndarray, r: float, q: float) -> ChainForwards:
-    """Each live expiry's parity forward; ``T`` years per row, ``r``/``q`` the stand-ins."""
+def chain_forwards(chain: OptionChain, spot: float, T: np.ndarray, r: float, q: float,
+                   curve: YieldCurve | None = None) -> ChainForwards:
+    """Each live expiry's parity forward; ``T`` years per row, ``r``/``q`` the stand-ins — with a
+    ``curve``, the stand-in rate of each expiry is the curve's at its maturity instead of ``r``."""
     T = np.asarray(T, dtype=np.float64)
     live = (T > 0) & ~chain.adjusted
     group_t, first, inverse = _groups(live, T)
     pair_group, k, y, spread = _pairs(chain, live, inverse)
-    fwd, df = spot * np.exp((r - q) * group_t), np.exp(-r * group_t)
+    group_r = curve.rate(group_t) if curve is not None else np.full(len(group_t), float(r))
+    fwd, df = spot * np.exp((group_r - q) * group_t), np.exp(-group_r * group_t)
     n_pairs, source = np.zeros(len(group_t), dtype=np.int64), np.zeros(len(group_t), dtype=np.int64)
     order = np.argsort(pair_group, kind="stable")
     starts = np.searchsorted(pair_group[order], np.arange(len(group_t) + 1))
     for g in np.flatnonzero(np.diff(starts)):  # groups without a pair keep the spot carry
         at = order[starts[g]:starts[g + 1]]
-        fwd[g], df[g], n_pairs[g], source[g] = _fit(k[at], y[at], spread[at], float(group_t[g]), r)
-    rate, carry = np.full(len(chain), float(r)), np.full(len(chain), float(q))
+        fwd[g], df[g], n_pairs[g], source[g] = _fit(k[at], y[at], spread[at], float(group_t[g]), float(group_r[g]))
+    rate = curve.rate(np.maximum(T, 0.0)) if curve is not None else np.full(len(chain), float(r))
+    carry = np.full(len(chain), float(q))
     rows = np.flatnonzero(live)
     g_rate = -np.log(df) / group_t
     rate[rows] = g_rate[inverse[rows]]
