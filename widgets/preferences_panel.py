@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 class PreferencesPanel(QWidget):
     preference_changed = Signal(str, object)  # key, value
     api_key_saved = Signal(str)  # the Massive key typed by the user (never shown back in full)
+    av_key_saved = Signal(str)  # the Alpha Vantage key (the earnings calendar), likewise
 
     def __init__(self, themes: tuple[str, ...], timeframes: tuple[str, ...], providers: list[str],
                  or_choices: tuple[int, ...] = (5, 15, 30), parent: QWidget | None = None) -> None:
@@ -94,9 +95,30 @@ class PreferencesPanel(QWidget):
         key_row.addWidget(self.save_key)
         form.addRow("Massive key", key_row)
         form.addRow("", self.key_status)
+        self._alpha_vantage_rows(form)
         form.addRow("Data folder", self.data_dir)
         form.addRow("Log file", self.log_file)
         return form
+
+    def _alpha_vantage_rows(self, form: QFormLayout) -> None:
+        self.av_key = QLineEdit(placeholderText="Alpha Vantage API key (free: earnings calendar)")
+        self.av_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.save_av_key = QPushButton("Save key")
+        self.save_av_key.clicked.connect(self._on_save_av_key)
+        self.av_key_status = QLabel(wordWrap=True)
+        row = QHBoxLayout()
+        row.addWidget(self.av_key, 1)
+        row.addWidget(self.save_av_key)
+        form.addRow("Alpha Vantage key", row)
+        form.addRow("", self.av_key_status)
+
+    def _on_save_av_key(self) -> None:
+        key = self.av_key.text().strip()
+        if not key:
+            self.av_key_status.setText("Type the key first.")
+            return
+        self.av_key.clear()
+        self.av_key_saved.emit(key)
 
     def _auto_track_controls(self) -> tuple[QCheckBox, QSpinBox]:
         auto_track = QCheckBox("Track the best new setups")

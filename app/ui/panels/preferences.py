@@ -35,6 +35,7 @@ def build(host: PanelHost) -> PreferencesPanel:
 
     async def show_key_status() -> None:
         panel.set_key_status((await secrets.status("massive")).message)
+        panel.av_key_status.setText((await secrets.status("alpha_vantage")).message)
 
     def save_key(key: str) -> None:
         async def run() -> None:
@@ -43,9 +44,13 @@ def build(host: PanelHost) -> PreferencesPanel:
 
         host.run(run(), panel.set_key_status)
 
+    async def save_av_key(key: str) -> None:
+        panel.av_key_status.setText((await secrets.save("alpha_vantage", key)).message)
+
     panel.preference_changed.connect(changed)
     host.bridge.provider_changed.connect(panel.provider_switched)  # also a switch from the Replay/File menu
     panel.api_key_saved.connect(save_key)
+    panel.av_key_saved.connect(lambda key: host.run(save_av_key(key), panel.av_key_status.setText))
     host.when_engine_ready(initial)
     host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
     return panel
