@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -117,3 +118,65 @@ def events(schedule: FomcSchedule, start: date, end: date) -> list[MacroEvent]:
     """The schedule's events whose ET date is in [start, end], by time."""
     found = [e for m in schedule.meetings for e in meeting_events(m) if start <= e.at.astimezone(ET).date() <= end]
     return sorted(found, key=lambda e: e.at)
+
+
+# -- the Fed's calendar page: read when reachable, the file above is the fallback ----------------
+_YEAR = re.compile(r"(\d{4})\s+FOMC\s+Meetings", re.I)
+_MEETING = re.compile(r'fomc-meeting__month[^>]*>\s*(?:<strong>)?\s*([A-Za-z/]+)\s*(?:</strong>)?.*?'
+                      r'fomc-meeting__date[^>]*>\s*([^<]+)<', re.S)
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                       "dec"), start=1)}
+
+
+def _meeting(year: int, month_text: str, day_text: str) -> FomcMeeting | None:
+    """A row of the page ("March", "18-19*"; "Apr/May", "30-1"), None for an unscheduled one."""
+    if re.search(r"unscheduled|notation|cancel", day_text, re.I):
+        return None
+    days = re.fullmatch(r"\s*(\d{1,2})\s*[-–]\s*(\d{1,2})\s*(\*?)\s*(?:\(.*\))?\s*", day_text)
+    months = [_MONTHS.get(m.strip()[:3].lower()) for m in month_text.split("/")]
+    if days is None or None in months:
+        return None
+    first_month, last_month = months[0], months[-1]
+    try:
+        first, last = date(year, first_month, int(days[1])), date(year, last_month, int(days[2]))
+    except ValueError:
+        return None
+    return FomcMeeting(first, last, days[3] == "*") if timedelta(0) < last - first <= timedelta(days=2) else None
+
+
+def parse_page(html: str) -> list[FomcMeeting]:
+    """The scheduled meetings on the Fed's FOMC calendar page (one section per year), oldest first."""
+    marks = list(_YEAR.finditer(html))
+    found: dict[date, FomcMeeting] = {}
+    for i, mark in enumerate(marks):
+        section = html[mark.end(): marks[i + 1].start() if i + 1 < len(marks) else len(html)]
+        for month_text, day_text in _MEETING.findall(section):
+            meeting = _meeting(int(mark[1]), month_text, day_text)
+            if meeting is not None:
+                found[meeting.decision_day] = meeting
+    return [found[d] for d in sorted(found)]
+
+
+def with_page(schedule: FomcSchedule, page: list[FomcMeeting]) -> FomcSchedule:
+    """The file's schedule with the page's meetings instead for every year the page lists."""
+    years = {m.decision_day.year for m in page}
+    kept = [m for m in schedule.meetings if m.decision_day.year not in years] + list(page)
+    return FomcSchedule(tuple(sorted(kept, key=lambda m: m.decision_day)), schedule.checked, schedule.source)
+
+
+async def fetch_page(url: str = SOURCE_URL, transport=None, timeout: float = 15.0) -> list[FomcMeeting]:
+    """The page's meetings; ``FomcScheduleError`` in plain words when it cannot be read."""
+    import httpx
+
+    headers = {"User-Agent": "AI Coach Desktop (macro calendar; reads the FOMC schedule once a day)"}
+    try:
+        async with httpx.AsyncClient(timeout=timeout, transport=transport, headers=headers) as client:
+            response = await client.get(url)
+    except httpx.HTTPError as exc:
+        raise FomcScheduleError(f"The Fed's FOMC calendar page is unreachable ({type(exc).__name__})") from None
+    if response.status_code != 200:
+        raise FomcScheduleError(f"The Fed's FOMC calendar page answered HTTP {response.status_code}")
+    meetings = parse_page(response.text)
+    if not meetings:
+        raise FomcScheduleError("The Fed's FOMC calendar page lists no meetings it can read (its layout changed?)")
+    return meetings

@@ -46,6 +46,7 @@ class RealProvider:
 
 def service(tmp_path: Path, provider, calendar, **kwargs) -> tuple[MacroCalendarService, Store]:
     store = Store.open(tmp_path)
+    kwargs.setdefault("fomc_url", None)  # the Fed's page is not read unless a test serves it
     return MacroCalendarService(store, lambda: provider, calendar, now=lambda: provider.clock.now(), **kwargs), store
 
 
@@ -127,5 +128,28 @@ def test_impact_table_from_real_daily_bars_is_cached(tmp_path, calendar) -> None
         assert view.since is not None and view.since <= date(2023, 8, 15)
         assert asyncio.run(svc.impact("^GSPC", kinds=["fomc"])).rows == (fomc,)
         assert real.bar_requests == 1  # the second answer came from the cache
+    finally:
+        store.close()
+
+
+def test_the_feds_page_when_served_else_the_file(tmp_path, calendar, server) -> None:  # noqa: F811
+    fake, base = server
+    fake.page = (ICS.parent / "fomccalendars.html").read_text()
+    real = RealProvider(datetime(2029, 12, 1, 15, 0, tzinfo=UTC))
+    url = f"{base}/monetarypolicy/fomccalendars.htm"
+    svc, store = service(tmp_path, real, calendar, fred_key=lambda: None, fomc_url=url)
+    try:
+        view = asyncio.run(svc.events(date(2030, 1, 30), date(2030, 1, 30)))
+        assert [e.kind for e in view.events] == ["fomc", "fomc_press"]  # the page's (invented) 2030 meeting
+        assert view.sources[0].startswith("FOMC calendar (federalreserve.gov, read today)")
+        assert "no 2030 meetings" not in view.note
+    finally:
+        store.close()
+    svc, store = service(tmp_path / "down", real, calendar, fred_key=lambda: None, fomc_url=f"{base}/missing.htm")
+    try:
+        real.clock.moment = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+        view = asyncio.run(svc.events(date(2026, 3, 18), date(2026, 3, 18)))
+        assert [e.kind for e in view.events] == ["fomc", "fomc_press"]  # from the file
+        assert "HTTP 404: using the schedule file" in view.note
     finally:
         store.close()

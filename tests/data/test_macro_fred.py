@@ -38,6 +38,7 @@ class FakeFred:
     upcoming: list[dict] = field(default_factory=lambda: list(UPCOMING))
     history: dict[int, list[str]] = field(default_factory=lambda: {10: ["2025-12-18", "2026-11-13"]})
     status: int = 200
+    page: str = ""  # served at /monetarypolicy/fomccalendars.htm (404 when empty)
     asked: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     def answer(self, path: str, query: dict[str, str]) -> tuple[int, dict]:
@@ -63,6 +64,13 @@ def server() -> Iterator[tuple[FakeFred, str]]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             url = urlparse(self.path)
+            if url.path.endswith(".htm"):
+                found = fake.page and url.path == "/monetarypolicy/fomccalendars.htm"
+                self.send_response(200 if found else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(fake.page.encode() if found else b"<html>Not Found</html>")
+                return
             status, body = fake.answer(url.path, {k: v[0] for k, v in parse_qs(url.query).items()})
             data = json.dumps(body).encode()
             self.send_response(status)

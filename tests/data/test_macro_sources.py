@@ -112,3 +112,16 @@ def test_demo_fomc_like_days_only_where_the_file_is_silent(calendar) -> None:
     decisions = [e.at.astimezone(ET) for e in events if e.kind == "fomc"]
     assert len(decisions) == 8 and all(d.hour == 14 and calendar.is_session(d.date()) for d in decisions)
     assert [d.date() for d in decisions if d.weekday() != 2] == [date(2024, 6, 20)]  # Juneteenth moved it
+
+
+def test_the_feds_page_is_read_and_replaces_the_file_for_its_years() -> None:
+    page = fomc.parse_page((FIXTURE.parent / "fomccalendars.html").read_text())
+    assert [m.decision_day for m in page if m.decision_day.year == 2026] == [
+        m.decision_day for m in fomc.load_schedule().meetings if m.decision_day.year == 2026]  # page = file
+    invented = [m for m in page if m.decision_day.year == 2030]  # the fixture's made-up year
+    assert [(m.first_day, m.decision_day, m.sep) for m in invented] == [
+        (date(2030, 1, 29), date(2030, 1, 30), False), (date(2030, 3, 19), date(2030, 3, 20), True),
+        (date(2030, 4, 30), date(2030, 5, 1), False)]  # across April/May; the unscheduled one is left out
+    merged = fomc.with_page(fomc.load_schedule(), invented)
+    assert merged.years() == {2025, 2026, 2030} and fomc.schedule_problem(merged, date(2029, 8, 1)) is None
+    assert fomc.parse_page("<html>Access Denied</html>") == []

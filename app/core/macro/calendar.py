@@ -63,12 +63,13 @@ def _lookup_fred_key() -> str | None:
 class MacroCalendarService:
     def __init__(self, store: Store, provider: Callable[[], MarketDataProvider], calendar: MarketCalendar, *,
                  now: Callable[[], datetime], fred_key: Callable[[], str | None] = _lookup_fred_key,
-                 fred_url: str = "https://api.stlouisfed.org", fred_transport=None,
+                 fred_url: str = "https://api.stlouisfed.org", fomc_url: str | None = fomc.SOURCE_URL,
+                 transport=None,
                  data_dir: Path | None = None, bls_file: Callable[[], Path | None] | None = None,
                  schedule: Callable[[], fomc.FomcSchedule] = fomc.load_schedule) -> None:
         self._provider, self._calendar, self._now = provider, calendar, now
         bls_file = bls_file or (lambda: sources.saved_ics(data_dir))
-        self._real = sources.RealSources(store, now, fred_key, fred_url, fred_transport, bls_file)
+        self._real = sources.RealSources(store, now, fred_key, fred_url, transport, bls_file, fomc_url)
         self._load_schedule = schedule
         self._schedule: fomc.FomcSchedule | None = None
         self._schedule_note = ""
@@ -94,12 +95,16 @@ class MacroCalendarService:
         notes = [self._schedule_note]
         if not self._provider().real_prices:  # (demo years the file lacks get FOMC-like days)
             found = sources.demo_events(schedule, self._calendar, start, end)
-            names = ["demo market", "FOMC schedule (federalreserve.gov)"]
+            names = ["demo market", FILE_NAME]
         else:
-            notes += [fomc.schedule_problem(schedule, today) if schedule else ""] + await self._real.refresh(today)
+            page, page_note = await self._real.fomc_page()
+            if page:
+                schedule = fomc.with_page(schedule, page) if schedule else fomc.FomcSchedule(tuple(page), None, "")
+            problem = fomc.schedule_problem(schedule, today) if schedule else ""
+            notes += [page_note, problem or "", *await self._real.refresh(today)]
             found = sources.schedule_events(schedule, start, end) + await self._real.stored(start, end)
             fetched = sorted({_NAMES[e.source] for e in found if e.source in _NAMES})
-            names = ["FOMC schedule (federalreserve.gov)", *fetched]
+            names = [PAGE_NAME if page else FILE_NAME, *fetched]
         return MacroView(start, end, tuple(sources.merged(found)), tuple(names), " ".join(n for n in notes if n))
 
     async def today(self) -> MacroView:
@@ -134,6 +139,7 @@ class MacroCalendarService:
                           view.since, view.note)
 
 
+FILE_NAME, PAGE_NAME = "FOMC schedule (federalreserve.gov)", "FOMC calendar (federalreserve.gov, read today)"
 _NAMES = {"fred": "FRED release dates", "bls": "BLS calendar file"}
 
 

@@ -49,9 +49,9 @@ class RealSources:
     """FRED (when a key is set) and a BLS ICS file (when present), refreshed once a day into the store."""
 
     def __init__(self, store: Store, now: Callable[[], datetime], fred_key: Callable[[], str | None],
-                 fred_url: str, fred_transport, bls_file: Callable[[], Path | None]) -> None:
+                 fred_url: str, transport, bls_file: Callable[[], Path | None], fomc_url: str | None) -> None:
         self._store, self._now, self._fred_key, self._bls_file = store, now, fred_key, bls_file
-        self._fred_url, self._transport = fred_url, fred_transport
+        self._fred_url, self._transport, self._fomc_url = fred_url, transport, fomc_url
         self._failed: dict[str, tuple[datetime, str]] = {}  # source → (when, the message)
         self._lock = asyncio.Lock()
 
@@ -64,6 +64,28 @@ class RealSources:
             if path is not None:
                 notes.append(await self._fresh(f"bls:{path}", today, lambda: self._read_bls(path)))
             return [n for n in notes if n]
+
+    async def fomc_page(self) -> tuple[list[fomc.FomcMeeting], str]:
+        """The meetings on the Fed's calendar page (read once a day), or none and why (the file stands in)."""
+        from data.store import provider_cache
+
+        if self._fomc_url is None:
+            return [], ""
+        now, url = self._now(), self._fomc_url
+        failed = self._failed.get("fomc_page")
+        if failed is not None and timedelta(0) <= now - failed[0] < RETRY_AFTER:
+            return [], failed[1]
+        cached = await self._store.run(lambda s: provider_cache.get(s, "macro:fomc_page", now, FRESH))
+        if cached is None:
+            try:
+                meetings = await fomc.fetch_page(url, self._transport)
+            except fomc.FomcScheduleError as exc:
+                self._failed["fomc_page"] = (now, f"{exc}: using the schedule file kept with the app.")
+                return [], self._failed["fomc_page"][1]
+            cached = [[m.first_day.isoformat(), m.decision_day.isoformat(), m.sep] for m in meetings]
+            await self._store.run(lambda s: provider_cache.put(s, "macro:fomc_page", cached, now))
+        self._failed.pop("fomc_page", None)
+        return [fomc.FomcMeeting(date.fromisoformat(a), date.fromisoformat(b), bool(sep)) for a, b, sep in cached], ""
 
     async def _fresh(self, name: str, today: date, fetch) -> str:
         from data.store import provider_cache
