@@ -54,3 +54,11 @@ class TickerDetails:
     active: bool
     market_cap: float  # NaN when unknown
     description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TreasuryYields:
+    """One day's Treasury par yield curve (percent, bond-equivalent), by field name: ``yield_1_month`` …"""
+
+    day: date
+    yields: dict[str, float]

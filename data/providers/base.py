@@ -16,9 +16,10 @@ from data.providers.errors import ProviderError
 
 if TYPE_CHECKING:
     from data.option_chain import OptionChain
+    from data.reference import TreasuryYields
 
 __all__ = ["Clock", "MarketDataProvider", "MarketStream", "OpenStreams", "OptionsProvider", "ProviderError",
-           "ReplayControls"]
+           "RatesProvider", "ReplayControls"]
 
 
 class Clock(Protocol):
@@ -108,6 +109,16 @@ class SymbolUniverse(Protocol):
 
     def symbol_problem(self, symbol: str) -> str | None:
         """Why ``symbol`` (normalized) has no data here, or None when it has."""
+        ...
+
+
+@runtime_checkable
+class RatesProvider(Protocol):
+    """A provider that serves the Treasury par yield curve (Massive): pricing then reads each
+    expiry's rate from it instead of the flat default (``app.core.rates``)."""
+
+    async def get_treasury_yields(self, since: date | None = None) -> list[TreasuryYields]:
+        """The curve by day, newest first."""
         ...
 
 

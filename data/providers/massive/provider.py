@@ -42,10 +42,11 @@ from data.providers.massive.reference_parsers import (
     parse_snapshot_list,
     parse_splits,
     parse_ticker_details,
+    parse_treasury_yields,
 )
 from data.providers.massive.stream import MassiveStream
 from data.providers.quote_book import QuoteBook
-from data.reference import Dividend, NewsItem, Split, TickerDetails
+from data.reference import Dividend, NewsItem, Split, TickerDetails, TreasuryYields
 from data.symbols import SymbolError, SymbolKind, normalize_symbol, symbol_kind
 
 LOOKBACK_DAYS = {Timeframe.M1: 5, Timeframe.M5: 20, Timeframe.M15: 45, Timeframe.H1: 90, Timeframe.H4: 180,
@@ -221,6 +222,15 @@ class MassiveProvider:
     async def get_splits(self, symbol: str, since: date | None = None) -> list[Split]:
         """Splits of ``symbol``, newest first (``since``: executed at or after it)."""
         return await self._reference_list("splits", "execution_date", parse_splits, symbol, since)
+
+    async def get_treasury_yields(self, since: date | None = None) -> list[TreasuryYields]:
+        """The Treasury par yield curve by day, newest first (``since``: that day on; else the latest days)."""
+        key = ("treasury-yields", since)
+        if (hit := self._cached(key, REFERENCE_TTL_S)) is None:
+            params = {"date.gte": since.isoformat() if since else None, "sort": "date", "order": "desc", "limit": 10}
+            payload = await self.client.get("/fed/v1/treasury-yields", params)
+            hit = self._store(key, parse_treasury_yields([payload]).value)
+        return hit  # type: ignore[return-value]
 
     async def _reference_list(self, dataset: str, day_field: str, parse: Callable[[list[Any]], Parsed], symbol: str,
                               since: date | None) -> list:

@@ -23,7 +23,7 @@ from data.providers.massive.parsers import (
     parse_stock_snapshot,
 )
 from data.providers.massive.parsers import symbol_of as _symbol
-from data.reference import Dividend, NewsItem, Split, TickerDetails
+from data.reference import Dividend, NewsItem, Split, TickerDetails, TreasuryYields
 
 _EARLIEST, _LATEST = datetime(1973, 1, 1), datetime(2100, 1, 1)
 _MAX_FREQUENCY = 366  # payments a year; more is junk
@@ -109,3 +109,13 @@ def parse_snapshot_list(payload: Any) -> Parsed:
         except MassivePayloadError:
             return None
     return keep(_results(payload, "tickers"), build)
+
+
+def parse_treasury_yields(payloads: list[Any]) -> Parsed:
+    """Pages of ``/fed/v1/treasury-yields`` → [TreasuryYields] as sent; a day needs two finite yields."""
+    def build(row: dict) -> TreasuryYields | None:
+        day = _day(row.get("date"))
+        yields = {k: float(v) for k, v in row.items() if k.startswith("yield_") and isinstance(v, int | float)
+                  and not isinstance(v, bool) and math.isfinite(v)}
+        return TreasuryYields(day, yields) if day is not None and len(yields) >= 2 else None
+    return keep(_rows(payloads), build)
