@@ -22,6 +22,7 @@ class PreferencesPanel(QWidget):
     preference_changed = Signal(str, object)  # key, value
     api_key_saved = Signal(str)  # the Massive key typed by the user (never shown back in full)
     av_key_saved = Signal(str)  # the Alpha Vantage key (the earnings calendar), likewise
+    fred_key_saved = Signal(str)  # the FRED key (the macro calendar's release dates), likewise
 
     def __init__(self, themes: tuple[str, ...], timeframes: tuple[str, ...], providers: list[str],
                  or_choices: tuple[int, ...] = (5, 15, 30), parent: QWidget | None = None) -> None:
@@ -96,6 +97,7 @@ class PreferencesPanel(QWidget):
         form.addRow("Massive key", key_row)
         form.addRow("", self.key_status)
         self._alpha_vantage_rows(form)
+        self._fred_rows(form)
         form.addRow("Data folder", self.data_dir)
         form.addRow("Log file", self.log_file)
         return form
@@ -119,6 +121,26 @@ class PreferencesPanel(QWidget):
             return
         self.av_key.clear()
         self.av_key_saved.emit(key)
+
+    def _fred_rows(self, form: QFormLayout) -> None:
+        self.fred_key = QLineEdit(placeholderText="FRED API key (free: CPI, NFP, GDP … release dates)")
+        self.fred_key.setEchoMode(QLineEdit.EchoMode.Password)
+        save = QPushButton("Save key")
+        save.clicked.connect(self._on_save_fred_key)
+        self.fred_key_status = QLabel(wordWrap=True)
+        row = QHBoxLayout()
+        row.addWidget(self.fred_key, 1)
+        row.addWidget(save)
+        form.addRow("FRED key", row)
+        form.addRow("", self.fred_key_status)
+
+    def _on_save_fred_key(self) -> None:
+        key = self.fred_key.text().strip()
+        if not key:
+            self.fred_key_status.setText("Type the key first.")
+            return
+        self.fred_key.clear()
+        self.fred_key_saved.emit(key)
 
     def _auto_track_controls(self) -> tuple[QCheckBox, QSpinBox]:
         auto_track = QCheckBox("Track the best new setups")

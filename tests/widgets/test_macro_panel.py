@@ -66,3 +66,18 @@ def test_impact_table_with_ordinary_days(qtbot) -> None:
     assert panel.impact.isHidden() and panel.impact_note.text() == "Not enough daily bars for XYZ yet."
     panel.show_impact_error("SPY", "no data")
     assert panel.impact_note.text() == "No impact table for SPY: no data"
+
+
+def test_preferences_take_a_fred_key_without_showing_it(qtbot) -> None:
+    from widgets.preferences_panel import PreferencesPanel
+
+    prefs = PreferencesPanel(("dark",), ("5m",), ["demo", "massive"])
+    qtbot.addWidget(prefs)
+    saved: list[str] = []
+    prefs.fred_key_saved.connect(saved.append)
+    prefs._on_save_fred_key()
+    assert saved == [] and prefs.fred_key_status.text() == "Type the key first."
+    assert prefs.fred_key.echoMode() == prefs.fred_key.EchoMode.Password
+    prefs.fred_key.setText("  abcdef0123456789abcdef0123456789 ")
+    prefs._on_save_fred_key()
+    assert saved == ["abcdef0123456789abcdef0123456789"] and prefs.fred_key.text() == ""

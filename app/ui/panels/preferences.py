@@ -36,6 +36,7 @@ def build(host: PanelHost) -> PreferencesPanel:
     async def show_key_status() -> None:
         panel.set_key_status((await secrets.status("massive")).message)
         panel.av_key_status.setText((await secrets.status("alpha_vantage")).message)
+        panel.fred_key_status.setText((await secrets.status("fred")).message)
 
     def save_key(key: str) -> None:
         async def run() -> None:
@@ -47,10 +48,14 @@ def build(host: PanelHost) -> PreferencesPanel:
     async def save_av_key(key: str) -> None:
         panel.av_key_status.setText((await secrets.save("alpha_vantage", key)).message)
 
+    async def save_fred_key(key: str) -> None:
+        panel.fred_key_status.setText((await secrets.save("fred", key)).message)
+
     panel.preference_changed.connect(changed)
     host.bridge.provider_changed.connect(panel.provider_switched)  # also a switch from the Replay/File menu
     panel.api_key_saved.connect(save_key)
     panel.av_key_saved.connect(lambda key: host.run(save_av_key(key), panel.av_key_status.setText))
+    panel.fred_key_saved.connect(lambda key: host.run(save_fred_key(key), panel.fred_key_status.setText))
     host.when_engine_ready(initial)
     host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
     return panel
