@@ -81,3 +81,21 @@ def test_preferences_take_a_fred_key_without_showing_it(qtbot) -> None:
     prefs.fred_key.setText("  abcdef0123456789abcdef0123456789 ")
     prefs._on_save_fred_key()
     assert saved == ["abcdef0123456789abcdef0123456789"] and prefs.fred_key.text() == ""
+
+
+def test_a_high_impact_release_gets_a_banner_shortly_before(qtbot) -> None:
+    from widgets.macro.panel import MacroPanel
+
+    panel = MacroPanel()
+    qtbot.addWidget(panel)
+    view = MacroView(date(2026, 12, 10), date(2026, 12, 17), (CLAIMS, CPI), (), "")
+    panel.show_events(view, datetime(2026, 12, 10, 13, 0, tzinfo=UTC))  # 08:00 ET: 30 min to go
+    assert panel.banner.isHidden()
+    panel.set_now(datetime(2026, 12, 10, 13, 25, tzinfo=UTC))  # 08:25 ET
+    assert not panel.banner.isHidden()
+    assert panel.banner.text() == "Consumer Price Index (CPI) at 08:30 ET in 5 min (high impact)"
+    panel.set_now(datetime(2026, 12, 10, 13, 30, tzinfo=UTC))  # released
+    assert panel.banner.isHidden()
+    panel.show_events(MacroView(date(2026, 12, 3), date(2026, 12, 3), (CLAIMS,), (), ""),
+                      datetime(2026, 12, 3, 13, 25, tzinfo=UTC))
+    assert panel.banner.isHidden()  # claims are medium impact: no banner

@@ -11,6 +11,7 @@ A pure view: ``show_events`` gets a ``MacroView``-like object (``events``, ``sou
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,22 @@ SOURCES = {"fomc": "Fed schedule", "fred": "FRED", "bls": "BLS", "demo": "demo"}
 KIND_NAMES = {"fomc": "FOMC decision", "fomc_minutes": "FOMC minutes", "cpi": "CPI", "nfp": "NFP", "pce": "PCE",
               "gdp": "GDP", "retail_sales": "Retail sales", "ppi": "PPI", "jolts": "JOLTS", "ism": "ISM",
               "claims": "Jobless claims", "ordinary": "Ordinary days"}
+
+
+BANNER_BEFORE = timedelta(minutes=15)  # a high-impact release this close gets the banner
+
+
+def banner_text(events: Any, now: datetime | None) -> str:
+    """"CPI at 08:30 ET in 5 min" for the next high-impact release within ``BANNER_BEFORE`` of ``now``
+    (the market clock), else ""."""
+    if now is None:
+        return ""
+    soon = [e for e in events if e.impact == "high" and timedelta(0) < e.at - now <= BANNER_BEFORE]
+    if not soon:
+        return ""
+    first = min(soon, key=lambda e: e.at)
+    minutes = max(1, math.ceil((first.at - now).total_seconds() / 60))
+    return f"{first.title} at {first.at.astimezone(ET):%H:%M} ET in {minutes} min (high impact)"
 
 
 def _pct(value: float) -> str:
@@ -58,6 +75,10 @@ class MacroPanel(QWidget):
         self.heading.setStyleSheet("font-weight: bold")
         self.refresh = QPushButton("Refresh")
         self.refresh.clicked.connect(self.refresh_requested)
+        self.banner = QLabel("")
+        self.banner.setStyleSheet("background: #d32f2f; color: white; font-weight: bold; padding: 4px")
+        self.banner.hide()
+        self._shown: tuple = ()
         self.events = ReadOnlyTable(EVENT_COLUMNS, stretch_last=True)
         self.empty = QLabel("Loading the macro calendar…")
         self.empty.setWordWrap(True)
@@ -73,12 +94,20 @@ class MacroPanel(QWidget):
         top.addWidget(self.refresh)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        for widget in (self.empty, self.events, self.notes, self.impact_heading,
+        for widget in (self.banner, self.empty, self.events, self.notes, self.impact_heading,
                        self.impact, self.impact_note):
             layout.addWidget(widget)
         self.events.hide()
 
-    def show_events(self, view: Any) -> None:
+    def set_now(self, now: datetime | None) -> None:
+        """The market clock moved: show or hide the banner of an imminent high-impact release."""
+        text = banner_text(self._shown, now)
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def show_events(self, view: Any, now: datetime | None = None) -> None:
+        self._shown = tuple(view.events)
+        self.set_now(now)
         rows = [event_cells(e) for e in view.events]
         self.events.set_rows(rows)
         for r, event in enumerate(view.events):

@@ -12,9 +12,11 @@ from app.core.macro.calendar import MacroCalendarService
 from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import NewestView
+from app.ui.panels.setups_common import market_now
 from widgets.macro.panel import MacroPanel
 
 RELOAD_MS = 5 * 60 * 1000
+BANNER_MS = 15 * 1000  # how often the pre-release banner looks at the market clock
 WEEK_DAYS = 7
 
 
@@ -24,12 +26,14 @@ class MacroController(QObject):
     def __init__(self, host: PanelHost, panel: MacroPanel) -> None:
         super().__init__(panel)
         self.host, self.panel = host, panel
-        self._calendar = NewestView(host, panel.show_events, panel.show_error)
+        self._calendar = NewestView(host, lambda view: panel.show_events(view, market_now(host)), panel.show_error)
         self._symbol = ""
         self._impact = NewestView(host, panel.show_impact,
                                   lambda message: panel.show_impact_error(self._symbol, message))
         self._timer = QTimer(self, interval=RELOAD_MS)
         self._timer.timeout.connect(self.reload)
+        self._banner = QTimer(self, interval=BANNER_MS)
+        self._banner.timeout.connect(lambda: panel.set_now(market_now(host)))
         panel.refresh_requested.connect(self.reload)
         host.bridge.active_symbol_changed.connect(self.load_impact)
         host.bridge.provider_changed.connect(lambda _name: self.reload())
@@ -40,6 +44,7 @@ class MacroController(QObject):
 
     def _started(self) -> None:
         self._timer.start()
+        self._banner.start()
         self.reload()
 
     def reload(self) -> None:
