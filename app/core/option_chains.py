@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # analytics loads SciPy: imported where the work runs, in a w
     from analytics.chain_greeks import ChainGreeks
     from analytics.gex import GexProfile
     from analytics.iv_summary import IvSummary
+    from analytics.yield_curve import YieldCurve
 
 log = logging.getLogger(__name__)
 DEFAULT_REFRESH_S = 15.0
@@ -48,8 +49,10 @@ class OptionChainService:
     stale_after = 120.0
 
     def __init__(self, provider: MarketDataProvider, bus: EventBus, calendar: MarketCalendar,
-                 active_symbol: Callable[[], str]) -> None:
+                 active_symbol: Callable[[], str], rates: Callable[[], Awaitable[YieldCurve | None]] | None = None
+                 ) -> None:
         self._provider = provider
+        self._rates = rates  # the Treasury curve where the provider serves one (app.core.rates)
         self._bus = bus
         self._calendar = calendar
         self._active_symbol = active_symbol
@@ -112,8 +115,9 @@ class OptionChainService:
         if len(chain) == 0:
             self._bus.publish(OptionsUnavailable(symbol, f"No listed options for {symbol}."))
             return
-        r, q = RISK_FREE_RATE, dividend_yield(symbol)
-        greeks, gex, iv = await asyncio.to_thread(_analyse, chain, spot, r, q, self._calendar)
+        curve = await self._rates() if self._rates is not None else None
+        r, q = rate_of(curve), dividend_yield(symbol)
+        greeks, gex, iv = await asyncio.to_thread(_analyse, chain, spot, r, q, self._calendar, curve)
         open_price = await self._open_price(symbol, chain.asof)
         snapshot = OptionsSnapshot(symbol, provider.name, chain, spot, r, q, greeks, gex, open_price, iv,
                                    (time.perf_counter() - started) * 1000)
@@ -127,13 +131,19 @@ async def _first_open(provider: MarketDataProvider, symbol: str, session_open: d
     return float(bars.open[at_open[0]]) if len(at_open) else None
 
 
-def _analyse(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar
-             ) -> tuple[ChainGreeks, GexProfile, IvSummary]:
+def rate_of(curve: YieldCurve | None) -> float:
+    """The snapshot's one rate (the panels' r): the curve's 30-day rate, else the flat default."""
+    return float(curve.rate(30 / 365)) if curve is not None else RISK_FREE_RATE
+
+
+def _analyse(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar,
+             curve: YieldCurve | None = None) -> tuple[ChainGreeks, GexProfile, IvSummary]:
     """Greeks for every contract — the one set every panel reads — then GEX from those gammas
-    and the IV statistics from the same times to expiry."""
+    and the IV statistics from the same times to expiry; with a Treasury ``curve`` each expiry
+    without parity pairs takes its maturity's rate."""
     from analytics.chain_greeks import chain_greeks
     from analytics.gex import gex_profile
     from analytics.iv_summary import iv_summary
 
-    greeks = chain_greeks(chain, spot, r, q, calendar.close_at)
+    greeks = chain_greeks(chain, spot, r, q, calendar.close_at, curve=curve)
     return greeks, gex_profile(chain, spot, greeks=greeks), iv_summary(chain, spot, greeks.T, r)

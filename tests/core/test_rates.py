@@ -82,3 +82,33 @@ async def test_a_refusal_leaves_the_flat_default_and_the_demo_has_no_curve(tmp_p
         await provider.aclose()
         await demo.aclose()
         store.close()
+
+
+async def test_the_option_chain_service_prices_with_the_curve(calendar) -> None:
+    from analytics.yield_curve import curve_from_par_yields
+    from app.core.bus import EventBus
+    from app.core.events import OptionsUpdated
+    from app.core.option_chains import OptionChainService
+    from tests.core.options_snapshots import demo_provider
+
+    curve = curve_from_par_yields(date(2026, 11, 30), PAGE["results"][0], "massive")
+    demo = demo_provider(calendar, datetime(2026, 11, 25, 19, 30, tzinfo=UTC))
+    bus, got = EventBus(), []
+    bus.subscribe(OptionsUpdated, got.append)
+
+    async def rates():
+        return curve
+
+    try:
+        await OptionChainService(demo, bus, calendar, lambda: "AAPL", rates=rates).refresh()
+        await OptionChainService(demo, bus, calendar, lambda: "AAPL").refresh()
+        curved, flat = (e.snapshot for e in got)
+        assert curved.r == pytest.approx(float(curve.rate(30 / 365))) and flat.r == 0.04
+        # every demo expiry has parity pairs: their own rate wins, the curve only stands in (see
+        # tests/analytics/test_yield_curve.py for an expiry without pairs)
+        flat_fit = {(e.expiry, e.root): e for e in flat.greeks.forwards.expiries if e.source == "parity"}
+        same = [(e, flat_fit[(e.expiry, e.root)]) for e in curved.greeks.forwards.expiries
+                if e.source == "parity" and (e.expiry, e.root) in flat_fit]
+        assert len(same) >= 5 and all(a.rate == pytest.approx(b.rate, rel=1e-9) for a, b in same)
+    finally:
+        await demo.aclose()

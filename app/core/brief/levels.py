@@ -11,17 +11,21 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from app.core.snapshots import IvRankView, OptionsSnapshot
 from data.market_calendar import MarketCalendar, market_date
 from data.models import Bars, Timeframe
 from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
-from data.rates import RISK_FREE_RATE, dividend_yield
+from data.rates import dividend_yield
 
 log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=6)  # back to the prior session over a long weekend
 EPOCH = date(1970, 1, 1)
+
+if TYPE_CHECKING:
+    from analytics.yield_curve import YieldCurve
 
 Rank = Callable[[OptionsSnapshot], Awaitable[IvRankView | None]]
 
@@ -65,9 +69,9 @@ def _options_part(snap: OptionsSnapshot, today: date) -> dict:
 
 
 async def symbol_levels(provider: MarketDataProvider, calendar: MarketCalendar, symbol: str, now: datetime,
-                        rank: Rank, with_options: bool = True):
+                        rank: Rank, with_options: bool = True, curve: YieldCurve | None = None):
     """The symbol's brief line; what could not be read is said in ``note`` (never raised)."""
-    from app.core.option_chains import _analyse
+    from app.core.option_chains import _analyse, rate_of
     from data.morning_brief import SymbolLevels
 
     today = market_date(now)
@@ -89,8 +93,8 @@ async def symbol_levels(provider: MarketDataProvider, calendar: MarketCalendar, 
         return replace(line, note=(line.note + f" No options: {exc}").strip())
     if not len(chain):
         return line
-    r, q = RISK_FREE_RATE, dividend_yield(symbol)
-    greeks, gex, iv = await asyncio.to_thread(_analyse, chain, last, r, q, calendar)
+    r, q = rate_of(curve), dividend_yield(symbol)
+    greeks, gex, iv = await asyncio.to_thread(_analyse, chain, last, r, q, calendar, curve)
     snap = OptionsSnapshot(symbol, provider.name, chain, last, r, q, greeks, gex, None, iv, 0.0)
     part = await asyncio.to_thread(_options_part, snap, today)
     ranked = await rank(snap)

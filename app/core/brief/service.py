@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from app.core.brief import sections
 from app.core.brief.levels import Rank, symbol_levels
@@ -31,6 +32,9 @@ from data.providers.base import MarketDataProvider
 from data.store import briefs as repo
 from data.store.database import Store
 from data.store.records import EarningsEvent, MacroEvent, TrackedSetup
+
+if TYPE_CHECKING:
+    from analytics.yield_curve import YieldCurve
 
 log = logging.getLogger(__name__)
 BRIEF_AT = time(7, 0)
@@ -52,6 +56,7 @@ class BriefSources:
     setups: Callable[[], Sequence[TrackedSetup]]
     earnings: Callable[[list[str], int], Awaitable[list[EarningsEvent]]] | None = None
     macro: Callable[[date], Awaitable[list[MacroEvent]]] | None = None
+    rates: Callable[[], Awaitable[YieldCurve | None]] | None = None
 
 
 class MorningBriefService:
@@ -142,10 +147,11 @@ class MorningBriefService:
     async def _levels(self, symbols: list[str], now: datetime) -> list[SymbolLevels]:
         gate = asyncio.Semaphore(PARALLEL)
         provider = self._sources.provider()
+        curve = await self._sources.rates() if self._sources.rates is not None else None
 
         async def one(symbol: str) -> SymbolLevels:
             async with gate:
-                return await symbol_levels(provider, self._calendar, symbol, now, self._sources.rank)
+                return await symbol_levels(provider, self._calendar, symbol, now, self._sources.rank, curve=curve)
 
         return list(await asyncio.gather(*(one(s) for s in symbols)))
 

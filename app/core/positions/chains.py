@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from app.core.option_chains import rate_of
 from app.core.snapshots import OptionsSnapshot
 from data.market_calendar import MarketCalendar
 from data.option_chain import OptionChain
 from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
-from data.rates import RISK_FREE_RATE, dividend_yield
+from data.rates import dividend_yield
 from data.validation import valid_quote
 
 if TYPE_CHECKING:
     from analytics.chain_greeks import ChainGreeks
+    from analytics.yield_curve import YieldCurve
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,10 @@ class ChainView:
 
 class PositionChains:
     def __init__(self, provider: Callable[[], MarketDataProvider], calendar: MarketCalendar,
-                 latest_options: Callable[[], OptionsSnapshot | None]) -> None:
+                 latest_options: Callable[[], OptionsSnapshot | None],
+                 rates: Callable[[], Awaitable[YieldCurve | None]] | None = None) -> None:
         self._provider, self._calendar, self._latest_options = provider, calendar, latest_options
+        self._rates = rates
         self.problems: dict[str, str] = {}  # underlying -> why it has no chain now
 
     async def views(self, underlyings: set[str]) -> dict[str, ChainView]:
@@ -73,13 +77,15 @@ class PositionChains:
         if not valid_quote(quote) or not len(chain):
             self.problems[underlying] = f"No valid price or chain for {underlying} right now."
             return None
-        r, q = RISK_FREE_RATE, dividend_yield(underlying)
-        greeks = await asyncio.to_thread(_greeks, chain, quote.last, r, q, self._calendar)
+        curve = await self._rates() if self._rates is not None else None
+        r, q = rate_of(curve), dividend_yield(underlying)
+        greeks = await asyncio.to_thread(_greeks, chain, quote.last, r, q, self._calendar, curve)
         self.problems.pop(underlying, None)
         return ChainView(underlying, chain, greeks, quote.last, r, q, chain.asof)
 
 
-def _greeks(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar) -> ChainGreeks:
+def _greeks(chain: OptionChain, spot: float, r: float, q: float, calendar: MarketCalendar,
+            curve: YieldCurve | None = None) -> ChainGreeks:
     from analytics.chain_greeks import chain_greeks
 
-    return chain_greeks(chain, spot, r, q, calendar.close_at)
+    return chain_greeks(chain, spot, r, q, calendar.close_at, curve=curve)
