@@ -12,7 +12,6 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from data.morning_brief import from_json, to_json
 from app.core.brief.service import BriefSources, MorningBriefService
 from app.core.bus import EventBus
 from app.core.events import BriefReady
@@ -20,6 +19,7 @@ from app.core.notifications import NotificationService
 from app.core.scheduler import MarketScheduler
 from data.market_calendar import MarketCalendar
 from data.models import Timeframe
+from data.morning_brief import from_json, to_json
 from data.store.database import Store
 from data.store.records import EarningsEvent, MacroEvent, TrackedSetup
 
