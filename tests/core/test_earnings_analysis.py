@@ -161,3 +161,23 @@ async def test_unknown_timing_is_said(store, calendar):
     unknown = EarningsEvent("AAPL", date(2026, 12, 3), "unknown", "massive")
     a = await _service(FakeProvider(_aapl_bars(), _chain()), store, calendar, next_event=unknown).analysis("AAPL")
     assert a.reaction == FRI and a.notes[0].startswith("Report time unknown") and not math.isnan(a.spot)
+
+
+async def test_a_scenario_of_the_traders_own(store, calendar):
+    service = _service(FakeProvider(_aapl_bars(), _chain()), store, calendar)
+    a = await service.analysis("AAPL")
+    base = a.crush["calendar"]
+    grid = await service.crush(a, "calendar", points=35)
+    assert [s.label for s in grid.scenarios] == [s.label for s in base.scenarios] + ["−35 vol points"]
+    assert np.array_equal(grid.pnl[:, :-1], base.pnl) and grid.value_now == base.value_now
+    assert grid.scenarios[-1].ivs == pytest.approx(tuple(iv - 0.35 for iv in base.scenarios[0].ivs))
+    again = await service.crush(a, "calendar", points=20)  # already there: moved last, not twice
+    labels = [s.label for s in again.scenarios]
+    assert sorted(labels) == sorted(s.label for s in base.scenarios) and labels[-1] == "−20 vol points"
+    half = await service.crush(a, "long straddle", fraction=0.3)
+    assert half.scenarios[-1].label == "IV × 0.30"
+    for bad in ({"points": -5}, {"fraction": 0}, {}, {"points": 1, "fraction": 0.5}):
+        with pytest.raises(ValueError, match="IV drop"):
+            await service.crush(a, "calendar", **bad)
+    with pytest.raises(ValueError, match="No butterfly"):
+        await service.crush(a, "butterfly", points=5)

@@ -22,6 +22,12 @@ class FakeService:
     def __init__(self) -> None:
         self.asked: list[tuple[str, bool]] = []
 
+    async def crush(self, analysis, name, *, points=None, fraction=None):
+        self.asked.append((name, points, fraction))
+        if points == 999:
+            raise ValueError("Give the IV drop as vol points")
+        return SimpleNamespace(name=name)
+
     async def analysis(self, symbol: str, *, force: bool = False) -> EarningsAnalysis:
         self.asked.append((symbol, force))
         if symbol == "BAD":
@@ -122,3 +128,20 @@ def test_card_intents(qtbot):
     host.intents.handled = ()
     view.alert_requested.emit("AAPL", 240.0)
     assert view.notes.text() == "Open the Alerts panel to set alerts."
+
+
+def test_the_traders_scenario_goes_to_the_service(qtbot):
+    host, view, _controller, _shown = _setup(qtbot)
+    grids = []
+    view.show_crush = lambda name, grid: grids.append((name, grid.name))
+    view.scenario_requested.emit("calendar", "points", 12.0)  # no analysis shown yet: nothing asked
+    assert host.pending == []
+    view.analysis = SimpleNamespace(symbol="AAPL")
+    view.scenario_requested.emit("calendar", "points", 12.0)
+    view.scenario_requested.emit("long straddle", "fraction", 0.4)
+    view.scenario_requested.emit("calendar", "points", 999.0)
+    host.finish()
+    assert host.services[EarningsAnalysisService].asked == [("calendar", 12.0, None), ("long straddle", None, 0.4),
+                                                            ("calendar", 999.0, None)]
+    assert grids == [("calendar", "calendar"), ("long straddle", "long straddle")]
+    assert view.notes.text() == "Give the IV drop as vol points"

@@ -106,3 +106,25 @@ def test_reason_when_nothing_to_show(qtbot, calendar):
     assert view.empty.note.text() == "No upcoming report for ZZZ."
     view.show_analysis(_analysis(calendar, reason="No daily bars for AAPL: none."))
     assert not view.empty.showing_reason and "No daily bars" in view.notes.text()
+
+
+def test_the_traders_own_crush_scenario(qtbot, calendar):
+    view = EarningsAnalysisView()
+    qtbot.addWidget(view)
+    a = _analysis(calendar)
+    view.show_analysis(a)
+    asked = []
+    view.scenario_requested.connect(lambda *args: asked.append(args))
+    view.drop.setValue(25.0)
+    view.drop_button.click()
+    view.drop_kind.setCurrentIndex(1)
+    assert view.drop.value() == 0.6
+    view.drop_button.click()
+    assert asked == [("long straddle", "points", 25.0), ("long straddle", "fraction", 0.6)]
+    mine = a.crush["calendar"]  # any grid object stands in for the service's answer
+    view.show_crush("iron condor", mine)
+    assert view.crush.grid is a.crush["long straddle"]  # another card's: kept for when it is chosen
+    view.cards[2].buttons["crush"].click()
+    assert view.crush.grid is mine
+    view.show_analysis(a)  # a new analysis drops the old scenarios
+    assert view.crush.grid is a.crush["iron condor"]

@@ -13,6 +13,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -248,12 +250,21 @@ class EarningsAnalysisView(QWidget):
     open_chain_requested = Signal(str, object, float)  # symbol, expiry (date), strike
     add_position_requested = Signal(object)  # the idea's legs (analytics.positions.Leg tuple)
     alert_requested = Signal(str, float)  # symbol, price
+    scenario_requested = Signal(str, str, float)  # idea name, "points" / "fraction", value
 
     def __init__(self) -> None:
         super().__init__()
         self.analysis = None
         self.cards: list[StrategyCard] = []
         self.selected: str | None = None
+        self.grids: dict[str, object] = {}  # an idea's grid with the trader's own scenario
+        self.drop = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=200.0, value=15.0, singleStep=5.0)
+        self.drop_kind = QComboBox()
+        self.drop_kind.addItem("vol points off", "points")
+        self.drop_kind.addItem("× today's IV", "fraction")
+        self.drop_button = QPushButton("Add IV scenario")
+        self.drop_kind.currentIndexChanged.connect(self._drop_kind_changed)
+        self.drop_button.clicked.connect(self._ask_scenario)
         self.header = QLabel(MISSING, wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.notes = QLabel("", wordWrap=True)
         self.notes.setObjectName("earningsNotes")
@@ -287,7 +298,11 @@ class EarningsAnalysisView(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         col.addWidget(scroll, 1)
         crush = QGridLayout()
-        crush.addWidget(self.crush_title, 0, 0)
+        own = QHBoxLayout()
+        own.addWidget(self.crush_title, 1)
+        for w in (QLabel("Your crush:"), self.drop, self.drop_kind, self.drop_button):
+            own.addWidget(w)
+        crush.addLayout(own, 0, 0)
         crush.addWidget(self.crush, 1, 0)
         crush.addWidget(self.crush.readout, 2, 0)
         col.addLayout(crush, 2)
@@ -304,8 +319,26 @@ class EarningsAnalysisView(QWidget):
         self.notes.setText(text)
         self.notes.setVisible(bool(text))
 
+    def _drop_kind_changed(self) -> None:
+        points = self.drop_kind.currentData() == "points"
+        low, high, step, value = (0.0, 200.0, 5.0, 15.0) if points else (0.05, 1.0, 0.05, 0.6)
+        self.drop.setRange(low, high)
+        self.drop.setSingleStep(step)
+        self.drop.setValue(value)
+
+    def _ask_scenario(self) -> None:
+        if self.selected:
+            self.scenario_requested.emit(self.selected, self.drop_kind.currentData(), self.drop.value())
+
+    def show_crush(self, name: str, grid) -> None:
+        """Idea ``name``'s grid with the trader's scenario (shown now if it is the selected idea)."""
+        self.grids[name] = grid
+        if name == self.selected:
+            self.select(name)
+
     def show_analysis(self, a) -> None:
         self.analysis = a
+        self.grids = {}
         if a.event is None and not a.history and a.implied is None:
             self.show_reason(a.reason or f"No earnings data for {a.symbol}.")
             return
@@ -339,7 +372,10 @@ class EarningsAnalysisView(QWidget):
         self.selected = name
         for card in self.cards:
             card.set_current(card.idea.name == name)
-        grid = self.analysis.crush.get(name) if self.analysis is not None and name else None
+        grid = None
+        if self.analysis is not None and name:
+            grid = self.grids.get(name) or self.analysis.crush.get(name)
         self.crush.set_grid(grid)
         self.crush_title.setText(f"IV crush: {name}, P&L just after the report" if grid is not None
                                  else "IV crush: no strategy to simulate")
+        self.drop_button.setEnabled(grid is not None)

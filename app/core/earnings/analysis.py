@@ -65,6 +65,7 @@ class EarningsAnalysis:
     crush: Mapping[str, CrushGrid] = field(default_factory=dict)  # per idea name
     notes: tuple[str, ...] = ()  # what was assumed or could not be built, in words
     reason: str = ""  # what is missing, in words ("" when every part is there)
+    chain_asof: datetime | None = None  # when the chain the ideas were priced on was quoted
 
 
 class EarningsAnalysisService:
@@ -110,6 +111,19 @@ class EarningsAnalysisService:
         notes = ([timing] if timing else []) + list(options.pop("notes", ()))
         return EarningsAnalysis(symbol, now, spot, event, reaction, history=tuple(history), summary=summary,
                                 notes=tuple(notes), reason=" ".join(missing), **options)
+
+    async def crush(self, analysis: EarningsAnalysis, name: str, *, points: float | None = None,
+                    fraction: float | None = None) -> CrushGrid:
+        """Idea ``name``'s crush grid with one more scenario: every IV ``points`` vol points lower,
+        or × ``fraction`` (the trader's own crush)."""
+        idea = next((i for i in analysis.ideas if i.name == name), None)
+        grid = analysis.crush.get(name)
+        if idea is None or grid is None or analysis.chain_asof is None:
+            raise ValueError(f"No {name} to simulate for {analysis.symbol}.")
+        value = points if fraction is None else fraction
+        if (points is None) == (fraction is None) or not (math.isfinite(value) and value >= 0) or fraction == 0:
+            raise ValueError("Give the IV drop as vol points (0 or more) or as a fraction of today's IV (above 0).")
+        return await asyncio.to_thread(_with_scenario, idea, grid, analysis, points, fraction, self._calendar)
 
     def _reaction(self, event: EarningsEvent) -> date | None:
         from analytics.event_vol import reaction_day
@@ -272,7 +286,7 @@ def _options(chain: OptionChain, spot: float, event: EarningsEvent, reaction: da
     crush = _crush(chain, spot, ideas, post, vol, implied, after, calendar, years, r, q)
     notes = ([vol.reason] if vol.reason else []) + [f"Not built: {p}" for p in problems]
     return {"implied": implied, "event_vol": vol, "post_ivs": post, "ideas": tuple(ideas), "crush": crush,
-            "notes": notes, "missing": []}
+            "notes": notes, "missing": [], "chain_asof": chain.asof}
 
 
 def _crush(chain, spot, ideas, post, vol, implied, after: datetime, calendar, years, r, q) -> dict[str, CrushGrid]:
@@ -295,3 +309,14 @@ def _crush(chain, spot, ideas, post, vol, implied, after: datetime, calendar, ye
         out[idea.name] = ic.crush_grid(idea.legs, spot, chain.asof, after, now_ivs, scenarios, ic.move_grid(move),
                                        r, q, calendar.close_at)
     return out
+
+
+def _with_scenario(idea, grid: CrushGrid, analysis: EarningsAnalysis, points: float | None, fraction: float | None,
+                   calendar: MarketCalendar) -> CrushGrid:
+    from analytics import iv_crush as ic
+
+    now_ivs = grid.scenarios[0].ivs  # the first scenario is "IV unchanged"
+    extra = ic.points_scenario(now_ivs, points) if points is not None else ic.fraction_scenario(now_ivs, fraction)
+    scenarios = [s for s in grid.scenarios if s.label != extra.label] + [extra]
+    return ic.crush_grid(idea.legs, analysis.spot, analysis.chain_asof, grid.valued_at, now_ivs, scenarios,
+                         grid.moves_pct, RISK_FREE_RATE, dividend_yield(analysis.symbol), calendar.close_at)

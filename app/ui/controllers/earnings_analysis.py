@@ -25,6 +25,7 @@ class EarningsAnalysisController(QObject):
         view.open_chain_requested.connect(self.open_chain)
         view.add_position_requested.connect(self.add_position)
         view.alert_requested.connect(self.alert)
+        view.scenario_requested.connect(self.scenario)
 
     def service(self) -> EarningsAnalysisService:
         return self.host.engine.service(EarningsAnalysisService)
@@ -37,6 +38,18 @@ class EarningsAnalysisController(QObject):
     def refresh(self) -> None:
         if self.symbol:
             self.show_symbol(self.symbol, force=True)
+
+    def scenario(self, name: str, kind: str, value: float) -> None:
+        """The selected idea's grid with the trader's own IV drop (``kind``: points or fraction)."""
+        analysis = self.view.analysis
+        if analysis is None:
+            return
+
+        async def run() -> None:
+            drop = {"points": value} if kind == "points" else {"fraction": value}
+            self.view.show_crush(name, await self.service().crush(analysis, name, **drop))
+
+        self.host.run(run(), self.view.show_message)
 
     def open_chain(self, symbol: str, expiry, strike: float) -> None:
         workspace = self.host.engine.service(Workspace)
