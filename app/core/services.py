@@ -17,6 +17,7 @@ from app.core.alerts import AlertMonitorService, AlertsService
 from app.core.brief.service import BriefSources, MorningBriefService
 from app.core.chart_data import ChartDataService
 from app.core.context import EngineContext
+from app.core.earnings.calendar import EarningsCalendarService
 from app.core.health_watch import HealthWatchService
 from app.core.heatmap import HeatmapService
 from app.core.iv_history import IvHistoryService
@@ -35,6 +36,7 @@ from app.core.positions.closing import ClosingMarks
 from app.core.positions.service import PositionsService
 from app.core.positions.tracker import PositionTrackerService
 from app.core.scheduler import MarketScheduler
+from app.core.secrets import lookup_key
 from app.core.setups.detector_runner import DetectorRunnerService
 from app.core.setups.hit_rates import HitRateBook
 from app.core.setups.scanner import ScannerService
@@ -106,6 +108,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
                                                                   latest_options(c)), supervised=False),
     ServiceSpec("zero-dte", ZeroDteService, lambda c: ZeroDteService(c.calendar, latest_options(c)), supervised=False),
     ServiceSpec("heatmap", HeatmapService, lambda c: HeatmapService(c.bus, latest_options(c)), supervised=False),
+    ServiceSpec("earnings-calendar", EarningsCalendarService, lambda c: EarningsCalendarService(
+        c.store, lambda: c.current().provider, lookup_key, lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("layouts", LayoutStore, lambda c: LayoutStore(c.store), supervised=False),
     ServiceSpec("iv-history", IvHistoryService,
                 lambda c: IvHistoryService(c.provider, c.store, c.bus, c.calendar, c.service(SymbolsNeeded)),

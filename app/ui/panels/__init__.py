@@ -62,4 +62,6 @@ PANELS: tuple[PanelSpec, ...] = (
               "app.ui.panels.journal_dashboard:build", tab_with="options_chain"),
     PanelSpec("brief", "Morning brief", Area.RightDockWidgetArea, "app.ui.panels.brief:build",
               tab_with="options_chain"),
+    PanelSpec("earnings", "Earnings", Area.RightDockWidgetArea, "app.ui.panels.earnings:build",
+              tab_with="options_chain"),
 )
