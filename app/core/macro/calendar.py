@@ -2,8 +2,9 @@
 symbol moved on past days of each kind.
 
 Not supervised: it only answers. The demo market gets its own events plus the Fed's FOMC schedule
-(a data file); a real provider the FOMC schedule, FRED's release dates when a FRED key is set (else
-a note says to add one) and a BLS ICS file when one is saved (``<data dir>/macro/bls.ics``). Fetched
+(a data file); a real provider the Fed's FOMC calendar page (the schedule file when the page cannot
+be read, with a note), FRED's release dates when a FRED key is set (else a note says to add one)
+and a BLS ICS file when one is saved (``<data dir>/macro/bls.ics``). Fetched
 sources are refreshed at most once a day (market clock) and kept in the store, so a failure shows
 the events stored before. Impact tables read ~3 years of daily bars from the provider and are
 computed in a worker thread, once per symbol, provider and market date.
@@ -64,8 +65,7 @@ class MacroCalendarService:
     def __init__(self, store: Store, provider: Callable[[], MarketDataProvider], calendar: MarketCalendar, *,
                  now: Callable[[], datetime], fred_key: Callable[[], str | None] = _lookup_fred_key,
                  fred_url: str = "https://api.stlouisfed.org", fomc_url: str | None = fomc.SOURCE_URL,
-                 transport=None,
-                 data_dir: Path | None = None, bls_file: Callable[[], Path | None] | None = None,
+                 transport=None, data_dir: Path | None = None, bls_file: Callable[[], Path | None] | None = None,
                  schedule: Callable[[], fomc.FomcSchedule] = fomc.load_schedule) -> None:
         self._provider, self._calendar, self._now = provider, calendar, now
         bls_file = bls_file or (lambda: sources.saved_ics(data_dir))
