@@ -28,6 +28,7 @@ from app.core.journal.context import TradeContextService
 from app.core.journal.drafts import JournalDrafts
 from app.core.journal.imports import JournalService
 from app.core.layouts import LayoutStore
+from app.core.macro.calendar import MacroCalendarService
 from app.core.market_data import MarketDataService
 from app.core.market_state import DEFAULT_TIMEFRAMES, MarketStateService
 from app.core.option_chains import OptionChainService
@@ -110,6 +111,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("heatmap", HeatmapService, lambda c: HeatmapService(c.bus, latest_options(c)), supervised=False),
     ServiceSpec("earnings-calendar", EarningsCalendarService, lambda c: EarningsCalendarService(
         c.store, lambda: c.current().provider, lookup_key, lambda: c.current().clock.now()), supervised=False),
+    ServiceSpec("macro-calendar", MacroCalendarService, lambda c: MacroCalendarService(
+        c.store, lambda: c.current().provider, c.calendar, now=lambda: c.current().clock.now(),
+        data_dir=c.config.data_dir), supervised=False),
     ServiceSpec("layouts", LayoutStore, lambda c: LayoutStore(c.store), supervised=False),
     ServiceSpec("iv-history", IvHistoryService,
                 lambda c: IvHistoryService(c.provider, c.store, c.bus, c.calendar, c.service(SymbolsNeeded)),

@@ -36,6 +36,7 @@ TABBED_WITH_CHAIN = (
     "journal",
     "journal_dashboard",
     "brief",
+    "macro",
     "earnings",
 )
 

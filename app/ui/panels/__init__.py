@@ -62,6 +62,8 @@ PANELS: tuple[PanelSpec, ...] = (
               "app.ui.panels.journal_dashboard:build", tab_with="options_chain"),
     PanelSpec("brief", "Morning brief", Area.RightDockWidgetArea, "app.ui.panels.brief:build",
               tab_with="options_chain"),
+    PanelSpec("macro", "Macro calendar", Area.RightDockWidgetArea, "app.ui.panels.macro:build",
+              tab_with="options_chain"),
     PanelSpec("earnings", "Earnings", Area.RightDockWidgetArea, "app.ui.panels.earnings:build",
               tab_with="options_chain"),
 )
