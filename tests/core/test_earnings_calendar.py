@@ -61,6 +61,10 @@ async def test_the_demo_market_gives_its_own_dates_without_any_key(store) -> Non
     expected = sorted((s, next_earnings(s, today)) for s in ("AAPL", "NVDA", "TSLA", "MSFT")
                       if next_earnings(s, today) <= today + timedelta(days=90))
     assert sorted((e.symbol, e.report_date) for e in view.events) == expected and expected
+    soon = await svc.events(["SPY", "AAPL", "NVDA", "TSLA", "MSFT"], 7)
+    assert soon.events == tuple(e for e in view.events if e.report_date <= today + timedelta(days=7))
+    assert soon.next_after == (view.events[len(soon.events)] if len(soon.events) < len(view.events) else None)
+    assert soon.next_after is not None or not view.events
     assert (await svc.next_event("AAPL")).report_date == next_earnings("AAPL", today)
     assert await svc.next_event("SPY") is None
     past = await svc.past_events("AAPL")

@@ -66,7 +66,10 @@ def test_an_empty_calendar_says_why(qtbot) -> None:
     panel.show_calendar([], "demo")
     assert panel.empty.showing_reason
     assert panel.empty.note.text() == ("No reports on the watchlist in the next 7 days according to the demo market "
-                                       "(indices and ETFs do not report earnings). Try a longer horizon.")
+                                       "(indices and ETFs do not report earnings).")
+    panel.show_calendar([], "alphavantage", next_after=EVENTS[1])
+    assert panel.empty.note.text() == ("No reports on the watchlist in the next 7 days according to Alpha Vantage. "
+                                       "The next is AAPL on Thu Jan 28 (AMC): try a longer horizon.")
     panel.show_calendar([], "", "No Alpha Vantage key: save one in Preferences. No Massive key for the fallback.")
     assert panel.empty.note.text().startswith("No earnings calendar to show: No Alpha Vantage key")
     panel.show_calendar(EVENTS, "massive")

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from data.store.records import EarningsEvent
-from widgets.earnings.calendar_table import CalendarModel, calendar_table, fit_calendar
+from widgets.earnings.calendar_table import CalendarModel, calendar_table, day_text, fit_calendar, timing_text
 from widgets.empty_state import EmptyState
 
 DAY_CHOICES = (7, 14, 30, 90)
@@ -83,8 +83,9 @@ class EarningsPanel(QWidget):
 
     # -- what the app shows ---------------------------------------------------------------------
     def show_calendar(self, events: Sequence[EarningsEvent], source: str, note: str = "",
-                      conflicts: Iterable[str] = ()) -> None:
-        """The reports over ``self.days`` as ``source`` gave them ("" when none answered)."""
+                      conflicts: Iterable[str] = (), next_after: EarningsEvent | None = None) -> None:
+        """The reports over ``self.days`` as ``source`` gave them ("" when none answered);
+        ``next_after``, the first report past the horizon, is named when there is none within."""
         self.model.set_events(events, conflicts)
         self._settled = True
         count = len(events)
@@ -97,14 +98,18 @@ class EarningsPanel(QWidget):
             self.empty.show_view()
             self._reselect()
         else:
-            self.empty.show_reason(self._empty_reason(source, note))
+            self.empty.show_reason(self._empty_reason(source, note, next_after))
 
-    def _empty_reason(self, source: str, note: str) -> str:
+    def _empty_reason(self, source: str, note: str, next_after: EarningsEvent | None) -> str:
         if not source:
             return f"No earnings calendar to show: {note or 'no source answered.'}"
         etfs = " (indices and ETFs do not report earnings)" if source == "demo" else ""
-        return (f"No reports on the watchlist in the next {self.days} days according to "
-                f"{SOURCE_NAMES.get(source, source)}{etfs}. Try a longer horizon.")
+        said = (f"No reports on the watchlist in the next {self.days} days according to "
+                f"{SOURCE_NAMES.get(source, source)}{etfs}.")
+        if next_after is None:
+            return said
+        return (f"{said} The next is {next_after.symbol} on {day_text(next_after.report_date)} "
+                f"({timing_text(next_after)}): try a longer horizon.")
 
     def show_error(self, message: str) -> None:
         self._settled = True

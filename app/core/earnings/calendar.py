@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,7 @@ class CalendarView:
     conflicts: frozenset[str] = field(default_factory=frozenset)  # symbols the two sources date differently
     start: date | None = None
     end: date | None = None
+    next_after: EarningsEvent | None = None  # the first report past ``end`` (within 3 months), for an empty view
 
 
 class EarningsCalendarService:
@@ -74,10 +75,11 @@ class EarningsCalendarService:
         if self._demo():
             from data.earnings.demo import demo_events
 
-            return CalendarView(tuple(demo_events(wanted, today, end, today)), DEMO, "", start=today, end=end)
+            found = demo_events(wanted, today, max(end, today + timedelta(days=NEXT_DAYS)), today)
+            return _split(CalendarView(tuple(found), DEMO, "", start=today, end=end))
         states = await self._refresh_calendars(today)
-        stored = await self._stored(wanted, today, end)
-        return _view(states, stored, today, end)
+        stored = await self._stored(wanted, today, max(end, today + timedelta(days=NEXT_DAYS)))
+        return _split(_view(states, stored, today, end))
 
     async def next_event(self, symbol: str) -> EarningsEvent | None:
         """The symbol's next report (today's included), from the source the calendar shows."""
@@ -229,6 +231,14 @@ def _view(states: list[_State], stored: list[EarningsEvent], start: date, end: d
     others = [e for s in states if s is not primary for e in by_source[s.source]]
     events, conflicts = _merge(by_source[primary.source], others)
     return CalendarView(tuple(events), primary.source, _note(states, primary), frozenset(conflicts), start, end)
+
+
+def _split(view: CalendarView) -> CalendarView:
+    """The view's events up to its end; the first one after it kept as ``next_after``."""
+    shown = tuple(e for e in view.events if view.end is None or e.report_date <= view.end)
+    later = next((e for e in view.events if e not in shown), None)
+    conflicts = frozenset(c for c in view.conflicts if any(e.symbol == c for e in shown))
+    return replace(view, events=shown, next_after=later, conflicts=conflicts)
 
 
 def _note(states: list[_State], primary: _State) -> str:

@@ -1,16 +1,21 @@
 """The Earnings panel's calendar: asked of ``EarningsCalendarService`` off the GUI thread (through
 ``host.run``) for the active watchlist and the panel's horizon, again when the watchlist, the
-horizon or the provider changes, or on Reload; only the newest answer is drawn, a failure's message is shown."""
+horizon, the provider or the market date changes, or on Reload; only the newest answer is
+drawn, a failure's message is shown."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from app.core.earnings.calendar import CalendarView, EarningsCalendarService
 from app.core.events import WatchlistsChanged
 from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
+from app.ui.panels.setups_common import market_now
+from data.market_calendar import market_date
 from widgets.earnings.panel import EarningsPanel
+
+DAY_CHECK_MS = 60_000
 
 
 class EarningsCalendarController(QObject):
@@ -20,6 +25,10 @@ class EarningsCalendarController(QObject):
         self._symbols: tuple[str, ...] | None = None  # the active watchlist's, once the engine is up
         self._asked = 0  # bumped per request: an older answer arriving late is not drawn
         self.last_view: CalendarView | None = None
+        self._day = None  # the market date of the last request: a new day asks again ("next 14 days" moved)
+        self._clock = QTimer(self, interval=DAY_CHECK_MS)
+        self._clock.timeout.connect(self._new_day)
+        self._clock.start()
         host.bridge.watchlists_changed.connect(self._watchlists)
         host.bridge.provider_changed.connect(lambda _name: self.reload())
         panel.days_changed.connect(lambda _days: self.reload())
@@ -37,9 +46,16 @@ class EarningsCalendarController(QObject):
             self._symbols = symbols
             self.reload()
 
+    def _new_day(self) -> None:
+        now = market_now(self.host)
+        if now is not None and self._day is not None and market_date(now) != self._day:
+            self.reload()
+
     def reload(self) -> None:
         if self._symbols is None:
             return  # the engine is not up yet: ``_started`` loads
+        now = market_now(self.host)
+        self._day = market_date(now) if now is not None else None
         self._asked += 1
         asked, symbols, days = self._asked, self._symbols, self.panel.days
 
@@ -47,6 +63,6 @@ class EarningsCalendarController(QObject):
             view = await self.host.engine.service(EarningsCalendarService).events(symbols, days)
             if asked == self._asked:
                 self.last_view = view
-                self.panel.show_calendar(view.events, view.source, view.note, view.conflicts)
+                self.panel.show_calendar(view.events, view.source, view.note, view.conflicts, view.next_after)
 
         self.host.run(run(), self.panel.show_error)
