@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 SERVICE = "ai-coach"
-ENV_VARS = {"massive": "MASSIVE_API_KEY", "alpha_vantage": "ALPHA_VANTAGE_API_KEY", "openai": "OPENAI_API_KEY"}
+ENV_VARS = {"massive": "MASSIVE_API_KEY", "alpha_vantage": "ALPHA_VANTAGE_API_KEY", "openai": "OPENAI_API_KEY",
+            "fred": "FRED_API_KEY"}
 
 
 _KEY_RE = re.compile(r"[\x21-\x7e]{1,512}")  # what an HTTP header or a URL query can carry as it is
