@@ -202,3 +202,17 @@ async def test_past_reports_come_from_massive_history_one_per_report(store) -> N
         (date(2026, 4, 30), "massive", 1.57), (date(2026, 10, 30), "massive", 1.85)]  # Oct 29 was the same report
     assert again == past and len(asked) == 3  # Oct 20, Dec 1 (refused), Dec 1 + 2 h: then cached for the day
     assert asked[-1]["ticker"] == ["AAPL"] and asked[-1]["date.lte"] == ["2026-11-30"]
+
+
+async def test_the_request_log_never_shows_the_alpha_vantage_key(store, tmp_path: Path) -> None:
+    from app.core.logging_setup import remove_handlers, setup_logging
+
+    path = setup_logging(tmp_path / "logs")  # httpx logs each request's URL (the key is in its query)
+    try:
+        with EarningsServer(av_body=json.dumps(INVALID_KEY)).running() as srv:
+            view = await service(store, srv, {"alpha_vantage": AV_KEY}, Clock()).events(["AAPL"], 14)
+    finally:
+        remove_handlers()
+    text = path.read_text()
+    assert "refused the API key" in view.note
+    assert "EARNINGS_CALENDAR" in text and "apikey=***" in text and AV_KEY not in text
