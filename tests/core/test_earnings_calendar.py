@@ -112,15 +112,22 @@ async def test_no_source_at_all_says_what_to_do(store) -> None:
 
 async def test_when_the_sources_disagree_both_dates_are_kept_and_flagged(store) -> None:
     pages = [[benzinga("AAPL", "2027-01-29", "16:30:00"), benzinga("KO", "2027-02-10", "07:00:00"),
-              benzinga("NVDA", "2027-02-25", "16:20:00")]]
-    with EarningsServer(av_body=av_csv(*AV_ROWS), massive_pages=pages).running() as srv:
-        view = await service(store, srv, {"alpha_vantage": AV_KEY, "massive": MASSIVE_KEY}, Clock()).events(
-            ["AAPL", "KO", "NVDA"], 90)
+              benzinga("NVDA", "2027-02-25", "16:20:00"), benzinga("MSFT", "2027-01-27", "16:05:00")]]
+    rows = (*AV_ROWS[:2], "MSFT,,2027-01-27,2026-12-31,,USD,", AV_ROWS[3])  # AV: no name, time nor estimate
+    with EarningsServer(av_body=av_csv(*rows), massive_pages=pages).running() as srv:
+        svc = service(store, srv, {"alpha_vantage": AV_KEY, "massive": MASSIVE_KEY}, Clock())
+        view = await svc.events(["AAPL", "KO", "NVDA", "MSFT"], 90)
+        assert [e.symbol for e in await svc.upcoming(["AAPL", "KO", "NVDA", "MSFT"], 90)] == [
+            e.symbol for e in view.events]
     assert [(e.symbol, e.report_date, e.source) for e in view.events] == [
+        ("MSFT", date(2027, 1, 27), "alphavantage"),
         ("AAPL", date(2027, 1, 28), "alphavantage"), ("AAPL", date(2027, 1, 29), "massive"),
         ("KO", date(2027, 2, 10), "alphavantage"),  # the same date: once, the calendar's own
         ("NVDA", date(2027, 2, 25), "massive")]  # only Massive knows it: added, no conflict
     assert view.conflicts == frozenset({"AAPL"})
+    msft, ko = view.events[0], view.events[3]
+    assert (msft.timing, msft.time_et, msft.name, msft.estimate_eps) == ("amc", "16:05", "MSFT Inc.", 1.25)
+    assert (ko.timing, ko.time_et, ko.estimate_eps, ko.name) == ("bmo", "07:00", 0.70, "Coca-Cola Co")
 
 
 async def test_a_throttled_key_and_a_plan_without_benzinga_keep_the_stored_dates(store) -> None:

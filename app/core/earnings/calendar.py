@@ -81,6 +81,10 @@ class EarningsCalendarService:
         stored = await self._stored(wanted, today, max(end, today + timedelta(days=NEXT_DAYS)))
         return _split(_view(states, stored, today, end))
 
+    async def upcoming(self, symbols: Iterable[str], days: int) -> list[EarningsEvent]:
+        """``events``' reports alone (e.g. the morning brief's "this week")."""
+        return list((await self.events(symbols, days)).events)
+
     async def next_event(self, symbol: str) -> EarningsEvent | None:
         """The symbol's next report (today's included), from the source the calendar shows."""
         view = await self.events([symbol], NEXT_DAYS)
@@ -252,19 +256,31 @@ def _note(states: list[_State], primary: _State) -> str:
 
 
 def _merge(primary: list[EarningsEvent], others: list[EarningsEvent]) -> tuple[list[EarningsEvent], set[str]]:
+    """The primary's events, each completed by the other source's record of the same report (a
+    time, a company name, an estimate it lacks), plus the other's reports it does not have."""
+    own = {(e.symbol, e.report_date): e for e in primary}
     dates: dict[str, list[date]] = defaultdict(list)
     for e in primary:
         dates[e.symbol].append(e.report_date)
-    events, conflicts = list(primary), set()
+    added, conflicts = [], set()
     for e in others:
         near = [d for d in dates[e.symbol] if abs((d - e.report_date).days) <= SAME_QUARTER]
         if e.report_date in near:
-            continue  # the same report: the primary's record stands
+            own[(e.symbol, e.report_date)] = _completed(own[(e.symbol, e.report_date)], e)
+            continue
         if near:
             conflicts.add(e.symbol)
-        events.append(e)
-    events.sort(key=lambda e: (e.report_date, e.symbol, e.source))
+        added.append(e)
+    events = sorted([*own.values(), *added], key=lambda e: (e.report_date, e.symbol, e.source))
     return events, conflicts
+
+
+def _completed(event: EarningsEvent, other: EarningsEvent) -> EarningsEvent:
+    """``event`` with what it lacks taken from ``other`` (the same report from another source)."""
+    if event.timing == "unknown" and other.timing != "unknown":
+        event = replace(event, timing=other.timing, time_et=event.time_et or other.time_et)
+    return replace(event, name=event.name or other.name, time_et=event.time_et or other.time_et,
+                   estimate_eps=other.estimate_eps if event.estimate_eps is None else event.estimate_eps)
 
 
 def _one_per_report(preferred: list[EarningsEvent], others: list[EarningsEvent]) -> list[EarningsEvent]:
