@@ -97,8 +97,8 @@ def text_lines(brief) -> list[str]:
                          f"put wall {_p(x.put_wall)}, expected move ±{_p(x.expected_move)}")
         if x.note:
             lines.append(f"         {x.note}")
-    lines += ["", "Macro today"] + ([f"  {e.time_et} ET  {e.title} ({e.impact})" for e in brief.macro_events]
-                                    or ["  none scheduled"])
+    lines += ["", "Macro today"] + ([f"  {e.time_et} ET  {e.title} ({e.impact})" + (f" — {e.moves}" if e.moves else "")
+                                     for e in brief.macro_events] or ["  none scheduled"])
     lines += ["", "Earnings this week"] + ([f"  {e.report_date.isoformat()} {e.symbol} {e.timing.upper()}"
                                             for e in brief.earnings] or ["  none on the list"])
     risk = brief.positions

@@ -36,6 +36,7 @@ from app.core.positions.chains import PositionChains
 from app.core.positions.closing import ClosingMarks
 from app.core.positions.service import PositionsService
 from app.core.positions.tracker import PositionTrackerService
+from app.core.rates import RatesService
 from app.core.scheduler import MarketScheduler
 from app.core.secrets import lookup_key
 from app.core.setups.detector_runner import DetectorRunnerService
@@ -74,7 +75,11 @@ def brief_sources(ctx: EngineContext) -> BriefSources:
     return BriefSources(provider=lambda: ctx.current().provider,
                         rank=lambda snap: ctx.service(IvRankService).rank(snap),
                         positions=lambda: ctx.service(PositionTrackerService).views,
-                        setups=lambda: ctx.service(SetupTrackerService).setups)
+                        setups=lambda: ctx.service(SetupTrackerService).setups,
+                        earnings=lambda symbols, days: ctx.service(EarningsCalendarService).events(symbols, days),
+                        macro=lambda day: ctx.service(MacroCalendarService).events(day, day),
+                        impact=lambda symbol: ctx.service(MacroCalendarService).impact(symbol),
+                        rates=lambda: ctx.service(RatesService).curve())
 
 
 def detector_timeframe(ctx: EngineContext) -> Timeframe:
@@ -101,8 +106,11 @@ SERVICES: tuple[ServiceSpec, ...] = (
         c.bus, c.calendar, c.provider, c.service(SymbolsNeeded)), follows_provider=True),
     ServiceSpec("chart-data", ChartDataService, lambda c: ChartDataService(c.provider, c.calendar), supervised=False,
                 follows_provider=True),
+    ServiceSpec("rates", RatesService, lambda c: RatesService(c.store, lambda: c.current().provider,
+                                                              lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("option-chains", OptionChainService,
-                lambda c: OptionChainService(c.provider, c.bus, c.calendar, lambda: c.workspace.active_symbol),
+                lambda c: OptionChainService(c.provider, c.bus, c.calendar, lambda: c.workspace.active_symbol,
+                                             rates=c.service(RatesService).curve),
                 follows_provider=True),
     # views of the options snapshot that panels render and coach tools return: computed off the loop, cached
     ServiceSpec("iv-rank", IvRankService, lambda c: IvRankService(c.store, c.bus, lambda: c.current().provider,
@@ -132,7 +140,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
         supervised=False, follows_provider=True),
     ServiceSpec("position-tracker", PositionTrackerService, lambda c: PositionTrackerService(
         c.bus, c.calendar, c.service(PositionsService),
-        PositionChains(lambda: c.current().provider, c.calendar, latest_options(c)), c.notifications,
+        PositionChains(lambda: c.current().provider, c.calendar, latest_options(c), c.service(RatesService).curve),
+        c.notifications,
         quotes=lambda: c.service(MarketDataService).last_quotes, preferences=lambda: c.workspace.preferences,
         now=lambda: c.current().clock.now(), closes=ClosingMarks(c.store, c.calendar))),
     ServiceSpec("alert-monitor", AlertMonitorService,

@@ -131,3 +131,23 @@ async def test_a_start_after_seven_makes_the_missed_brief_and_a_failing_calendar
     assert brief.notes == ("The macro calendar could not be read: macro source down",)
     world.now[0] = datetime(2026, 3, 3, 11, 30, tzinfo=UTC)  # 06:30 ET: before seven, nothing to catch up
     assert not await service.catch_up()
+
+
+async def test_a_calendars_view_note_and_the_past_moves_reach_the_brief(world) -> None:
+    from analytics.macro_impact import ImpactRow
+
+    async def macro_view(day):
+        return SimpleNamespace(events=await _macro(day), note="Add a FRED key in Preferences for CPI, NFP…")
+
+    async def impact(symbol):
+        rows = (ImpactRow("cpi", 36, 1.12, 0.9, 1.3, 1.0, 1.6, 1.5),)
+        return SimpleNamespace(rows=rows, ordinary=ImpactRow("ordinary", 700, 0.7, 0.5, 0.8, 0.6, 1.0, 1.0))
+
+    src = world.sources
+    world.service._sources = BriefSources(src.provider, _no_rank, lambda: (), lambda: [], src.earnings, macro_view,
+                                          impact)
+    brief = await world.service.brief(["AAPL", "SPY"], name="x")
+    cpi = next(e for e in brief.macro_events if e.kind == "cpi")
+    assert cpi.moves == "SPY moved 1.12 % open→close on past days (n 36, ×1.6 ordinary days)"  # the list's index
+    assert next(e for e in brief.macro_events if e.kind == "claims").moves == ""
+    assert brief.notes == ("Add a FRED key in Preferences for CPI, NFP…",)

@@ -9,6 +9,7 @@ a gap of ≥ 1 % from the prior close.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -89,3 +90,14 @@ def watch_items(levels: Sequence[SymbolLevels], setups: Iterable[TrackedSetup],
             when = {"bmo": "before the open", "amc": "after the close"}.get(e.timing, "today, time unknown")
             items.append(WatchItem("earnings", e.symbol, f"{e.symbol} reports {when}"))
     return tuple(items)
+
+
+def impact_texts(symbol: str, rows: Sequence, ordinary) -> dict[str, str]:
+    """kind → "SPY moved 1.12 % open→close on past days (n 36, ×1.6 ordinary days)"."""
+    out = {}
+    for row in rows:
+        if not row.n or math.isnan(row.mean_oc):
+            continue
+        ratio = "" if ordinary is None or math.isnan(row.ratio_oc) else f", ×{row.ratio_oc:.1f} ordinary days"
+        out[row.kind] = f"{symbol} moved {row.mean_oc:.2f} % open→close on past days (n {row.n}{ratio})"
+    return out

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.core.brief import sections
 from app.core.brief.levels import Rank, symbol_levels
@@ -42,6 +42,7 @@ FRESH = timedelta(minutes=30)
 EARNINGS_DAYS = 7
 MAX_SYMBOLS = 20
 PARALLEL = 2  # symbols read at once (2 cores; the provider's rate limits)
+IMPACT_LEADS = ("SPY", "SPX", "QQQ", "NDX", "IWM", "DIA")  # the symbol whose past event-day moves are shown
 START_DELAY_S = 20.0
 HEARTBEAT_S = 60.0
 
@@ -54,8 +55,10 @@ class BriefSources:
     rank: Rank
     positions: Callable[[], Sequence]  # the tracker's PositionView tuple
     setups: Callable[[], Sequence[TrackedSetup]]
-    earnings: Callable[[list[str], int], Awaitable[list[EarningsEvent]]] | None = None
-    macro: Callable[[date], Awaitable[list[MacroEvent]]] | None = None
+    # the calendars answer a list, or a view with ``events`` and a ``note`` for the brief's notes
+    earnings: Callable[[list[str], int], Awaitable[Sequence[EarningsEvent] | Any]] | None = None
+    macro: Callable[[date], Awaitable[Sequence[MacroEvent] | Any]] | None = None
+    impact: Callable[[str], Awaitable[Any]] | None = None  # the macro calendar's ImpactView of a symbol
     rates: Callable[[], Awaitable[YieldCurve | None]] | None = None
 
 
@@ -140,7 +143,8 @@ class MorningBriefService:
         macro = await self._section(notes, "macro", src.macro, today)
         reports = await self._section(notes, "earnings", src.earnings, symbols, EARNINGS_DAYS)
         earnings = sections.earnings_rows(reports, today)
-        return MorningBrief(today, name, now, trigger, tuple(levels), sections.macro_rows(macro), earnings,
+        moves = await self._moves(symbols, macro, notes)
+        return MorningBrief(today, name, now, trigger, tuple(levels), sections.macro_rows(macro, moves), earnings,
                             sections.positions_risk(src.positions(), today),
                             sections.watch_items(levels, src.setups(), earnings), tuple(notes))
 
@@ -161,11 +165,29 @@ class MorningBriefService:
             notes.append(f"No {what} calendar in this app yet.")
             return []
         try:
-            return await fetch(*args)
+            answer = await fetch(*args)
+            if hasattr(answer, "events"):  # a calendar's view: its note is the trader's to read too
+                if answer.note:
+                    notes.append(answer.note)
+                return list(answer.events)
+            return list(answer)
         except Exception as exc:  # a calendar failing leaves its section empty, said, not the brief unmade
             log.warning("brief: %s section failed: %s", what, exc)
             notes.append(f"The {what} calendar could not be read: {redact(str(exc))}")
             return []
+
+
+    async def _moves(self, symbols: list[str], events: list[MacroEvent], notes: list[str]) -> dict[str, str]:
+        """How the list's lead index moved on past days of today's event kinds."""
+        if not events or self._sources.impact is None or not symbols:
+            return {}
+        lead = next((s for s in symbols if s in IMPACT_LEADS), symbols[0])
+        try:
+            view = await self._sources.impact(lead)
+        except Exception as exc:  # the table is a nicety: said, not fatal
+            notes.append(f"Past moves on event days could not be read: {redact(str(exc))}")
+            return {}
+        return sections.impact_texts(lead, view.rows, view.ordinary)
 
 
 def _summary(brief: MorningBrief) -> str:
