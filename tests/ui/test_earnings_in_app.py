@@ -28,7 +28,8 @@ def test_the_watchlists_next_reports_on_the_demo_market(qapp, tmp_path: Path) ->
         await until(panel.is_ready, 20)
         symbols = c.engine.service(Workspace).active_watchlist.symbols
         today = market_date(c.engine.context.clock.now())
-        rows = lambda: [(e.symbol, e.report_date) for e in panel.model._rows]  # noqa: E731
+        rows = lambda: [(panel.model.event_at(r).symbol, panel.model.event_at(r).report_date)  # noqa: E731
+                        for r in range(panel.model.rowCount())]
         assert rows() == _expected(symbols, today, 14) and "from the demo market" in panel.source.text()
         panel.days_choice.setCurrentIndex(3)  # 90 days: every stock of the watchlist reports once
         await until(lambda: rows() == _expected(symbols, today, 90), 20)
