@@ -181,3 +181,18 @@ async def test_a_scenario_of_the_traders_own(store, calendar):
             await service.crush(a, "calendar", **bad)
     with pytest.raises(ValueError, match="No butterfly"):
         await service.crush(a, "butterfly", points=5)
+
+
+async def test_another_provider_is_asked_afresh(store, calendar):
+    first, second = FakeProvider(_aapl_bars(), _chain()), FakeProvider(_aapl_bars(), _chain())
+    current = [first]
+    service = EarningsAnalysisService(lambda: current[0], store, calendar, lambda s: _async(REPORT),
+                                      lambda s: _async(_past()), lambda: NOW)
+    a = await service.analysis("AAPL")
+    current[0] = second
+    b = await service.analysis("AAPL")
+    assert b is not a and ("chain",) in second.asked
+
+
+async def _async(value):
+    return value

@@ -79,18 +79,22 @@ class EarningsAnalysisService:
         self._next_event = next_event
         self._past_events = past_events
         self._now = now or (lambda: self._provider().clock.now())  # market time
-        self._cache: dict[tuple[int, str], EarningsAnalysis] = {}
+        self._cache: dict[str, EarningsAnalysis] = {}  # by symbol, for ``_cache_of``
+        self._cache_of: object | None = None
 
     async def analysis(self, symbol: str, *, force: bool = False) -> EarningsAnalysis:
         """The analysis of ``symbol`` (cached 4 h of market time unless ``force``); never raises
         for missing data: the record's ``reason`` says what is missing."""
         provider, now = self._provider(), self._now()
-        key = (id(provider), symbol)
-        known = self._cache.get(key)
+        if provider is not self._cache_of:  # another provider's prices: forget the old answers
+            self._cache.clear()
+            self._cache_of = provider
+        known = self._cache.get(symbol)
         if known is not None and not force and timedelta(0) <= now - known.asof <= MAX_AGE:
             return known
         result = await self._build(provider, symbol, now)
-        self._cache[key] = result
+        if provider is self._cache_of:
+            self._cache[symbol] = result
         return result
 
     async def _build(self, provider: MarketDataProvider, symbol: str, now: datetime) -> EarningsAnalysis:
