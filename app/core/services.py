@@ -17,6 +17,7 @@ from app.core.alerts import AlertMonitorService, AlertsService
 from app.core.brief.service import BriefSources, MorningBriefService
 from app.core.chart_data import ChartDataService
 from app.core.context import EngineContext
+from app.core.earnings.analysis import EarningsAnalysisService
 from app.core.earnings.calendar import EarningsCalendarService
 from app.core.health_watch import HealthWatchService
 from app.core.heatmap import HeatmapService
@@ -119,6 +120,11 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("heatmap", HeatmapService, lambda c: HeatmapService(c.bus, latest_options(c)), supervised=False),
     ServiceSpec("earnings-calendar", EarningsCalendarService, lambda c: EarningsCalendarService(
         c.store, lambda: c.current().provider, lookup_key, lambda: c.current().clock.now()), supervised=False),
+    ServiceSpec("earnings-analysis", EarningsAnalysisService, lambda c: EarningsAnalysisService(
+        lambda: c.current().provider, c.store, c.calendar,
+        lambda s: c.service(EarningsCalendarService).next_event(s),
+        lambda s: c.service(EarningsCalendarService).past_events(s),
+        lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("macro-calendar", MacroCalendarService, lambda c: MacroCalendarService(
         c.store, lambda: c.current().provider, c.calendar, now=lambda: c.current().clock.now(),
         data_dir=c.config.data_dir), supervised=False),

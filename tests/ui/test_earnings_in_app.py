@@ -1,6 +1,7 @@
 """The Earnings panel in the running app on the demo market: the default watchlist's next reports
 are the demo chains' own dates (``next_earnings``), a longer horizon shows more, a row selects
-its symbol, and a watchlist change reloads the calendar."""
+its symbol and shows its analysis, every row gets its implied move, and a watchlist change reloads
+the calendar."""
 
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ def test_the_watchlists_next_reports_on_the_demo_market(qapp, tmp_path: Path) ->
         panel.symbol_selected.connect(chosen.append)
         panel.table.selectRow(0)
         assert chosen == [rows()[0][0]]
+        view = panel.analysis.view  # the selected symbol's analysis, embedded beside the calendar
+        await until(lambda: view.analysis is not None and view.analysis.symbol == chosen[0], 30)
+        assert view.analysis.implied is not None and view.analysis.ideas
+        column = panel.model.COLUMNS.index("Implied move")
+        await until(lambda: all(panel.model.data(panel.model.index(r, column)) not in (None, "", "—")
+                                for r in range(panel.model.rowCount())), 60)
         if folder := os.environ.get("EARNINGS_SHOTS"):
             c.window.grab().save(str(Path(folder) / "earnings-window.png"))
         await c.engine.service(Workspace).add_symbol("AMD")

@@ -290,12 +290,14 @@ class EarningsAnalysisView(QWidget):
         top.addWidget(left)
         top.addWidget(self.moves_plot)
         top.setSizes([560, 440])
+        top.setMinimumHeight(240)  # a short dock scrolls the analysis instead of squeezing its parts
         col.addWidget(top, 2)
         cards = QWidget()
         cards.setLayout(self.cards_box)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(cards)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumHeight(170)
         col.addWidget(scroll, 1)
         crush = QGridLayout()
         own = QHBoxLayout()
@@ -303,12 +305,16 @@ class EarningsAnalysisView(QWidget):
         for w in (QLabel("Your crush:"), self.drop, self.drop_kind, self.drop_button):
             own.addWidget(w)
         crush.addLayout(own, 0, 0)
+        self.crush.setMinimumHeight(220)
         crush.addWidget(self.crush, 1, 0)
         crush.addWidget(self.crush.readout, 2, 0)
         col.addLayout(crush, 2)
+        page = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        page.setWidget(body)
+        page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the text wraps to the dock
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.empty = EmptyState(body, outer)
+        self.empty = EmptyState(page, outer)
 
     def show_reason(self, text: str) -> None:
         self.analysis = None

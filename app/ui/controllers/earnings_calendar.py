@@ -5,7 +5,7 @@ drawn, a failure's message is shown."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.earnings.calendar import CalendarView, EarningsCalendarService
 from app.core.events import WatchlistsChanged
@@ -19,6 +19,8 @@ DAY_CHECK_MS = 60_000
 
 
 class EarningsCalendarController(QObject):
+    shown = Signal(object)  # the CalendarView just drawn
+
     def __init__(self, host: PanelHost, panel: EarningsPanel) -> None:
         super().__init__(panel)
         self.host, self.panel = host, panel
@@ -64,5 +66,6 @@ class EarningsCalendarController(QObject):
             if asked == self._asked:
                 self.last_view = view
                 self.panel.show_calendar(view.events, view.source, view.note, view.conflicts, view.next_after)
+                self.shown.emit(view)
 
         self.host.run(run(), self.panel.show_error)
