@@ -151,3 +151,19 @@ async def test_a_calendars_view_note_and_the_past_moves_reach_the_brief(world) -
     assert cpi.moves == "SPY moved 1.12 % open→close on past days (n 36, ×1.6 ordinary days)"  # the list's index
     assert next(e for e in brief.macro_events if e.kind == "claims").moves == ""
     assert brief.notes == ("Add a FRED key in Preferences for CPI, NFP…",)
+
+
+async def test_the_seven_oclock_job_makes_the_brief_on_an_accelerated_clock(world) -> None:
+    """The demo's clock at 1000× from 06:59 ET: the scheduler's 07:00 run makes and stores the brief."""
+    from data.providers.sim_clock import SimClock
+    from tests.core.test_scheduler import running, wait_until
+
+    clock = SimClock(datetime(2026, 3, 3, 11, 59, tzinfo=UTC), speed=1000.0)  # 06:59 ET
+    scheduler = MarketScheduler(EventBus(), world.calendar, lambda: clock)
+    service = MorningBriefService(scheduler, world.store, EventBus(), world.calendar, world.notifications,
+                                  lambda: ("Main", ["SPY"]), world.sources, clock.now)
+    async with running(scheduler):
+        await wait_until(lambda: scheduler.snapshot()[0].last_due is not None, 30)
+        await wait_until(lambda: scheduler.snapshot()[0].runs == 1 and not scheduler.snapshot()[0].running, 30)
+    brief = await service.stored(TODAY, "Main")
+    assert brief is not None and brief.trigger == "scheduled" and brief.generated_at >= AT.replace(hour=12, minute=0)
