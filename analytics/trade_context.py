@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from analytics.journal_trades import Trade
 
 OPTIONS_MAX_AGE = timedelta(minutes=30)
+VERSION = 1  # of the stored JSON: a context of another version is made again
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,7 @@ def options_at_entry(records: list[OptionsContext], entry: datetime,
 
 
 def to_json(context: TradeContext) -> dict[str, Any]:
-    out = asdict(context)
+    out = asdict(context) | {"version": VERSION}
     out["entry_at"] = context.entry_at.isoformat()
     if context.options is not None:
         out["options"]["at"] = context.options.at.isoformat()
@@ -119,6 +120,17 @@ def from_json(data: dict[str, Any]) -> TradeContext:
                         tuple(data.get("notes", ())))
 
 
+def readable(data: dict[str, Any]) -> bool:
+    """Whether a stored context is of this version and reads back (else it is made again)."""
+    if data.get("version") != VERSION:
+        return False
+    try:
+        from_json(data)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return True
+
+
 Stored = dict[str, tuple[dict[str, Any], float | None, float | None]]  # trade id → (JSON, MAE, MFE)
 
 
@@ -127,7 +139,7 @@ def with_context(trades: list[Trade], stored: Stored) -> list[Trade]:
     out = []
     for trade in trades:
         found = stored.get(trade.id)
-        if found is not None:
+        if found is not None and readable(found[0]):
             trade = replace(trade, context=from_json(found[0]), mae=found[1], mfe=found[2])
         out.append(trade)
     return out

@@ -109,7 +109,8 @@ def meeting_events(meeting: FomcMeeting) -> list[MacroEvent]:
         MacroEvent(SOURCE, f"fomc:{day}", "fomc", title_of("fomc") + sep, _at(day, DECISION_AT), impact_of("fomc")),
         MacroEvent(SOURCE, f"fomc_press:{day}", "fomc_press", title_of("fomc_press"), _at(day, PRESS_AT),
                    impact_of("fomc_press")),
-        MacroEvent(SOURCE, f"fomc_minutes:{day}", "fomc_minutes", f"{title_of('fomc_minutes')} ({day:%b %-d} meeting)",
+        MacroEvent(SOURCE, f"fomc_minutes:{day}", "fomc_minutes",
+                   f"{title_of('fomc_minutes')} ({day:%b} {day.day} meeting)",  # no %-d: Windows has none
                    _at(minutes_day, MINUTES_AT), impact_of("fomc_minutes")),
     ]
 

@@ -102,3 +102,18 @@ def test_context_round_trips_through_json(spy: Bars) -> None:
     assert from_json(json.loads(json.dumps(to_json(context)))) == context
     bare = TradeContext("SPY", entry, None, None, ())
     assert from_json(to_json(bare)) == bare
+
+
+def test_a_stored_context_of_another_shape_is_not_read(spy: Bars) -> None:
+    from analytics.trade_context import readable, with_context
+    from tests.analytics.journal_fixtures import made_trade
+
+    entry = datetime.fromtimestamp(int(spy.ts[5000]) + 20, UTC)
+    good = to_json(TradeContext("SPY", entry, levels_at_entry(spy, entry), None, ()))
+    assert readable(good)
+    broken = {**good, "levels": {"price": 1.0}}  # a field missing
+    old = {k: v for k, v in good.items() if k != "version"}
+    assert not readable(broken) and not readable(old)
+    trade = made_trade(1, entry, 5, 10)
+    (shown,) = with_context([trade], {trade.id: (broken, -1.0, 2.0)})
+    assert shown.context is None and shown.mae is None  # made again by the context service, never a crash

@@ -57,7 +57,7 @@ def _times(value: float) -> str:
 
 def event_cells(event: Any) -> list[str]:
     at = event.at.astimezone(ET)
-    return [f"{at:%a %b %-d}", f"{at:%H:%M}", event.title, BADGES.get(event.impact, BADGES["low"])[0],
+    return [f"{at:%a %b} {at.day}", f"{at:%H:%M}", event.title, BADGES.get(event.impact, BADGES["low"])[0],
             SOURCES.get(event.source, event.source)]
 
 
@@ -135,7 +135,7 @@ class MacroPanel(QWidget):
         self.impact.set_rows(rows)
         self.impact.setVisible(bool(rows))
         self.impact_heading.setText(f"Impact on {view.symbol}: moves on past event days vs ordinary days")
-        since = f" since {view.since:%b %-d, %Y}" if view.since else ""
+        since = f" since {view.since:%b} {view.since.day}, {view.since.year}" if view.since else ""
         self.impact_note.setText(view.note or f"{view.sessions} daily bars{since}; ordinary days have no high "
                                  "or medium event.")
 

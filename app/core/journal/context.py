@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from analytics.journal_trades import Trade, mae_mfe
-from analytics.trade_context import TradeContext, levels_at_entry, options_at_entry, to_json
+from analytics.trade_context import TradeContext, levels_at_entry, options_at_entry, readable, to_json
 from app.core.bus import EventBus
 from app.core.events import JournalChanged, OptionsUpdated, PositionsChanged, ProviderChanged, TradeContextsChanged
 from app.core.journal.expirations import fetch_settlements
@@ -44,6 +44,8 @@ PASS_EVERY_S = 600.0
 LOOKBACK = timedelta(days=6)  # back to the prior session over a long weekend
 LONGEST_HOLD = timedelta(days=10)  # MAE/MFE from 1-minute bars for trades up to this long
 KEEP_OPTIONS = timedelta(days=400)
+PER_PASS = 40  # trades a pass computes: a years-long import is filled over passes, not in one flood
+RETRY_AFTER = timedelta(hours=1)  # a trade whose bars could not be read (market time)
 DEMO_NOTE = ("The demo market's prices are not the real ones: connect a market-data provider to fill in "
              "the context of imported trades.")
 
@@ -61,6 +63,7 @@ class TradeContextService:
         self._recorded: dict[str, datetime] = {}  # symbol → minute of the last record
         self._wake = asyncio.Event()
         self._pending: set[asyncio.Task] = set()
+        self._failed: dict[str, datetime] = {}  # trade id → when its context last could not be made
 
     async def run(self, ctx: ServiceContext) -> None:
         offs = [self._bus.subscribe(OptionsUpdated, self._on_snapshot),
@@ -71,10 +74,12 @@ class TradeContextService:
             await self._forget_old()
             while True:
                 self._wake.clear()
-                if await self.fill():
+                stored = await self.fill()
+                if stored:
                     self._bus.publish(TradeContextsChanged())
                 ctx.heartbeat()
-                await woken(self._wake, PASS_EVERY_S)
+                if stored < PER_PASS:  # a full pass: more may wait, go again at once
+                    await woken(self._wake, PASS_EVERY_S)
         finally:
             for off in offs:
                 off()
@@ -114,12 +119,19 @@ class TradeContextService:
         settled = await fetch_settlements(self._store, provider, trades)
         if settled:
             trades = await self._journal.trades()  # contracts held past expiry just settled
-        todo = [t for t in trades if _needs(t, stored.get(t.id), provider.name)]
+        now = provider.clock.now()
+        todo = [t for t in trades if _needs(t, stored.get(t.id), provider.name)
+                and not (t.id in self._failed and now - self._failed[t.id] < RETRY_AFTER)][:PER_PASS]
         bars: dict[tuple[str, object, object], Bars | None] = {}
         done = 0
         for trade in todo:
-            computed = await self._context_of(trade, provider, bars)
+            try:
+                computed = await self._context_of(trade, provider, bars)
+            except Exception as exc:  # bad bars for one trade must not stop the others (or every later pass)
+                log.warning("no market context for journal trade %s: %s", trade.id, exc)
+                computed = None
             if computed is None:
+                self._failed[trade.id] = now  # asked again after RETRY_AFTER, not every pass
                 continue
             context, mae, mfe = computed
             record = {**to_json(context), "final": trade.closed_at is not None, "provider": provider.name}
@@ -142,17 +154,9 @@ class TradeContextService:
         bars = cache[key]
         if bars is None:
             return None
-        price = trade.entry_price if trade.instrument == "stock" else None
-        levels = levels_at_entry(bars, trade.opened_at, price)
         pictures = await self._store.run(lambda s: repo.options_between(
             s, trade.symbol, trade.opened_at - timedelta(hours=1), trade.opened_at))
-        options = options_at_entry(pictures, trade.opened_at)
-        notes = _notes(trade, levels is None, options is None)
-        excursion = mae_mfe(trade, bars) if trade.holding_time and trade.holding_time <= LONGEST_HOLD else None
-        context = TradeContext(trade.symbol, trade.opened_at, levels, options, notes)
-        if excursion is None:
-            return context, None, None
-        return context, excursion[0].dollars, excursion[1].dollars
+        return await asyncio.to_thread(_computed, trade, bars, pictures)  # days of minutes: off the loop
 
     async def _bars(self, provider: MarketDataProvider, symbol: str, start: datetime, end: datetime) -> Bars | None:
         try:
@@ -162,6 +166,18 @@ class TradeContextService:
             return None
 
 
+def _computed(trade: Trade, bars: Bars, pictures: list) -> tuple[TradeContext, float | None, float | None]:
+    price = trade.entry_price if trade.instrument == "stock" else None
+    levels = levels_at_entry(bars, trade.opened_at, price)
+    options = options_at_entry(pictures, trade.opened_at)
+    notes = _notes(trade, levels is None, options is None)
+    excursion = mae_mfe(trade, bars) if trade.holding_time and trade.holding_time <= LONGEST_HOLD else None
+    context = TradeContext(trade.symbol, trade.opened_at, levels, options, notes)
+    if excursion is None:
+        return context, None, None
+    return context, excursion[0].dollars, excursion[1].dollars
+
+
 def _bars_end(trade: Trade, now: datetime) -> datetime:
     if trade.closed_at is None or trade.closed_at - trade.opened_at > LONGEST_HOLD:
         return min(now, trade.opened_at + timedelta(minutes=1))
@@ -169,8 +185,8 @@ def _bars_end(trade: Trade, now: datetime) -> datetime:
 
 
 def _needs(trade: Trade, stored: tuple[dict[str, Any], float | None, float | None] | None, provider: str) -> bool:
-    if stored is None:
-        return True
+    if stored is None or not readable(stored[0]):
+        return True  # none yet, or stored by another version of the app
     record = stored[0]
     if record.get("levels") is None and record.get("provider") != provider:
         return True  # made without bars (the demo market, a replay of another symbol): this provider may have them
