@@ -23,17 +23,18 @@ class SymbolLevels:
     s1: float | None
     r2: float | None
     s2: float | None
-    gap_pct: float | None  # (last − prior close) / prior close × 100
+    gap_pct: float | None  # (regular open, or the pre-market last before it − prior close) / prior close × 100
     gex_regime: str | None = None
     gex_flip: float | None = None
     call_wall: float | None = None
     put_wall: float | None = None
-    expected_move: float | None = None  # today's (the front expiry's) straddle, points
+    expected_move: float | None = None  # today's: the 0DTE straddle, else the front one ÷ √sessions, points
     expected_move_pct: float | None = None
     expected_move_expiry: date | None = None
     iv_30d: float | None = None  # decimal
     iv_rank: float | None = None  # 0…100
     iv_rank_basis: str | None = None  # "implied volatility", or the "historical-volatility proxy" of a young store
+    expected_move_basis: str | None = None  # "0DTE straddle", or e.g. "Dec 4 straddle ÷ √4"
     note: str = ""  # what could not be read, and why
 
 

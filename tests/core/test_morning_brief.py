@@ -91,6 +91,16 @@ async def test_levels_match_the_demo_minutes_and_the_sections_are_filled(world) 
     atm = chain.strike[rows][np.argmin(np.abs(chain.strike[rows] - quote.last))]
     pair = rows[chain.strike[rows] == atm]
     assert spy.expected_move == pytest.approx(float(chain.mid[pair].sum()), abs=1e-4)  # the ATM straddle
+    assert spy.expected_move_basis == "0DTE straddle"
+    aapl = next(line for line in brief.levels if line.symbol == "AAPL")  # no same-day expiry: per session
+    expiry = aapl.expected_move_expiry
+    sessions = len(world.calendar.sessions_between(TODAY, expiry))
+    quote_a, chain_a = await world.demo.get_quote("AAPL"), await world.demo.get_option_chain("AAPL")
+    rows = np.flatnonzero(chain_a.expiry == np.datetime64(expiry, "D"))
+    atm_a = chain_a.strike[rows][np.argmin(np.abs(chain_a.strike[rows] - quote_a.last))]
+    straddle = float(chain_a.mid[rows[chain_a.strike[rows] == atm_a]].sum())
+    assert expiry > TODAY and aapl.expected_move == pytest.approx(straddle / np.sqrt(sessions), abs=1e-4)
+    assert aapl.expected_move_basis == f"{expiry:%b} {expiry.day} straddle ÷ √{sessions}"
     assert [e.title for e in brief.macro_events] == ["Jobless claims", "Consumer Price Index"]
     assert brief.macro_events[1].time_et == "08:30"
     assert [(e.symbol, e.today) for e in brief.earnings] == [("AAPL", True), ("AAPL", False)]
@@ -110,12 +120,15 @@ async def test_the_job_makes_one_brief_a_day_and_demand_is_fresh_for_30_minutes(
     assert sum(1 for n in notes if n.title == "Morning brief ready") == 1
     now[0] = AT + timedelta(minutes=20)
     assert (await service.brief()).generated_at == first.generated_at  # fresh: the stored one
-    assert (await service.brief(force=True)).generated_at == now[0]  # forced: made again
+    assert (await service.brief(force=True)).generated_at == now[0]  # forced: made again …
+    assert (await service.stored(TODAY, "Main")).generated_at == first.generated_at  # … the 07:00 one kept
+    assert (await service.latest(TODAY, "Main")).generated_at == now[0]
     now[0] = AT + timedelta(minutes=55)
     assert (await service.brief()).generated_at == now[0]  # stale after 30 minutes
     preview = await service.brief(["QQQ"], name="Tech")
     assert preview.trigger == "preview" and [line.symbol for line in preview.levels] == ["QQQ"]
-    assert {(d, w) for d, w, _, _ in await service.history()} == {(TODAY, "Main"), (TODAY, "Tech")}
+    assert {(d, w) for d, w, _, _ in await service.history()} == {(TODAY, "Main"), (TODAY, "Main · refreshed"),
+                                                                   (TODAY, "Tech")}
 
 
 async def test_a_start_after_seven_makes_the_missed_brief_and_a_failing_calendar_is_said(world) -> None:
@@ -148,7 +161,8 @@ async def test_a_calendars_view_note_and_the_past_moves_reach_the_brief(world) -
                                           impact)
     brief = await world.service.brief(["AAPL", "SPY"], name="x")
     cpi = next(e for e in brief.macro_events if e.kind == "cpi")
-    assert cpi.moves == "SPY moved 1.12 % open→close on past days (n 36, ×1.6 ordinary days)"  # the list's index
+    # 08:30, before the open: the reaction is close→close; the list's index is the one quoted
+    assert cpi.moves == "SPY moved 1.30 % close→close on past Consumer Price Index days (n 36, ×1.5 ordinary days)"
     assert next(e for e in brief.macro_events if e.kind == "claims").moves == ""
     assert brief.notes == ("Add a FRED key in Preferences for CPI, NFP…",)
 

@@ -13,6 +13,9 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from app.core.logging_setup import redact
 from app.core.snapshots import IvRankView, OptionsSnapshot
 from data.market_calendar import MarketCalendar, market_date
 from data.models import Bars, Timeframe
@@ -49,22 +52,34 @@ def levels_from_bars(symbol: str, bars: Bars, today: date, last: float | None):
     if kl is None:
         return SymbolLevels(symbol, last, *([None] * 10), note=f"No {symbol} session before today in the bars.")
     p = kl.pivots
-    gap = (last - kl.prior_close) / kl.prior_close * 100 if kl.prior_close else None
+    # the gap is the regular open's against the prior close once the session has opened (after it,
+    # last − close is the day's change, not a gap); before the open, the pre-market price's
+    regular_today = np.flatnonzero((day == (today - EPOCH).days) & (minute >= opens) & (minute < closes))
+    reference = float(bars.open[regular_today[0]]) if len(regular_today) else last
+    gap = (reference - kl.prior_close) / kl.prior_close * 100 if kl.prior_close else None
     return SymbolLevels(symbol, _num(last), _num(kl.prior_high), _num(kl.prior_low), _num(kl.prior_close),
                         _num(kl.premarket_high), _num(kl.premarket_low), _num(p.p), _num(p.r1), _num(p.s1),
                         _num(p.r2), _num(p.s2), _num(gap))
 
 
-def _options_part(snap: OptionsSnapshot, today: date) -> dict:
+def _options_part(snap: OptionsSnapshot, today: date, calendar: MarketCalendar) -> dict:
+    """Today's expected move: the same-day straddle when the symbol has a 0DTE expiry; else the
+    front expiry's straddle per session (÷ √ sessions to it: variance adds up by session)."""
     from analytics.expected_move import expected_moves
 
     atm = {pt.expiry: pt.atm_iv for pt in snap.iv.term.points}
     moves = [m for m in expected_moves(snap.chain, snap.spot, snap.greeks.T, atm) if m.expiry >= today]
     front = min(moves, key=lambda m: m.expiry) if moves else None
+    move = basis = None
+    if front is not None:
+        sessions = max(1, len(calendar.sessions_between(today, front.expiry)))
+        move = front.straddle / math.sqrt(sessions)
+        day = f"{front.expiry:%b} {front.expiry.day}"
+        basis = "0DTE straddle" if front.expiry == today else f"{day} straddle ÷ √{sessions}"
     return {"gex_regime": snap.gex.regime, "gex_flip": _num(snap.gex.flip), "call_wall": _num(snap.gex.call_wall),
             "put_wall": _num(snap.gex.put_wall), "iv_30d": _num(snap.iv.atm_30d),
-            "expected_move": _num(front.straddle) if front else None,
-            "expected_move_pct": _num(front.straddle / snap.spot * 100) if front and snap.spot else None,
+            "expected_move": _num(move), "expected_move_basis": basis,
+            "expected_move_pct": _num(move / snap.spot * 100) if move and snap.spot else None,
             "expected_move_expiry": front.expiry if front else None}
 
 
@@ -82,7 +97,7 @@ async def symbol_levels(provider: MarketDataProvider, calendar: MarketCalendar, 
         quote = await provider.get_quote(symbol)
         bars = await provider.get_bars(symbol, Timeframe.M1, now - LOOKBACK, now, extended=True)
     except ProviderError as exc:
-        return SymbolLevels(symbol, *([None] * 11), note=f"No {symbol} prices: {exc}")
+        return SymbolLevels(symbol, *([None] * 11), note=f"No {symbol} prices: {redact(str(exc))}")
     last = quote.last if quote.last and math.isfinite(quote.last) else None
     line = await asyncio.to_thread(levels_from_bars, symbol, bars, today, last)
     if not with_options or not isinstance(provider, OptionsProvider) or last is None:
@@ -90,13 +105,13 @@ async def symbol_levels(provider: MarketDataProvider, calendar: MarketCalendar, 
     try:
         chain = await provider.get_option_chain(symbol)
     except ProviderError as exc:
-        return replace(line, note=(line.note + f" No options: {exc}").strip())
+        return replace(line, note=(line.note + f" No options: {redact(str(exc))}").strip())
     if not len(chain):
         return line
     r, q = rate_of(curve), dividend_yield(symbol)
     greeks, gex, iv = await asyncio.to_thread(_analyse, chain, last, r, q, calendar, curve)
     snap = OptionsSnapshot(symbol, provider.name, chain, last, r, q, greeks, gex, None, iv, 0.0)
-    part = await asyncio.to_thread(_options_part, snap, today)
+    part = await asyncio.to_thread(_options_part, snap, today, calendar)
     ranked = await rank(snap)
     if ranked is not None and ranked.rank is not None:
         part["iv_rank"], part["iv_rank_basis"] = _num(ranked.rank.rank), ranked.rank.basis

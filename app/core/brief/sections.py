@@ -28,7 +28,6 @@ NEAR_TRIGGER_PCT = 0.5
 IV_RANK_HIGH, IV_RANK_LOW = 80.0, 20.0
 GAP_PCT = 1.0
 WAITING = ("active",)  # a tracked setup not triggered yet
-PROXY_NOTE = " (from historical volatility until enough IV is stored)"
 
 
 def positions_risk(views: Sequence, today: date) -> PositionsRisk:
@@ -73,12 +72,12 @@ def watch_items(levels: Sequence[SymbolLevels], setups: Iterable[TrackedSetup],
                                    f"{abs(price - s.entry) / s.entry * 100:.2f} % from the {s.entry:,.2f} entry",
                                    s.entry))
     for line in levels:
-        proxy = PROXY_NOTE if line.iv_rank_basis and "proxy" in line.iv_rank_basis else ""
-        if line.iv_rank is not None and line.iv_rank >= IV_RANK_HIGH:
-            items.append(WatchItem("iv_rank_high", line.symbol, f"{line.symbol} IV rank {line.iv_rank:.0f}{proxy}: "
+        estimated = bool(line.iv_rank_basis and "proxy" in line.iv_rank_basis)  # HV stands in: no extreme to flag
+        if line.iv_rank is not None and not estimated and line.iv_rank >= IV_RANK_HIGH:
+            items.append(WatchItem("iv_rank_high", line.symbol, f"{line.symbol} IV rank {line.iv_rank:.0f}: "
                                    "options are rich against their year"))
-        elif line.iv_rank is not None and line.iv_rank <= IV_RANK_LOW:
-            items.append(WatchItem("iv_rank_low", line.symbol, f"{line.symbol} IV rank {line.iv_rank:.0f}{proxy}: "
+        elif line.iv_rank is not None and not estimated and line.iv_rank <= IV_RANK_LOW:
+            items.append(WatchItem("iv_rank_low", line.symbol, f"{line.symbol} IV rank {line.iv_rank:.0f}: "
                                    "options are cheap against their year"))
         if line.gap_pct is not None and abs(line.gap_pct) >= GAP_PCT and line.prior_close is not None:
             up = line.gap_pct > 0
@@ -92,12 +91,24 @@ def watch_items(levels: Sequence[SymbolLevels], setups: Iterable[TrackedSetup],
     return tuple(items)
 
 
-def impact_texts(symbol: str, rows: Sequence, ordinary) -> dict[str, str]:
-    """kind → "SPY moved 1.12 % open→close on past days (n 36, ×1.6 ordinary days)"."""
+def impact_texts(symbol: str, rows: Sequence, ordinary, events: Sequence[MacroEvent]) -> dict[str, str]:
+    """kind → "SPY moved 1.12 % close→close on past CPI days (n 36, ×1.6 ordinary days)": a release
+    before the open moves the stock before the session, so close→close is its reaction; one during
+    the session (FOMC 14:00, ISM 10:00), open→close."""
+    first_at = {}
+    for e in sorted(events, key=lambda e: e.at):
+        first_at.setdefault(e.kind, e)
     out = {}
     for row in rows:
-        if not row.n or math.isnan(row.mean_oc):
+        event = first_at.get(row.kind)
+        if event is None or not row.n:
             continue
-        ratio = "" if ordinary is None or math.isnan(row.ratio_oc) else f", ×{row.ratio_oc:.1f} ordinary days"
-        out[row.kind] = f"{symbol} moved {row.mean_oc:.2f} % open→close on past days (n {row.n}{ratio})"
+        et = event.at.astimezone(ET)
+        before_open = (et.hour, et.minute) < (9, 30)
+        mean, ratio = (row.mean_cc, row.ratio_cc) if before_open else (row.mean_oc, row.ratio_oc)
+        if math.isnan(mean):
+            continue
+        how = "close→close" if before_open else "open→close"
+        times = "" if ordinary is None or math.isnan(ratio) else f", ×{ratio:.1f} ordinary days"
+        out[row.kind] = f"{symbol} moved {mean:.2f} % {how} on past {event.title} days (n {row.n}{times})"
     return out

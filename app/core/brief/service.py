@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BRIEF_AT = time(7, 0)
+REFRESHED = " · refreshed"  # the key suffix of a day's refresh beside its 07:00 brief
 FRESH = timedelta(minutes=30)
 EARNINGS_DAYS = 7
 MAX_SYMBOLS = 20
@@ -116,18 +117,27 @@ class MorningBriefService:
         name = name or (active if symbols is None else "custom:" + ",".join(symbols))
         symbols = list(active_symbols if symbols is None else symbols)
         now, day = self._now(), market_date(self._now())
-        stored = await self._store.run(lambda s: repo.get(s, day, name))
-        if stored is not None and not force and timedelta(0) <= now - stored[0] <= FRESH:
-            return from_json(stored[2])
+        scheduled = await self._store.run(lambda s: repo.get(s, day, name))
+        newest = await self.latest(day, name)
+        if newest is not None and not force and timedelta(0) <= now - newest.generated_at <= FRESH:
+            return newest
         brief = await self.make(name, symbols, "preview" if preview else "on-demand")
-        await self._store.run(lambda s: repo.save(s, day, name, brief.generated_at, brief.trigger, to_json(brief),
+        # the 07:00 brief stays as it was made: a refresh is kept beside it, under its own key
+        key = name + REFRESHED if scheduled is not None and scheduled[1] == "scheduled" else name
+        await self._store.run(lambda s: repo.save(s, day, key, brief.generated_at, brief.trigger, to_json(brief),
                                                   replace=True))
-        self._bus.publish(BriefReady(day, name))
+        self._bus.publish(BriefReady(day, key))
         return brief
 
-    async def stored(self, day: date, name: str) -> MorningBrief | None:
-        found = await self._store.run(lambda s: repo.get(s, day, name))
+    async def stored(self, day: date, key: str) -> MorningBrief | None:
+        """The brief stored under ``key`` (a watchlist's name, or its name + ``REFRESHED``)."""
+        found = await self._store.run(lambda s: repo.get(s, day, key))
         return None if found is None else from_json(found[2])
+
+    async def latest(self, day: date, name: str) -> MorningBrief | None:
+        """The newest of the watchlist's briefs of ``day``: a refresh, else the 07:00 one."""
+        found = [b for b in (await self.stored(day, name), await self.stored(day, name + REFRESHED)) if b]
+        return max(found, key=lambda b: b.generated_at) if found else None
 
     async def history(self) -> list[tuple[date, str, datetime, str]]:
         return await self._store.run(repo.listing)
@@ -187,7 +197,7 @@ class MorningBriefService:
         except Exception as exc:  # the table is a nicety: said, not fatal
             notes.append(f"Past moves on event days could not be read: {redact(str(exc))}")
             return {}
-        return sections.impact_texts(lead, view.rows, view.ordinary)
+        return sections.impact_texts(lead, view.rows, view.ordinary, events)
 
 
 def _summary(brief: MorningBrief) -> str:

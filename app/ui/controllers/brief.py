@@ -47,7 +47,7 @@ class BriefController(QObject):
             workspace = self.host.engine.service(Workspace)
             self.panel.set_history(await self.service.history(), [w.name for w in workspace.watchlists])
             now = market_now(self.host)
-            return None if now is None else await self.service.stored(market_date(now),
+            return None if now is None else await self.service.latest(market_date(now),
                                                                       workspace.active_watchlist.name)
         self._show(run(), None, empty=NONE_YET)
 
