@@ -73,7 +73,8 @@ def synthetic_expirations(executions: Iterable[Execution], as_of: date, settle: 
 
 
 def _root(ref: Execution) -> str:
-    return ref.occ[:-15] if ref.occ and len(ref.occ) > 15 else ref.symbol  # compact OCC: root + 15 characters
+    # OCC: the root (space-padded to 6 in the padded form) + 15 characters
+    return (ref.occ[:-15] if ref.occ and len(ref.occ) > 15 else ref.symbol).strip()
 
 
 def _intrinsic(ref: Execution, price: float | None) -> float:

@@ -196,3 +196,13 @@ async def test_another_provider_is_asked_afresh(store, calendar):
 
 async def _async(value):
     return value
+
+
+async def test_no_implied_move_is_kept_once_the_report_is_priced_in(store, calendar):
+    """A report before the open: from 09:30 that day its straddle is already crushed, so it is not
+    remembered as the move implied before the report (an after-close one: until that day's close)."""
+    provider = FakeProvider(_aapl_bars(), _chain())
+    bmo = EarningsEvent("AAPL", date(2026, 12, 3), "bmo", "demo")  # NOW is 12:00 ET that day
+    analysis = await _service(provider, store, calendar, next_event=bmo).analysis("AAPL")
+    assert analysis.event == bmo
+    assert await store.run(lambda s: provider_cache.get(s, "earnings:implied:AAPL", NOW, timedelta(days=1))) is None

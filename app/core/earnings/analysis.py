@@ -20,11 +20,11 @@ import logging
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from app.core.logging_setup import redact
-from data.market_calendar import MarketCalendar, market_date
+from data.market_calendar import ET, MarketCalendar, market_date
 from data.models import Timeframe
 from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
@@ -211,6 +211,13 @@ class EarningsAnalysisService:
             return day
         return self._calendar.previous_session(day).day
 
+    def _priced_until(self, event: EarningsEvent) -> datetime:
+        day = event.report_date
+        if not self._calendar.is_session(day):
+            return datetime.combine(day, time(0, 0), ET)  # a report on a closed day: its session is the next
+        session = self._calendar.session(day)
+        return session.open if event.timing == "bmo" else session.close
+
     async def _implied_then(self, symbol: str, now: datetime) -> dict[str, float]:
         from data.store import provider_cache
 
@@ -219,8 +226,10 @@ class EarningsAnalysisService:
 
     async def _remember_implied(self, symbol: str, event: EarningsEvent, implied: ImpliedMove | None,
                                 now: datetime) -> None:
-        """Keep the straddle's % for a report still ahead (the latest reading before it wins)."""
-        if implied is None or event.report_date < market_date(now):
+        """Keep the straddle's % for a report still ahead (the latest reading before it wins): until the
+        open of the report day for a report before the open, until its close for one after it (or
+        unknown) — later the straddle is already crushed and would spoil "implied then"."""
+        if implied is None or now >= self._priced_until(event):
             return
         from data.store import provider_cache
 
