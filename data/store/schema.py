@@ -387,3 +387,34 @@ class MorningBriefRow(Base):
     generated_at: Mapped[datetime] = mapped_column()
     trigger: Mapped[str] = mapped_column(String(16))
     content: Mapped[str] = mapped_column(Text)
+
+
+class CoachConversationRow(Base):
+    __tablename__ = "coach_conversations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class CoachMessageRow(Base):
+    """A user's question or the coach's reply (its tool calls and grounding check as JSON)."""
+
+    __tablename__ = "coach_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("coach_conversations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)
+    tool_calls: Mapped[str] = mapped_column(Text, server_default="[]")
+    grounding: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class CoachSymbolRow(Base):
+    """A symbol discussed with the coach on a market date (the journal's 16:15 drafts read them)."""
+
+    __tablename__ = "coach_symbols"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[int] = mapped_column()
+    first_at: Mapped[datetime] = mapped_column()
