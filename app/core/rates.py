@@ -22,6 +22,7 @@ from data.store.database import Store
 log = logging.getLogger(__name__)
 FRESH = timedelta(hours=24)
 RETRY_AFTER = timedelta(hours=1)
+STALE_DAYS = 10  # a curve older than this (calendar days) is not today's rates
 
 
 class RatesService:
@@ -50,9 +51,14 @@ class RatesService:
                 self._refused[provider.name] = now
                 return None
             if not days:
+                self._refused[provider.name] = now  # nothing served: not asked again on every chain
                 return None
             row = {"day": days[0].day.isoformat(), "yields": days[0].yields}
             await self._store.run(lambda s: provider_cache.put(s, key, row, now))
         curve = curve_from_par_yields(date.fromisoformat(row["day"]), row["yields"], provider.name)
+        if curve is not None and (now.date() - curve.asof).days > STALE_DAYS:
+            log.warning("the Treasury curve of %s is from %s: too old, the flat default rate stands in",
+                        provider.name, curve.asof)
+            curve = None
         self._curve = (provider.name, now, curve)
         return curve
