@@ -17,9 +17,9 @@ LAST = float("inf")
 PAST_EXPIRY_TIP = ("Held past its expiry and the export has no expiration row: it settles at the underlying's "
                    "expiry-day price once a provider with real prices has given it.")
 EXCURSION_TIPS = {"MAE": "Maximum adverse excursion: the worst open loss during the trade, from 1-minute bars "
-                         "(stock trades)",
+                         "(stock trades; an upper bound: the whole entry and exit bars count, at the largest size)",
                   "MFE": "Maximum favourable excursion: the best open gain during the trade, from 1-minute bars "
-                         "(stock trades)"}
+                         "(stock trades; an upper bound: the whole entry and exit bars count, at the largest size)"}
 
 
 def _last_if_none(value):
