@@ -199,6 +199,13 @@ class BriefReady(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class CoachChanged(Event):
+    """A coach conversation was made, renamed, deleted or spoken to."""
+
+    conversation_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """Who publishes an event (one module) and who listens to it."""
 
@@ -241,4 +248,5 @@ CATALOGUE: dict[type[Event], Route] = {
     TradeAttachmentsChanged: Route("app.core.journal.attachments", ()),  # heard as a JournalChanged
     TradeContextsChanged: Route("app.core.journal.context", ()),  # heard as a JournalChanged
     BriefReady: Route("app.core.brief.service", (_BRIDGE,)),
+    CoachChanged: Route("app.core.coach.service", ()),
 }
