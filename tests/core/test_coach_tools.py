@@ -160,3 +160,24 @@ def test_the_schema_check_is_strict() -> None:
     assert "at most 2" in validate([1, 2, 3], targets)
     assert validate(3.0, {"type": "integer"}) == "" and validate(3.5, {"type": "integer"})
     assert validate(True, {"type": "number"})
+
+
+async def test_position_advice_lists_the_open_positions(tmp_path: Path) -> None:
+    from analytics.positions import Leg
+    from app.core.positions.service import PositionsService
+    from app.core.positions.tracker import PositionTrackerService
+
+    async with demo_tools(tmp_path) as (engine, tools):
+        opened = await engine.service(PositionsService).open("SPY", (Leg("stock", "SPY", "SPY", 100, 600.0),),
+                                                            strategy="shares")
+        tracker = engine.service(PositionTrackerService)
+        await tracker.refresh()
+        assert tracker.views
+        record = await tools.call("get_position_advice", {})
+        assert record.result["open_positions"] == 1
+        (position,) = record.result["positions"]
+        assert position["id"] == opened.id and position["underlying"] == "SPY"
+        assert position["pnl"] == round(tracker.views[0].value.pnl, 2)
+        one = await tools.call("get_position_advice", {"position_id": opened.id})
+        assert one.result["positions"] == record.result["positions"]
+        assert record.card.actions[0].params == {"position_id": opened.id}

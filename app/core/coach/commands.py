@@ -32,7 +32,7 @@ Commands (no model needed; a symbol defaults to the active one):
   macro [SPY]    macro events of the week (with a symbol: how it moved on such days)
   help           this list"""
 
-_SYMBOL = re.compile(r"^\$?[A-Za-z][A-Za-z0-9.:/-]{0,20}$")
+_WORD = re.compile(r"^[#$]?[A-Za-z0-9][A-Za-z0-9.:/-]{0,20}$")  # a ticker, a count, "30d", "#3", "1h"
 _DAYS = re.compile(r"^(7|30|90)d?$", re.IGNORECASE)
 _TIMEFRAMES = ("1m", "5m", "15m", "1h", "4h", "1d")
 _ONE_SYMBOL = {"gex": "get_gamma_exposure", "0dte": "get_zero_dte_analysis", "iv": "get_iv_analysis",
@@ -60,7 +60,7 @@ def parse(text: str) -> Command | None:
     if not words or len(words) > 6:
         return None
     verb, args = words[0].lower(), words[1:]
-    if not all(_SYMBOL.match(a) or _DAYS.match(a) for a in args):
+    if not all(_WORD.match(a) for a in args):
         return None  # punctuation, a question: not a command
     if verb in ("help", "?", "commands") and not args:
         return Command("help")

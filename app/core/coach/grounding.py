@@ -177,7 +177,7 @@ def _candidates(n: Found, s: float) -> tuple[float, ...]:
 
 
 def grounded(n: Found, values: Iterable[float]) -> bool:
-    slack = n.tolerance * (1 + 1e-9) + 1e-12
+    slack = n.tolerance * (1 + 1e-9) + 1e-12 * max(1.0, n.value)  # binary floats: 15 digits at most
     return any(abs(c - n.value) <= slack for s in values for c in _candidates(n, s))
 
 
