@@ -145,6 +145,8 @@ async def _call_tool(tools: ToolRunner, call: PendingCall) -> ToolCallRecord:
 
 class LlmClient:
     def __init__(self, settings: LlmSettings, *, http_client: Any = None) -> None:
+        """``http_client``: an ``httpx2.AsyncClient`` (the SDK's HTTP library) for proxies or
+        certificates; None: the SDK's own."""
         self._settings = settings
         self._sdk = openai.AsyncOpenAI(
             api_key=settings.api_key or PLACEHOLDER_KEY,
@@ -224,20 +226,19 @@ class LlmClient:
 
     async def _once(self, request: dict, reader: StreamReader, cancel: asyncio.Event | None) -> bool:
         """Reads one answer into ``reader``; False when ``cancel`` was set first (the stream is closed)."""
-        task = asyncio.ensure_future(self._read(request, reader))
         if cancel is None:
-            await task
+            await self._read(request, reader)
             return True
+        task = asyncio.ensure_future(self._read(request, reader))
         waiter = asyncio.ensure_future(cancel.wait())
         try:
             await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             waiter.cancel()
             if not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, openai.OpenAIError):
-                    await task
-        if task.cancelled():
+                task.cancel()  # closes the stream (the reader's ``finally``)
+                await asyncio.wait({task})  # a cancel of the turn itself still propagates
+        if task.cancelled() or (cancel.is_set() and task.exception() is not None):
             return False
         task.result()
         return True

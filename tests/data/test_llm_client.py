@@ -233,6 +233,25 @@ async def test_cancel_before_the_tools_run() -> None:
     assert result.cancelled and tools.calls == []
 
 
+async def test_cancel_while_waiting_to_try_again() -> None:
+    cancel = asyncio.Event()
+    asyncio.get_running_loop().call_later(0.2, cancel.set)
+    async with served(rate_limited(3, retry_after_ms=15_000), max_retries=3) as (server, client):
+        result = await client.turn(QUESTION, None, cancel=cancel)
+    assert result.cancelled and result.reply == "" and len(server.requests) == 1
+
+
+async def test_broken_arguments_reach_the_tool_and_go_back_as_an_empty_object() -> None:
+    tools = FakeTools()  # its json.loads raises on the broken text: the turn goes on with an error result
+    broken = Call("get_gamma_exposure", '{"symbol": "SP')
+    async with served([Reply(calls=(broken,)), Reply(text="Sorry.")]) as (server, client):
+        result = await client.turn(QUESTION, tools)
+    assert tools.calls == [("get_gamma_exposure", '{"symbol": "SP', "call_1")]
+    assert result.tool_calls[0].error and result.reply == "Sorry."
+    assert server.requests[1]["messages"][2]["tool_calls"][0]["function"]["arguments"] == "{}"
+    assert "failed" in json.loads(tool_messages(server.requests[1])[0]["content"])["error"]
+
+
 async def test_a_timeout() -> None:
     async with served([Reply(text="late", delay_s=5)], timeout_s=0.3) as (server, client):
         with pytest.raises(LlmError) as caught:
