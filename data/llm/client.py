@@ -156,6 +156,10 @@ class LlmClient:
             http_client=http_client,
         )
 
+    @property
+    def settings(self) -> LlmSettings:
+        return self._settings
+
     def __repr__(self) -> str:
         return f"LlmClient(url={self._settings.url!r}, model={self._settings.model!r})"
 
