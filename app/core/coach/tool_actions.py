@@ -3,7 +3,8 @@ carries the button (``CardAction``); nothing happens until the trader clicks it.
 
 from __future__ import annotations
 
-from app.core.coach.tool_base import SYMBOL, Result, ToolEnv, ToolError, ToolSpec, params, price, strike, symbol_of
+from app.core.coach import tool_base as fmt
+from app.core.coach.tool_base import SYMBOL, Result, ToolEnv, ToolError, ToolSpec, params, symbol_of
 from data.coach import Card, CardAction
 
 PRICE = {"type": "number", "minimum": 0, "description": "A price on the underlying"}
@@ -21,10 +22,9 @@ async def show_on_chart(env: ToolEnv, symbol: str) -> Result:
                                                                        {"symbol": sym}),)))
 
 
-async def open_chain_at_strike(env: ToolEnv, symbol: str, strike_price: float | None = None,
-                               expiry: str | None = None, **kw) -> Result:
+async def open_chain_at_strike(env: ToolEnv, symbol: str, strike: float, expiry: str | None = None) -> Result:
     sym = symbol_of(symbol)
-    value = kw.get("strike", strike_price)
+    value = strike
     if expiry is not None:
         from datetime import date
 
@@ -33,18 +33,17 @@ async def open_chain_at_strike(env: ToolEnv, symbol: str, strike_price: float | 
         except ValueError:
             raise ToolError(f"'{expiry}' is not a date (YYYY-MM-DD).") from None
     p = {"symbol": sym, "strike": float(value)} | ({"expiry": expiry} if expiry else {})
-    label = f"Open {sym} chain at {strike(value)}" + (f" ({expiry})" if expiry else "")
-    return (_proposed(label) | p, Card("action", label, (("Strike", strike(value)),) + (
+    label = f"Open {sym} chain at {fmt.strike(value)}" + (f" ({expiry})" if expiry else "")
+    return (_proposed(label) | p, Card("action", label, (("Strike", fmt.strike(value)),) + (
         (("Expiry", expiry),) if expiry else ()), (CardAction("Open chain", "open_chain", p),)))
 
 
-async def set_alert(env: ToolEnv, symbol: str, price_level: float | None = None, condition: str = "crosses",
-                    **kw) -> Result:
+async def set_alert(env: ToolEnv, symbol: str, price: float, condition: str = "crosses") -> Result:
     sym = symbol_of(symbol)
-    value = float(kw.get("price", price_level))
+    value = float(price)
     p = {"symbol": sym, "price": round(value, 2), "condition": condition}
-    label = f"Alert when {sym} {condition} {price(value)}"
-    return (_proposed(label) | p, Card("action", label, (("Price", price(value)), ("Condition", condition)),
+    label = f"Alert when {sym} {condition} {fmt.price(value)}"
+    return (_proposed(label) | p, Card("action", label, (("Price", fmt.price(value)), ("Condition", condition)),
                                        (CardAction("Set alert", "set_alert", p),)))
 
 
@@ -61,10 +60,12 @@ async def track_setup(env: ToolEnv, symbol: str, direction: str, entry: float, s
     p = {"symbol": sym, "direction": direction, "entry": round(entry, 2), "stop": round(stop, 2),
          "targets": [round(t, 2) for t in targets]}
     risk = abs(entry - stop)
-    label = f"Track {sym} {direction} from {price(entry)}"
-    lines = (("Entry", price(entry)), ("Stop", price(stop)), ("Targets", ", ".join(price(t) for t in targets)),
+    label = f"Track {sym} {direction} from {fmt.price(entry)}"
+    lines = (("Entry", fmt.price(entry)), ("Stop", fmt.price(stop)),
+             ("Targets", ", ".join(fmt.price(t) for t in targets)),
              ("R to first target", f"{abs(targets[0] - entry) / risk:.2f}R"))
-    return _proposed(label) | p, Card("action", label, lines, (CardAction("Track setup", "track_setup", p),))
+    result = _proposed(label) | p | {"r_to_first_target": round(abs(targets[0] - entry) / risk, 2)}
+    return result, Card("action", label, lines, (CardAction("Track setup", "track_setup", p),))
 
 
 TOOLS = (
