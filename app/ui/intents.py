@@ -97,6 +97,13 @@ class ShowTrades:
 
 
 @dataclass(frozen=True, slots=True)
+class AskCoach:
+    """Bring the Coach panel forward and ask it ``text`` (the "Ask the coach about …" menus)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Handler:
     call: Callable[[Any], None]
     panel: str | None  # brought to the front before the handler runs

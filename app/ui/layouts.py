@@ -38,6 +38,7 @@ TABBED_WITH_CHAIN = (
     "brief",
     "macro",
     "earnings",
+    "coach",
 )
 
 

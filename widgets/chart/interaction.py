@@ -38,6 +38,7 @@ class ChartInteraction(QObject):
     this one's)."""
 
     journal_requested = Signal()  # "Save chart to trade…"
+    coach_requested = Signal(str)  # "Ask the coach about …": the question
 
     def __init__(self, panel: ChartPanel) -> None:
         super().__init__(panel)
@@ -150,4 +151,10 @@ class ChartInteraction(QObject):
         if panel.can_request("journal"):
             menu.addSeparator()
             menu.addAction("Save chart to trade…", self.journal_requested.emit)
+        if panel.can_request("coach"):
+            symbol = panel.symbol
+            question = f"What matters for {symbol} around {price:,.2f}: levels, gamma, today's expected move?"
+            menu.addSeparator()
+            menu.addAction(f"Ask the coach about {symbol} at {price:,.2f}",
+                           lambda: self.coach_requested.emit(question))
         return menu

@@ -30,6 +30,12 @@ class CoachCard(QFrame):
         self.title.setFont(font)
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
+        layout.addLayout(self._lines(card))
+        self.buttons: list[QPushButton] = []
+        if card.actions:
+            layout.addLayout(self._actions(card))
+
+    def _lines(self, card: Card) -> QGridLayout:
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(1)
@@ -44,18 +50,18 @@ class CoachCard(QFrame):
             grid.addWidget(shown, row, 1)
             self.values.setdefault(label, shown)
         grid.setColumnStretch(1, 1)
-        layout.addLayout(grid)
-        self.buttons: list[QPushButton] = []
-        if card.actions:
-            row = QHBoxLayout()
-            for action in card.actions:
-                button = QPushButton(action.label)
-                button.setToolTip("Takes effect in the app when clicked")
-                button.clicked.connect(lambda _=False, a=action: self.action_requested.emit(a))
-                row.addWidget(button)
-                self.buttons.append(button)
-            row.addStretch(1)
-            layout.addLayout(row)
+        return grid
+
+    def _actions(self, card: Card) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for action in card.actions:
+            button = QPushButton(action.label)
+            button.setToolTip("Takes effect in the app when clicked")
+            button.clicked.connect(lambda _=False, a=action: self.action_requested.emit(a))
+            row.addWidget(button)
+            self.buttons.append(button)
+        row.addStretch(1)
+        return row
 
     def lines(self) -> dict[str, str]:
         return {label: w.text() for label, w in self.values.items()}

@@ -10,11 +10,10 @@ the user's intents leave as signals."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,150 +26,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from data.coach import CoachMessage, Conversation, Grounding, ToolCallRecord
-from widgets.coach.cards import CoachCard, card_of
+from data.coach import CoachMessage, Conversation, ToolCallRecord
+from widgets.coach.bubble import NOT_FROM_DATA, RENDER_MS, UNGROUNDED_COLOR, Bubble
 
-RENDER_MS = 100
-UNGROUNDED = re.compile(r"⟦([^⟦⟧]*)⟧")
-UNGROUNDED_COLOR = "#f0883e"
-NOT_FROM_DATA = ("Not from data: this number is in no tool result of this turn nor in your question. "
-                 "Check it before acting on it.")
+__all__ = ["NOT_FROM_DATA", "RENDER_MS", "UNGROUNDED_COLOR", "Bubble", "CoachPanel"]
+
 HINT = "Ask about the market, or type a command: gex SPX, 0dte SPX, iv AAPL, levels QQQ, scan, help"
-
-
-def ungrounded_count(grounding: Grounding | None) -> str:
-    n = len(grounding.ungrounded) if grounding is not None else 0
-    return "" if n == 0 else f"{n} number{'s' if n != 1 else ''} not from data"
-
-
-def render_markdown(document: QTextDocument, text: str) -> int:
-    """``text`` as markdown with each ``⟦number⟧`` shown styled (brackets dropped, tooltip set);
-    how many were marked."""
-    document.setMarkdown(text)
-    fmt = QTextCharFormat()
-    fmt.setForeground(QColor(UNGROUNDED_COLOR))
-    fmt.setFontUnderline(True)
-    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-    fmt.setUnderlineColor(QColor(UNGROUNDED_COLOR))
-    fmt.setToolTip(NOT_FROM_DATA)
-    marked, cursor = 0, QTextCursor(document)
-    while True:
-        cursor = document.find("⟦", cursor)
-        if cursor.isNull():
-            return marked
-        start = cursor.selectionStart()
-        end = document.find("⟧", cursor)
-        if end.isNull():
-            return marked
-        cursor.setPosition(start)
-        cursor.setPosition(end.selectionEnd(), QTextCursor.MoveMode.KeepAnchor)
-        inner = cursor.selectedText()[1:-1]
-        merged = QTextCharFormat(cursor.charFormat())
-        merged.merge(fmt)
-        cursor.insertText(inner, merged)
-        marked += 1
-
-
-class _AutoHeightBrowser(QTextBrowser):
-    """A text browser as tall as its text (the transcript scrolls, not each bubble)."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setOpenExternalLinks(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
-        self.setFixedHeight(24)
-
-    def _fit(self, size) -> None:
-        self.setFixedHeight(max(20, int(size.height()) + 6))
-
-
-class Bubble(QFrame):
-    """One message: the user's (plain) or the coach's (markdown, cards, the not-from-data count)."""
-
-    action_requested = Signal(object)  # CardAction
-
-    def __init__(self, role: str, parent=None) -> None:
-        super().__init__(parent)
-        self.role = role
-        self.setObjectName("coachUserBubble" if role == "user" else "coachBubble")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 6)
-        layout.setSpacing(4)
-        who = QLabel("You" if role == "user" else "Coach")
-        who.setObjectName("coachWho")
-        layout.addWidget(who)
-        self.browser = _AutoHeightBrowser(self)
-        layout.addWidget(self.browser)
-        self.cards_box = QVBoxLayout()
-        self.cards_box.setSpacing(4)
-        layout.addLayout(self.cards_box)
-        self.count = QLabel()
-        self.count.setObjectName("coachUngrounded")
-        self.count.setStyleSheet(f"color: {UNGROUNDED_COLOR};")
-        self.count.setToolTip("Numbers underlined like this were not found in the data the coach read "
-                              "(tool results, your question).")
-        self.count.hide()
-        layout.addWidget(self.count)
-        self.cards: list[CoachCard] = []
-        self.text = ""
-        self.renders = 0  # markdown renders (tests: throttled, not one per piece)
-        self._timer = QTimer(self, singleShot=True, interval=RENDER_MS)
-        self._timer.timeout.connect(self._render)
-
-    # streaming
-    def append(self, piece: str) -> None:
-        self.text += piece
-        if not self._timer.isActive():
-            self._timer.start()
-
-    def _render(self) -> None:
-        self.renders += 1
-        self.browser.setMarkdown(self.text)
-
-    def flush(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self._render()
-
-    # complete
-    def set_text(self, text: str, grounding: Grounding | None = None) -> None:
-        self._timer.stop()
-        self.text = text
-        if self.role == "user":
-            self.browser.setPlainText(text)
-            return
-        self.renders += 1
-        render_markdown(self.browser.document(), grounding.marked if grounding and grounding.marked else text)
-        count = ungrounded_count(grounding)
-        self.count.setText(f"⚠ {count}" if count else "")
-        self.count.setVisible(bool(count))
-
-    def add_card(self, record: ToolCallRecord) -> CoachCard | None:
-        card = card_of(record)
-        if card is None:
-            return None
-        widget = CoachCard(card, self)
-        widget.action_requested.connect(self.action_requested)
-        self.cards_box.addWidget(widget)
-        self.cards.append(widget)
-        return widget
-
-    def set_cards(self, records) -> None:
-        for widget in self.cards:
-            widget.setParent(None)
-            widget.deleteLater()
-        self.cards = []
-        for record in records:
-            self.add_card(record)
 
 
 class _Input(QPlainTextEdit):
@@ -203,6 +68,19 @@ class CoachPanel(QWidget):
         self._live: Bubble | None = None
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._side())
+        splitter.addWidget(self._main())
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([160, 480])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(splitter)
+        self.setFocusProxy(self.input)
+        self._update_buttons()
+
+    def _side(self) -> QWidget:
+        """The conversations and their buttons."""
         left = QWidget()
         side = QVBoxLayout(left)
         side.setContentsMargins(0, 0, 0, 0)
@@ -219,8 +97,10 @@ class CoachPanel(QWidget):
         for b in (self.new_button, self.rename_button, self.delete_button):
             buttons.addWidget(b)
         side.addLayout(buttons)
-        splitter.addWidget(left)
+        return left
 
+    def _main(self) -> QWidget:
+        """The transcript, the status line and the input."""
         right = QWidget()
         main = QVBoxLayout(right)
         main.setContentsMargins(0, 0, 0, 0)
@@ -256,15 +136,7 @@ class CoachPanel(QWidget):
         column.addWidget(self.stop_button)
         row.addLayout(column)
         main.addLayout(row)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([160, 480])
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(4, 4, 4, 4)
-        outer.addWidget(splitter)
-        self.setFocusProxy(self.input)
-        self._update_buttons()
+        return right
 
     # -- conversations --------------------------------------------------------------------------
     def set_conversations(self, conversations: list[Conversation], current: int | None) -> None:

@@ -43,6 +43,7 @@ class PositionsPanel(QWidget):
     snooze_requested = Signal(object)  # Advice
     dismiss_requested = Signal(object)
     selection_changed = Signal(object)  # position id or None
+    coach_requested = Signal(str)  # "Ask the coach about …": the question
     stale_after_s = 180.0
 
     def __init__(self, now: Callable[[], datetime | None] = lambda: None) -> None:
@@ -212,6 +213,9 @@ class PositionsPanel(QWidget):
         if self.offers("alert"):
             level = spot if math.isfinite(spot) else near
             menu.addAction(f"Alert on {symbol}…", lambda: self.alert_requested.emit(symbol, level))
+        if self.offers("coach"):
+            question = f"How is my {symbol} {record.strategy} (#{record.id}) doing, and what would you watch?"
+            menu.addAction(f"Ask the coach about #{record.id} {symbol}", lambda: self.coach_requested.emit(question))
         if record.status == "open" and record.legs:
             self._action_entries(menu, record, view)
         return menu

@@ -164,6 +164,7 @@ class CoachService:
     async def _commands(self, text: str, note: str, on_text, on_tool,
                         active_symbol: str | None) -> tuple[str, list[ToolCallRecord]]:
         reply, records = await commands.run(self._tools, text, active_symbol)
+        reply = "  \n".join(reply.splitlines())  # plain lines (the help) kept as lines in markdown
         for record in records:
             if on_tool is not None:
                 on_tool(record)
@@ -222,3 +223,26 @@ def discussed_symbols(text: str, records: list[ToolCallRecord]) -> list[str]:
         if len(symbol) <= 6 and symbol not in found:  # underlyings, not OCC contracts
             found.append(symbol)
     return found
+
+
+def coach_service(ctx, client_factory: Callable[[], LlmClient | None] = lambda: None) -> CoachService:
+    """The service as the engine builds it (``SERVICES``): the tools over the engine's services on
+    the market clock of the provider of the moment; the context is the workspace's active symbol,
+    watchlist and the tracker's open positions."""
+    from app.core.coach.tools import CoachTools
+    from app.core.positions.tracker import PositionTrackerService
+
+    def now() -> datetime:
+        return ctx.current().clock.now()
+
+    def context() -> str:
+        workspace = ctx.workspace
+        try:
+            views = ctx.service(PositionTrackerService).views
+        except LookupError:
+            views = ()
+        return prompt.context_message(workspace.active_symbol, workspace.active_watchlist.symbols,
+                                      prompt.positions_summary(views))
+
+    tools = CoachTools(ctx.service, now, provider=lambda: ctx.current().provider, calendar=ctx.calendar)
+    return CoachService(ctx.store, ctx.bus, tools, client_factory, now, context)

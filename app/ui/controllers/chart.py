@@ -23,7 +23,7 @@ from app.core.market_data import MarketDataService
 from app.core.snapshots import ChartSnapshot
 from app.core.workspace import Workspace
 from app.ui.controllers.chart_setups import ChartSetups
-from app.ui.intents import AddChartMarker, DrawChartLevels, PrefillAlert, ShowChainNear
+from app.ui.intents import AddChartMarker, AskCoach, DrawChartLevels, PrefillAlert, ShowChainNear
 from app.ui.panel_host import PanelHost
 from data.market_calendar import MarketCalendar, SessionState
 from data.models import Bar, Bars, Quote, Timeframe
@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 MAX_KEPT_MARKERS = 500  # per symbol
 # the alert line's tag on the price axis, short so it fits the axis (DejaVu has these arrows)
 ALERT_SIGNS = {"crosses": "↕", "above": "↑", "below": "↓"}
-MENU_REQUESTS = {"chain": ShowChainNear, "alert": PrefillAlert}  # context-menu entry -> the intent it requests
+# context-menu entry -> the intent it requests
+MENU_REQUESTS = {"chain": ShowChainNear, "alert": PrefillAlert, "coach": AskCoach}
 
 
 class ChartController(QObject):
@@ -70,6 +71,7 @@ class ChartController(QObject):
         panel.alert_details_requested.connect(
             lambda p: host.intents.request(PrefillAlert(panel.symbol, "crosses", p, "chart")))
         panel.chain_requested.connect(lambda p: host.intents.request(ShowChainNear(panel.symbol, p)))
+        panel.interaction.coach_requested.connect(lambda text: host.intents.request(AskCoach(text)))
         panel.can_request = lambda what: what in MENU_REQUESTS and host.intents.handles(MENU_REQUESTS[what])
         host.intents.handle(DrawChartLevels, self.draw_levels)
         host.intents.handle(AddChartMarker, self.add_marker)

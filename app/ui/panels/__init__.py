@@ -66,4 +66,5 @@ PANELS: tuple[PanelSpec, ...] = (
               tab_with="options_chain"),
     PanelSpec("earnings", "Earnings", Area.RightDockWidgetArea, "app.ui.panels.earnings:build",
               tab_with="options_chain"),
+    PanelSpec("coach", "Coach", Area.RightDockWidgetArea, "app.ui.panels.coach:build", tab_with="options_chain"),
 )

@@ -9,12 +9,12 @@ from app.core.positions.tracker import PositionTrackerService
 from app.core.positions.views import STALE_AFTER_S
 from app.core.workspace import Workspace
 from app.ui.controllers.positions import PositionsController
-from app.ui.intents import OpenPositionEntry, PrefillAlert, ShowChainNear, ShowPosition
+from app.ui.intents import AskCoach, OpenPositionEntry, PrefillAlert, ShowChainNear, ShowPosition
 from app.ui.panel_host import PanelHost
 from app.ui.panels.setups_common import market_now, show_on_chart
 from widgets.positions.panel import PositionsPanel
 
-OFFERS = {"new": OpenPositionEntry, "chain": ShowChainNear, "alert": PrefillAlert}
+OFFERS = {"new": OpenPositionEntry, "chain": ShowChainNear, "alert": PrefillAlert, "coach": AskCoach}
 
 
 def build(host: PanelHost) -> PositionsPanel:
@@ -40,6 +40,7 @@ def build(host: PanelHost) -> PositionsPanel:
     panel.new_requested.connect(new)
     panel.chart_requested.connect(lambda s: show_on_chart(host, s, panel.show_error))
     panel.chain_requested.connect(lambda s, p: host.intents.request(ShowChainNear(s, p)))
+    panel.coach_requested.connect(lambda text: host.intents.request(AskCoach(text)))
     panel.alert_requested.connect(lambda s, p: host.intents.request(PrefillAlert(s, "crosses", p, "position")))
     host.intents.handle(ShowPosition, lambda i: panel.show_position(i.position_id), panel="positions")
     host.when_engine_ready(initial)
