@@ -169,3 +169,32 @@ def test_the_symbols_discussed_are_tickers_not_words() -> None:
         ["SPX", "BRK.B", "NVDA", "AAPL"]
     assert discussed_symbols("what is my P&L today, and F?", []) == []
     assert discussed_symbols("and $f?", []) == ["F"]
+
+
+async def test_the_days_symbols_discussed_become_journal_drafts_once(env) -> None:
+    from app.core.alerts import AlertsService
+    from app.core.journal.drafts import JournalDrafts
+    from app.core.journal.imports import JournalService
+    from app.core.notifications import NotificationService
+    from app.core.positions.service import PositionsService
+    from app.core.scheduler import MarketScheduler
+    from app.core.setups.tracker import SetupTrackerService
+    from data.market_calendar import MarketCalendar
+
+    store, bus, calendar, now = env.store, env.bus, MarketCalendar(), lambda: env.clock[0]
+    alerts = AlertsService(store, bus, now)
+    positions = PositionsService(store, bus, alerts, now)
+    tracker = SetupTrackerService(store, bus, calendar, NotificationService(store, bus), now)
+    journal = JournalService(store, bus, positions=lambda: positions.positions, now=now)
+    scheduler = MarketScheduler(bus, calendar, lambda: SimpleNamespace(now=now, speed=1.0))
+    drafts = JournalDrafts(scheduler, journal, store, calendar, tracker, alerts, positions, now,
+                           discussed=env.service.discussed)
+    conversation = await env.service.new()
+    await env.service.ask(conversation.id, "gex SPX")
+    await env.service.ask(conversation.id, "iv AAPL")
+    day = date(2026, 11, 30)
+    assert await drafts.draft_day(day) == 2
+    assert await drafts.draft_day(day) == 0
+    made = {(d.source, d.symbol, d.title) for d in await journal.drafts()}
+    assert made == {("coach", "SPX", "SPX discussed with the coach"),
+                    ("coach", "AAPL", "AAPL discussed with the coach")}

@@ -1,5 +1,6 @@
 """At 16:15 ET on trading days the day's activity is drafted into the journal, for the trader to
-confirm or dismiss: tracked setups that triggered, alerts that fired and position events.
+confirm or dismiss: tracked setups that triggered, alerts that fired, position events and the
+symbols discussed with the coach.
 
 A job on the market-time scheduler; a draft is one per day, source and record (idempotent: a
 second run, or the catch-up at start for the latest session whose 16:15 has passed — a run missed
@@ -8,7 +9,7 @@ while the app was closed — adds nothing twice).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 
 from app.core.alerts import AlertsService
@@ -27,8 +28,9 @@ Draft = tuple[str, str, str, str, str]  # source, ref, symbol, title, detail
 class JournalDrafts:
     def __init__(self, scheduler: MarketScheduler, journal: JournalService, store: Store, calendar: MarketCalendar,
                  setups: SetupTrackerService, alerts: AlertsService, positions: PositionsService,
-                 now: Callable[[], datetime]) -> None:
-        self._journal, self._store, self._calendar = journal, store, calendar
+                 now: Callable[[], datetime], *, discussed: Callable[[date], Awaitable[list[str]]] | None = None
+                 ) -> None:
+        self._journal, self._store, self._calendar, self._discussed = journal, store, calendar, discussed
         self._setups, self._alerts, self._positions, self._now = setups, alerts, positions, now
         scheduler.add(ScheduledJob("journal-drafts", {"hour": DRAFT_AT.hour, "minute": DRAFT_AT.minute},
                                    self._run, trading_days_only=True, grace=timedelta(hours=2)))
@@ -45,7 +47,8 @@ class JournalDrafts:
         await self.draft_day(market_date(due))
 
     async def draft_day(self, day: date) -> int:
-        drafts = self._setup_drafts(day) + self._position_drafts(day) + await self._alert_drafts(day)
+        drafts = (self._setup_drafts(day) + self._position_drafts(day) + await self._alert_drafts(day)
+                  + await self._coach_drafts(day))
         return await self._journal.add_drafts(day, drafts) if drafts else 0
 
     def _setup_drafts(self, day: date) -> list[Draft]:
@@ -72,3 +75,7 @@ class JournalDrafts:
                 out.append(("alert", str(t.id), alert.symbol, f"{alert.symbol} alert fired at {t.price:,.2f}",
                             alert.notes))
         return out
+
+    async def _coach_drafts(self, day: date) -> list[Draft]:
+        symbols = await self._discussed(day) if self._discussed is not None else []
+        return [("coach", symbol, symbol, f"{symbol} discussed with the coach", "") for symbol in symbols]
