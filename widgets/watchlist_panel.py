@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QTableView,
     QToolButton,
@@ -158,6 +160,7 @@ class WatchlistPanel(QWidget):
     watchlist_create_requested = Signal(str)
     watchlist_rename_requested = Signal(int, str)
     watchlist_delete_requested = Signal(int)
+    coach_requested = Signal(str)  # "Ask the coach about …": the question
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -189,6 +192,7 @@ class WatchlistPanel(QWidget):
         self.table.verticalHeader().hide()
         _numbers_fit(self.table)
         self.table.doubleClicked.connect(self._on_double_click)
+        self._install_menu()
         self._waiting_timer = QTimer(self, interval=2000)
         self._waiting_timer.timeout.connect(self.model.refresh_waiting)
         self._waiting_timer.start()
@@ -224,6 +228,27 @@ class WatchlistPanel(QWidget):
         self._error_timer = QTimer(self, singleShot=True, interval=ERROR_SHOWN_MS)
         self._error_timer.timeout.connect(label.hide)
         return label
+
+    def _install_menu(self) -> None:
+        """A row's menu: "Ask the coach about SYMBOL" (only when ``offers_coach()``: a coach panel)."""
+        self.offers_coach: Callable[[], bool] = lambda: False
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._open_menu)
+
+    def _open_menu(self, pos) -> None:
+        menu = self.menu_for(self.table.indexAt(pos))
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def menu_for(self, index: QModelIndex) -> QMenu | None:
+        if not index.isValid() or not self.offers_coach():
+            return None
+        symbol = self.model.symbols[index.row()]
+        menu = QMenu(self)
+        question = f"How does {symbol} look today: key levels, gamma, implied volatility?"
+        menu.addAction(f"Ask the coach about {symbol}", lambda: self.coach_requested.emit(question))
+        return menu
 
     def _install_shortcuts(self) -> None:
         for key, what, slot in (("Ctrl+Up", "Move the symbol up", lambda: self.move_selected(-1)),

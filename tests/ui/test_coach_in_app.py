@@ -67,6 +67,13 @@ def test_gex_as_a_command_shows_the_gex_panels_numbers_and_draws_them(qapp, tmp_
         entry = next(a for a in menu.actions() if a.text().startswith("Ask the coach about SPX"))
         entry.trigger()
         await until(lambda: not coach.streaming and len(coach.bubbles) == 4, 30)
+        assert "What matters for SPX around" in coach.bubbles[2].browser.toPlainText()
+        watchlist = c.window.panels["watchlist"]
+        row_menu = watchlist.menu_for(watchlist.model.index(0, 0))
+        symbol = watchlist.model.symbols[0]
+        (ask,) = [a for a in row_menu.actions() if a.text() == f"Ask the coach about {symbol}"]
+        ask.trigger()
+        await until(lambda: not coach.streaming and len(coach.bubbles) == 6, 30)
         coach.grab().save(str(tmp_path / "coach.png"))
 
     assert run_app(settings(tmp_path), scenario) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.core.events import WatchlistsChanged
 from app.core.market_data import MarketDataService
 from app.core.workspace import Workspace
+from app.ui.intents import AskCoach
 from app.ui.panel_host import PanelHost
 from widgets.watchlist_panel import WatchlistPanel, WatchlistView
 
@@ -44,5 +45,7 @@ def build(host: PanelHost) -> WatchlistPanel:
     panel.watchlist_rename_requested.connect(
         lambda i, n: host.run(workspace().rename_watchlist(i, n), panel.show_error))
     panel.watchlist_delete_requested.connect(lambda i: host.run(workspace().delete_watchlist(i), panel.show_error))
+    panel.offers_coach = lambda: host.intents.handles(AskCoach)
+    panel.coach_requested.connect(lambda text: host.intents.request(AskCoach(text)))
     host.when_engine_ready(initial)
     return panel
