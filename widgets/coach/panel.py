@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +37,11 @@ from widgets.coach.bubble import NOT_FROM_DATA, RENDER_MS, UNGROUNDED_COLOR, Bub
 __all__ = ["NOT_FROM_DATA", "RENDER_MS", "UNGROUNDED_COLOR", "Bubble", "CoachPanel"]
 
 HINT = "Ask about the market, or type a command: gex SPX, 0dte SPX, iv AAPL, levels QQQ, scan, help"
+
+
+class _Conversations(QListWidget):
+    def sizeHint(self) -> QSize:  # narrow: the transcript is what is read (the splitter widens it)
+        return QSize(150, super().sizeHint().height())
 
 
 class _Input(QPlainTextEdit):
@@ -70,9 +76,9 @@ class CoachPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._side())
         splitter.addWidget(self._main())
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([160, 480])
+        splitter.setStretchFactor(0, 0)  # more room goes to the transcript
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([180, 720])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(splitter)
@@ -84,12 +90,12 @@ class CoachPanel(QWidget):
         left = QWidget()
         side = QVBoxLayout(left)
         side.setContentsMargins(0, 0, 0, 0)
-        self.conversations = QListWidget()
+        self.conversations = _Conversations()
         self.conversations.setObjectName("coachConversations")
         self.conversations.currentItemChanged.connect(self._chosen)
         side.addWidget(self.conversations, 1)
         buttons = QHBoxLayout()
-        self.new_button, self.rename_button, self.delete_button = (QPushButton(t) for t in ("New", "Rename",
+        self.new_button, self.rename_button, self.delete_button = (QToolButton(text=t) for t in ("New", "Rename",
                                                                                             "Delete"))
         self.new_button.clicked.connect(self.new_requested)
         self.rename_button.clicked.connect(self._rename)
