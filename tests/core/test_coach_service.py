@@ -198,3 +198,50 @@ async def test_the_days_symbols_discussed_become_journal_drafts_once(env) -> Non
     made = {(d.source, d.symbol, d.title) for d in await journal.drafts()}
     assert made == {("coach", "SPX", "SPX discussed with the coach"),
                     ("coach", "AAPL", "AAPL discussed with the coach")}
+
+
+# -- the real client against the scripted chat-completions server (tests/llm_server.py) ----------------
+def _real_client(base_url: str, key: str | None = None):
+    from data.llm import LlmClient, LlmSettings
+
+    return LlmClient(LlmSettings(base_url, "test-model", key, timeout_s=5.0, max_retries=0))
+
+
+async def test_through_the_real_client_two_tools_then_a_reply_with_an_invented_number(env) -> None:
+    from tests.llm_server import Call, Reply, ScriptedLlm
+
+    answer = "SPX is in positive gamma (net 1.5B, flip 6,580); 31% of the 48.25 move is used, 55% by noon."
+    script = [Reply(calls=(Call("get_gamma_exposure", {"symbol": "SPX"}), Call("get_zero_dte_analysis",
+                                                                                {"symbol": "SPX"}))),
+              Reply(text=answer)]
+    with ScriptedLlm(script) as server:
+        env.client = _real_client(server.base_url)
+        conversation = await env.service.new()
+        pieces: list[str] = []
+        reply = await env.service.ask(conversation.id, "Is SPX in positive gamma?", on_text=pieces.append)
+        requests = list(server.requests)
+    assert reply.content == answer and "".join(pieces) == answer and len(pieces) > 1  # streamed
+    assert [t.name for t in reply.tool_calls] == ["get_gamma_exposure", "get_zero_dte_analysis"]
+    assert reply.grounding.ungrounded == ("55%",) and "⟦55%⟧" in reply.grounding.marked
+    assert requests[0]["messages"][0]["role"] == "system" and requests[0]["tools"]
+
+
+async def test_through_the_real_client_no_server_is_the_command_mode_and_a_bad_key_is_never_shown(env) -> None:
+    import socket
+
+    from tests.llm_server import BAD_KEY, ScriptedLlm
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env.client = _real_client(f"http://127.0.0.1:{port}/v1")
+    conversation = await env.service.new()
+    reply = await env.service.ask(conversation.id, "gex SPX")
+    assert "No model is reachable" in reply.content and [t.name for t in reply.tool_calls] == ["get_gamma_exposure"]
+    with ScriptedLlm([BAD_KEY]) as server:
+        env.client = _real_client(server.base_url, KEY)
+        with pytest.raises(CoachError) as caught:
+            await env.service.ask(conversation.id, "How is SPX?")
+    assert KEY not in str(caught.value) and str(caught.value)
+    texts = [m.content for m in await env.service.messages(conversation.id)]
+    assert not any(KEY in t for t in texts) and "No server answered" in texts[1]
