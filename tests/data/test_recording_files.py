@@ -193,3 +193,14 @@ def test_a_file_too_big_for_a_recording_is_refused_unread(tmp_path: Path, monkey
     monkeypatch.setattr(recording, "MAX_FILE_BYTES", 50)
     with pytest.raises(RecordingError, match="too big for a recording"):
         load_recording(_write(tmp_path, GOOD))
+
+
+def test_rows_dated_where_no_market_was_are_left_out(tmp_path: Path) -> None:
+    """Year 1 (found by the fuzzer): New York time of it overflows; such a row is dropped, not a crash."""
+    only = tmp_path / "SPY_old.csv"
+    only.write_text("datetime,open,high,low,close\n0001-01-01,1,2,0.5,1.5\n")
+    with pytest.raises(RecordingError, match="no row has a readable timestamp"):
+        load_recording(only)
+    mixed = tmp_path / "SPY_mixed.csv"
+    mixed.write_text("datetime,open,high,low,close\n0001-01-01,1,2,0.5,1.5\n2025-03-03 09:30,1,2,0.5,1.5\n")
+    assert len(load_recording(mixed).bars) == 1

@@ -161,6 +161,8 @@ def _parse_rows(header: list[str], rows: list[list[str]], zone: tzinfo, name: st
 def _stamp(text: str, zone: tzinfo) -> int | None:
     try:
         moment = datetime.fromisoformat(text.strip())
+        if not 1900 <= moment.year <= 2200:  # no market then: and year 1 or 9999 overflow in New York time
+            return None
         return int((moment.replace(tzinfo=zone) if moment.tzinfo is None else moment).timestamp())
     except (ValueError, OverflowError, OSError):  # not a time, or outside what a timestamp holds
         return None
