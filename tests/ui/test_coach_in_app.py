@@ -27,8 +27,9 @@ def card_total(text: str) -> float:
 
 
 def test_gex_as_a_command_shows_the_gex_panels_numbers_and_draws_them(qapp, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(services, "SERVICES", (*services.SERVICES, ServiceSpec("coach", CoachService, coach_service,
-                                                                                supervised=False)))
+    if not any(spec.kind is CoachService for spec in services.SERVICES):  # (until the engine lists it)
+        monkeypatch.setattr(services, "SERVICES", (*services.SERVICES,
+                                                   ServiceSpec("coach", CoachService, coach_service, supervised=False)))
 
     async def scenario(c) -> None:
         coach, chart, gex = c.window.panels["coach"], c.window.panels["chart"], c.window.panels["gex"]
