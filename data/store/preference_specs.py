@@ -24,6 +24,14 @@ class PreferenceSpec:
     check: Callable[[Any], None] | None = None  # raises ValueError in plain words
 
 
+def _base_url(value: str) -> None:
+    """An http(s) URL or nothing (the key goes to the keychain, never into this setting)."""
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"The coach's server address must start with http:// or https:// (got '{value[:60]}')")
+    if "@" in value.split("//", 1)[-1].split("/", 1)[0]:
+        raise ValueError("Put no user name or key in the coach's server address: the key goes in its own field")
+
+
 def _generic_csv_mappings(value: dict) -> None:
     """Header signature -> a generic CSV column mapping's fields (the import's mapping dialog)."""
     from data.files.brokers.generic_csv import mapping_from  # the mapping's own rules, read when saved
@@ -58,6 +66,9 @@ SPECS: dict[str, PreferenceSpec] = {
     "exit_theta_pct_per_day": PreferenceSpec(3, kind=int),  # long premium losing this % of value a day
     # the generic CSV column mappings the trader confirmed, by header signature (JSON object)
     "generic_csv_mappings": PreferenceSpec({}, kind=dict, check=_generic_csv_mappings),
+    # the coach's OpenAI-compatible server: "" = OpenAI's own; e.g. http://127.0.0.1:11434/v1 (Ollama)
+    "coach_base_url": PreferenceSpec("", check=_base_url),
+    "coach_model": PreferenceSpec(""),  # "" = no model: the coach answers commands only
 }
 
 
