@@ -16,6 +16,8 @@ from analytics.strategies import classify
 from app.core.alerts import AlertMonitorService, AlertsService
 from app.core.brief.service import BriefSources, MorningBriefService
 from app.core.chart_data import ChartDataService
+from app.core.coach.service import CoachService, coach_service
+from app.core.coach.settings import client_factory, llm_settings
 from app.core.context import EngineContext
 from app.core.earnings.analysis import EarningsAnalysisService
 from app.core.earnings.calendar import EarningsCalendarService
@@ -163,9 +165,12 @@ SERVICES: tuple[ServiceSpec, ...] = (
         supervised=False),
     ServiceSpec("trade-attachments", TradeAttachmentsService, lambda c: TradeAttachmentsService(
         c.store, c.bus, lambda: c.current().clock.now()), supervised=False),
+    ServiceSpec("coach", CoachService, lambda c: coach_service(c, client_factory(
+        lambda: llm_settings(c.workspace.preferences, lookup_key))), supervised=False),
     ServiceSpec("journal-drafts", JournalDrafts, lambda c: JournalDrafts(
         c.service(MarketScheduler), c.service(JournalService), c.store, c.calendar, c.service(SetupTrackerService),
-        c.service(AlertsService), c.service(PositionsService), lambda: c.current().clock.now()), supervised=False),
+        c.service(AlertsService), c.service(PositionsService), lambda: c.current().clock.now(),
+        discussed=lambda day: c.service(CoachService).discussed(day)), supervised=False),
     ServiceSpec("journal-coaching", JournalCoaching, lambda c: JournalCoaching(
         c.service(MarketScheduler), c.service(JournalService), c.bus, c.notifications,
         lambda: c.current().clock.now())),

@@ -10,8 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.core import services
-from app.core.coach.service import CoachService, coach_service
-from app.core.services import ServiceSpec
+from app.core.coach.service import CoachService
 from app.core.workspace import Workspace
 from tests.gui_helpers import run_app, settings, until
 
@@ -26,10 +25,8 @@ def card_total(text: str) -> float:
     return float(number.rstrip("KMBT")) * scale
 
 
-def test_gex_as_a_command_shows_the_gex_panels_numbers_and_draws_them(qapp, tmp_path: Path, monkeypatch) -> None:
-    if not any(spec.kind is CoachService for spec in services.SERVICES):  # (until the engine lists it)
-        monkeypatch.setattr(services, "SERVICES", (*services.SERVICES,
-                                                   ServiceSpec("coach", CoachService, coach_service, supervised=False)))
+def test_gex_as_a_command_shows_the_gex_panels_numbers_and_draws_them(qapp, tmp_path: Path) -> None:
+    assert any(spec.kind is CoachService for spec in services.SERVICES)  # the engine's own coach
 
     async def scenario(c) -> None:
         coach, chart, gex = c.window.panels["coach"], c.window.panels["chart"], c.window.panels["gex"]

@@ -14,6 +14,7 @@ reaches a message, the database or the log.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -127,7 +128,7 @@ class CoachService:
     async def _answer(self, history: list[CoachMessage], text: str, context_text: str, on_text, on_tool,
                       cancel, active_symbol: str | None) -> tuple[str, list[ToolCallRecord]]:
         try:
-            client = self._client_factory()
+            client = await asyncio.to_thread(self._client_factory)  # it may read the keychain, which can block
         except Exception as exc:  # settings that cannot make a client: said, and the commands answer
             log.warning("coach: no client: %s", redact(str(exc)))
             client = None
