@@ -10,7 +10,6 @@ today's expiry, which it then hands in like any other. Units are dollars of delt
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from data.dollars import compact_dollars
 from widgets.compact_axis import CompactAxis
 from widgets.empty_state import EmptyState
 from widgets.flow_layout import flow_row
@@ -39,14 +39,8 @@ LEVELS = (("spot", "Spot"), ("flip", "Flip"), ("call_wall", "Call wall"), ("put_
 
 
 def money(value: float) -> str:
-    """$1.23B / $45.6M / $789K, signed."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    sign, v = ("−" if value < 0 else ""), abs(value)
-    for div, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if v >= div:
-            return f"{sign}${v / div:,.2f}{unit}"
-    return f"{sign}${v:,.0f}"
+    """$1.23B / $45.6M / $789K, signed — the coach's GEX card writes it the same way."""
+    return compact_dollars(value)
 
 
 def price(value: float | None) -> str:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from widgets.read_only_table import ReadOnlyTable
 
-SOURCES = {"setup": "Tracked setup", "alert": "Alert", "position": "Position"}
+SOURCES = {"setup": "Tracked setup", "alert": "Alert", "position": "Position", "coach": "Discussed with the coach"}
 
 
 class DraftsQueue(QWidget):

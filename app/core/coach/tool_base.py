@@ -173,19 +173,6 @@ def pct(x: Any, decimals: int = 2, signed: bool = False) -> str:
     return text.replace("-", "−")
 
 
-def money(x: Any) -> str:
-    """Compact dollars: "$205M", "−$1.23B", "$950"."""
-    if not finite(x):
-        return MISSING
-    sign, v = ("−" if x < 0 else ""), abs(float(x))
-    for div, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if round(v / div, 1) >= 1:
-            scaled = v / div
-            digits = 2 if scaled < 10 else 1 if scaled < 100 else 0
-            return f"{sign}${scaled:.{digits}f}{unit}"
-    return f"{sign}${v:,.0f}"
-
-
 def dollars(x: Any) -> str:
     """Dollars in full: "−$1,234.50"."""
     if not finite(x):

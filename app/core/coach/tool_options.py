@@ -16,7 +16,6 @@ from app.core.coach.tool_base import (
     ToolError,
     ToolSpec,
     finite,
-    money,
     params,
     pct,
     price,
@@ -25,6 +24,7 @@ from app.core.coach.tool_base import (
     symbol_of,
 )
 from data.coach import Card, CardAction
+from data.dollars import compact_dollars
 
 TOP_STRIKES = 5
 
@@ -47,11 +47,11 @@ async def gamma_exposure(env: ToolEnv, symbol: str) -> Result:
               "top_strikes": top, "asof": snap.chain.asof.isoformat(timespec="seconds")}
     if gex.flip is None and gex.flip_note:
         result["flip_note"] = gex.flip_note
-    lines = (("Regime", gex.regime), ("Total", f"{money(gex.total)} per 1% move"),
+    lines = (("Regime", gex.regime), ("Total", f"{compact_dollars(gex.total)} per 1% move"),
              ("Spot", price(snap.spot)), ("Gamma flip", strike(gex.flip) if gex.flip is not None else gex.flip_note
                                           or "—"),
              ("Call wall", strike(gex.call_wall)), ("Put wall", strike(gex.put_wall)),
-             ("Top strikes", ", ".join(f"{strike(t['strike'])} {money(t['net'])}" for t in top) or "—"))
+             ("Top strikes", ", ".join(f"{strike(t['strike'])} {compact_dollars(t['net'])}" for t in top) or "—"))
     action = CardAction("Show on chart", "chart_levels", {"symbol": sym, "levels": _levels(gex)})
     return result, Card("gex", f"{sym} gamma exposure", lines, (action,))
 
