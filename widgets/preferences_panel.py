@@ -1,5 +1,5 @@
 """Preferences panel: theme, default timeframe, opening range, auto-tracking of setups, data
-provider; shows where data is kept."""
+provider and its keys, the coach's server, model and key; shows where data is kept."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from widgets.coach.settings_rows import CoachSettingsRows
 
 
 class PreferencesPanel(QWidget):
@@ -51,6 +53,7 @@ class PreferencesPanel(QWidget):
         self.log_file = QLabel()
         self.log_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_file.setWordWrap(True)
+        self.coach = CoachSettingsRows(self)
         layout = QVBoxLayout(self)
         layout.addLayout(self._form())
         layout.addStretch(1)
@@ -81,6 +84,7 @@ class PreferencesPanel(QWidget):
         self.data_dir.setText(data_dir)
         self.log_file.setText(log_file)
         self.provider_note.setText(f"Running on '{running_provider}'.")
+        self.coach.set_values(str(prefs.get("coach_base_url", "")), str(prefs.get("coach_model", "")))
 
     def _form(self) -> QFormLayout:
         form = QFormLayout()
@@ -98,6 +102,7 @@ class PreferencesPanel(QWidget):
         form.addRow("", self.key_status)
         self._alpha_vantage_rows(form)
         self._fred_rows(form)
+        self.coach.add_to(form)
         form.addRow("Data folder", self.data_dir)
         form.addRow("Log file", self.log_file)
         return form

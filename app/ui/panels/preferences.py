@@ -11,6 +11,26 @@ from data.store.preference_specs import OPENING_RANGE_CHOICES, THEMES, TIMEFRAME
 from widgets.preferences_panel import PreferencesPanel
 
 
+async def test_coach(host: PanelHost, panel: PreferencesPanel) -> None:
+    """Whether the Preferences' server answers with their model (the key read off the loop)."""
+    import asyncio
+
+    from app.core.coach.settings import llm_settings
+    from data.llm.client import LlmClient
+
+    settings = await asyncio.to_thread(llm_settings, host.engine.service(Workspace).preferences, secrets.lookup_key)
+    if settings is None:
+        panel.coach.status.setText("No model named: the coach answers commands (gex SPX, help …).")
+        return
+    panel.coach.status.setText(f"Asking {settings.url} …")
+    client = LlmClient(settings)
+    try:
+        problem = await client.check()
+    finally:
+        await client.aclose()
+    panel.coach.status.setText(problem or f"{settings.model} answers at {settings.url}.")
+
+
 def build(host: PanelHost) -> PreferencesPanel:
     panel = PreferencesPanel(THEMES, TIMEFRAMES, available_providers(), OPENING_RANGE_CHOICES)
 
@@ -37,6 +57,7 @@ def build(host: PanelHost) -> PreferencesPanel:
         panel.set_key_status((await secrets.status("massive")).message)
         panel.av_key_status.setText((await secrets.status("alpha_vantage")).message)
         panel.fred_key_status.setText((await secrets.status("fred")).message)
+        panel.coach.status.setText((await secrets.status("openai")).message)
 
     def save_key(key: str) -> None:
         async def run() -> None:
@@ -51,11 +72,18 @@ def build(host: PanelHost) -> PreferencesPanel:
     async def save_fred_key(key: str) -> None:
         panel.fred_key_status.setText((await secrets.save("fred", key)).message)
 
+    async def save_coach_key(key: str) -> None:
+        panel.coach.status.setText((await secrets.save("openai", key)).message)
+
     panel.preference_changed.connect(changed)
     host.bridge.provider_changed.connect(panel.provider_switched)  # also a switch from the Replay/File menu
     panel.api_key_saved.connect(save_key)
     panel.av_key_saved.connect(lambda key: host.run(save_av_key(key), panel.av_key_status.setText))
     panel.fred_key_saved.connect(lambda key: host.run(save_fred_key(key), panel.fred_key_status.setText))
+    panel.coach.preference_changed.connect(lambda key, value: host.run(
+        host.engine.service(Workspace).set_preference(key, value), panel.coach.status.setText))
+    panel.coach.key_saved.connect(lambda key: host.run(save_coach_key(key), panel.coach.status.setText))
+    panel.coach.test_requested.connect(lambda: host.run(test_coach(host, panel), panel.coach.status.setText))
     host.when_engine_ready(initial)
     host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
     return panel
