@@ -75,13 +75,14 @@ async def zero_dte(env: ToolEnv, symbol: str) -> Result:
         result |= {"expiry": s.expiry.isoformat(), "atm_strike": rnd(m.atm_strike), "straddle": rnd(m.straddle),
                    "straddle_pct": rnd(m.straddle / snap.spot * 100), "one_sigma": rnd(m.one_sigma),
                    "atm_iv_pct": rnd(m.atm_iv * 100), "open": rnd(snap.open_price)}
-        lines += [("Expected move", f"±{price(m.straddle)} ({pct(m.straddle / snap.spot * 100)})"),
+        lines += [("Expected move (straddle)", f"±{price(m.straddle)} ({pct(m.straddle / snap.spot * 100)})"),
                   ("ATM IV", pct(m.atm_iv * 100))]
         if s.day is not None:
             d = s.day
             result |= {"move_at_open": rnd(d.at_open), "used": rnd(d.used), "used_pct": rnd(d.used_fraction * 100),
                        "remaining": rnd(d.remaining)}
-            lines += [("Used", f"{price(d.used)} of {price(d.at_open)} ({pct(d.used_fraction * 100, 1)})"),
+            lines += [("Used of the open's 1σ", f"{price(d.used)} of {price(d.at_open)} "
+                                                 f"({pct(d.used_fraction * 100, 1)})"),
                       ("Remaining (1σ)", f"±{price(d.remaining)}")]
     if to_close is not None:
         lines.append(("To the close", f"{int(to_close) // 60}h {int(to_close) % 60:02d}m"))

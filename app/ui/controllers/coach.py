@@ -62,6 +62,7 @@ class CoachController(QObject):
         self.host, self.panel = host, panel
         self._cancel: asyncio.Event | None = None
         self._pending: str | None = None  # asked before the engine ran
+        self._made: int | None = None  # the conversation a first question made, until the list selects it
         panel.new_requested.connect(self.new)
         panel.rename_requested.connect(self.rename)
         panel.delete_requested.connect(self.delete)
@@ -106,6 +107,7 @@ class CoachController(QObject):
         self.host.run(run(), self._say)
 
     def new(self) -> None:
+        self._made = None
         async def run() -> None:
             conversation = await self.service.new()
             self.load(conversation.id)
@@ -118,12 +120,14 @@ class CoachController(QObject):
         self.host.run(run(), self._say)
 
     def delete(self, conversation_id: int) -> None:
+        self._made = None
         async def run() -> None:
             await self.service.delete(conversation_id)
             self.load()
         self.host.run(run(), self._say)
 
     def choose(self, conversation_id: int) -> None:
+        self._made = None
         async def run() -> None:
             messages = await self.service.messages(conversation_id)
             if self.panel.current_id == conversation_id:
@@ -160,9 +164,10 @@ class CoachController(QObject):
         on_text, on_tool = self._streamed()
 
         async def run() -> None:
-            conversation_id = panel.current_id
+            # the one just made by this controller counts until the list shows it (a quick second question)
+            conversation_id = panel.current_id if panel.current_id is not None else self._made
             if conversation_id is None:
-                conversation_id = (await self.service.new()).id
+                conversation_id = self._made = (await self.service.new()).id
             context, symbol = self.context()
             try:
                 message = await self.service.ask(conversation_id, text, on_text=on_text, on_tool=on_tool,
