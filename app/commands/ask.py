@@ -11,23 +11,19 @@ import argparse
 import asyncio
 import json
 import sys
-from pathlib import Path
 from typing import TextIO
 
 HELP = "ask the coach one question (or a command such as 'gex SPX'), answered with the app's own numbers"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from data.providers.registry import available_providers
+    from app.commands.options import add_engine
 
     parser.add_argument("question", metavar="QUESTION", help="the question, or a command ('help' lists them)")
     parser.add_argument("--base-url", default=None,
                         help="the OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (default: Preferences')")
     parser.add_argument("--model", default=None, help="the model's name (default: Preferences'; none: commands)")
-    parser.add_argument("--provider", choices=available_providers(), default=None,
-                        help="market data provider (default: the one chosen in Preferences, else demo)")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="the app's data folder (default: the platform's user data folder)")
+    add_engine(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
 
 
@@ -64,18 +60,16 @@ def json_object(message) -> dict:
 
 
 async def _ask(args: argparse.Namespace):
-    from app.cli import _saved_provider, default_data_dir
+    from app.commands.options import engine_config
     from app.core.coach.service import coach_service
     from app.core.coach.settings import client_factory, llm_settings
-    from app.core.context import EngineConfig
     from app.core.engine import Engine
     from app.core.secrets import lookup_key
     from data.store.preference_specs import validate
 
     if args.base_url is not None:
         validate("coach_base_url", args.base_url)  # a bad address: one plain line, before the engine starts
-    data_dir = (args.data_dir or default_data_dir()).expanduser().resolve()
-    engine = Engine(EngineConfig(data_dir, args.provider or _saved_provider(data_dir)))
+    engine = Engine(engine_config(args))
     await engine.start()
     try:
         ctx = engine.context

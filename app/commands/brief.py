@@ -10,19 +10,15 @@ import asyncio
 import json
 import math
 import sys
-from pathlib import Path
 from typing import TextIO
 
 HELP = "print today's morning brief (levels, macro events, earnings, position risk, watch items)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from data.providers.registry import available_providers
+    from app.commands.options import add_engine
 
-    parser.add_argument("--provider", choices=available_providers(), default=None,
-                        help="market data provider (default: the one chosen in Preferences, else demo)")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="the app's data folder (default: the platform's user data folder)")
+    add_engine(parser)
     parser.add_argument("--watchlist", default=None, metavar="SYM,SYM…",
                         help="these symbols instead of the active watchlist (a preview, stored under their names)")
     parser.add_argument("--force", action="store_true", help="make it again, even when a fresh one is stored")
@@ -62,14 +58,12 @@ def _symbols(text: str | None) -> list[str] | None:
 
 
 async def _brief(args: argparse.Namespace):
-    from app.cli import _saved_provider, default_data_dir
+    from app.commands.options import engine_config
     from app.core.brief.service import MorningBriefService
-    from app.core.context import EngineConfig
     from app.core.engine import Engine
 
     symbols = _symbols(args.watchlist)
-    data_dir = (args.data_dir or default_data_dir()).expanduser().resolve()
-    engine = Engine(EngineConfig(data_dir, args.provider or _saved_provider(data_dir)))
+    engine = Engine(engine_config(args))
     await engine.start()
     try:
         service = engine.service(MorningBriefService)

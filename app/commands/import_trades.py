@@ -17,12 +17,13 @@ BROKERS = ("thinkorswim", "webull", "ibkr", "generic")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from app.commands.options import add_data_dir
+
     parser.add_argument("file", type=Path, metavar="FILE", help="the broker's export (CSV, or Flex XML)")
     parser.add_argument("--broker", choices=BROKERS, default=None,
                         help="the format (default: told from the file; generic: the columns as the app's "
                              "mapping dialog saved them for this header, else guessed)")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="the app's data folder (default: the platform's user data folder)")
+    add_data_dir(parser)
     parser.add_argument("--dry-run", action="store_true", help="read and report, store nothing")
     parser.add_argument("--json", action="store_true", help="the summary as one JSON object on the last line")
 
