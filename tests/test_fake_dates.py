@@ -54,6 +54,7 @@ def test_demo_data_at_fixed_times_is_the_same_whatever_the_real_date() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(960)  # the whole non-slow suite runs inside it (its own runs stop at 900 s)
 def test_date_sensitive_tests_pass_whatever_the_real_date() -> None:
     missing = [path for path in DATE_SENSITIVE if not (REPO / path).exists()]
     assert not missing, f"moved or renamed? update DATE_SENSITIVE: {missing}"

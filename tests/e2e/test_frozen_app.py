@@ -18,7 +18,7 @@ from data.store.database import SCHEMA_HEAD
 from tests.conftest import REPO
 
 FROZEN = REPO / "dist" / "ai-coach" / ("ai-coach.exe" if sys.platform == "win32" else "ai-coach")
-BUDGET_MB = 200  # the Linux one-folder bundle
+BUDGET_MB = 215  # the Linux one-folder bundle (200 until the coach brought the official openai SDK and pydantic)
 
 
 @pytest.fixture(scope="module")
