@@ -19,8 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import openai
-
 from data.coach import ToolCallRecord
 from data.llm.errors import OPENAI_URL, LlmError, backoff_s, retryable, to_llm_error
 from data.llm.history import trim_history
@@ -147,6 +145,8 @@ class LlmClient:
     def __init__(self, settings: LlmSettings, *, http_client: Any = None) -> None:
         """``http_client``: an ``httpx2.AsyncClient`` (the SDK's HTTP library) for proxies or
         certificates; None: the SDK's own."""
+        import openai  # loaded for a turn, not with the engine: ~0.5 s of imports
+
         self._settings = settings
         self._sdk = openai.AsyncOpenAI(
             api_key=settings.api_key or PLACEHOLDER_KEY,
@@ -214,6 +214,8 @@ class LlmClient:
     async def _tries(
         self, request: dict, run: _Turn, hold: bool, cancel: asyncio.Event | None
     ) -> tuple[StreamReader, bool]:
+        import openai
+
         attempt = 0
         while True:
             reader = StreamReader(run.gate(hold))
@@ -286,6 +288,8 @@ class LlmClient:
 
     async def check(self) -> str | None:
         """None when the server answers and has the model, else why not, in plain words."""
+        import openai
+
         s = self._settings
         try:
             page = await self._sdk.with_options(timeout=min(s.timeout_s, 10.0)).models.list()

@@ -11,9 +11,10 @@ import email.utils
 import re
 import time
 from random import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
+if TYPE_CHECKING:
+    import openai
 
 OPENAI_URL = "https://api.openai.com/v1"
 RETRY_BASE_S = 0.5
@@ -68,6 +69,8 @@ def to_llm_error(
     tries: int = 1,
 ) -> LlmError:
     """The plain-words error for an SDK error (``partial``: text streamed before it)."""
+    import openai  # the SDK loads when a coach turn needs it, not with the engine (~0.5 s)
+
     if isinstance(err, openai.APITimeoutError):
         return LlmError("timeout", f"The model did not answer within {timeout_s:g} s ({url}).", partial=partial)
     if isinstance(err, openai.APIConnectionError):
@@ -100,6 +103,8 @@ def _status_error(status: int, words: str, *, url: str, model: str, key: str | N
 
 
 def retryable(err: Exception) -> bool:
+    import openai
+
     if isinstance(err, openai.APITimeoutError):
         return False  # the trader already waited the whole timeout
     return isinstance(err, openai.APIConnectionError | openai.RateLimitError | openai.InternalServerError)
