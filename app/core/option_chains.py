@@ -28,6 +28,7 @@ from app.core.snapshots import OptionsSnapshot
 from app.core.supervisor import ServiceContext
 from app.core.waiting import woken
 from data.market_calendar import MarketCalendar, market_date
+from data.models import Quote
 from data.option_chain import OptionChain
 from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
@@ -129,6 +130,38 @@ async def _first_open(provider: MarketDataProvider, symbol: str, session_open: d
     bars = await provider.get_bars(symbol, provider.finest_timeframe, session_open, session_open + timedelta(minutes=5))
     at_open = np.flatnonzero(bars.ts >= int(session_open.timestamp()))
     return float(bars.open[at_open[0]]) if len(at_open) else None
+
+
+class ChainUnavailableError(Exception):
+    """Why a symbol's chain cannot be read now, in plain words."""
+
+
+async def read_snapshot(provider: MarketDataProvider, calendar: MarketCalendar, symbol: str,
+                        curve: YieldCurve | None = None, *, quote: Quote | None = None,
+                        with_open: bool = False) -> OptionsSnapshot:
+    """One chain of ``symbol`` read and analysed as the options panels read theirs — for a symbol
+    that is not the active one (the morning brief, the coach's tools). ``quote``: one already read;
+    ``with_open``: today's regular open too (the 0DTE move used). ``ChainUnavailableError`` says why not."""
+    if not isinstance(provider, OptionsProvider):
+        raise ChainUnavailableError(f"No options data from the {provider.name} provider.")
+    try:
+        quote = quote or await provider.get_quote(symbol)
+        chain = await provider.get_option_chain(symbol)
+    except ProviderError as exc:
+        raise ChainUnavailableError(f"No {symbol} options: {redact(str(exc))}") from None
+    if not valid_quote(quote):
+        raise ChainUnavailableError(f"No valid price for {symbol} right now.")
+    if not len(chain):
+        raise ChainUnavailableError(f"No listed options for {symbol}.")
+    r, q = rate_of(curve), dividend_yield(symbol)
+    greeks, gex, iv = await asyncio.to_thread(_analyse, chain, quote.last, r, q, calendar, curve)
+    open_price, day = None, market_date(chain.asof)
+    if with_open and calendar.is_session(day) and chain.asof >= calendar.session(day).open:
+        try:
+            open_price = await _first_open(provider, symbol, calendar.session(day).open)
+        except ProviderError:
+            open_price = None
+    return OptionsSnapshot(symbol, provider.name, chain, quote.last, r, q, greeks, gex, open_price, iv, 0.0)
 
 
 def rate_of(curve: YieldCurve | None) -> float:

@@ -21,7 +21,6 @@ from data.market_calendar import MarketCalendar, market_date
 from data.models import Bars, Timeframe
 from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
-from data.rates import dividend_yield
 
 log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=6)  # back to the prior session over a long weekend
@@ -86,7 +85,7 @@ def _options_part(snap: OptionsSnapshot, today: date, calendar: MarketCalendar) 
 async def symbol_levels(provider: MarketDataProvider, calendar: MarketCalendar, symbol: str, now: datetime,
                         rank: Rank, with_options: bool = True, curve: YieldCurve | None = None):
     """The symbol's brief line; what could not be read is said in ``note`` (never raised)."""
-    from app.core.option_chains import _analyse, rate_of
+    from app.core.option_chains import ChainUnavailableError, read_snapshot
     from data.morning_brief import SymbolLevels
 
     today = market_date(now)
@@ -103,14 +102,9 @@ async def symbol_levels(provider: MarketDataProvider, calendar: MarketCalendar, 
     if not with_options or not isinstance(provider, OptionsProvider) or last is None:
         return line
     try:
-        chain = await provider.get_option_chain(symbol)
-    except ProviderError as exc:
-        return replace(line, note=(line.note + f" No options: {redact(str(exc))}").strip())
-    if not len(chain):
-        return line
-    r, q = rate_of(curve), dividend_yield(symbol)
-    greeks, gex, iv = await asyncio.to_thread(_analyse, chain, last, r, q, calendar, curve)
-    snap = OptionsSnapshot(symbol, provider.name, chain, last, r, q, greeks, gex, None, iv, 0.0)
+        snap = await read_snapshot(provider, calendar, symbol, curve, quote=quote)
+    except ChainUnavailableError as exc:
+        return replace(line, note=(line.note + f" {exc}").strip())
     part = await asyncio.to_thread(_options_part, snap, today, calendar)
     ranked = await rank(snap)
     if ranked is not None and ranked.rank is not None:

@@ -5,7 +5,6 @@ the calendar), the one way to get an options snapshot for any symbol, and a tiny
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -91,40 +90,18 @@ class ToolEnv:
         return await self._read_chain(symbol)
 
     async def _read_chain(self, symbol: str) -> OptionsSnapshot:
-        from app.core.logging_setup import redact
-        from app.core.option_chains import _analyse, _first_open, rate_of
+        from app.core.option_chains import ChainUnavailableError, read_snapshot
         from app.core.rates import RatesService
-        from app.core.snapshots import OptionsSnapshot
-        from data.market_calendar import market_date
-        from data.providers.base import OptionsProvider
         from data.providers.errors import ProviderError
-        from data.rates import dividend_yield
 
-        provider = self.market()
-        if not isinstance(provider, OptionsProvider):
-            raise ToolError(f"The {provider.name} provider has no options data.")
-        try:
-            quote = await provider.get_quote(symbol)
-            chain = await provider.get_option_chain(symbol)
-        except ProviderError as exc:
-            raise ToolError(f"No {symbol} options: {redact(str(exc))}") from None
-        if not (quote.last and math.isfinite(quote.last) and quote.last > 0):
-            raise ToolError(f"No valid price for {symbol} right now.")
-        if not len(chain):
-            raise ToolError(f"No listed options for {symbol}.")
         try:
             curve = await self.service(RatesService).curve()
         except (LookupError, ProviderError):
             curve = None
-        r, q, cal = rate_of(curve), dividend_yield(symbol), self.cal()
-        greeks, gex, iv = await asyncio.to_thread(_analyse, chain, quote.last, r, q, cal, curve)
-        open_price, day = None, market_date(chain.asof)
-        if cal.is_session(day) and chain.asof >= cal.session(day).open:
-            try:
-                open_price = await _first_open(provider, symbol, cal.session(day).open)
-            except ProviderError:
-                open_price = None
-        return OptionsSnapshot(symbol, provider.name, chain, quote.last, r, q, greeks, gex, open_price, iv, 0.0)
+        try:
+            return await read_snapshot(self.market(), self.cal(), symbol, curve, with_open=True)
+        except ChainUnavailableError as exc:
+            raise ToolError(str(exc)) from None
 
 
 def symbol_of(text: Any) -> str:
