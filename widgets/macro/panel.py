@@ -13,15 +13,14 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
+from data.market_calendar import ET
 from widgets.read_only_table import ReadOnlyTable
 
-ET = ZoneInfo("America/New_York")
 EVENT_COLUMNS = ("Date", "Time ET", "Event", "Impact", "Source")
 IMPACT_COLUMNS = ("Event", "Days", "Mean |open→close|", "Mean |close→close|", "× ordinary (o→c / c→c)")
 BADGES = {"high": ("High", "#d32f2f"), "medium": ("Medium", "#ef6c00"), "low": ("Low", "#757575")}
