@@ -1,4 +1,4 @@
-"""The account backend's HTTP API (FastAPI): accounts, devices, sync, health.
+"""The account backend's HTTP API (FastAPI): accounts, devices, sync, blobs, health.
 
 ``create_app(database_url)`` builds a stateless app: everything it knows lives in PostgreSQL,
 so several instances behind a load balancer share one database. The API is described at
@@ -18,11 +18,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
-from server import accounts, sync
+from server import accounts, blobs, sync
 from server.accounts import Caller
 from server.db import make_engine, ping
 
 MAX_BODY = 4 * 1024 * 1024  # a full push batch of ordinary records is far smaller
+BODY_LIMITS = {blobs.PREFIX + "/": blobs.MAX_BLOB}  # path prefix -> its own limit (a screenshot upload)
 
 
 def _utc_now() -> datetime:
@@ -156,16 +157,23 @@ def _health(request: Request) -> JSONResponse:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413, declared or streamed, before the app reads them."""
+    """Refuse request bodies over the limit with 413, declared or streamed, before the app reads them.
 
-    def __init__(self, app, limit: int) -> None:
-        self.app, self.limit = app, limit
+    ``limit`` holds for every path but those starting with a prefix in ``prefixes``, which have their own.
+    """
+
+    def __init__(self, app, limit: int, prefixes: dict[str, int] | None = None) -> None:
+        self.app, self.limit, self.prefixes = app, limit, dict(prefixes or {})
+
+    def limit_for(self, path: str) -> int:
+        return next((size for prefix, size in self.prefixes.items() if path.startswith(prefix)), self.limit)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await _too_large(send)
         seen = 0
 
@@ -173,7 +181,7 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:  # FastAPI passes an HTTPException raised while reading the body through
+            if seen > limit:  # FastAPI passes an HTTPException raised while reading the body through
                 raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "request body too large")
             return message
 
@@ -200,7 +208,7 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] = _utc_now, e
     app.state.clock = clock
     app.add_api_route("/health", _health, methods=["GET"], response_model=Health, tags=["health"],
                       responses={503: {"model": Health}})
-    for router in (_account_routes(), _device_routes(), _sync_routes()):
+    for router in (_account_routes(), _device_routes(), _sync_routes(), blobs.routes(caller)):
         app.include_router(router)
-    app.add_middleware(BodyLimit, limit=MAX_BODY)
+    app.add_middleware(BodyLimit, limit=MAX_BODY, prefixes=BODY_LIMITS)
     return app

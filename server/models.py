@@ -1,6 +1,6 @@
 """The server's tables (SQLAlchemy Core). The migrations in server/migrations create them.
 
-``devices`` and ``changes`` are user-owned: every query filters on ``user_id`` and PostgreSQL
+``devices``, ``changes`` and ``blobs`` are user-owned: every query filters on ``user_id`` and PostgreSQL
 row-level security (policies keyed on ``app.user_id``, see server/db.py) is the second wall.
 """
 
@@ -9,13 +9,16 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
     Identity,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -64,6 +67,19 @@ changes = Table(
     # the same change pushed twice (a retry after a cut connection) is stored once
     UniqueConstraint("user_id", "table_name", "record_id", "hlc", "device", name="uq_changes_change"),
     Index("ix_changes_user_seq", "user_id", "seq"),
+)
+
+# Content-addressed files (trade screenshots): each stored once per account, keyed by its SHA-256.
+blobs = Table(
+    "blobs", metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("sha256", String(64), nullable=False),  # lowercase hex of the data's SHA-256
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),  # BYTEA
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("user_id", "sha256", name="pk_blobs"),
+    CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="ck_blobs_sha256"),
+    CheckConstraint("size = octet_length(data)", name="ck_blobs_size"),
 )
 
 sign_in_failures = Table(

@@ -29,7 +29,8 @@ def test_openapi_lists_the_endpoints(http) -> None:
     spec = http.get("/openapi.json").json()
     expected = {("/health", "get"), ("/v1/accounts/sign-up", "post"), ("/v1/accounts/sign-in", "post"),
                 ("/v1/accounts/sign-out", "post"), ("/v1/devices", "get"), ("/v1/devices/{device_id}", "delete"),
-                ("/v1/sync/push", "post"), ("/v1/sync/pull", "get")}
+                ("/v1/sync/push", "post"), ("/v1/sync/pull", "get"), ("/v1/blobs/{sha256}", "put"),
+                ("/v1/blobs/{sha256}", "head"), ("/v1/blobs/{sha256}", "get")}
     assert expected <= {(path, method) for path, item in spec["paths"].items() for method in item}
     assert "HTTPBearer" in spec["components"]["securitySchemes"]
 
@@ -89,6 +90,7 @@ def test_the_console_script_migrates_and_serves(cluster, backend) -> None:
     import httpx
     import psycopg
 
+    from server.db import head_revision
     from tests.server.postgres import free_port
 
     with psycopg.connect(cluster.superuser_url, autocommit=True) as conn:
@@ -98,7 +100,7 @@ def test_the_console_script_migrates_and_serves(cluster, backend) -> None:
     command = [script] if script else [sys.executable, "-m", "server.cli"]
     owner = {"PATH": "/usr/bin:/bin", "DATABASE_URL": cluster.url("postgres", "cli_check")}
     migrated = subprocess.run([*command, "migrate"], cwd=REPO, env=owner, capture_output=True, text=True, timeout=120)
-    assert migrated.returncode == 0 and "revision 0001" in migrated.stdout, migrated.stderr
+    assert migrated.returncode == 0 and f"revision {head_revision()}" in migrated.stdout, migrated.stderr
     port = free_port()
     serving = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(port)], cwd=REPO,
                                env={**owner, "DATABASE_URL": cluster.url("ai_coach_server", "cli_check")},
