@@ -6,6 +6,7 @@ log redaction filter as soon as they hold it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -73,3 +74,33 @@ def set_api_key(name: str, value: str) -> None:
 def mask(value: str) -> str:
     """What the UI may show of a key: its last four characters."""
     return "•" * 8 + value[-4:] if len(value) > 4 else "•" * len(value)
+
+
+def get_secret(name: str) -> str | None:
+    """A secret only the keychain holds (a device token): no environment fallback."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(SERVICE, name) or None
+    except KeyringError:
+        return None
+
+
+def set_secret(name: str, value: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(SERVICE, name, value)
+    except KeyringError:
+        raise SecretStoreError("This desktop has no usable keychain to keep the sign-in safely (install and "
+                               "unlock one, e.g. GNOME Keyring or KWallet).") from None
+
+
+def delete_secret(name: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    with contextlib.suppress(PasswordDeleteError, KeyringError):  # nothing stored, or no keychain
+        keyring.delete_password(SERVICE, name)

@@ -15,6 +15,7 @@ from data.store.records import (
     TrackedSetup,
     Watchlist,
 )
+from data.sync.status import SyncStatus
 
 if TYPE_CHECKING:  # numpy-backed models; not needed at run time here
     from app.core.positions.views import PositionView
@@ -203,6 +204,18 @@ class CoachChanged(Event):
     """A coach conversation was made, renamed, deleted or spoken to."""
 
     conversation_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatusChanged(Event):
+    status: SyncStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SyncApplied(Event):
+    """Others' changes were written into the store: services holding these tables in memory reload."""
+
+    tables: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

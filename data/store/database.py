@@ -58,7 +58,7 @@ def set_aside(data_dir: Path) -> Path:
 
 # The newest migration. Start-up compares the file's version with it using plain sqlite3 and
 # imports Alembic (~0.5 s) only when there is something to migrate; a test keeps it in step.
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0015"
 
 
 def _alembic_config(connection=None):
@@ -138,6 +138,7 @@ class Store:
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         try:
             migrate(engine, path, stored)
+            _install_sync_triggers(engine)
         except BaseException:
             engine.dispose()
             raise
@@ -156,6 +157,13 @@ class Store:
         """Finish queued work, then release the file (blocking; call off the GUI thread)."""
         self._executor.shutdown(wait=True)
         self.engine.dispose()
+
+
+def _install_sync_triggers(engine: Engine) -> None:
+    from data.sync import triggers  # the capture triggers follow the running version's synced tables
+
+    with engine.begin() as conn:
+        triggers.install(conn)
 
 
 def migrate(engine: Engine, path: Path, stored: str | None) -> None:

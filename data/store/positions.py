@@ -178,3 +178,28 @@ def add_note(session: Session, position_id: int, text: str, at: datetime) -> Pos
     row.events.append(PositionEventRow(kind="noted", at=at, fills="[]", cash=0.0, reason=clean[:200]))
     session.flush()
     return _position(row)
+
+
+def rebuild_legs(session: Session, position_id: int) -> None:
+    """Make a position's legs (and open/closed) again from its events, oldest first — after events
+    made on another device arrived. A close that finds less open than it closes (both devices
+    closed the same contract) closes what is open instead of failing: the events are kept as made."""
+    row = session.get(PositionRow, position_id)
+    if row is None:
+        return
+    row.legs.clear()
+    session.flush()
+    events = sorted(row.events, key=lambda e: (e.at, e.id))
+    for event in events:
+        for fill in map(_fill_from_json, json.loads(event.fills)):
+            leg = next((x for x in row.legs if x.symbol == fill.symbol), None)
+            if leg is None and fill.leg is None:
+                continue  # closes a leg that is no longer open
+            if leg is not None and (leg.quantity + fill.quantity) * leg.quantity < 0:
+                fill = replace(fill, quantity=-leg.quantity)
+            _fill_leg(row, leg, fill)
+    if row.legs:
+        row.status, row.closed_at = "open", None
+    elif row.status == "open" and events:
+        row.status, row.closed_at = "closed", events[-1].at
+    session.flush()

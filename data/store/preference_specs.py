@@ -22,6 +22,7 @@ class PreferenceSpec:
     choices: tuple[Any, ...] | None = None
     kind: type = str
     check: Callable[[Any], None] | None = None  # raises ValueError in plain words
+    local: bool = False  # True: this device's own (layouts, data source), never synced to the trader's others
 
 
 def _base_url(value: str) -> None:
@@ -45,15 +46,15 @@ def _generic_csv_mappings(value: dict) -> None:
 SPECS: dict[str, PreferenceSpec] = {
     "theme": PreferenceSpec("dark", THEMES),
     "default_timeframe": PreferenceSpec("5m", TIMEFRAMES),
-    "provider": PreferenceSpec("demo"),  # names checked against the provider registry
-    "active_symbol": PreferenceSpec("SPY"),
-    "active_watchlist_id": PreferenceSpec(0, kind=int),
-    "current_layout": PreferenceSpec("default"),
+    "provider": PreferenceSpec("demo", local=True),  # names checked against the provider registry
+    "active_symbol": PreferenceSpec("SPY", local=True),
+    "active_watchlist_id": PreferenceSpec(0, kind=int, local=True),  # a local row id
+    "current_layout": PreferenceSpec("default", local=True),
     "notification_cooldown_s": PreferenceSpec(60, kind=int),
     "opening_range_minutes": PreferenceSpec(15, OPENING_RANGE_CHOICES, kind=int),
     "chart_extended_hours": PreferenceSpec(False, kind=bool),  # pre-market and after-hours bars on intraday charts
     "gex_exclude_0dte": PreferenceSpec(False, kind=bool),  # GEX profile without today's expiry
-    "chart_pane_sizes": PreferenceSpec(""),  # the chart's RSI/MACD shares of its height, "rsi:0.14,macd:0.16"
+    "chart_pane_sizes": PreferenceSpec("", local=True),  # RSI/MACD shares of the chart's height, "rsi:0.14,macd:0.16"
     "chain_columns": PreferenceSpec(""),  # the chain's chosen fields, "bid,ask,delta" ("" = the default set)
     "auto_track_setups": PreferenceSpec(True, kind=bool),  # the best detection per symbol becomes a tracked setup
     "auto_track_min_confidence": PreferenceSpec(60, CONFIDENCE_CHOICES, kind=int),  # percent

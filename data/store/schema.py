@@ -11,6 +11,15 @@ from data.store.orm_base import Base
 
 # the wave-2 tables (journal context, calendars, briefs, coach) live in their own module; imported here
 # so Base.metadata has every table and ``from data.store.schema import …`` finds them all
+from data.store.schema_sync import (
+    SyncCaptureRow,
+    SyncConflictRow,
+    SyncFlagRow,
+    SyncIdRow,
+    SyncPushRow,
+    SyncRecordRow,
+    SyncStateRow,
+)
 from data.store.schema_wave2 import (
     BlobRow,
     CoachConversationRow,
@@ -295,6 +304,13 @@ __all__ = [
     "OptionsContextRow",
     "ProviderCacheRow",
     "SettlementPriceRow",
+    "SyncCaptureRow",
+    "SyncConflictRow",
+    "SyncFlagRow",
+    "SyncIdRow",
+    "SyncPushRow",
+    "SyncRecordRow",
+    "SyncStateRow",
     "TradeAttachmentRow",
     "TradeContextRow",
 ]

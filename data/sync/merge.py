@@ -1,0 +1,194 @@
+"""Others' changes -> the local store, per field, deterministically on every device.
+
+Each field keeps the value of its newest write by ``(stamp, node)`` — the same answer whatever
+order the changes arrive in, so devices that have seen the same changes hold the same data.
+A delete hides a record only while it is newer than every write to it (an edit made after it
+brings the record back from its merged state). Two devices' different values for one field that
+did not see each other are logged in ``sync_conflicts`` (kept and lost, with both stamps).
+
+A change that cannot be written yet (its parent has not arrived, its blob is not here, a local
+row holds the same unique value) is kept in its merged state, marked ``parked`` and tried again
+after every batch: nothing is dropped. The applying flag keeps the capture triggers quiet.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from data.sync import state
+from data.sync.hlc import HybridClock
+from data.sync.tables import BY_NAME, SyncTable, shape
+
+RETRY_PARKED = 500  # parked records tried again per batch
+
+
+class NotYetError(Exception):
+    """The record needs something that has not arrived (a parent row, a blob's bytes)."""
+
+
+@dataclass
+class MergeContext:
+    node: str
+    clock: HybridClock
+    pushed_through: str  # the newest own stamp the server has: newer own writes are still unsent
+    blobs: dict[str, bytes]
+    applied: int = 0
+    conflicts: int = 0
+    tables: set[str] = field(default_factory=set)  # tables whose local rows changed
+    rebuild: set[tuple[str, int]] = field(default_factory=set)  # (table, parent row id) whose derived rows to remake
+
+
+def _conflict(conn: Connection, ctx: MergeContext, record: state.Record, column: str, kept: list, lost: list) -> None:
+    """Log it here and send it to the account's other devices (the same conflict seen twice is one entry)."""
+    from data.sync import capture  # capture imports nothing of merge: no cycle at import time
+
+    fields = {"table_name": record.table, "record_id": record.record_id, "field": column,
+              "kept": json.dumps(kept[2]), "lost": json.dumps(lost[2]), "kept_stamp": kept[0], "lost_stamp": lost[0],
+              "kept_device": kept[1], "lost_device": lost[1], "noticed_ms": ctx.clock.wall_ms()}
+    entry_id = json.dumps([record.table, record.record_id, column, kept[0], lost[0]], separators=(",", ":"),
+                          ensure_ascii=False)
+    if state.row_id_of(conn, "sync_conflicts", entry_id) is not None:
+        return
+    cursor = conn.exec_driver_sql(f"INSERT INTO sync_conflicts ({', '.join(fields)}) VALUES "
+                                  f"({', '.join('?' * len(fields))})", tuple(fields.values()))
+    conn.exec_driver_sql("INSERT INTO sync_ids (table_name, row_id, record_id) VALUES ('sync_conflicts', ?, ?)",
+                         (cursor.lastrowid, entry_id))
+    capture.stamp_write(conn, "sync_conflicts", entry_id, fields, (ctx.clock.now(), ctx.node))
+    ctx.conflicts += 1
+
+
+def _merge_fields(conn: Connection, ctx: MergeContext, record: state.Record, change: dict) -> dict[str, Any]:
+    stamp = (change["hlc"], change["device"])
+    winners = {}
+    for column, value in change["fields"].items():
+        incoming = [stamp[0], stamp[1], value]
+        current = record.fields.get(column)
+        if current is None or stamp > (current[0], current[1]):
+            unsent_own = current is not None and current[1] == ctx.node and current[0] > ctx.pushed_through
+            if unsent_own and current[2] != value:
+                _conflict(conn, ctx, record, column, incoming, current)
+            record.fields[column] = incoming
+            winners[column] = value
+        elif stamp < (current[0], current[1]) and current[1] != stamp[1] and current[2] != value:
+            _conflict(conn, ctx, record, column, current, incoming)
+    return winners
+
+
+def _locate(conn: Connection, table: SyncTable, record_id: str) -> tuple | None:
+    if table.mapped:
+        row_id = state.row_id_of(conn, table.name, record_id)
+        return None if row_id is None else (row_id,)
+    key = tuple(json.loads(record_id))
+    pk = shape(table.name).primary_key
+    found = conn.exec_driver_sql(f"SELECT 1 FROM {table.name} WHERE " + " AND ".join(f"{c} = ?" for c in pk),
+                                 key).fetchone()
+    return key if found else None
+
+
+def _local_values(conn: Connection, ctx: MergeContext, table: SyncTable, fields: dict[str, Any]) -> dict[str, Any]:
+    known = set(shape(table.name).columns)
+    out = {}
+    for column, value in fields.items():
+        if column not in known:
+            continue  # a column this version does not have: kept in the merged state only
+        parent = table.parents.get(column)
+        if parent is not None and value is not None:
+            row_id = state.row_id_of(conn, parent, value)
+            if row_id is None:
+                raise NotYetError(f"{parent} {value} has not arrived")
+            out[column] = row_id
+        else:
+            out[column] = state.decode(value)
+    return out
+
+
+def _write(conn: Connection, ctx: MergeContext, table: SyncTable, record: state.Record, winners: dict) -> None:
+    where = _locate(conn, table, record.record_id)
+    pk = ("id",) if table.mapped else shape(table.name).primary_key
+    match = " AND ".join(f"{c} = ?" for c in pk)
+    if not record.alive:
+        if where is not None:
+            conn.exec_driver_sql(f"DELETE FROM {table.name} WHERE {match}", where)
+        return
+    if where is not None:
+        values = _local_values(conn, ctx, table, {c: v[2] for c, v in record.fields.items()} if record.parked
+                               else winners)
+        if values:
+            sets = ", ".join(f"{c} = ?" for c in values)
+            conn.exec_driver_sql(f"UPDATE {table.name} SET {sets} WHERE {match}", (*values.values(), *where))
+        return
+    values = _local_values(conn, ctx, table, {c: v[2] for c, v in record.fields.items()})
+    if table.blob_column:
+        data = ctx.blobs.get(record.fields.get("sha256", [None, None, None])[2] or "")
+        if data is None:
+            raise NotYetError("the blob's bytes have not been fetched")
+        values[table.blob_column] = data
+    if table.rebuilds and values.get(table.rebuilds) is not None:
+        ctx.rebuild.add((table.name, values[table.rebuilds]))
+    columns = ", ".join(values)
+    cursor = conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(values))})",
+                                  tuple(values.values()))
+    if table.mapped:
+        conn.exec_driver_sql("INSERT INTO sync_ids (table_name, row_id, record_id) VALUES (?, ?, ?)",
+                             (table.name, cursor.lastrowid, record.record_id))
+
+
+def materialize(conn: Connection, ctx: MergeContext, record: state.Record, winners: dict) -> None:
+    """Make the local row match the merged record (in a savepoint: a failure parks the record alone)."""
+    table = BY_NAME.get(record.table)
+    if table is None:
+        return  # a table this version does not sync: the merged state is kept for a later version
+    conn.exec_driver_sql("SAVEPOINT sync_write")
+    try:
+        _write(conn, ctx, table, record, winners)
+    except (NotYetError, IntegrityError):
+        conn.exec_driver_sql("ROLLBACK TO sync_write")
+        record.parked = True
+    else:
+        record.parked = False
+        ctx.tables.add(table.name)
+    finally:
+        conn.exec_driver_sql("RELEASE sync_write")
+
+
+def apply_change(conn: Connection, ctx: MergeContext, change: dict) -> None:
+    ctx.clock.receive(change["hlc"])
+    record = state.load_record(conn, change["table"], change["id"])
+    winners = _merge_fields(conn, ctx, record, change)
+    stamp = [change["hlc"], change["device"]]
+    deleted_now = change.get("deleted") and (record.deleted is None or tuple(stamp) > tuple(record.deleted))
+    if deleted_now:
+        record.deleted = stamp
+    if winners or deleted_now or record.parked or not record.known:
+        materialize(conn, ctx, record, winners)
+        state.save_record(conn, record)
+    ctx.applied += 1
+
+
+def retry_parked(conn: Connection, ctx: MergeContext, limit: int = RETRY_PARKED) -> int:
+    """Try the parked records again (their parent or blob may be here now); returns how many are still parked."""
+    rows = conn.exec_driver_sql("SELECT table_name, record_id FROM sync_records WHERE parked = 1 LIMIT ?",
+                                (limit,)).fetchall()
+    still = 0
+    for table, record_id in rows:
+        record = state.load_record(conn, table, record_id)
+        materialize(conn, ctx, record, {})
+        state.save_record(conn, record)
+        still += record.parked
+    return still
+
+
+def apply_batch(conn: Connection, ctx: MergeContext, changes: list[dict]) -> int:
+    """Apply a pulled page (one transaction, the caller's); returns the records still parked."""
+    state.set_flag(conn, "applying", True)
+    try:
+        for change in changes:
+            apply_change(conn, ctx, change)
+        return retry_parked(conn, ctx)
+    finally:
+        state.set_flag(conn, "applying", False)
