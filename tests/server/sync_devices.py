@@ -9,6 +9,10 @@ import json
 import time
 from pathlib import Path
 
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
 from app.core.bus import EventBus
 from app.core.events import SyncApplied, SyncStatusChanged
 from app.core.sync.service import SyncService
@@ -50,6 +54,52 @@ class Device:
 
     def close(self) -> None:
         self.store.close()
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.values.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.values[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.values.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+async def devices(tmp_path):
+    made: list[Device] = []
+
+    def make(name: str, clock_offset_s: float = 0.0) -> Device:
+        device = Device(tmp_path, name, clock_offset_s)
+        made.append(device)
+        return device
+
+    yield make
+    for device in made:
+        await device.sync.close()
+        device.close()
+
+
+async def settle(*devices: Device, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        for device in devices:
+            await device.round()
 
 
 def contents(conn) -> dict[str, dict[str, dict]]:

@@ -6,66 +6,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import keyring
-import pytest
-from keyring.backend import KeyringBackend
-
 from data.store import alerts, journal
 from data.store import watchlists as wl
 from data.store.records import TradeNote
-from tests.server.sync_devices import Device
+from tests.server.sync_devices import Device, devices, memory_keyring, settle  # noqa: F401 (fixtures)
 
 AT = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.values.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.values[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.values.pop((service, username), None)
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-async def devices(tmp_path):
-    made: list[Device] = []
-
-    def make(name: str, clock_offset_s: float = 0.0) -> Device:
-        device = Device(tmp_path, name, clock_offset_s)
-        made.append(device)
-        return device
-
-    yield make
-    for device in made:
-        await device.sync.close()
-        device.close()
-
-
 def _watchlist(device: Device, name: str = "Default"):
     return next(w for w in device.write(wl.list_watchlists) if w.name == name)
-
-
-async def _settle(*devices: Device, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        for device in devices:
-            await device.round()
 
 
 async def test_two_devices_editing_the_same_watchlist_and_note_converge(backend, devices, unique) -> None:
@@ -76,7 +26,7 @@ async def test_two_devices_editing_the_same_watchlist_and_note_converge(backend,
     desk.write(lambda s: journal.save_note(s, TradeNote("T1", setup="ORB", notes="desk first"), AT))
     await desk.sign_in(backend.base_url, email, create=True)
     await laptop.sign_in(backend.base_url, email)
-    await _settle(desk, laptop)
+    await settle(desk, laptop)
     assert desk.contents() == laptop.contents()
 
     # both edit the same note and the same watchlist at once
@@ -89,7 +39,7 @@ async def test_two_devices_editing_the_same_watchlist_and_note_converge(backend,
     laptop.write(lambda s: journal.save_note(s, TradeNote("T1", setup="VWAP reclaim", notes="laptop edit"),
                                              AT + timedelta(minutes=2)))
     desk.write(lambda s: alerts.create(s, "SPY", "above", 601.5, now=AT))
-    await _settle(desk, laptop)
+    await settle(desk, laptop)
 
     same = desk.contents()
     assert same == laptop.contents()
@@ -124,13 +74,13 @@ async def test_partial_closes_on_two_devices_add_up_in_the_legs(backend, devices
     await desk.sign_in(backend.base_url, email, create=True)
     await laptop.sign_in(backend.base_url, email)
     opened = desk.write(lambda s: _open_condor_leg(s, AT))
-    await _settle(desk, laptop)
+    await settle(desk, laptop)
     remote_id = laptop.write(positions.list_positions)[0].id
     desk.write(lambda s: positions.apply_fills(s, opened.id, "partly_closed", [LegFill(opened.legs[0].symbol, -1, 3.0)],
                                                AT + timedelta(minutes=5)))
     laptop.write(lambda s: positions.apply_fills(s, remote_id, "partly_closed",
                                                  [LegFill(opened.legs[0].symbol, -2, 3.2)], AT + timedelta(minutes=6)))
-    await _settle(desk, laptop)
+    await settle(desk, laptop)
     assert _legs(desk) == _legs(laptop) == [("SPY261218C00600000", 1)]
     events = [len(p.events) for p in desk.write(positions.list_positions)]
     assert events == [3] and desk.contents() == laptop.contents()
@@ -151,7 +101,7 @@ async def test_three_devices_lose_no_committed_change(backend, devices, unique) 
                 device.write(lambda s, i=i, n=n, r=round_no: journal.save_note(
                     s, TradeNote(f"{i}-{r}-{n}", notes=f"device {i}"), AT))
         await trio[round_no].round()  # one device syncs in between: the rest wait
-    await _settle(*trio)
+    await settle(*trio)
     first = trio[0].contents()
     assert all(device.contents() == first for device in trio[1:])
     assert len(first["alerts"]) == 3 * per_device
@@ -166,10 +116,10 @@ async def test_clocks_minutes_apart_converge_and_a_later_edit_wins(backend, devi
     await ahead.sign_in(backend.base_url, email, create=True)
     await behind.sign_in(backend.base_url, email)
     ahead.write(lambda s: journal.save_note(s, TradeNote("T9", notes="from the fast clock"), AT))
-    await _settle(ahead, behind)
+    await settle(ahead, behind)
     # the slow device saw the fast one's note: its edit made after that is stamped after it and wins
     behind.write(lambda s: journal.save_note(s, TradeNote("T9", notes="edited later on the slow clock"), AT))
-    await _settle(behind, ahead)
+    await settle(behind, ahead)
     for device in (ahead, behind):
         assert device.write(journal.notes)["T9"].notes == "edited later on the slow clock"
     assert ahead.contents() == behind.contents()
@@ -181,7 +131,7 @@ async def test_concurrent_edits_are_in_the_conflict_log_on_both_devices(backend,
     await desk.sign_in(backend.base_url, email, create=True)
     await laptop.sign_in(backend.base_url, email)
     desk.write(lambda s: journal.save_note(s, TradeNote("T2", notes="first"), AT))
-    await _settle(desk, laptop)
+    await settle(desk, laptop)
     desk.write(lambda s: journal.save_note(s, TradeNote("T2", notes="desk says"), AT))
     laptop.write(lambda s: journal.save_note(s, TradeNote("T2", notes="laptop says"), AT))
     await desk.round()
@@ -209,7 +159,7 @@ async def test_first_sign_in_merges_the_data_a_device_already_has(backend, devic
     laptop.write(lambda s: wl.add_symbol(s, swing.id, "COIN"))
     laptop.write(lambda s: journal.save_note(s, TradeNote("L1", notes="laptop only"), AT))
     await laptop.sign_in(backend.base_url, email)
-    await _settle(laptop, desk)
+    await settle(laptop, desk)
     merged = desk.contents()
     assert merged == laptop.contents()
     assert {a["symbol"] for a in merged["alerts"].values()} == {"QQQ", "IWM"}

@@ -114,7 +114,7 @@ class SyncService:
             try:
                 result = await round_()
             except SyncError as error:
-                self._failed(error)
+                await self._failed(error)
             else:
                 self._failures = 0
                 if result.tables:
@@ -131,13 +131,11 @@ class SyncService:
         wall = self._wall_ms or (lambda: time.time_ns() // 1_000_000)
         self._set(state=SYNCED, detail=detail, waiting=waiting, conflicts=conflicts, last_synced_ms=wall())
 
-    def _failed(self, error: SyncError) -> None:
+    async def _failed(self, error: SyncError) -> None:
         self._failures += 1
         log.info("sync round failed (%s): %s", error.kind, error)
-        if error.kind == "offline":
-            self._set(state=OFFLINE, detail=str(error))
-        else:
-            self._set(state=ERROR, detail=str(error))
+        waiting = await self._run(sync_round.waiting)
+        self._set(state=OFFLINE if error.kind == "offline" else ERROR, detail=str(error), waiting=waiting)
 
     async def sign_in(self, server: str, email: str, password: str, *, create: bool = False) -> SyncStatus:
         """Sign this device in (or make the account); the device's existing data is merged, not replaced."""
