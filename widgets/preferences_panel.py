@@ -1,5 +1,5 @@
 """Preferences panel: theme, default timeframe, opening range, auto-tracking of setups, data
-provider and its keys, the coach's server, model and key; shows where data is kept."""
+provider and its keys, the coach's server, model and key, the sync account; shows where data is kept."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from widgets.coach.settings_rows import CoachSettingsRows
+from widgets.sync_settings import SyncSettingsRows
 
 
 class PreferencesPanel(QWidget):
@@ -54,9 +57,16 @@ class PreferencesPanel(QWidget):
         self.log_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_file.setWordWrap(True)
         self.coach = CoachSettingsRows(self)
+        self.sync = SyncSettingsRows(self)
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.addLayout(self._form())
+        inner.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(content)  # many rows: the dock stays as small as the trader makes it
         layout = QVBoxLayout(self)
-        layout.addLayout(self._form())
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
         self._running_provider = ""
         self._attempted_provider = ""
         self._awaiting_key_for: str | None = None  # a switch refused for want of a key
@@ -103,6 +113,7 @@ class PreferencesPanel(QWidget):
         self._alpha_vantage_rows(form)
         self._fred_rows(form)
         self.coach.add_to(form)
+        self.sync.add_to(form)
         form.addRow("Data folder", self.data_dir)
         form.addRow("Log file", self.log_file)
         return form

@@ -262,4 +262,6 @@ CATALOGUE: dict[type[Event], Route] = {
     TradeContextsChanged: Route("app.core.journal.context", ()),  # heard as a JournalChanged
     BriefReady: Route("app.core.brief.service", (_BRIDGE,)),
     CoachChanged: Route("app.core.coach.service", ()),
+    SyncStatusChanged: Route("app.core.sync.service", (_BRIDGE,)),
+    SyncApplied: Route("app.core.sync.service", ("app.core.sync.reload",)),
 }

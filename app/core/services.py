@@ -48,6 +48,9 @@ from app.core.setups.scanner import ScannerService
 from app.core.setups.tracker import SetupTrackerService
 from app.core.snapshots import OptionsSnapshot
 from app.core.symbols_needed import SymbolsNeeded
+from app.core.sync.device import device_name
+from app.core.sync.reload import SyncReloader
+from app.core.sync.service import SyncService
 from app.core.zero_dte import ZeroDteService
 from data.models import Timeframe
 
@@ -83,6 +86,19 @@ def brief_sources(ctx: EngineContext) -> BriefSources:
                         macro=lambda day: ctx.service(MacroCalendarService).events(day, day),
                         impact=lambda symbol: ctx.service(MacroCalendarService).impact(symbol),
                         rates=lambda: ctx.service(RatesService).curve())
+
+
+def sync_reloader(ctx: EngineContext) -> SyncReloader:
+    """Which service re-reads which synced table after another device's changes arrive."""
+    by_service = {
+        ctx.workspace.reload_synced: ("preferences", "watchlists", "watchlist_items"),
+        ctx.service(AlertsService).refresh: ("alerts", "alert_triggers"),
+        ctx.service(SetupTrackerService).refresh: ("tracked_setups", "setup_events"),
+        ctx.service(PositionsService).refresh: ("positions", "position_events"),
+        ctx.service(JournalService).reload_synced: ("executions", "trade_notes", "journal_drafts",
+                                                    "trade_attachments", "blobs"),
+    }  # the coach's conversations and the briefs are read from the store each time they are shown
+    return SyncReloader(ctx.bus, {table: fn for fn, tables in by_service.items() for table in tables})
 
 
 def detector_timeframe(ctx: EngineContext) -> Timeframe:
@@ -178,6 +194,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
         c.store, c.bus, c.service(JournalService), lambda: c.current().provider,
         rank=lambda snap: c.service(IvRankService).rank(snap),
         zero_dte=lambda snap: c.service(ZeroDteService).summary(snap))),
+    # the account backend: sign-in, device list, background rounds; then what re-reads what arrives
+    ServiceSpec("sync", SyncService, lambda c: SyncService(c.store, c.bus, device_name=device_name())),
+    ServiceSpec("sync-reload", SyncReloader, sync_reloader, supervised=False),
     ServiceSpec("morning-brief", MorningBriefService, lambda c: MorningBriefService(
         c.service(MarketScheduler), c.store, c.bus, c.calendar, c.notifications, active_watchlist(c),
         brief_sources(c), lambda: c.current().clock.now())),

@@ -111,6 +111,15 @@ class Workspace:
         await self._store.run(lambda s: wl.reorder_symbols(s, wid, symbols))
         await self._refresh_watchlists(wid)
 
+    async def reload_synced(self) -> None:
+        """Re-read what another device may have changed (synced preferences and the watchlists)."""
+        fresh = await self._store.run(preferences.load_all)
+        for key, value in fresh.items():
+            if not preference_specs.SPECS[key].local and self.preferences.get(key) != value:
+                self.preferences[key] = value
+                self._bus.publish(PreferenceChanged(key, value))
+        await self._refresh_watchlists(self.active_watchlist_id)
+
     async def _refresh_watchlists(self, wanted_id: int) -> None:
         self.watchlists = tuple(await self._store.run(wl.list_watchlists))
         ids = [w.id for w in self.watchlists]

@@ -166,6 +166,7 @@ class AppController:
         self.bridge.health_changed.connect(lambda _n: w.status.set_health(self.engine.health.summary(),
                                                                           self._dropped_ticks()))
         self.bridge.preference_changed.connect(self._on_preference)
+        self.bridge.sync_status_changed.connect(w.status.set_sync)
         self.bridge.feed_state_changed.connect(self._on_feed_state)
         self.bridge.provider_changed.connect(lambda _n: self._after_provider_change())
         w.add_theme_actions(THEMES, self.theme, self._choose_theme)

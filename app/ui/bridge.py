@@ -35,6 +35,7 @@ from app.core.events import (
     SetupDetected,
     SetupsChanged,
     SetupTransitioned,
+    SyncStatusChanged,
     WatchlistsChanged,
 )
 
@@ -68,6 +69,7 @@ class QtBridge(QObject):
     positions_valued = Signal(object)  # tuple[PositionView, ...]
     journal_changed = Signal()
     brief_ready = Signal(object)  # BriefReady
+    sync_status_changed = Signal(object)  # SyncStatus
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +102,7 @@ class QtBridge(QObject):
             bus.subscribe(PositionsValued, lambda e: self.positions_valued.emit(e.views)),
             bus.subscribe(JournalChanged, lambda _e: self.journal_changed.emit()),
             bus.subscribe(BriefReady, self.brief_ready.emit),
+            bus.subscribe(SyncStatusChanged, lambda e: self.sync_status_changed.emit(e.status)),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

@@ -1,4 +1,4 @@
-"""Status bar: provider, market session (from the XNYS calendar), ET clock, engine health."""
+"""Status bar: provider, market session (from the XNYS calendar), ET clock, engine health, sync."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from data.market_calendar import ET, MarketStatus, SessionState
+from data.sync.status import OFF, SyncStatus
 
 SESSION_COLORS = {
     SessionState.REGULAR: "#26a69a", SessionState.PRE: "#ffb300",
     SessionState.AFTER: "#ffb300", SessionState.CLOSED: "#9e9e9e",
 }
 HEALTH_COLORS = {"ok": "#26a69a", "starting": "#9e9e9e", "degraded": "#ffb300", "failing": "#ef5350"}
+SYNC_COLORS = {"synced": "#26a69a", "syncing": "#9e9e9e", "offline": "#ffb300", "error": "#ef5350"}
 
 
 class MarketStatusBar(QStatusBar):
@@ -24,8 +26,10 @@ class MarketStatusBar(QStatusBar):
         self.session_label = QLabel("Market: …")
         self.clock_label = QLabel("--:--:-- ET")
         self.health_label = QLabel("Engine: starting")
+        self.sync_label = QLabel("")  # shown once signed in to an account
+        self.sync_label.hide()
         for label in (self.symbol_label, self.provider_label, self.session_label, self.clock_label,
-                      self.health_label):
+                      self.health_label, self.sync_label):
             self.addPermanentWidget(label)
         self._error_timer = QTimer(self, singleShot=True, interval=10_000)
         self._error_timer.timeout.connect(self.clearMessage)
@@ -49,6 +53,16 @@ class MarketStatusBar(QStatusBar):
         color = HEALTH_COLORS.get(summary, "#9e9e9e")
         dropped = f" · {dropped_ticks:,} bad ticks dropped" if dropped_ticks else ""
         self.health_label.setText(f"Engine: <span style='color:{color}'>{summary}</span>{dropped}")
+
+    def set_sync(self, status: SyncStatus) -> None:
+        if status.state == OFF:
+            self.sync_label.hide()
+            return
+        waiting = f" · {status.waiting:,} waiting" if status.waiting else ""
+        color = SYNC_COLORS.get(status.state, "#9e9e9e")
+        self.sync_label.setText(f"<span style='color:{color}'>{status.label}</span>{waiting}")
+        self.sync_label.setToolTip(status.detail or f"Signed in as {status.email} at {status.server}")
+        self.sync_label.show()
 
     def show_error(self, text: str) -> None:
         self.showMessage(f"⚠ {text}")

@@ -69,6 +69,10 @@ class JournalService:
         self._now = now  # the market clock; stamps the trader's notes and the drafts
         self._risk_per_trade = risk_per_trade
 
+    async def reload_synced(self) -> None:
+        """Another device's trades, notes or drafts arrived: the journal's views read again."""
+        self._changed()
+
     def _changed(self) -> None:
         if self._bus is not None:
             self._bus.publish(JournalChanged())

@@ -32,6 +32,7 @@ POLL_S = 2.0  # how often the outbox is looked at
 DEBOUNCE_S = 1.5  # a burst of edits goes up together
 INTERVAL_S = 60.0  # others' changes are pulled at least this often
 RETRY_S = (5.0, 15.0, 60.0, 300.0)  # pauses after consecutive failures
+_CLOSING: set[asyncio.Task] = set()  # clients being closed after the engine stopped (kept from the GC)
 
 
 class SyncService:
@@ -196,8 +197,17 @@ class SyncService:
     async def conflicts(self, limit: int = 200) -> list[Conflict]:
         return await self._run(lambda conn: sync_round.conflicts(conn, limit))
 
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         await self._replace_client(None)
+
+    def close(self) -> None:
+        """At engine stop (synchronous): the HTTP client is closed on the loop."""
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(RuntimeError):  # no running loop: nothing left to close it on
+                task = asyncio.get_running_loop().create_task(client.close())
+                _CLOSING.add(task)
+                task.add_done_callback(_CLOSING.discard)
 
 
 async def _quietly(call) -> None:
@@ -207,4 +217,4 @@ async def _quietly(call) -> None:
         log.info("sign-out at the server failed (%s)", error.kind)
 
 
-__all__ = ["OFF", "OFFLINE", "SYNCED", "SyncService"]
+__all__ = ["OFF", "OFFLINE", "SYNCED", "SyncError", "SyncService"]

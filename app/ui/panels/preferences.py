@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.core import secrets
+from app.core.sync.service import SyncError, SyncService
 from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
 from data.providers.errors import ProviderError
@@ -29,6 +30,50 @@ async def test_coach(host: PanelHost, panel: PreferencesPanel) -> None:
     finally:
         await client.aclose()
     panel.coach.status.setText(problem or f"{settings.model} answers at {settings.url}.")
+
+
+def wire_sync(host: PanelHost, panel: PreferencesPanel) -> None:
+    """Sign in / out, Sync now, the device list and the conflict log, through the engine's SyncService."""
+    rows = panel.sync
+
+    def service() -> SyncService:
+        return host.engine.service(SyncService)
+
+    async def refresh_lists() -> None:
+        rows.set_conflicts(await service().conflicts())
+        try:
+            rows.set_devices(await service().devices())
+        except SyncError as error:
+            rows.status.setText(str(error))
+
+    async def sign_in(server: str, email: str, password: str, create: bool) -> None:
+        try:
+            rows.set_status(await service().sign_in(server, email, password, create=create))
+        except SyncError as error:
+            rows.status.setText(str(error))
+            return
+        await refresh_lists()
+
+    async def sign_out() -> None:
+        await service().sign_out()
+        rows.set_devices([])
+        rows.set_conflicts([])
+
+    async def revoke(device_id: int) -> None:
+        await service().revoke(device_id)
+        await refresh_lists()
+
+    def status_changed(status) -> None:
+        rows.set_status(status)
+        if status.state == "synced":
+            host.run(refresh_lists(), rows.status.setText)
+
+    rows.sign_in_requested.connect(lambda *a: host.run(sign_in(*a), rows.status.setText))
+    rows.sign_out_requested.connect(lambda: host.run(sign_out(), rows.status.setText))
+    rows.sync_now_requested.connect(lambda: service().kick())
+    rows.revoke_requested.connect(lambda device_id: host.run(revoke(device_id), rows.status.setText))
+    host.bridge.sync_status_changed.connect(status_changed)
+    host.when_engine_ready(lambda: status_changed(service().status))
 
 
 def build(host: PanelHost) -> PreferencesPanel:
@@ -85,5 +130,6 @@ def build(host: PanelHost) -> PreferencesPanel:
     panel.coach.key_saved.connect(lambda key: host.run(save_coach_key(key), panel.coach.status.setText))
     panel.coach.test_requested.connect(lambda: host.run(test_coach(host, panel), panel.coach.status.setText))
     host.when_engine_ready(initial)
+    wire_sync(host, panel)
     host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
     return panel

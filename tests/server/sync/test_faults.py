@@ -13,14 +13,8 @@ import pytest
 from data.store import alerts, journal
 from data.store.records import TradeNote
 from data.sync import round as sync_round
-from tests.server.proxy import CuttingProxy
-from tests.server.sync_devices import (  # noqa: F401 (fixtures)
-    Device,
-    RestartableServer,
-    devices,
-    memory_keyring,
-    settle,
-)
+from tests.server.sync.devices import Device, RestartableServer, settle
+from tests.server.sync.proxy import CuttingProxy
 
 AT = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 
@@ -128,7 +122,7 @@ async def test_changes_waiting_at_an_app_restart_go_up_after_it(backend, devices
     await laptop.sign_in(backend.base_url, email)
     await settle(desk, laptop)
     _notes(desk, "before-quit-", 12)
-    await desk.sync.close()
+    await desk.sync.aclose()
     desk.close()  # quit without a sync round
     reopened = devices("desk")
     await reopened.sync.load()  # the token from the keychain, the outbox from the file

@@ -62,7 +62,7 @@ class CuttingProxy:
             self.cuts += 1
             for task in pending:
                 task.cancel()
-        else:
+        elif pending:
             await asyncio.wait(pending, timeout=30)
         for w in (writer, up_writer):
             self._open.discard(w)

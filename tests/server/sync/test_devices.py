@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from data.store import alerts, journal
 from data.store import watchlists as wl
 from data.store.records import TradeNote
-from tests.server.sync_devices import Device, devices, memory_keyring, settle  # noqa: F401 (fixtures)
+from tests.server.sync.devices import Device, settle
 
 AT = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 

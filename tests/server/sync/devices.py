@@ -92,7 +92,7 @@ async def devices(tmp_path):
 
     yield make
     for device in made:
-        await device.sync.close()
+        await device.sync.aclose()
         device.close()
 
 
