@@ -58,15 +58,7 @@ class PreferencesPanel(QWidget):
         self.log_file.setWordWrap(True)
         self.coach = CoachSettingsRows(self)
         self.sync = SyncSettingsRows(self)
-        content = QWidget()
-        inner = QVBoxLayout(content)
-        inner.addLayout(self._form())
-        inner.addStretch(1)
-        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-        scroll.setWidget(content)  # many rows: the dock stays as small as the trader makes it
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        self._lay_out()
         self._running_provider = ""
         self._attempted_provider = ""
         self._awaiting_key_for: str | None = None  # a switch refused for want of a key
@@ -95,6 +87,17 @@ class PreferencesPanel(QWidget):
         self.log_file.setText(log_file)
         self.provider_note.setText(f"Running on '{running_provider}'.")
         self.coach.set_values(str(prefs.get("coach_base_url", "")), str(prefs.get("coach_model", "")))
+
+    def _lay_out(self) -> None:
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.addLayout(self._form())
+        inner.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(content)  # many rows: the dock stays as small as the trader makes it
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
     def _form(self) -> QFormLayout:
         form = QFormLayout()

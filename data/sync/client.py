@@ -7,6 +7,7 @@ Authorization header: it is never part of a URL, a message or a log line.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,10 @@ from typing import Any
 import httpx
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+# idle connections are dropped before the server's keep-alive (uvicorn: 5 s) can close one under a request
+LIMITS = httpx.Limits(max_connections=4, keepalive_expiry=2.0)
 PULL_PAGE = 1000
+RETRY_PAUSE_S = 0.3
 
 
 class SyncError(Exception):
@@ -78,26 +82,31 @@ class SyncClient:
     def __init__(self, base_url: str, token: str | None = None, transport: httpx.AsyncBaseTransport | None = None):
         self.base_url = base_url.rstrip("/")
         self._token = token
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=TIMEOUT, transport=transport)
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=TIMEOUT, limits=LIMITS, transport=transport)
 
     async def close(self) -> None:
         await self._http.aclose()
 
-    async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async def _call(self, method: str, path: str, *, repeatable: bool = True, **kwargs: Any) -> httpx.Response:
+        """One request; a repeatable one (everything but sign-in/up) is tried once more after a broken connection."""
         headers = kwargs.pop("headers", {})
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
-        try:
-            response = await self._http.request(method, path, headers=headers, **kwargs)
-        except (httpx.TransportError, httpx.DecodingError) as error:
-            raise SyncError("offline", f"The account server at {self.base_url} cannot be reached "
-                                       f"({type(error).__name__}).") from None
+        for attempt in range(2 if repeatable else 1):
+            try:
+                response = await self._http.request(method, path, headers=headers, **kwargs)
+                break
+            except (httpx.TransportError, httpx.DecodingError) as error:
+                if attempt or not repeatable:
+                    raise SyncError("offline", f"The account server at {self.base_url} cannot be reached "
+                                               f"({type(error).__name__}).") from None
+                await asyncio.sleep(RETRY_PAUSE_S)
         _raise_for(response)
         return response
 
     async def _session(self, path: str, email: str, password: str, device_name: str) -> SignedIn:
         body = {"email": email, "password": password, "device_name": device_name}
-        data = (await self._call("POST", path, json=body)).json()
+        data = (await self._call("POST", path, json=body, repeatable=False)).json()
         self._token = data["token"]
         return SignedIn(data["user_id"], data["device_id"], data["token"])
 

@@ -111,6 +111,6 @@ def load_record(conn: Connection, table: str, record_id: str) -> Record:
 def save_record(conn: Connection, record: Record) -> None:
     conn.exec_driver_sql(
         "INSERT OR REPLACE INTO sync_records (table_name, record_id, fields, deleted, parked) VALUES (?, ?, ?, ?, ?)",
-        (record.table, record.record_id, json.dumps(record.fields, separators=(",", ":")),
+        (record.table, record.record_id, json.dumps(record.fields, separators=(",", ":"), sort_keys=True),
          json.dumps(record.deleted) if record.deleted else None, int(record.parked)))
     record.known = True

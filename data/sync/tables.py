@@ -26,7 +26,8 @@ RANDOM_ID = "lower(hex(randomblob(16)))"
 class SyncTable:
     name: str
     record_id: str | None = None  # SQL over ``{r}`` (the row) for integer-keyed tables; None: the primary key
-    parents: dict[str, str] = field(default_factory=dict)  # column -> the synced table whose row id it holds
+    # column -> the synced table whose row id it holds (set when the row is made, never moved to another parent)
+    parents: dict[str, str] = field(default_factory=dict)
     local_columns: tuple[str, ...] = ()  # never sent (ids of tables that stay local)
     seed_time: str | None = None  # the column whose time stamps the record when sync begins on a device
     blob_column: str | None = None  # bytes that travel through /v1/blobs by hash, not in the change log

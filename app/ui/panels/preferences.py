@@ -68,6 +68,10 @@ def wire_sync(host: PanelHost, panel: PreferencesPanel) -> None:
         if status.state == "synced":
             host.run(refresh_lists(), rows.status.setText)
 
+    _connect_sync(host, rows, sign_in, sign_out, revoke, status_changed, service)
+
+
+def _connect_sync(host: PanelHost, rows, sign_in, sign_out, revoke, status_changed, service) -> None:
     rows.sign_in_requested.connect(lambda *a: host.run(sign_in(*a), rows.status.setText))
     rows.sign_out_requested.connect(lambda: host.run(sign_out(), rows.status.setText))
     rows.sync_now_requested.connect(lambda: service().kick())
