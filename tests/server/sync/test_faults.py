@@ -186,3 +186,19 @@ def _png(width: int, height: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+async def test_the_device_token_is_only_in_the_keychain(backend, devices, unique, memory_keyring, caplog) -> None:
+    caplog.set_level("DEBUG")
+    desk = devices("desk")
+    await desk.sign_in(backend.base_url, f"token-{unique}@example.com", create=True)
+    _notes(desk, "t", 3)
+    await desk.round()
+    (token,) = [v for (service, name), v in memory_keyring.values.items() if name.startswith("sync-token:")]
+    assert len(token) >= 32
+    folder = desk.store.path.parent
+    for path in folder.iterdir():  # the database, its WAL and anything else the app wrote there
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path.name
+    assert token not in caplog.text
+    assert token not in repr(desk.sync.status)
