@@ -141,8 +141,9 @@ def _write(conn: Connection, ctx: MergeContext, table: SyncTable, record: state.
 def materialize(conn: Connection, ctx: MergeContext, record: state.Record, winners: dict) -> None:
     """Make the local row match the merged record (in a savepoint: a failure parks the record alone)."""
     table = BY_NAME.get(record.table)
-    if table is None:
-        return  # a table this version does not sync: the merged state is kept for a later version
+    if table is None:  # written by a newer version of the app: kept, and written once this one is updated
+        record.parked = True
+        return
     conn.exec_driver_sql("SAVEPOINT sync_write")
     try:
         _write(conn, ctx, table, record, winners)
@@ -172,8 +173,9 @@ def apply_change(conn: Connection, ctx: MergeContext, change: dict) -> None:
 
 def retry_parked(conn: Connection, ctx: MergeContext, limit: int = RETRY_PARKED) -> int:
     """Try the parked records again (their parent or blob may be here now); returns how many are still parked."""
-    rows = conn.exec_driver_sql("SELECT table_name, record_id FROM sync_records WHERE parked = 1 LIMIT ?",
-                                (limit,)).fetchall()
+    known = ", ".join(f"'{name}'" for name in BY_NAME)  # a newer app's tables wait for an update, not a retry
+    rows = conn.exec_driver_sql(f"SELECT table_name, record_id FROM sync_records WHERE parked = 1 AND table_name IN "
+                                f"({known}) LIMIT ?", (limit,)).fetchall()
     still = 0
     for table, record_id in rows:
         record = state.load_record(conn, table, record_id)

@@ -161,3 +161,12 @@ def conflicts(conn: Connection, limit: int = 200) -> list:
 
 def conflict_count(conn: Connection) -> int:
     return conn.exec_driver_sql("SELECT count(*) FROM sync_conflicts").scalar_one()
+
+
+def from_newer_version(conn: Connection) -> int:
+    """Records of tables this version does not know (a newer app on another device wrote them)."""
+    from data.sync.tables import BY_NAME
+
+    known = ", ".join(f"'{name}'" for name in BY_NAME)
+    return conn.exec_driver_sql(f"SELECT count(*) FROM sync_records WHERE parked = 1 AND table_name NOT IN ({known})"
+                                ).scalar_one()

@@ -88,7 +88,8 @@ class SyncService:
         since_change: float | None = None
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kick.wait(), POLL_S)
+                async with asyncio.timeout(POLL_S):  # not wait_for: see README "Waits use asyncio.timeout"
+                    await self._kick.wait()
             if self._kick.is_set():
                 self._kick.clear()
                 return
@@ -128,7 +129,9 @@ class SyncService:
     async def _settled(self, result: sync_round.RoundResult) -> None:
         waiting = await self._run(sync_round.waiting)
         conflicts = await self._run(sync_round.conflict_count)
-        detail = f"{result.parked} waiting for their records" if result.parked else ""
+        newer = await self._run(sync_round.from_newer_version)
+        detail = (f"{newer:,} changes from a newer version of AI Coach wait for this one to be updated" if newer
+                  else f"{result.parked:,} changes wait for the records they belong to" if result.parked else "")
         wall = self._wall_ms or (lambda: time.time_ns() // 1_000_000)
         self._set(state=SYNCED, detail=detail, waiting=waiting, conflicts=conflicts, last_synced_ms=wall())
 

@@ -166,3 +166,52 @@ async def test_first_sign_in_merges_the_data_a_device_already_has(backend, devic
     assert [w.name for w in desk.write(wl.list_watchlists)].count("Swing") == 1  # one list, not two
     assert "COIN" in _watchlist(desk, "Swing").symbols
     assert desk.write(journal.notes)["L1"].notes == "laptop only"
+
+
+async def test_different_fields_of_one_note_edited_offline_both_survive(backend, devices, unique) -> None:
+    desk, laptop = devices("desk"), devices("laptop")
+    email = f"fields-{unique}@example.com"
+    await desk.sign_in(backend.base_url, email, create=True)
+    await laptop.sign_in(backend.base_url, email)
+    desk.write(lambda s: journal.save_note(s, TradeNote("T3", setup="ORB", notes="plan"), AT))
+    await settle(desk, laptop)
+    desk.write(lambda s: journal.save_note(s, TradeNote("T3", setup="ORB", rating=5, notes="plan"), AT))
+    laptop.write(lambda s: journal.save_note(s, TradeNote("T3", setup="ORB", notes="exited at VWAP"), AT))
+    await settle(desk, laptop)
+    for device in (desk, laptop):
+        note = device.write(journal.notes)["T3"]
+        assert (note.rating, note.notes) == (5, "exited at VWAP")  # the desk's rating and the laptop's words
+
+
+async def test_the_same_broker_file_imported_on_two_devices_is_one_set_of_fills(backend, devices, unique) -> None:
+    from data.store import executions
+    from data.store.records import Execution
+
+    fills = [Execution("thinkorswim", "acct", f"X{n}", AT + timedelta(minutes=n), "SPY", "buy" if n % 2 else "sell",
+                       10, 600.0 + n, 0.65) for n in range(20)]
+    desk, laptop = devices("desk"), devices("laptop")
+    email = f"imports-{unique}@example.com"
+    desk.write(lambda s: executions.add(s, fills, "history.csv"))
+    laptop.write(lambda s: executions.add(s, fills[5:], "history.csv"))
+    await desk.sign_in(backend.base_url, email, create=True)
+    await laptop.sign_in(backend.base_url, email)
+    await settle(desk, laptop)
+    for device in (desk, laptop):
+        assert len(device.write(executions.all_executions)) == 20
+    assert desk.contents() == laptop.contents()
+
+
+async def test_records_of_a_table_from_a_newer_app_wait_and_are_said(backend, devices, unique, http) -> None:
+    desk = devices("desk")
+    email = f"newer-{unique}@example.com"
+    await desk.sign_in(backend.base_url, email, create=True)
+    signed = http.post("/v1/accounts/sign-in", json={"email": email, "password": "correct horse battery",
+                                                     "device_name": "next-version"}).json()
+    newer = {"table": "playbooks", "id": "p1", "hlc": "001764000000000:000000", "device": "zz", "deleted": False,
+             "fields": {"name": "Opening drive"}}
+    assert http.post("/v1/sync/push", json={"changes": [newer]},
+                     headers={"Authorization": f"Bearer {signed['token']}"}).status_code == 200
+    status = await desk.round()
+    assert "newer version" in status.detail
+    assert desk.store.run_sync(lambda s: s.connection().exec_driver_sql(
+        "SELECT parked FROM sync_records WHERE table_name = 'playbooks'").scalar_one()) == 1
