@@ -18,12 +18,13 @@ _LAUNCH_TS = os.environ.get("AI_COACH_LAUNCH_TS")
 if _LAUNCH_TS:
     STARTED_AT -= time.time() - float(_LAUNCH_TS)
 APP_NAME = "ai-coach"
-VERBS = ("detect", "import", "brief", "ask")  # app.commands: HELP, add_arguments(parser), run(args) -> code
+VERBS = ("detect", "import", "brief", "ask", "sync")  # app.commands: HELP, add_arguments(parser), run(args) -> code
 VERBS_EPILOG = ("commands (run without Qt; ai-coach VERB --help for each):\n"
                 "  detect FILE   run every detector over a recorded bar file as if live, with a track record\n"
                 "  import FILE   import a broker export (thinkorswim, Webull, IBKR Flex) into the journal\n"
                 "  brief         print today's morning brief (levels, macro, earnings, positions, watch items)\n"
-                "  ask QUESTION  ask the coach (a model, or commands such as 'gex SPX' without one)")
+                "  ask QUESTION  ask the coach (a model, or commands such as 'gex SPX' without one)\n"
+                "  sync          sync with the account server (sign in/out, devices, one round, status)")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -93,9 +94,15 @@ def default_data_dir() -> Path:
 
 def run_verb(argv: list[str]) -> int:
     """``argv[0]`` is one of ``VERBS``: parse its arguments and run it (its exit code)."""
-    from app.commands import ask, brief, detect, import_trades  # by name (not importlib): PyInstaller bundles them
+    from app.commands import (  # by name (not importlib): PyInstaller bundles them
+        ask,
+        brief,
+        detect,
+        import_trades,
+        sync,
+    )
 
-    verb = {"detect": detect, "import": import_trades, "brief": brief, "ask": ask}[argv[0]]
+    verb = {"detect": detect, "import": import_trades, "brief": brief, "ask": ask, "sync": sync}[argv[0]]
     parser = argparse.ArgumentParser(prog=f"ai-coach {argv[0]}", description=verb.HELP)
     verb.add_arguments(parser)
     return verb.run(parser.parse_args(argv[1:]))

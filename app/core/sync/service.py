@@ -50,6 +50,7 @@ class SyncService:
         self._kick = asyncio.Event()
         self._failures = 0
         self._last_round = 0.0
+        self._loaded = False
 
     @property
     def status(self) -> SyncStatus:
@@ -60,7 +61,10 @@ class SyncService:
         self._bus.publish(SyncStatusChanged(self._status))
 
     async def load(self) -> None:
-        """Pick up this device's account and token (at start)."""
+        """Pick up this device's account and token (at start; again does nothing)."""
+        if self._loaded:
+            return
+        self._loaded = True
         found = await self._run(account.current)
         if found is None:
             self._set(state=OFF, detail="", email="", server="")
