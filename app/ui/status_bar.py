@@ -60,7 +60,8 @@ class MarketStatusBar(QStatusBar):
             return
         waiting = f" · {status.waiting:,} waiting" if status.waiting else ""
         color = SYNC_COLORS.get(status.state, "#9e9e9e")
-        self.sync_label.setText(f"<span style='color:{color}'>{status.label}</span>{waiting}")
+        word = "syncing…" if status.state == "syncing" else status.state
+        self.sync_label.setText(f"Sync: <span style='color:{color}'>{word}</span>{waiting}")
         self.sync_label.setToolTip(status.detail or f"Signed in as {status.email} at {status.server}")
         self.sync_label.show()
 

@@ -69,7 +69,7 @@ class SyncService:
         if found is None:
             self._set(state=OFF, detail="", email="", server="")
             return
-        token = secrets.get_secret(account.token_name(found.node))
+        token = await asyncio.to_thread(secrets.get_secret, account.token_name(found.node))  # D-Bus: off the loop
         if token is None:
             self._set(state=ERROR, email=found.email, server=found.server,
                       detail="The sign-in is missing from the keychain: sign in again in Preferences.")
@@ -162,7 +162,7 @@ class SyncService:
             register_secret(signed.token)
             node = account.new_node()
             try:
-                secrets.set_secret(account.token_name(node), signed.token)
+                await asyncio.to_thread(secrets.set_secret, account.token_name(node), signed.token)
             except secrets.SecretStoreError as error:
                 await _quietly(client.sign_out())
                 await client.close()
@@ -183,7 +183,7 @@ class SyncService:
                 await _quietly(self._client.sign_out())  # offline: the token stays until revoked elsewhere
             await self._replace_client(None)
             if found is not None:
-                secrets.delete_secret(account.token_name(found.node))
+                await asyncio.to_thread(secrets.delete_secret, account.token_name(found.node))
             await self._run(account.end)
             self._set(state=OFF, detail="", email="", server="", waiting=0, conflicts=0, last_synced_ms=None)
 

@@ -1,0 +1,17 @@
+"""The status bar shows sync only when signed in: the state in colour, what waits, why in the tooltip."""
+
+from __future__ import annotations
+
+
+def test_status_bar_shows_sync_only_when_signed_in(qtbot) -> None:
+    from app.ui.status_bar import MarketStatusBar
+    from data.sync.status import SyncStatus
+
+    bar = MarketStatusBar()
+    qtbot.addWidget(bar)
+    bar.set_sync(SyncStatus())
+    assert bar.sync_label.isHidden()
+    bar.set_sync(SyncStatus("offline", "cannot be reached", "t@example.com", "https://s", waiting=61))
+    assert not bar.sync_label.isHidden()
+    assert "offline" in bar.sync_label.text() and "61 waiting" in bar.sync_label.text()
+    assert bar.sync_label.toolTip() == "cannot be reached"
