@@ -39,29 +39,42 @@ class SyncTable:
         return self.record_id is not None
 
 
-def _parent_then(parent: str, column: str, key: str) -> str:
-    return (f"(SELECT record_id FROM sync_ids WHERE table_name = '{parent}' AND row_id = {{r}}.{column})"
-            f" || '|' || {{r}}.{key}")
+def _natural(table: str, expression: str) -> str:
+    """``expression``'s id, or a random one when it is NULL or already taken (the list renamed since,
+    the same event made twice on this device)."""
+    return (f"CASE WHEN ({expression}) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sync_ids WHERE table_name = "
+            f"'{table}' AND record_id = ({expression})) THEN ({expression}) ELSE {RANDOM_ID} END")
 
 
-# the same name on two devices is one watchlist; a name whose id is taken (renamed since) gets a random one
-_WATCHLIST_ID = (f"CASE WHEN NOT EXISTS (SELECT 1 FROM sync_ids WHERE table_name = 'watchlists' "
-                 f"AND record_id = 'wl:' || {{r}}.name) THEN 'wl:' || {{r}}.name ELSE {RANDOM_ID} END")
+def _child(table: str, parent: str, column: str, *keys: str) -> str:
+    parts = " || '|' || ".join(f"{{r}}.{key}" for key in keys)
+    return _natural(table, f"(SELECT record_id FROM sync_ids WHERE table_name = '{parent}' AND row_id = "
+                           f"{{r}}.{column}) || '|' || {parts}")
+
+
+# the same name on two devices is one watchlist
+_WATCHLIST_ID = _natural("watchlists", "'wl:' || {r}.name")
+# both devices auto-track the same detection (same bar, detector, direction): one tracked setup
+_SETUP_ID = _natural("tracked_setups", "(SELECT json_array('detection', d.symbol, d.detector, d.direction, "
+                                       "d.decided_at) FROM detections d WHERE d.id = {r}.detection_id)")
 
 TABLES: tuple[SyncTable, ...] = (
     SyncTable("preferences", seed_time="updated_at"),
     SyncTable("watchlists", _WATCHLIST_ID, seed_time="created_at"),
-    SyncTable("watchlist_items", _parent_then("watchlists", "watchlist_id", "symbol"),
+    SyncTable("watchlist_items", _child("watchlist_items", "watchlists", "watchlist_id", "symbol"),
               parents={"watchlist_id": "watchlists"}),
     SyncTable("alerts", RANDOM_ID, seed_time="created_at"),
-    SyncTable("alert_triggers", RANDOM_ID, parents={"alert_id": "alerts"}, seed_time="triggered_at",
-              append_only=True),
-    SyncTable("tracked_setups", RANDOM_ID, local_columns=("detection_id",), seed_time="updated_at"),
-    SyncTable("setup_events", RANDOM_ID, parents={"setup_id": "tracked_setups"}, seed_time="at", append_only=True),
+    # events the engine records on every running device from the same market data (a trigger at the
+    # same tick, a setup's step at the same bar, an expiry) are one event: named by parent, kind and time
+    SyncTable("alert_triggers", _child("alert_triggers", "alerts", "alert_id", "triggered_at"),
+              parents={"alert_id": "alerts"}, seed_time="triggered_at", append_only=True),
+    SyncTable("tracked_setups", _SETUP_ID, local_columns=("detection_id",), seed_time="updated_at"),
+    SyncTable("setup_events", _child("setup_events", "tracked_setups", "setup_id", "status", "at"),
+              parents={"setup_id": "tracked_setups"}, seed_time="at", append_only=True),
     SyncTable("positions", RANDOM_ID, seed_time="opened_at"),
     # a position's legs are derived from its events on each device (two devices' partial closes add up)
-    SyncTable("position_events", RANDOM_ID, parents={"position_id": "positions"}, seed_time="at", append_only=True,
-              rebuilds="position_id"),
+    SyncTable("position_events", _child("position_events", "positions", "position_id", "kind", "at"),
+              parents={"position_id": "positions"}, seed_time="at", append_only=True, rebuilds="position_id"),
     SyncTable("executions", "json_array({r}.broker, {r}.exec_id)", seed_time="time", append_only=True),
     SyncTable("trade_notes", seed_time="updated_at"),
     SyncTable("journal_drafts", "json_array({r}.day, {r}.source, {r}.ref)", seed_time="created_at"),

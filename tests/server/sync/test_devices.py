@@ -215,3 +215,21 @@ async def test_records_of_a_table_from_a_newer_app_wait_and_are_said(backend, de
     assert "newer version" in status.detail
     assert desk.store.run_sync(lambda s: s.connection().exec_driver_sql(
         "SELECT parked FROM sync_records WHERE table_name = 'playbooks'").scalar_one()) == 1
+
+
+async def test_the_same_trigger_recorded_on_both_devices_is_one_event(backend, devices, unique) -> None:
+    desk, laptop = devices("desk"), devices("laptop")
+    email = f"triggers-{unique}@example.com"
+    await desk.sign_in(backend.base_url, email, create=True)
+    await laptop.sign_in(backend.base_url, email)
+    made = desk.write(lambda s: alerts.create(s, "SPY", "above", 601.0, repeat=True, now=AT))
+    await settle(desk, laptop)
+    there = laptop.write(alerts.list_alerts)[0]
+    tick = AT + timedelta(minutes=3)  # both engines saw the same tick cross the level
+    desk.write(lambda s: alerts.record_trigger(s, made.id, 601.25, tick))
+    laptop.write(lambda s: alerts.record_trigger(s, there.id, 601.25, tick))
+    laptop.write(lambda s: alerts.record_trigger(s, there.id, 602.0, tick + timedelta(minutes=1)))
+    await settle(desk, laptop)
+    for device in (desk, laptop):
+        assert sorted(t.price for t in device.write(alerts.triggers)) == [601.25, 602.0]
+    assert desk.contents() == laptop.contents()
