@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication
 from app.core import error_hooks
 from app.core.context import EngineConfig
 from app.core.engine import Engine
-from app.core.sync.service import SyncService
 from app.ui import help_menu
 from app.ui.bridge import QtBridge
 from app.ui.gui_thread_gc import GuiThreadGarbageCollector
@@ -175,6 +174,8 @@ class AppController:
     def _after_engine_start(self) -> None:
         self._after_provider_change()  # provider label, replay menu, first status tick
         self._on_active_symbol(self.workspace.active_symbol)
+        from app.core.sync.service import SyncService  # with the engine (SQLAlchemy): after the first paint
+
         self.window.status.set_sync(self.engine.service(SyncService).status)  # said before the bridge was up
         self._status_timer = QTimer(self.window, interval=1000)
         self._status_timer.timeout.connect(self._tick_status)
