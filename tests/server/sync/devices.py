@@ -96,6 +96,14 @@ async def devices(tmp_path):
         device.close()
 
 
+async def signed_pair(make, server: str, email: str) -> tuple[Device, Device]:
+    """A desk that makes the account and a laptop signed in to it."""
+    desk, laptop = make("desk"), make("laptop")
+    await desk.sign_in(server, email, create=True)
+    await laptop.sign_in(server, email)
+    return desk, laptop
+
+
 async def settle(*devices: Device, rounds: int = 3) -> None:
     for _ in range(rounds):
         for device in devices:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from data.store import alerts, journal
 from data.store import watchlists as wl
 from data.store.records import TradeNote
-from tests.server.sync.devices import Device, settle
+from tests.server.sync.devices import Device, settle, signed_pair
 
 AT = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 
@@ -69,10 +69,8 @@ async def test_partial_closes_on_two_devices_add_up_in_the_legs(backend, devices
     from data.store import positions
     from data.store.records import LegFill
 
-    desk, laptop = devices("desk"), devices("laptop")
     email = f"positions-{unique}@example.com"
-    await desk.sign_in(backend.base_url, email, create=True)
-    await laptop.sign_in(backend.base_url, email)
+    desk, laptop = await signed_pair(devices, backend.base_url, email)
     opened = desk.write(lambda s: _open_condor_leg(s, AT))
     await settle(desk, laptop)
     remote_id = laptop.write(positions.list_positions)[0].id
@@ -126,10 +124,8 @@ async def test_clocks_minutes_apart_converge_and_a_later_edit_wins(backend, devi
 
 
 async def test_concurrent_edits_are_in_the_conflict_log_on_both_devices(backend, devices, unique) -> None:
-    desk, laptop = devices("desk"), devices("laptop")
     email = f"conflicts-{unique}@example.com"
-    await desk.sign_in(backend.base_url, email, create=True)
-    await laptop.sign_in(backend.base_url, email)
+    desk, laptop = await signed_pair(devices, backend.base_url, email)
     desk.write(lambda s: journal.save_note(s, TradeNote("T2", notes="first"), AT))
     await settle(desk, laptop)
     desk.write(lambda s: journal.save_note(s, TradeNote("T2", notes="desk says"), AT))
@@ -169,10 +165,8 @@ async def test_first_sign_in_merges_the_data_a_device_already_has(backend, devic
 
 
 async def test_different_fields_of_one_note_edited_offline_both_survive(backend, devices, unique) -> None:
-    desk, laptop = devices("desk"), devices("laptop")
     email = f"fields-{unique}@example.com"
-    await desk.sign_in(backend.base_url, email, create=True)
-    await laptop.sign_in(backend.base_url, email)
+    desk, laptop = await signed_pair(devices, backend.base_url, email)
     desk.write(lambda s: journal.save_note(s, TradeNote("T3", setup="ORB", notes="plan"), AT))
     await settle(desk, laptop)
     desk.write(lambda s: journal.save_note(s, TradeNote("T3", setup="ORB", rating=5, notes="plan"), AT))
@@ -218,10 +212,8 @@ async def test_records_of_a_table_from_a_newer_app_wait_and_are_said(backend, de
 
 
 async def test_the_same_trigger_recorded_on_both_devices_is_one_event(backend, devices, unique) -> None:
-    desk, laptop = devices("desk"), devices("laptop")
     email = f"triggers-{unique}@example.com"
-    await desk.sign_in(backend.base_url, email, create=True)
-    await laptop.sign_in(backend.base_url, email)
+    desk, laptop = await signed_pair(devices, backend.base_url, email)
     made = desk.write(lambda s: alerts.create(s, "SPY", "above", 601.0, repeat=True, now=AT))
     await settle(desk, laptop)
     there = laptop.write(alerts.list_alerts)[0]

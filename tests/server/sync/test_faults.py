@@ -13,7 +13,7 @@ import pytest
 from data.store import alerts, journal
 from data.store.records import TradeNote
 from data.sync import round as sync_round
-from tests.server.sync.devices import Device, RestartableServer, settle
+from tests.server.sync.devices import Device, RestartableServer, settle, signed_pair
 from tests.server.sync.proxy import CuttingProxy
 
 AT = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -44,10 +44,8 @@ def _note_count(device: Device) -> int:
 
 
 async def test_a_device_offline_for_a_while_catches_up_both_ways(proxy, devices, unique) -> None:
-    desk, laptop = devices("desk"), devices("laptop")
     email = f"offline-{unique}@example.com"
-    await desk.sign_in(proxy.url, email, create=True)
-    await laptop.sign_in(proxy.url, email)
+    desk, laptop = await signed_pair(devices, proxy.url, email)
     await settle(desk, laptop)
     proxy.set_online(False)
     _notes(laptop, "train-", 60)  # edits on the train
@@ -68,10 +66,8 @@ async def test_a_device_offline_for_a_while_catches_up_both_ways(proxy, devices,
 
 
 async def test_server_restarted_in_the_middle_of_a_push(server, devices, unique) -> None:
-    desk, laptop = devices("desk"), devices("laptop")
     email = f"restart-{unique}@example.com"
-    await desk.sign_in(server.url, email, create=True)
-    await laptop.sign_in(server.url, email)
+    desk, laptop = await signed_pair(devices, server.url, email)
     await settle(desk, laptop)
     _notes(desk, "n", 3 * sync_round.PUSH_BATCH + 7)  # four batches
     client = desk.sync._client
@@ -94,10 +90,8 @@ async def test_server_restarted_in_the_middle_of_a_push(server, devices, unique)
 
 
 async def test_connections_cut_inside_a_batch_lose_and_duplicate_nothing(proxy, devices, unique) -> None:
-    desk, laptop = devices("desk"), devices("laptop")
     email = f"cuts-{unique}@example.com"
-    await desk.sign_in(proxy.url, email, create=True)
-    await laptop.sign_in(proxy.url, email)
+    desk, laptop = await signed_pair(devices, proxy.url, email)
     await settle(desk, laptop)
     _notes(desk, "cut-", 700)
     proxy.arm(request_after=40_000)  # the push's body is cut: the server never has the whole batch
@@ -116,10 +110,8 @@ async def test_connections_cut_inside_a_batch_lose_and_duplicate_nothing(proxy, 
 
 
 async def test_changes_waiting_at_an_app_restart_go_up_after_it(backend, devices, unique) -> None:
-    desk, laptop = devices("desk"), devices("laptop")
     email = f"app-restart-{unique}@example.com"
-    await desk.sign_in(backend.base_url, email, create=True)
-    await laptop.sign_in(backend.base_url, email)
+    desk, laptop = await signed_pair(devices, backend.base_url, email)
     await settle(desk, laptop)
     _notes(desk, "before-quit-", 12)
     await desk.sync.aclose()
@@ -153,10 +145,8 @@ async def test_screenshots_go_up_once_by_hash_and_come_down_with_their_trade(bac
     from data.store import attachments
 
     png = _png(64, 48)
-    desk, laptop = devices("desk"), devices("laptop")
     email = f"blobs-{unique}@example.com"
-    await desk.sign_in(backend.base_url, email, create=True)
-    await laptop.sign_in(backend.base_url, email)
+    desk, laptop = await signed_pair(devices, backend.base_url, email)
     desk.write(lambda s: attachments.add(s, "T-1", png, "entry", AT))
     desk.write(lambda s: attachments.add(s, "T-2", png, "same chart, another trade", AT))
     client = desk.sync._client
