@@ -54,6 +54,14 @@ class ActiveSymbolChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class LinkedSymbolChanged(Event):
+    """A link group's symbol changed (``group`` "" : a chart in no group showed another symbol)."""
+
+    group: str
+    symbol: str
+
+
+@dataclass(frozen=True, slots=True)
 class WatchlistsChanged(Event):
     watchlists: tuple[Watchlist, ...]
     active_id: int
@@ -236,6 +244,7 @@ CATALOGUE: dict[type[Event], Route] = {
     FeedStateChanged: Route("app.core.market_data", (_BRIDGE,)),
     ActiveSymbolChanged: Route("app.core.workspace", (_BRIDGE, "app.core.option_chains", _SYMBOLS)),
     WatchlistsChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS)),
+    LinkedSymbolChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS)),
     SymbolsNeededChanged: Route(_SYMBOLS, ("app.core.market_data", "app.core.market_state")),
     PreferenceChanged: Route("app.core.workspace", (_BRIDGE,)),
     ServiceHealthChanged: Route(_ENGINE, (_BRIDGE, "app.core.health_watch")),

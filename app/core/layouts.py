@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 SESSION = "__session__"
 DEFAULT = "default"
 OPTIONS = "options"  # chart, chain, GEX and heatmap side by side (0DTE and IV as tabs)
-BUILT_IN = (DEFAULT, OPTIONS)
+MULTI_CHART = "multi-chart"  # four charts: the active symbol on 1m and 5m, two more link groups beside them
+BUILT_IN = (DEFAULT, OPTIONS, MULTI_CHART)
 
 
 def _repo():  # SQLAlchemy loads with the store, not with the window that imports this module

@@ -13,6 +13,7 @@ from app.core.bus import EventBus
 from app.core.events import (
     ActiveSymbolChanged,
     AlertsChanged,
+    LinkedSymbolChanged,
     PositionsChanged,
     SetupsChanged,
     SymbolsNeededChanged,
@@ -33,7 +34,8 @@ class SymbolsNeeded:
         self._positions = positions
         self.current: frozenset[str] = frozenset()
         self._offs = [bus.subscribe(kind, self._update) for kind in (WatchlistsChanged, ActiveSymbolChanged,
-                                                                     AlertsChanged, SetupsChanged, PositionsChanged)]
+                                                                     LinkedSymbolChanged, AlertsChanged,
+                                                                     SetupsChanged, PositionsChanged)]
 
     def __call__(self) -> set[str]:
         return set(self.current)

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.core.bus import EventBus
-from app.core.events import ActiveSymbolChanged, PreferenceChanged, WatchlistsChanged
+from app.core.events import ActiveSymbolChanged, LinkedSymbolChanged, PreferenceChanged, WatchlistsChanged
 from data.store import preference_specs, preferences
 from data.store import watchlists as wl
 from data.store.database import Store
+from data.store.preference_specs import GROUP_DEFAULTS, LINK_GROUPS
 from data.store.records import Watchlist
 from data.symbols import SymbolError, normalize_symbol
 
@@ -32,10 +33,13 @@ class Workspace:
         self.watchlists: tuple[Watchlist, ...] = ()
         self.active_watchlist_id = 0
         self.active_symbol = "SPY"
+        self.linked: dict[str, str] = {}  # link group -> its symbol (the main group's is the active symbol)
+        self._charts: dict[str, tuple[str, str | None]] = {}  # chart -> (its group, its own symbol in none)
 
     async def load(self) -> None:
         self.preferences = await self._store.run(preferences.load_all)
         self.active_symbol = self.preferences["active_symbol"]
+        self.linked = dict(self.preferences["link_group_symbols"])
         await self._refresh_watchlists(self.preferences["active_watchlist_id"])
         self._bus.publish(ActiveSymbolChanged(self.active_symbol))
 
@@ -44,8 +48,35 @@ class Workspace:
         return next(w for w in self.watchlists if w.id == self.active_watchlist_id)
 
     def symbols_needed(self) -> set[str]:
-        """What the live stream must carry: the active list and the active symbol."""
-        return set(self.active_watchlist.symbols) | {self.active_symbol}
+        """What the live stream must carry: the active list, the active symbol, the linked charts' symbols."""
+        charts = {own if not group else self.group_symbol(group) for group, own in self._charts.values()}
+        return set(self.active_watchlist.symbols) | {self.active_symbol} | (charts - {None})
+
+    # -- link groups (panels linked by colour, as in TWS and thinkorswim) ---------------------
+    def group_symbol(self, group: str) -> str:
+        """The symbol of a link group: the main group ("red") follows the active symbol."""
+        if group == LINK_GROUPS[0]:
+            return self.active_symbol
+        return self.linked.get(group) or GROUP_DEFAULTS.get(group, self.active_symbol)
+
+    async def set_group_symbol(self, group: str, text: str) -> str:
+        if group == LINK_GROUPS[0]:
+            return await self.set_active_symbol(text)
+        if group not in LINK_GROUPS:
+            raise ValueError(f"'{group}' is not a link group")
+        symbol = self._checked(text)
+        self.linked[group] = symbol
+        await self.set_preference("link_group_symbols", dict(self.linked))
+        self._bus.publish(LinkedSymbolChanged(group, symbol))
+        return symbol
+
+    def link_chart(self, owner: str, group: str, symbol: str | None = None) -> str:
+        """Chart ``owner`` is in ``group`` ("" none, showing ``symbol``): its symbol is streamed.
+        Returns the symbol it is to show (``SymbolError`` for one the provider lacks)."""
+        shown = self._checked(symbol) if not group and symbol else None
+        self._charts[owner] = (group, shown)
+        self._bus.publish(LinkedSymbolChanged("", shown or ""))  # the symbols needed follow
+        return self.group_symbol(group) if group else (shown or self.active_symbol)
 
     # -- active symbol and preferences ----------------------------------------------------
     def _checked(self, text: str) -> str:

@@ -23,6 +23,7 @@ from app.core.events import (
     FeedStateChanged,
     IvRecorded,
     JournalChanged,
+    LinkedSymbolChanged,
     NotificationPosted,
     OptionsUnavailable,
     OptionsUpdated,
@@ -70,6 +71,7 @@ class QtBridge(QObject):
     journal_changed = Signal()
     brief_ready = Signal(object)  # BriefReady
     sync_status_changed = Signal(object)  # SyncStatus
+    linked_symbol_changed = Signal(str, str)  # link group ("" none), symbol
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +105,7 @@ class QtBridge(QObject):
             bus.subscribe(JournalChanged, lambda _e: self.journal_changed.emit()),
             bus.subscribe(BriefReady, self.brief_ready.emit),
             bus.subscribe(SyncStatusChanged, lambda e: self.sync_status_changed.emit(e.status)),
+            bus.subscribe(LinkedSymbolChanged, lambda e: self.linked_symbol_changed.emit(e.group, e.symbol)),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

@@ -17,11 +17,17 @@ from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from app.core.engine import Engine
-from app.core.layouts import DEFAULT, OPTIONS, SESSION, LayoutStore
+from app.core.layouts import DEFAULT, MULTI_CHART, OPTIONS, SESSION, LayoutStore
+from app.ui.extra_charts import unwrap, wrap
 from app.ui.main_window import MainWindow
 from data.store.fast_read import SavedLayout, peek_layout
 
-__all__ = ["DEFAULT", "OPTIONS", "SESSION", "LayoutManager"]
+__all__ = ["DEFAULT", "MULTI_CHART", "OPTIONS", "SESSION", "LayoutManager"]
+# the built-in multi-chart layout: the active symbol on 1m and 5m, then two more link groups beside them
+MULTI_CHARTS = ({"name": "chart", "group": "red", "timeframe": "1m"},
+                {"name": "chart_2", "group": "red", "timeframe": "5m"},
+                {"name": "chart_3", "group": "green", "timeframe": "5m"},
+                {"name": "chart_4", "group": "blue", "timeframe": "5m"})
 if TYPE_CHECKING:
     from app.core.workspace import Workspace
 
@@ -67,6 +73,9 @@ class LayoutManager:
             return DEFAULT
         if requested == OPTIONS:
             return OPTIONS  # arranged once the window is shown (see arrange_options)
+        if requested == MULTI_CHART:
+            self.arrange_multi_chart()
+            return MULTI_CHART
         saved = peek_layout(self._db_path, requested or SESSION)
         if saved is None and requested:
             self.unknown_request = requested  # told with the saved names once the store is open
@@ -82,11 +91,15 @@ class LayoutManager:
     def apply(self, saved: SavedLayout) -> None:
         if saved.geometry and self._window.restoreGeometry(QByteArray(saved.geometry)):
             self.geometry_restored = True
-        if not self._window.restoreState(QByteArray(saved.state)):
+        charts, state = unwrap(saved.state)
+        if charts is not None:
+            self._window.extra_charts.ensure(charts)  # their docks first: Qt restores places of docks it has
+        if not self._window.restoreState(QByteArray(state)):
             log.warning("layout %s could not be restored; keeping the current one", saved.name)
 
     def current(self) -> tuple[bytes, bytes]:
-        return bytes(self._window.saveGeometry().data()), bytes(self._window.saveState().data())
+        state = wrap(self._window.extra_charts.manifest(), bytes(self._window.saveState().data()))
+        return bytes(self._window.saveGeometry().data()), state
 
     def _workspace(self) -> Workspace:
         from app.core.workspace import Workspace  # SQLAlchemy: loaded after the first paint
@@ -149,6 +162,36 @@ class LayoutManager:
         w.resizeDocks([docks["chart"], docks["options_chain"]], [w.height() // 2, w.height() // 2], vertical)
         w.resizeDocks([docks["gex"], docks["heatmap"]], [w.height() // 2, w.height() // 2], vertical)
 
+    def arrange_multi_chart(self) -> None:
+        """Four charts in a 2 × 2 grid (two link groups and the main one), the lists on the left."""
+        from PySide6.QtCore import Qt
+
+        w = self._window
+        w.extra_charts.ensure(list(MULTI_CHARTS))
+        docks = w.docks
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        w.splitDockWidget(docks["chart"], docks["chart_3"], horizontal)
+        w.splitDockWidget(docks["chart"], docks["chart_2"], vertical)
+        w.splitDockWidget(docks["chart_3"], docks["chart_4"], vertical)
+        for name in ("chart", "chart_2", "chart_3", "chart_4"):
+            docks[name].show()
+        QTimer.singleShot(0, self._size_multi_chart)  # once shown: the charts take most of the height
+
+    def _size_multi_chart(self) -> None:
+        from PySide6.QtCore import Qt
+
+        w, docks = self._window, self._window.docks
+        if "options_chain" in docks and not docks["options_chain"].isHidden():
+            w.resizeDocks([docks["chart"], docks["options_chain"]], [w.height() * 3 // 4, w.height() // 4],
+                          Qt.Orientation.Vertical)
+        for top, bottom in (("chart", "chart_2"), ("chart_3", "chart_4")):
+            w.resizeDocks([docks[top], docks[bottom]], [w.height(), w.height()], Qt.Orientation.Vertical)
+
+    async def use_multi_chart_layout(self) -> None:
+        self.arrange_multi_chart()
+        await self._workspace().set_preference("current_layout", MULTI_CHART)
+        await self.save_session()
+
     async def use_options_layout(self) -> None:
         self.arrange_options()
         await self._workspace().set_preference("current_layout", OPTIONS)
@@ -172,7 +215,7 @@ class LayoutManager:
             return None
         saved = [n for n in await self.names() if n != SESSION]
         return (f"There is no layout named '{self.unknown_request}' (saved: {', '.join(saved) or 'none'}; "
-                f"built in: {DEFAULT}, {OPTIONS}). The last working layout is used.")
+                f"built in: {DEFAULT}, {OPTIONS}, {MULTI_CHART}). The last working layout is used.")
 
     # -- menu -------------------------------------------------------------------------------
     async def refresh_menu(self) -> None:
@@ -191,6 +234,7 @@ class LayoutManager:
         delete.setEnabled(bool(self._names))
         menu.addSeparator()
         menu.addAction("Options workspace (built in)", lambda: self._run(self.use_options_layout()))
+        menu.addAction("Multi-chart (built in)", lambda: self._run(self.use_multi_chart_layout()))
         menu.addAction("Reset to default", lambda: self._run(self.reset_default()))
 
     def ask_save_as(self) -> None:

@@ -67,6 +67,10 @@ class MainWindow(QMainWindow):
         self.status = MarketStatusBar()
         self.setStatusBar(self.status)
         self._build_menus()
+        from app.ui.extra_charts import ExtraCharts
+
+        self.extra_charts = ExtraCharts(self)
+        self.new_chart_action.triggered.connect(lambda: self.extra_charts.add().show())
 
     def fit_to_screen(self) -> None:
         """First start (no saved geometry): most of the screen, centred; a laptop-sized screen
@@ -136,7 +140,7 @@ class MainWindow(QMainWindow):
             action = self.docks[spec.object_name].toggleViewAction()
             action.setObjectName(f"toggle_{spec.object_name}")
             self.view_menu.addAction(action)
-        self.view_menu.addSeparator()
+        self._add_new_chart_action()
         self.layouts_menu: QMenu = self.view_menu.addMenu("&Layouts")
         self.theme_menu: QMenu = self.view_menu.addMenu("&Theme")
 
@@ -147,6 +151,12 @@ class MainWindow(QMainWindow):
         help_menu.addActions([self.shortcuts_action, self.about_action])
         self.addAction(self.shortcuts_action)
 
+    def _add_new_chart_action(self) -> None:
+        self.view_menu.addSeparator()
+        self._extra_separator = self.view_menu.actions()[-1]  # extra charts' toggles go above it
+        self.new_chart_action = self.view_menu.addAction("&New chart")
+        self.new_chart_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+
     def add_theme_actions(self, themes: tuple[str, ...], current: str, choose: Callable[[str], None]) -> None:
         self.theme_menu.clear()
         for name in themes:
@@ -154,6 +164,16 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(name == current)
             action.triggered.connect(lambda _checked=False, n=name: choose(n))
+
+    def add_dock(self, spec: PanelSpec) -> QDockWidget:
+        """A dock made after start (another chart), with its View-menu toggle."""
+        dock = make_dock(self, spec)
+        self.docks[spec.object_name] = dock
+        self.addDockWidget(spec.area, dock)
+        action = dock.toggleViewAction()
+        action.setObjectName(f"toggle_{spec.object_name}")
+        self.view_menu.insertAction(self._extra_separator, action)
+        return dock
 
     # -- panels ----------------------------------------------------------------------------
     def build_panels(self, host: PanelHost) -> None:
@@ -171,6 +191,7 @@ class MainWindow(QMainWindow):
             self.docks[spec.object_name].setWidget(widget)
             self.panels[spec.object_name] = widget
             self.build_times_ms[spec.object_name] = (time.perf_counter() - started) * 1000
+        self.extra_charts.attach(host)
 
     def focus_panel(self, object_name: str) -> None:
         dock = self.docks.get(object_name)

@@ -22,6 +22,17 @@ class PanelHost:
     tasks: TaskRunner
     data_dir: Path
     log_file: Path
+    main_chart: Any = None  # the main chart's controller (set when it is built)
+    focused_link: Any = None  # the chart clicked last (its ChartLink): the watchlist and symbol box drive its group
+
+    async def open_symbol(self, text: str) -> str:
+        """A symbol chosen in the watchlist or the symbol box: for the focused chart's link group
+        (the active symbol when that is the main group, or no chart was clicked)."""
+        if self.focused_link is not None:
+            return await self.focused_link.choose(text)
+        from app.core.workspace import Workspace  # SQLAlchemy: after the first paint
+
+        return await self.engine.service(Workspace).set_active_symbol(text)
 
     def when_engine_ready(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` now if the engine is up, else once it has started."""

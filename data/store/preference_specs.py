@@ -10,6 +10,8 @@ THEMES = ("dark", "light")
 OPENING_RANGE_CHOICES = (5, 15, 30)
 TIMEFRAMES = ("1m", "5m", "15m", "1h", "4h", "1D")
 CONFIDENCE_CHOICES = tuple(range(0, 101, 5))  # percent
+MAX_RECENT_SYMBOLS = 20
+MAX_FAVOURITE_SYMBOLS = 200
 
 
 class PreferenceError(ValueError):
@@ -43,6 +45,38 @@ def _generic_csv_mappings(value: dict) -> None:
         mapping_from(mapping)
 
 
+def _symbol_list(limit: int) -> Callable[[list], None]:
+    """Distinct symbols in their normal form (``SPY``, ``BRK.B``), at most ``limit`` of them."""
+    def check(value: list) -> None:
+        from data.symbols import SymbolError, normalize_symbol
+
+        if len(value) > limit:
+            raise ValueError(f"at most {limit} symbols, got {len(value)}")
+        for item in value:
+            try:
+                valid = isinstance(item, str) and normalize_symbol(item) == item
+            except SymbolError:
+                valid = False
+            if not valid:
+                raise ValueError(f"{str(item)[:40]!r} is not a symbol in its normal form (e.g. SPY, BRK.B)")
+        if len(set(value)) != len(value):
+            raise ValueError("a symbol is listed twice")
+    return check
+
+
+LINK_GROUPS = ("red", "green", "blue", "yellow")  # red: the main group, the active symbol's
+GROUP_DEFAULTS = {"green": "SPY", "blue": "QQQ", "yellow": "IWM"}  # a group's symbol until one is chosen
+
+
+def _link_group_symbols(value: dict) -> None:
+    from data.symbols import normalize_symbol
+
+    for group, symbol in value.items():
+        if group not in LINK_GROUPS[1:]:
+            raise ValueError(f"'{group}' is not a link group ({', '.join(LINK_GROUPS[1:])})")
+        normalize_symbol(symbol)
+
+
 SPECS: dict[str, PreferenceSpec] = {
     "theme": PreferenceSpec("dark", THEMES),
     "default_timeframe": PreferenceSpec("5m", TIMEFRAMES),
@@ -55,6 +89,8 @@ SPECS: dict[str, PreferenceSpec] = {
     "chart_extended_hours": PreferenceSpec(False, kind=bool),  # pre-market and after-hours bars on intraday charts
     "gex_exclude_0dte": PreferenceSpec(False, kind=bool),  # GEX profile without today's expiry
     "chart_pane_sizes": PreferenceSpec("", local=True),  # RSI/MACD shares of the chart's height, "rsi:0.14,macd:0.16"
+    # the symbol of each link group but the main one (which is the active symbol), e.g. {"green": "QQQ"}
+    "link_group_symbols": PreferenceSpec({}, kind=dict, check=_link_group_symbols, local=True),
     "chain_columns": PreferenceSpec(""),  # the chain's chosen fields, "bid,ask,delta" ("" = the default set)
     "auto_track_setups": PreferenceSpec(True, kind=bool),  # the best detection per symbol becomes a tracked setup
     "auto_track_min_confidence": PreferenceSpec(60, CONFIDENCE_CHOICES, kind=int),  # percent
@@ -70,6 +106,9 @@ SPECS: dict[str, PreferenceSpec] = {
     # the coach's OpenAI-compatible server: "" = OpenAI's own; e.g. http://127.0.0.1:11434/v1 (Ollama)
     "coach_base_url": PreferenceSpec("", check=_base_url),
     "coach_model": PreferenceSpec(""),  # "" = no model: the coach answers commands only
+    # the symbol search's starred symbols (synced) and this device's last opened ones, newest first
+    "favourite_symbols": PreferenceSpec([], kind=list, check=_symbol_list(MAX_FAVOURITE_SYMBOLS)),
+    "recent_symbols": PreferenceSpec([], kind=list, check=_symbol_list(MAX_RECENT_SYMBOLS), local=True),
 }
 
 
@@ -85,6 +124,8 @@ def validate(key: str, value: Any) -> Any:
         raise PreferenceError(f"Preference '{key}' must be text, got {value!r}.")
     if spec.kind is dict and not isinstance(value, dict):
         raise PreferenceError(f"Preference '{key}' must be a JSON object, got {value!r}.")
+    if spec.kind is list and not isinstance(value, list):
+        raise PreferenceError(f"Preference '{key}' must be a JSON list, got {value!r}.")
     if spec.check is not None:
         try:
             spec.check(value)

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 
 from app.core.alerts import AlertsService
 from app.core.chart_data import ChartDataService
@@ -22,14 +22,17 @@ from app.core.events import AlertTriggered
 from app.core.market_data import MarketDataService
 from app.core.snapshots import ChartSnapshot
 from app.core.workspace import Workspace
+from app.ui.controllers.chart_link import ChartLink
 from app.ui.controllers.chart_setups import ChartSetups
 from app.ui.intents import AddChartMarker, AskCoach, DrawChartLevels, PrefillAlert, ShowChainNear
 from app.ui.panel_host import PanelHost
 from data.market_calendar import MarketCalendar, SessionState
 from data.models import Bar, Bars, Quote, Timeframe
+from data.store.preference_specs import LINK_GROUPS
 from widgets.chart.chart_panel import ChartPanel
 from widgets.chart.markers import Marker
 from widgets.chart.palette import COLORS
+from widgets.link_button import LinkButton
 
 log = logging.getLogger(__name__)
 MAX_KEPT_MARKERS = 500  # per symbol
@@ -42,10 +45,13 @@ MENU_REQUESTS = {"chain": ShowChainNear, "alert": PrefillAlert, "coach": AskCoac
 class ChartController(QObject):
     """Owned by its panel (a Qt child), so it lives exactly as long as the chart."""
 
-    def __init__(self, host: PanelHost, panel: ChartPanel) -> None:
+    def __init__(self, host: PanelHost, panel: ChartPanel, link: ChartLink | None = None, primary: bool = True) -> None:
+        """``primary``: the chart the cross-panel intents (levels, markers) are drawn on."""
         super().__init__(panel)
         self.host = host
         self.panel = panel
+        self.link = link or ChartLink(host, panel.objectName() or "chart", parent=self)
+        self._primary = primary
         self._request = 0  # the newest load; older results are dropped
         self._overlay_job = False  # an overlay refresh is running
         self._kept: dict[str, deque[AddChartMarker]] = {}  # symbol -> its markers, oldest first
@@ -59,7 +65,12 @@ class ChartController(QObject):
         bridge.alert_triggered.connect(self.alert_triggered)
         bridge.preference_changed.connect(self._preference_changed)
         bridge.provider_changed.connect(self._provider_changed)
-        bridge.active_symbol_changed.connect(self.load)
+        self.link.changed.connect(self.load)
+        self.link_button = LinkButton(LINK_GROUPS)
+        self.link_button.set_group(self.link.group)
+        self.link_button.group_chosen.connect(self._group_chosen)
+        panel.toolbar.addWidget(self.link_button)
+        panel.layout_widget.viewport().installEventFilter(self)  # a click makes it the focused chart
         bridge.bar_updated.connect(self.on_bar)
         bridge.quotes_updated.connect(self.on_quotes)
         panel.alert_requested.connect(self.alert_requested)
@@ -73,8 +84,22 @@ class ChartController(QObject):
         panel.chain_requested.connect(lambda p: host.intents.request(ShowChainNear(panel.symbol, p)))
         panel.interaction.coach_requested.connect(lambda text: host.intents.request(AskCoach(text)))
         panel.can_request = lambda what: what in MENU_REQUESTS and host.intents.handles(MENU_REQUESTS[what])
-        host.intents.handle(DrawChartLevels, self.draw_levels)
-        host.intents.handle(AddChartMarker, self.add_marker)
+        if self._primary:
+            host.main_chart = self  # other charts' layout entries and the focus start from it
+            host.intents.handle(DrawChartLevels, self.draw_levels)
+            host.intents.handle(AddChartMarker, self.add_marker)
+
+    def _group_chosen(self, group: str) -> None:
+        try:
+            self.link.set_group(group, self.panel.symbol)
+        except ValueError as exc:  # the shown symbol is not one the provider has (SymbolError)
+            self._say(str(exc))
+        self.link_button.set_group(self.link.group)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self.host.focused_link = self.link  # the watchlist and the symbol box now drive its group
+        return False
 
     # -- services (rebuilt by the engine on a provider switch: looked up each time) ---------------
     def _chart_data(self) -> ChartDataService:
@@ -105,7 +130,7 @@ class ChartController(QObject):
     # -- loading -----------------------------------------------------------------------------
     def initial(self) -> None:
         prefs = self._workspace().preferences
-        self.panel.set_timeframe(prefs.get("default_timeframe", "5m"))
+        self.panel.set_timeframe(self.link.timeframe or prefs.get("default_timeframe", "5m"))
         self.panel.set_extended_hours(bool(prefs.get("chart_extended_hours", False)))
         self.panel.panes.layout.set_shares(str(prefs.get("chart_pane_sizes", "")))
         self.show_source()
@@ -128,7 +153,7 @@ class ChartController(QObject):
 
     def load(self, symbol: str | None = None, timeframe: str | None = None) -> None:
         panel = self.panel
-        symbol = symbol or self._workspace().active_symbol
+        symbol = symbol or self.link.symbol()
         tf = Timeframe.parse(timeframe or panel.timeframe.value)
         self._request = token = self._request + 1
         self._say(f"Loading {symbol} {tf.value}…")

@@ -39,7 +39,7 @@ def build(host: PanelHost) -> WatchlistPanel:
     panel.symbol_add_requested.connect(lambda s: host.run(workspace().add_symbol(s), panel.show_error))
     panel.symbol_remove_requested.connect(lambda s: host.run(workspace().remove_symbol(s), panel.show_error))
     panel.order_changed.connect(lambda order: host.run(workspace().reorder_symbols(order), panel.show_error))
-    panel.symbol_activated.connect(lambda s: host.run(workspace().set_active_symbol(s), panel.show_error))
+    panel.symbol_activated.connect(lambda s: host.run(host.open_symbol(s), panel.show_error))
     panel.watchlist_selected.connect(lambda i: host.run(workspace().select_watchlist(i), panel.show_error))
     panel.watchlist_create_requested.connect(lambda n: host.run(workspace().create_watchlist(n), panel.show_error))
     panel.watchlist_rename_requested.connect(

@@ -1,0 +1,140 @@
+"""More charts than the one: View → New chart opens another (any number), each with its own symbol
+or link group, timeframe, overlays and panes. Which charts a layout has (and each one's group,
+own symbol and timeframe) is saved inside the layout's state bytes, ahead of Qt's, so a layout
+restored before the first paint can make their docks first."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from app.ui.panels import PanelSpec
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+    from app.ui.panel_host import PanelHost
+
+MAGIC = b"AICOACH-CHARTS1\n"
+MAIN = "chart"
+
+
+def wrap(charts: list[dict], state: bytes) -> bytes:
+    blob = json.dumps(charts, separators=(",", ":")).encode()
+    return MAGIC + len(blob).to_bytes(4, "big") + blob + state
+
+
+def unwrap(data: bytes) -> tuple[list[dict] | None, bytes]:
+    """``(charts, Qt's state)``; ``None`` for a layout saved before charts were listed in it."""
+    if not data.startswith(MAGIC):
+        return None, data
+    start = len(MAGIC) + 4
+    size = int.from_bytes(data[len(MAGIC):start], "big")
+    try:
+        charts = json.loads(data[start:start + size])
+    except ValueError:
+        return None, data[start + size:]
+    return (charts if isinstance(charts, list) else None), data[start + size:]
+
+
+class ExtraCharts:
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._host: PanelHost | None = None
+        self._pending: dict[str, dict] = {}  # docks made before the panels could be (layout at start)
+        self.controllers: dict[str, object] = {}
+        self._main_entry: dict | None = None  # the main chart's saved group, applied once it is built
+
+    def names(self) -> list[str]:
+        return [n for n in self._window.docks if n.startswith(f"{MAIN}_")]
+
+    def attach(self, host: PanelHost) -> None:
+        """The panels can be made now: fill the docks made before."""
+        self._host = host
+        for name, entry in list(self._pending.items()):
+            self._build(name, entry)
+        self._pending.clear()
+        self._apply_main()
+
+    def add(self, entry: dict | None = None) -> QDockWidget:
+        entry = dict(entry or {})
+        name = entry.get("name") or self._free_name()
+        entry["name"] = name
+        dock = self._window.docks.get(name)
+        if dock is None:
+            number = name.rsplit("_", 1)[-1]
+            spec = PanelSpec(name, f"Chart {number}", Qt.DockWidgetArea.RightDockWidgetArea, "")
+            dock = self._window.add_dock(spec)
+        if self._host is None:
+            self._pending[name] = entry
+        elif name not in self.controllers:
+            self._build(name, entry)
+        return dock
+
+    def _free_name(self) -> str:
+        n = 2
+        while f"{MAIN}_{n}" in self._window.docks:
+            n += 1
+        return f"{MAIN}_{n}"
+
+    def _build(self, name: str, entry: dict) -> None:
+        from app.ui.controllers.chart import ChartController
+        from app.ui.controllers.chart_journal import ChartJournal
+        from app.ui.controllers.chart_link import ChartLink
+        from widgets.chart.chart_panel import ChartPanel
+
+        panel = ChartPanel()
+        panel.setObjectName(f"{name}_panel")
+        link = ChartLink(self._host, name, entry.get("group", "red"), entry.get("symbol"), entry.get("timeframe"),
+                         parent=panel)
+        self.controllers[name] = ChartController(self._host, panel, link, primary=False)
+        ChartJournal(self._host, panel)
+        self._window.docks[name].setWidget(panel)
+        self._window.panels[name] = panel
+
+    def manifest(self) -> list[dict]:
+        """Each chart's link group, own symbol and timeframe (the main one first)."""
+        out = []
+        for name in [MAIN, *self.names()]:
+            controller = self._controller(name)
+            if controller is None:
+                out.append(self._pending.get(name, {"name": name}))
+                continue
+            link, panel = controller.link, controller.panel
+            out.append({"name": name, "group": link.group, "symbol": link.own if not link.group else None,
+                        "timeframe": panel.timeframe.value})
+        return out
+
+    def main(self):
+        """The main chart's controller (None until the panels are built)."""
+        return getattr(self._host, "main_chart", None)
+
+    def _controller(self, name: str):
+        return self.main() if name == MAIN else self.controllers.get(name)
+
+    def ensure(self, charts: list[dict]) -> None:
+        """Make the docks a layout lists (before Qt restores their places) and set the main chart's group."""
+        for entry in charts:
+            if entry.get("name", "").startswith(f"{MAIN}_"):
+                self.add(entry)
+            elif entry.get("name") == MAIN:
+                self._main_entry = entry
+                self._apply_main()
+
+    def _apply_main(self) -> None:
+        """The main chart's saved group and timeframe (once its controller exists)."""
+        controller, entry = self._controller(MAIN), self._main_entry
+        if controller is None or entry is None:
+            return
+        self._main_entry = None
+        controller.link.timeframe = entry.get("timeframe")
+        group = entry.get("group", "red")
+        if group != controller.link.group or entry.get("symbol"):
+            controller.link.own = entry.get("symbol")
+            controller.link.group = group
+            controller.link_button.set_group(group)
+        if entry.get("timeframe") and controller.panel.bar_count:
+            controller.panel.set_timeframe(entry["timeframe"])
+            controller.load()
