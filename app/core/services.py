@@ -47,6 +47,7 @@ from app.core.setups.hit_rates import HitRateBook
 from app.core.setups.scanner import ScannerService
 from app.core.setups.tracker import SetupTrackerService
 from app.core.snapshots import OptionsSnapshot
+from app.core.symbol_search import SymbolSearch
 from app.core.symbols_needed import SymbolsNeeded
 from app.core.sync.device import device_name
 from app.core.sync.reload import SyncReloader
@@ -147,6 +148,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
         c.store, lambda: c.current().provider, c.calendar, now=lambda: c.current().clock.now(),
         data_dir=c.config.data_dir), supervised=False),
     ServiceSpec("layouts", LayoutStore, lambda c: LayoutStore(c.store), supervised=False),
+    ServiceSpec("symbol-search", SymbolSearch, lambda c: SymbolSearch(
+        c.store, c.workspace, lambda: c.current().provider, lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("iv-history", IvHistoryService,
                 lambda c: IvHistoryService(c.provider, c.store, c.bus, c.calendar, c.service(SymbolsNeeded)),
                 follows_provider=True),

@@ -34,6 +34,7 @@ from app.ui.quit_signals import install_quit_signals
 from app.ui.replay_controls import ReplayController, provider_label
 from app.ui.startup_dialogs import ask_start_fresh, show_fatal, show_warning
 from app.ui.symbol_box import SymbolBox
+from app.ui.symbol_search_wiring import SymbolSearchWiring
 from app.ui.tasks import TaskRunner
 from app.ui.theme import apply_theme, style_plots
 from data.store.fast_read import DB_FILENAME, peek_preference
@@ -84,6 +85,7 @@ class AppController:
                                        self.engine, self.tasks, self._tick_status)
         self.notifier: Notifier | None = None
         self.symbol_box = SymbolBox(self._symbol_suggestions, self.window)
+        self.symbol_search = SymbolSearchWiring(self.symbol_box, self.engine, self.tasks)
         self._quit = asyncio.Event()
         self.exit_code = 0
         self.loop_lost = False
@@ -156,9 +158,7 @@ class AppController:
         w.about_action.triggered.connect(lambda: help_menu.show_about(
             w, self.settings.data_dir, self.settings.log_file,
             self.engine.context.provider.name if self.engine.context else self.settings.provider))
-        self.symbol_box.symbol_chosen.connect(
-            lambda s: self.tasks.spawn(self.workspace.set_active_symbol(s),
-                                       lambda exc: self.symbol_box.show_error(str(exc))))
+        self.symbol_box.symbol_chosen.connect(self.symbol_search.choose)  # active symbol, then a recent
         self.symbol_box.search_requested.connect(self._search_symbols)
         self.bridge.notification_posted.connect(lambda r: self.notifier.show(r))
         self.bridge.error_reported.connect(lambda src, msg: w.status.show_error(f"{src}: {msg}"))
@@ -272,14 +272,8 @@ class AppController:
         return list(dict.fromkeys(listed + popular_symbols()))
 
     def _search_symbols(self, text: str) -> None:
-        if not text or self.engine.context is None:
-            return
-
-        async def search() -> None:
-            results = await self.engine.context.provider.search_symbols(text)
-            self.symbol_box.add_suggestions([r.symbol for r in results])
-
-        self.tasks.spawn(search())
+        """Favourites, recents, the built-in list and the provider's search, ranked off the GUI thread."""
+        self.symbol_search.search(text)
 
     def _task_failed(self, exc: BaseException) -> None:
         message = str(exc) or type(exc).__name__
