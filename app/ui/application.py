@@ -137,6 +137,7 @@ class AppController:
         self._mark("first_paint")
         host = PanelHost(self.engine, self.bridge, self.intents, self.tasks, self.settings.data_dir,
                          self.settings.log_file)
+        self.symbol_search.open_symbol = host.open_symbol  # Ctrl+K drives the focused chart's link group
         self.window.build_panels(host)
         style_plots(self.window, self.theme)
         self._mark("panels")

@@ -53,13 +53,18 @@ class SymbolSearchWiring:
     def choose(self, symbol: str) -> None:
         """``symbol_chosen``: the active symbol (refused ones are explained in the box), then a recent."""
         async def open_symbol() -> None:
-            from app.core.workspace import Workspace
-
-            opened = await self._engine.service(Workspace).set_active_symbol(symbol)
+            opened = await self.open_symbol(symbol)
             if (service := self._service()) is not None:
                 await service.used(opened)
 
         self._tasks.spawn(open_symbol(), lambda exc: self._box.show_error(str(exc)))
+
+    async def open_symbol(self, symbol: str) -> str:
+        """Where a chosen symbol goes: the active symbol, until the app hands over the panel host's
+        ``open_symbol`` (the focused chart's link group)."""
+        from app.core.workspace import Workspace  # SQLAlchemy: after the first paint
+
+        return await self._engine.service(Workspace).set_active_symbol(symbol)
 
     def toggle_favourite(self, symbol: str) -> None:
         if (service := self._service()) is None:
