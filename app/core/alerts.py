@@ -69,6 +69,7 @@ class AlertEvaluator:
         """The alerts ``price`` fires; ``ts`` (event time) orders the ticks of a symbol."""
         if not (math.isfinite(price) and price > 0):
             return []
+        prev_ts = self._last_ts.get(symbol)
         if ts is not None:
             newest = self._last_ts.get(symbol, -math.inf)
             if ts < newest - REWIND_AFTER:
@@ -81,36 +82,39 @@ class AlertEvaluator:
         fired = []
         for alert in self._by_symbol.get(symbol, ()):
             if self._armed.get(alert.id, True):
-                if _hit(alert, prev, price):
+                if _hit(alert, prev, price, prev_ts, ts):
                     self._armed[alert.id] = False
                     fired.append(alert)
-            elif alert.repeat and _moved_away(alert, price):
+            elif alert.repeat and _moved_away(alert, price, ts):
                 self._armed[alert.id] = True
         return fired
 
 
-def _trigger_key(alert: Alert) -> tuple[str, str, float]:
-    return alert.symbol, alert.condition, alert.price
+def _trigger_key(alert: Alert) -> tuple:
+    return alert.symbol, alert.condition, alert.price, alert.line
 
 
-def _hit(alert: Alert, prev: float | None, price: float) -> bool:
-    level = alert.price
+def _hit(alert: Alert, prev: float | None, price: float, prev_ts: float | None = None,
+         ts: float | None = None) -> bool:
+    level = alert.level_at(ts)  # a trend line's value at the tick's time (else the price)
     if alert.condition == "above":
         return price > level
     if alert.condition == "below":
         return price < level
     if prev is None:
         return False
-    return (prev < level <= price) or (prev > level >= price)
+    before = alert.level_at(prev_ts if prev_ts is not None else ts)
+    return (prev < before and level <= price) or (prev > before and level >= price)
 
 
-def _moved_away(alert: Alert, price: float) -> bool:
-    band = alert.price * HYSTERESIS
+def _moved_away(alert: Alert, price: float, ts: float | None = None) -> bool:
+    level = alert.level_at(ts)
+    band = level * HYSTERESIS
     if alert.condition == "above":
-        return price <= alert.price - band
+        return price <= level - band
     if alert.condition == "below":
-        return price >= alert.price + band
-    return abs(price - alert.price) > band
+        return price >= level + band
+    return abs(price - level) > band
 
 
 class AlertsService:
@@ -132,10 +136,12 @@ class AlertsService:
         return self.alerts
 
     async def create(self, symbol: str, condition: str, price: float, *, repeat: bool = False,
-                     source: str = "panel", notes: str = "") -> Alert:
+                     source: str = "panel", notes: str = "", line: tuple[float, float, float, float] | None = None
+                     ) -> Alert:
+        """``line``: a trend-line alert's two points (``condition`` "trend")."""
         now = self._now()
         alert = await self._store.run(lambda s: alert_repo.create(s, symbol, condition, price, repeat=repeat,
-                                                                  source=source, notes=notes, now=now))
+                                                                  source=source, notes=notes, now=now, line=line))
         await self.refresh()
         return alert
 

@@ -62,6 +62,13 @@ class LinkedSymbolChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class DrawingsChanged(Event):
+    """A symbol's chart drawings changed ("": any symbol's, after a sync)."""
+
+    symbol: str
+
+
+@dataclass(frozen=True, slots=True)
 class WatchlistsChanged(Event):
     watchlists: tuple[Watchlist, ...]
     active_id: int
@@ -245,6 +252,7 @@ CATALOGUE: dict[type[Event], Route] = {
     ActiveSymbolChanged: Route("app.core.workspace", (_BRIDGE, "app.core.option_chains", _SYMBOLS)),
     WatchlistsChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS)),
     LinkedSymbolChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS)),
+    DrawingsChanged: Route("app.core.drawings", (_BRIDGE,)),
     SymbolsNeededChanged: Route(_SYMBOLS, ("app.core.market_data", "app.core.market_state")),
     PreferenceChanged: Route("app.core.workspace", (_BRIDGE,)),
     ServiceHealthChanged: Route(_ENGINE, (_BRIDGE, "app.core.health_watch")),

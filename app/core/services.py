@@ -19,6 +19,7 @@ from app.core.chart_data import ChartDataService
 from app.core.coach.service import CoachService, coach_service
 from app.core.coach.settings import client_factory, llm_settings
 from app.core.context import EngineContext
+from app.core.drawings import DrawingsService
 from app.core.earnings.analysis import EarningsAnalysisService
 from app.core.earnings.calendar import EarningsCalendarService
 from app.core.health_watch import HealthWatchService
@@ -94,6 +95,7 @@ def sync_reloader(ctx: EngineContext) -> SyncReloader:
     by_service = {
         ctx.workspace.reload_synced: ("preferences", "watchlists", "watchlist_items"),
         ctx.service(AlertsService).refresh: ("alerts", "alert_triggers"),
+        ctx.service(DrawingsService).reload_synced: ("chart_drawings",),
         ctx.service(SetupTrackerService).refresh: ("tracked_setups", "setup_events"),
         ctx.service(PositionsService).refresh: ("positions", "position_events"),
         ctx.service(JournalService).reload_synced: ("executions", "trade_notes", "journal_drafts",
@@ -148,6 +150,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
         c.store, lambda: c.current().provider, c.calendar, now=lambda: c.current().clock.now(),
         data_dir=c.config.data_dir), supervised=False),
     ServiceSpec("layouts", LayoutStore, lambda c: LayoutStore(c.store), supervised=False),
+    ServiceSpec("drawings", DrawingsService, lambda c: DrawingsService(c.store, c.bus, lambda: c.current().clock.now()),
+                supervised=False),
     ServiceSpec("symbol-search", SymbolSearch, lambda c: SymbolSearch(
         c.store, c.workspace, lambda: c.current().provider, lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("iv-history", IvHistoryService,

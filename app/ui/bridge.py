@@ -18,6 +18,7 @@ from app.core.events import (
     AlertTriggered,
     BarUpdated,
     BriefReady,
+    DrawingsChanged,
     EngineStarted,
     ErrorReported,
     FeedStateChanged,
@@ -72,6 +73,7 @@ class QtBridge(QObject):
     brief_ready = Signal(object)  # BriefReady
     sync_status_changed = Signal(object)  # SyncStatus
     linked_symbol_changed = Signal(str, str)  # link group ("" none), symbol
+    drawings_changed = Signal(str)  # symbol ("" any)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +108,7 @@ class QtBridge(QObject):
             bus.subscribe(BriefReady, self.brief_ready.emit),
             bus.subscribe(SyncStatusChanged, lambda e: self.sync_status_changed.emit(e.status)),
             bus.subscribe(LinkedSymbolChanged, lambda e: self.linked_symbol_changed.emit(e.group, e.symbol)),
+            bus.subscribe(DrawingsChanged, lambda e: self.drawings_changed.emit(e.symbol)),
         ]
 
     def _on_quote(self, event: QuoteUpdated) -> None:

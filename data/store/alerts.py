@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.store.records import ALERT_CONDITIONS, ALERT_STATUSES, Alert, AlertTrigger
+from data.store.records import ALERT_CONDITIONS, ALERT_STATUSES, TREND, Alert, AlertTrigger
 from data.store.schema import AlertRow, AlertTriggerRow
 from data.symbols import normalize_symbol
 
@@ -20,8 +21,21 @@ class AlertError(ValueError):
 
 
 def _to_model(row: AlertRow) -> Alert:
+    line = tuple(json.loads(row.line)) if row.line else None
     return Alert(row.id, row.symbol, row.condition, row.price, row.repeat, row.status, row.source, row.notes,
-                 row.created_at, row.triggered_at)
+                 row.created_at, row.triggered_at, line)
+
+
+def _line(condition: str, line: tuple[float, float, float, float] | None) -> str | None:
+    """A trend alert's line as stored (two points with finite times and positive prices), else None."""
+    if condition != TREND:
+        return None
+    if line is None or len(line) != 4 or not all(math.isfinite(float(v)) for v in line):
+        raise AlertError("A trend-line alert needs the line's two points.")
+    t1, p1, t2, p2 = (float(v) for v in line)
+    if p1 <= 0 or p2 <= 0 or t1 == t2:
+        raise AlertError("A trend line needs two points at different times with positive prices.")
+    return json.dumps([t1, p1, t2, p2])
 
 
 def validate_price(price: float) -> float:
@@ -35,18 +49,20 @@ def validate_price(price: float) -> float:
 
 
 def _validate(condition: str, notes: str) -> None:
-    if condition not in ALERT_CONDITIONS:
+    if condition not in (*ALERT_CONDITIONS, TREND):
         raise AlertError(f"Unknown alert condition '{condition}' (use {', '.join(ALERT_CONDITIONS)}).")
     if len(notes) > MAX_NOTES:
         raise AlertError(f"Notes are limited to {MAX_NOTES} characters.")
 
 
 def create(session: Session, symbol: str, condition: str, price: float, *, repeat: bool = False,
-           source: str = "panel", notes: str = "", now: datetime | None = None) -> Alert:
+           source: str = "panel", notes: str = "", now: datetime | None = None,
+           line: tuple[float, float, float, float] | None = None) -> Alert:
+    """``line``: a trend alert's two points (``condition`` "trend"; ``price`` its level when made)."""
     sym = normalize_symbol(symbol)  # SymbolError carries the user message
     _validate(condition, notes)
     row = AlertRow(symbol=sym, condition=condition, price=validate_price(price), repeat=bool(repeat),
-                   status="active", source=source[:32], notes=notes,
+                   status="active", source=source[:32], notes=notes, line=_line(condition, line),
                    created_at=now or datetime.now(UTC))
     session.add(row)
     session.flush()

@@ -35,6 +35,7 @@ def clean_name(name: str, what: str, error: type[ValueError] = ValueError, max_l
 
 
 ALERT_CONDITIONS = ("crosses", "above", "below")
+TREND = "trend"  # crosses a drawn trend line: the level is the line's value at each tick's time
 ALERT_STATUSES = ("active", "triggered", "disabled")
 
 
@@ -50,6 +51,28 @@ class Alert:
     notes: str
     created_at: datetime  # aware UTC
     triggered_at: datetime | None
+    line: tuple[float, float, float, float] | None = None  # a trend alert's (t1 s, price1, t2 s, price2)
+
+    def level_at(self, ts: float | None) -> float:
+        """The level at time ``ts`` (a trend line's value, extended both ways; else the price)."""
+        if self.line is None or ts is None:
+            return self.price
+        t1, p1, t2, p2 = self.line
+        return p1 if t2 == t1 else p1 + (p2 - p1) * (ts - t1) / (t2 - t1)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartDrawing:
+    """A line or note drawn on a symbol's charts: points are (epoch seconds, price), shown on every chart of
+    the symbol in the same timeframe family (intraday or daily)."""
+
+    id: int
+    symbol: str
+    family: str  # intraday / daily
+    kind: str  # hline / trend / rect / text
+    points: tuple[tuple[float, float], ...]
+    text: str = ""
+    extend: bool = False  # a trend line drawn on past its second point
 
 
 @dataclass(frozen=True, slots=True)

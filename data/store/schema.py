@@ -22,6 +22,7 @@ from data.store.schema_sync import (
 )
 from data.store.schema_wave2 import (
     BlobRow,
+    ChartDrawingRow,
     CoachConversationRow,
     CoachMessageRow,
     CoachSymbolRow,
@@ -101,6 +102,7 @@ class AlertRow(Base):
     notes: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime]
     triggered_at: Mapped[datetime | None]
+    line: Mapped[str | None] = mapped_column(Text)  # a trend alert's JSON [t1, price1, t2, price2]
 
 
 class AlertTriggerRow(Base):
@@ -295,6 +297,7 @@ class JournalDraftRow(Base):
 __all__ = [
     "Base",
     "BlobRow",
+    "ChartDrawingRow",
     "CoachConversationRow",
     "CoachMessageRow",
     "CoachSymbolRow",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from data.store.orm_base import Base
@@ -159,3 +159,18 @@ class CoachSymbolRow(Base):
     symbol: Mapped[str] = mapped_column(String(32), primary_key=True)
     conversation_id: Mapped[int] = mapped_column()
     first_at: Mapped[datetime] = mapped_column()
+
+
+class ChartDrawingRow(Base):
+    """A drawing on a symbol's charts (``records.ChartDrawing``); points as JSON [[t, price], …]."""
+
+    __tablename__ = "chart_drawings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(32), index=True)
+    family: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8))
+    points: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, server_default="")
+    extend: Mapped[bool] = mapped_column(server_default=false())
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()

@@ -64,6 +64,7 @@ TABLES: tuple[SyncTable, ...] = (
     SyncTable("watchlist_items", _child("watchlist_items", "watchlists", "watchlist_id", "symbol"),
               parents={"watchlist_id": "watchlists"}),
     SyncTable("alerts", RANDOM_ID, seed_time="created_at"),
+    SyncTable("chart_drawings", RANDOM_ID, seed_time="updated_at"),
     # events the engine records on every running device from the same market data (a trigger at the
     # same tick, a setup's step at the same bar, an expiry) are one event: named by parent, kind and time
     SyncTable("alert_triggers", _child("alert_triggers", "alerts", "alert_id", "triggered_at"),

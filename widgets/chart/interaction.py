@@ -48,6 +48,8 @@ class ChartInteraction(QObject):
         scene = panel.layout_widget.scene()
         self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=MOUSE_RATE_HZ, slot=self.on_mouse_moved)
         scene.sigMouseClicked.connect(self.on_click)
+        # owners add entries for what is under the cursor (a drawing): ``extend(menu, scene_pos)``
+        self.menu_extensions: list = []
 
     def readout_at(self, x: float) -> str:
         """The bar at ``x`` as plain text (" " off the bars)."""
@@ -125,6 +127,8 @@ class ChartInteraction(QObject):
         if event.button() != Qt.MouseButton.RightButton or not plot.sceneBoundingRect().contains(scene_pos):
             return
         menu = self.context_menu(plot.vb.mapSceneToView(scene_pos).y(), self._panel.levels.alert_near(scene_pos.y()))
+        for extend in self.menu_extensions:
+            extend(menu, scene_pos)
         event.accept()
         menu.popup(event.screenPos().toPoint())
 

@@ -22,6 +22,7 @@ from app.core.events import AlertTriggered
 from app.core.market_data import MarketDataService
 from app.core.snapshots import ChartSnapshot
 from app.core.workspace import Workspace
+from app.ui.controllers.chart_drawings import ChartDrawings
 from app.ui.controllers.chart_link import ChartLink
 from app.ui.controllers.chart_setups import ChartSetups
 from app.ui.intents import AddChartMarker, AskCoach, DrawChartLevels, PrefillAlert, ShowChainNear
@@ -57,6 +58,7 @@ class ChartController(QObject):
         self._kept: dict[str, deque[AddChartMarker]] = {}  # symbol -> its markers, oldest first
         self._connect()
         self.setups = ChartSetups(host, panel)  # after _connect: it extends the menu's requests
+        self.drawings = ChartDrawings(host, panel)
         host.when_engine_ready(self.initial)
 
     def _connect(self) -> None:
@@ -170,6 +172,7 @@ class ChartController(QObject):
                     self.on_quotes([quote])
                 self.sync_alert_lines()
                 self.setups.symbol_shown()
+                self.drawings.symbol_shown()
 
         self.host.run(run(), lambda msg: self._say(f"Could not load {symbol}: {msg}"))
 
@@ -247,8 +250,8 @@ class ChartController(QObject):
     # -- alerts and levels -------------------------------------------------------------------
     def sync_alert_lines(self, *_args: object) -> None:
         panel = self.panel
-        wanted = {f"alert:{a.id}": a for a in self._alerts().alerts
-                  if a.symbol == panel.symbol and a.status == "active"}
+        wanted = {f"alert:{a.id}": a for a in self._alerts().alerts  # a trend alert's line is its drawing
+                  if a.symbol == panel.symbol and a.status == "active" and a.line is None}
         for key in panel.level_keys("alert"):
             if key not in wanted:
                 panel.remove_level(key)
