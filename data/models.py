@@ -149,3 +149,35 @@ class ConnectionState:
 
 
 StreamEvent = Quote | Bar | ConnectionState
+
+
+INDICATOR_WINDOWS = {"sma": (50,), "ema": (50,), "rsi": (14,), "macd": (12, 26, 9)}  # a provider's defaults
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorSeries:
+    """A provider's own series of one indicator (``sma``, ``ema``, ``rsi``, ``macd``) on one symbol and
+    timeframe, oldest first. ``ts`` is the start of the bar each value belongs to (UTC epoch seconds;
+    daily values at 00:00 ET, as ``Bars``). ``windows``: (window,) or MACD's (short, long, signal).
+    MACD: ``value`` is the MACD line, with ``signal`` and ``histogram``; other indicators leave
+    those two empty. ``computed_from``: the start of the first bar the provider computed on (its
+    warm-up starts there; None when it does not say)."""
+
+    symbol: str
+    name: str
+    timeframe: Timeframe
+    windows: tuple[int, ...]
+    ts: np.ndarray
+    value: np.ndarray
+    signal: np.ndarray
+    histogram: np.ndarray
+    adjusted: bool = True
+    computed_from: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ts", _frozen_array(self.ts, np.int64))
+        for name in ("value", "signal", "histogram"):
+            object.__setattr__(self, name, _frozen_array(getattr(self, name), np.float64))
+
+    def __len__(self) -> int:
+        return len(self.ts)

@@ -19,6 +19,7 @@ import numpy as np
 
 from analytics.chart_overlays import ChartOverlays, Levels, compute_overlays, key_level_list
 from analytics.levels import SessionHours
+from app.core.provider_indicators import AlignedIndicator, provider_indicator, serves
 from app.core.snapshots import ChartSnapshot
 from data.bar_aggregation import bucket_start, et_day_and_minute
 from data.bar_cleaning import clean_bars
@@ -113,6 +114,14 @@ class ChartDataService:
         if len(snap.bars) and timeframe.is_intraday:
             self._keep(snap.bars, or_minutes, snap.overlays.levels, today)
         return snap
+
+    def serves_indicators(self, timeframe: Timeframe) -> bool:
+        """The provider computes its own indicators on ``timeframe`` (``IndicatorsProvider``)."""
+        return serves(self._provider, timeframe)
+
+    async def provider_indicator(self, bars: Bars, name: str, windows: tuple[int, ...] = ()) -> AlignedIndicator | None:
+        """The provider's own ``name`` (ema, sma, rsi, macd) on ``bars``; None where it has none."""
+        return await provider_indicator(self._provider, bars, name, windows)
 
     async def overlays_for(self, bars: Bars, or_minutes: int = 15) -> ChartOverlays:
         """The overlays at a live bar close. Key levels are those of the bar's session: kept

@@ -11,15 +11,15 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from data.models import Bars, Quote, StreamEvent, SymbolInfo, Timeframe
+from data.models import Bars, IndicatorSeries, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.providers.errors import ProviderError
 
 if TYPE_CHECKING:
     from data.option_chain import OptionChain
     from data.reference import TreasuryYields
 
-__all__ = ["Clock", "MarketDataProvider", "MarketStream", "OpenStreams", "OptionsProvider", "ProviderError",
-           "RatesProvider", "ReplayControls"]
+__all__ = ["Clock", "IndicatorsProvider", "MarketDataProvider", "MarketStream", "OpenStreams", "OptionsProvider",
+           "ProviderError", "RatesProvider", "ReplayControls"]
 
 
 class Clock(Protocol):
@@ -119,6 +119,21 @@ class RatesProvider(Protocol):
 
     async def get_treasury_yields(self, since: date | None = None) -> list[TreasuryYields]:
         """The curve by day, newest first."""
+        ...
+
+
+@runtime_checkable
+class IndicatorsProvider(Protocol):
+    """A provider that computes indicators itself (Massive's ``/v1/indicators``): the chart can show
+    its series beside ours (``app.core.provider_indicators``)."""
+
+    indicator_timeframes: frozenset[Timeframe]  # where its series sit on our bars' grid
+
+    async def get_indicator(self, symbol: str, name: str, timeframe: Timeframe, windows: tuple[int, ...] = (),
+                            *, limit: int = 500, start: datetime | None = None,
+                            adjusted: bool = True) -> IndicatorSeries:
+        """``name`` (sma, ema, rsi, macd) on closes, the newest ``limit`` values (from ``start`` on when
+        given), oldest first; ``windows`` () = the provider's defaults (``data.models.INDICATOR_WINDOWS``)."""
         ...
 
 

@@ -1,4 +1,4 @@
-"""The Massive provider: REST history/quotes/search/chains/reference data plus one WebSocket per cluster.
+"""The Massive provider: REST history/quotes/search/chains/reference data/indicators plus one WebSocket per cluster.
 
 Intraday bars are fetched as minute aggregates and aggregated here, so every provider's 5m/1h/4h
 bars sit on the same 09:30-anchored grid; daily bars come as Massive's daily aggregates.
@@ -25,6 +25,7 @@ from data.providers.bar_cache import BarCache
 from data.providers.base import OpenStreams
 from data.providers.massive.client import MassiveClient
 from data.providers.massive.errors import MassiveError
+from data.providers.massive.indicators import MassiveIndicators
 from data.providers.massive.market_clock import MarketClock
 from data.providers.massive.parsers import (
     Parsed,
@@ -60,7 +61,7 @@ REFERENCE_TTL_S = 12 * 3600  # details and corporate actions change at most dail
 MOVERS_TTL_S = 60
 
 
-class MassiveProvider:
+class MassiveProvider(MassiveIndicators):  # + get_indicator (Massive's own EMA/SMA/RSI/MACD)
     name = "massive"
     finest_timeframe = Timeframe.M1
     real_prices = True
