@@ -56,7 +56,8 @@ class AlertsModel(ColumnTableModel):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         a = self._rows[index.row()]
-        values = (a.symbol, a.condition, f"{a.price:,.2f}", "repeat" if a.repeat else "once", a.status, a.source,
+        shown = f"{a.price:,.2f}" if a.condition in ALERT_CONDITIONS else a.describe()  # beyond a level: in words
+        values = (a.symbol, a.condition, shown, "repeat" if a.repeat else "once", a.status, a.source,
                   a.created_at.astimezone(ET).strftime("%m-%d %H:%M"),
                   a.triggered_at.astimezone(ET).strftime("%m-%d %H:%M:%S") if a.triggered_at else "", a.notes)
         return values[index.column()]

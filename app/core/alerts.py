@@ -28,7 +28,7 @@ from app.core.notifications import NotificationService
 from app.core.supervisor import ServiceContext
 from data.store import alerts as alert_repo
 from data.store.database import Store
-from data.store.records import Alert
+from data.store.records import LEVEL_CROSS, PCT_MOVE, VWAP_CROSS, Alert
 
 log = logging.getLogger(__name__)
 HYSTERESIS = 0.0005
@@ -43,6 +43,7 @@ class AlertEvaluator:
         self._armed: dict[int, bool] = {}
         self._last: dict[str, float] = {}
         self._last_ts: dict[str, float] = {}
+        self._levels: dict[str, dict[str, float]] = {}  # symbol -> key levels and VWAP as of now
 
     def set_alerts(self, alerts: list[Alert] | tuple[Alert, ...]) -> None:
         """Keep the armed state of unchanged alerts; a new or edited (level, condition, symbol)
@@ -65,7 +66,21 @@ class AlertEvaluator:
     def symbols(self) -> set[str]:
         return {s for s, alerts in self._by_symbol.items() if alerts}
 
-    def on_price(self, symbol: str, price: float, ts: float | None = None) -> list[Alert]:
+    def set_levels(self, symbol: str, levels: dict[str, float]) -> None:
+        """The symbol's key levels and session VWAP as of now (the monitor updates them at each 1-minute close)."""
+        self._levels[symbol] = levels
+
+    def level(self, alert: Alert, ts: float | None) -> float | None:
+        """The level ``alert`` watches at ``ts``: a trend line's value, VWAP, a named key level, or its price;
+        None while it is not known (no VWAP before the session's first bar)."""
+        if alert.condition == VWAP_CROSS:
+            return self._levels.get(alert.symbol, {}).get("VWAP")
+        if alert.condition == LEVEL_CROSS:
+            return self._levels.get(alert.symbol, {}).get((alert.params or {}).get("level", ""))
+        return alert.level_at(ts)
+
+    def on_price(self, symbol: str, price: float, ts: float | None = None,
+                 prev_close: float | None = None) -> list[Alert]:
         """The alerts ``price`` fires; ``ts`` (event time) orders the ticks of a symbol."""
         if not (math.isfinite(price) and price > 0):
             return []
@@ -81,38 +96,59 @@ class AlertEvaluator:
         self._last[symbol] = price
         fired = []
         for alert in self._by_symbol.get(symbol, ()):
+            judged = self._judge(alert, prev, price, prev_ts if prev_ts is not None else ts, ts, prev_close)
+            if judged is None:
+                continue  # its level is not known yet
+            hit, away = judged
             if self._armed.get(alert.id, True):
-                if _hit(alert, prev, price, prev_ts, ts):
+                if hit:
                     self._armed[alert.id] = False
                     fired.append(alert)
-            elif alert.repeat and _moved_away(alert, price, ts):
+            elif alert.repeat and away:
                 self._armed[alert.id] = True
         return fired
 
 
+    def _judge(self, alert: Alert, prev: float | None, price: float, prev_ts: float | None, ts: float | None,
+               prev_close: float | None) -> tuple[bool, bool] | None:
+        """(fires now, far enough away to re-arm), or None while the alert's level is unknown."""
+        if alert.condition == PCT_MOVE:
+            moved = _pct_moved(alert, price, prev_close)
+            return None if moved is None else (moved >= alert.price, moved < alert.price * 0.8)
+        level, before = self.level(alert, ts), self.level(alert, prev_ts)
+        if level is None or before is None:
+            return None
+        return _hit(alert.condition, prev, price, before, level), _moved_away(alert.condition, price, level)
+
+
 def _trigger_key(alert: Alert) -> tuple:
-    return alert.symbol, alert.condition, alert.price, alert.line
+    return alert.symbol, alert.condition, alert.price, str(alert.params)
 
 
-def _hit(alert: Alert, prev: float | None, price: float, prev_ts: float | None = None,
-         ts: float | None = None) -> bool:
-    level = alert.level_at(ts)  # a trend line's value at the tick's time (else the price)
-    if alert.condition == "above":
+def _pct_moved(alert: Alert, price: float, prev_close: float | None) -> float | None:
+    """How far (%, either way) ``price`` is from the alert's reference, else the prior close."""
+    base = (alert.params or {}).get("reference") or prev_close
+    if not base or not math.isfinite(base) or base <= 0:
+        return None
+    return abs(price / base - 1.0) * 100.0
+
+
+def _hit(condition: str, prev: float | None, price: float, before: float, level: float) -> bool:
+    """``before``: the level at the previous tick's time (a trend line moves)."""
+    if condition == "above":
         return price > level
-    if alert.condition == "below":
+    if condition == "below":
         return price < level
     if prev is None:
         return False
-    before = alert.level_at(prev_ts if prev_ts is not None else ts)
     return (prev < before and level <= price) or (prev > before and level >= price)
 
 
-def _moved_away(alert: Alert, price: float, ts: float | None = None) -> bool:
-    level = alert.level_at(ts)
+def _moved_away(condition: str, price: float, level: float) -> bool:
     band = level * HYSTERESIS
-    if alert.condition == "above":
+    if condition == "above":
         return price <= level - band
-    if alert.condition == "below":
+    if condition == "below":
         return price >= level + band
     return abs(price - level) > band
 
@@ -136,12 +172,12 @@ class AlertsService:
         return self.alerts
 
     async def create(self, symbol: str, condition: str, price: float, *, repeat: bool = False,
-                     source: str = "panel", notes: str = "", line: tuple[float, float, float, float] | None = None
-                     ) -> Alert:
-        """``line``: a trend-line alert's two points (``condition`` "trend")."""
+                     source: str = "panel", notes: str = "", **beyond_level) -> Alert:
+        """``beyond_level``: ``line`` (a trend alert's points), ``level`` (a key level's name) or ``reference``
+        (a percent move's base) — see ``data.store.alerts.create``."""
         now = self._now()
         alert = await self._store.run(lambda s: alert_repo.create(s, symbol, condition, price, repeat=repeat,
-                                                                  source=source, notes=notes, now=now, line=line))
+                                                                  source=source, notes=notes, now=now, **beyond_level))
         await self.refresh()
         return alert
 
@@ -167,8 +203,10 @@ class AlertMonitorService:
     name = "alert-monitor"
     stale_after = 30.0
 
-    def __init__(self, alerts: AlertsService, store: Store, bus: EventBus, notifications: NotificationService
-                 ) -> None:
+    def __init__(self, alerts: AlertsService, store: Store, bus: EventBus, notifications: NotificationService,
+                 bars: Callable[[str], object] | None = None, or_minutes: Callable[[], int] = lambda: 15) -> None:
+        """``bars``: a symbol's 1-minute bars as held by the market state (VWAP and key-level alerts)."""
+        self._bars, self._or_minutes = bars, or_minutes
         self._alerts = alerts
         self._store = store
         self._bus = bus
@@ -178,6 +216,10 @@ class AlertMonitorService:
         self._recording: set[asyncio.Task] = set()
 
     async def run(self, ctx: ServiceContext) -> None:
+        from app.core.alert_levels import AlertLevels
+
+        levels = (AlertLevels(self._bus, self.evaluator.set_levels, self._bars, self._or_minutes)
+                  if self._bars is not None else None)
         self.evaluator.set_alerts(await self._alerts.refresh())
         unsubscribe = [self._bus.subscribe(QuoteUpdated, self._on_quote),
                        self._bus.subscribe(AlertsChanged, lambda e: self.evaluator.set_alerts(e.alerts)),
@@ -190,12 +232,14 @@ class AlertMonitorService:
         finally:
             for off in unsubscribe:
                 off()
+            if levels is not None:
+                levels.close()
             if self._recording:  # let triggers already fired reach the store
                 await asyncio.wait(set(self._recording), timeout=2.0)
 
     def _on_quote(self, event: QuoteUpdated) -> None:
         quote = event.quote
-        for alert in self.evaluator.on_price(quote.symbol, quote.last, quote.ts):
+        for alert in self.evaluator.on_price(quote.symbol, quote.last, quote.ts, quote.prev_close):
             task = asyncio.ensure_future(self._record(alert, quote.last, datetime.fromtimestamp(quote.ts, UTC)))
             self._recording.add(task)
             task.add_done_callback(self._recording.discard)
@@ -207,9 +251,8 @@ class AlertMonitorService:
             return  # deleted meanwhile
         self.fired += 1
         self._bus.publish(AlertTriggered(stored, trigger))
-        what = {"crosses": "crossed", "above": "is above", "below": "is below"}[alert.condition]
         await self._notifications.notify(
-            "alert", f"{alert.symbol} {what} {alert.price:,.2f}",
+            "alert", f"{alert.symbol} {alert.describe(fired=True)}",
             f"{alert.symbol} traded at {price:,.2f}" + (f" — {alert.notes}" if alert.notes else ""),
             key=f"alert:{alert.id}:{trigger.id}", cooldown_s=0)
         await self._alerts.refresh()

@@ -247,7 +247,7 @@ _BRIDGE, _ENGINE, _SYMBOLS = "app.ui.bridge", "app.core.engine", "app.core.symbo
 CATALOGUE: dict[type[Event], Route] = {
     QuoteUpdated: Route("app.core.market_data", (_BRIDGE, "app.core.alerts", "app.core.setups.tracker")),
     BarUpdated: Route("app.core.market_data", (_BRIDGE, "app.core.market_state")),
-    BarClosed: Route("app.core.market_state", ("app.core.setups.detector_runner",)),
+    BarClosed: Route("app.core.market_state", ("app.core.setups.detector_runner", "app.core.alert_levels")),
     FeedStateChanged: Route("app.core.market_data", (_BRIDGE,)),
     ActiveSymbolChanged: Route("app.core.workspace", (_BRIDGE, "app.core.option_chains", _SYMBOLS)),
     WatchlistsChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS)),
@@ -260,7 +260,7 @@ CATALOGUE: dict[type[Event], Route] = {
     ErrorReported: Route(_ENGINE, (_BRIDGE, _ENGINE)),
     EngineStarted: Route(_ENGINE, (_BRIDGE,)),
     ProviderChanged: Route(_ENGINE, (_BRIDGE, "app.core.alerts", "app.core.journal.context")),
-    AlertsChanged: Route("app.core.alerts", (_BRIDGE, "app.core.alerts", _SYMBOLS)),
+    AlertsChanged: Route("app.core.alerts", (_BRIDGE, "app.core.alerts", "app.core.alert_levels", _SYMBOLS)),
     AlertTriggered: Route("app.core.alerts", (_BRIDGE,)),
     OptionsUpdated: Route("app.core.option_chains", (_BRIDGE, "app.core.iv_history", "app.core.heatmap",
                                                      "app.core.positions.tracker", "app.core.journal.context")),

@@ -176,7 +176,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
         quotes=lambda: c.service(MarketDataService).last_quotes, preferences=lambda: c.workspace.preferences,
         now=lambda: c.current().clock.now(), closes=ClosingMarks(c.store, c.calendar))),
     ServiceSpec("alert-monitor", AlertMonitorService,
-                lambda c: AlertMonitorService(c.service(AlertsService), c.store, c.bus, c.notifications)),
+                lambda c: AlertMonitorService(c.service(AlertsService), c.store, c.bus, c.notifications,
+                                              bars=lambda s: c.service(MarketStateService).bars(s, Timeframe.M1),
+                                              or_minutes=lambda: c.workspace.preferences["opening_range_minutes"])),
     ServiceSpec("health-watch", HealthWatchService,
                 lambda c: HealthWatchService(c.health, c.notifications, c.bus)),
     # jobs on market time (07:00 brief, 16:15 drafts …) are added by the services that own them;

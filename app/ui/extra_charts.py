@@ -83,6 +83,7 @@ class ExtraCharts:
         from app.ui.controllers.chart import ChartController
         from app.ui.controllers.chart_journal import ChartJournal
         from app.ui.controllers.chart_link import ChartLink
+        from app.ui.controllers.chart_provider_indicators import ChartProviderIndicators
         from widgets.chart.chart_panel import ChartPanel
 
         panel = ChartPanel()
@@ -91,6 +92,7 @@ class ExtraCharts:
                          parent=panel)
         self.controllers[name] = ChartController(self._host, panel, link, primary=False)
         ChartJournal(self._host, panel)
+        ChartProviderIndicators(self._host, panel)
         self._window.docks[name].setWidget(panel)
         self._window.panels[name] = panel
 

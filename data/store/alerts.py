@@ -9,7 +9,17 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.store.records import ALERT_CONDITIONS, ALERT_STATUSES, TREND, Alert, AlertTrigger
+from data.store.records import (
+    ALERT_CONDITIONS,
+    ALERT_STATUSES,
+    KEY_LEVELS,
+    LEVEL_CROSS,
+    PCT_MOVE,
+    TREND,
+    VWAP_CROSS,
+    Alert,
+    AlertTrigger,
+)
 from data.store.schema import AlertRow, AlertTriggerRow
 from data.symbols import normalize_symbol
 
@@ -21,21 +31,31 @@ class AlertError(ValueError):
 
 
 def _to_model(row: AlertRow) -> Alert:
-    line = tuple(json.loads(row.line)) if row.line else None
+    try:
+        params = json.loads(row.params) if row.params else None
+    except ValueError:
+        params = None  # unreadable (another version's): the alert still lists, it just cannot fire
     return Alert(row.id, row.symbol, row.condition, row.price, row.repeat, row.status, row.source, row.notes,
-                 row.created_at, row.triggered_at, line)
+                 row.created_at, row.triggered_at, params if isinstance(params, dict) else None)
 
 
-def _line(condition: str, line: tuple[float, float, float, float] | None) -> str | None:
-    """A trend alert's line as stored (two points with finite times and positive prices), else None."""
-    if condition != TREND:
-        return None
-    if line is None or len(line) != 4 or not all(math.isfinite(float(v)) for v in line):
-        raise AlertError("A trend-line alert needs the line's two points.")
-    t1, p1, t2, p2 = (float(v) for v in line)
-    if p1 <= 0 or p2 <= 0 or t1 == t2:
-        raise AlertError("A trend line needs two points at different times with positive prices.")
-    return json.dumps([t1, p1, t2, p2])
+def _params(condition: str, line: tuple[float, float, float, float] | None, level: str | None,
+            reference: float | None) -> str | None:
+    """What an alert beyond a price level needs, checked, as stored."""
+    if condition == TREND:
+        if line is None or len(line) != 4 or not all(math.isfinite(float(v)) for v in line):
+            raise AlertError("A trend-line alert needs the line's two points.")
+        t1, p1, t2, p2 = (float(v) for v in line)
+        if p1 <= 0 or p2 <= 0 or t1 == t2:
+            raise AlertError("A trend line needs two points at different times with positive prices.")
+        return json.dumps({"line": [t1, p1, t2, p2]})
+    if condition == LEVEL_CROSS:
+        if level not in KEY_LEVELS:
+            raise AlertError(f"Choose a key level ({', '.join(KEY_LEVELS)}).")
+        return json.dumps({"level": level})
+    if condition == PCT_MOVE and reference is not None:
+        return json.dumps({"reference": validate_price(reference)})
+    return None
 
 
 def validate_price(price: float) -> float:
@@ -49,7 +69,7 @@ def validate_price(price: float) -> float:
 
 
 def _validate(condition: str, notes: str) -> None:
-    if condition not in (*ALERT_CONDITIONS, TREND):
+    if condition not in (*ALERT_CONDITIONS, TREND, VWAP_CROSS, LEVEL_CROSS, PCT_MOVE):
         raise AlertError(f"Unknown alert condition '{condition}' (use {', '.join(ALERT_CONDITIONS)}).")
     if len(notes) > MAX_NOTES:
         raise AlertError(f"Notes are limited to {MAX_NOTES} characters.")
@@ -57,12 +77,14 @@ def _validate(condition: str, notes: str) -> None:
 
 def create(session: Session, symbol: str, condition: str, price: float, *, repeat: bool = False,
            source: str = "panel", notes: str = "", now: datetime | None = None,
-           line: tuple[float, float, float, float] | None = None) -> Alert:
-    """``line``: a trend alert's two points (``condition`` "trend"; ``price`` its level when made)."""
+           line: tuple[float, float, float, float] | None = None, level: str | None = None,
+           reference: float | None = None) -> Alert:
+    """Beyond a price level: ``line`` a trend alert's two points (``price`` its level when made), ``level``
+    a key level's name, ``reference`` a percent move's base (else the prior close; ``price`` is the %)."""
     sym = normalize_symbol(symbol)  # SymbolError carries the user message
     _validate(condition, notes)
     row = AlertRow(symbol=sym, condition=condition, price=validate_price(price), repeat=bool(repeat),
-                   status="active", source=source[:32], notes=notes, line=_line(condition, line),
+                   status="active", source=source[:32], notes=notes, params=_params(condition, line, level, reference),
                    created_at=now or datetime.now(UTC))
     session.add(row)
     session.flush()

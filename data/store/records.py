@@ -36,6 +36,10 @@ def clean_name(name: str, what: str, error: type[ValueError] = ValueError, max_l
 
 ALERT_CONDITIONS = ("crosses", "above", "below")
 TREND = "trend"  # crosses a drawn trend line: the level is the line's value at each tick's time
+VWAP_CROSS = "vwap"  # crosses the session VWAP (as it is at each tick)
+LEVEL_CROSS = "level"  # crosses a key level by name (params["level"]: PDH, PDL, PDC, PMH, PML, ORH, ORL, P, R1, S1)
+PCT_MOVE = "pct_move"  # moves ``price`` % from the prior close (or params["reference"]) either way
+KEY_LEVELS = ("PDH", "PDL", "PDC", "PMH", "PML", "ORH", "ORL", "P", "R1", "S1")
 ALERT_STATUSES = ("active", "triggered", "disabled")
 
 
@@ -51,13 +55,31 @@ class Alert:
     notes: str
     created_at: datetime  # aware UTC
     triggered_at: datetime | None
-    line: tuple[float, float, float, float] | None = None  # a trend alert's (t1 s, price1, t2 s, price2)
+    params: dict | None = None  # beyond a level: {"line": [t1 s, p1, t2 s, p2]}, {"level": "PDH"}, {"reference": p}
+
+    @property
+    def line(self) -> tuple[float, float, float, float] | None:
+        """A trend alert's (t1 s, price1, t2 s, price2)."""
+        line = (self.params or {}).get("line")
+        return tuple(line) if self.condition == TREND and line else None
+
+    def describe(self, fired: bool = False) -> str:
+        """What it watches in words ("crosses VWAP", "moves 2 % from the prior close"); past tense once fired."""
+        if self.condition == PCT_MOVE:
+            base = (self.params or {}).get("reference")
+            return (f"{'moved' if fired else 'moves'} {self.price:g} % from "
+                    + (f"{base:,.2f}" if base else "the prior close"))
+        verb = {"above": "is above", "below": "is below"}.get(self.condition, "crossed" if fired else "crosses")
+        what = {TREND: "the trend line", VWAP_CROSS: "VWAP",
+                LEVEL_CROSS: (self.params or {}).get("level", "a key level")}.get(self.condition, f"{self.price:,.2f}")
+        return f"{verb} {what}"
 
     def level_at(self, ts: float | None) -> float:
         """The level at time ``ts`` (a trend line's value, extended both ways; else the price)."""
-        if self.line is None or ts is None:
+        line = self.line
+        if line is None or ts is None:
             return self.price
-        t1, p1, t2, p2 = self.line
+        t1, p1, t2, p2 = line
         return p1 if t2 == t1 else p1 + (p2 - p1) * (ts - t1) / (t2 - t1)
 
 

@@ -102,7 +102,7 @@ class AlertRow(Base):
     notes: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime]
     triggered_at: Mapped[datetime | None]
-    line: Mapped[str | None] = mapped_column(Text)  # a trend alert's JSON [t1, price1, t2, price2]
+    params: Mapped[str | None] = mapped_column(Text)  # JSON: {"line": [t1, p1, t2, p2]} / {"level": "PDH"} / …
 
 
 class AlertTriggerRow(Base):

@@ -63,3 +63,29 @@ def test_a_trend_line_drawn_with_two_clicks_is_kept_shown_alerted_on_and_deleted
         await until(lambda: main.drawings.layer.drawings() == [])
 
     assert run_app(settings(tmp_path), after_restart) == 0
+
+
+def test_more_alerts_from_the_chart_menu_vwap_key_level_and_percent_move(qapp, tmp_path: Path) -> None:
+    from data.store.records import LEVEL_CROSS, PCT_MOVE, VWAP_CROSS
+
+    async def scenario(c: AppController) -> None:
+        main = c.window.extra_charts.main()
+        await until(lambda: main.panel.bar_count > 50)
+        menu = main.panel.interaction.context_menu(600.0)
+        for extend in main.panel.interaction.menu_extensions:
+            extend(menu, QPointF(0, 0))
+        more = next(a.menu() for a in menu.actions() if a.text() == "More alerts")
+        entries = {a.text(): a for a in more.actions()}
+        entries["When price crosses VWAP"].trigger()
+        levels = {a.text(): a for a in entries["When price crosses a key level"].menu().actions()}
+        levels["PDH — prior-day high"].trigger()
+        moves = {a.text(): a for a in entries["On a move from the prior close"].menu().actions()}
+        moves["2 % either way"].trigger()
+        alerts = c.engine.service(AlertsService)
+        await until(lambda: len(alerts.alerts) == 3)
+        kinds = {(a.condition, (a.params or {}).get("level"), a.price if a.condition == PCT_MOVE else None)
+                 for a in alerts.alerts}
+        assert kinds == {(VWAP_CROSS, None, None), (LEVEL_CROSS, "PDH", None), (PCT_MOVE, None, 2.0)}
+        assert not main.panel.level_keys("alert")  # none of them is a horizontal line at a fixed price
+
+    assert run_app(settings(tmp_path), scenario) == 0

@@ -22,6 +22,7 @@ from app.core.events import AlertTriggered
 from app.core.market_data import MarketDataService
 from app.core.snapshots import ChartSnapshot
 from app.core.workspace import Workspace
+from app.ui.controllers.chart_alert_kinds import ChartAlertKinds
 from app.ui.controllers.chart_drawings import ChartDrawings
 from app.ui.controllers.chart_link import ChartLink
 from app.ui.controllers.chart_setups import ChartSetups
@@ -59,6 +60,7 @@ class ChartController(QObject):
         self._connect()
         self.setups = ChartSetups(host, panel)  # after _connect: it extends the menu's requests
         self.drawings = ChartDrawings(host, panel)
+        ChartAlertKinds(host, panel)  # VWAP, key-level and percent-move alerts in the menu
         host.when_engine_ready(self.initial)
 
     def _connect(self) -> None:
@@ -251,7 +253,7 @@ class ChartController(QObject):
     def sync_alert_lines(self, *_args: object) -> None:
         panel = self.panel
         wanted = {f"alert:{a.id}": a for a in self._alerts().alerts  # a trend alert's line is its drawing
-                  if a.symbol == panel.symbol and a.status == "active" and a.line is None}
+                  if a.symbol == panel.symbol and a.status == "active" and a.condition in ALERT_SIGNS}
         for key in panel.level_keys("alert"):
             if key not in wanted:
                 panel.remove_level(key)

@@ -1,4 +1,4 @@
-"""chart drawings (lines, boxes, notes per symbol) and trend-line alerts (the line on the alert)
+"""chart drawings (lines, boxes, notes per symbol) and alerts beyond a level (their parameters)
 
 Revision ID: 0016
 Revises: 0015
@@ -27,10 +27,11 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
     )
-    op.add_column("alerts", sa.Column("line", sa.Text, nullable=True))  # JSON [t1, price1, t2, price2]
+    # what an alert beyond a price level needs (JSON): a trend line's points, a key level's name, a reference
+    op.add_column("alerts", sa.Column("params", sa.Text, nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("alerts") as batch:
-        batch.drop_column("line")
+        batch.drop_column("params")
     op.drop_table("chart_drawings")
