@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from app.core.bus import EventBus
-from app.core.events import AlertsChanged, BarClosed
+from app.core.events import AlertsChanged, BarClosed, OptionsUpdated
 from data.models import Bars, Timeframe
-from data.store.records import LEVEL_CROSS, VWAP_CROSS
+from data.store.records import LEVEL_CROSS, THRESHOLDS, VWAP_CROSS
 
 log = logging.getLogger(__name__)
 NEEDS_LEVELS = (VWAP_CROSS, LEVEL_CROSS)
@@ -61,6 +61,42 @@ class AlertLevels:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.warning("alert levels failed: %s", task.exception())
+
+    def close(self) -> None:
+        for off in self._offs:
+            off()
+
+
+class OptionsAlertFeed:
+    """Each options refresh (the active symbol's chain): the GEX flip and walls as levels price can cross,
+    and today's expected move used and the IV rank for the threshold alerts — the numbers the GEX, 0DTE
+    and IV panels show (``values(snapshot)`` asks their services)."""
+
+    def __init__(self, bus: EventBus, evaluator, values: Callable[[object], Awaitable[dict[str, float]]],
+                 fire: Callable[[object, float, datetime], None]) -> None:
+        self._evaluator, self._values, self._fire = evaluator, values, fire
+        self._tasks: set[asyncio.Task] = set()
+        self._offs = [bus.subscribe(OptionsUpdated, self._on_options)]
+
+    def _on_options(self, event: OptionsUpdated) -> None:
+        snap = event.snapshot
+        gex = snap.gex
+        named = {"FLIP": gex.flip, "CALL_WALL": gex.call_wall, "PUT_WALL": gex.put_wall}
+        self._evaluator.set_levels(snap.symbol, {k: float(v) for k, v in named.items() if v is not None})
+        if not any(a.condition in THRESHOLDS for a in self._evaluator.alerts_of(snap.symbol)):
+            return
+        task = asyncio.get_running_loop().create_task(self._judge(snap))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _judge(self, snap) -> None:
+        try:
+            values = await self._values(snap)
+        except Exception as error:  # a view that cannot be made this refresh: the next one tries again
+            log.warning("options alert values failed: %s", error)
+            return
+        for alert in self._evaluator.on_values(snap.symbol, values):
+            self._fire(alert, snap.spot, snap.chain.asof)
 
     def close(self) -> None:
         for off in self._offs:

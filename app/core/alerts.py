@@ -19,7 +19,7 @@ import asyncio
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from app.core.bus import EventBus
@@ -28,7 +28,7 @@ from app.core.notifications import NotificationService
 from app.core.supervisor import ServiceContext
 from data.store import alerts as alert_repo
 from data.store.database import Store
-from data.store.records import LEVEL_CROSS, PCT_MOVE, VWAP_CROSS, Alert
+from data.store.records import EM_USED, IV_RANK_BELOW, LEVEL_CROSS, PCT_MOVE, THRESHOLDS, VWAP_CROSS, Alert
 
 log = logging.getLogger(__name__)
 HYSTERESIS = 0.0005
@@ -66,9 +66,31 @@ class AlertEvaluator:
     def symbols(self) -> set[str]:
         return {s for s, alerts in self._by_symbol.items() if alerts}
 
+    def alerts_of(self, symbol: str) -> list[Alert]:
+        return list(self._by_symbol.get(symbol, ()))
+
     def set_levels(self, symbol: str, levels: dict[str, float]) -> None:
-        """The symbol's key levels and session VWAP as of now (the monitor updates them at each 1-minute close)."""
-        self._levels[symbol] = levels
+        """The symbol's key levels and session VWAP as of now (the monitor updates them at each 1-minute close),
+        or its options levels (GEX flip, walls: at each options refresh); the names given replace theirs."""
+        self._levels.setdefault(symbol, {}).update(levels)
+
+    def on_values(self, symbol: str, values: dict[str, float]) -> list[Alert]:
+        """The threshold alerts an options refresh fires (``values``: EM_USED %, IV_RANK 0-100)."""
+        fired = []
+        for alert in self._by_symbol.get(symbol, ()):
+            value = values.get("EM_USED" if alert.condition == EM_USED else "IV_RANK")
+            if alert.condition not in THRESHOLDS or value is None or not math.isfinite(value):
+                continue
+            below = alert.condition == IV_RANK_BELOW
+            hit = value <= alert.price if below else value >= alert.price
+            away = value > alert.price * 1.05 if below else value < alert.price * 0.95
+            if self._armed.get(alert.id, True):
+                if hit:
+                    self._armed[alert.id] = False
+                    fired.append(alert)
+            elif alert.repeat and away:
+                self._armed[alert.id] = True
+        return fired
 
     def level(self, alert: Alert, ts: float | None) -> float | None:
         """The level ``alert`` watches at ``ts``: a trend line's value, VWAP, a named key level, or its price;
@@ -112,6 +134,8 @@ class AlertEvaluator:
     def _judge(self, alert: Alert, prev: float | None, price: float, prev_ts: float | None, ts: float | None,
                prev_close: float | None) -> tuple[bool, bool] | None:
         """(fires now, far enough away to re-arm), or None while the alert's level is unknown."""
+        if alert.condition in THRESHOLDS:
+            return None  # judged on options refreshes (``on_values``)
         if alert.condition == PCT_MOVE:
             moved = _pct_moved(alert, price, prev_close)
             return None if moved is None else (moved >= alert.price, moved < alert.price * 0.8)
@@ -204,9 +228,11 @@ class AlertMonitorService:
     stale_after = 30.0
 
     def __init__(self, alerts: AlertsService, store: Store, bus: EventBus, notifications: NotificationService,
-                 bars: Callable[[str], object] | None = None, or_minutes: Callable[[], int] = lambda: 15) -> None:
-        """``bars``: a symbol's 1-minute bars as held by the market state (VWAP and key-level alerts)."""
-        self._bars, self._or_minutes = bars, or_minutes
+                 bars: Callable[[str], object] | None = None, or_minutes: Callable[[], int] = lambda: 15,
+                 options_values: Callable[[object], Awaitable[dict[str, float]]] | None = None) -> None:
+        """``bars``: a symbol's 1-minute bars as held by the market state (VWAP and key-level alerts);
+        ``options_values(snapshot)``: the expected move used and IV rank of an options refresh."""
+        self._bars, self._or_minutes, self._options_values = bars, or_minutes, options_values
         self._alerts = alerts
         self._store = store
         self._bus = bus
@@ -216,10 +242,12 @@ class AlertMonitorService:
         self._recording: set[asyncio.Task] = set()
 
     async def run(self, ctx: ServiceContext) -> None:
-        from app.core.alert_levels import AlertLevels
+        from app.core.alert_levels import AlertLevels, OptionsAlertFeed
 
         levels = (AlertLevels(self._bus, self.evaluator.set_levels, self._bars, self._or_minutes)
                   if self._bars is not None else None)
+        options = (OptionsAlertFeed(self._bus, self.evaluator, self._options_values, self._fire)
+                   if self._options_values is not None else None)
         self.evaluator.set_alerts(await self._alerts.refresh())
         unsubscribe = [self._bus.subscribe(QuoteUpdated, self._on_quote),
                        self._bus.subscribe(AlertsChanged, lambda e: self.evaluator.set_alerts(e.alerts)),
@@ -232,17 +260,21 @@ class AlertMonitorService:
         finally:
             for off in unsubscribe:
                 off()
-            if levels is not None:
-                levels.close()
+            for feed in (levels, options):
+                if feed is not None:
+                    feed.close()
             if self._recording:  # let triggers already fired reach the store
                 await asyncio.wait(set(self._recording), timeout=2.0)
 
     def _on_quote(self, event: QuoteUpdated) -> None:
         quote = event.quote
         for alert in self.evaluator.on_price(quote.symbol, quote.last, quote.ts, quote.prev_close):
-            task = asyncio.ensure_future(self._record(alert, quote.last, datetime.fromtimestamp(quote.ts, UTC)))
-            self._recording.add(task)
-            task.add_done_callback(self._recording.discard)
+            self._fire(alert, quote.last, datetime.fromtimestamp(quote.ts, UTC))
+
+    def _fire(self, alert: Alert, price: float, when: datetime) -> None:
+        task = asyncio.ensure_future(self._record(alert, price, when))
+        self._recording.add(task)
+        task.add_done_callback(self._recording.discard)
 
     async def _record(self, alert: Alert, price: float, when: datetime) -> None:
         try:

@@ -90,6 +90,20 @@ def brief_sources(ctx: EngineContext) -> BriefSources:
                         rates=lambda: ctx.service(RatesService).curve())
 
 
+def options_alert_values(ctx: EngineContext):
+    """An options refresh's expected move used (%) and IV rank, from the 0DTE and IV panels' services."""
+    async def values(snapshot: OptionsSnapshot) -> dict[str, float]:
+        out: dict[str, float] = {}
+        zero = await ctx.service(ZeroDteService).summary(snapshot)
+        if zero is not None and zero.summary is not None and zero.summary.day is not None:
+            out["EM_USED"] = zero.summary.day.used_fraction * 100.0
+        rank = await ctx.service(IvRankService).rank(snapshot)
+        if rank is not None and rank.rank is not None:
+            out["IV_RANK"] = rank.rank.rank
+        return out
+    return values
+
+
 def sync_reloader(ctx: EngineContext) -> SyncReloader:
     """Which service re-reads which synced table after another device's changes arrive."""
     by_service = {
@@ -178,7 +192,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("alert-monitor", AlertMonitorService,
                 lambda c: AlertMonitorService(c.service(AlertsService), c.store, c.bus, c.notifications,
                                               bars=lambda s: c.service(MarketStateService).bars(s, Timeframe.M1),
-                                              or_minutes=lambda: c.workspace.preferences["opening_range_minutes"])),
+                                              or_minutes=lambda: c.workspace.preferences["opening_range_minutes"],
+                                              options_values=options_alert_values(c))),
     ServiceSpec("health-watch", HealthWatchService,
                 lambda c: HealthWatchService(c.health, c.notifications, c.bus)),
     # jobs on market time (07:00 brief, 16:15 drafts …) are added by the services that own them;

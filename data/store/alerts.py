@@ -14,7 +14,9 @@ from data.store.records import (
     ALERT_STATUSES,
     KEY_LEVELS,
     LEVEL_CROSS,
+    OPTION_LEVELS,
     PCT_MOVE,
+    THRESHOLDS,
     TREND,
     VWAP_CROSS,
     Alert,
@@ -50,8 +52,8 @@ def _params(condition: str, line: tuple[float, float, float, float] | None, leve
             raise AlertError("A trend line needs two points at different times with positive prices.")
         return json.dumps({"line": [t1, p1, t2, p2]})
     if condition == LEVEL_CROSS:
-        if level not in KEY_LEVELS:
-            raise AlertError(f"Choose a key level ({', '.join(KEY_LEVELS)}).")
+        if level not in (*KEY_LEVELS, *OPTION_LEVELS):
+            raise AlertError(f"Choose a key level ({', '.join((*KEY_LEVELS, *OPTION_LEVELS))}).")
         return json.dumps({"level": level})
     if condition == PCT_MOVE and reference is not None:
         return json.dumps({"reference": validate_price(reference)})
@@ -69,7 +71,7 @@ def validate_price(price: float) -> float:
 
 
 def _validate(condition: str, notes: str) -> None:
-    if condition not in (*ALERT_CONDITIONS, TREND, VWAP_CROSS, LEVEL_CROSS, PCT_MOVE):
+    if condition not in (*ALERT_CONDITIONS, TREND, VWAP_CROSS, LEVEL_CROSS, PCT_MOVE, *THRESHOLDS):
         raise AlertError(f"Unknown alert condition '{condition}' (use {', '.join(ALERT_CONDITIONS)}).")
     if len(notes) > MAX_NOTES:
         raise AlertError(f"Notes are limited to {MAX_NOTES} characters.")

@@ -40,6 +40,11 @@ VWAP_CROSS = "vwap"  # crosses the session VWAP (as it is at each tick)
 LEVEL_CROSS = "level"  # crosses a key level by name (params["level"]: PDH, PDL, PDC, PMH, PML, ORH, ORL, P, R1, S1)
 PCT_MOVE = "pct_move"  # moves ``price`` % from the prior close (or params["reference"]) either way
 KEY_LEVELS = ("PDH", "PDL", "PDC", "PMH", "PML", "ORH", "ORL", "P", "R1", "S1")
+OPTION_LEVELS = ("FLIP", "CALL_WALL", "PUT_WALL")  # from the options snapshot (the active symbol's chain)
+EM_USED = "em_used"  # today's expected move used reaches ``price`` % (0DTE view)
+IV_RANK_ABOVE, IV_RANK_BELOW = "iv_rank_above", "iv_rank_below"  # the IV rank passes ``price`` (0-100)
+THRESHOLDS = (EM_USED, IV_RANK_ABOVE, IV_RANK_BELOW)  # judged on each options refresh, not on ticks
+OPTION_LEVEL_TITLES = {"FLIP": "the GEX flip", "CALL_WALL": "the call wall", "PUT_WALL": "the put wall"}
 ALERT_STATUSES = ("active", "triggered", "disabled")
 
 
@@ -65,13 +70,20 @@ class Alert:
 
     def describe(self, fired: bool = False) -> str:
         """What it watches in words ("crosses VWAP", "moves 2 % from the prior close"); past tense once fired."""
+        if self.condition == EM_USED:
+            return f"expected move used {'reached' if fired else 'reaches'} {self.price:g} %"
+        if self.condition in (IV_RANK_ABOVE, IV_RANK_BELOW):
+            up = self.condition == IV_RANK_ABOVE
+            verb = ("rose" if fired else "rises") if up else ("fell" if fired else "falls")
+            return f"IV rank {verb} to {self.price:g} or {'above' if up else 'below'}"
         if self.condition == PCT_MOVE:
             base = (self.params or {}).get("reference")
             return (f"{'moved' if fired else 'moves'} {self.price:g} % from "
                     + (f"{base:,.2f}" if base else "the prior close"))
         verb = {"above": "is above", "below": "is below"}.get(self.condition, "crossed" if fired else "crosses")
+        level = (self.params or {}).get("level", "a key level")
         what = {TREND: "the trend line", VWAP_CROSS: "VWAP",
-                LEVEL_CROSS: (self.params or {}).get("level", "a key level")}.get(self.condition, f"{self.price:,.2f}")
+                LEVEL_CROSS: OPTION_LEVEL_TITLES.get(level, level)}.get(self.condition, f"{self.price:,.2f}")
         return f"{verb} {what}"
 
     def level_at(self, ts: float | None) -> float:

@@ -90,3 +90,25 @@ def test_the_monitor_s_levels_come_from_the_one_minute_bars() -> None:
     assert {"PDH", "PDL", "PDC", "ORH", "ORL", "VWAP"} <= set(levels)
     first_day = slice(0, 390)
     assert levels["PDH"] == round(float(close[first_day].max() + 0.5), 4)
+
+
+def test_options_alerts_the_gex_flip_as_a_level_and_thresholds_on_each_refresh() -> None:
+    from data.store.records import EM_USED, IV_RANK_BELOW, LEVEL_CROSS
+
+    made = datetime(2026, 12, 1, tzinfo=UTC)
+    flip = Alert(5, "SPX", LEVEL_CROSS, 6500.0, False, "active", "chart", "", made, None, {"level": "FLIP"})
+    used = Alert(6, "SPX", EM_USED, 80.0, True, "active", "chart", "", made, None)
+    low_rank = Alert(7, "SPX", IV_RANK_BELOW, 30.0, False, "active", "chart", "", made, None)
+    ev = AlertEvaluator()
+    ev.set_alerts([flip, used, low_rank])
+    ev.set_levels("SPX", {"FLIP": 6490.0})
+    ev.on_price("SPX", 6480.0, T0)
+    assert [a.id for a in ev.on_price("SPX", 6495.0, T0 + 1)] == [5]  # up through the flip
+    assert ev.on_price("SPX", 6700.0, T0 + 2) == []  # thresholds are not judged on ticks
+    assert ev.on_values("SPX", {"EM_USED": 79.0, "IV_RANK": 31.0}) == []
+    assert [a.id for a in ev.on_values("SPX", {"EM_USED": 81.0, "IV_RANK": 29.0})] == [6, 7]
+    assert ev.on_values("SPX", {"EM_USED": 90.0}) == []  # fired; re-arms only below 76 (5 % away)
+    assert ev.on_values("SPX", {"EM_USED": 70.0}) == []
+    assert [a.id for a in ev.on_values("SPX", {"EM_USED": 85.0})] == [6]
+    assert used.describe(fired=True) == "expected move used reached 80 %"
+    assert low_rank.describe() == "IV rank falls to 30 or below"
