@@ -51,6 +51,7 @@ from widgets.options_chain_model import (  # noqa: F401  (the colours and layout
     STRIKE_COLUMN,
     ChainTableModel,
 )
+from widgets.symbol_actions import Subject, SymbolActions
 
 if TYPE_CHECKING:  # (analytics imports SciPy; the panel only reads the arrays)
     from analytics.chain_greeks import ChainGreeks
@@ -140,6 +141,7 @@ class OptionsChainPanel(QWidget):
         self.strike_range.currentIndexChanged.connect(lambda _i: self._show(scroll=True))
         self.follow_atm.clicked.connect(lambda _on: setattr(self, "_focus_paused_follow", False))  # the user's call
         self.can_open: Callable[[], bool] = lambda: False  # the owner: some panel opens positions
+        self.actions = SymbolActions(self)  # chart, alert at the strike, coach (the shared list)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu_at)
 
@@ -180,6 +182,12 @@ class OptionsChainPanel(QWidget):
         self.status.setText(reason)
         self._settled = True
 
+    def set_strike_range(self, width: int) -> None:
+        """Show ±``width`` strikes (0: all) — the Preferences' default at start."""
+        widths = [n or 0 for _label, n in RANGES]
+        if width in widths:
+            self.strike_range.setCurrentIndex(widths.index(width))
+
     def focus_strike(self, price: float) -> None:
         """Select and centre the strike nearest ``price`` in the shown expiration."""
         strikes = self.model.strikes
@@ -209,14 +217,19 @@ class OptionsChainPanel(QWidget):
         """The right-click menu of a cell (built, not shown); None off a contract or with nothing to offer."""
         side = self.model.field_at(index.column())[0] if index.isValid() else "strike"
         contract = self.model.contract_symbol(index.row(), side)
-        if contract is None or not self.can_open():
+        if contract is None:
             return None
         occ = parse_option_symbol(contract)
         name = f"{occ.root} {occ.expiry:%b %d} {occ.strike:g} {'call' if occ.is_call else 'put'}"
         menu = QMenu(self)
-        menu.addAction(f"Buy to open {name}…", lambda: self.open_requested.emit(contract, 1))
-        menu.addAction(f"Sell to open {name}…", lambda: self.open_requested.emit(contract, -1))
-        return menu
+        if self.can_open():
+            menu.addAction(f"Buy to open {name}…", lambda: self.open_requested.emit(contract, 1))
+            menu.addAction(f"Sell to open {name}…", lambda: self.open_requested.emit(contract, -1))
+            menu.addSeparator()
+        underlying = self._chain.underlying if self._chain is not None else occ.root
+        question = f"What does the {name} on {underlying} say: gamma, IV, open interest?"
+        added = self.actions.add_to(menu, Subject(underlying, occ.strike, "strike", question), skip=("chain",))
+        return menu if added or self.can_open() else None
 
     def _menu_at(self, pos: QPoint) -> None:
         menu = self.context_menu(self.table.indexAt(pos))

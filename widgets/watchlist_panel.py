@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from data.models import Quote
 from data.symbols import SymbolError, normalize_symbol
+from widgets.symbol_actions import Subject, SymbolActions
 from widgets.table_model import ColumnTableModel, Index
 from widgets.table_sizing import fit_columns
 
@@ -79,6 +79,9 @@ class WatchlistModel(ColumnTableModel):
             return
         self._quotes[quote.symbol] = quote
         self.dataChanged.emit(self.index(row, 1), self.index(row, len(self.COLUMNS) - 1))
+
+    def quote_of(self, symbol: str) -> Quote | None:
+        return self._quotes.get(symbol)
 
     def clear_quotes(self) -> None:
         """Another feed took over (a recording opened, demo back): the old prices are not its."""
@@ -160,7 +163,6 @@ class WatchlistPanel(QWidget):
     watchlist_create_requested = Signal(str)
     watchlist_rename_requested = Signal(int, str)
     watchlist_delete_requested = Signal(int)
-    coach_requested = Signal(str)  # "Ask the coach about …": the question
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -230,8 +232,8 @@ class WatchlistPanel(QWidget):
         return label
 
     def _install_menu(self) -> None:
-        """A row's menu: "Ask the coach about SYMBOL" (only when ``offers_coach()``: a coach panel)."""
-        self.offers_coach: Callable[[], bool] = lambda: False
+        """A row's menu: the shared symbol actions (chart, chain, alert, coach — those some panel can do)."""
+        self.actions = SymbolActions(self)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._open_menu)
 
@@ -242,13 +244,15 @@ class WatchlistPanel(QWidget):
             menu.deleteLater()
 
     def menu_for(self, index: QModelIndex) -> QMenu | None:
-        if not index.isValid() or not self.offers_coach():
+        if not index.isValid():
             return None
         symbol = self.model.symbols[index.row()]
+        quote = self.model.quote_of(symbol)
+        price = quote.last if quote is not None and quote.last > 0 else None
         menu = QMenu(self)
         question = f"How does {symbol} look today: key levels, gamma, implied volatility?"
-        menu.addAction(f"Ask the coach about {symbol}", lambda: self.coach_requested.emit(question))
-        return menu
+        subject = Subject(symbol, price, "last", question)
+        return menu if self.actions.add_to(menu, subject) else None
 
     def _install_shortcuts(self) -> None:
         for key, what, slot in (("Ctrl+Up", "Move the symbol up", lambda: self.move_selected(-1)),

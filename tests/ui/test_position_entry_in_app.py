@@ -31,8 +31,11 @@ async def _open_from_the_menu(c, panel):
     assert panel.context_menu(panel.model.index(0, STRIKE_COLUMN)) is None  # the strike is no contract
     menu = panel.context_menu(_put_index(panel))
     texts = [a.text() for a in menu.actions()]
-    assert len(texts) == 2 and texts[0].startswith("Buy to open SPXW ") and texts[1].startswith("Sell to open SPXW ")
+    assert texts[0].startswith("Buy to open SPXW ") and texts[1].startswith("Sell to open SPXW ")
     assert texts[1].endswith(" put…")
+    # then the shared symbol actions for the underlying at the strike (no "Open chain": this is the chain)
+    assert texts[3:] == ["Open SPX chart", texts[4], "Ask the coach about SPX"]
+    assert texts[4].startswith("Alert at strike ")
     contract = panel.model.contract_symbol(panel.model.atm_row, "put")
     menu.actions()[1].trigger()
     entry = panel.findChild(PositionEntry)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.workspace import Workspace
+from app.ui import symbol_actions
 from app.ui.controllers.position_entry import PositionEntry
 from app.ui.intents import FocusContract, OpenPositionEntry, ShowChainNear
 from app.ui.panel_host import PanelHost
@@ -36,14 +37,19 @@ def build(host: PanelHost) -> OptionsChainPanel:
         host.run(host.engine.service(Workspace).set_preference(COLUMNS_PREFERENCE, text),
                  lambda msg: panel.status.setText(f"Could not save the column choice: {msg}"))
 
-    host.when_engine_ready(lambda: panel.columns.restore(
-        str(host.engine.service(Workspace).preferences.get(COLUMNS_PREFERENCE, ""))))
+    def restore() -> None:
+        prefs = host.engine.service(Workspace).preferences
+        panel.columns.restore(str(prefs.get(COLUMNS_PREFERENCE, "")))
+        panel.set_strike_range(int(prefs.get("chain_strike_range", 20)))  # the Preferences' ±N strikes
+
+    host.when_engine_ready(restore)
     panel.columns.chosen.connect(remember_columns)
     follow_options(host, panel, show, panel.set_unavailable)
     host.intents.handle(ShowChainNear, near, panel="options_chain")
     host.intents.handle(FocusContract, lambda i: panel.focus_contract(i.expiry, i.strike), panel="options_chain")
     PositionEntry(host, panel)
     panel.can_open = lambda: host.intents.handles(OpenPositionEntry)
+    symbol_actions.connect(host, panel.actions, "chain")
     panel.open_requested.connect(lambda contract, qty: host.intents.request(
         OpenPositionEntry(panel.symbol or "", contract, qty)))
     return panel

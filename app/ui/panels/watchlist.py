@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.core.events import WatchlistsChanged
 from app.core.market_data import MarketDataService
 from app.core.workspace import Workspace
-from app.ui.intents import AskCoach
+from app.ui import symbol_actions
 from app.ui.panel_host import PanelHost
 from widgets.watchlist_panel import WatchlistPanel, WatchlistView
 
@@ -45,7 +45,6 @@ def build(host: PanelHost) -> WatchlistPanel:
     panel.watchlist_rename_requested.connect(
         lambda i, n: host.run(workspace().rename_watchlist(i, n), panel.show_error))
     panel.watchlist_delete_requested.connect(lambda i: host.run(workspace().delete_watchlist(i), panel.show_error))
-    panel.offers_coach = lambda: host.intents.handles(AskCoach)
-    panel.coach_requested.connect(lambda text: host.intents.request(AskCoach(text)))
+    symbol_actions.connect(host, panel.actions, "watchlist", panel.show_error)
     host.when_engine_ready(initial)
     return panel
