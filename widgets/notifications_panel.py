@@ -8,8 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from data.market_calendar import ET
 from widgets.table_model import ColumnTableModel, Index
@@ -67,8 +77,14 @@ class NotificationsModel(ColumnTableModel):
 
 
 class NotificationsPanel(QWidget):
+    snooze_requested = Signal(str)  # a snooze choice ("15m", "1h", "open", "off")
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.snooze = QToolButton(text="Snooze", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.snooze.setToolTip("Silence the pop-ups and sounds for a while (notifications are still logged here)")
+        self.snooze.setMenu(QMenu(self.snooze))
+        self.snooze.hide()  # until the owner offers the choices
         self.model = NotificationsModel()
         self.kind_filter = QComboBox()
         self.kind_filter.addItem("All kinds", "")
@@ -86,11 +102,20 @@ class NotificationsPanel(QWidget):
         top.addWidget(self.kind_filter)
         top.addStretch(1)
         top.addWidget(self.count_label)
+        top.addWidget(self.snooze)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self._update_count()
+
+    def set_snooze_choices(self, choices: tuple[tuple[str, str], ...]) -> None:
+        """(choice, label) pairs for the Snooze button's menu."""
+        menu = self.snooze.menu()
+        menu.clear()
+        for choice, label in choices:
+            menu.addAction(label).triggered.connect(lambda _c=False, ch=choice: self.snooze_requested.emit(ch))
+        self.snooze.setVisible(bool(choices))
 
     def set_notifications(self, rows: list[NotificationView]) -> None:
         self.model.set_rows(rows)

@@ -1,9 +1,10 @@
 """Preferences panel: theme, default timeframe, opening range, auto-tracking of setups, data
-provider and its keys, the coach's server, model and key, the sync account; shows where data is kept."""
+provider and its keys, the coach's server, model and key, the sync account; shows where data is kept.
+Sections built elsewhere join through ``add_section`` (notifications and risk)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -91,7 +92,8 @@ class PreferencesPanel(QWidget):
     def _lay_out(self) -> None:
         content = QWidget()
         inner = QVBoxLayout(content)
-        inner.addLayout(self._form())
+        self.form = self._form()
+        inner.addLayout(self.form)
         inner.addStretch(1)
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         scroll.setWidget(content)  # many rows: the dock stays as small as the trader makes it
@@ -120,6 +122,11 @@ class PreferencesPanel(QWidget):
         form.addRow("Data folder", self.data_dir)
         form.addRow("Log file", self.log_file)
         return form
+
+    def add_section(self, rows: QObject) -> None:
+        """More rows (an object with ``add_to(form)``, e.g. ``NotificationSettingsRows``), at the end."""
+        rows.setParent(self)
+        rows.add_to(self.form)
 
     def _alpha_vantage_rows(self, form: QFormLayout) -> None:
         self.av_key = QLineEdit(placeholderText="Alpha Vantage API key (free: earnings calendar)")

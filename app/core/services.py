@@ -55,6 +55,7 @@ from app.core.sync.reload import SyncReloader
 from app.core.sync.service import SyncService
 from app.core.zero_dte import ZeroDteService
 from data.models import Timeframe
+from data.store.preference_specs import risk_per_trade
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +202,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("scheduler", MarketScheduler,
                 lambda c: MarketScheduler(c.bus, c.calendar, lambda: c.current().clock, report_error=c.report_error)),
     ServiceSpec("journal", JournalService, lambda c: JournalService(
-        c.store, c.bus, positions=lambda: c.service(PositionsService).positions, now=lambda: c.current().clock.now()),
-        supervised=False),
+        c.store, c.bus, positions=lambda: c.service(PositionsService).positions, now=lambda: c.current().clock.now(),
+        risk_per_trade=lambda: risk_per_trade(c.workspace.preferences)), supervised=False),
     ServiceSpec("trade-attachments", TradeAttachmentsService, lambda c: TradeAttachmentsService(
         c.store, c.bus, lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("coach", CoachService, lambda c: coach_service(c, client_factory(

@@ -28,6 +28,7 @@ from app.ui.gui_thread_gc import GuiThreadGarbageCollector
 from app.ui.intents import Intents
 from app.ui.layouts import DEFAULT, OPTIONS, LayoutManager
 from app.ui.main_window import MainWindow
+from app.ui.notification_quiet import NotificationQuiet
 from app.ui.notifier import Notifier
 from app.ui.panel_host import PanelHost
 from app.ui.quit_signals import install_quit_signals
@@ -141,7 +142,7 @@ class AppController:
         self.window.build_panels(host)
         style_plots(self.window, self.theme)
         self._mark("panels")
-        self.notifier = Notifier(self.window, open_symbol=self._open_symbol)
+        self.notifier = Notifier(self.window, open_symbol=self._open_symbol, quiet=NotificationQuiet(host))
         self.window.hide_on_close = self.notifier.has_tray
         self.tasks.spawn(self.notifier.connect_desktop())
         self._wire()

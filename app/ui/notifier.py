@@ -5,7 +5,11 @@ balloon where there is a tray, else an in-app toast.
 A click on one (the tray's message, or a toast) brings the window forward at what it is about:
 a setup or detection notification (``notice_symbol``) makes its symbol the active one — the
 watchlist's path, ``open_symbol`` — and focuses the chart, where the setup's lines show; other
-kinds focus their panel (``FOCUS_PANEL``, else the notifications log)."""
+kinds focus their panel (``FOCUS_PANEL``, else the notifications log).
+
+The trader's notification preferences (``NotificationQuiet``: muted kinds, quiet hours, a snooze,
+which kinds beep) decide whether one pops up and makes a sound; every one is logged regardless. The
+tray's menu offers the snooze."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 from app.core.setups.notices import notice_symbol
 from app.ui.desktop_notifications import DesktopNotifications
 from app.ui.main_window import MainWindow
+from app.ui.notification_quiet import SNOOZE_LABELS, NotificationQuiet
 from data.store.records import NotificationRecord
 from resources import resource_path
 from widgets.toast import ToastArea
@@ -47,9 +52,11 @@ class _Clicks(QObject):
 
 class Notifier:
     def __init__(self, window: MainWindow, use_tray: bool | None = None,
-                 open_symbol: Callable[[str], None] | None = None) -> None:
+                 open_symbol: Callable[[str], None] | None = None, quiet: NotificationQuiet | None = None) -> None:
         self._window = window
         self._open_symbol = open_symbol
+        self.quiet = quiet  # None: every notification pops up, silently (the tray child test)
+        self.held = 0  # logged, but muted, snoozed or in quiet hours: no pop-up
         self.toasts = ToastArea(window)
         available = QSystemTrayIcon.isSystemTrayAvailable()
         self.tray: QSystemTrayIcon | None = None
@@ -57,13 +64,7 @@ class Notifier:
         if available if use_tray is None else (use_tray and available):
             self.tray = QSystemTrayIcon(QIcon(str(resource_path("icons", "app.svg"))), window)
             self.tray.setToolTip("AI Coach")
-            menu = QMenu(window)
-            show = QAction("Show AI Coach", menu)
-            show.triggered.connect(window.show_and_raise)
-            menu.addAction(show)
-            menu.addSeparator()
-            menu.addAction(window.quit_action)
-            self.tray.setContextMenu(menu)
+            self.tray.setContextMenu(self._tray_menu(window))
             self.tray.activated.connect(lambda _reason: window.show_and_raise())
             self.tray.messageClicked.connect(self._on_message_clicked)
             self.tray.show()
@@ -71,6 +72,20 @@ class Notifier:
         self.desktop: DesktopNotifications | None = None
         self._sent: OrderedDict[int, NotificationRecord] = OrderedDict()
         self._posting: set[asyncio.Task] = set()
+
+    def _tray_menu(self, window: MainWindow) -> QMenu:
+        menu = QMenu(window)
+        show = QAction("Show AI Coach", menu)
+        show.triggered.connect(window.show_and_raise)
+        menu.addAction(show)
+        if self.quiet is not None:
+            menu.addSeparator()
+            for choice, label in SNOOZE_LABELS:
+                action = menu.addAction(label)
+                action.triggered.connect(lambda _c=False, ch=choice: self.quiet.request_snooze(ch))
+        menu.addSeparator()
+        menu.addAction(window.quit_action)
+        return menu
 
     @property
     def has_tray(self) -> bool:
@@ -83,6 +98,14 @@ class Notifier:
         return self.desktop is not None
 
     def show(self, record: NotificationRecord) -> None:
+        if self.quiet is not None:
+            decided = self.quiet.delivery(record)
+            if not decided.popup:
+                self.held += 1
+                log.debug("notification %s not shown: %s", record.id, decided.reason)
+                return
+            if decided.sound:
+                self.quiet.play()
         self.shown += 1
         self._last = record
         if self.desktop is not None:

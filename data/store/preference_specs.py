@@ -12,6 +12,12 @@ TIMEFRAMES = ("1m", "5m", "15m", "1h", "4h", "1D")
 CONFIDENCE_CHOICES = tuple(range(0, 101, 5))  # percent
 MAX_RECENT_SYMBOLS = 20
 MAX_FAVOURITE_SYMBOLS = 200
+STRIKE_RANGE_CHOICES = (10, 20, 40, 0)  # the options chain's ±N strikes at start; 0 = all strikes
+RISK_MODES = ("dollars", "percent")  # risk per trade: a fixed amount, or a share of the account size
+# what NotificationService's callers post (tests/core/test_notification_rules.py greps them)
+NOTIFICATION_KINDS = {"alert": "Alerts", "setup": "Setups", "position": "Exit advice", "brief": "Morning brief",
+                      "journal": "Journal insights", "health": "Service health", "provider": "Data provider",
+                      "error": "Errors"}
 
 
 class PreferenceError(ValueError):
@@ -77,6 +83,52 @@ def _link_group_symbols(value: dict) -> None:
         normalize_symbol(symbol)
 
 
+def parse_quiet_hours(value: str) -> tuple[int, int] | None:
+    """"HH:MM-HH:MM" (New York time; the end may be past midnight: "22:00-07:00") as minutes of the
+    day (start, end), end excluded; "" = none. ValueError in plain words."""
+    text = value.strip()
+    if not text:
+        return None
+    parts = text.replace("–", "-").split("-")
+    if len(parts) != 2:
+        raise ValueError(f"write quiet hours as HH:MM-HH:MM, e.g. 22:00-07:00 (got '{text[:30]}')")
+    minutes = []
+    for part in parts:
+        hh, sep, mm = part.strip().partition(":")
+        if not (sep and hh.isdigit() and mm.isdigit() and len(mm) == 2 and int(hh) < 24 and int(mm) < 60):
+            raise ValueError(f"'{part.strip()[:10]}' is not a time of day HH:MM (00:00 to 23:59)")
+        minutes.append(int(hh) * 60 + int(mm))
+    if minutes[0] == minutes[1]:
+        raise ValueError("quiet hours must start and end at different times")
+    return minutes[0], minutes[1]
+
+
+def _quiet_hours(value: str) -> None:
+    parse_quiet_hours(value)
+
+
+def _kinds(value: list) -> None:
+    for kind in value:
+        if kind not in NOTIFICATION_KINDS:
+            raise ValueError(f"'{str(kind)[:30]}' is not a notification kind ({', '.join(NOTIFICATION_KINDS)})")
+    if len(set(value)) != len(value):
+        raise ValueError("a kind is listed twice")
+
+
+def _between(low: float, high: float) -> Callable[[float], None]:
+    def check(value: float) -> None:
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low:g} and {high:g}, got {value:g}")
+    return check
+
+
+def _utc_time_or_empty(value: str) -> None:
+    from datetime import datetime
+
+    if value and (datetime.fromisoformat(value).utcoffset() is None):  # fromisoformat: ValueError in words
+        raise ValueError("the time must carry its UTC offset")
+
+
 SPECS: dict[str, PreferenceSpec] = {
     "theme": PreferenceSpec("dark", THEMES),
     "default_timeframe": PreferenceSpec("5m", TIMEFRAMES),
@@ -109,6 +161,21 @@ SPECS: dict[str, PreferenceSpec] = {
     # the symbol search's starred symbols (synced) and this device's last opened ones, newest first
     "favourite_symbols": PreferenceSpec([], kind=list, check=_symbol_list(MAX_FAVOURITE_SYMBOLS)),
     "recent_symbols": PreferenceSpec([], kind=list, check=_symbol_list(MAX_RECENT_SYMBOLS), local=True),
+    # risk per trade (the journal's R where a trade has no planned stop): synced, it is the trader's and the
+    # account's, so R reads the same on every computer; 0 dollars or 0 account size = not set (no R)
+    "risk_mode": PreferenceSpec("dollars", RISK_MODES),
+    "risk_dollars": PreferenceSpec(0, kind=int, check=_between(0, 10_000_000)),
+    "account_size": PreferenceSpec(0, kind=int, check=_between(0, 1_000_000_000)),
+    "risk_percent": PreferenceSpec(1.0, kind=float, check=_between(0.01, 100)),
+    "chain_strike_range": PreferenceSpec(20, STRIKE_RANGE_CHOICES, kind=int),  # synced, like chain_columns
+    # notifications: which kinds pop up (muted ones are still logged) and quiet hours ("HH:MM-HH:MM" New York
+    # time, may wrap midnight; "" = none) are the trader's wishes: synced
+    "notification_kinds_off": PreferenceSpec([], kind=list, check=_kinds),
+    "quiet_hours": PreferenceSpec("", check=_quiet_hours),
+    # the kinds that make a sound: this device's (the office laptop may stay silent while the desk beeps)
+    "alert_sounds": PreferenceSpec(["alert"], kind=list, check=_kinds, local=True),
+    # a snooze silences this computer until then (ISO UTC time, "" = none); the trader snoozes where they sit
+    "notifications_snoozed_until": PreferenceSpec("", check=_utc_time_or_empty, local=True),
 }
 
 
@@ -118,6 +185,8 @@ def validate(key: str, value: Any) -> Any:
         raise PreferenceError(f"Unknown preference '{key}'.")
     if spec.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise PreferenceError(f"Preference '{key}' must be a whole number, got {value!r}.")
+    if spec.kind is float and (isinstance(value, bool) or not isinstance(value, int | float) or value != value):
+        raise PreferenceError(f"Preference '{key}' must be a number, got {value!r}.")
     if spec.kind is bool and not isinstance(value, bool):
         raise PreferenceError(f"Preference '{key}' must be true or false, got {value!r}.")
     if spec.kind is str and not isinstance(value, str):
@@ -134,3 +203,13 @@ def validate(key: str, value: Any) -> Any:
     if spec.choices is not None and value not in spec.choices:
         raise PreferenceError(f"Preference '{key}' must be one of {', '.join(map(str, spec.choices))}.")
     return value
+
+
+def risk_per_trade(prefs: dict[str, Any]) -> float | None:
+    """The dollars one trade risks by the preferences (the journal's 1R): the fixed amount, or the
+    percent of the account size; None when the chosen way is not set (0), as before there was one."""
+    if prefs.get("risk_mode") == "percent":
+        size, percent = prefs.get("account_size") or 0, prefs.get("risk_percent") or 0
+        return size * percent / 100 if size > 0 and percent > 0 else None
+    dollars = prefs.get("risk_dollars") or 0
+    return float(dollars) if dollars > 0 else None

@@ -5,11 +5,16 @@ from __future__ import annotations
 from app.core import secrets
 from app.core.sync.service import SyncError, SyncService
 from app.core.workspace import Workspace
+from app.ui.notification_quiet import SNOOZE_KEY, SNOOZE_LABELS, NotificationQuiet
 from app.ui.panel_host import PanelHost
 from data.providers.errors import ProviderError
 from data.providers.registry import available_providers
+from data.store import preference_specs
 from data.store.preference_specs import OPENING_RANGE_CHOICES, THEMES, TIMEFRAMES
+from widgets.notification_settings import NotificationSettingsRows
 from widgets.preferences_panel import PreferencesPanel
+
+RISK_KEYS = ("risk_mode", "risk_dollars", "account_size", "risk_percent")
 
 
 async def test_coach(host: PanelHost, panel: PreferencesPanel) -> None:
@@ -80,6 +85,51 @@ def _connect_sync(host: PanelHost, rows, sign_in, sign_out, revoke, status_chang
     host.when_engine_ready(lambda: status_changed(service().status))
 
 
+def risk_note(prefs: dict) -> str:
+    risk = preference_specs.risk_per_trade(prefs)
+    if risk is None:
+        return "Not set: a trade's R comes from its planned stop only."
+    percent = prefs.get("risk_mode") == "percent"
+    share = f" ({prefs['risk_percent']:g} % of ${prefs['account_size']:,})" if percent else ""
+    return f"1R = ${risk:,.2f}{share}: the journal's R of a trade without a planned stop."
+
+
+def wire_notifications(host: PanelHost, panel: PreferencesPanel) -> NotificationSettingsRows:
+    """The "Notifications & risk" rows: checked by the preference's own rules, saved by the workspace."""
+    from app.core.notification_rules import describe
+
+    rows = NotificationSettingsRows(preference_specs.NOTIFICATION_KINDS, preference_specs.STRIKE_RANGE_CHOICES,
+                                    SNOOZE_LABELS)
+    rows.check = preference_specs.validate
+    panel.add_section(rows)
+    quiet = NotificationQuiet(host)
+
+    def show_state() -> None:
+        from app.core.notifications import NotificationService
+
+        prefs = host.engine.service(Workspace).preferences
+        rows.set_risk_note(risk_note(prefs))
+        rows.snooze_state.setText(describe(prefs, host.engine.service(NotificationService).market_time()))
+
+    async def save(key: str, value: object) -> None:
+        await host.engine.service(Workspace).set_preference(key, value)
+        if key in RISK_KEYS:  # the journal's R follow
+            from app.core.journal.imports import JournalService
+
+            await host.engine.service(JournalService).reload_synced()
+
+    def initial() -> None:
+        rows.set_values(host.engine.service(Workspace).preferences)
+        show_state()
+
+    rows.preference_changed.connect(lambda key, value: host.run(save(key, value), rows.status.setText))
+    rows.snooze_requested.connect(lambda choice: quiet.request_snooze(choice, rows.status.setText))
+    host.bridge.preference_changed.connect(
+        lambda key, _value: show_state() if key in (*RISK_KEYS, SNOOZE_KEY, "quiet_hours") else None)
+    host.when_engine_ready(initial)
+    return rows
+
+
 def build(host: PanelHost) -> PreferencesPanel:
     panel = PreferencesPanel(THEMES, TIMEFRAMES, available_providers(), OPENING_RANGE_CHOICES)
 
@@ -135,5 +185,6 @@ def build(host: PanelHost) -> PreferencesPanel:
     panel.coach.test_requested.connect(lambda: host.run(test_coach(host, panel), panel.coach.status.setText))
     host.when_engine_ready(initial)
     wire_sync(host, panel)
+    panel.notifications = wire_notifications(host, panel)
     host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
     return panel
