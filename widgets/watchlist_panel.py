@@ -239,9 +239,9 @@ class WatchlistPanel(QWidget):
 
     def _open_menu(self, pos) -> None:
         menu = self.menu_for(self.table.indexAt(pos))
-        if menu is not None:
-            menu.exec(self.table.viewport().mapToGlobal(pos))
-            menu.deleteLater()
+        if menu is not None:  # popup, not exec(): the asyncio loop keeps running while it is open
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def menu_for(self, index: QModelIndex) -> QMenu | None:
         if not index.isValid():
