@@ -79,3 +79,17 @@ def test_the_notifications_panel_offers_the_snooze_once_given_the_choices(qtbot)
     assert [a.text() for a in actions] == [label for _c, label in SNOOZES]
     actions[2].trigger()
     assert asked == ["open"] and not panel.snooze.isHidden()
+
+
+def test_the_chain_opens_at_the_preferred_strike_range(qtbot) -> None:
+    from widgets.options_chain_panel import OptionsChainPanel
+
+    panel = OptionsChainPanel()
+    qtbot.addWidget(panel)
+    assert panel.strike_range.currentText() == "±20 strikes"  # the default, as before
+    for width, text in ((0, "All strikes"), (40, "±40 strikes"), (10, "±10 strikes")):
+        panel.set_strike_range(width)
+        assert panel.strike_range.currentText() == text
+    panel.set_strike_range(15)  # not a choice: left as it is
+    assert panel.strike_range.currentText() == "±10 strikes"
+    assert set(STRIKE_RANGE_CHOICES) == {10, 20, 40, 0}  # the chain's RANGES, 0 for all
