@@ -84,13 +84,19 @@ class AlertEvaluator:
             below = alert.condition == IV_RANK_BELOW
             hit = value <= alert.price if below else value >= alert.price
             away = value > alert.price * 1.05 if below else value < alert.price * 0.95
-            if self._armed.get(alert.id, True):
-                if hit:
-                    self._armed[alert.id] = False
-                    fired.append(alert)
-            elif alert.repeat and away:
-                self._armed[alert.id] = True
+            if self._step(alert, hit, away):
+                fired.append(alert)
         return fired
+
+    def _step(self, alert: Alert, hit: bool, away: bool) -> bool:
+        """Fire an armed alert that is hit (disarming it); re-arm a repeating one once it is away."""
+        if self._armed.get(alert.id, True):
+            if hit:
+                self._armed[alert.id] = False
+            return hit
+        if alert.repeat and away:
+            self._armed[alert.id] = True
+        return False
 
     def level(self, alert: Alert, ts: float | None) -> float | None:
         """The level ``alert`` watches at ``ts``: a trend line's value, VWAP, a named key level, or its price;
@@ -121,15 +127,9 @@ class AlertEvaluator:
             judged = self._judge(alert, prev, price, prev_ts if prev_ts is not None else ts, ts, prev_close)
             if judged is None:
                 continue  # its level is not known yet
-            hit, away = judged
-            if self._armed.get(alert.id, True):
-                if hit:
-                    self._armed[alert.id] = False
-                    fired.append(alert)
-            elif alert.repeat and away:
-                self._armed[alert.id] = True
+            if self._step(alert, *judged):
+                fired.append(alert)
         return fired
-
 
     def _judge(self, alert: Alert, prev: float | None, price: float, prev_ts: float | None, ts: float | None,
                prev_close: float | None) -> tuple[bool, bool] | None:

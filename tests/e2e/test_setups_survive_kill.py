@@ -64,6 +64,9 @@ def _stored(data_dir: Path):
 
 @pytest.mark.slow
 def test_a_killed_session_keeps_every_reported_transition_and_a_restart_repeats_none(tmp_path: Path) -> None:
+    from tests.ui.test_setups_panels import start_demo_mid_session
+
+    start_demo_mid_session(tmp_path)  # four hours of session ahead (~70 s at 200x), whatever the real time
     first = _run_until(tmp_path, moves_wanted=3, limit_s=90)
     assert first, "the demo market at 200x moved no tracked setup within 90 s"
     setups = {s.id: s for s in _stored(tmp_path)}

@@ -16,12 +16,13 @@ from tests.gui_helpers import run_app, settings, until
 
 
 def start_demo_mid_session(data_dir: Path) -> None:
-    """The demo resumes two hours into its session (a scan finds only setups still in play, and
-    at the open there are none yet)."""
+    """The demo runs two hours into a session (a scan finds only setups still in play, and at the
+    open there are none yet) whatever the real time of day: its clock file names the next session's
+    open + 2 h, later than any start, so the run continues from there (late in a real session there
+    would be too little of it left)."""
     calendar = MarketCalendar()
-    start = demo_start(calendar, datetime.now(UTC))
-    session = calendar.session(market_date(start))
-    save_time(data_dir / DEMO_CLOCK_FILE, max(start, session.open + timedelta(hours=2)))
+    session = calendar.next_session(market_date(demo_start(calendar, datetime.now(UTC))))
+    save_time(data_dir / DEMO_CLOCK_FILE, session.open + timedelta(hours=2))
 
 
 def _symbols(panel) -> list[str]:
