@@ -105,7 +105,6 @@ def _seed_ms(value: Any) -> int:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return 0
-    moment = moment if isinstance(moment, datetime) else datetime(moment.year, moment.month, moment.day)
     return int((moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).timestamp() * 1000)
 
 

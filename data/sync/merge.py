@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.sync import state
 from data.sync.hlc import HybridClock
-from data.sync.tables import BY_NAME, SyncTable, shape
+from data.sync.tables import BY_NAME, SyncTable, known_tables_sql, shape
 
 RETRY_PARKED = 500  # parked records tried again per batch
 
@@ -90,7 +90,7 @@ def _locate(conn: Connection, table: SyncTable, record_id: str) -> tuple | None:
     return key if found else None
 
 
-def _local_values(conn: Connection, ctx: MergeContext, table: SyncTable, fields: dict[str, Any]) -> dict[str, Any]:
+def _local_values(conn: Connection, table: SyncTable, fields: dict[str, Any]) -> dict[str, Any]:
     known = set(shape(table.name).columns)
     out = {}
     for column, value in fields.items():
@@ -116,13 +116,13 @@ def _write(conn: Connection, ctx: MergeContext, table: SyncTable, record: state.
             conn.exec_driver_sql(f"DELETE FROM {table.name} WHERE {match}", where)
         return
     if where is not None:
-        values = _local_values(conn, ctx, table, {c: v[2] for c, v in record.fields.items()} if record.parked
+        values = _local_values(conn, table, {c: v[2] for c, v in record.fields.items()} if record.parked
                                else winners)
         if values:
             sets = ", ".join(f"{c} = ?" for c in values)
             conn.exec_driver_sql(f"UPDATE {table.name} SET {sets} WHERE {match}", (*values.values(), *where))
         return
-    values = _local_values(conn, ctx, table, {c: v[2] for c, v in record.fields.items()})
+    values = _local_values(conn, table, {c: v[2] for c, v in record.fields.items()})
     if table.blob_column:
         data = ctx.blobs.get(record.fields.get("sha256", [None, None, None])[2] or "")
         if data is None:
@@ -173,9 +173,9 @@ def apply_change(conn: Connection, ctx: MergeContext, change: dict) -> None:
 
 def retry_parked(conn: Connection, ctx: MergeContext, limit: int = RETRY_PARKED) -> int:
     """Try the parked records again (their parent or blob may be here now); returns how many are still parked."""
-    known = ", ".join(f"'{name}'" for name in BY_NAME)  # a newer app's tables wait for an update, not a retry
+    # a newer app's tables wait for an update, not a retry
     rows = conn.exec_driver_sql(f"SELECT table_name, record_id FROM sync_records WHERE parked = 1 AND table_name IN "
-                                f"({known}) LIMIT ?", (limit,)).fetchall()
+                                f"({known_tables_sql()}) LIMIT ?", (limit,)).fetchall()
     still = 0
     for table, record_id in rows:
         record = state.load_record(conn, table, record_id)

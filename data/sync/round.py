@@ -165,8 +165,7 @@ def conflict_count(conn: Connection) -> int:
 
 def from_newer_version(conn: Connection) -> int:
     """Records of tables this version does not know (a newer app on another device wrote them)."""
-    from data.sync.tables import BY_NAME
+    from data.sync.tables import known_tables_sql
 
-    known = ", ".join(f"'{name}'" for name in BY_NAME)
-    return conn.exec_driver_sql(f"SELECT count(*) FROM sync_records WHERE parked = 1 AND table_name NOT IN ({known})"
-                                ).scalar_one()
+    return conn.exec_driver_sql(f"SELECT count(*) FROM sync_records WHERE parked = 1 AND table_name NOT IN "
+                                f"({known_tables_sql()})").scalar_one()

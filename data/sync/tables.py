@@ -114,6 +114,11 @@ def shape(name: str) -> TableShape:
     return TableShape(pk, tuple(c.name for c in table.columns if c.name not in skip))
 
 
+def known_tables_sql() -> str:
+    """The synced tables this version knows, as an SQL list ('a', 'b', …)."""
+    return ", ".join(f"'{t.name}'" for t in TABLES)
+
+
 def synced_preference_keys() -> tuple[str, ...]:
     from data.store.preference_specs import SPECS
 
