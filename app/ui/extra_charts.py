@@ -134,8 +134,7 @@ class ExtraCharts:
         controller.link.timeframe = entry.get("timeframe")
         group = entry.get("group", "red")
         if group != controller.link.group or entry.get("symbol"):
-            controller.link.own = entry.get("symbol")
-            controller.link.group = group
+            controller.link.restore(group, entry.get("symbol"))
             controller.link_button.set_group(group)
         if entry.get("timeframe") and controller.panel.bar_count:
             controller.panel.set_timeframe(entry["timeframe"])

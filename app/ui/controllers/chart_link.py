@@ -50,6 +50,13 @@ class ChartLink(QObject):
         self.own = None if group else shown
         self.changed.emit(shown)
 
+    def restore(self, group: str, own: str | None) -> None:
+        """A layout's group and own symbol for this chart: registered for streaming (now, or when the engine
+        starts) and shown once the engine runs."""
+        self.group, self.own = group, own
+        if self.host.engine.started:
+            self.changed.emit(self._register(own))
+
     async def choose(self, text: str) -> str:
         """The watchlist or the symbol box chose ``text`` while this chart had the focus."""
         if self.group:
