@@ -19,7 +19,8 @@ def settings(data_dir: Path, **kw) -> LaunchSettings:
     return LaunchSettings(data_dir=data_dir, log_file=data_dir / "test.log", started_at=time.perf_counter(), **kw)
 
 
-async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+async def until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    # generous: CI runs a second whole suite beside this one (tests/test_fake_dates.py) on 2 cores
     end = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < end, "condition not reached in time"

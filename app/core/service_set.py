@@ -55,9 +55,8 @@ class ServiceSet:
     async def retire(self, specs: tuple[ServiceSpec, ...], forget: bool = True) -> None:
         """Stop the running services of ``specs`` and let them release what they hold
         (``close()``); ``forget=False`` keeps them findable until replacements are installed."""
+        await self._supervisor.stop_services(tuple(spec.name for spec in specs if spec.supervised))
         for spec in specs:
-            if spec.supervised:
-                await self._supervisor.stop_service(spec.name)
             service = self._running.pop(spec.kind, None) if forget else self._running.get(spec.kind)
             if (close := getattr(service, "close", None)) is not None:
                 close()

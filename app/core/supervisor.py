@@ -104,13 +104,19 @@ class Supervisor:
 
     async def stop_service(self, name: str, timeout: float = 5.0) -> None:
         """Stop one service (e.g. to swap the provider under it); the others keep running."""
-        task = self._tasks.pop(name, None)
-        if task is None:
+        await self.stop_services((name,), timeout)
+
+    async def stop_services(self, names: tuple[str, ...], timeout: float = 5.0) -> None:
+        """Stop these services together (each may be waiting on a worker thread to return: one
+        after another, a provider switch waited for the sum); the others keep running."""
+        tasks = [task for name in names if (task := self._tasks.pop(name, None)) is not None]
+        for task in tasks:
+            task.cancel()
+        if not tasks:
             return
-        task.cancel()
-        _done, pending = await asyncio.wait([task], timeout=timeout)
-        if pending:  # it is cancelled and goes on finishing; a new one of that name may start now
-            log.warning("service %s did not stop within %.1fs", name, timeout)
+        _done, pending = await asyncio.wait(tasks, timeout=timeout)
+        for task in pending:  # it is cancelled and goes on finishing; a new one of that name may start now
+            log.warning("service %s did not stop within %.1fs", task.get_name(), timeout)
 
     async def stop(self, timeout: float = 5.0) -> list[str]:
         """Cancel every service and wait for them; returns names that did not stop in time."""
