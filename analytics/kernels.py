@@ -67,3 +67,30 @@ def ndtr(x: np.ndarray) -> np.ndarray:
     out = np.empty_like(x)
     compiled.ndtr(x.reshape(-1), out.reshape(-1))
     return out
+
+
+def _flat(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """Broadcast float64 arrays made C-contiguous and 1-d (a view when they already are)."""
+    return [np.ascontiguousarray(a, dtype=np.float64).reshape(-1) for a in arrays]
+
+
+def _side(is_call: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(is_call, dtype=np.bool_).reshape(-1)
+
+
+def bs_greeks(S: np.ndarray, K: np.ndarray, T: np.ndarray, r: np.ndarray, q: np.ndarray, sigma: np.ndarray,
+              is_call: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(delta, gamma, theta, vega, rho) of broadcast inputs of one shape, in that shape."""
+    shape = np.shape(S)
+    out = np.empty((5, *shape))
+    compiled.bs_greeks(*_flat([S, K, T, r, q, sigma]), _side(is_call), *out.reshape(5, -1))
+    return tuple(out)
+
+
+def implied_vol(price: np.ndarray, S: np.ndarray, K: np.ndarray, T: np.ndarray, r: np.ndarray, q: np.ndarray,
+                is_call: np.ndarray, tol: float, max_iter: int, sigma_max: float) -> np.ndarray:
+    """Implied volatility of broadcast inputs of one shape (NaN where none fits), in that shape."""
+    out = np.empty(np.shape(price))
+    compiled.implied_vol(*_flat([price, S, K, T, r, q]), _side(is_call), out.reshape(-1), float(tol),
+                         int(max_iter), float(sigma_max))
+    return out

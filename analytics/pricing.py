@@ -101,6 +101,8 @@ def bs_greeks(S, K, T, r, q, sigma, is_call) -> Greeks:
     """Analytic greeks (see module doc for units). Expired or zero-vol rows: delta is the
     intrinsic step (±1 in the money, 0 otherwise), the other greeks 0."""
     S, K, T, r, q, sigma, is_call = _inputs(S, K, T, r, q, sigma, is_call)
+    if kernels.compiled is not None:  # one pass per contract in C, same formulas
+        return Greeks(*(_scalar_or_array(g) for g in kernels.bs_greeks(S, K, T, r, q, sigma, is_call)))
     d1, d2, vol_t = _d1_d2(S, K, T, r, q, sigma)
     sign = np.where(is_call, 1.0, -1.0)
     df_q, df_r = np.exp(-q * T), np.exp(-r * T)
@@ -127,16 +129,23 @@ def implied_vol(price, S, K, T, r, q, is_call, tol: float = 1e-12, max_iter: int
     no-arbitrage floor, at or above the ceiling, T ≤ 0, non-finite input).
 
     Solved on the out-of-the-money side (an in-the-money price is turned into its OTM twin by
-    put–call parity, which keeps precision for deep ITM quotes), by Newton steps kept inside a
-    shrinking bracket, falling back to bisection when a step would leave it.
+    put–call parity, which keeps precision for deep ITM quotes). Compiled (``analytics.kernels``):
+    on the normalised Black price, an asymptotic or tangent initial guess either side of the
+    inflection point and Householder(3) steps on a log objective inside a bracket — two or three
+    steps to machine precision, ``tol`` relative in sigma. Numpy fallback: Newton steps kept
+    inside a shrinking bracket, bisection when a step would leave it, ``tol`` relative in price.
     """
     S, K, T, r, q, price, is_call = _inputs(S, K, T, r, q, price, is_call)
+    if kernels.compiled is not None:
+        return _scalar_or_array(kernels.implied_vol(price, S, K, T, r, q, is_call, tol, max_iter, SIGMA_MAX))
     with np.errstate(invalid="ignore", over="ignore"):
         df_q, df_r = np.exp(-q * T), np.exp(-r * T)
         fwd_s, fwd_k = S * df_q, K * df_r
         call_side = fwd_s < fwd_k  # OTM call when the discounted forward is below the strike
-        otm_price = np.where(is_call == call_side, price,
-                             np.where(is_call, price - fwd_s + fwd_k, price + fwd_s - fwd_k))
+        parity = np.where(is_call, price - fwd_s + fwd_k, price + fwd_s - fwd_k)
+        # a parity remainder within rounding of the quote is no time value: NaN, as in C
+        parity = np.where(parity > 8 * np.finfo(float).eps * price, parity, 0.0)
+        otm_price = np.where(is_call == call_side, price, parity)
         ceiling = np.where(call_side, fwd_s, fwd_k)
     valid = (np.isfinite(otm_price) & np.isfinite(S) & np.isfinite(K) & np.isfinite(T) & (T > 0)
              & (S > 0) & (K > 0) & (otm_price > 0) & (otm_price < ceiling))
