@@ -355,7 +355,7 @@ static double norm_quantile_low(double p) {
 
 /* Initial guess for s, by branch around the inflection point s_c = sqrt(2|x|) of b(s), with
  * b_c = b(s_c). Lower branch: the far-wing asymptote b ~ exp(-u) s^3 / (x^2 sqrt(2 pi)) with
- * u = x^2/2s^2 gives u + 1.5 ln(2u) = -ln(beta sqrt(2 pi)) + ln|x|, solved by Newton in u; or the
+ * u = x^2/2s^2 gives u + 1.5 ln(2u) = -ln(beta sqrt(2 pi)) + ln|x|, solved by one Newton step in u; or the
  * tangent at s_c where that is smaller (b is convex below s_c, so the tangent overshoots).
  * Upper branch: the gap to the ceiling behaves as 2 cosh(x/2) N(-s/2). */
 static double initial_guess(const wing_t *w, double beta, double sc, double bc, int lower) {
@@ -365,9 +365,10 @@ static double initial_guess(const wing_t *w, double beta, double sc, double bc, 
         const double s = -2.0 * norm_quantile_low(gap < 0.5 ? gap : 0.5);
         return s > sc ? s : tangent;
     }
-    const double a = -log(beta * SQRT_2PI) + log(ax);
-    double u = a > 1.0 ? a : 1.0;
-    for (int k = 0; k < 3; k++) u -= (u + 1.5 * log(2.0 * u) - a) / (1.0 + 1.5 / u);
+    const double a = -log(beta * SQRT_2PI / ax);
+    double u = a > 1.0 ? a - 1.5 * log(2.0 * a) : 1.0;  /* then one Newton step */
+    u = u > 0.5 ? u : 0.5;
+    u -= (u + 1.5 * log(2.0 * u) - a) / (1.0 + 1.5 / u);
     const double s = u > 0 ? ax / sqrt(2.0 * u) : sc;
     return tangent > 0 && (tangent < s || !(s < sc)) ? tangent : s;
 }
@@ -404,7 +405,8 @@ static double iv_value(const wing_t *w, double s, double target, int lower, doub
  * the distance to the bracket's side instead (or doubles s while no upper side is known). */
 static double solve_normalised(const wing_t *w, double beta, double tol, int max_iter, double s_max,
                                int *converged) {
-    const double sc = sqrt(-2.0 * w->x), bc = normalised_call(w, sc);
+    /* b(s_c) = e^{x/2}/2 - e^{-x/2} N(-s_c): one erfc */
+    const double sc = sqrt(-2.0 * w->x), bc = 0.5 * (w->ex - w->inv_ex * erfc(sc * M_SQRT1_2));
     const int lower = beta < bc;
     const double target = lower ? beta : w->ex - beta, log_target = log(target);
     double lo = lower ? 0.0 : sc, hi = lower ? sc : s_max, s = initial_guess(w, beta, sc, bc, lower);
