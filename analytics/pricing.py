@@ -138,6 +138,20 @@ def implied_vol(price, S, K, T, r, q, is_call, tol: float = 1e-12, max_iter: int
     S, K, T, r, q, price, is_call = _inputs(S, K, T, r, q, price, is_call)
     if kernels.compiled is not None:
         return _scalar_or_array(kernels.implied_vol(price, S, K, T, r, q, is_call, tol, max_iter, SIGMA_MAX))
+    otm_price, call_side, valid = _otm_side(price, S, K, T, r, q, is_call)
+    out = np.full(price.shape, np.nan)
+    idx = np.flatnonzero(valid.ravel())
+    if idx.size == 0:
+        return _scalar_or_array(out)
+    rows = tuple(a.ravel()[idx] for a in (S, K, T, r, q, otm_price, call_side))
+    sigma, ok = _newton_in_bracket(*rows, tol, max_iter)
+    result = out.ravel()
+    result[idx] = np.where(ok & (sigma < SIGMA_MAX * 0.999999), sigma, np.nan)
+    return _scalar_or_array(result.reshape(price.shape))
+
+
+def _otm_side(price, S, K, T, r, q, is_call):
+    """(OTM price, whether that is a call, rows where a vol can fit) by put–call parity."""
     with np.errstate(invalid="ignore", over="ignore"):
         df_q, df_r = np.exp(-q * T), np.exp(-r * T)
         fwd_s, fwd_k = S * df_q, K * df_r
@@ -149,14 +163,14 @@ def implied_vol(price, S, K, T, r, q, is_call, tol: float = 1e-12, max_iter: int
         ceiling = np.where(call_side, fwd_s, fwd_k)
     valid = (np.isfinite(otm_price) & np.isfinite(S) & np.isfinite(K) & np.isfinite(T) & (T > 0)
              & (S > 0) & (K > 0) & (otm_price > 0) & (otm_price < ceiling))
-    out = np.full(price.shape, np.nan)
-    idx = np.flatnonzero(valid.ravel())
-    if idx.size == 0:
-        return _scalar_or_array(out)
-    s, k, t, rr, qq, target, calls = (a.ravel()[idx] for a in (S, K, T, r, q, otm_price, call_side))
-    lo, hi = np.full(idx.size, 1e-9), np.full(idx.size, SIGMA_MAX)
+    return otm_price, call_side, valid
+
+
+def _newton_in_bracket(s, k, t, rr, qq, target, calls, tol: float, max_iter: int):
+    """(sigma, whether it reprices to 1e-7) by Newton steps, bisecting when one leaves the bracket."""
+    lo, hi = np.full(s.size, 1e-9), np.full(s.size, SIGMA_MAX)
     sigma = _initial_guess(target, s, k, t, rr, qq, calls)
-    active = np.ones(idx.size, dtype=bool)
+    active = np.ones(s.size, dtype=bool)
     for _ in range(max_iter):
         a = np.flatnonzero(active)
         if a.size == 0:
@@ -174,10 +188,7 @@ def implied_vol(price, S, K, T, r, q, is_call, tol: float = 1e-12, max_iter: int
         sigma[a] = np.where(done, sg, np.where(bisect, 0.5 * (lo[a] + hi[a]), step))
         active[a[done]] = False
     final = bs_price(s, k, t, rr, qq, sigma, calls)
-    ok = np.abs(final - target) <= 1e-7 * np.maximum(target, 1e-12) + 1e-14
-    result = out.ravel()
-    result[idx] = np.where(ok & (sigma < SIGMA_MAX * 0.999999), sigma, np.nan)
-    return _scalar_or_array(result.reshape(price.shape))
+    return sigma, np.abs(final - target) <= 1e-7 * np.maximum(target, 1e-12) + 1e-14
 
 
 def _initial_guess(price, S, K, T, r, q, calls):
