@@ -35,6 +35,7 @@ class ChainColumns(QObject):
         self.table, self.model = table, model
         self.wanted = {f for f in PRIORITY if f not in HIDDEN_BY_DEFAULT}
         self.dropped: list[str] = []  # wanted, but no room
+        self._fitted: tuple | None = None  # what the last refresh measured (see ``fit``)
         self.menu = QMenu(table)
         self._actions = {}
         for _h, field, _k, name in FIELDS:
@@ -77,7 +78,10 @@ class ChainColumns(QObject):
         when the rows change, only widened on a refresh (a volume reaching five digits widens
         its column, never elides)."""
         table, model = self.table, self.model
-        widths = wanted_widths(table, {c: model.widest_texts(c) for c in range(len(COLUMNS))}, bold(table))
+        texts = {c: model.widest_texts(c) for c in range(len(COLUMNS))}
+        if grow_only and self._fit_key(texts) == self._fitted:
+            return  # a refresh with the same widest texts, room and widths: measuring changes nothing
+        widths = wanted_widths(table, texts, bold(table))
         if grow_only:
             header = table.horizontalHeader()
             widths = {c: w if table.isColumnHidden(c) else max(w, header.sectionSize(c)) for c, w in widths.items()}
@@ -91,6 +95,15 @@ class ChainColumns(QObject):
         self.button.setText(f"Columns ({len(self.dropped)} hidden) ▾" if self.dropped else "Columns ▾")
         self.button.setToolTip(f"No room for: {hidden}. Widen the panel or untick other columns." if hidden
                                else "Choose the columns both sides show")
+        self._fitted = self._fit_key(texts)
+
+    def _fit_key(self, texts: dict[int, list[str]]) -> tuple:
+        """What a grow-only fit depends on: the widest texts, the room, the columns shown and
+        their widths (one the trader narrowed is widened back, as before)."""
+        table, header = self.table, self.table.horizontalHeader()
+        hidden = tuple((table.isColumnHidden(c), header.sectionSize(c)) for c in range(len(COLUMNS)))
+        room = (table.isVisible(), table.viewport().width(), table.verticalScrollBar().isVisible(), table.font().key())
+        return tuple(tuple(t) for t in texts.values()), room, hidden, tuple(sorted(self.wanted))
 
     def _fitting(self, widths: dict[int, int]) -> set[str]:
         """The wanted fields, by priority, while both sides' columns fit the viewport."""

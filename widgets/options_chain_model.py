@@ -74,6 +74,8 @@ class ChainTableModel(QAbstractTableModel):
         self._values: dict[str, np.ndarray] = {}
         self._symbols = np.empty(0, dtype=object)
         self._local = np.empty(0, dtype=bool)
+        self._cells = np.empty((0, len(COLUMNS)))  # the numbers shown (see ``_cell_values``)
+        self._looks = np.empty((0, len(COLUMNS) + 4))  # and the shading: what a refresh compares
         self.spot = math.nan
         self.theme = "dark"  # the panel follows the app's palette (set_theme)
         self.atm_row = -1
@@ -84,7 +86,8 @@ class ChainTableModel(QAbstractTableModel):
     # -- data in ------------------------------------------------------------------------------
     def show_rows(self, chain: OptionChain, greeks: ChainGreeks, rows: np.ndarray, spot: float) -> bool:
         """Show the contracts ``rows`` (one expiration and root). Returns True when the strikes
-        were the same as before, so only values changed (no reset: scroll/selection stay)."""
+        were the same as before, so only values changed (no reset: scroll/selection stay, and
+        only the rows whose cells changed are repainted)."""
         strikes = np.unique(chain.strike[rows])
         call = np.full(len(strikes), -1, dtype=np.int64)
         put = np.full(len(strikes), -1, dtype=np.int64)
@@ -98,22 +101,62 @@ class ChainTableModel(QAbstractTableModel):
         same = np.array_equal(strikes, self.strikes)
         if not same:
             self.beginResetModel()
+        before, atm_before = self._looks, self.atm_row
         self.strikes, self._call, self._put, self._values = strikes, call, put, values
         self._symbols, self._local = chain.symbol, greeks.local_greeks | greeks.local_iv
         self.spot = spot
         self.atm_row = int(np.argmin(np.abs(strikes - spot))) if len(strikes) and math.isfinite(spot) else -1
+        self._cells = self._cell_values()
+        self._looks = self._row_looks()
         if same:
-            if len(strikes):
-                self.dataChanged.emit(self.index(0, 0), self.index(len(strikes) - 1, self.columnCount() - 1))
+            self._emit_changed(before, atm_before)
         else:
             self.focus_row = -1
             self.endResetModel()
         return same
 
+    def _cell_values(self) -> np.ndarray:
+        """rows × columns of the numbers shown (NaN where a strike lists no contract): read by
+        ``data`` and compared between refreshes."""
+        cells = np.full((len(self.strikes), len(COLUMNS)), math.nan)
+        for column, (side, field, _h, _k) in enumerate(COLUMNS):
+            if side == "strike":
+                cells[:, column] = self.strikes
+                continue
+            rows = self._call if side == "call" else self._put
+            listed = rows >= 0
+            cells[listed, column] = self._values[field][rows[listed]]
+        return cells
+
+    def _row_looks(self) -> np.ndarray:
+        """Everything a row's cells show: numbers, in-the-money shading, the local-greeks note."""
+        call_local = (self._call >= 0) & self._local[np.maximum(self._call, 0)]
+        put_local = (self._put >= 0) & self._local[np.maximum(self._put, 0)]
+        flags = np.column_stack([self.strikes < self.spot, self.strikes > self.spot, call_local, put_local])
+        return np.column_stack([self._cells, flags.astype(float)])
+
+    def _emit_changed(self, before: np.ndarray, atm_before: int) -> None:
+        """``dataChanged`` for the runs of rows that look different (a quiet strike is not repainted)."""
+        if not len(self.strikes):
+            return
+        now = self._looks
+        if before.shape != now.shape:
+            changed = np.ones(len(self.strikes), dtype=bool)
+        else:
+            changed = ~np.all((before == now) | (np.isnan(before) & np.isnan(now)), axis=1)
+        for row in (atm_before, self.atm_row):  # the ATM row's bold and tint moved
+            if 0 <= row < len(changed):
+                changed[row] = True
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], changed.astype(np.int8), [0]))))
+        last = self.columnCount() - 1
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            self.dataChanged.emit(self.index(int(start), 0), self.index(int(stop) - 1, last))
+
     def clear(self) -> None:
         self.beginResetModel()
         self.strikes = np.empty(0)
         self._call = self._put = np.empty(0, dtype=np.int64)
+        self._cells, self._looks = np.empty((0, len(COLUMNS))), np.empty((0, len(COLUMNS) + 4))
         self.atm_row = self.focus_row = -1
         self.endResetModel()
 
@@ -164,11 +207,7 @@ class ChainTableModel(QAbstractTableModel):
         return str(self._symbols[i]) if i >= 0 else None
 
     def value(self, row: int, column: int) -> float:
-        side, field = self.field_at(column)
-        if side == "strike":
-            return float(self.strikes[row])
-        i = self.contract_row(row, side)
-        return float(self._values[field][i]) if i >= 0 else math.nan
+        return float(self._cells[row, column])
 
     def itm(self, row: int, side: str) -> bool:
         k = self.strikes[row]

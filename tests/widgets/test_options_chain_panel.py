@@ -166,3 +166,36 @@ def test_in_the_money_shading_follows_the_theme(qtbot, calendar) -> None:
     assert model.data(model.index(below + 6, _column("put", "bid")), bg).color() == ITM_COLORS["light"][1]
     panel.set_theme("dark")
     assert model.data(model.index(below, _column("call", "bid")), bg).color() == ITM_CALL
+
+
+def test_a_refresh_repaints_only_the_rows_that_changed(qtbot, calendar) -> None:
+    """Same strikes, one bid moved: ``dataChanged`` covers that row (and the ATM row, whose
+    bold and tint follow the spot), not the table; selection and scroll stay."""
+    from dataclasses import replace
+
+    panel = OptionsChainPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    panel.strike_range.setCurrentIndex(3)  # all strikes: room to scroll
+    chain, greeks, spot = _snapshot(calendar, NOON)
+    panel.set_snapshot(chain, greeks, spot)
+    panel.follow_atm.setChecked(False)
+    model, bar = panel.model, panel.table.verticalScrollBar()
+    panel.table.selectRow(5)
+    bar.setValue(bar.maximum() // 3)
+    row = model.atm_row + 4
+    i = model.contract_row(row, "put")
+    bid = chain.bid.copy()
+    bid[i] += 0.25
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_r: changed.append((top.row(), bottom.row())))
+    panel.set_snapshot(replace(chain, bid=bid), greeks, spot)
+    repainted = {r for top, bottom in changed for r in range(top, bottom + 1)}
+    assert row in repainted and repainted <= {row, model.atm_row}
+    assert model.value(row, _column("put", "bid")) == bid[i]
+    assert model.data(model.index(row, _column("put", "bid"))) == f"{bid[i]:,.2f}"
+    assert panel.table.selectionModel().selectedRows()[0].row() == 5 and bar.value() == bar.maximum() // 3
+    changed.clear()
+    panel.set_snapshot(replace(chain, bid=bid), greeks, spot)  # nothing new: nothing repainted but the ATM row
+    assert {r for top, bottom in changed for r in range(top, bottom + 1)} <= {model.atm_row}
