@@ -151,8 +151,10 @@ class GexPanel(QWidget):
         p = self.profile = with_convention(self._base, convention)
         positive = p.total >= 0
         self.regime.setText(p.regime.upper())
-        self.regime.setStyleSheet(f"padding: 2px 8px; border-radius: 4px; color: black; background: "
-                                  f"{COLORS['net_pos'] if positive else COLORS['net_neg']}")
+        style = (f"padding: 2px 8px; border-radius: 4px; color: black; background: "
+                 f"{COLORS['net_pos'] if positive else COLORS['net_neg']}")
+        if self.regime.styleSheet() != style:  # (setting one re-polishes the label: only on a change of regime)
+            self.regime.setStyleSheet(style)
         self.total.setText(money(p.total))
         self.flip.setText(price(p.flip) if p.flip is not None else p.flip_note)
         self.call_wall.setText(price(p.call_wall))
@@ -233,9 +235,11 @@ class GexPanel(QWidget):
             if value is not None:
                 line.setValue(value)
                 self._labels[key].setText(f"{label} {value:,.2f}" if key == "spot" else f"{label} {value:,.0f}")
-        if len(strikes):
-            self.plot.setXRange(float(strikes[0]) - width, float(strikes[-1]) + width, padding=0)
-        self._layout_labels()
+        x_range = [float(strikes[0]) - width, float(strikes[-1]) + width] if len(strikes) else None
+        if x_range is not None and x_range != self.plot.getViewBox().viewRange()[0]:
+            self.plot.setXRange(*x_range, padding=0)  # (a new range re-lays the labels itself)
+        else:
+            self._layout_labels()
 
     def _layout_labels(self) -> None:
         p = self.profile

@@ -84,6 +84,7 @@ class HeatmapPanel(QWidget):
         self.plot.setLabel("bottom", "Strike")
         self.plot.invertY(True)
         self._selected: tuple[date, float] | None = None  # the inspected cell
+        self._ticks: dict[str, list[tuple[float, str]]] = {}  # each axis's, as last set
         top = flow_row(self.symbol, self.mode, self.expiries, self.strikes, stretch_after=0)  # (wraps when narrow)
         bottom = QHBoxLayout()
         bottom.addWidget(self.detail, 1)
@@ -175,9 +176,8 @@ class HeatmapPanel(QWidget):
         self.plot.setXRange(0, n_strikes, padding=0)
         self.plot.setYRange(0, n_exp, padding=0)
         step = max(1, n_strikes // 10)
-        self.plot.getAxis("bottom").setTicks([[(i + 0.5, numbers.strike(grid.strikes[i]))
-                                               for i in range(0, n_strikes, step)]])
-        self.plot.getAxis("left").setTicks([[(i + 0.5, f"{d:%b %d}") for i, d in enumerate(grid.expiries)]])
+        self._set_ticks("bottom", [(i + 0.5, numbers.strike(grid.strikes[i])) for i in range(0, n_strikes, step)])
+        self._set_ticks("left", [(i + 0.5, f"{d:%b %d}") for i, d in enumerate(grid.expiries)])
         name = {"IV": "IV %", "GEX": "GEX ($ per 1 % move, calls +, puts −)"}.get(
             grid.mode.value, f"{grid.mode.value} (contracts)")
         if grid.mode.value == "IV":
@@ -190,6 +190,13 @@ class HeatmapPanel(QWidget):
         scale = "all zero" if empty else f"scale {low_text} … {high_text}"
         self.status.setText(f"{name} · {n_exp} expirations × {n_strikes} strikes · {scale}")
         self._explain_empty(grid, finite, n_strikes, n_exp)
+
+    def _set_ticks(self, side: str, ticks: list[tuple[float, str]]) -> None:
+        """New ticks only when they differ: setting them redraws the axis and re-lays the plot
+        (a refresh of the same strikes and expirations keeps them)."""
+        if self._ticks.get(side) != ticks:
+            self._ticks[side] = ticks
+            self.plot.getAxis(side).setTicks([ticks])
 
     def _explain_empty(self, grid: Heatmap, finite: np.ndarray, n_strikes: int, n_exp: int) -> None:
         """Say so on the plot when every cell is zero (volume before the open painted a solid block
