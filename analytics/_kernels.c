@@ -132,18 +132,13 @@ static PyObject *k_wilder_rsi(PyObject *self, PyObject *args) {
     return release(b, 2, 1);
 }
 
-/* max(h-l, |h-c'|, |l-c'|), NaN when any is (as numpy's maximum; fmax would skip a NaN), without
- * a branch: which of the three is largest changes at random from bar to bar, and mispredicted
- * branches made this loop 1.5x TA-Lib's. Each `a > b ? a : b` compiles to one maxsd, which
- * returns b when either is NaN. A NaN in h-l implies one in up or down, and up + down >= 0 is NaN
- * exactly when one of them is (inf + inf is not), so `nan` is 0, or NaN to pass on. */
 static double true_range(const double *h, const double *l, const double *c, Py_ssize_t i) {
-    const double up = fabs(h[i] - c[i - 1]), down = fabs(l[i] - c[i - 1]), either = up + down;
-    const double nan = 0.0 < either ? 0.0 : either;
-    double tr = h[i] - l[i];
-    tr = tr > up ? tr : up;
-    tr = tr > down ? tr : down;
-    return tr > nan ? tr : nan;
+    double tr = h[i] - l[i], up = fabs(h[i] - c[i - 1]), down = fabs(l[i] - c[i - 1]);
+    /* fmax would skip a NaN; numpy's maximum (the fallback) propagates it, and so do we */
+    if (isnan(up) || isnan(down)) return NAN;
+    if (up > tr) tr = up;
+    if (down > tr) tr = down;
+    return tr;
 }
 
 /* Wilder's ATR: TR from bar 1, seeded at bar `p` with the mean of TR[1..p]. */
@@ -155,17 +150,10 @@ static void wilder_atr(const double *h, const double *l, const double *c, double
     for (Py_ssize_t i = 1; i <= p; i++) avg += true_range(h, l, c, i);
     avg /= (double)p;
     y[p] = avg;
-    /* Two bars a step: avg[i+1] = beta^2*avg[i-1] + (beta*a*tr[i] + a*tr[i+1]) puts one multiply-add
-     * per two bars on the loop-carried chain, whose latency bounds this loop (and TA-Lib's). */
-    const double beta2 = beta * beta, alpha_beta = alpha * beta;
-    Py_ssize_t i = p + 1;
-    for (; i + 1 < n; i += 2) {
-        const double tr0 = true_range(h, l, c, i), tr1 = true_range(h, l, c, i + 1);
-        y[i] = alpha * tr0 + beta * avg;
-        avg = (alpha_beta * tr0 + alpha * tr1) + beta2 * avg;
-        y[i + 1] = avg;
+    for (Py_ssize_t i = p + 1; i < n; i++) {
+        avg = alpha * true_range(h, l, c, i) + beta * avg;
+        y[i] = avg;
     }
-    if (i < n) y[i] = alpha * true_range(h, l, c, i) + beta * avg;
 }
 
 static PyObject *k_wilder_atr(PyObject *self, PyObject *args) {
