@@ -403,7 +403,8 @@ static double solve_normalised(const wing_t *w, double beta, double tol, int max
         const double value = iv_value(w, s, target, lower, &lo, &hi);
         const double step = value > 0 ? iv_step(w->x, s, log_target, value, lower) : NAN;
         /* converged (tested before the bracket, which s now bounds): the error after a step of
-         * relative size sqrt(tol) is of order its cube, far below tol */
+         * relative size cbrt(tol) is of order its fourth power (Householder(3) converges with order 4),
+         * below tol */
         if (fabs(step) <= tol * s) {
             *converged = 1;
             return s + step;
@@ -432,7 +433,7 @@ static double implied_vol_one(double price, double S, double K, double T, double
     const wing_t w = {-fabs(x), ex, 1.0 / ex};
     if (!(beta > 0 && beta < ex)) return NAN;
     int converged = 0;
-    const double s = solve_normalised(&w, beta, sqrt(tol), max_iter, sigma_max * sqrt(T), &converged);
+    const double s = solve_normalised(&w, beta, cbrt(tol), max_iter, sigma_max * sqrt(T), &converged);
     if (!(s < 0.999999 * sigma_max * sqrt(T))) return NAN;
     if (!converged && !(fabs(normalised_call(&w, s) - beta) <= 1e-7 * beta + 1e-14 / root)) return NAN;
     return s / sqrt(T);
