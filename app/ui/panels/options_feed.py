@@ -75,6 +75,32 @@ def watch_on_screen(widget: QWidget, on_change: Callable[[bool], None]) -> None:
     watchers.append(_OnScreenWatcher(widget, on_change))
 
 
+class _Turns:
+    """Runs queued renders one per turn of the event loop: posted together, the panels' renders
+    ran in one batch of Qt's queued calls, so input and timers waited for their sum; chained,
+    the loop runs in between and a stall is one panel's render."""
+
+    def __init__(self) -> None:
+        self._queued: list[Callable[[], None]] = []
+
+    def queue(self, render: Callable[[], None]) -> None:
+        self._queued.append(render)
+        if len(self._queued) == 1:
+            QTimer.singleShot(0, self._next)
+
+    def _next(self) -> None:
+        render = self._queued[0]
+        try:
+            render()
+        finally:
+            del self._queued[0]
+            if self._queued:
+                QTimer.singleShot(0, self._next)  # posted after this turn: the loop runs first
+
+
+_TURNS = _Turns()
+
+
 def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any], None],
                    on_unavailable: Callable[[str, str], None]) -> None:
     """Call ``on_snapshot(OptionsSnapshot)`` for each fresh chain of the active symbol (late
@@ -97,7 +123,7 @@ def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any],
         if already_queued:
             return
         if on_screen(panel) or not panel.is_ready():
-            QTimer.singleShot(0, render)  # a turn of its own
+            _TURNS.queue(render)  # a turn of its own
 
     def unavailable(symbol: str, reason: str) -> None:
         waiting.pop("snapshot", None)
