@@ -371,14 +371,12 @@ static double householder3(double nu, double h2, double h3) {
  * From b' = vega, b''/b' = x^2/s^3 - s/4, b'''/b' = (b''/b')^2 - 3x^2/s^4 - 1/4. `value` is b or
  * the gap, `target` beta or its gap. */
 static double iv_step(double x, double s, double log_target, double value, int lower) {
-    const double v = normalised_vega(x, s), x2 = x * x;
-    const double r2 = x2 / (s * s * s) - 0.25 * s, r3 = r2 * r2 - 3.0 * x2 / (s * s * s * s) - 0.25;
-    if (lower) {
-        const double l = v / value;
-        return householder3((log_target - log(value)) / l, r2 - l, r3 - 3.0 * r2 * l + 2.0 * l * l);
-    }
-    const double l = v / value;
-    return householder3((log(value) - log_target) / l, r2 + l, r3 + 3.0 * r2 * l + 2.0 * l * l);
+    const double inv_s = 1.0 / s, h = x * inv_s, t = 0.5 * s, q = h * h * inv_s;  /* q = x^2/s^3 */
+    const double v = INV_SQRT_2PI * exp(-0.5 * (h * h + t * t)), inv_value = 1.0 / value;
+    const double r2 = q - 0.25 * s, r3 = r2 * r2 - 3.0 * q * inv_s - 0.25, l = v * inv_value;
+    if (lower)
+        return householder3((log_target - log(value)) * value / v, r2 - l, r3 - 3.0 * r2 * l + 2.0 * l * l);
+    return householder3((log(value) - log_target) * value / v, r2 + l, r3 + 3.0 * r2 * l + 2.0 * l * l);
 }
 
 /* Evaluation at s of the branch's function, narrowing the bracket [lo, hi] around the root. */
