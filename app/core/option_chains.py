@@ -179,4 +179,5 @@ def _analyse(chain: OptionChain, spot: float, r: float, q: float, calendar: Mark
     from analytics.iv_summary import iv_summary
 
     greeks = chain_greeks(chain, spot, r, q, calendar.close_at, curve=curve)
+    chain.listings  # noqa: B018  (cached: built here, not by the chain panel's expiry list on the GUI thread, ~7 ms)
     return greeks, gex_profile(chain, spot, greeks=greeks), iv_summary(chain, spot, greeks.T, r)
