@@ -8,6 +8,7 @@ wide each column must be without measuring every cell.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,6 +77,7 @@ class ChainTableModel(QAbstractTableModel):
         self._local = np.empty(0, dtype=bool)
         self._cells = np.empty((0, len(COLUMNS)))  # the numbers shown (see ``_cell_values``)
         self._looks = np.empty((0, len(COLUMNS) + 4))  # and the shading: what a refresh compares
+        self._texts: dict[tuple[int, int], str] = {}  # (row, column) → the cell's text, this refresh
         self.spot = math.nan
         self.theme = "dark"  # the panel follows the app's palette (set_theme)
         self.atm_row = -1
@@ -108,6 +110,7 @@ class ChainTableModel(QAbstractTableModel):
         self.atm_row = int(np.argmin(np.abs(strikes - spot))) if len(strikes) and math.isfinite(spot) else -1
         self._cells = self._cell_values()
         self._looks = self._row_looks()
+        self._texts.clear()
         if same:
             self._emit_changed(before, atm_before)
         else:
@@ -157,6 +160,7 @@ class ChainTableModel(QAbstractTableModel):
         self.strikes = np.empty(0)
         self._call = self._put = np.empty(0, dtype=np.int64)
         self._cells, self._looks = np.empty((0, len(COLUMNS))), np.empty((0, len(COLUMNS) + 4))
+        self._texts.clear()
         self.atm_row = self.focus_row = -1
         self.endResetModel()
 
@@ -214,32 +218,52 @@ class ChainTableModel(QAbstractTableModel):
         return bool(k < self.spot) if side == "call" else bool(k > self.spot)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Called for every role of every visible cell on each paint (thousands of calls): one
+        # dict look-up picks the role's answer, the roles the chain does not use cost nothing.
+        answer = _ROLES.get(role)
+        if answer is None or not index.isValid():
             return None
-        row, column = index.row(), index.column()
-        side, _field, _header, kind = COLUMNS[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _format(self.value(row, column), kind)
-        if role == Qt.ItemDataRole.UserRole:
-            return self.value(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int((Qt.AlignmentFlag.AlignCenter if side == "strike" else Qt.AlignmentFlag.AlignRight)
-                       | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if row == self.focus_row:
-                return QBrush(FOCUS_ROW)
-            if row == self.atm_row and side == "strike":
-                return QBrush(ATM_ROW)
-            if side != "strike" and self.itm(row, side):
-                call_tint, put_tint = ITM_COLORS[self.theme]
-                return QBrush(call_tint if side == "call" else put_tint)
-            return None
-        if role == Qt.ItemDataRole.FontRole and (row == self.atm_row or side == "strike"):
-            return self.bold_font
-        if role == Qt.ItemDataRole.ToolTipRole and side != "strike":
-            i = self.contract_row(row, side)
-            if i < 0:
-                return None
-            note = "\nIV/greeks computed locally (the provider sent none)" if self._local[i] else ""
-            return f"{self._symbols[i]}{note}"
+        return answer(self, index.row(), index.column())
+
+    def _display(self, row: int, column: int) -> str:
+        key = (row, column)
+        text = self._texts.get(key)
+        if text is None:  # formatted once per refresh (repaints, hover and scrolling reuse it)
+            text = self._texts[key] = _format(self.value(row, column), COLUMNS[column][3])
+        return text
+
+    def _background(self, row: int, column: int) -> QBrush | None:
+        side = COLUMNS[column][0]
+        if row == self.focus_row:
+            return _BRUSHES["focus"]
+        if row == self.atm_row and side == "strike":
+            return _BRUSHES["atm"]
+        if side != "strike" and self.itm(row, side):
+            return _BRUSHES[self.theme, side]
         return None
+
+    def _font(self, row: int, column: int) -> QFont | None:
+        return self.bold_font if row == self.atm_row or column == STRIKE_COLUMN else None
+
+    def _tooltip(self, row: int, column: int) -> str | None:
+        side = COLUMNS[column][0]
+        i = self.contract_row(row, side) if side != "strike" else -1
+        if i < 0:
+            return None
+        note = "\nIV/greeks computed locally (the provider sent none)" if self._local[i] else ""
+        return f"{self._symbols[i]}{note}"
+
+
+# made once: a brush per cell per paint was thousands of allocations
+_BRUSHES = {"focus": QBrush(FOCUS_ROW), "atm": QBrush(ATM_ROW)} | {
+    (theme, side): QBrush(tints[i]) for theme, tints in ITM_COLORS.items() for i, side in enumerate(("call", "put"))}
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ROLES: dict[int, Callable[[ChainTableModel, int, int], object]] = {
+    int(Qt.ItemDataRole.DisplayRole): ChainTableModel._display,
+    int(Qt.ItemDataRole.UserRole): ChainTableModel.value,
+    int(Qt.ItemDataRole.TextAlignmentRole): lambda _m, _r, c: _CENTRE if c == STRIKE_COLUMN else _RIGHT,
+    int(Qt.ItemDataRole.BackgroundRole): ChainTableModel._background,
+    int(Qt.ItemDataRole.FontRole): ChainTableModel._font,
+    int(Qt.ItemDataRole.ToolTipRole): ChainTableModel._tooltip,
+}
