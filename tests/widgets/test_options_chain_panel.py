@@ -62,15 +62,21 @@ def test_rows_columns_atm_and_itm_shading(qtbot, calendar) -> None:
     assert chain.symbol[i] in model.data(model.index(row, _column("put", "bid")), Qt.ItemDataRole.ToolTipRole)
 
 
-def test_updates_in_place_keep_selection_and_scroll(qtbot, calendar) -> None:
+def _all_strikes_shown(qtbot, calendar):
+    """A panel on screen showing all strikes of the noon chain (room to scroll), not following ATM."""
     panel = OptionsChainPanel()
     qtbot.addWidget(panel)
     panel.resize(900, 300)
     panel.show()
-    panel.strike_range.setCurrentIndex(3)  # all strikes: room to scroll
+    panel.strike_range.setCurrentIndex(3)
     chain, greeks, spot = _snapshot(calendar, NOON)
     panel.set_snapshot(chain, greeks, spot)
     panel.follow_atm.setChecked(False)
+    return panel, chain, greeks, spot
+
+
+def test_updates_in_place_keep_selection_and_scroll(qtbot, calendar) -> None:
+    panel, *_noon = _all_strikes_shown(qtbot, calendar)
     resets: list[int] = []
     panel.model.modelReset.connect(lambda: resets.append(1))
     panel.table.selectRow(5)
@@ -173,14 +179,7 @@ def test_a_refresh_repaints_only_the_rows_that_changed(qtbot, calendar) -> None:
     bold and tint follow the spot), not the table; selection and scroll stay."""
     from dataclasses import replace
 
-    panel = OptionsChainPanel()
-    qtbot.addWidget(panel)
-    panel.resize(900, 300)
-    panel.show()
-    panel.strike_range.setCurrentIndex(3)  # all strikes: room to scroll
-    chain, greeks, spot = _snapshot(calendar, NOON)
-    panel.set_snapshot(chain, greeks, spot)
-    panel.follow_atm.setChecked(False)
+    panel, chain, greeks, spot = _all_strikes_shown(qtbot, calendar)
     model, bar = panel.model, panel.table.verticalScrollBar()
     panel.table.selectRow(5)
     bar.setValue(bar.maximum() // 3)
