@@ -55,12 +55,12 @@ class HeatmapPanel(QWidget):
     open_in_chain = Signal(object, float)  # expiry (date), strike
     view_changed = Signal()  # the mode or a count changed: a new grid is wanted (see ``wanted``)
     _symbol: str | None = None  # whose grid is shown: another one clears the inspector
+    _greeks: object | None = None  # the shown chain's (its completed IV for the inspector)
 
     def __init__(self) -> None:
         super().__init__()
         self.grid: Heatmap | None = None
         self._chain: OptionChain | None = None
-        self._greeks = None
         self.mode = QComboBox()
         self.mode.addItems(MODES)
         self.expiries = QSpinBox(minimum=1, maximum=20, value=5, prefix="Expiries ")
