@@ -141,7 +141,7 @@ class OptionsChainPanel(QWidget):
         self.strike_range.currentIndexChanged.connect(lambda _i: self._show(scroll=True))
         self.follow_atm.clicked.connect(lambda _on: setattr(self, "_focus_paused_follow", False))  # the user's call
         self.can_open: Callable[[], bool] = lambda: False  # the owner: some panel opens positions
-        self.actions = SymbolActions(self)  # chart, alert at the strike, coach (the shared list)
+        self.symbol_actions = SymbolActions(self)  # chart, alert at the strike, coach (the shared list)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu_at)
 
@@ -228,7 +228,7 @@ class OptionsChainPanel(QWidget):
             menu.addSeparator()
         underlying = self._chain.underlying if self._chain is not None else occ.root
         question = f"What does the {name} on {underlying} say: gamma, IV, open interest?"
-        added = self.actions.add_to(menu, Subject(underlying, occ.strike, "strike", question), skip=("chain",))
+        added = self.symbol_actions.add_to(menu, Subject(underlying, occ.strike, "strike", question), skip=("chain",))
         return menu if added or self.can_open() else None
 
     def _menu_at(self, pos: QPoint) -> None:

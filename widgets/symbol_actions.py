@@ -1,7 +1,8 @@
 """One list of the actions a symbol, a strike, a level or a setup offers wherever it appears — open
-its chart, open the chain near a price, set an alert, ask the coach — with what each needs (a price
-for the chain) and only those some panel can do (the owner sets ``offers``). Panels put them in their
-own right-click menus with ``add_to``; the app does what is asked (``app.ui.symbol_actions``)."""
+its chart, open the chain near a price, set an alert, track a setup there, ask the coach — with what
+each needs (a price for the chain, the alert and the setup) and only those some panel can do (the
+owner sets ``offers``). Panels put them in their own right-click menus with ``add_to``; the app does
+what is asked (``app.ui.symbol_actions``)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ ACTIONS: tuple[tuple[str, Callable[[Subject], str | None]], ...] = (
     ("chart", lambda s: f"Open {s.symbol} chart"),
     ("chain", lambda s: None if s.price is None else f"Open chain near {_at(s)}"),
     ("alert", lambda s: None if s.price is None else f"Alert at {_at(s)}…"),
+    ("track", lambda s: None if s.price is None else f"Track setup at {_at(s)}…"),
     ("coach", lambda s: f"Ask the coach about {s.symbol}"),
 )
 

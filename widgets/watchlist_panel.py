@@ -233,7 +233,7 @@ class WatchlistPanel(QWidget):
 
     def _install_menu(self) -> None:
         """A row's menu: the shared symbol actions (chart, chain, alert, coach — those some panel can do)."""
-        self.actions = SymbolActions(self)
+        self.symbol_actions = SymbolActions(self)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._open_menu)
 
@@ -252,7 +252,7 @@ class WatchlistPanel(QWidget):
         menu = QMenu(self)
         question = f"How does {symbol} look today: key levels, gamma, implied volatility?"
         subject = Subject(symbol, price, "last", question)
-        return menu if self.actions.add_to(menu, subject) else None
+        return menu if self.symbol_actions.add_to(menu, subject) else None
 
     def _install_shortcuts(self) -> None:
         for key, what, slot in (("Ctrl+Up", "Move the symbol up", lambda: self.move_selected(-1)),

@@ -104,6 +104,14 @@ class AskCoach:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackSetupAt:
+    """Open the Track setup dialog for ``symbol`` at ``price`` (the shared "Track setup at …")."""
+
+    symbol: str
+    price: float
+
+
+@dataclass(frozen=True, slots=True)
 class _Handler:
     call: Callable[[Any], None]
     panel: str | None  # brought to the front before the handler runs

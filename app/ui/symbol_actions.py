@@ -1,14 +1,15 @@
 """What the shared symbol actions do (``widgets.symbol_actions``): open the chart (the focused chart's
-link group, as the watchlist does), the chain near a price, a prefilled alert, a question to the coach —
+link group, as the watchlist does), the chain near a price, a prefilled alert, the Track setup dialog
+at a price (on the main chart), a question to the coach —
 each offered only when a panel can do it."""
 
 from __future__ import annotations
 
-from app.ui.intents import AskCoach, PrefillAlert, ShowChainNear
+from app.ui.intents import AskCoach, PrefillAlert, ShowChainNear, TrackSetupAt
 from app.ui.panel_host import PanelHost
 from widgets.symbol_actions import Subject, SymbolActions
 
-INTENTS = {"chain": ShowChainNear, "alert": PrefillAlert, "coach": AskCoach}
+INTENTS = {"chain": ShowChainNear, "alert": PrefillAlert, "track": TrackSetupAt, "coach": AskCoach}
 
 
 def connect(host: PanelHost, actions: SymbolActions, source: str, on_error=None) -> None:
@@ -24,5 +25,7 @@ def do(host: PanelHost, name: str, subject: Subject, source: str, on_error=None)
         host.intents.request(ShowChainNear(subject.symbol, subject.price))
     elif name == "alert" and subject.price is not None:
         host.intents.request(PrefillAlert(subject.symbol, "crosses", subject.price, source))
+    elif name == "track" and subject.price is not None:
+        host.intents.request(TrackSetupAt(subject.symbol, subject.price))
     elif name == "coach":
         host.intents.request(AskCoach(subject.coach_question()))

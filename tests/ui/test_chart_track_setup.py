@@ -108,3 +108,24 @@ def test_detections_mark_their_bar_and_a_setup_notification_opens_its_chart(qapp
         assert c.engine.service(Workspace).active_symbol == "QQQ"  # other kinds: their panel, as before
 
     assert run_app(settings(tmp_path), scenario) == 0
+
+
+def test_track_setup_at_from_another_panels_menu_opens_the_dialog_on_the_main_chart(qapp, tmp_path: Path) -> None:
+    """The shared "Track setup at …" (here a morning-brief level of QQQ while the chart shows SPY): the
+    main chart turns to QQQ and the dialog is QQQ's, at the level; its OK tracks QQQ's setup."""
+    from widgets.symbol_actions import Subject
+
+    async def scenario(c) -> None:
+        chart, tracker = c.window.panels["chart"], c.engine.service(SetupTrackerService)
+        await until(lambda: chart.symbol == "SPY" and chart.bar_count > 0)
+        actions = c.window.panels["brief"].symbol_actions
+        assert actions.offers("track")
+        level = 400.0  # far under the demo's QQQ: a long that stays active
+        actions.requested.emit("track", Subject("QQQ", level, "PDL"))  # as its menu entry does
+        dialogs = [d for d in chart.findChildren(TrackSetupDialog) if d.isVisible()]
+        assert len(dialogs) == 1 and dialogs[0].symbol == "QQQ" and dialogs[0].entry.value() == level
+        await until(lambda: chart.symbol == "QQQ")
+        dialogs[0].ok.click()
+        await until(lambda: any(s.symbol == "QQQ" and s.entry == level for s in tracker.setups))
+
+    assert run_app(settings(tmp_path), scenario) == 0

@@ -47,15 +47,20 @@ async def _scan(c) -> None:
 
 
 async def _menu_actions(c, detection) -> None:
-    scanner, alerts = c.window.panels["scanner"], c.window.panels["alerts"]
+    scanner, alerts, tracked = c.window.panels["scanner"], c.window.panels["alerts"], c.window.panels["tracked_setups"]
     actions = {a.text(): a for a in scanner.menu_for(detection).actions() if a.text()}
-    assert set(actions) == {f"Show {detection.symbol} on chart", f"Options chain near {detection.entry:,.2f}",
-                            f"Alert at entry {detection.entry:,.2f}", "Track"}
-    assert not actions["Track"].isEnabled()  # tracked already
-    actions[f"Alert at entry {detection.entry:,.2f}"].trigger()
+    at = f"entry {detection.entry:,.2f}"
+    assert set(actions) == {f"Open {detection.symbol} chart", f"Open chain near {at}", f"Alert at {at}…",
+                            f"Ask the coach about {detection.symbol}", "Track setup"}
+    assert not actions["Track setup"].isEnabled()  # tracked already
+    actions[f"Alert at {at}…"].trigger()
     assert (alerts.symbol.text(), alerts.price.text()) == (detection.symbol, f"{detection.entry:.2f}")
-    actions[f"Show {detection.symbol} on chart"].trigger()
+    actions[f"Open {detection.symbol} chart"].trigger()
     await until(lambda: c.workspace.active_symbol == detection.symbol)
+    setup = next(s for s in c.engine.service(SetupTrackerService).setups if s.detection_id == detection.id)
+    texts = [a.text() for a in tracked.menu_for(setup).actions() if a.text()]
+    assert texts == [f"Open {setup.symbol} chart", f"Open chain near {at}", f"Alert at {at}…",
+                     f"Ask the coach about {setup.symbol}"]
 
 
 async def _track_one_still_in_play(scanner, tracker):

@@ -60,15 +60,18 @@ def test_a_levels_row_offers_its_levels(qtbot) -> None:
     panel = MorningBriefPanel()
     qtbot.addWidget(panel)
     panel.show_brief(_brief())
+    panel.symbol_actions.offers = lambda _name: True
     menu = panel.menu_for(panel.levels, 0)
     texts = [a.text() for a in menu.actions() if a.text()]
-    assert texts[0] == "Open SPY chart"
-    assert "Open chain near the GEX flip 646.31" in texts and "Alert at PDH 665.56…" in texts
-    with qtbot.waitSignal(panel.alert_requested) as fired:
-        next(a for a in menu.actions() if a.text() == "Alert at PDH 665.56…").trigger()
-    assert fired.args == ["SPY", 665.56]
-    assert [a.text() for a in panel.menu_for(panel.levels, 1).actions()] == ["Open SPX chart"]  # no prices
-    with qtbot.waitSignal(panel.chart_requested) as chart:
-        panel.positions.cellDoubleClicked.emit(0, 0)
-    assert chart.args == ["SPY"]
+    assert texts[:2] == ["Open SPY chart", "Ask the coach about SPY"]
+    assert texts[2:5] == ["Open chain near PDH 665.56", "Alert at PDH 665.56…", "Track setup at PDH 665.56…"]
+    assert "Open chain near the GEX flip 646.31" in texts
+    asked = []
+    panel.symbol_actions.requested.connect(lambda name, subject: asked.append((name, subject.symbol, subject.price)))
+    next(a for a in menu.actions() if a.text() == "Alert at PDH 665.56…").trigger()
+    assert asked == [("alert", "SPY", 665.56)]
+    assert [a.text() for a in panel.menu_for(panel.levels, 1).actions()] == ["Open SPX chart",  # no prices
+                                                                             "Ask the coach about SPX"]
+    panel.positions.cellDoubleClicked.emit(0, 0)
+    assert asked[-1] == ("chart", "SPY", None)
     assert panel.menu_for(panel.watch, 0) is not None and panel.menu_for(panel.levels, 5) is None

@@ -232,3 +232,19 @@ def test_an_open_contract_past_its_expiry_says_so(qtbot) -> None:
     assert _cell(panel, panel.model.row_of("t2"), "Held") == "open"
     tip = panel.model.data(panel.model.index(panel.model.row_of("t1"), 0), Qt.ItemDataRole.ToolTipRole)
     assert "settles at the underlying's expiry-day price" in tip
+
+
+def test_a_trades_menu_has_the_shared_actions_a_premium_is_no_chart_price(qtbot) -> None:
+    panel = _panel(qtbot)
+    panel.symbol_actions.offers = lambda _name: True
+    assert {t.instrument for t in panel.all_trades} >= {"stock", "spread"}
+    for trade in panel.all_trades:
+        texts = [a.text() for a in panel.menu_for(trade).actions() if a.text()]
+        assert texts[0] == f"Open {trade.symbol} chart" and texts[-1] == f"Ask the coach about {trade.symbol}"
+        # a stock's entry is a price on its chart: chain, alert and setup there; an option's is a premium
+        assert (len(texts) == 5) == (trade.instrument == "stock")
+    asked = []
+    panel.symbol_actions.requested.connect(lambda name, subject: asked.append((name, subject)))
+    trade = panel.all_trades[0]
+    panel.menu_for(trade).actions()[-1].trigger()
+    assert asked[0][0] == "coach" and f"{trade.symbol} {trade.instrument} trade" in asked[0][1].coach_question()

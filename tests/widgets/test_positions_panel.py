@@ -125,8 +125,11 @@ def test_the_context_menu_offers_chart_chain_alert_close_stop_and_the_advice(qtb
     panel.confirm = lambda _text: True
     panel.ask_prices = lambda record, marks: {s: round(m, 2) for s, m in marks.items()}
     panel.ask_stop = lambda record, suggested: 5900.0
+    panel.symbol_actions.offers = lambda _name: True
     actions = {a.text(): a for a in panel.menu_for(7).actions() if a.text()}
-    assert "Show SPX on chart" in actions and "Options chain near 5,850" in actions and "Alert on SPX…" in actions
+    shared = ["Open SPX chart", "Open chain near strike 5,850.00", "Alert at strike 5,850.00…",
+              "Track setup at strike 5,850.00…", "Ask the coach about SPX"]
+    assert list(actions)[:5] == shared  # the shared list first, then the position's own
     assert "Close: Take profit: 48 % of the credit kept" in actions
     assert view.value.value == -500.0
     actions["Close at mid (≈ $500 debit)…"].trigger()

@@ -98,11 +98,10 @@ def test_track_by_button_double_click_and_menu_and_the_auto_mark(qtbot) -> None:
     panel.set_tracked({4: "auto"})
     assert _column(panel, "Tracked") == ["", "Auto"]
     assert panel.model.data(panel.model.index(1, 0), Qt.ItemDataRole.FontRole).bold()
-    tracked, charts, chains, alerts = [], [], [], []
+    tracked, asked = [], []
     panel.track_requested.connect(tracked.append)
-    panel.chart_requested.connect(charts.append)
-    panel.chain_requested.connect(lambda s, p: chains.append((s, p)))
-    panel.alert_requested.connect(lambda s, p: alerts.append((s, p)))
+    panel.symbol_actions.requested.connect(lambda name, subject: asked.append((name, subject.symbol, subject.price)))
+    panel.symbol_actions.offers = lambda _name: True
     assert not panel.track_button.isEnabled()
     panel.table.selectRow(1)
     assert not panel.track_button.isEnabled()  # tracked already
@@ -112,14 +111,17 @@ def test_track_by_button_double_click_and_menu_and_the_auto_mark(qtbot) -> None:
     assert [d.id for d in tracked] == [3, 3]
     menu = panel.menu_for(panel.model.row_at(0).detection)
     actions = {a.text(): a for a in menu.actions() if a.text()}
-    assert list(actions) == ["Show AAPL on chart", "Options chain near 230.00", "Alert at entry 230.00", "Track"]
+    # the shared actions (their "Track setup at …" dialog is left out: the row tracks the detection itself)
+    assert list(actions) == ["Open AAPL chart", "Open chain near entry 230.00", "Alert at entry 230.00…",
+                             "Ask the coach about AAPL", "Track setup"]
     for action in actions.values():
         action.trigger()
-    assert charts == ["AAPL"] and chains == [("AAPL", 230.0)] and alerts == [("AAPL", 230.0)]
+    assert asked == [("chart", "AAPL", 230.0), ("chain", "AAPL", 230.0), ("alert", "AAPL", 230.0),
+                     ("coach", "AAPL", 230.0)]
     assert [d.id for d in tracked] == [3, 3, 3]
-    panel.offers = lambda action: action == "chart"
+    panel.symbol_actions.offers = lambda name: name == "chart"
     menu = panel.menu_for(panel.model.row_at(0).detection)
-    assert [a.text() for a in menu.actions() if a.text()] == ["Show AAPL on chart", "Track"]
+    assert [a.text() for a in menu.actions() if a.text()] == ["Open AAPL chart", "Track setup"]
 
 
 def test_ages_follow_the_market_clock(qtbot) -> None:

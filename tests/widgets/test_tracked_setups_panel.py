@@ -77,8 +77,7 @@ def test_actions_emit_and_delete_asks_first(qtbot) -> None:
     panel.reopen_requested.connect(lambda i: got.append(("reopen", i)))
     panel.delete_requested.connect(lambda i: got.append(("delete", i)))
     panel.note_requested.connect(lambda i, t: got.append(("note", i, t)))
-    panel.chart_requested.connect(lambda s: got.append(("chart", s)))
-    panel.alert_requested.connect(lambda s, p: got.append(("alert", s, p)))
+    panel.symbol_actions.requested.connect(lambda name, subject: got.append((name, subject.symbol, subject.price)))
     panel.table.selectRow(1)  # SPY active
     for button in (panel.archive_button, panel.chart_button, panel.alert_button):
         button.click()
@@ -93,7 +92,8 @@ def test_actions_emit_and_delete_asks_first(qtbot) -> None:
     panel.confirm.button(QMessageBox.StandardButton.No).click()
     panel.delete_button.click()
     panel.confirm.button(QMessageBox.StandardButton.Yes).click()
-    assert got == [("archive", 1), ("chart", "SPY"), ("alert", "SPY", 600.0), ("note", 1, "size down"), ("delete", 1)]
+    assert got == [("archive", 1), ("chart", "SPY", 600.0), ("alert", "SPY", 600.0), ("note", 1, "size down"),
+                   ("delete", 1)]
     panel.show_error("Setup #1 no longer exists.")
     assert panel.error_label.text() == "Setup #1 no longer exists."
 
@@ -106,6 +106,22 @@ def test_live_updates_keep_the_selection_and_show_setup_switches_the_filter(qtbo
     assert panel.selected().id == 1
     panel.show_setup(5)  # archived: hidden by the live filter
     assert panel.status_filter.currentText() == "All" and panel.selected().id == 5
-    panel.offers = lambda _a: False
+    panel.symbol_actions.offers = lambda _a: False
     panel.table.selectRow(0)
     assert panel.alert_button.isHidden()
+
+
+def test_a_row_menu_has_the_shared_actions_at_the_entry(qtbot) -> None:
+    panel = _panel(qtbot)
+    panel.set_setups(SETUPS)
+    panel.symbol_actions.offers = lambda name: name != "chain"
+    chosen = SETUPS[1]
+    texts = [a.text() for a in panel.menu_for(chosen).actions() if a.text()]
+    # no "Track setup at …": it is tracked; no chain: no panel does it here
+    assert texts == [f"Open {chosen.symbol} chart", f"Alert at entry {chosen.entry:,.2f}…",
+                     f"Ask the coach about {chosen.symbol}"]
+    asked = []
+    panel.symbol_actions.requested.connect(lambda name, subject: asked.append((name, subject)))
+    panel.menu_for(chosen).actions()[-1].trigger()
+    name, subject = asked[0]
+    assert name == "coach" and f"entry {chosen.entry:,.2f}" in subject.coach_question()

@@ -24,6 +24,7 @@ from data.morning_brief import MorningBrief
 from widgets.brief import rows
 from widgets.empty_state import EmptyState
 from widgets.read_only_table import ReadOnlyTable
+from widgets.symbol_actions import Subject, SymbolActions
 
 LEVEL_COLUMNS = ("Symbol", "Last", "Gap", "PDH", "PDL", "PDC", "PMH", "PML", "Pivot", "R1", "S1", "GEX",
                  "Flip", "Call wall", "Put wall", "Exp. move", "IV rank")
@@ -33,13 +34,11 @@ class MorningBriefPanel(QWidget):
     refresh_requested = Signal()  # made again now (force)
     preview_requested = Signal(str)  # another watchlist's name
     day_chosen = Signal(object)  # (market date, watchlist) of a stored brief
-    chart_requested = Signal(str)
-    chain_requested = Signal(str, float)
-    alert_requested = Signal(str, float)
 
     def __init__(self) -> None:
         super().__init__()
         self.brief: MorningBrief | None = None
+        self.symbol_actions = SymbolActions(self)  # a row's chart, chain, alert, setup and coach entries
         self.history = QComboBox(toolTip="Every brief is kept: choose a day (and watchlist) to read it again")
         self.history.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.preview = QComboBox(toolTip="Make a brief for another watchlist (stored under its name)")
@@ -140,7 +139,7 @@ class MorningBriefPanel(QWidget):
     def _chart_of(self, table: QTableWidget, row: int) -> None:
         symbol = self._symbol_at(table, row)
         if symbol:
-            self.chart_requested.emit(symbol)
+            self.symbol_actions.requested.emit("chart", Subject(symbol))
 
     def menu_for(self, table: QTableWidget, row: int) -> QMenu | None:
         """The right-click menu of a row (built, not shown)."""
@@ -148,15 +147,10 @@ class MorningBriefPanel(QWidget):
         if symbol is None:
             return None
         menu = QMenu(self)
-        menu.addAction(f"Open {symbol} chart", lambda: self.chart_requested.emit(symbol))
-        prices = rows.row_prices(self.brief, table is self.levels, table is self.watch, row)
-        for label, price in prices:
-            menu.addAction(f"Open chain near {label} {price:,.2f}",
-                           lambda p=price: self.chain_requested.emit(symbol, p))
-        if prices:
-            menu.addSeparator()
-        for label, price in prices:
-            menu.addAction(f"Alert at {label} {price:,.2f}…", lambda p=price: self.alert_requested.emit(symbol, p))
+        self.symbol_actions.add_to(menu, Subject(symbol))  # the chart and the coach
+        for label, price in rows.row_prices(self.brief, table is self.levels, table is self.watch, row):
+            menu.addSeparator()  # a block per level: the chain near it, an alert and a setup at it
+            self.symbol_actions.add_to(menu, Subject(symbol, price, label), skip=("chart", "coach"))
         return menu
 
     def _menu(self, table: QTableWidget, pos) -> None:

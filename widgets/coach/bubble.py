@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout
 
 from data.coach import Grounding, ToolCallRecord
 from widgets.coach.cards import CoachCard, card_of
+from widgets.symbol_actions import SymbolActions
 
 RENDER_MS = 100
 UNGROUNDED_COLOR = "#f0883e"
@@ -70,9 +71,9 @@ class Bubble(QFrame):
 
     action_requested = Signal(object)  # CardAction
 
-    def __init__(self, role: str, parent=None) -> None:
+    def __init__(self, role: str, parent=None, symbol_actions: SymbolActions | None = None) -> None:
         super().__init__(parent)
-        self.role = role
+        self.role, self.symbol_actions = role, symbol_actions  # (the shared symbol actions of its cards' menus)
         self.setObjectName("coachUserBubble" if role == "user" else "coachBubble")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
@@ -131,7 +132,7 @@ class Bubble(QFrame):
         card = card_of(record)
         if card is None:
             return None
-        widget = CoachCard(card, self)
+        widget = CoachCard(card, self, self.symbol_actions)
         widget.action_requested.connect(self.action_requested)
         self.cards_box.addWidget(widget)
         self.cards.append(widget)

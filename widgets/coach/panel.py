@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from data.coach import CoachMessage, Conversation, ToolCallRecord
 from widgets.coach.bubble import NOT_FROM_DATA, RENDER_MS, UNGROUNDED_COLOR, Bubble
+from widgets.symbol_actions import SymbolActions
 
 __all__ = ["NOT_FROM_DATA", "RENDER_MS", "UNGROUNDED_COLOR", "Bubble", "CoachPanel"]
 
@@ -69,6 +70,7 @@ class CoachPanel(QWidget):
         # dialogs, replaceable in tests: the new title (None: cancelled), and a yes/no
         self.ask_title: Callable[[str], str | None] = self._ask_title
         self.confirm: Callable[[str], bool] = self._confirm
+        self.symbol_actions = SymbolActions(self)  # a card's right-click menu: the shared symbol actions
         self.streaming = False
         self.bubbles: list[Bubble] = []
         self._live: Bubble | None = None
@@ -215,7 +217,7 @@ class CoachPanel(QWidget):
         self.bubbles, self._live = [], None
 
     def _add_bubble(self, role: str) -> Bubble:
-        bubble = Bubble(role)
+        bubble = Bubble(role, symbol_actions=self.symbol_actions)
         bubble.action_requested.connect(self.action_requested)
         self.transcript.insertWidget(self.transcript.count() - 1, bubble)  # above the stretch
         self.bubbles.append(bubble)

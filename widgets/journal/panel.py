@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -29,6 +30,7 @@ from widgets.journal.cells import plural
 from widgets.journal.drafts import DraftsQueue
 from widgets.journal.editor import TradeEditor
 from widgets.journal.trades_model import TradesModel
+from widgets.symbol_actions import Subject, SymbolActions
 from widgets.table_model import record_table
 from widgets.table_sizing import fit_columns
 
@@ -59,6 +61,10 @@ class JournalPanel(QWidget):
         self.table = record_table(self.model, stretch_last=False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu_at)
+        self.symbol_actions = SymbolActions(self)  # a trade's right-click menu: the shared symbol actions
+        self.menu: QMenu | None = None  # the open context menu (tests read it)
         self.editor, self.drafts = TradeEditor(), DraftsQueue()
         self.side = QTabWidget()
         editor_scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
@@ -177,6 +183,18 @@ class JournalPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         self.editor.set_trade(self.model.trade_at(rows[0].row()) if rows else None)
 
+    def menu_for(self, trade: Trade) -> QMenu:
+        menu = QMenu(self)
+        self.symbol_actions.add_to(menu, trade_subject(trade))
+        return menu
+
+    def _menu_at(self, pos) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.menu = self.menu_for(self.model.trade_at(index.row()))
+            self.menu.popup(self.table.viewport().mapToGlobal(pos))
+
     def _choose_import(self) -> None:
         path, kind = QFileDialog.getOpenFileName(self, "Import a broker export", "", IMPORT_FILTERS)
         if path:
@@ -186,3 +204,12 @@ class JournalPanel(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Export trades to CSV", "journal.csv", "CSV (*.csv)")
         if path:
             self.export_file_chosen.emit(path, self.shown())
+
+
+def trade_subject(t: Trade) -> Subject:
+    """A stock trade's entry is a price on the chart; an option's or a spread's is a premium (no price)."""
+    when = f"closed {t.closed_at:%Y-%m-%d}" if t.closed_at else f"opened {t.opened_at:%Y-%m-%d}, still open"
+    question = (f"Review my {t.direction} {t.symbol} {t.instrument} trade ({when}, net {t.net_pnl:,.2f} $): "
+                f"what went well, what would you do differently?")
+    price = t.entry_price if t.instrument == "stock" else None
+    return Subject(t.symbol, price, "entry", question)

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton
 
 from data.store.records import PositionRecord
 from widgets.empty_state import EmptyState
-from widgets.numbers import strike
 from widgets.positions import dialogs
 from widgets.positions.advice_list import why_not
 from widgets.positions.cells import money
 from widgets.positions.detail import PositionDetail
 from widgets.positions.risk_graph_widget import RiskGraphWidget
 from widgets.positions.tree import PositionsTree
+from widgets.symbol_actions import Subject, SymbolActions
 
 FILTERS = ("Open", "Closed", "All")
 FOREVER = datetime.max.replace(tzinfo=UTC)
@@ -33,9 +33,6 @@ KIND_VERBS = {"close": "Close", "roll": "Roll", "convert": "Convert", "set_stop"
 
 class PositionsPanel(QWidget):
     new_requested = Signal(str)  # underlying ("" for none)
-    chart_requested = Signal(str)
-    chain_requested = Signal(str, float)
-    alert_requested = Signal(str, float)
     close_requested = Signal(int, object)  # position id, {symbol: price} or None (at mid)
     stop_requested = Signal(int, float)
     note_requested = Signal(int, str)
@@ -43,7 +40,6 @@ class PositionsPanel(QWidget):
     snooze_requested = Signal(object)  # Advice
     dismiss_requested = Signal(object)
     selection_changed = Signal(object)  # position id or None
-    coach_requested = Signal(str)  # "Ask the coach about …": the question
     stale_after_s = 180.0
 
     def __init__(self, now: Callable[[], datetime | None] = lambda: None) -> None:
@@ -52,7 +48,9 @@ class PositionsPanel(QWidget):
         self.records: tuple[PositionRecord, ...] = ()
         self.views: dict[int, object] = {}
         self._hidden: dict[str, datetime] = {}  # advice key -> hidden until (market time)
-        self.offers: Callable[[str], bool] = lambda _action: True
+        self.offers: Callable[[str], bool] = lambda _action: True  # "new" (a panel opens the entry dialog)
+        self.symbol_actions = SymbolActions(self)  # a row's chart, chain, alert, setup and coach entries
+        self.menu: QMenu | None = None  # the open context menu (tests read it)
         self.confirm = lambda text: dialogs.confirm(self, text)
         self.ask_prices = lambda record, marks: dialogs.ask_close_prices(self, record, marks)
         self.ask_stop = lambda record, suggested: dialogs.ask_stop(self, record, suggested)
@@ -198,24 +196,19 @@ class PositionsPanel(QWidget):
         pid = self.tree.id_at(pos)
         if pid is not None:
             self.tree.select(pid)
-            self.menu_for(pid).exec(self.tree.viewport().mapToGlobal(pos))
+            self.menu = self.menu_for(pid)
+            self.menu.popup(self.tree.viewport().mapToGlobal(pos))  # (not exec: the loop goes on)
 
     def menu_for(self, position_id: int) -> QMenu:
         record = next(r for r in self.records if r.id == position_id)
         view = self._visible_views().get(position_id) if record.status == "open" else None
         menu = QMenu(self)
-        symbol = record.underlying
-        menu.addAction(f"Show {symbol} on chart", lambda: self.chart_requested.emit(symbol))
         near = chain_strike(record, view)
-        if self.offers("chain") and math.isfinite(near):
-            menu.addAction(f"Options chain near {strike(near)}", lambda: self.chain_requested.emit(symbol, near))
-        spot = view.value.underlying_price if view is not None else math.nan
-        if self.offers("alert"):
-            level = spot if math.isfinite(spot) else near
-            menu.addAction(f"Alert on {symbol}…", lambda: self.alert_requested.emit(symbol, level))
-        if self.offers("coach"):
-            question = f"How is my {symbol} {record.strategy} (#{record.id}) doing, and what would you watch?"
-            menu.addAction(f"Ask the coach about #{record.id} {symbol}", lambda: self.coach_requested.emit(question))
+        question = f"How is my {record.underlying} {record.strategy} (#{record.id}) doing, and what would you watch?"
+        # the strike nearest the money: the chain opens there; an alert or a setup at it watches it
+        label = "strike" if any(x.strike is not None for x in record.legs) else ""  # (else the spot)
+        subject = Subject(record.underlying, near if math.isfinite(near) else None, label, question)
+        self.symbol_actions.add_to(menu, subject)
         if record.status == "open" and record.legs:
             self._action_entries(menu, record, view)
         return menu

@@ -2,8 +2,9 @@
 
 Pure view: ``set_watchlists``, ``show_scan``, ``set_live``/``add_live`` and ``set_tracked`` feed
 it; what the trader asks for leaves as signals with plain values (``scan_requested`` with the
-symbols, ``track_requested`` with the detection). ``offers`` tells which context-menu actions
-some panel can do (the owner replaces it), so the menu never shows one that does nothing.
+symbols, ``track_requested`` with the detection). A row's menu has the shared symbol actions
+(``actions``: chart, chain and alert at the entry, the coach — only those some panel can do) and
+"Track setup", which tracks the detection itself.
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ from widgets.empty_state import EmptyState
 from widgets.flow_layout import flow_row
 from widgets.setups.cells import et_time
 from widgets.setups.scanner_model import COLUMNS, LIVE, SCAN, ScannerModel, ScanRow
+from widgets.symbol_actions import Subject, SymbolActions
 from widgets.table_model import record_table
 from widgets.table_sizing import fit_columns
 
 SOURCE_FILTERS = ("Live and scan", "Live only", "Scan only")
 AGE_REFRESH_MS = 30_000
-CHART, CHAIN, ALERT = "chart", "chain", "alert"  # what ``offers`` is asked about
 NOTHING_YET = ("No setups yet. Scan now runs every detector over the chosen watchlist; "
                "live detections appear here as bars close.")
 
@@ -46,16 +47,19 @@ class WatchlistChoice:
     symbols: tuple[str, ...]
 
 
+def detection_subject(d: DetectionRecord) -> Subject:
+    question = (f"What do you make of the {d.direction} {d.detector.replace('_', ' ')} setup on {d.symbol}: "
+                f"entry {d.entry:,.2f}, stop {d.stop:,.2f}?")
+    return Subject(d.symbol, d.entry, "entry", question)
+
+
 class ScannerPanel(QWidget):
     scan_requested = Signal(object)  # tuple[str, ...]: the watchlist's symbols
     track_requested = Signal(object)  # DetectionRecord
-    chart_requested = Signal(str)  # symbol
-    chain_requested = Signal(str, float)  # symbol, entry
-    alert_requested = Signal(str, float)  # symbol, entry
 
     def __init__(self, now: Callable[[], datetime | None] = lambda: None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.offers: Callable[[str], bool] = lambda _action: True
+        self.symbol_actions = SymbolActions(self)
         self.model = ScannerModel(now)
         self._scan: list[DetectionRecord] = []
         self._live: list[DetectionRecord] = []
@@ -241,13 +245,8 @@ class ScannerPanel(QWidget):
 
     def menu_for(self, d: DetectionRecord) -> QMenu:
         menu = QMenu(self)
-        if self.offers(CHART):
-            menu.addAction(f"Show {d.symbol} on chart", lambda: self.chart_requested.emit(d.symbol))
-        if self.offers(CHAIN):
-            menu.addAction(f"Options chain near {d.entry:,.2f}", lambda: self.chain_requested.emit(d.symbol, d.entry))
-        if self.offers(ALERT):
-            menu.addAction(f"Alert at entry {d.entry:,.2f}", lambda: self.alert_requested.emit(d.symbol, d.entry))
+        self.symbol_actions.add_to(menu, detection_subject(d), skip=("track",))  # (tracked below as detected)
         menu.addSeparator()
-        track = menu.addAction("Track", lambda: self.track_requested.emit(d))
+        track = menu.addAction("Track setup", lambda: self.track_requested.emit(d))
         track.setEnabled(self.model.tracked_source(d.id) is None)
         return menu

@@ -1,15 +1,16 @@
 """Tracked setups panel: the setups by status, the selected one's events and notes, its actions.
 
 Pure view: ``set_setups`` feeds it (every setup, newest first); what the trader asks for leaves
-as signals with the setup's id (or symbol and entry); the owner reports failures via
+as signals with the setup's id, or as the shared symbol actions on its symbol and entry (``actions``:
+the chart and alert buttons, and a row's right-click menu); the owner reports failures via
 ``show_error``. Delete asks first, without blocking the GUI thread (``open``, not ``exec``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -34,11 +36,11 @@ from widgets.numbers import price
 from widgets.read_only_table import ReadOnlyTable
 from widgets.setups.cells import direction_text, rr_text, targets_text
 from widgets.setups.tracked_model import COLUMNS, FILTERS, TrackedModel, setup_title
+from widgets.symbol_actions import Subject, SymbolActions
 from widgets.table_model import record_table
 from widgets.table_sizing import fit_columns
 
 EVENT_COLUMNS = ("Time (ET)", "Status", "Price", "Reason")
-ALERT = "alert"  # what ``offers`` is asked about
 WIDE = 2.0  # width / height beyond which the details go beside the list
 
 
@@ -56,17 +58,22 @@ def headline(s: TrackedSetup) -> str:
             f"{'Auto-tracked' if s.source == 'auto' else f'Tracked from the {s.source}'}.")
 
 
+def setup_subject(s: TrackedSetup) -> Subject:
+    question = (f"How is my {s.direction} {s.symbol} setup doing: entry {s.entry:,.2f}, stop {s.stop:,.2f}, "
+                f"now {STATUS_TITLES.get(s.status, s.status).lower()}?")
+    return Subject(s.symbol, s.entry, "entry", question)
+
+
 class TrackedSetupsPanel(QWidget):
     archive_requested = Signal(int)
     reopen_requested = Signal(int)
     delete_requested = Signal(int)
     note_requested = Signal(int, str)
-    chart_requested = Signal(str)  # symbol
-    alert_requested = Signal(str, float)  # symbol, entry
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.offers: Callable[[str], bool] = lambda _action: True
+        self.symbol_actions = SymbolActions(self)
+        self.menu: QMenu | None = None  # the open context menu (tests read it)
         self.model = TrackedModel()
         self._all: list[TrackedSetup] = []
         self.confirm: QMessageBox | None = None  # open while a delete is asked about
@@ -101,16 +108,31 @@ class TrackedSetupsPanel(QWidget):
         self.archive_button.clicked.connect(lambda: self._emit_id(self.archive_requested))
         self.reopen_button.clicked.connect(lambda: self._emit_id(self.reopen_requested))
         self.delete_button.clicked.connect(self._ask_delete)
-        self.chart_button.clicked.connect(lambda: self._emit_plan(lambda s: self.chart_requested.emit(s.symbol)))
-        self.alert_button.clicked.connect(lambda: self._emit_plan(lambda s: self.alert_requested.emit(s.symbol,
-                                                                                                         s.entry)))
+        self.chart_button.clicked.connect(lambda: self._act("chart"))
+        self.alert_button.clicked.connect(lambda: self._act("alert"))
         return flow_row(QLabel("Show"), self.status_filter, self.archive_button, self.reopen_button,
                         self.delete_button, self.chart_button, self.alert_button)
 
     def _table(self) -> QTableView:
         table = record_table(self.model)
         table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._open_menu)
         return table
+
+    def _open_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        if (s := self.selected()) is not None:
+            self.menu = self.menu_for(s)
+            self.menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def menu_for(self, s: TrackedSetup) -> QMenu:
+        menu = QMenu(self)
+        self.symbol_actions.add_to(menu, setup_subject(s), skip=("track",))  # (it is tracked)
+        return menu
 
     def _details(self) -> QWidget:
         self.headline = QLabel(wordWrap=True, objectName="setupHeadline")
@@ -207,7 +229,7 @@ class TrackedSetupsPanel(QWidget):
         self.reopen_button.setEnabled(s is not None and can_reopen(s.status))
         for button in (self.delete_button, self.chart_button, self.alert_button):
             button.setEnabled(s is not None)
-        self.alert_button.setVisible(self.offers(ALERT))
+        self.alert_button.setVisible(self.symbol_actions.offers("alert"))
         self.details.setEnabled(s is not None)
         self.headline.setText(headline(s) if s is not None else "Select a setup to see its events and notes.")
         self.events.set_rows(event_rows(s) if s is not None else [])
@@ -221,9 +243,9 @@ class TrackedSetupsPanel(QWidget):
             self.error_label.hide()
             signal.emit(s.id)
 
-    def _emit_plan(self, go: Callable[[TrackedSetup], None]) -> None:
+    def _act(self, name: str) -> None:
         if (s := self.selected()) is not None:
-            go(s)
+            self.symbol_actions.requested.emit(name, setup_subject(s))
 
     def _add_note(self) -> None:
         s, text = self.selected(), self.note_field.text().strip()

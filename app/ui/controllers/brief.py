@@ -1,7 +1,7 @@
 """The Morning brief panel's work through ``MorningBriefService``: the stored briefs (again after each
 ``brief_ready``), today's brief of the active watchlist when there is one, Refresh (made again now),
-a preview for another watchlist, a stored day chosen; a row's chart, chain and alert actions go to
-the other panels. The newest request wins; a failure's message goes to the panel."""
+a preview for another watchlist, a stored day chosen; a row's shared symbol actions (chart, chain,
+alert, setup, coach) go to the other panels. The newest request wins; a failure's message goes to the panel."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from PySide6.QtCore import QObject
 
 from app.core.brief.service import MorningBriefService
 from app.core.workspace import Workspace
-from app.ui.intents import PrefillAlert, ShowChainNear
+from app.ui import symbol_actions
 from app.ui.panel_host import PanelHost
-from app.ui.panels.setups_common import market_now, show_on_chart
+from app.ui.panels.setups_common import market_now
 from data.market_calendar import market_date
 from widgets.brief.panel import MorningBriefPanel
 
@@ -27,9 +27,7 @@ class BriefController(QObject):
         panel.refresh_requested.connect(self.refresh)
         panel.preview_requested.connect(self.preview)
         panel.day_chosen.connect(self.choose)
-        panel.chart_requested.connect(lambda s: show_on_chart(host, s, panel.show_reason))
-        panel.chain_requested.connect(lambda s, p: host.intents.request(ShowChainNear(s, p)))
-        panel.alert_requested.connect(lambda s, p: host.intents.request(PrefillAlert(s, "crosses", p, "brief")))
+        symbol_actions.connect(host, panel.symbol_actions, "brief", panel.show_reason)
         host.bridge.brief_ready.connect(lambda _e: self.load())
 
     @property

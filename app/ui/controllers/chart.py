@@ -26,7 +26,7 @@ from app.ui.controllers.chart_alert_kinds import ChartAlertKinds
 from app.ui.controllers.chart_drawings import ChartDrawings
 from app.ui.controllers.chart_link import ChartLink
 from app.ui.controllers.chart_setups import ChartSetups
-from app.ui.intents import AddChartMarker, AskCoach, DrawChartLevels, PrefillAlert, ShowChainNear
+from app.ui.intents import AddChartMarker, AskCoach, DrawChartLevels, PrefillAlert, ShowChainNear, TrackSetupAt
 from app.ui.panel_host import PanelHost
 from data.market_calendar import MarketCalendar, SessionState
 from data.models import Bar, Bars, Quote, Timeframe
@@ -59,6 +59,8 @@ class ChartController(QObject):
         self._kept: dict[str, deque[AddChartMarker]] = {}  # symbol -> its markers, oldest first
         self._connect()
         self.setups = ChartSetups(host, panel)  # after _connect: it extends the menu's requests
+        if primary:
+            host.intents.handle(TrackSetupAt, self.setups.track_at, panel=panel.objectName() or "chart")
         self.drawings = ChartDrawings(host, panel)
         ChartAlertKinds(host, panel)  # VWAP, key-level and percent-move alerts in the menu
         host.when_engine_ready(self.initial)

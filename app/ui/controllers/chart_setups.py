@@ -6,7 +6,7 @@ symbol are its detection markers (the stored ones since the chart's first bar at
 one as it is detected). The
 menu's "Track setup here…" opens ``TrackSetupDialog`` at the clicked price, stop and targets from
 the ATR(14) of the chart's bars; its OK tracks the setup (source "chart"), an error stays in the
-dialog.
+dialog. The main chart also does the shared "Track setup at …" of other panels (``TrackSetupAt``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from app.core.events import SetupDetected
 from app.core.market_data import MarketDataService
 from app.core.setups.detector_runner import DetectorRunnerService
 from app.core.setups.tracker import SetupTrackerService
+from app.ui.intents import TrackSetupAt
 from app.ui.panel_host import PanelHost
 from data.store.records import TrackedSetup
 from widgets.chart import setup_lines
@@ -84,28 +85,35 @@ class ChartSetups(QObject):
             self.panel.detections.add([event.detection])
 
     # -- "Track setup here…" ---------------------------------------------------------------------
-    def _last_price(self) -> float:
+    def _last_price(self, symbol: str) -> float:
         panel = self.panel
         try:
-            quote = self.host.engine.service(MarketDataService).last_quotes.get(panel.symbol)
+            quote = self.host.engine.service(MarketDataService).last_quotes.get(symbol)
         except LookupError:
             quote = None
         if quote is not None and math.isfinite(quote.last) and quote.last > 0:
             return float(quote.last)
-        return float(panel.live.close[-1]) if panel.bar_count else math.nan
+        return float(panel.live.close[-1]) if panel.bar_count and symbol == panel.symbol else math.nan
 
-    def _atr(self) -> float:
+    def _atr(self, symbol: str) -> float:
         live = self.panel.live
-        if len(live) <= ATR_PERIOD:
-            return math.nan
+        if symbol != self.panel.symbol or len(live) <= ATR_PERIOD:
+            return math.nan  # (the dialog then prefills from a fraction of the entry)
         high, low, close = (live.column(name)[-ATR_BARS:] for name in ("high", "low", "close"))
         return float(atr(high, low, close, ATR_PERIOD)[-1])
 
-    def open_dialog(self, price: float) -> TrackSetupDialog:
+    def track_at(self, intent: TrackSetupAt) -> None:
+        """"Track setup at …" from another panel's menu: the chart shows the symbol, the dialog opens."""
+        if intent.symbol != self.panel.symbol:
+            self.host.run(self.host.open_symbol(intent.symbol))
+        self.open_dialog(intent.price, intent.symbol)
+
+    def open_dialog(self, price: float, symbol: str | None = None) -> TrackSetupDialog:
         if self.dialog is not None:
             self.dialog.close()
         panel = self.panel
-        dialog = TrackSetupDialog(panel.symbol, price, self._last_price(), self._atr(), panel.timeframe.value,
+        symbol = symbol or panel.symbol
+        dialog = TrackSetupDialog(symbol, price, self._last_price(symbol), self._atr(symbol), panel.timeframe.value,
                                   parent=panel)
         dialog.submitted.connect(lambda plan, notes: self._track(dialog, plan, notes))
         dialog.finished.connect(lambda _result: self._forget(dialog))

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject
 from app.core.coach import prompt
 from app.core.coach.service import CoachError, CoachService
 from app.core.workspace import Workspace
+from app.ui import symbol_actions
 from app.ui.intents import (
     AskCoach,
     ChartLevel,
@@ -70,6 +71,7 @@ class CoachController(QObject):
         panel.send_requested.connect(self.send)
         panel.stop_requested.connect(self.stop)
         panel.action_requested.connect(self.act)
+        symbol_actions.connect(host, panel.symbol_actions, "coach", panel.show_status)
         host.intents.handle(AskCoach, self.ask, panel="coach")
 
     @property

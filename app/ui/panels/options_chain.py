@@ -49,7 +49,7 @@ def build(host: PanelHost) -> OptionsChainPanel:
     host.intents.handle(FocusContract, lambda i: panel.focus_contract(i.expiry, i.strike), panel="options_chain")
     PositionEntry(host, panel)
     panel.can_open = lambda: host.intents.handles(OpenPositionEntry)
-    symbol_actions.connect(host, panel.actions, "chain")
+    symbol_actions.connect(host, panel.symbol_actions, "chain")
     panel.open_requested.connect(lambda contract, qty: host.intents.request(
         OpenPositionEntry(panel.symbol or "", contract, qty)))
     return panel

@@ -1,6 +1,6 @@
 """Wire the Positions panel: the stored positions (``positions_changed``), the tracker's live
-valuations (``positions_valued``), the actions (``controllers.positions``), the chart, chain and
-alert actions, "New position…" (``OpenPositionEntry``, when a panel does it) and ``ShowPosition``."""
+valuations (``positions_valued``), the actions (``controllers.positions``), the shared symbol
+actions, "New position…" (``OpenPositionEntry``, when a panel does it) and ``ShowPosition``."""
 
 from __future__ import annotations
 
@@ -8,19 +8,19 @@ from app.core.positions.service import PositionsService
 from app.core.positions.tracker import PositionTrackerService
 from app.core.positions.views import STALE_AFTER_S
 from app.core.workspace import Workspace
+from app.ui import symbol_actions
 from app.ui.controllers.positions import PositionsController
-from app.ui.intents import AskCoach, OpenPositionEntry, PrefillAlert, ShowChainNear, ShowPosition
+from app.ui.intents import OpenPositionEntry, ShowPosition
 from app.ui.panel_host import PanelHost
-from app.ui.panels.setups_common import market_now, show_on_chart
+from app.ui.panels.setups_common import market_now
 from widgets.positions.panel import PositionsPanel
-
-OFFERS = {"new": OpenPositionEntry, "chain": ShowChainNear, "alert": PrefillAlert, "coach": AskCoach}
 
 
 def build(host: PanelHost) -> PositionsPanel:
     panel = PositionsPanel(now=lambda: market_now(host))
     panel.stale_after_s = STALE_AFTER_S
-    panel.set_offers(lambda action: action not in OFFERS or host.intents.handles(OFFERS[action]))
+    panel.set_offers(lambda action: action == "new" and host.intents.handles(OpenPositionEntry))
+    symbol_actions.connect(host, panel.symbol_actions, "position", panel.show_error)
     controller = PositionsController(host, panel)
 
     def valued(views) -> None:
@@ -38,10 +38,6 @@ def build(host: PanelHost) -> PositionsPanel:
     host.bridge.positions_changed.connect(panel.set_positions)
     host.bridge.positions_valued.connect(valued)
     panel.new_requested.connect(new)
-    panel.chart_requested.connect(lambda s: show_on_chart(host, s, panel.show_error))
-    panel.chain_requested.connect(lambda s, p: host.intents.request(ShowChainNear(s, p)))
-    panel.coach_requested.connect(lambda text: host.intents.request(AskCoach(text)))
-    panel.alert_requested.connect(lambda s, p: host.intents.request(PrefillAlert(s, "crosses", p, "position")))
     host.intents.handle(ShowPosition, lambda i: panel.show_position(i.position_id), panel="positions")
     host.when_engine_ready(initial)
     return panel

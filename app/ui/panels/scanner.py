@@ -1,5 +1,5 @@
 """Wire the scanner panel: Scan now (``ScannerService``), the detector runner's live feed
-(``setup_detected``), tracking (``SetupTrackerService``) and the chart, chain and alert actions."""
+(``setup_detected``), tracking (``SetupTrackerService``) and the shared symbol actions."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from app.core.setups.detector_runner import DetectorRunnerService
 from app.core.setups.scanner import ScannerService
 from app.core.setups.tracker import SetupTrackerService
 from app.core.workspace import Workspace
-from app.ui.intents import PrefillAlert, ShowChainNear
+from app.ui import symbol_actions
 from app.ui.panel_host import PanelHost
-from app.ui.panels.setups_common import alert_at_entry, market_now, show_chain, show_on_chart
+from app.ui.panels.setups_common import market_now
 from data.store.records import DetectionRecord, TrackedSetup
-from widgets.setups.scanner_panel import ALERT, CHAIN, ScannerPanel, WatchlistChoice
+from widgets.setups.scanner_panel import ScannerPanel, WatchlistChoice
 from widgets.setups.tracked_model import setup_title
 
 
@@ -24,8 +24,7 @@ def tracked_by_detection(setups: tuple[TrackedSetup, ...]) -> dict[int, str]:
 
 def build(host: PanelHost) -> ScannerPanel:
     panel = ScannerPanel(now=lambda: market_now(host))
-    intents = {CHAIN: ShowChainNear, ALERT: PrefillAlert}
-    panel.offers = lambda action: action not in intents or host.intents.handles(intents[action])
+    symbol_actions.connect(host, panel.symbol_actions, "setup", panel.show_error)
 
     def watchlists(event: WatchlistsChanged) -> None:
         panel.set_watchlists([WatchlistChoice(w.id, w.name, w.symbols) for w in event.watchlists], event.active_id)
@@ -64,8 +63,5 @@ def build(host: PanelHost) -> ScannerPanel:
     host.bridge.provider_changed.connect(provider_changed)
     panel.scan_requested.connect(scan)
     panel.track_requested.connect(track)
-    panel.chart_requested.connect(lambda s: show_on_chart(host, s, panel.show_error))
-    panel.chain_requested.connect(lambda s, p: show_chain(host, s, p))
-    panel.alert_requested.connect(lambda s, p: alert_at_entry(host, s, p))
     host.when_engine_ready(initial)
     return panel

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from app.core.setups.tracker import SetupTrackerService
-from app.ui.intents import PrefillAlert
+from app.ui import symbol_actions
 from app.ui.panel_host import PanelHost
-from app.ui.panels.setups_common import alert_at_entry, show_on_chart
 from widgets.setups.tracked_setups_panel import TrackedSetupsPanel
 
 
 def build(host: PanelHost) -> TrackedSetupsPanel:
     panel = TrackedSetupsPanel()
-    panel.offers = lambda _action: host.intents.handles(PrefillAlert)
+    symbol_actions.connect(host, panel.symbol_actions, "setup", panel.show_error)
 
     def tracker() -> SetupTrackerService:
         return host.engine.service(SetupTrackerService)
@@ -28,7 +27,5 @@ def build(host: PanelHost) -> TrackedSetupsPanel:
     panel.reopen_requested.connect(lambda i: host.run(tracker().reopen(i), panel.show_error))
     panel.delete_requested.connect(lambda i: host.run(tracker().delete(i), panel.show_error))
     panel.note_requested.connect(note)
-    panel.chart_requested.connect(lambda s: show_on_chart(host, s, panel.show_error))
-    panel.alert_requested.connect(lambda s, p: alert_at_entry(host, s, p))
     host.when_engine_ready(lambda: panel.set_setups(list(tracker().setups)))
     return panel

@@ -45,6 +45,6 @@ def build(host: PanelHost) -> WatchlistPanel:
     panel.watchlist_rename_requested.connect(
         lambda i, n: host.run(workspace().rename_watchlist(i, n), panel.show_error))
     panel.watchlist_delete_requested.connect(lambda i: host.run(workspace().delete_watchlist(i), panel.show_error))
-    symbol_actions.connect(host, panel.actions, "watchlist", panel.show_error)
+    symbol_actions.connect(host, panel.symbol_actions, "watchlist", panel.show_error)
     host.when_engine_ready(initial)
     return panel
