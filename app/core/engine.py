@@ -187,6 +187,7 @@ class Engine:
         """The event loop is gone (e.g. the display server went away and took the GUI loop with
         it): close what needs no loop. Every write is already committed; closing the database
         checkpoints its WAL, so the next start opens a tidy file."""
+        self.supervisor.abandon()  # (a service waking meanwhile finds no engine: it ends quietly)
         ctx, self.context = self.context, None
         if ctx is not None:
             ctx.store.close()

@@ -66,6 +66,7 @@ class Supervisor:
         self.health = health
         self.policy = policy or BackoffPolicy()
         self._tasks: dict[str, asyncio.Task] = {}
+        self.abandoned = False
 
     def start(self, service: Service) -> None:
         if service.name in self._tasks:
@@ -85,6 +86,9 @@ class Supervisor:
                 self.health.update(service.name, state=ServiceState.STOPPED)
                 raise
             except Exception as exc:
+                if self.abandoned:
+                    log.info("service %s ended after the engine closed: %s", service.name, exc)
+                    return
                 log.error("service %s failed", service.name, exc_info=exc)
                 if time.monotonic() - started > self.policy.stable_after:
                     attempt = 0
@@ -117,6 +121,11 @@ class Supervisor:
         _done, pending = await asyncio.wait(tasks, timeout=timeout)
         for task in pending:  # it is cancelled and goes on finishing; a new one of that name may start now
             log.warning("service %s did not stop within %.1fs", task.get_name(), timeout)
+
+    def abandon(self) -> None:
+        """The engine closed without a loop (the display went away): a service that still wakes
+        while the process exits finds no engine; it ends quietly instead of failing and restarting."""
+        self.abandoned = True
 
     async def stop(self, timeout: float = 5.0) -> list[str]:
         """Cancel every service and wait for them; returns names that did not stop in time."""

@@ -1,4 +1,5 @@
 import asyncio
+import logging
 
 from app.core.health import HealthRegistry, ServiceState
 from app.core.supervisor import BackoffPolicy, ServiceContext, Supervisor
@@ -52,6 +53,21 @@ async def test_gives_up_after_max_restarts() -> None:
     sup.start(svc)
     await _wait_for(lambda: health.get("flaky").state is ServiceState.FAILED)
     assert svc.starts == 3 and health.summary() == "failing"
+    await sup.stop()
+
+
+async def test_an_abandoned_supervisor_lets_a_failing_service_end_quietly(caplog) -> None:
+    """The engine closed without a loop (the display went away): a service failing meanwhile is not
+    restarted and leaves no error (nor traceback) in the log."""
+    caplog.set_level(logging.INFO, logger="app.core.supervisor")
+    health = HealthRegistry()
+    sup = Supervisor(health, FAST)
+    sup.abandon()
+    svc = Flaky(failures=100)
+    sup.start(svc)
+    await _wait_for(lambda: sup._tasks["flaky"].done())
+    assert svc.starts == 1 and not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "ended after the engine closed: lost connection #1" in caplog.text
     await sup.stop()
 
 
