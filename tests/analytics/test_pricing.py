@@ -14,20 +14,14 @@ from vollib.black_scholes_merton.greeks import analytical as vollib_greeks
 from vollib.black_scholes_merton.implied_volatility import implied_volatility as vollib_iv
 
 from analytics.pricing import bs_greeks, bs_price, implied_vol, year_fraction
+from tests.analytics.pricing_inputs import every_class_grid
 from tests.conftest import utc
 
 GREEK_NAMES = ("delta", "gamma", "theta", "vega", "rho")
 
 
 def _grid(n: int, seed: int):
-    """Deep ITM/OTM, T from ten minutes to 3 years, sigma 1 %–300 %."""
-    rng = np.random.default_rng(seed)
-    S = np.full(n, 100.0)
-    K = S * np.exp(rng.uniform(-1.0, 1.0, n))
-    T = np.exp(rng.uniform(np.log(10 / (365 * 24 * 60)), np.log(3.0), n))
-    r, q = rng.uniform(0.0, 0.08, n), rng.uniform(0.0, 0.04, n)
-    sigma = np.exp(rng.uniform(np.log(0.01), np.log(3.0), n))
-    return S, K, T, r, q, sigma, rng.random(n) < 0.5
+    return every_class_grid(n, seed)
 
 
 def _rel(ours: np.ndarray, ref: np.ndarray, floor: float) -> float:

@@ -26,6 +26,8 @@ import talib
 from vollib.black_scholes_merton.greeks import analytical as vg
 from vollib.black_scholes_merton.implied_volatility import implied_volatility as viv
 
+from tests.analytics import pricing_inputs
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from analytics.gex import gex_profile
@@ -122,14 +124,8 @@ def pricing() -> None:
 
 
 def every_class_grid(n: int):
-    """As tests/analytics/test_pricing.py's grid: deep ITM/OTM, T ten minutes to 3 years, sigma 1-300 %."""
-    rng = np.random.default_rng(13)
-    S = np.full(n, 100.0)
-    K = S * np.exp(rng.uniform(-1.0, 1.0, n))
-    T = np.exp(rng.uniform(np.log(10 / (365 * 24 * 60)), np.log(3.0), n))
-    r, q = rng.uniform(0.0, 0.08, n), rng.uniform(0.0, 0.04, n)
-    sigma = np.exp(rng.uniform(np.log(0.01), np.log(3.0), n))
-    return S, K, T, r, q, sigma, rng.random(n) < 0.5
+    """As tests/analytics/test_pricing.py's grid (the same inputs, seed 13)."""
+    return pricing_inputs.every_class_grid(n, 13)
 
 
 def synthetic_chain(n_contracts: int, spot: float = 5000.0) -> tuple[OptionChain, np.ndarray]:
