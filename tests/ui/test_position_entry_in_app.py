@@ -34,8 +34,8 @@ async def _open_from_the_menu(c, panel):
     assert texts[0].startswith("Buy to open SPXW ") and texts[1].startswith("Sell to open SPXW ")
     assert texts[1].endswith(" put…")
     # then the shared symbol actions for the underlying at the strike (no "Open chain": this is the chain)
-    assert texts[3:] == ["Open SPX chart", texts[4], "Ask the coach about SPX"]
-    assert texts[4].startswith("Alert at strike ")
+    assert texts[3:] == ["Open SPX chart", texts[4], texts[5], "Ask the coach about SPX"]
+    assert texts[4].startswith("Alert at strike ") and texts[5].startswith("Track setup at strike ")
     contract = panel.model.contract_symbol(panel.model.atm_row, "put")
     menu.actions()[1].trigger()
     entry = panel.findChild(PositionEntry)
