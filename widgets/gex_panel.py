@@ -5,7 +5,8 @@ labelled in full; switching it re-signs the profile (``with_convention``) withou
 recomputing. "Exclude 0DTE" asks the app (``exclude_0dte_changed``) for a profile without
 today's expiry, which it then hands in like any other. Units are dollars of delta hedged per
 1 % move. "Show on chart" asks the app to draw the flip and walls on the price chart
-(``levels_changed``), and again after each update.
+(``levels_changed``), and again after each update. Right-clicking a bar (or a level's line) offers
+the shared symbol actions at that strike (or level).
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
 
 from data.dollars import compact_dollars
 from widgets.compact_axis import CompactAxis
 from widgets.empty_state import EmptyState
 from widgets.flow_layout import flow_row
 from widgets.gex_labels import stack_labels
+from widgets.symbol_actions import Subject, SymbolActions
 
 if TYPE_CHECKING:  # analytics imports SciPy; the panel is handed finished profiles
     from analytics.gex import GexProfile
@@ -36,6 +38,7 @@ COLORS = {"call": "#26a69a", "put": "#ef5350", "net_pos": "#4caf50", "net_neg": 
 LIGHT_COLORS = COLORS | {"spot": "#8a6300", "flip": "#7b2cbf", "call_wall": "#00796b", "put_wall": "#c62828"}
 LABEL_FILL = {"dark": (0, 0, 0, 170), "light": (255, 255, 255, 200)}  # text stays legible over bars
 LEVELS = (("spot", "Spot"), ("flip", "Flip"), ("call_wall", "Call wall"), ("put_wall", "Put wall"))
+LEVEL_GRAB_PX = 4  # a right-click this close to a level's line is about the level, not the bar under it
 
 
 def money(value: float) -> str:
@@ -73,11 +76,10 @@ class GexPanel(QWidget):
         self.units = QLabel("GEX in $ of delta hedged per 1 % move")
         self.status = QLabel("Waiting for the option chain…")
         self.status.setWordWrap(True)
-        self.plot = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")})
-        self.plot.showGrid(x=True, y=True, alpha=0.15)
-        self.plot.setLabel("bottom", "Strike")
-        self.plot.setLabel("left", "GEX per 1 %")  # (the longer title was clipped on a short plot)
-        self.plot.setMouseEnabled(x=True, y=False)
+        self.plot = _profile_plot()
+        self.plot.scene().sigMouseClicked.connect(self._click)
+        self.symbol_actions = SymbolActions(self)
+        self._symbol: str | None = None
         self._bars: list[pg.BarGraphItem] = []
         self._bar_colors: tuple[str, ...] = ()
         self._lines: dict[str, pg.InfiniteLine] = {}
@@ -122,7 +124,7 @@ class GexPanel(QWidget):
     # -- input --------------------------------------------------------------------------------
     def set_profile(self, symbol: str, profile: GexProfile, note: str = "") -> None:
         self.empty.show_view()
-        self._base = profile
+        self._base, self._symbol = profile, symbol
         self.symbol.setText(f"<b>{symbol}</b>  {profile.spot:,.2f}")
         self.status.setText(f"{profile.contracts_used:,} contracts with open interest" + (f" · {note}" if note
                                                                                             else ""))
@@ -131,7 +133,7 @@ class GexPanel(QWidget):
 
     def set_unavailable(self, symbol: str, reason: str) -> None:
         self.empty.show_reason(reason)
-        self._base = self.profile = None
+        self._base = self.profile = self._symbol = None
         self.symbol.setText(f"<b>{symbol}</b>")
         for label in (self.regime, self.total, self.flip, self.call_wall, self.put_wall, self.abs_gamma):
             label.setText("—")
@@ -246,12 +248,63 @@ class GexPanel(QWidget):
         stack_labels(self.plot.getViewBox(), [(self._labels[key], getattr(p, key) if p is not None else None)
                                               for key in self._labels])
 
+    # -- the right-click menu -----------------------------------------------------------------
+    def subject_at(self, x: float, pixel: float) -> Subject | None:
+        """What a right-click at strike axis value ``x`` is about: a level whose line lies within
+        ``LEVEL_GRAB_PX`` (``pixel``: the axis units of one pixel), else the shown strike whose bar
+        covers ``x``; None off both."""
+        p = self.profile
+        if p is None or self._symbol is None:
+            return None
+        for key, label in (("flip", "GEX flip"), ("call_wall", "call wall"), ("put_wall", "put wall")):
+            value = getattr(p, key)
+            if value is not None and abs(value - x) <= LEVEL_GRAB_PX * pixel:
+                return Subject(self._symbol, float(value), label)
+        strikes = p.by_strike.strike[self.shown_strikes()]
+        if not len(strikes):
+            return None
+        i = int(np.argmin(np.abs(strikes - x)))
+        half = (float(np.min(np.diff(strikes))) * 0.4) if len(strikes) > 1 else 0.5
+        if abs(float(strikes[i]) - x) > half:
+            return None
+        return Subject(self._symbol, float(strikes[i]), "strike")
+
+    def context_menu(self, subject: Subject) -> QMenu | None:
+        """The menu for ``subject`` (built, not shown): the shared actions, and a reset of the strike view."""
+        menu = QMenu(self)
+        self.symbol_actions.add_to(menu, subject)
+        menu.addSeparator()
+        menu.addAction("Reset view", self._render)
+        return menu
+
+    def _click(self, event) -> None:
+        if event.button() != Qt.MouseButton.RightButton:
+            return
+        view = self.plot.getViewBox()
+        point = view.mapSceneToView(event.scenePos())
+        one_pixel = abs(view.mapSceneToView(event.scenePos() + QPointF(1, 0)).x() - point.x())
+        subject = self.subject_at(point.x(), one_pixel)
+        menu = self.context_menu(subject) if subject is not None else None
+        if menu is not None:
+            event.accept()
+            menu.popup(event.screenPos().toPoint())
+
     def _emit_levels(self) -> None:
         p = self.profile
         if not self.show_on_chart.isChecked() or p is None:
             self.levels_changed.emit(None)
             return
         self.levels_changed.emit({"flip": p.flip, "call_wall": p.call_wall, "put_wall": p.put_wall})
+
+
+def _profile_plot() -> pg.PlotWidget:
+    plot = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")})
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setLabel("bottom", "Strike")
+    plot.setLabel("left", "GEX per 1 %")  # (the longer title was clipped on a short plot)
+    plot.setMouseEnabled(x=True, y=False)
+    plot.setMenuEnabled(False)  # right-click: the bar's or level's actions (GexPanel.context_menu)
+    return plot
 
 
 def _convention_box() -> QComboBox:

@@ -3,7 +3,8 @@
 A pure view over ``analytics.heatmap.Heatmap`` grids: when the mode or the counts change it
 emits ``view_changed`` and the app answers with ``show_grid`` (``wanted()`` says what to grid).
 Hovering a cell shows the contract's numbers; clicking one inspects it (calls and puts at that
-strike) with "Open in chain"; the mouse wheel changes how many strikes are shown (density).
+strike) with "Open in chain"; right-clicking one offers that and the shared symbol actions at its
+strike; the mouse wheel changes how many strikes are shown (density).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from widgets import numbers
 from widgets.compact_axis import compact_ticks
 from widgets.empty_state import EmptyState
 from widgets.flow_layout import flow_row
+from widgets.symbol_actions import Subject, SymbolActions
 
 if TYPE_CHECKING:
     from analytics.heatmap import Heatmap
@@ -51,6 +53,16 @@ def _cell_value(mode: str, value: float) -> str:
     return numbers.count(value)
 
 
+def _grid_plot() -> pg.PlotWidget:
+    plot = pg.PlotWidget()
+    plot.setMouseEnabled(x=False, y=False)
+    plot.setMenuEnabled(False)  # right-click: the cell's actions (HeatmapPanel.context_menu)
+    plot.hideButtons()
+    plot.setLabel("bottom", "Strike")
+    plot.invertY(True)
+    return plot
+
+
 class HeatmapPanel(QWidget):
     open_in_chain = Signal(object, float)  # expiry (date), strike
     view_changed = Signal()  # the mode or a count changed: a new grid is wanted (see ``wanted``)
@@ -72,17 +84,12 @@ class HeatmapPanel(QWidget):
         self.open_button = QPushButton("Open in chain")
         self.open_button.setEnabled(False)
         self.status = QLabel("Waiting for the option chain…")
-        self.plot = pg.PlotWidget()
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        self.plot = _grid_plot()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.empty_note = pg.TextItem("", anchor=(0.5, 0.5), color="#e8eaed", fill=pg.mkBrush(0, 0, 0, 170))
         self.empty_note.hide()
         self.plot.addItem(self.empty_note, ignoreBounds=True)
-        self.plot.setLabel("bottom", "Strike")
-        self.plot.invertY(True)
         self._selected: tuple[date, float] | None = None  # the inspected cell
         self._ticks: dict[str, list[tuple[float, str]]] = {}  # each axis's, as last set
         top = flow_row(self.symbol, self.mode, self.expiries, self.strikes, stretch_after=0)  # (wraps when narrow)
@@ -101,6 +108,7 @@ class HeatmapPanel(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._hover)
         self.plot.scene().sigMouseClicked.connect(self._click)
         self.open_button.clicked.connect(self._open)
+        self.symbol_actions = SymbolActions(self)  # a cell's chart, alert, setup and coach at its strike
 
     def is_ready(self) -> bool:
         return self._settled
@@ -240,8 +248,28 @@ class HeatmapPanel(QWidget):
 
     def _click(self, event) -> None:
         cell = self.cell_at(event.scenePos())
-        if cell is not None:
-            self.inspect(*cell)
+        if cell is None:
+            return
+        self.inspect(*cell)
+        if event.button() == Qt.MouseButton.RightButton:
+            menu = self.context_menu(*cell)
+            if menu is not None:
+                menu.popup(event.screenPos().toPoint())
+
+    def context_menu(self, row: int, col: int) -> QMenu | None:
+        """A cell's right-click menu (built, not shown): its contract in the chain, then the shared
+        actions at its strike ("chain" is this menu's own entry, at the cell's expiration too)."""
+        if self.grid is None or self._symbol is None:
+            return None
+        expiry, strike = self.grid.expiries[row], float(self.grid.strikes[col])
+        menu = QMenu(self)
+        menu.addAction(f"Open in chain: {expiry:%b %d} strike {numbers.strike(strike)}",
+                       lambda: self.open_in_chain.emit(expiry, strike))
+        menu.addSeparator()
+        question = (f"What do the {expiry:%b %d} {numbers.strike(strike)} options of {self._symbol} say: "
+                    f"{self.grid.mode.value.lower()}, gamma, implied volatility?")
+        self.symbol_actions.add_to(menu, Subject(self._symbol, strike, "strike", question), skip=("chain",))
+        return menu
 
     def inspect(self, row: int, col: int) -> None:
         self._selected = (self.grid.expiries[row], float(self.grid.strikes[col]))

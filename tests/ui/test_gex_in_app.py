@@ -26,6 +26,14 @@ def test_gex_in_the_app_matches_analytics_and_draws_on_the_chart(qapp, tmp_path:
         assert line.value() == again.call_wall
         gex.show_on_chart.setChecked(False)
         assert chart.level_keys("gex") == []
+        # right-click on the call wall's line: the shared actions, wired to the app's panels
+        menu = gex.context_menu(gex.subject_at(again.call_wall, 1.0))
+        alert = next(a for a in menu.actions() if a.text().startswith("Alert at call wall"))
+        alert.trigger()
+        alerts = c.window.panels["alerts"]
+        assert alerts.symbol.text() == snap.symbol and alerts.price.text() == f"{again.call_wall:.2f}"
+        assert any(a.text().startswith("Track setup at call wall") for a in menu.actions())
+        menu.deleteLater()
 
     assert run_app(settings(tmp_path), scenario) == 0
 

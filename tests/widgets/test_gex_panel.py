@@ -207,3 +207,38 @@ def test_level_labels_fit_a_laptop_sized_plot_in_both_themes(qtbot) -> None:
     light.setColor(QPalette.ColorRole.Window, QColor("#f3f4f6"))
     panel.setPalette(light)  # what the app's light theme does
     assert panel.theme == "light" and panel._labels["spot"].color == pg.mkColor(LIGHT_COLORS["spot"])
+
+
+def test_right_click_on_a_bar_or_a_level_offers_the_shared_actions_there(qtbot, calendar) -> None:
+    chain, spot, T = _demo_chain(calendar, "SPX")
+    profile = gex_profile(chain, spot, r=RISK_FREE_RATE, q=dividend_yield("SPX"), T=T)
+    panel = GexPanel()
+    qtbot.addWidget(panel)
+    assert panel.subject_at(spot, 0.1) is None  # nothing shown yet
+    panel.set_profile("SPX", profile)
+    strikes = profile.by_strike.strike[panel.shown_strikes()]
+    gap = float(np.min(np.diff(strikes)))
+    bar = next(float(k) for k in strikes if all(
+        abs(float(k) - v) > gap for v in (profile.flip, profile.call_wall, profile.put_wall) if v is not None))
+    assert panel.subject_at(bar + gap * 0.3, 0.01) == panel.subject_at(bar, 0.01)
+    subject = panel.subject_at(bar, 0.01)
+    assert (subject.symbol, subject.price, subject.label) == ("SPX", bar, "strike")
+    assert panel.subject_at(bar + gap * 0.5, 0.01) is None  # between two bars
+    assert panel.subject_at(float(strikes[-1]) + 10 * gap, 0.01) is None  # beyond the window
+    wall = panel.subject_at(profile.call_wall + 0.02, 0.01)  # 2 px from the line: the level, not its bar
+    assert (wall.price, wall.label) == (profile.call_wall, "call wall")
+    panel.symbol_actions.offers = lambda name: name != "track"
+    menu = panel.context_menu(wall)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["Open SPX chart", f"Open chain near call wall {profile.call_wall:,.2f}",
+                     f"Alert at call wall {profile.call_wall:,.2f}…", "Ask the coach about SPX", "Reset view"]
+    asked: list = []
+    panel.symbol_actions.requested.connect(lambda name, s: asked.append((name, s.price)))
+    menu.actions()[1].trigger()
+    assert asked == [("chain", profile.call_wall)]
+    panel.plot.setXRange(float(strikes[0]), float(strikes[3]), padding=0)  # the trader zoomed in
+    menu.actions()[-1].trigger()
+    assert panel.plot.getViewBox().viewRange()[0][1] > float(strikes[-1])
+    menu.deleteLater()
+    panel.set_unavailable("XYZ", "No options data.")
+    assert panel.subject_at(bar, 0.01) is None

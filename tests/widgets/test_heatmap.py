@@ -107,3 +107,30 @@ def test_an_all_zero_grid_says_why_on_the_plot(qtbot, calendar) -> None:
     panel.mode.setCurrentText("Open interest")
     _show(panel, snap)
     assert not panel.empty_note.isVisible()
+
+
+def test_a_cells_menu_opens_it_in_the_chain_and_offers_the_shared_actions_at_its_strike(qtbot, calendar) -> None:
+    snap = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 12, 0, tzinfo=ET))
+    panel = HeatmapPanel()
+    qtbot.addWidget(panel)
+    assert panel.context_menu(0, 0) is None  # no grid yet
+    _show(panel, snap)
+    panel.symbol_actions.offers = lambda name: True
+    asked: list = []
+    panel.symbol_actions.requested.connect(lambda name, subject: asked.append((name, subject)))
+    opened: list = []
+    panel.open_in_chain.connect(lambda expiry, strike: opened.append((expiry, strike)))
+    expiry, strike = panel.grid.expiries[1], float(panel.grid.strikes[3])
+    menu = panel.context_menu(1, 3)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts[0] == f"Open in chain: {expiry:%b %d} strike {strike:,.0f}"
+    assert texts[1:] == ["Open SPX chart", f"Alert at strike {strike:,.2f}…", f"Track setup at strike {strike:,.2f}…",
+                         "Ask the coach about SPX"]  # no "Open chain near": the first entry is that, at the expiry
+    menu.actions()[0].trigger()
+    assert opened == [(expiry, strike)]
+    next(a for a in menu.actions() if a.text().startswith("Alert")).trigger()
+    assert asked[-1][0] == "alert" and asked[-1][1].symbol == "SPX" and asked[-1][1].price == strike
+    question = next(a for a in menu.actions() if a.text().startswith("Ask"))
+    question.trigger()
+    assert f"{expiry:%b %d}" in asked[-1][1].coach_question()
+    menu.deleteLater()

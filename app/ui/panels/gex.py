@@ -10,6 +10,7 @@ import asyncio
 from typing import Any
 
 from app.core.workspace import Workspace
+from app.ui import symbol_actions
 from app.ui.intents import ChartLevel, DrawChartLevels
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import NewestView, follow_options
@@ -73,4 +74,5 @@ def build(host: PanelHost) -> GexPanel:
     follow_options(host, panel, show, unavailable)
     panel.exclude_0dte_changed.connect(exclude_changed)
     panel.levels_changed.connect(draw_on_chart)
+    symbol_actions.connect(host, panel.symbol_actions, "gex", panel.status.setText)
     return panel

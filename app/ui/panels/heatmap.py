@@ -1,5 +1,6 @@
 """Wire the heatmap to the heatmap service (grids of each snapshot, computed off the loop, ahead
-of time only while the panel is on screen); "Open in chain" asks for ``FocusContract``."""
+of time only while the panel is on screen); "Open in chain" asks for ``FocusContract``; a cell's
+menu offers the shared symbol actions."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from app.core.heatmap import HeatmapService
+from app.ui import symbol_actions
 from app.ui.intents import FocusContract
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import NewestView, follow_options, on_screen, watch_on_screen
@@ -47,4 +49,5 @@ def build(host: PanelHost) -> HeatmapPanel:
     host.when_engine_ready(lambda: tell_service(on_screen(panel)))
     panel.view_changed.connect(ask)
     panel.open_in_chain.connect(open_in_chain)
+    symbol_actions.connect(host, panel.symbol_actions, "heatmap", panel.status.setText)
     return panel
