@@ -90,6 +90,7 @@ class ExtraCharts:
         panel.setObjectName(f"{name}_panel")
         link = ChartLink(self._host, name, entry.get("group", "red"), entry.get("symbol"), entry.get("timeframe"),
                          parent=panel)
+        link.shown = entry["shown"] if isinstance(entry.get("shown"), list) else None
         self.controllers[name] = ChartController(self._host, panel, link, primary=False)
         ChartJournal(self._host, panel)
         ChartProviderIndicators(self._host, panel)
@@ -97,7 +98,7 @@ class ExtraCharts:
         self._window.panels[name] = panel
 
     def manifest(self) -> list[dict]:
-        """Each chart's link group, own symbol and timeframe (the main one first)."""
+        """Each chart's link group, own symbol, timeframe and overlays (the main one first)."""
         out = []
         for name in [MAIN, *self.names()]:
             controller = self._controller(name)
@@ -106,7 +107,7 @@ class ExtraCharts:
                 continue
             link, panel = controller.link, controller.panel
             out.append({"name": name, "group": link.group, "symbol": link.own if not link.group else None,
-                        "timeframe": panel.timeframe.value})
+                        "timeframe": panel.timeframe.value, "shown": list(panel.view_options.shown())})
         return out
 
     def main(self):
@@ -126,12 +127,15 @@ class ExtraCharts:
                 self._apply_main()
 
     def _apply_main(self) -> None:
-        """The main chart's saved group and timeframe (once its controller exists)."""
+        """The main chart's saved group, timeframe and overlays (once its controller exists)."""
         controller, entry = self._controller(MAIN), self._main_entry
         if controller is None or entry is None:
             return
         self._main_entry = None
         controller.link.timeframe = entry.get("timeframe")
+        if isinstance(entry.get("shown"), list):
+            controller.link.shown = entry["shown"]
+            controller.panel.view_options.show_only(entry["shown"])
         group = entry.get("group", "red")
         if group != controller.link.group or entry.get("symbol"):
             controller.link.restore(group, entry.get("symbol"))

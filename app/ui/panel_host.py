@@ -27,12 +27,14 @@ class PanelHost:
 
     async def open_symbol(self, text: str) -> str:
         """A symbol chosen in the watchlist or the symbol box: for the focused chart's link group
-        (the active symbol when that is the main group, or no chart was clicked)."""
-        if self.focused_link is not None:
-            return await self.focused_link.choose(text)
+        (the active symbol when that is the main group, or no chart was clicked, or the Preferences
+        send every choice to the main group: ``symbol_link_target``)."""
         from app.core.workspace import Workspace  # SQLAlchemy: after the first paint
 
-        return await self.engine.service(Workspace).set_active_symbol(text)
+        workspace = self.engine.service(Workspace)
+        if self.focused_link is not None and workspace.preferences.get("symbol_link_target") != "main":
+            return await self.focused_link.choose(text)
+        return await workspace.set_active_symbol(text)
 
     def when_engine_ready(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` now if the engine is up, else once it has started."""

@@ -13,7 +13,11 @@ CONFIDENCE_CHOICES = tuple(range(0, 101, 5))  # percent
 MAX_RECENT_SYMBOLS = 20
 MAX_FAVOURITE_SYMBOLS = 200
 STRIKE_RANGE_CHOICES = (10, 20, 40, 0)  # the options chain's ±N strikes at start; 0 = all strikes
-RISK_MODES = ("dollars", "percent")  # risk per trade: a fixed amount, or a share of the account size
+RISK_MODES = ("dollars", "percent")
+CHART_OVERLAYS = ("ema8", "ema21", "vwap", "or", "rsi", "macd")  # what a new chart shows (widgets.chart.view_options)
+# a symbol chosen in the watchlist or the symbol box goes to the group of the chart clicked last, or always
+# to the main group (the active symbol every options panel follows)
+SYMBOL_LINK_TARGETS = ("focused", "main")  # risk per trade: a fixed amount, or a share of the account size
 # what NotificationService's callers post (tests/core/test_notification_rules.py greps them)
 NOTIFICATION_KINDS = {"alert": "Alerts", "setup": "Setups", "position": "Exit advice", "brief": "Morning brief",
                       "journal": "Journal insights", "health": "Service health", "provider": "Data provider",
@@ -107,12 +111,18 @@ def _quiet_hours(value: str) -> None:
     parse_quiet_hours(value)
 
 
-def _kinds(value: list) -> None:
-    for kind in value:
-        if kind not in NOTIFICATION_KINDS:
-            raise ValueError(f"'{str(kind)[:30]}' is not a notification kind ({', '.join(NOTIFICATION_KINDS)})")
-    if len(set(value)) != len(value):
-        raise ValueError("a kind is listed twice")
+def _distinct_names(allowed: tuple[str, ...] | dict[str, str], what: str) -> Callable[[list], None]:
+    """A list of distinct names out of ``allowed`` (``what``: "notification kind", "chart overlay")."""
+    def check(value: list) -> None:
+        for name in value:
+            if name not in allowed:
+                raise ValueError(f"'{str(name)[:30]}' is not a {what} ({', '.join(allowed)})")
+        if len(set(value)) != len(value):
+            raise ValueError(f"a {what} is listed twice")
+    return check
+
+
+_kinds = _distinct_names(NOTIFICATION_KINDS, "notification kind")
 
 
 def _between(low: float, high: float) -> Callable[[float], None]:
@@ -143,6 +153,10 @@ SPECS: dict[str, PreferenceSpec] = {
     "chart_pane_sizes": PreferenceSpec("", local=True),  # RSI/MACD shares of the chart's height, "rsi:0.14,macd:0.16"
     # the symbol of each link group but the main one (which is the active symbol), e.g. {"green": "QQQ"}
     "link_group_symbols": PreferenceSpec({}, kind=dict, check=_link_group_symbols, local=True),
+    # what a new chart shows (each chart then keeps its own in its layout), and where a watchlist choice goes
+    "chart_default_overlays": PreferenceSpec(list(CHART_OVERLAYS), kind=list,
+                                             check=_distinct_names(CHART_OVERLAYS, "chart overlay")),
+    "symbol_link_target": PreferenceSpec("focused", SYMBOL_LINK_TARGETS),
     "chain_columns": PreferenceSpec(""),  # the chain's chosen fields, "bid,ask,delta" ("" = the default set)
     "auto_track_setups": PreferenceSpec(True, kind=bool),  # the best detection per symbol becomes a tracked setup
     "auto_track_min_confidence": PreferenceSpec(60, CONFIDENCE_CHOICES, kind=int),  # percent

@@ -98,7 +98,8 @@ def test_the_notification_kinds_are_those_the_code_posts() -> None:
     ("notification_kinds_off", ["sms"]), ("alert_sounds", ["nope"]), ("risk_percent", 0),
     ("risk_percent", True), ("risk_percent", float("nan")), ("risk_dollars", -1), ("risk_mode", "shares"),
     ("chain_strike_range", 15), ("notifications_snoozed_until", "2026-12-01T15:00"),
-    ("notifications_snoozed_until", "tomorrow"),
+    ("notifications_snoozed_until", "tomorrow"), ("chart_default_overlays", ["ema8", "ema8"]),
+    ("chart_default_overlays", ["bollinger"]), ("chart_default_overlays", "ema8"), ("symbol_link_target", "green"),
 ])
 def test_bad_values_are_refused_in_words(key: str, value: object) -> None:
     with pytest.raises(PreferenceError, match=key):

@@ -1,7 +1,8 @@
 """Several charts linked by colour, as a trader lays them out: View → New chart opens another, its
 link group is chosen from its toolbar, a symbol chosen while it has the focus changes its group
-only, and the charts, their groups and timeframes come back after a restart; the built-in
-multi-chart layout opens four charts in two more groups."""
+only, and the charts, their groups, timeframes and overlays come back after a restart; a new chart
+starts with the Preferences' overlays, and the Preferences can send every watchlist choice to the
+main group; the built-in multi-chart layout opens four charts in two more groups."""
 
 from __future__ import annotations
 
@@ -16,11 +17,19 @@ from tests.gui_helpers import run_app, settings, until
 def test_a_new_chart_in_its_own_group_follows_only_that_group_and_survives_a_restart(qapp, tmp_path: Path) -> None:
     async def scenario(c: AppController) -> None:
         w, ws = c.window, c.engine.service(Workspace)
+        charts = w.panels["preferences"].charts  # Preferences → "New charts show": no EMA 8, no MACD
+        charts.overlays["ema8"].setChecked(False)
+        charts.overlays["macd"].setChecked(False)
+        await until(lambda: ws.preferences["chart_default_overlays"] == ["ema21", "vwap", "or", "rsi"])
         w.new_chart_action.trigger()
         second = w.extra_charts.controllers["chart_2"]
         main = w.extra_charts.main()
         host = main.host
         await until(lambda: second.panel.symbol == ws.active_symbol and second.panel.bar_count)
+        assert second.panel.view_options.shown() == ("ema21", "vwap", "or", "rsi")
+        assert not second.panel.panes.ema8_line.isVisible() and not second.panel.macd_action.isChecked()
+        assert w.extra_charts.main().panel.view_options.shown() == ("ema8", "ema21", "vwap", "or", "rsi", "macd")
+        second.panel.view_options.actions["vwap"].trigger()  # the trader hides VWAP on this chart only
         second.link_button.group_chosen.emit("green")
         await until(lambda: second.panel.symbol == "SPY")  # the green group's symbol until one is chosen
         host.focused_link = second.link  # the trader clicked the new chart
@@ -33,6 +42,12 @@ def test_a_new_chart_in_its_own_group_follows_only_that_group_and_survives_a_res
         host.focused_link = main.link
         await host.open_symbol("QQQ")
         await until(lambda: main.panel.symbol == "QQQ" and second.panel.symbol == "NVDA")
+        charts.link_target.setCurrentIndex(charts.link_target.findData("main"))  # every choice to the red group
+        await until(lambda: ws.preferences["symbol_link_target"] == "main")
+        host.focused_link = second.link
+        await host.open_symbol("AAPL")
+        await until(lambda: main.panel.symbol == "AAPL")
+        assert second.panel.symbol == "NVDA" and ws.active_symbol == "AAPL"
         await c.layouts.save_session()
 
     assert run_app(settings(tmp_path), scenario) == 0
@@ -44,6 +59,8 @@ def test_a_new_chart_in_its_own_group_follows_only_that_group_and_survives_a_res
         assert second.link.group == "green" and second.link_button.group == "green"
         await until(lambda: second.panel.symbol == "NVDA" and second.panel.bar_count)
         assert second.panel.timeframe.value == "1m"
+        assert second.panel.view_options.shown() == ("ema21", "or", "rsi")
+        assert w.panels["preferences"].charts.link_target.currentData() == "main"
         assert not w.docks["chart_2"].isHidden()
 
     assert run_app(settings(tmp_path), restored) == 0

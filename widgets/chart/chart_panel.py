@@ -38,6 +38,7 @@ from widgets.chart.navigation import ChartNavigation
 from widgets.chart.palette import COLORS, theme_colors
 from widgets.chart.panes import ChartPanes
 from widgets.chart.time_axis import chart_date
+from widgets.chart.view_options import ChartViewOptions
 
 TIMEFRAMES = [tf.value for tf in Timeframe]
 LIVE_FLUSH_MS = 40  # merge live updates at 25 Hz
@@ -117,6 +118,8 @@ class ChartPanel(QWidget):
         self.macd_action.toggled.connect(lambda on: self.panes.show_pane(self.panes.macd_plot, on))
         bar.addAction(self.rsi_action)
         bar.addAction(self.macd_action)
+        self.view_options = ChartViewOptions(self.panes, self.rsi_action, self.macd_action, self)
+        bar.addWidget(self.view_options.button)
         bar.addSeparator()
         self.eth_action = QAction("ETH", self, checkable=True)
         self.eth_action.setToolTip("Extended hours: pre-market and after-hours bars on intraday timeframes")

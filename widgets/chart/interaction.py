@@ -66,14 +66,14 @@ class ChartInteraction(QObject):
         parts += [(f"{k} {val:,.2f}", None) for k, val in (("O", o), ("H", h), ("L", l), ("C", c))]
         if v > 0 and self._panes.show_volume:
             parts.append((f"V {v:,.0f}", None))
-        overlays, colors = self._panel.overlays, self._panes.colors
+        overlays, colors, shown = self._panel.overlays, self._panes.colors, self._panel.view_options.is_shown
         if overlays is not None:
             for label, name, color in READOUT_OVERLAYS:
-                value = _value(getattr(overlays, name), i)
+                value = _value(getattr(overlays, name), i) if shown(name) else None  # (a hidden line: no value)
                 if value is not None:
                     parts.append((f"{label} {value:,.2f}", colors[color]))
             high, low = _value(overlays.or_high, i), _value(overlays.or_low, i)
-            if high is not None and low is not None:
+            if high is not None and low is not None and shown("or"):
                 parts.append((f"OR {high:,.2f} / {low:,.2f}", colors["or"]))
         return parts
 

@@ -137,6 +137,8 @@ class ChartController(QObject):
     def initial(self) -> None:
         prefs = self._workspace().preferences
         self.panel.set_timeframe(self.link.timeframe or prefs.get("default_timeframe", "5m"))
+        shown = self.link.shown
+        self.panel.view_options.show_only(shown if shown is not None else prefs.get("chart_default_overlays", ()))
         self.panel.set_extended_hours(bool(prefs.get("chart_extended_hours", False)))
         self.panel.panes.layout.set_shares(str(prefs.get("chart_pane_sizes", "")))
         self.show_source()

@@ -21,6 +21,7 @@ class ChartLink(QObject):
         self.group = group
         self.own = symbol  # what it shows while in no group
         self.timeframe = timeframe  # the one it was saved with (None: the default timeframe)
+        self.shown: list[str] | None = None  # its overlays and panes as saved (None: the Preferences' default)
         host.bridge.active_symbol_changed.connect(self._active_changed)
         host.bridge.linked_symbol_changed.connect(self._linked_changed)
         host.when_engine_ready(lambda: self._register(self.own))

@@ -11,6 +11,7 @@ from data.providers.errors import ProviderError
 from data.providers.registry import available_providers
 from data.store import preference_specs
 from data.store.preference_specs import OPENING_RANGE_CHOICES, THEMES, TIMEFRAMES
+from widgets.chart_settings import ChartSettingsRows
 from widgets.notification_settings import NotificationSettingsRows
 from widgets.preferences_panel import PreferencesPanel
 
@@ -130,6 +131,16 @@ def wire_notifications(host: PanelHost, panel: PreferencesPanel) -> Notification
     return rows
 
 
+def wire_chart_settings(host: PanelHost, panel: PreferencesPanel) -> ChartSettingsRows:
+    """The "Charts" rows: saved by the workspace (a bad value's message in the panel's status)."""
+    rows = ChartSettingsRows()
+    panel.add_section(rows)
+    rows.preference_changed.connect(lambda key, value: host.run(
+        host.engine.service(Workspace).set_preference(key, value), rows.status.setText))
+    host.when_engine_ready(lambda: rows.set_values(host.engine.service(Workspace).preferences))
+    return rows
+
+
 def build(host: PanelHost) -> PreferencesPanel:
     panel = PreferencesPanel(THEMES, TIMEFRAMES, available_providers(), OPENING_RANGE_CHOICES)
 
@@ -185,6 +196,7 @@ def build(host: PanelHost) -> PreferencesPanel:
     panel.coach.test_requested.connect(lambda: host.run(test_coach(host, panel), panel.coach.status.setText))
     host.when_engine_ready(initial)
     wire_sync(host, panel)
+    panel.charts = wire_chart_settings(host, panel)
     panel.notifications = wire_notifications(host, panel)
     host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
     return panel
