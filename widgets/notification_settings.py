@@ -33,10 +33,12 @@ class NotificationSettingsRows(QObject):
     snooze_requested = Signal(str)  # a snooze choice ("15m", "1h", "open", "off")
 
     def __init__(self, kinds: dict[str, str], strike_ranges: tuple[int, ...],
-                 snoozes: tuple[tuple[str, str], ...] = (), parent: QObject | None = None) -> None:
+                 snoozes: tuple[tuple[str, str], ...] = (), parent: QObject | None = None,
+                 alert_types: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.check: Callable[[str, Any], None] = lambda _key, _value: None  # raises ValueError in words
         self._kinds = kinds
+        self._alert_type_rows(alert_types or {})
         self._strike_ranges = strike_ranges
         self._risk_rows()
         self.strike_range = QComboBox()
@@ -85,6 +87,26 @@ class NotificationSettingsRows(QObject):
             self.sound[kind].toggled.connect(lambda _on: self._emit("alert_sounds", self.sound_kinds()))
             grid.addWidget(self.popup[kind], row, 1)
             grid.addWidget(self.sound[kind], row, 2)
+        if "alert" in self.sound:  # the alert types' sounds apply only while alerts sound at all
+            self.sound["alert"].toggled.connect(self._enable_alert_types)
+
+    def _enable_alert_types(self, on: bool) -> None:
+        for box in self.alert_sound.values():
+            box.setEnabled(on)
+
+    def _alert_type_rows(self, types: dict[str, str]) -> None:
+        """Which alert types beep (when alerts make a sound at all): a check box per type."""
+        self.alert_types_box = QWidget()
+        grid = QGridLayout(self.alert_types_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.alert_sound: dict[str, QCheckBox] = {}
+        for i, (name, label) in enumerate(types.items()):
+            box = self.alert_sound[name] = QCheckBox(label)
+            box.toggled.connect(lambda _on: self._emit("alert_sound_types", self.alert_sound_types()))
+            grid.addWidget(box, i // 2, i % 2)
+
+    def alert_sound_types(self) -> list[str]:
+        return [name for name, box in self.alert_sound.items() if box.isChecked()]
 
     def add_to(self, form: QFormLayout) -> None:
         form.addRow(QLabel("<b>Notifications & risk</b>"))
@@ -97,6 +119,8 @@ class NotificationSettingsRows(QObject):
         form.addRow("", self.risk_note)
         form.addRow("Chain strikes", self.strike_range)
         form.addRow("Notifications", self.kinds_box)
+        if self.alert_sound:
+            form.addRow("Alert sounds", self.alert_types_box)
         form.addRow("Quiet hours", self.quiet_hours)
         form.addRow("Snooze", self.snooze)
         form.addRow("", self.snooze_state)
@@ -105,7 +129,7 @@ class NotificationSettingsRows(QObject):
     # -- values --------------------------------------------------------------------------------
     def set_values(self, prefs: dict[str, Any]) -> None:
         widgets = [self.risk_mode, self.risk_dollars, self.account_size, self.risk_percent, self.strike_range,
-                   self.quiet_hours, *self.popup.values(), *self.sound.values()]
+                   self.quiet_hours, *self.popup.values(), *self.sound.values(), *self.alert_sound.values()]
         for widget in widgets:
             widget.blockSignals(True)
         self.risk_mode.setCurrentIndex(max(0, self.risk_mode.findData(prefs.get("risk_mode", "dollars"))))
@@ -120,6 +144,10 @@ class NotificationSettingsRows(QObject):
         for kind in self._kinds:
             self.popup[kind].setChecked(kind not in off)
             self.sound[kind].setChecked(kind in sounds)
+        beeping = prefs.get("alert_sound_types", list(self.alert_sound))
+        for name, box in self.alert_sound.items():
+            box.setChecked(name in beeping)
+        self._enable_alert_types("alert" not in self.sound or self.sound["alert"].isChecked())
         for widget in widgets:
             widget.blockSignals(False)
         self._show_risk_mode()

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 
 from app.core.bus import EventBus
 from app.core.events import AlertsChanged, AlertTriggered, ProviderChanged, QuoteUpdated
+from app.core.notification_rules import alert_notification_key
 from app.core.notifications import NotificationService
 from app.core.supervisor import ServiceContext
 from data.store import alerts as alert_repo
@@ -286,5 +287,5 @@ class AlertMonitorService:
         await self._notifications.notify(
             "alert", f"{alert.symbol} {alert.describe(fired=True)}",
             f"{alert.symbol} traded at {price:,.2f}" + (f" — {alert.notes}" if alert.notes else ""),
-            key=f"alert:{alert.id}:{trigger.id}", cooldown_s=0)
+            key=alert_notification_key(alert, trigger.id), cooldown_s=0)
         await self._alerts.refresh()

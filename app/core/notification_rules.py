@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from data.market_calendar import ET
 from data.store.preference_specs import parse_quiet_hours
+from data.store.records import ALERT_TYPES, alert_type
 
 if TYPE_CHECKING:
     from data.market_calendar import MarketCalendar
+    from data.store.records import Alert
 
 SNOOZES = ("15m", "1h", "open", "off")  # 15 minutes, an hour, until the next regular open, resume now
 
@@ -54,15 +56,31 @@ def snoozed(until: str, at: datetime) -> bool:
     return end.tzinfo is not None and at < end
 
 
-def delivery(kind: str, at: datetime, prefs: dict[str, Any]) -> Delivery:
-    """How a notification of ``kind`` stamped ``at`` reaches the trader under ``prefs``."""
+def alert_notification_key(alert: Alert, trigger_id: int) -> str:
+    """A trigger's notification key: "alert:<id>:<trigger id>:<alert type>" (the type picks its sound)."""
+    return f"alert:{alert.id}:{trigger_id}:{alert_type(alert.condition, alert.params)}"
+
+
+def alert_type_of(key: str | None) -> str | None:
+    """The alert type named in an alert notification's key (None: none, e.g. a key from before types)."""
+    parts = (key or "").split(":")
+    return parts[3] if len(parts) == 4 and parts[0] == "alert" and parts[3] in ALERT_TYPES else None
+
+
+def delivery(kind: str, at: datetime, prefs: dict[str, Any], key: str | None = None) -> Delivery:
+    """How a notification of ``kind`` stamped ``at`` (``key``: its dedupe key) reaches the trader under
+    ``prefs``; an alert's sound also depends on its type (``alert_sound_types``)."""
     if kind in (prefs.get("notification_kinds_off") or ()):
         return Delivery(False, False, "muted")
     if snoozed(str(prefs.get("notifications_snoozed_until") or ""), at):
         return Delivery(False, False, "snoozed")
     if in_quiet_hours(str(prefs.get("quiet_hours") or ""), at):
         return Delivery(False, False, "quiet hours")
-    return Delivery(True, kind in (prefs.get("alert_sounds") or ()))
+    sound = kind in (prefs.get("alert_sounds") or ())
+    if sound and kind == "alert":
+        of_type = alert_type_of(key)
+        sound = of_type is None or of_type in prefs.get("alert_sound_types", ALERT_TYPES)
+    return Delivery(True, sound)
 
 
 def snooze_until(choice: str, now: datetime, calendar: MarketCalendar) -> str:

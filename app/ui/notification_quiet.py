@@ -46,7 +46,7 @@ class NotificationQuiet:
             return {}
 
     def delivery(self, record: NotificationRecord) -> Delivery:
-        return delivery(record.kind, record.created_at, self._preferences())
+        return delivery(record.kind, record.created_at, self._preferences(), record.dedupe_key)
 
     def play(self) -> None:
         self.sounded += 1

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from data.store.records import ALERT_TYPES
+
 THEMES = ("dark", "light")
 OPENING_RANGE_CHOICES = (5, 15, 30)
 TIMEFRAMES = ("1m", "5m", "15m", "1h", "4h", "1D")
@@ -188,6 +190,9 @@ SPECS: dict[str, PreferenceSpec] = {
     "quiet_hours": PreferenceSpec("", check=_quiet_hours),
     # the kinds that make a sound: this device's (the office laptop may stay silent while the desk beeps)
     "alert_sounds": PreferenceSpec(["alert"], kind=list, check=_kinds, local=True),
+    # of the alerts (when "alert" sounds), the types that do: a VWAP cross may beep while a % move stays silent
+    "alert_sound_types": PreferenceSpec(list(ALERT_TYPES), kind=list, check=_distinct_names(ALERT_TYPES, "alert type"),
+                                        local=True),
     # a snooze silences this computer until then (ISO UTC time, "" = none); the trader snoozes where they sit
     "notifications_snoozed_until": PreferenceSpec("", check=_utc_time_or_empty, local=True),
 }

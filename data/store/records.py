@@ -46,6 +46,18 @@ IV_RANK_ABOVE, IV_RANK_BELOW = "iv_rank_above", "iv_rank_below"  # the IV rank p
 THRESHOLDS = (EM_USED, IV_RANK_ABOVE, IV_RANK_BELOW)  # judged on each options refresh, not on ticks
 OPTION_LEVEL_TITLES = {"FLIP": "the GEX flip", "CALL_WALL": "the call wall", "PUT_WALL": "the put wall"}
 ALERT_STATUSES = ("active", "triggered", "disabled")
+# what an alert watches, for its sound (Preferences → "Alert sounds"): one name per family of conditions
+ALERT_TYPES = {"price": "Price level", "trend": "Trend line", "vwap": "VWAP cross", "key_level": "Key level",
+               "pct_move": "% move", "options": "Options (GEX levels, expected move, IV rank)"}
+
+
+def alert_type(condition: str, params: dict | None = None) -> str:
+    """The ``ALERT_TYPES`` name of an alert's condition (an options level is a key level by name too)."""
+    if condition in (EM_USED, IV_RANK_ABOVE, IV_RANK_BELOW):
+        return "options"
+    if condition == LEVEL_CROSS:
+        return "options" if (params or {}).get("level") in OPTION_LEVELS else "key_level"
+    return {TREND: "trend", VWAP_CROSS: "vwap", PCT_MOVE: "pct_move"}.get(condition, "price")
 
 
 @dataclass(frozen=True, slots=True)

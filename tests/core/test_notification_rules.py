@@ -9,9 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from app.core.notification_rules import delivery, describe, in_quiet_hours, snooze_until, snoozed
+from app.core.notification_rules import (
+    alert_notification_key,
+    alert_type_of,
+    delivery,
+    describe,
+    in_quiet_hours,
+    snooze_until,
+    snoozed,
+)
 from data.market_calendar import MarketCalendar
 from data.store.preference_specs import NOTIFICATION_KINDS, SPECS, PreferenceError, risk_per_trade, validate
+from data.store.records import ALERT_TYPES, Alert
 from tests.conftest import REPO
 
 DEFAULTS = {key: spec.default for key, spec in SPECS.items()}
@@ -60,6 +69,30 @@ def test_delivery_muted_snoozed_quiet_and_sound() -> None:
     assert not delivery("alert", at, {}).sound
 
 
+def _alert(condition: str, params: dict | None = None) -> Alert:
+    return Alert(7, "SPY", condition, 600.0, False, "active", "chart", "", utc(2026, 12, 1), None, params)
+
+
+def test_each_alert_type_has_its_own_sound_switch() -> None:
+    at = utc(2026, 12, 1, 15, 0)
+    keys = {name: alert_notification_key(alert, 3) for name, alert in (
+        ("price", _alert("crosses")), ("trend", _alert("trend", {"line": [0, 1, 2, 3]})), ("vwap", _alert("vwap")),
+        ("key_level", _alert("level", {"level": "PDH"})), ("options", _alert("level", {"level": "FLIP"})),
+        ("pct_move", _alert("pct_move")), ("options_em", _alert("em_used")), ("options_iv", _alert("iv_rank_below")))}
+    assert keys["vwap"] == "alert:7:3:vwap"
+    assert {alert_type_of(key) for key in keys.values()} == set(ALERT_TYPES)
+    assert all(alert_type_of(key) is None for key in ("alert:7:3", "alert:7:3:bogus", None))
+    only_vwap = {**DEFAULTS, "alert_sound_types": ["vwap"]}
+    sounds = {name: delivery("alert", at, only_vwap, key).sound for name, key in keys.items()}
+    assert sounds == {name: name == "vwap" for name in keys}  # a VWAP cross beeps; the others only pop up
+    assert all(delivery("alert", at, only_vwap, key).popup for key in keys.values())
+    assert all(delivery("alert", at, DEFAULTS, key).sound for key in keys.values())  # every type beeps by default
+    assert delivery("alert", at, only_vwap, "alert:7:3").sound  # a key without a type: the kind's sound
+    silent = {**DEFAULTS, "alert_sounds": [], "alert_sound_types": ["vwap"]}
+    assert not delivery("alert", at, silent, keys["vwap"]).sound  # alerts off: no type sounds
+    assert not delivery("setup", at, only_vwap, keys["vwap"]).sound
+
+
 def test_a_snooze_runs_until_its_end_exactly() -> None:
     now = utc(2026, 12, 1, 15, 0)
     until = snooze_until("15m", now, MarketCalendar())
@@ -100,6 +133,7 @@ def test_the_notification_kinds_are_those_the_code_posts() -> None:
     ("chain_strike_range", 15), ("notifications_snoozed_until", "2026-12-01T15:00"),
     ("notifications_snoozed_until", "tomorrow"), ("chart_default_overlays", ["ema8", "ema8"]),
     ("chart_default_overlays", ["bollinger"]), ("chart_default_overlays", "ema8"), ("symbol_link_target", "green"),
+    ("alert_sound_types", ["vwap", "vwap"]), ("alert_sound_types", ["siren"]),
 ])
 def test_bad_values_are_refused_in_words(key: str, value: object) -> None:
     with pytest.raises(PreferenceError, match=key):
@@ -113,9 +147,9 @@ def test_good_values_and_which_ones_stay_on_this_computer() -> None:
                        ("notification_kinds_off", ["setup", "brief"])):
         assert validate(key, value) == value
     local = {k for k in ("risk_mode", "risk_dollars", "account_size", "risk_percent", "chain_strike_range",
-                         "notification_kinds_off", "quiet_hours", "alert_sounds", "notifications_snoozed_until")
-             if SPECS[k].local}
-    assert local == {"alert_sounds", "notifications_snoozed_until"}
+                         "notification_kinds_off", "quiet_hours", "alert_sounds", "alert_sound_types",
+                         "notifications_snoozed_until") if SPECS[k].local}
+    assert local == {"alert_sounds", "alert_sound_types", "notifications_snoozed_until"}
 
 
 def test_risk_per_trade_in_dollars_or_percent_and_none_when_unset() -> None:

@@ -53,3 +53,28 @@ def test_quiet_hours_log_a_notification_without_a_sound(qapp, tmp_path: Path) ->
 
     assert [choice for choice, _label in SNOOZE_LABELS] == list(SNOOZES)
     assert run_app(settings(tmp_path), scenario) == 0
+
+
+def test_only_the_alert_types_chosen_in_preferences_sound(qapp, tmp_path: Path) -> None:
+    from app.core.notification_rules import alert_notification_key
+    from tests.core.test_notification_rules import _alert
+
+    async def scenario(c) -> None:
+        sounds: list[str] = []
+        c.notifier.quiet.sound = lambda: sounds.append("beep")
+        rows = c.window.panels["preferences"].notifications
+        workspace, service = c.engine.service(Workspace), c.engine.service(NotificationService)
+        await until(lambda: rows.alert_sound["vwap"].isChecked())  # every type sounds by default
+        for name, box in rows.alert_sound.items():  # Preferences → Alert sounds: VWAP cross only
+            box.setChecked(name == "vwap")
+        await until(lambda: workspace.preferences["alert_sound_types"] == ["vwap"])
+        shown = c.notifier.shown
+        await service.notify("alert", "SPY moved 1 % from the prior close", "at 690.00",
+                             key=alert_notification_key(_alert("pct_move"), 1), cooldown_s=0)
+        await until(lambda: c.notifier.shown > shown)
+        assert sounds == []  # popped up, silent
+        await service.notify("alert", "SPY crossed VWAP", "at 680.02",
+                             key=alert_notification_key(_alert("vwap"), 2), cooldown_s=0)
+        await until(lambda: sounds == ["beep"])
+
+    assert run_app(settings(tmp_path), scenario) == 0

@@ -4,6 +4,7 @@ a bad quiet-hours text is said under the rows and nothing leaves, the snooze ask
 from __future__ import annotations
 
 from data.store.preference_specs import NOTIFICATION_KINDS, SPECS, STRIKE_RANGE_CHOICES, validate
+from data.store.records import ALERT_TYPES
 
 SNOOZES = (("15m", "15 minutes"), ("1h", "1 hour"), ("open", "Until the next open"), ("off", "Resume"))
 
@@ -15,7 +16,7 @@ def _rows(qtbot):
 
     host = QWidget()
     qtbot.addWidget(host)
-    rows = NotificationSettingsRows(NOTIFICATION_KINDS, STRIKE_RANGE_CHOICES, SNOOZES, host)
+    rows = NotificationSettingsRows(NOTIFICATION_KINDS, STRIKE_RANGE_CHOICES, SNOOZES, host, ALERT_TYPES)
     rows.check = validate
     rows.add_to(QFormLayout(host))
     changed: list[tuple[str, object]] = []
@@ -42,6 +43,19 @@ def test_values_are_shown_without_signals_and_changes_leave_checked(qtbot) -> No
     assert changed == [("notification_kinds_off", ["setup", "brief"]), ("alert_sounds", ["alert", "position"]),
                        ("chain_strike_range", 0), ("risk_mode", "dollars"), ("risk_dollars", 150)]
     assert rows.risk_dollars.isEnabled() and not rows.account_size.isEnabled()
+
+
+def test_alert_sounds_per_type_follow_the_alert_sound_switch(qtbot) -> None:
+    _host, rows, changed = _rows(qtbot)
+    prefs = {key: spec.default for key, spec in SPECS.items()}
+    rows.set_values({**prefs, "alert_sound_types": ["vwap", "trend"]})
+    assert rows.alert_sound_types() == ["trend", "vwap"] and changed == []
+    assert all(box.isEnabled() for box in rows.alert_sound.values())
+    rows.alert_sound["pct_move"].setChecked(True)
+    assert changed == [("alert_sound_types", ["trend", "vwap", "pct_move"])]
+    rows.sound["alert"].setChecked(False)  # alerts make no sound: their types' switches do not apply
+    assert not any(box.isEnabled() for box in rows.alert_sound.values())
+    assert changed[-1] == ("alert_sounds", [])
 
 
 def test_a_bad_quiet_hours_text_says_why_and_saves_nothing(qtbot) -> None:

@@ -11,6 +11,7 @@ from data.providers.errors import ProviderError
 from data.providers.registry import available_providers
 from data.store import preference_specs
 from data.store.preference_specs import OPENING_RANGE_CHOICES, THEMES, TIMEFRAMES
+from data.store.records import ALERT_TYPES
 from widgets.chart_settings import ChartSettingsRows
 from widgets.notification_settings import NotificationSettingsRows
 from widgets.preferences_panel import PreferencesPanel
@@ -100,7 +101,7 @@ def wire_notifications(host: PanelHost, panel: PreferencesPanel) -> Notification
     from app.core.notification_rules import describe
 
     rows = NotificationSettingsRows(preference_specs.NOTIFICATION_KINDS, preference_specs.STRIKE_RANGE_CHOICES,
-                                    SNOOZE_LABELS)
+                                    SNOOZE_LABELS, alert_types=ALERT_TYPES)
     rows.check = preference_specs.validate
     panel.add_section(rows)
     quiet = NotificationQuiet(host)
