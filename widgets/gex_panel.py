@@ -95,8 +95,9 @@ class GexPanel(QWidget):
         self.plot.getViewBox().sigRangeChanged.connect(lambda *_a: self._layout_labels())
 
     def _lay_out(self) -> None:
-        top = flow_row(self.symbol, self.regime, QLabel("View"), self.view, QLabel("Strikes"), self.window_box,
-                       self.exclude_0dte, self.show_on_chart, stretch_after=1)  # (wraps when narrow)
+        top = self.header = flow_row(self.symbol, self.regime, QLabel("View"), self.view, QLabel("Strikes"),
+                                     self.window_box, self.exclude_0dte, self.show_on_chart,
+                                     stretch_after=1)  # (wraps when narrow)
         facts = flow_row(*(_fact(name, label) for name, label in (
             ("Total", self.total), ("Flip", self.flip), ("Call wall", self.call_wall),
             ("Put wall", self.put_wall), ("Abs-gamma strike", self.abs_gamma))))

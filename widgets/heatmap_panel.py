@@ -92,7 +92,8 @@ class HeatmapPanel(QWidget):
         self.plot.addItem(self.empty_note, ignoreBounds=True)
         self._selected: tuple[date, float] | None = None  # the inspected cell
         self._ticks: dict[str, list[tuple[float, str]]] = {}  # each axis's, as last set
-        top = flow_row(self.symbol, self.mode, self.expiries, self.strikes, stretch_after=0)  # (wraps when narrow)
+        top = self.header = flow_row(self.symbol, self.mode, self.expiries, self.strikes,
+                                     stretch_after=0)  # (wraps when narrow)
         bottom = QHBoxLayout()
         bottom.addWidget(self.detail, 1)
         bottom.addWidget(self.open_button)

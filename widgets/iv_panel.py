@@ -64,7 +64,7 @@ class IvPanel(QWidget):
         self.skews = ReadOnlyTable(SKEW_COLUMNS, stretch_last=True)
         self.status = QLabel("Waiting for the option chain…")
         self.status.setWordWrap(True)
-        head = QHBoxLayout()
+        head = self.header = QHBoxLayout()
         head.addWidget(self.symbol)
         head.addWidget(self.basis, 1)
         body = QHBoxLayout()

@@ -20,7 +20,7 @@ def _swatch(colour: str | None) -> QIcon:
 class LinkButton(QToolButton):
     group_chosen = Signal(str)  # a group's name, or "" for none
 
-    def __init__(self, groups: tuple[str, ...], parent: QWidget | None = None) -> None:
+    def __init__(self, groups: tuple[str, ...], parent: QWidget | None = None, allow_none: bool = True) -> None:
         super().__init__(parent)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -28,7 +28,7 @@ class LinkButton(QToolButton):
         menu = QMenu(self)
         choices = QActionGroup(self)
         self._actions: dict[str, QAction] = {}
-        for group in (*groups, NONE):
+        for group in (*groups, *((NONE,) if allow_none else ())):
             action = QAction(_swatch(COLOURS.get(group)), group.capitalize() if group else "No link", self,
                              checkable=True)
             action.triggered.connect(lambda _checked, g=group: self.group_chosen.emit(g))

@@ -124,8 +124,8 @@ class OptionsChainPanel(QWidget):
         self.status.setWordWrap(True)
         self.table = _chain_table(self.model)
         self.columns = ChainColumns(self.table, self.model)
-        top = flow_row(self.symbol_label, QLabel("Expiry"), self.expiry, self.strike_range, self.follow_atm,
-                       self.columns.button, stretch_after=0)  # (wraps when narrow)
+        top = self.header = flow_row(self.symbol_label, QLabel("Expiry"), self.expiry, self.strike_range,
+                                     self.follow_atm, self.columns.button, stretch_after=0)  # (wraps when narrow)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(top)

@@ -72,7 +72,7 @@ class ZeroDtePanel(QWidget):
         self.clock.getAxis("left").enableAutoSIPrefix(False)  # dollars, not "x0.001"
         self._clock_line = self.clock.plot([], [], pen=pg.mkPen("#f6c343", width=2))
         self.top = ReadOnlyTable(TOP_COLUMNS)
-        head = QHBoxLayout()
+        head = self.header = QHBoxLayout()
         head.addWidget(self.symbol)
         head.addWidget(self.state, 1)
         pick = QHBoxLayout()

@@ -251,7 +251,7 @@ CATALOGUE: dict[type[Event], Route] = {
     FeedStateChanged: Route("app.core.market_data", (_BRIDGE,)),
     ActiveSymbolChanged: Route("app.core.workspace", (_BRIDGE, "app.core.option_chains", _SYMBOLS)),
     WatchlistsChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS)),
-    LinkedSymbolChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS)),
+    LinkedSymbolChanged: Route("app.core.workspace", (_BRIDGE, _SYMBOLS, "app.core.option_chains")),
     DrawingsChanged: Route("app.core.drawings", (_BRIDGE,)),
     SymbolsNeededChanged: Route(_SYMBOLS, ("app.core.market_data", "app.core.market_state")),
     PreferenceChanged: Route("app.core.workspace", (_BRIDGE,)),

@@ -1,4 +1,5 @@
-"""Keeps the active symbol's option chain fresh and publishes it, greeks filled in.
+"""Keeps the active symbol's option chain fresh and publishes it, greeks filled in — and the chains of
+the symbols options panels in other link groups show (``followed``), after the active one's.
 
 Supervised service. Every ``chain_refresh_s`` (the provider's pace: seconds for the demo,
 longer for a paid REST API) and at once when the active symbol changes, it fetches the full
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.core.bus import EventBus
-from app.core.events import ActiveSymbolChanged, OptionsUnavailable, OptionsUpdated
+from app.core.events import ActiveSymbolChanged, LinkedSymbolChanged, OptionsUnavailable, OptionsUpdated
 from app.core.logging_setup import redact
 from app.core.snapshots import OptionsSnapshot
 from app.core.supervisor import ServiceContext
@@ -50,15 +51,17 @@ class OptionChainService:
     stale_after = 120.0
 
     def __init__(self, provider: MarketDataProvider, bus: EventBus, calendar: MarketCalendar,
-                 active_symbol: Callable[[], str], rates: Callable[[], Awaitable[YieldCurve | None]] | None = None
-                 ) -> None:
+                 active_symbol: Callable[[], str], rates: Callable[[], Awaitable[YieldCurve | None]] | None = None,
+                 followed: Callable[[], set[str]] = set) -> None:
         self._provider = provider
         self._rates = rates  # the Treasury curve where the provider serves one (app.core.rates)
         self._bus = bus
         self._calendar = calendar
         self._active_symbol = active_symbol
+        self._followed = followed  # the symbols options panels in other groups (or none) show
         self._wake = asyncio.Event()
-        self.latest: OptionsSnapshot | None = None
+        self.latest: OptionsSnapshot | None = None  # the active symbol's
+        self.by_symbol: dict[str, OptionsSnapshot] = {}  # each followed symbol's newest
         self._opens: dict[tuple[str, date], float | None] = {}
 
     @property
@@ -66,7 +69,8 @@ class OptionChainService:
         return self._provider.chain_refresh_s if isinstance(self._provider, OptionsProvider) else DEFAULT_REFRESH_S
 
     async def run(self, ctx: ServiceContext) -> None:
-        unsubscribe = self._bus.subscribe(ActiveSymbolChanged, lambda _e: self._wake.set())
+        offs = [self._bus.subscribe(kind, lambda _e: self._wake.set()) for kind in (ActiveSymbolChanged,
+                                                                                     LinkedSymbolChanged)]
         try:
             ctx.running()
             while True:
@@ -75,7 +79,14 @@ class OptionChainService:
                 ctx.heartbeat()
                 await woken(self._wake, self.refresh_s)
         finally:
-            unsubscribe()
+            for off in offs:
+                off()
+
+    def latest_of(self, symbol: str) -> OptionsSnapshot | None:
+        return self.latest if self.latest is not None and self.latest.symbol == symbol else self.by_symbol.get(symbol)
+
+    def _wanted(self, symbol: str) -> bool:
+        return symbol == self._active_symbol() or symbol in self._followed()
 
     async def _open_price(self, symbol: str, now: datetime) -> float | None:
         """Today's regular-session opening price (cached: it does not change after 09:30)."""
@@ -95,7 +106,16 @@ class OptionChainService:
         return self._opens[key]
 
     async def refresh(self) -> None:
-        symbol = self._active_symbol()
+        """The active symbol's chain, then each followed one's (a symbol no longer shown is dropped)."""
+        active = self._active_symbol()
+        await self.refresh_symbol(active)
+        followed = self._followed() - {active}
+        for symbol in sorted(followed):
+            await self.refresh_symbol(symbol)
+        for gone in set(self.by_symbol) - followed - {active}:
+            del self.by_symbol[gone]
+
+    async def refresh_symbol(self, symbol: str) -> None:
         provider = self._provider
         if not isinstance(provider, OptionsProvider):
             self._bus.publish(OptionsUnavailable(symbol, f"No options data from the {provider.name} provider."))
@@ -111,7 +131,7 @@ class OptionChainService:
             self._bus.publish(OptionsUnavailable(symbol, f"No valid price for {symbol} right now."))
             return
         spot = quote.last
-        if symbol != self._active_symbol():
+        if not self._wanted(symbol):
             return  # the user moved on while this was loading
         if len(chain) == 0:
             self._bus.publish(OptionsUnavailable(symbol, f"No listed options for {symbol}."))
@@ -122,7 +142,9 @@ class OptionChainService:
         open_price = await self._open_price(symbol, chain.asof)
         snapshot = OptionsSnapshot(symbol, provider.name, chain, spot, r, q, greeks, gex, open_price, iv,
                                    (time.perf_counter() - started) * 1000)
-        self.latest = snapshot
+        if symbol == self._active_symbol():
+            self.latest = snapshot
+        self.by_symbol[symbol] = snapshot
         self._bus.publish(OptionsUpdated(snapshot))
 
 

@@ -147,7 +147,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
                                                               lambda: c.current().clock.now()), supervised=False),
     ServiceSpec("option-chains", OptionChainService,
                 lambda c: OptionChainService(c.provider, c.bus, c.calendar, lambda: c.workspace.active_symbol,
-                                             rates=c.service(RatesService).curve),
+                                             rates=c.service(RatesService).curve,
+                                             followed=c.workspace.options_symbols),
                 follows_provider=True),
     # views of the options snapshot that panels render and coach tools return: computed off the loop, cached
     ServiceSpec("iv-rank", IvRankService, lambda c: IvRankService(c.store, c.bus, lambda: c.current().provider,

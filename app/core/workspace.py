@@ -35,6 +35,7 @@ class Workspace:
         self.active_symbol = "SPY"
         self.linked: dict[str, str] = {}  # link group -> its symbol (the main group's is the active symbol)
         self._charts: dict[str, tuple[str, str | None]] = {}  # chart -> (its group, its own symbol in none)
+        self._options_panels: set[str] = set()  # the linked owners that are options panels (their chains are made)
 
     async def load(self) -> None:
         self.preferences = await self._store.run(preferences.load_all)
@@ -51,6 +52,14 @@ class Workspace:
         """What the live stream must carry: the active list, the active symbol, the linked charts' symbols."""
         charts = {own if not group else self.group_symbol(group) for group, own in self._charts.values()}
         return set(self.active_watchlist.symbols) | {self.active_symbol} | (charts - {None})
+
+    def options_symbols(self) -> set[str]:
+        """The symbols the options panels show (the active symbol's, and those of other groups or none)."""
+        return {self.linked_symbol(owner) for owner in self._options_panels}
+
+    def linked_symbol(self, owner: str) -> str:
+        group, own = self._charts.get(owner, (LINK_GROUPS[0], None))
+        return self.group_symbol(group) if group else (own or self.active_symbol)
 
     # -- link groups (panels linked by colour, as in TWS and thinkorswim) ---------------------
     def group_symbol(self, group: str) -> str:
@@ -70,11 +79,14 @@ class Workspace:
         self._bus.publish(LinkedSymbolChanged(group, symbol))
         return symbol
 
-    def link_chart(self, owner: str, group: str, symbol: str | None = None) -> str:
-        """Chart ``owner`` is in ``group`` ("" none, showing ``symbol``): its symbol is streamed.
-        Returns the symbol it is to show (``SymbolError`` for one the provider lacks)."""
+    def link_chart(self, owner: str, group: str, symbol: str | None = None, options: bool = False) -> str:
+        """Chart (or, ``options``, options panel) ``owner`` is in ``group`` ("" none, showing ``symbol``): its
+        symbol is streamed (and its option chain made). Returns the symbol it is to show (``SymbolError``
+        for one the provider lacks)."""
         shown = self._checked(symbol) if not group and symbol else None
         self._charts[owner] = (group, shown)
+        if options:
+            self._options_panels.add(owner)
         self._bus.publish(LinkedSymbolChanged("", shown or ""))  # the symbols needed follow
         return self.group_symbol(group) if group else (shown or self.active_symbol)
 

@@ -46,6 +46,7 @@ class ExtraCharts:
         self._pending: dict[str, dict] = {}  # docks made before the panels could be (layout at start)
         self.controllers: dict[str, object] = {}
         self._main_entry: dict | None = None  # the main chart's saved group, applied once it is built
+        self._options_groups: dict[str, str] = {}  # the options panels' saved groups, applied once they are built
 
     def names(self) -> list[str]:
         return [n for n in self._window.docks if n.startswith(f"{MAIN}_")]
@@ -57,6 +58,7 @@ class ExtraCharts:
             self._build(name, entry)
         self._pending.clear()
         self._apply_main()
+        self._apply_options()
 
     def add(self, entry: dict | None = None) -> QDockWidget:
         entry = dict(entry or {})
@@ -108,6 +110,8 @@ class ExtraCharts:
             link, panel = controller.link, controller.panel
             out.append({"name": name, "group": link.group, "symbol": link.own if not link.group else None,
                         "timeframe": panel.timeframe.value, "shown": list(panel.view_options.shown())})
+        links = getattr(self._host, "option_links", {})
+        out += [{"options": name, "group": link.group} for name, link in sorted(links.items())]
         return out
 
     def main(self):
@@ -120,11 +124,28 @@ class ExtraCharts:
     def ensure(self, charts: list[dict]) -> None:
         """Make the docks a layout lists (before Qt restores their places) and set the main chart's group."""
         for entry in charts:
-            if entry.get("name", "").startswith(f"{MAIN}_"):
+            if "options" in entry:
+                self._options_groups[str(entry["options"])] = str(entry.get("group", ""))
+                self._apply_options()
+            elif entry.get("name", "").startswith(f"{MAIN}_"):
                 self.add(entry)
             elif entry.get("name") == MAIN:
                 self._main_entry = entry
                 self._apply_main()
+
+    def _apply_options(self) -> None:
+        """The options panels' saved link groups (once their links exist; an unknown group is skipped)."""
+        from data.store.preference_specs import LINK_GROUPS
+
+        links = getattr(self._host, "option_links", {})
+        for name, group in list(self._options_groups.items()):
+            link = links.get(name)
+            if link is None:
+                continue
+            del self._options_groups[name]
+            if group in LINK_GROUPS and group != link.group:
+                link.restore(group, None)
+                link.parent().link_button.set_group(group)
 
     def _apply_main(self) -> None:
         """The main chart's saved group, timeframe and overlays (once its controller exists)."""

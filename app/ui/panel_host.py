@@ -4,7 +4,7 @@ and app facts."""
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ class PanelHost:
     log_file: Path
     main_chart: Any = None  # the main chart's controller (set when it is built)
     focused_link: Any = None  # the chart clicked last (its ChartLink): the watchlist and symbol box drive its group
+    # each options panel's link (its group: its chain is the group's symbol's), by panel name
+    option_links: dict[str, Any] = field(default_factory=dict)
 
     async def open_symbol(self, text: str) -> str:
         """A symbol chosen in the watchlist or the symbol box: for the focused chart's link group

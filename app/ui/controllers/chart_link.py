@@ -1,5 +1,5 @@
-"""Which symbol a chart follows: its link group's (the main group "red" is the active symbol every
-other panel follows; green, blue and yellow have their own), or, in no group, its own."""
+"""Which symbol a chart (or an options panel) follows: its link group's (the main group "red" is the
+active symbol; green, blue and yellow have their own), or, in no group, its own."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ class ChartLink(QObject):
     changed = Signal(str)  # the symbol the chart is to show now
 
     def __init__(self, host: PanelHost, owner: str, group: str = MAIN, symbol: str | None = None,
-                 timeframe: str | None = None, parent: QObject | None = None) -> None:
+                 timeframe: str | None = None, parent: QObject | None = None, options: bool = False) -> None:
         super().__init__(parent)
-        self.host, self.owner = host, owner
+        self.host, self.owner, self.options = host, owner, options
         self.group = group
         self.own = symbol  # what it shows while in no group
         self.timeframe = timeframe  # the one it was saved with (None: the default timeframe)
@@ -27,7 +27,7 @@ class ChartLink(QObject):
         host.when_engine_ready(lambda: self._register(self.own))
 
     def _register(self, symbol: str | None) -> str:
-        return self._workspace().link_chart(self.owner, self.group, symbol)
+        return self._workspace().link_chart(self.owner, self.group, symbol, options=self.options)
 
     def _workspace(self):
         from app.core.workspace import Workspace  # SQLAlchemy: after the first paint

@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.core.option_chains import OptionChainService
-from app.core.workspace import Workspace
 from app.ui.panel_host import PanelHost
 
 log = logging.getLogger(__name__)
@@ -103,41 +102,88 @@ _TURNS = _Turns()
 
 def follow_options(host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any], None],
                    on_unavailable: Callable[[str, str], None]) -> None:
-    """Call ``on_snapshot(OptionsSnapshot)`` for each fresh chain of the active symbol (late
-    answers for a previous symbol are dropped), starting with the latest one if the engine
-    already has it, and ``on_unavailable(symbol, reason)`` when there is no chain. Rendering
-    waits until ``panel`` is on screen — not behind another tab, not in a closed dock — (the first
-    snapshot excepted: it fills the panel)."""
-    waiting: dict[str, Any] = {}
+    """Call ``on_snapshot(OptionsSnapshot)`` for each fresh chain of the symbol the panel's link
+    group shows (``options_link``: the active symbol in the main group; late answers for a previous
+    symbol are dropped), starting with the latest one if the engine already has it, and
+    ``on_unavailable(symbol, reason)`` when there is no chain. Rendering waits until ``panel`` is on
+    screen — not behind another tab, not in a closed dock — (the first snapshot excepted: it fills
+    the panel)."""
+    _OptionsFeed(host, panel, on_snapshot, on_unavailable)
 
-    def render() -> None:
-        snap = waiting.pop("snapshot", None)
-        if snap is not None and snap.symbol == host.engine.service(Workspace).active_symbol:
-            on_snapshot(snap)
 
-    def snapshot(snap: Any) -> None:
-        if snap.symbol != host.engine.service(Workspace).active_symbol:
+class _OptionsFeed(QObject):
+    def __init__(self, host: PanelHost, panel: QWidget, on_snapshot: Callable[[Any], None],
+                 on_unavailable: Callable[[str, str], None]) -> None:
+        super().__init__(panel)  # (lives as long as the panel)
+        self._host, self._panel = host, panel
+        self._on_snapshot, self._on_unavailable = on_snapshot, on_unavailable
+        self._waiting: Any = None  # the newest snapshot not yet rendered
+        self._link = options_link(host, panel)
+        self._link.changed.connect(self._retarget)
+        watch_on_screen(panel, lambda shown: self._render() if shown else None)
+        host.bridge.options_updated.connect(self._snapshot)
+        host.bridge.options_unavailable.connect(self._unavailable)
+        host.when_engine_ready(self._initial)
+
+    def _render(self) -> None:
+        snap, self._waiting = self._waiting, None
+        if snap is not None and snap.symbol == self._link.symbol():
+            self._on_snapshot(snap)
+
+    def _snapshot(self, snap: Any) -> None:
+        if snap.symbol != self._link.symbol():
             return
-        already_queued = "snapshot" in waiting
-        waiting["snapshot"] = snap  # only the newest matters
-        if already_queued:
-            return
-        if on_screen(panel) or not panel.is_ready():
-            _TURNS.queue(render)  # a turn of its own
+        already_queued = self._waiting is not None
+        self._waiting = snap  # only the newest matters
+        if not already_queued and (on_screen(self._panel) or not self._panel.is_ready()):
+            _TURNS.queue(self._render)  # a turn of its own
 
-    def unavailable(symbol: str, reason: str) -> None:
-        waiting.pop("snapshot", None)
-        on_unavailable(symbol, reason)
+    def _unavailable(self, symbol: str, reason: str) -> None:
+        if symbol != self._link.symbol():
+            return  # another group's symbol
+        self._waiting = None
+        self._on_unavailable(symbol, reason)
 
-    def initial() -> None:
-        latest = host.engine.service(OptionChainService).latest
+    def _initial(self) -> None:
+        latest = self._host.engine.service(OptionChainService).latest_of(self._link.symbol())
         if latest is not None:
-            snapshot(latest)
+            self._snapshot(latest)
 
-    watch_on_screen(panel, lambda shown: render() if shown else None)
-    host.bridge.options_updated.connect(snapshot)
-    host.bridge.options_unavailable.connect(unavailable)
-    host.when_engine_ready(initial)
+    def _retarget(self, symbol: str) -> None:
+        """The panel's group (or its symbol) changed: the new symbol's chain, or a word while it loads."""
+        self._waiting = None
+        if not self._host.engine.started:
+            return
+        if self._link.group != "red" and self._host.engine.service(OptionChainService).latest_of(symbol) is None:
+            self._on_unavailable(symbol, f"Loading the {symbol} option chain…")  # (red: the active one's comes at once)
+        self._initial()
+
+
+def options_link(host: PanelHost, panel: QWidget):
+    """The panel's link (``ChartLink``), made once per panel with its colour button in the panel's
+    ``header`` and registered as an options panel, so the core makes its group's symbol's chain;
+    ``host.option_links`` lists them (layouts save their groups). An options panel is always in a
+    group (the watchlist drives charts; a panel of its own symbol would have no way to choose it)."""
+    existing = getattr(panel, "options_link", None)
+    if existing is not None:
+        return existing
+    from app.ui.controllers.chart_link import ChartLink
+    from data.store.preference_specs import LINK_GROUPS
+    from widgets.link_button import LinkButton
+
+    name = type(panel).__name__
+    link = panel.options_link = ChartLink(host, name, options=True, parent=panel)
+    button = panel.link_button = LinkButton(LINK_GROUPS, panel, allow_none=False)
+    header = panel.header
+    (header.layout() if isinstance(header, QWidget) else header).addWidget(button)
+
+    def chosen(group: str) -> None:
+        link.set_group(group, "")
+        button.set_group(link.group)
+
+    button.group_chosen.connect(chosen)
+    host.option_links[name] = link
+    return link
 
 
 class NewestView(Generic[V]):
