@@ -112,6 +112,22 @@ class TrackSetupAt:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowPanel:
+    """Show (``shown``) or close the dock ``name`` (Preferences → Options panels shown; the window does it)."""
+
+    name: str
+    shown: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PanelShownChanged:
+    """The dock ``name`` was shown or closed (anywhere: View menu, its close button, a layout)."""
+
+    name: str
+    shown: bool
+
+
+@dataclass(frozen=True, slots=True)
 class _Handler:
     call: Callable[[Any], None]
     panel: str | None  # brought to the front before the handler runs

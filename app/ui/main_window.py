@@ -192,6 +192,9 @@ class MainWindow(QMainWindow):
             self.panels[spec.object_name] = widget
             self.build_times_ms[spec.object_name] = (time.perf_counter() - started) * 1000
         self.extra_charts.attach(host)
+        from app.ui.options_panel_toggles import wire_panel_toggles
+
+        wire_panel_toggles(self, host.intents)
 
     def focus_panel(self, object_name: str) -> None:
         dock = self.docks.get(object_name)

@@ -15,11 +15,12 @@ CONFIDENCE_CHOICES = tuple(range(0, 101, 5))  # percent
 MAX_RECENT_SYMBOLS = 20
 MAX_FAVOURITE_SYMBOLS = 200
 STRIKE_RANGE_CHOICES = (10, 20, 40, 0)  # the options chain's ±N strikes at start; 0 = all strikes
-RISK_MODES = ("dollars", "percent")
+RISK_MODES = ("dollars", "percent")  # risk per trade: a fixed amount, or a share of the account size
 CHART_OVERLAYS = ("ema8", "ema21", "vwap", "or", "rsi", "macd")  # what a new chart shows (widgets.chart.view_options)
 # a symbol chosen in the watchlist or the symbol box goes to the group of the chart clicked last, or always
-# to the main group (the active symbol every options panel follows)
-SYMBOL_LINK_TARGETS = ("focused", "main")  # risk per trade: a fixed amount, or a share of the account size
+# to the main group (the active symbol)
+SYMBOL_LINK_TARGETS = ("focused", "main")
+GEX_CONVENTIONS = ("long_calls", "short_calls")  # dealers long calls / short puts, or the reverse (analytics.gex)
 # what NotificationService's callers post (tests/core/test_notification_rules.py greps them)
 NOTIFICATION_KINDS = {"alert": "Alerts", "setup": "Setups", "position": "Exit advice", "brief": "Morning brief",
                       "journal": "Journal insights", "health": "Service health", "provider": "Data provider",
@@ -152,6 +153,7 @@ SPECS: dict[str, PreferenceSpec] = {
     "opening_range_minutes": PreferenceSpec(15, OPENING_RANGE_CHOICES, kind=int),
     "chart_extended_hours": PreferenceSpec(False, kind=bool),  # pre-market and after-hours bars on intraday charts
     "gex_exclude_0dte": PreferenceSpec(False, kind=bool),  # GEX profile without today's expiry
+    "gex_convention": PreferenceSpec("long_calls", GEX_CONVENTIONS),  # the GEX panel's sign convention
     "chart_pane_sizes": PreferenceSpec("", local=True),  # RSI/MACD shares of the chart's height, "rsi:0.14,macd:0.16"
     # the symbol of each link group but the main one (which is the active symbol), e.g. {"green": "QQQ"}
     "link_group_symbols": PreferenceSpec({}, kind=dict, check=_link_group_symbols, local=True),

@@ -133,7 +133,7 @@ def test_the_notification_kinds_are_those_the_code_posts() -> None:
     ("chain_strike_range", 15), ("notifications_snoozed_until", "2026-12-01T15:00"),
     ("notifications_snoozed_until", "tomorrow"), ("chart_default_overlays", ["ema8", "ema8"]),
     ("chart_default_overlays", ["bollinger"]), ("chart_default_overlays", "ema8"), ("symbol_link_target", "green"),
-    ("alert_sound_types", ["vwap", "vwap"]), ("alert_sound_types", ["siren"]),
+    ("alert_sound_types", ["vwap", "vwap"]), ("alert_sound_types", ["siren"]), ("gex_convention", "dealers"),
 ])
 def test_bad_values_are_refused_in_words(key: str, value: object) -> None:
     with pytest.raises(PreferenceError, match=key):

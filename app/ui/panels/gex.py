@@ -14,10 +14,12 @@ from app.ui import symbol_actions
 from app.ui.intents import ChartLevel, DrawChartLevels
 from app.ui.panel_host import PanelHost
 from app.ui.panels.options_feed import NewestView, follow_options
+from data.store.preference_specs import GEX_CONVENTIONS
 from widgets.gex_panel import COLORS, GexPanel
 
 LABELS = {"flip": "GEX flip", "call_wall": "Call wall", "put_wall": "Put wall"}
 PREFERENCE = "gex_exclude_0dte"
+CONVENTION_PREFERENCE = "gex_convention"  # the sign convention shown (here or chosen in Preferences)
 
 
 def without_0dte(snapshot: Any) -> tuple[str, Any, str]:
@@ -69,8 +71,24 @@ def build(host: PanelHost) -> GexPanel:
                       for name, value in (levels or {}).items() if value is not None)
         host.intents.request(DrawChartLevels("gex", lines))
 
-    host.when_engine_ready(lambda: panel.set_exclude_0dte(
-        bool(host.engine.service(Workspace).preferences.get(PREFERENCE, False))))
+    def restore() -> None:
+        prefs = host.engine.service(Workspace).preferences
+        panel.set_exclude_0dte(bool(prefs.get(PREFERENCE, False)))
+        show_convention(prefs.get(CONVENTION_PREFERENCE))
+
+    def show_convention(value: object) -> None:  # the saved choice (here or in Preferences)
+        if value in GEX_CONVENTIONS and GEX_CONVENTIONS.index(value) != panel.convention.currentIndex():
+            panel.convention.setCurrentIndex(GEX_CONVENTIONS.index(value))
+
+    def convention_chosen(index: int) -> None:
+        value = GEX_CONVENTIONS[index]
+        if host.engine.started and host.engine.service(Workspace).preferences.get(CONVENTION_PREFERENCE) != value:
+            host.run(host.engine.service(Workspace).set_preference(CONVENTION_PREFERENCE, value), panel.status.setText)
+
+    host.when_engine_ready(restore)
+    panel.convention.currentIndexChanged.connect(convention_chosen)
+    host.bridge.preference_changed.connect(
+        lambda key, value: show_convention(value) if key == CONVENTION_PREFERENCE else None)
     follow_options(host, panel, show, unavailable)
     panel.exclude_0dte_changed.connect(exclude_changed)
     panel.levels_changed.connect(draw_on_chart)

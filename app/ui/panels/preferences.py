@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.core import secrets
 from app.core.sync.service import SyncError, SyncService
 from app.core.workspace import Workspace
+from app.ui.intents import PanelShownChanged, ShowPanel
 from app.ui.notification_quiet import SNOOZE_KEY, SNOOZE_LABELS, NotificationQuiet
 from app.ui.panel_host import PanelHost
 from data.providers.errors import ProviderError
@@ -14,6 +15,7 @@ from data.store.preference_specs import OPENING_RANGE_CHOICES, THEMES, TIMEFRAME
 from data.store.records import ALERT_TYPES
 from widgets.chart_settings import ChartSettingsRows
 from widgets.notification_settings import NotificationSettingsRows
+from widgets.options_settings import OptionsSettingsRows
 from widgets.preferences_panel import PreferencesPanel
 
 RISK_KEYS = ("risk_mode", "risk_dollars", "account_size", "risk_percent")
@@ -142,6 +144,26 @@ def wire_chart_settings(host: PanelHost, panel: PreferencesPanel) -> ChartSettin
     return rows
 
 
+OPTIONS_PANELS = {"options_chain": "Chain", "gex": "GEX", "heatmap": "Heatmap", "zero_dte": "0DTE", "iv": "IV"}
+
+
+def wire_options_settings(host: PanelHost, panel: PreferencesPanel) -> OptionsSettingsRows:
+    """The "Options" rows: the GEX convention saved by the workspace (the GEX panel follows it); the
+    panels' boxes are the window's (``app.ui.options_panel_toggles``)."""
+    from widgets.gex_panel import CONVENTIONS
+
+    rows = OptionsSettingsRows(dict(zip(preference_specs.GEX_CONVENTIONS, CONVENTIONS, strict=True)), OPTIONS_PANELS)
+    panel.add_section(rows)
+    rows.preference_changed.connect(lambda key, value: host.run(
+        host.engine.service(Workspace).set_preference(key, value), panel.charts.status.setText))
+    host.bridge.preference_changed.connect(
+        lambda key, value: rows.set_convention(str(value)) if key == "gex_convention" else None)
+    host.when_engine_ready(lambda: rows.set_convention(host.engine.service(Workspace).preferences["gex_convention"]))
+    rows.panel_toggled.connect(lambda name, on: host.intents.request(ShowPanel(name, on)))
+    host.intents.handle(PanelShownChanged, lambda intent: rows.set_shown(intent.name, intent.shown))
+    return rows
+
+
 def build(host: PanelHost) -> PreferencesPanel:
     panel = PreferencesPanel(THEMES, TIMEFRAMES, available_providers(), OPENING_RANGE_CHOICES)
 
@@ -196,8 +218,13 @@ def build(host: PanelHost) -> PreferencesPanel:
     panel.coach.key_saved.connect(lambda key: host.run(save_coach_key(key), panel.coach.status.setText))
     panel.coach.test_requested.connect(lambda: host.run(test_coach(host, panel), panel.coach.status.setText))
     host.when_engine_ready(initial)
-    wire_sync(host, panel)
-    panel.charts = wire_chart_settings(host, panel)
-    panel.notifications = wire_notifications(host, panel)
+    _add_sections(host, panel)
     host.run(show_key_status(), panel.set_key_status)  # needs no engine: ask the keychain right away
     return panel
+
+
+def _add_sections(host: PanelHost, panel: PreferencesPanel) -> None:
+    wire_sync(host, panel)
+    panel.charts = wire_chart_settings(host, panel)
+    panel.options = wire_options_settings(host, panel)
+    panel.notifications = wire_notifications(host, panel)
