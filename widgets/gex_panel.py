@@ -288,6 +288,7 @@ class GexPanel(QWidget):
         menu = self.context_menu(subject) if subject is not None else None
         if menu is not None:
             event.accept()
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # (one per right-click)
             menu.popup(event.screenPos().toPoint())
 
     def _emit_levels(self) -> None:

@@ -255,6 +255,8 @@ class HeatmapPanel(QWidget):
         if event.button() == Qt.MouseButton.RightButton:
             menu = self.context_menu(*cell)
             if menu is not None:
+                menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # (one per right-click)
+                event.accept()
                 menu.popup(event.screenPos().toPoint())
 
     def context_menu(self, row: int, col: int) -> QMenu | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from app.core.bus import EventBus
 from app.core.events import OptionsUpdated
 from app.core.snapshots import HeatmapView, OptionsSnapshot
-from app.core.view_cache import ViewCache
+from app.core.view_cache import SymbolViewCaches
 
 if TYPE_CHECKING:
     from analytics.heatmap import HeatmapMode
@@ -28,7 +28,7 @@ GridKey = tuple[str, int, int]  # mode, expirations, strikes
 class HeatmapService:
     def __init__(self, bus: EventBus, latest: Callable[[], OptionsSnapshot | None]) -> None:
         self._latest = latest
-        self._grids: ViewCache[HeatmapView] = ViewCache(CACHED_GRIDS)
+        self._grids: SymbolViewCaches[HeatmapView] = SymbolViewCaches(CACHED_GRIDS)
         self._last_asked: GridKey | None = None
         self._shown = False  # the heatmap panel is on screen: only then is a new snapshot gridded ahead
         self._unsubscribe = bus.subscribe(OptionsUpdated, self._prefetch)

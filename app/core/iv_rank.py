@@ -18,7 +18,7 @@ import numpy as np
 from app.core.bus import EventBus
 from app.core.events import IvRecorded
 from app.core.snapshots import IvRankView, OptionsSnapshot
-from app.core.view_cache import ViewCache
+from app.core.view_cache import SymbolViewCaches
 from data.models import Timeframe
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class IvRankService:
         self._history: dict[str, History] = {}
         self._history_of: object | None = None  # the provider the closes came from
         self._generation = 0  # bumped when history changes: a load started before is not kept
-        self._ranks: ViewCache[IvRankView] = ViewCache(1)
+        self._ranks: SymbolViewCaches[IvRankView] = SymbolViewCaches(1)
         self._unsubscribe = bus.subscribe(IvRecorded, lambda e: self._forget(e.symbol))
 
     def close(self) -> None:

@@ -62,6 +62,7 @@ class OptionChainService:
         self._wake = asyncio.Event()
         self.latest: OptionsSnapshot | None = None  # the active symbol's
         self.by_symbol: dict[str, OptionsSnapshot] = {}  # each followed symbol's newest
+        self._refreshed_followed: set[str] = set()  # the followed symbols of the last refresh
         self._opens: dict[tuple[str, date], float | None] = {}
 
     @property
@@ -69,8 +70,8 @@ class OptionChainService:
         return self._provider.chain_refresh_s if isinstance(self._provider, OptionsProvider) else DEFAULT_REFRESH_S
 
     async def run(self, ctx: ServiceContext) -> None:
-        offs = [self._bus.subscribe(kind, lambda _e: self._wake.set()) for kind in (ActiveSymbolChanged,
-                                                                                     LinkedSymbolChanged)]
+        offs = [self._bus.subscribe(ActiveSymbolChanged, lambda _e: self._wake.set()),
+                self._bus.subscribe(LinkedSymbolChanged, self._links_changed)]
         try:
             ctx.running()
             while True:
@@ -81,6 +82,11 @@ class OptionChainService:
         finally:
             for off in offs:
                 off()
+
+    def _links_changed(self, _event: LinkedSymbolChanged) -> None:
+        """A chart's or panel's group changed: refresh now only if the options panels show another set."""
+        if self._followed() - {self._active_symbol()} != self._refreshed_followed:
+            self._wake.set()
 
     def latest_of(self, symbol: str) -> OptionsSnapshot | None:
         return self.latest if self.latest is not None and self.latest.symbol == symbol else self.by_symbol.get(symbol)
@@ -109,11 +115,21 @@ class OptionChainService:
         """The active symbol's chain, then each followed one's (a symbol no longer shown is dropped)."""
         active = self._active_symbol()
         await self.refresh_symbol(active)
-        followed = self._followed() - {active}
+        followed = self._refreshed_followed = self._followed() - {active}
         for symbol in sorted(followed):
-            await self.refresh_symbol(symbol)
+            if symbol != self._active_symbol():  # (the trader may have moved on meanwhile)
+                await self._refresh_followed(symbol)
         for gone in set(self.by_symbol) - followed - {active}:
             del self.by_symbol[gone]
+
+    async def _refresh_followed(self, symbol: str) -> None:
+        """Another group's chain: its failure, whatever it is, is that panel's, not the active chain's."""
+        self.by_symbol.pop(symbol, None)  # (kept only when this refresh brings a new one)
+        try:
+            await self.refresh_symbol(symbol)
+        except Exception as exc:
+            log.warning("the %s option chain failed: %s", symbol, exc, exc_info=True)
+            self._bus.publish(OptionsUnavailable(symbol, f"The {symbol} option chain failed: {redact(str(exc))}"))
 
     async def refresh_symbol(self, symbol: str) -> None:
         provider = self._provider

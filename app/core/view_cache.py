@@ -124,3 +124,45 @@ class ViewCache(Generic[V]):
             raise
         result.set_result(value)
         return value
+
+
+class SymbolViewCaches(Generic[V]):
+    """A ``ViewCache`` per snapshot symbol (at most ``symbols`` of them, the least recently asked
+    dropped): options panels in other link groups ask for other symbols' snapshots, and one cache of
+    "the newest snapshot" would throw the active symbol's views away at each of theirs."""
+
+    def __init__(self, size: int = 16, symbols: int = 5) -> None:
+        self._size, self._symbols = size, symbols
+        self._caches: OrderedDict[str, ViewCache[V]] = OrderedDict()
+
+    def _for(self, source: object) -> ViewCache[V]:
+        symbol = str(getattr(source, "symbol", ""))
+        cache = self._caches.get(symbol)
+        if cache is None:
+            cache = self._caches[symbol] = ViewCache(self._size)
+            while len(self._caches) > self._symbols:
+                _old, dropped = self._caches.popitem(last=False)
+                dropped.clear()
+        self._caches.move_to_end(symbol)
+        return cache
+
+    def clear(self) -> None:
+        for cache in self._caches.values():
+            cache.clear()
+
+    def has_thread_work(self) -> bool:
+        """Whether any view was started in the pool and is still kept (tests: nothing gridded ahead)."""
+        return any(cache._threads for cache in self._caches.values())
+
+    def peek(self, source: object, key: Hashable) -> V | None:
+        cache = self._caches.get(str(getattr(source, "symbol", "")))
+        return cache.peek(source, key) if cache is not None else None
+
+    def start(self, source: object, key: Hashable, work: Callable[[], V]) -> None:
+        self._for(source).start(source, key, work)
+
+    async def get_in_thread(self, source: object, key: Hashable, work: Callable[[], V]) -> V:
+        return await self._for(source).get_in_thread(source, key, work)
+
+    async def get(self, source: object, key: Hashable, compute: Callable[[], Awaitable[V]]) -> V:
+        return await self._for(source).get(source, key, compute)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.core.snapshots import ContractRisk, OptionsSnapshot, ZeroDteView
-from app.core.view_cache import ViewCache
+from app.core.view_cache import SymbolViewCaches, ViewCache
 from data.market_calendar import ET, MarketCalendar, SessionState, market_date
 
 CACHED_RISKS = 48  # the picker lists 24 contracts
@@ -31,7 +31,7 @@ class ZeroDteService:
     def __init__(self, calendar: MarketCalendar, latest: Callable[[], OptionsSnapshot | None]) -> None:
         self._calendar = calendar
         self._latest = latest
-        self._views: ViewCache[ZeroDteView] = ViewCache(1)
+        self._views: SymbolViewCaches[ZeroDteView] = SymbolViewCaches(1)
         self._risks: ViewCache[ContractRisk | None] = ViewCache(CACHED_RISKS)
 
     async def summary(self, snapshot: OptionsSnapshot | None = None) -> ZeroDteView | None:

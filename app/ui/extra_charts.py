@@ -46,7 +46,8 @@ class ExtraCharts:
         self._pending: dict[str, dict] = {}  # docks made before the panels could be (layout at start)
         self.controllers: dict[str, object] = {}
         self._main_entry: dict | None = None  # the main chart's saved group, applied once it is built
-        self._options_groups: dict[str, str] = {}  # the options panels' saved groups, applied once they are built
+        # the options panels' groups in the layout being applied (None: no layout to apply), once they are built
+        self._options_groups: dict[str, str] | None = None
 
     def names(self) -> list[str]:
         return [n for n in self._window.docks if n.startswith(f"{MAIN}_")]
@@ -110,9 +111,13 @@ class ExtraCharts:
             link, panel = controller.link, controller.panel
             out.append({"name": name, "group": link.group, "symbol": link.own if not link.group else None,
                         "timeframe": panel.timeframe.value, "shown": list(panel.view_options.shown())})
-        links = getattr(self._host, "option_links", {})
-        out += [{"options": name, "group": link.group} for name, link in sorted(links.items())]
+        out += [{"options": name, "group": link.group} for name, link in sorted(self._option_links().items())]
         return out
+
+    def _option_links(self) -> dict:
+        """The options panels' links by dock name ("gex", …)."""
+        links = getattr(self._host, "option_links", {}).values()
+        return {link.parent().objectName().removesuffix("_panel"): link for link in links}
 
     def main(self):
         """The main chart's controller (None until the panels are built)."""
@@ -123,11 +128,13 @@ class ExtraCharts:
 
     def ensure(self, charts: list[dict]) -> None:
         """Make the docks a layout lists (before Qt restores their places) and set the main chart's group."""
+        self._options_groups = {str(e["options"]): str(e.get("group", "")) for e in charts
+                                if isinstance(e, dict) and "options" in e}  # (none listed: all red)
+        self._apply_options()
         for entry in charts:
-            if "options" in entry:
-                self._options_groups[str(entry["options"])] = str(entry.get("group", ""))
-                self._apply_options()
-            elif entry.get("name", "").startswith(f"{MAIN}_"):
+            if not isinstance(entry, dict) or "options" in entry:
+                continue
+            if str(entry.get("name", "")).startswith(f"{MAIN}_"):
                 self.add(entry)
             elif entry.get("name") == MAIN:
                 self._main_entry = entry
@@ -137,15 +144,15 @@ class ExtraCharts:
         """The options panels' saved link groups (once their links exist; an unknown group is skipped)."""
         from data.store.preference_specs import LINK_GROUPS
 
-        links = getattr(self._host, "option_links", {})
-        for name, group in list(self._options_groups.items()):
-            link = links.get(name)
-            if link is None:
-                continue
-            del self._options_groups[name]
+        links = self._option_links() if self._host is not None else {}
+        if self._options_groups is None or not links:
+            return
+        for name, link in links.items():
+            group = self._options_groups.get(name, LINK_GROUPS[0])  # a layout from before: the main group
             if group in LINK_GROUPS and group != link.group:
                 link.restore(group, None)
                 link.parent().link_button.set_group(group)
+        self._options_groups = None
 
     def _apply_main(self) -> None:
         """The main chart's saved group, timeframe and overlays (once its controller exists)."""

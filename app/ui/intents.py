@@ -28,10 +28,11 @@ class ShowChainNear:
 
 @dataclass(frozen=True, slots=True)
 class FocusContract:
-    """Show one contract (expiry, strike) of the chain on screen."""
+    """Show one contract (expiry, strike) of the chain on screen (of ``symbol``'s chain: "" the one shown)."""
 
     expiry: date
     strike: float
+    symbol: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +55,12 @@ class ChartLevel:
 
 @dataclass(frozen=True, slots=True)
 class DrawChartLevels:
-    """Replace the chart's lines of ``group`` (e.g. "gex") with ``levels`` (none: remove them)."""
+    """Replace the chart's lines of ``group`` (e.g. "gex") with ``levels`` (none: remove them); levels of
+    ``symbol`` ("" : whatever the chart shows) are drawn only on a chart of that symbol."""
 
     group: str
     levels: tuple[ChartLevel, ...]
+    symbol: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,10 +53,11 @@ ALERT_TYPES = {"price": "Price level", "trend": "Trend line", "vwap": "VWAP cros
 
 def alert_type(condition: str, params: dict | None = None) -> str:
     """The ``ALERT_TYPES`` name of an alert's condition (an options level is a key level by name too)."""
-    if condition in (EM_USED, IV_RANK_ABOVE, IV_RANK_BELOW):
+    if condition in THRESHOLDS:
         return "options"
     if condition == LEVEL_CROSS:
-        return "options" if (params or {}).get("level") in OPTION_LEVELS else "key_level"
+        level = params.get("level") if isinstance(params, dict) else None
+        return "options" if level in OPTION_LEVELS else "key_level"
     return {TREND: "trend", VWAP_CROSS: "vwap", PCT_MOVE: "pct_move"}.get(condition, "price")
 
 

@@ -78,13 +78,13 @@ async def test_a_hidden_heatmap_is_not_gridded_ahead_and_a_closed_service_hears_
     later = demo_snapshot(calendar, "SPX", datetime(2026, 11, 25, 12, 30, tzinfo=ET))
     bus.publish(OptionsUpdated(later))  # the panel never said it is on screen
     await _settled()
-    assert service.ready("GEX", 5, 40, later) is None and service._grids._threads == {}
+    assert service.ready("GEX", 5, 40, later) is None and not service._grids.has_thread_work()
     service.set_shown(True)
     service.set_shown(False)  # a background tab again
     bus.publish(OptionsUpdated(spx))
     await _settled()
-    assert service.ready("GEX", 5, 40, spx) is None and service._grids._threads == {}
+    assert service.ready("GEX", 5, 40, spx) is None and not service._grids.has_thread_work()
     service.set_shown(True)
     service.close()
     bus.publish(OptionsUpdated(later))
-    assert service._grids._threads == {} and not bus._handlers[OptionsUpdated]
+    assert not service._grids.has_thread_work() and not bus._handlers[OptionsUpdated]

@@ -130,3 +130,32 @@ async def test_work_queued_for_a_superseded_snapshot_is_cancelled_but_its_asker_
                 break
             await asyncio.sleep(0.01)
     assert any(r.exc_info and isinstance(r.exc_info[1], ValueError) for r in caplog.records)
+
+
+async def test_each_symbols_views_are_kept_beside_the_others() -> None:
+    from dataclasses import dataclass
+
+    from app.core.view_cache import SymbolViewCaches
+
+    @dataclass(eq=False)
+    class Snap:
+        symbol: str
+
+    cache: SymbolViewCaches[str] = SymbolViewCaches(size=1, symbols=2)
+    calls: list[str] = []
+
+    async def compute(snap: Snap) -> str:
+        calls.append(snap.symbol)
+        return snap.symbol.lower()
+
+    spy, qqq, iwm = Snap("SPY"), Snap("QQQ"), Snap("IWM")
+    for snap in (spy, qqq, spy, qqq):  # the active symbol's and another group's, alternating
+        await cache.get(snap, None, lambda s=snap: compute(s))
+    assert calls == ["SPY", "QQQ"] and cache.peek(spy, None) == "spy" and cache.peek(iwm, None) is None
+    await cache.get(Snap("SPY"), None, lambda: compute(spy))  # SPY's next snapshot: computed afresh
+    assert calls == ["SPY", "QQQ", "SPY"]
+    await cache.get(iwm, None, lambda: compute(iwm))  # a third symbol: the least recently asked (QQQ) goes
+    await cache.get(qqq, None, lambda: compute(qqq))
+    assert calls == ["SPY", "QQQ", "SPY", "IWM", "QQQ"]
+    assert await cache.get_in_thread(spy, "t", lambda: "in a thread") == "in a thread"
+    cache.clear()

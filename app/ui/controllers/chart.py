@@ -85,6 +85,7 @@ class ChartController(QObject):
         panel.timeframe_changed.connect(lambda tf: self.load(timeframe=tf))
         panel.extended_hours_changed.connect(self.extended_hours_changed)
         panel.pane_sizes_changed.connect(self.pane_sizes_changed)
+        panel.view_options.changed.connect(lambda shown: setattr(self.link, "shown", list(shown)))
         panel.alert_details_requested.connect(
             lambda p: host.intents.request(PrefillAlert(panel.symbol, "crosses", p, "chart")))
         panel.chain_requested.connect(lambda p: host.intents.request(ShowChainNear(panel.symbol, p)))
@@ -294,6 +295,8 @@ class ChartController(QObject):
     def draw_levels(self, intent: DrawChartLevels) -> None:
         for key in self.panel.level_keys(intent.group):
             self.panel.remove_level(key)
+        if intent.symbol and intent.symbol != self.panel.symbol:
+            return  # another symbol's levels (e.g. a GEX panel of another link group): none drawn here
         for level in intent.levels:
             self.panel.add_level(f"{intent.group}:{level.key}", level.price, level.label, level.color)
 

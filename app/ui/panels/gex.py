@@ -69,7 +69,7 @@ def build(host: PanelHost) -> GexPanel:
     def draw_on_chart(levels: dict[str, float | None] | None) -> None:
         lines = tuple(ChartLevel(name, value, LABELS[name], COLORS[name])
                       for name, value in (levels or {}).items() if value is not None)
-        host.intents.request(DrawChartLevels("gex", lines))
+        host.intents.request(DrawChartLevels("gex", lines, panel.options_link.symbol() if lines else ""))
 
     def restore() -> None:
         prefs = host.engine.service(Workspace).preferences

@@ -38,7 +38,7 @@ def build(host: PanelHost) -> HeatmapPanel:
         panel.set_unavailable(symbol, reason)
 
     def open_in_chain(expiry: date, strike: float) -> None:
-        host.intents.request(FocusContract(expiry, strike))
+        host.intents.request(FocusContract(expiry, strike, panel.options_link.symbol()))
 
     def tell_service(visible: bool) -> None:  # it grids ahead only for a heatmap on screen
         if host.engine.started:

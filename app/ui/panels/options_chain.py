@@ -46,7 +46,14 @@ def build(host: PanelHost) -> OptionsChainPanel:
     panel.columns.chosen.connect(remember_columns)
     follow_options(host, panel, show, panel.set_unavailable)
     host.intents.handle(ShowChainNear, near, panel="options_chain")
-    host.intents.handle(FocusContract, lambda i: panel.focus_contract(i.expiry, i.strike), panel="options_chain")
+    def focus(intent: FocusContract) -> None:
+        if intent.symbol and intent.symbol != panel.symbol:  # e.g. a heatmap of another link group
+            panel.status.setText(f"The chain shows {panel.symbol}, not {intent.symbol}: put it in that "
+                                 f"symbol's link group to open the contract here.")
+            return
+        panel.focus_contract(intent.expiry, intent.strike)
+
+    host.intents.handle(FocusContract, focus, panel="options_chain")
     PositionEntry(host, panel)
     panel.can_open = lambda: host.intents.handles(OpenPositionEntry)
     symbol_actions.connect(host, panel.symbol_actions, "chain")

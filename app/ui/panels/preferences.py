@@ -141,6 +141,9 @@ def wire_chart_settings(host: PanelHost, panel: PreferencesPanel) -> ChartSettin
     rows.preference_changed.connect(lambda key, value: host.run(
         host.engine.service(Workspace).set_preference(key, value), rows.status.setText))
     host.when_engine_ready(lambda: rows.set_values(host.engine.service(Workspace).preferences))
+    host.bridge.preference_changed.connect(  # e.g. from another computer, through sync
+        lambda key, _v: rows.set_values(host.engine.service(Workspace).preferences)
+        if key in ("chart_default_overlays", "symbol_link_target") else None)
     return rows
 
 
