@@ -36,6 +36,7 @@ class ChartSettingsRows(QObject):
         self.status = QLabel(wordWrap=True)  # a save that failed says why here
 
     def add_to(self, form: QFormLayout) -> None:
+        form.addRow(QLabel("<b>Charts</b>"))
         form.addRow("New charts show", self.overlays_box)
         form.addRow("Watchlist symbol goes to", self.link_target)
         form.addRow("", self.status)

@@ -5,7 +5,7 @@ saved with the layout)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QLabel, QWidget
 
 PANEL_COLUMNS = 3
 
@@ -32,6 +32,7 @@ class OptionsSettingsRows(QObject):
             grid.addWidget(box, i // PANEL_COLUMNS, i % PANEL_COLUMNS)
 
     def add_to(self, form: QFormLayout) -> None:
+        form.addRow(QLabel("<b>Options</b>"))
         form.addRow("GEX sign convention", self.convention)
         form.addRow("Options panels shown", self.panels_box)
 
