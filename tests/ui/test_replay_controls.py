@@ -39,7 +39,17 @@ async def _open_through_the_dialog(c, path: Path) -> None:
     dialog = c.replay.dialog
     assert dialog is not None and dialog.isVisible()  # opened with open(): the loop goes on
     assert any("*.csv" in f and "*.parquet" in f for f in dialog.nameFilters())
-    dialog.selectFile(str(path))
+    from tests.gui_helpers import until
+
+    def chosen() -> bool:
+        # the dialog's file model fills in a thread: a reused dialog (the second open) could drop the
+        # selection while it reloaded, and accept() then opened nothing (seen with both cores busy)
+        if [Path(f) for f in dialog.selectedFiles()] == [path]:
+            return True
+        dialog.selectFile(str(path))
+        return False
+
+    await until(chosen)
     dialog.accept()  # → fileSelected → open_file
 
 
@@ -84,7 +94,12 @@ def test_open_a_recording_from_the_file_menu_and_control_it(qapp, tmp_path: Path
     async def scenario(c) -> None:
         await _a_bad_file_leaves_the_demo_market(c, tmp_path)
         await _open_through_the_dialog(c, recording)
-        await until(lambda: c.engine.context.provider.name == "replay")
+        try:
+            await until(lambda: c.engine.context.provider.name == "replay")
+        except AssertionError:  # say what the app said (a failed switch shows its reason there)
+            box = c.replay.error_box
+            raise AssertionError(f"no replay after 30 s; status bar: {c.window.status.currentMessage()!r}; "
+                                 f"error box: {box.text() if box is not None else None!r}") from None
         await until(lambda: c.engine.service(Workspace).active_symbol == "AAPL")  # not SPY
         await until(lambda: "AAPL" in c.window.windowTitle() and "AAPL" in c.window.status.symbol_label.text())
         assert c.window.replay_menu.menuAction().isVisible() and c.replay.progress.isVisible()
