@@ -5,9 +5,10 @@ group of the chart clicked last, or always the main group (the one the options p
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel
 
 from widgets.chart.view_options import CHART_OVERLAYS
+from widgets.check_grid import check_grid
 
 LINK_TARGETS = (("focused", "The chart clicked last (its link group)"), ("main", "Always the main group (red)"))
 OVERLAY_COLUMNS = 3
@@ -18,15 +19,9 @@ class ChartSettingsRows(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.overlays_box = QWidget()
-        grid = QGridLayout(self.overlays_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.overlays: dict[str, QCheckBox] = {}
-        for i, (name, label) in enumerate(CHART_OVERLAYS.items()):
-            box = QCheckBox(label)
-            box.toggled.connect(lambda _on: self.preference_changed.emit("chart_default_overlays", self.chosen()))
-            grid.addWidget(box, i // OVERLAY_COLUMNS, i % OVERLAY_COLUMNS)
-            self.overlays[name] = box
+        self.overlays_box, self.overlays = check_grid(
+            CHART_OVERLAYS, OVERLAY_COLUMNS,
+            lambda _name, _on: self.preference_changed.emit("chart_default_overlays", self.chosen()))
         self.link_target = QComboBox()
         for value, label in LINK_TARGETS:
             self.link_target.addItem(label, value)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.check_grid import check_grid
+
 RISK_MODES = (("dollars", "A fixed amount"), ("percent", "A percent of the account"))
 QUIET_HINT = "e.g. 22:00-07:00 (New York time; empty: none)"
 
@@ -96,14 +98,8 @@ class NotificationSettingsRows(QObject):
 
     def _alert_type_rows(self, types: dict[str, str]) -> None:
         """Which alert types beep (when alerts make a sound at all): a check box per type."""
-        self.alert_types_box = QWidget()
-        grid = QGridLayout(self.alert_types_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.alert_sound: dict[str, QCheckBox] = {}
-        for i, (name, label) in enumerate(types.items()):
-            box = self.alert_sound[name] = QCheckBox(label)
-            box.toggled.connect(lambda _on: self._emit("alert_sound_types", self.alert_sound_types()))
-            grid.addWidget(box, i // 2, i % 2)
+        self.alert_types_box, self.alert_sound = check_grid(
+            types, 2, lambda _name, _on: self._emit("alert_sound_types", self.alert_sound_types()))
 
     def alert_sound_types(self) -> list[str]:
         return [name for name, box in self.alert_sound.items() if box.isChecked()]

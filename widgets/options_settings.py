@@ -5,7 +5,9 @@ saved with the layout)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel
+
+from widgets.check_grid import check_grid
 
 PANEL_COLUMNS = 3
 
@@ -22,14 +24,7 @@ class OptionsSettingsRows(QObject):
             self.convention.addItem(label, value)
         self.convention.currentIndexChanged.connect(
             lambda i: self.preference_changed.emit("gex_convention", self.convention.itemData(i)))
-        self.panels_box = QWidget()
-        grid = QGridLayout(self.panels_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.panel_boxes: dict[str, QCheckBox] = {}
-        for i, (name, title) in enumerate(panels.items()):
-            box = self.panel_boxes[name] = QCheckBox(title)
-            box.toggled.connect(lambda on, n=name: self.panel_toggled.emit(n, on))
-            grid.addWidget(box, i // PANEL_COLUMNS, i % PANEL_COLUMNS)
+        self.panels_box, self.panel_boxes = check_grid(panels, PANEL_COLUMNS, self.panel_toggled.emit)
 
     def add_to(self, form: QFormLayout) -> None:
         form.addRow(QLabel("<b>Options</b>"))

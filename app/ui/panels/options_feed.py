@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.core.option_chains import OptionChainService
 from app.ui.panel_host import PanelHost
+from data.store.preference_specs import LINK_GROUPS
 
 log = logging.getLogger(__name__)
 V = TypeVar("V")
@@ -154,7 +155,8 @@ class _OptionsFeed(QObject):
         self._waiting = None
         if not self._host.engine.started:
             return
-        if self._link.group != "red" and self._host.engine.service(OptionChainService).latest_of(symbol) is None:
+        service = self._host.engine.service(OptionChainService)
+        if self._link.group != LINK_GROUPS[0] and service.latest_of(symbol) is None:
             self._on_unavailable(symbol, f"Loading the {symbol} option chain…")  # (red: the active one's comes at once)
         self._initial()
 
@@ -168,7 +170,6 @@ def options_link(host: PanelHost, panel: QWidget):
     if existing is not None:
         return existing
     from app.ui.controllers.chart_link import ChartLink
-    from data.store.preference_specs import LINK_GROUPS
     from widgets.link_button import LinkButton
 
     name = type(panel).__name__
