@@ -11,7 +11,6 @@ signals. x is the bar index; the bottom axis shows US/Eastern times.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -27,12 +26,13 @@ from data.live_bars import BarChange, LiveBars
 from data.market_calendar import ET
 from data.models import Bar, Bars, Timeframe
 from data.symbols import SymbolKind, symbol_kind
-from widgets.chart import setup_lines
+from widgets.chart import live_flush, setup_lines
+from widgets.chart.axis_tags import AxisTags
 from widgets.chart.detections import DetectionMarkers
 from widgets.chart.extended_hours import extended_mask
 from widgets.chart.header import ChartHeader
 from widgets.chart.interaction import ChartInteraction
-from widgets.chart.levels import TICK, LevelLines
+from widgets.chart.levels import LevelLines
 from widgets.chart.markers import Marker, MarkerLayer, marker_index
 from widgets.chart.navigation import ChartNavigation
 from widgets.chart.palette import COLORS, theme_colors
@@ -69,13 +69,13 @@ class ChartPanel(QWidget):
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.panes = ChartPanes(self.layout_widget)
         self.price_plot = self.panes.price_plot  # the pane others address (x range, theme)
-        self.navigation = ChartNavigation(self, self.panes, self.live, lambda: self.overlays)
+        self._live_flush = live_flush.scheduler(LIVE_FLUSH_MS)  # charts take turns (one repaint a turn)
+        self.navigation = ChartNavigation(self, self.panes, self.live, lambda: self.overlays, self._live_flush.wake)
         self.panes.layout.on_changed = self.pane_sizes_changed.emit
         self.levels = LevelLines(self, self.price_plot, self.level_moved.emit,
                                  lambda width: self.panes.fit_axes_to("levels", width))
-        self.levels.tags.obstacles = self._price_tag_spans
+        self.axis_tags = AxisTags(self.panes, self.levels)
         self.price_plot.getAxis("right").covered = self.levels.tags.spans  # numbers under tags left out
-        self._tag_spans: list[tuple[float, float]] = []
         self.markers = MarkerLayer(self.price_plot)
         self.detections = DetectionMarkers(self.price_plot, self.live)
         self._dropped = 0
@@ -89,9 +89,7 @@ class ChartPanel(QWidget):
         for widget, stretch in ((self.toolbar, 0), (self.header, 0), (self.readout, 0), (self.layout_widget, 1),
                                 (self.status, 0)):
             layout.addWidget(widget, stretch)
-        self._live_timer = QTimer(self, interval=LIVE_FLUSH_MS)
-        self._live_timer.timeout.connect(self.flush_live)
-        self._live_timer.start()
+        self._live_flush.add(self, self.live_view())
         # the readout re-lays its rich text out per change: at most ~5 times a second while live
         self._readout_timer = QTimer(self, interval=READOUT_MS, singleShot=True)
         self._readout_timer.timeout.connect(self._show_live_readout)
@@ -177,7 +175,7 @@ class ChartPanel(QWidget):
         self._draw_bars()
         self.set_overlays(overlays)
         self.panes.show_last_price(self.live)
-        self._price_tags_moved()
+        self.axis_tags.moved()
         self.markers.relocate(self.marker_index)
         self.detections.relocate()
         self._show_state()
@@ -241,9 +239,19 @@ class ChartPanel(QWidget):
         """Queue a live 1-minute bar of this symbol; merged into the chart at ~25 Hz."""
         if bar.symbol == self.symbol and len(self.live):
             self._pending_live.append(bar)
+            self._live_flush.wake()
+
+    def has_pending_live(self) -> bool:
+        return bool(self._pending_live) or self.navigation.fit_due
+
+    def live_view(self) -> QWidget:
+        """Where live merges are painted (the plots' viewport)."""
+        return self.layout_widget.viewport()
 
     def flush_live(self) -> None:
-        """Merge the queued live bars now (the timer does it ~25 times a second)."""
+        """Merge the queued live bars now, and fit y if due (``live_flush`` does it ~25 times a
+        second)."""
+        self.navigation.fit_if_due()
         if not self._pending_live:
             return
         pending, self._pending_live = self._pending_live, []
@@ -251,7 +259,7 @@ class ChartPanel(QWidget):
         for bar in pending:
             self._merge_minute(bar)
         self.panes.show_last_price(self.live)
-        self._price_tags_moved()
+        self.axis_tags.moved()
         if len(self.live) != n:
             self._show_state()
             return
@@ -299,27 +307,7 @@ class ChartPanel(QWidget):
         """The latest pre-market or after-hours trade (``label`` "pre"/"post") as its own tag,
         for a chart that shows the regular session only; None, or the same price as the last
         bar, hides it."""
-        tag = self.panes.session_tag
-        if (price is None or not math.isfinite(price) or not len(self.live)
-                or abs(price - float(self.live.close[-1])) < TICK / 2):
-            tag.set(None)
-            self.panes.fit_axes_to("session", 0)
-            self._price_tags_moved()
-            return
-        tag.set(price, COLORS["session"], label)
-        self.panes.fit_axes_to("session", tag.width)
-        self._price_tags_moved()
-
-    def _price_tag_spans(self) -> list[tuple[float, float]]:
-        """Where the last-price and pre/post tags sit on the axis: the level tags keep off them."""
-        spans = (self.panes.price_tag.span(), self.panes.session_tag.span())
-        return [span for span in spans if span is not None]
-
-    def _price_tags_moved(self) -> None:
-        spans = self._price_tag_spans()
-        if spans != self._tag_spans:  # the level tags step aside again (not on every tick)
-            self._tag_spans = spans
-            self.levels.tags.refresh()
+        self.axis_tags.set_extended_price(price, label, float(self.live.close[-1]) if len(self.live) else None)
 
     def set_theme(self, theme: str) -> None:
         """The lines, tags and text in ``theme``'s colours (the app's ``style_plots`` calls it)."""

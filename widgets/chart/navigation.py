@@ -26,15 +26,28 @@ ViewAnchor = tuple[int | None, float]
 
 class ChartNavigation:
     def __init__(self, owner: QWidget, panes: ChartPanes, live: LiveBars,
-                 overlays: Callable[[], ChartOverlays | None]) -> None:
+                 overlays: Callable[[], ChartOverlays | None], when_due: Callable[[], None]) -> None:
+        """``when_due`` is told when a y fit is due; the owner calls ``fit_if_due`` in its own
+        turn (with the other charts' live work, one chart a turn: ``live_flush``)."""
         self._panes = panes
+        self.fit_due = False
         self._vb = panes.price_plot.vb
         self._live = live
         self._overlays = overlays
         self._fit_timer = QTimer(owner, singleShot=True, interval=FIT_DELAY_MS)
-        self._fit_timer.timeout.connect(self.fit_y)
+        self._fit_timer.timeout.connect(self._due)
+        self._when_due = when_due
         self._vb.sigXRangeChanged.connect(lambda *_: self._fit_timer.start())
         self._install_keys(owner)
+
+    def _due(self) -> None:
+        self.fit_due = True
+        self._when_due()
+
+    def fit_if_due(self) -> None:
+        if self.fit_due:
+            self.fit_due = False
+            self.fit_y()
 
     def _install_keys(self, owner: QWidget) -> None:
         key = Qt.Key

@@ -15,6 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 
+from widgets.chart.paint_cache import PaintCache
+
 UP_COLOR, DOWN_COLOR = QColor("#26a69a"), QColor("#ef5350")
 MERGE_ABOVE_BARS_PER_PIXEL = 2.0
 
@@ -51,24 +53,46 @@ def vertical_segments(x: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> QPainter
 
 
 class _VisibleRangeItem(pg.GraphicsObject):
-    """Shared plumbing: data extents for the bounding rect, visible index range for painting."""
+    """Shared plumbing: data extents for the bounding rect, visible index range for painting;
+    the settled bars' picture cached while the view stays put (``PaintCache``), the forming
+    bar's group drawn on top each paint."""
 
     def __init__(self) -> None:
         super().__init__()
         self._n = 0
         self._y_min = self._y_max = 0.0
+        self._version = 0  # bumped whenever a bar other than the last one changes
+        self._settled_groups = 0  # drawn into the settled picture
+        self.settled_cache = PaintCache()
         self.last_painted_groups = 0  # for tests and benchmarks
         self.last_group_size = 1
 
-    def paint(self, p: QPainter, *_args) -> None:
-        # Drawn directly: replaying a cached QPicture of ~1,000 lines was measured slower
-        # (offscreen raster) than drawing them again from the cached merged arrays.
-        lo, hi, bpp = self.visible_slice()
-        if hi > lo:
-            self.draw(p, lo, hi, bpp)
+    def _settled_changed(self) -> None:
+        """A bar before the last one (or how bars look) changed: the settled picture is redrawn."""
+        self._version += 1
+        self.update()
 
-    def draw(self, p: QPainter, lo: int, hi: int, bpp: float) -> None:
-        """Subclasses draw bars ``lo…hi`` here (``bpp`` = bars per pixel)."""
+    def paint(self, p: QPainter, *_args) -> None:
+        # Replaying a cached QPicture of ~1,000 lines was measured slower (offscreen raster) than
+        # drawing them again; an image of the view's area is blitted in a fraction of either.
+        lo, hi, bpp = self.visible_slice()
+        if hi <= lo:
+            return
+        g = group_size(bpp)
+        live = min(hi, max(lo, (self._n - 1) // g * g))  # first bar of the forming bar's group
+
+        def draw_settled(painter: QPainter) -> None:
+            self._settled_groups = self.draw(painter, lo, live, bpp) if live > lo else 0
+
+        # the whole item, clipped to the device by the cache (the volume item has its own transform,
+        # so the view box's rectangle is not in its coordinates)
+        self.settled_cache.paint(p, (lo, live, g, self._version), self.boundingRect(), draw_settled)
+        forming = self.draw(p, live, hi, bpp) if hi > live else 0
+        self.last_painted_groups, self.last_group_size = self._settled_groups + forming, g
+
+    def draw(self, p: QPainter, lo: int, hi: int, bpp: float) -> int:
+        """Subclasses draw bars ``lo…hi`` here (``bpp`` = bars per pixel); returns the groups drawn."""
+        return 0
 
     def boundingRect(self) -> QRectF:
         if self._n == 0:
@@ -119,7 +143,7 @@ class CandlestickItem(_VisibleRangeItem):
         self._merged = {}
         self._y_min = float(self._l.min()) if self._n else 0.0
         self._y_max = float(self._h.max()) if self._n else 0.0
-        self.update()
+        self._settled_changed()
 
     def append(self, o: float, h: float, l: float, c: float, *arrays: np.ndarray) -> None:
         """One more bar at the end; ``arrays`` are the (longer) open/high/low/close views."""
@@ -131,7 +155,7 @@ class CandlestickItem(_VisibleRangeItem):
             self._y_min, self._y_max = min(self._y_min, l), max(self._y_max, h)
         else:
             self.prepareGeometryChange()  # the bounding rect grew by one bar
-        self.update()
+        self._settled_changed()
 
     def set_last(self, o: float, h: float, l: float, c: float) -> None:
         """Replace the last bar in place (a live update): repaint only its column."""
@@ -145,10 +169,9 @@ class CandlestickItem(_VisibleRangeItem):
             self._y_min, self._y_max = min(self._y_min, l), max(self._y_max, h)
         self.update(QRectF(self._n - 1.5, self._y_min, 1.0, self._y_max - self._y_min))
 
-    def draw(self, p: QPainter, lo: int, hi: int, bpp: float) -> None:
+    def draw(self, p: QPainter, lo: int, hi: int, bpp: float) -> int:
         g = group_size(bpp)
         x, o, h, l, c = self._groups(g, lo, hi)
-        self.last_painted_groups, self.last_group_size = len(x), g
         half = 0.35 * g
         centre = x + (g - 1) / 2.0
         for up, color in ((True, UP_COLOR), (False, DOWN_COLOR)):
@@ -165,6 +188,7 @@ class CandlestickItem(_VisibleRangeItem):
                 tops, bottoms = np.maximum(o[sel], c[sel]), np.minimum(o[sel], c[sel])
                 p.drawRects([QRectF(xi - half, b, 2 * half, max(t - b, 1e-12))
                              for xi, b, t in zip(xs, bottoms, tops, strict=True)])
+        return len(x)
 
 
 def _towards_white(color: QColor, t: float) -> QColor:
@@ -183,7 +207,7 @@ class VolumeItem(_VisibleRangeItem):
         towards the background, so the bars stay behind the candles they sit under."""
         self.up_shade, self.down_shade = (c.darker(170) if dark else _towards_white(c, 0.55)
                                           for c in (UP_COLOR, DOWN_COLOR))
-        self.update()
+        self._settled_changed()
 
     def _groups(self, g: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if g == 1:
@@ -212,7 +236,7 @@ class VolumeItem(_VisibleRangeItem):
         self._n = len(self._v)
         self._merged = {}
         self._y_min, self._y_max = 0.0, float(self._v.max()) if self._n else 0.0
-        self.update()
+        self._settled_changed()
 
     def append(self, volume: float, up: bool, volumes: np.ndarray, ups: np.ndarray) -> None:
         self.prepareGeometryChange()
@@ -220,7 +244,7 @@ class VolumeItem(_VisibleRangeItem):
         self._n = len(self._v)
         self._merged = {}
         self._y_max = max(self._y_max, volume)
-        self.update()
+        self._settled_changed()
 
     def set_last(self, volume: float, up: bool) -> None:
         if self._n == 0:
@@ -234,13 +258,11 @@ class VolumeItem(_VisibleRangeItem):
             self._y_max = volume
         self.update(QRectF(self._n - 1.5, 0.0, 1.0, max(self._y_max, 1e-9)))
 
-    def draw(self, p: QPainter, lo: int, hi: int, bpp: float) -> None:
+    def draw(self, p: QPainter, lo: int, hi: int, bpp: float) -> int:
         if self._y_max <= 0:
-            self.last_painted_groups = 0
-            return  # an index has no volume: the pane stays empty
+            return 0  # an index has no volume: the pane stays empty
         g = group_size(bpp)
         x, v, up = self._groups(g, lo, hi)
-        self.last_painted_groups, self.last_group_size = len(x), g
         half = 0.35 * g
         centre = x + (g - 1) / 2.0
         thin = 2 * half / max(bpp, 1e-12) < 3  # bars under ~3 px: 1-px lines, not sub-pixel rects
@@ -258,3 +280,4 @@ class VolumeItem(_VisibleRangeItem):
                 p.setBrush(shade)
                 p.drawRects([QRectF(xi - half, 0.0, 2 * half, vi)
                              for xi, vi in zip(centre[sel], v[sel], strict=True)])
+        return len(x)
