@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import Engine, select, text
 from sqlalchemy.dialects.postgresql import insert
 
@@ -27,15 +27,34 @@ from server.models import changes
 MAX_BATCH = 1000
 MAX_PULL = 1000
 TABLE_NAME = r"^[a-z_][a-z0-9_]{0,62}$"
+HLC_STAMP = r"^[0-9]{15}:[0-9]{6}$"  # data/sync/hlc.py: milliseconds and counter, fixed width
+CLOCK_NODE = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class Change(BaseModel):
     table: Annotated[str, Field(pattern=TABLE_NAME)]
     id: Annotated[str, Field(min_length=1, max_length=200)]
-    hlc: Annotated[str, Field(min_length=1, max_length=64)]
-    device: Annotated[str, Field(min_length=1, max_length=64)]
+    hlc: Annotated[str, Field(pattern=HLC_STAMP)]
+    device: Annotated[str, Field(pattern=CLOCK_NODE)]
     deleted: bool = False
     fields: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("id", "fields")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):  # PostgreSQL text and JSONB cannot hold it (clients tag such text)
+            raise ValueError("text may not contain the NUL character")
+        return value
 
 
 class PushBody(BaseModel):

@@ -55,6 +55,17 @@ class SyncPushRow(Base):
     change: Mapped[str] = mapped_column(Text)  # JSON, the server's Change
 
 
+class SyncRefusedRow(Base):
+    """A change the account server refused on its own (too large, malformed): set aside so the
+    changes behind it still go up, kept (never dropped) and counted in the status."""
+
+    __tablename__ = "sync_refused"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    change: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+
+
 class SyncRecordRow(Base):
     """The merged state of a synced record: each field's value with the stamp and node that wrote it."""
 

@@ -10,6 +10,7 @@ account's by age instead of overwriting either.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,7 +109,9 @@ def _seed_ms(value: Any) -> int:
     return int((moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).timestamp() * 1000)
 
 
-def _seed_table(conn: Connection, table: SyncTable, node: str) -> int:
+def _rows(conn: Connection, table: SyncTable) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Every synced row of ``table`` as (record id, its raw values, its outgoing fields), ids made
+    where missing."""
     where = row_filter(table.name)
     where = f" WHERE {where.format(r=table.name)}" if where else ""
     if table.mapped:
@@ -117,14 +120,19 @@ def _seed_table(conn: Connection, table: SyncTable, node: str) -> int:
     ids = (f"(SELECT record_id FROM sync_ids WHERE table_name = '{table.name}' AND row_id = {table.name}.id)"
            if table.mapped else record_id_sql(table, table.name))
     result = conn.exec_driver_sql(f"SELECT {ids} AS sync_record_id, * FROM {table.name}{where}")
-    names, count = list(result.keys()), 0
+    names, columns = list(result.keys()), list(shape(table.name).columns)
     for row in result.fetchall():
         values = dict(zip(names, row, strict=True))
         record_id = values.pop("sync_record_id")
-        if record_id is None:
-            continue
+        if record_id is not None:
+            yield record_id, values, _fields(conn, table, values, columns)
+
+
+def _seed_table(conn: Connection, table: SyncTable, node: str) -> int:
+    count = 0
+    for record_id, values, fields in _rows(conn, table):
         stamp = (hlc.seed_stamp(_seed_ms(values.get(table.seed_time))), node)
-        stamp_write(conn, table.name, record_id, _fields(conn, table, values, list(shape(table.name).columns)), stamp)
+        stamp_write(conn, table.name, record_id, fields, stamp)
         count += 1
     return count
 
@@ -134,3 +142,32 @@ def seed(conn: Connection, node: str) -> int:
     conn.exec_driver_sql("DELETE FROM sync_outbox")  # notes from before are covered by the seed
     state.set_flag(conn, "recording", True)
     return sum(_seed_table(conn, table, node) for table in TABLES)
+
+
+def _resume_table(conn: Connection, table: SyncTable, node: str, clock: hlc.HybridClock) -> int:
+    seen, count = set(), 0
+    for record_id, _values, fields in _rows(conn, table):
+        seen.add(record_id)
+        record = state.load_record(conn, table.name, record_id)
+        changed = {c: v for c, v in fields.items() if c not in record.fields or record.fields[c][2] != v}
+        if changed or not record.alive:  # edited, made, or made again while signed out
+            stamp_write(conn, table.name, record_id, changed or fields, (clock.now(), node))
+            count += 1
+    kept = conn.exec_driver_sql("SELECT record_id FROM sync_records WHERE table_name = ? AND parked = 0",
+                                (table.name,)).fetchall()
+    for (record_id,) in kept:
+        if record_id not in seen and state.load_record(conn, table.name, record_id).alive:
+            stamp_delete(conn, table.name, record_id, (clock.now(), node))  # deleted while signed out
+            count += 1
+    return count
+
+
+def resume(conn: Connection, node: str, clock: hlc.HybridClock) -> int:
+    """Signed in again to the account whose bookkeeping this device kept: queue what changed while
+    signed out (edits, new and deleted rows: the merged states say what the account last had),
+    stamped now, and start recording; returns the count."""
+    conn.exec_driver_sql("DELETE FROM sync_outbox")
+    state.set_flag(conn, "recording", True)
+    count = sum(_resume_table(conn, table, node, clock) for table in TABLES)
+    state.save_clock(conn, clock)
+    return count

@@ -22,7 +22,7 @@ RETRY_PAUSE_S = 0.3
 
 
 class SyncError(Exception):
-    """kind: offline / signed_out / refused / rate_limited / server."""
+    """kind: offline / signed_out / refused / missing (404) / rate_limited / server."""
 
     def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -73,6 +73,8 @@ def _raise_for(response: httpx.Response) -> None:
                         float(after) if after.isdigit() else 60.0)
     if code >= 500:
         raise SyncError("server", f"The account server has a problem (HTTP {code}); sync will try again.")
+    if code == 404:
+        raise SyncError("missing", f"The account server has no such thing: {_detail(response)}")
     raise SyncError("refused", f"The account server refused the request (HTTP {code}): {_detail(response)}")
 
 
@@ -140,7 +142,7 @@ class SyncClient:
         try:
             await self._call("HEAD", f"/v1/blobs/{sha256}")
         except SyncError as error:
-            if error.kind == "refused":
+            if error.kind == "missing":
                 return False
             raise
         return True
@@ -149,8 +151,15 @@ class SyncClient:
         await self._call("PUT", f"/v1/blobs/{sha256}", content=data,
                          headers={"Content-Type": "application/octet-stream"})
 
-    async def get_blob(self, sha256: str) -> bytes:
-        data = (await self._call("GET", f"/v1/blobs/{sha256}")).content
+    async def get_blob(self, sha256: str) -> bytes | None:
+        """The blob's bytes, or None when the account has none under that hash (never uploaded: the
+        device that had them lost them first)."""
+        try:
+            data = (await self._call("GET", f"/v1/blobs/{sha256}")).content
+        except SyncError as error:
+            if error.kind == "missing":
+                return None
+            raise
         if hashlib.sha256(data).hexdigest() != sha256:
             raise SyncError("server", f"The account server sent a blob that does not match its hash {sha256[:12]}….")
         return data

@@ -13,6 +13,7 @@ after every batch: nothing is dropped. The applying flag keeps the capture trigg
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +21,12 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from data.sync import state
+from data.sync import name_clash, state
 from data.sync.hlc import HybridClock
 from data.sync.tables import BY_NAME, SyncTable, known_tables_sql, shape
 
 RETRY_PARKED = 500  # parked records tried again per batch
+MAX_RECORD_ID = 200  # characters (server/sync.py)
 
 
 class NotYetError(Exception):
@@ -38,6 +40,7 @@ class MergeContext:
     pushed_through: str  # the newest own stamp the server has: newer own writes are still unsent
     blobs: dict[str, bytes]
     applied: int = 0
+    ignored: int = 0  # changes that are not ours to read (no clock stamp)
     conflicts: int = 0
     tables: set[str] = field(default_factory=set)  # tables whose local rows changed
     rebuild: set[tuple[str, int]] = field(default_factory=set)  # (table, parent row id) whose derived rows to remake
@@ -52,6 +55,8 @@ def _conflict(conn: Connection, ctx: MergeContext, record: state.Record, column:
               "kept_device": kept[1], "lost_device": lost[1], "noticed_ms": ctx.clock.wall_ms()}
     entry_id = json.dumps([record.table, record.record_id, column, kept[0], lost[0]], separators=(",", ":"),
                           ensure_ascii=False)
+    if len(entry_id) > MAX_RECORD_ID:  # the server's limit: the same hash on every device that sees it
+        entry_id = "sha256:" + hashlib.sha256(entry_id.encode()).hexdigest()
     if state.row_id_of(conn, "sync_conflicts", entry_id) is not None:
         return
     cursor = conn.exec_driver_sql(f"INSERT INTO sync_conflicts ({', '.join(fields)}) VALUES "
@@ -64,17 +69,21 @@ def _conflict(conn: Connection, ctx: MergeContext, record: state.Record, column:
 
 def _merge_fields(conn: Connection, ctx: MergeContext, record: state.Record, change: dict) -> dict[str, Any]:
     stamp = (change["hlc"], change["device"])
+    table = BY_NAME.get(record.table)
+    # a fill, an event or a trigger is written once; two devices recording the same one (a trigger
+    # at the same tick from two feeds) still settle on one value by stamp, but that is no conflict
+    logged = table is None or not table.append_only
     winners = {}
     for column, value in change["fields"].items():
         incoming = [stamp[0], stamp[1], value]
         current = record.fields.get(column)
         if current is None or stamp > (current[0], current[1]):
             unsent_own = current is not None and current[1] == ctx.node and current[0] > ctx.pushed_through
-            if unsent_own and current[2] != value:
+            if logged and unsent_own and current[2] != value:
                 _conflict(conn, ctx, record, column, incoming, current)
             record.fields[column] = incoming
             winners[column] = value
-        elif stamp < (current[0], current[1]) and current[1] != stamp[1] and current[2] != value:
+        elif logged and stamp < (current[0], current[1]) and current[1] != stamp[1] and current[2] != value:
             _conflict(conn, ctx, record, column, current, incoming)
     return winners
 
@@ -144,21 +153,30 @@ def materialize(conn: Connection, ctx: MergeContext, record: state.Record, winne
     if table is None:  # written by a newer version of the app: kept, and written once this one is updated
         record.parked = True
         return
-    conn.exec_driver_sql("SAVEPOINT sync_write")
-    try:
-        _write(conn, ctx, table, record, winners)
-    except (NotYetError, IntegrityError):
-        conn.exec_driver_sql("ROLLBACK TO sync_write")
-        record.parked = True
-    else:
+    for attempt in range(2):  # a second time after a name clash is settled
+        conn.exec_driver_sql("SAVEPOINT sync_write")
+        try:
+            _write(conn, ctx, table, record, winners)
+        except (NotYetError, IntegrityError) as error:
+            conn.exec_driver_sql("ROLLBACK TO sync_write")
+            conn.exec_driver_sql("RELEASE sync_write")
+            if (attempt == 0 and isinstance(error, IntegrityError)
+                    and name_clash.make_room(conn, table, record, winners, ctx.clock, ctx.node)):
+                continue
+            record.parked = True
+            return
+        conn.exec_driver_sql("RELEASE sync_write")
         record.parked = False
         ctx.tables.add(table.name)
-    finally:
-        conn.exec_driver_sql("RELEASE sync_write")
+        return
 
 
 def apply_change(conn: Connection, ctx: MergeContext, change: dict) -> None:
-    ctx.clock.receive(change["hlc"])
+    try:
+        ctx.clock.receive(change["hlc"])
+    except ValueError:  # not a clock stamp (a server before stamps were checked): ignored, said in the log
+        ctx.ignored += 1
+        return
     record = state.load_record(conn, change["table"], change["id"])
     winners = _merge_fields(conn, ctx, record, change)
     stamp = [change["hlc"], change["device"]]

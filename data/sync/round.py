@@ -1,7 +1,9 @@
 """One sync round: stamp the noted local writes, pull and merge the others' changes page by page
 (each page, the writes noted since, the clock and the cursor in one transaction: a cut connection
 or a killed process repeats a page, which merges to the same result), then push the queue in
-batches (removed only once the server has stored them; a resend is stored once).
+batches (removed only once the server has stored them; a resend is stored once). A batch the
+server refuses is halved until the change it refuses is alone; that one is set aside in
+``sync_refused`` (kept and counted) so one bad change never holds up the rest.
 
 Blobs go up before the change that names them (once: the server is asked first) and come down
 before the page that needs them.
@@ -10,6 +12,7 @@ before the page that needs them.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -17,8 +20,9 @@ from typing import TypeVar
 from sqlalchemy import Connection
 
 from data.sync import capture, derived, merge, state
-from data.sync.client import SyncClient
+from data.sync.client import SyncClient, SyncError
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 RunInStore = Callable[[Callable[[Connection], T]], Awaitable[T]]
 PUSH_BATCH = 500
@@ -32,6 +36,7 @@ class RoundResult:
     pulled: int = 0
     conflicts: int = 0
     parked: int = 0
+    refused: int = 0
     tables: set[str] = field(default_factory=set)  # tables whose local rows others' changes touched
 
 
@@ -51,11 +56,12 @@ def _capture_all(conn: Connection, wall_ms) -> int:
     return total
 
 
-def _blobs_needed(conn: Connection, changes: list[dict]) -> set[str]:
+def _blobs_needed(conn: Connection, changes: list[dict], parked_too: bool) -> set[str]:
     wanted = {c["fields"].get("sha256") for c in changes if c["table"] == "blobs" and not c.get("deleted")}
-    parked = conn.exec_driver_sql("SELECT record_id FROM sync_records WHERE table_name = 'blobs' AND parked = 1 "
-                                  "LIMIT 100").fetchall()
-    wanted |= {json.loads(r[0])[0] for r in parked}
+    if parked_too:  # (once a round: a blob the account never got would be asked for on every page)
+        parked = conn.exec_driver_sql("SELECT record_id FROM sync_records WHERE table_name = 'blobs' AND parked = 1 "
+                                      "LIMIT 100").fetchall()
+        wanted |= {json.loads(r[0])[0] for r in parked}
     wanted.discard(None)
     if not wanted:
         return set()
@@ -80,17 +86,19 @@ class SyncRound:
         clock = state.load_clock(conn, self.wall_ms)
         ctx = merge.MergeContext(node_of(conn), clock, state.get_state(conn, "pushed_through") or "", blobs)
         parked = merge.apply_batch(conn, ctx, changes)
+        if ctx.ignored:
+            log.warning("%d pulled change(s) carried no clock stamp and were ignored", ctx.ignored)
         derived.rebuild(conn, ctx.rebuild)
         state.save_clock(conn, clock)
         state.set_state(conn, "cursor", str(cursor))
         return ctx.conflicts, parked, ctx.tables
 
     async def _pull(self, result: RoundResult) -> None:
-        for _ in range(MAX_PAGES):
+        for page in range(MAX_PAGES):
             since = int(await self.run(lambda conn: state.get_state(conn, "cursor") or "0"))
             changes, cursor, more = await self.client.pull(since)
-            needed = await self.run(lambda conn, page=changes: _blobs_needed(conn, page))
-            blobs = {sha: await self.client.get_blob(sha) for sha in sorted(needed)}
+            needed = await self.run(lambda conn, got=changes, first=page == 0: _blobs_needed(conn, got, first))
+            blobs = await self._fetch_blobs(needed)
             conflicts, parked, tables = await self.run(
                 lambda conn, page=changes, at=cursor, got=blobs: self._apply_page(conn, page, at, got))
             result.pulled += len(changes)
@@ -100,27 +108,57 @@ class SyncRound:
             if not more:
                 return
 
+    async def _fetch_blobs(self, needed: set[str]) -> dict[str, bytes]:
+        """The bytes the page needs; one the account does not have leaves its record parked (its
+        delete usually follows: the screenshot was removed before it ever went up)."""
+        blobs = {}
+        for sha in sorted(needed):
+            data = await self.client.get_blob(sha)
+            if data is not None:
+                blobs[sha] = data
+        return blobs
+
     async def _push(self, result: RoundResult) -> None:
         for _ in range(MAX_PAGES):
             batch = await self.run(_next_batch)
             if not batch:
                 return
-            changes = [json.loads(text) for _seq, text in batch]
-            for change in changes:
-                if change["table"] == "blobs" and not change["deleted"]:
-                    await self._upload_blob(change["fields"]["sha256"])
-            await self.client.push(changes)
-            newest = max(c["hlc"] for c in changes)  # all this device's: the queue holds only its own writes
-            await self.run(lambda conn, done=batch, top=newest: _done(conn, done, top))
-            result.pushed += len(changes)
+            await self._send(batch, result)
 
-    async def _upload_blob(self, sha256: str) -> None:
-        if await self.client.has_blob(sha256):
+    async def _send(self, batch: list[tuple[int, str]], result: RoundResult) -> None:
+        changes = [json.loads(text) for _seq, text in batch]
+        sendable = [c for c in changes if await self._blob_sent(c)]
+        try:
+            await self.client.push(sendable)
+        except SyncError as error:
+            if error.kind != "refused":
+                raise
+            if len(batch) == 1:
+                await self.run(lambda conn, why=str(error): _set_aside(conn, batch[0][0], why))
+                result.refused += 1
+                return
+            half = len(batch) // 2
+            await self._send(batch[:half], result)
+            await self._send(batch[half:], result)
             return
+        newest = max(c["hlc"] for c in changes)  # all this device's: the queue holds only its own writes
+        await self.run(lambda conn, done=batch, top=newest: _done(conn, done, top))
+        result.pushed += len(changes)
+
+    async def _blob_sent(self, change: dict) -> bool:
+        """A blob's bytes go up before the change that names them; False when neither this device nor
+        the account has them (removed before they ever went up): that change is not sent."""
+        if change["table"] != "blobs" or change["deleted"]:
+            return True
+        sha256 = change["fields"].get("sha256", "")
+        if await self.client.has_blob(sha256):
+            return True
         data = await self.run(lambda conn: conn.exec_driver_sql("SELECT data FROM blobs WHERE sha256 = ?",
                                                                 (sha256,)).fetchone())
-        if data is not None:
-            await self.client.put_blob(sha256, bytes(data[0]))
+        if data is None:
+            return False
+        await self.client.put_blob(sha256, bytes(data[0]))
+        return True
 
 
 def _next_batch(conn: Connection) -> list[tuple[int, str]]:
@@ -132,6 +170,17 @@ def _next_batch(conn: Connection) -> list[tuple[int, str]]:
         batch.append((seq, text))
         size += len(text)
     return batch
+
+
+def _set_aside(conn: Connection, seq: int, reason: str) -> None:
+    conn.exec_driver_sql("INSERT INTO sync_refused (table_name, change, reason) SELECT table_name, change, ? "
+                         "FROM sync_push WHERE seq = ?", (reason[:500], seq))
+    conn.exec_driver_sql("DELETE FROM sync_push WHERE seq = ?", (seq,))
+
+
+def refused(conn: Connection) -> int:
+    """Own changes the account server refused (set aside, kept)."""
+    return conn.exec_driver_sql("SELECT count(*) FROM sync_refused").scalar_one()
 
 
 def _done(conn: Connection, batch: list[tuple[int, str]], newest: str) -> None:

@@ -45,9 +45,12 @@ def set_flag(conn: Connection, name: str, on: bool) -> None:
 
 
 def encode(value: Any) -> Any:
-    """A raw SQLite value as JSON (bytes and non-finite reals tagged; JSONB refuses NaN)."""
+    """A raw SQLite value as JSON (bytes, non-finite reals and text with a NUL tagged: JSONB
+    refuses NaN and the NUL character)."""
     if isinstance(value, bytes):
         return {"b64": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, str) and "\x00" in value:
+        return {"t64": base64.b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")}
     if isinstance(value, float) and not math.isfinite(value):
         return {"real": repr(value)}
     return value
@@ -57,6 +60,8 @@ def decode(value: Any) -> Any:
     if isinstance(value, dict):
         if "b64" in value:
             return base64.b64decode(value["b64"])
+        if "t64" in value:
+            return base64.b64decode(value["t64"]).decode("utf-8", "surrogatepass")
         if "real" in value:
             return float(value["real"])
         return json.dumps(value)  # not ours: keep it as text rather than fail

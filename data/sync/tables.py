@@ -33,6 +33,7 @@ class SyncTable:
     blob_column: str | None = None  # bytes that travel through /v1/blobs by hash, not in the change log
     append_only: bool = False  # written once (fills, events, triggers): never in conflict
     rebuilds: str | None = None  # column naming the parent whose derived rows are made again after an arrival
+    unique_name: str | None = None  # a column unique on its own: a clash is settled by renaming (name_clash)
 
     @property
     def mapped(self) -> bool:
@@ -60,7 +61,7 @@ _SETUP_ID = _natural("tracked_setups", "(SELECT json_array('detection', d.symbol
 
 TABLES: tuple[SyncTable, ...] = (
     SyncTable("preferences", seed_time="updated_at"),
-    SyncTable("watchlists", _WATCHLIST_ID, seed_time="created_at"),
+    SyncTable("watchlists", _WATCHLIST_ID, seed_time="created_at", unique_name="name"),
     SyncTable("watchlist_items", _child("watchlist_items", "watchlists", "watchlist_id", "symbol"),
               parents={"watchlist_id": "watchlists"}),
     SyncTable("alerts", RANDOM_ID, seed_time="created_at"),

@@ -69,13 +69,15 @@ def _update_trigger(table: SyncTable) -> str:
 
 def _delete_trigger(table: SyncTable) -> str:
     # the record id is read before the mapping goes; the mapping goes even while applying (a
-    # cascade of an applied delete), since SQLite may give the row id to a new row
+    # cascade of an applied delete) and while signed out, since SQLite may give the row id to a
+    # new row (which must not inherit the deleted record's id when sync resumes)
     note = (f"INSERT INTO sync_outbox (table_name, row_key, record_id, op, columns) SELECT '{table.name}', "
-            f"{_row_key(table, 'OLD')}, {_stored_id(table, 'OLD')}, 'd', NULL WHERE {NOT_APPLYING};")
-    forget = (f"DELETE FROM sync_ids WHERE table_name = '{table.name}' AND row_id = OLD.id;"
-              if table.mapped else "")
-    return (f"CREATE TRIGGER sync_{table.name}_delete AFTER DELETE ON {table.name} "
-            f"WHEN {_when(table, 'OLD', RECORDING)} BEGIN {note} {forget} END")
+            f"{_row_key(table, 'OLD')}, {_stored_id(table, 'OLD')}, 'd', NULL WHERE {RECORDING} AND {NOT_APPLYING};")
+    if not table.mapped:
+        return (f"CREATE TRIGGER sync_{table.name}_delete AFTER DELETE ON {table.name} "
+                f"WHEN {_when(table, 'OLD', RECORDING)} BEGIN {note} END")
+    forget = f"DELETE FROM sync_ids WHERE table_name = '{table.name}' AND row_id = OLD.id;"
+    return f"CREATE TRIGGER sync_{table.name}_delete AFTER DELETE ON {table.name} BEGIN {note} {forget} END"
 
 
 def trigger_sql() -> list[str]:

@@ -158,7 +158,7 @@ def change(account: int, device: int, n: int) -> dict:
               "watchlist_items": {"symbol": f"SYM{n % 97}", "position": n % 40}}[table]
     deleted = n % 50 == 49  # a tombstone now and then
     return {"table": table, "id": f"{table[:-1]}-{account}-{device}-{n // 4 % 300}",  # records written again
-            "hlc": f"{HLC_START_MS + n * 37:018d}:{n % 1000:06d}", "device": f"node-{account:03d}-{device:02d}",
+            "hlc": f"{HLC_START_MS + n * 37:015d}:{n % 1000:06d}", "device": f"node-{account:03d}-{device:02d}",
             "deleted": deleted, "fields": {} if deleted else fields}
 
 

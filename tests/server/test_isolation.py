@@ -27,7 +27,7 @@ CROSS_USER_CHECKS = {
 
 
 def _push(http, session: dict, n: int, secret: str) -> None:
-    change = {"table": "journal_entries", "id": f"entry-{n}", "hlc": f"{n:015d}-0000-x", "device": "x",
+    change = {"table": "journal_entries", "id": f"entry-{n}", "hlc": f"{n:015d}:000000", "device": "x",
               "deleted": False, "fields": {"note": secret}}
     assert http.post("/v1/sync/push", json={"changes": [change]}, headers=bearer(session)).status_code == 200
 

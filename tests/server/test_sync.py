@@ -6,7 +6,7 @@ from tests.server.conftest import bearer, sign_in, sign_up
 
 
 def _change(n: int, device: str, **fields) -> dict:
-    return {"table": "journal_entries", "id": f"entry-{n}", "hlc": f"{1_700_000_000_000 + n:015d}-0000-{device}",
+    return {"table": "journal_entries", "id": f"entry-{n}", "hlc": f"{1_700_000_000_000 + n:015d}:000000",
             "device": device, "deleted": False, "fields": fields or {"note": f"note {n}"}}
 
 
@@ -66,7 +66,7 @@ def test_pushing_the_same_change_twice_stores_it_once_and_keeps_every_distinct_w
     assert http.post("/v1/sync/push", json=batch, headers=bearer(a)).json() == {"received": 2, "stored": 2}
     assert http.post("/v1/sync/push", json=batch, headers=bearer(a)).json() == {"received": 2, "stored": 0}
     # a later write of the same record is a new change: nothing is merged away on the server
-    newer = {**_change(1, "dev-a", note="v2"), "hlc": _change(1, "dev-a")["hlc"].replace("-0000-", "-0001-")}
+    newer = {**_change(1, "dev-a", note="v2"), "hlc": _change(1, "dev-a")["hlc"].replace(":000000", ":000001")}
     assert http.post("/v1/sync/push", json={"changes": [newer]}, headers=bearer(a)).json()["stored"] == 1
     pulled, _ = _pull_all(http, b, limit=100)
     assert [(c["id"], c["fields"]["note"]) for c in pulled] == [("entry-1", "v1"), ("entry-2", "v1"), ("entry-1", "v2")]
@@ -77,6 +77,10 @@ def test_malformed_or_oversized_pushes_get_4xx_and_store_nothing(http, unique) -
     bad = [{"changes": [{**_change(1, "dev-a"), "table": "Robert'); DROP TABLE changes;--"}]},
            {"changes": [{**_change(1, "dev-a"), "id": ""}]},
            {"changes": [{k: v for k, v in _change(1, "dev-a").items() if k != "hlc"}]},
+           {"changes": [{**_change(1, "dev-a"), "hlc": "yesterday"}]},  # not a clock stamp
+           {"changes": [{**_change(1, "dev-a"), "device": "a node; with spaces"}]},
+           {"changes": [_change(1, "dev-a", note="a\u0000b")]},  # PostgreSQL cannot store NUL: 422, not 500
+           {"changes": [{**_change(1, "dev-a"), "id": "entry\u0000"}]},
            {"changes": [_change(n, "dev-a") for n in range(1001)]},
            {"changes": "not a list"}]
     for body in bad:

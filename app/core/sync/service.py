@@ -134,8 +134,13 @@ class SyncService:
         waiting = await self._run(sync_round.waiting)
         conflicts = await self._run(sync_round.conflict_count)
         newer = await self._run(sync_round.from_newer_version)
+        refused = await self._run(sync_round.refused)
         detail = (f"{newer:,} changes from a newer version of AI Coach wait for this one to be updated" if newer
-                  else f"{result.parked:,} changes wait for the records they belong to" if result.parked else "")
+                  else f"{refused:,} changes the account server refused are kept on this computer only"
+                  if refused else f"{result.parked:,} changes wait for the records they belong to"
+                  if result.parked else "")
+        if result.refused:
+            log.warning("the account server refused %d change(s); kept in sync_refused", result.refused)
         wall = self._wall_ms or (lambda: time.time_ns() // 1_000_000)
         self._set(state=SYNCED, detail=detail, waiting=waiting, conflicts=conflicts, last_synced_ms=wall())
 
@@ -160,7 +165,7 @@ class SyncService:
                 await client.close()
                 raise
             register_secret(signed.token)
-            node = account.new_node()
+            node = await self._run(lambda conn: account.node_for(conn, server, signed.user_id))
             try:
                 await asyncio.to_thread(secrets.set_secret, account.token_name(node), signed.token)
             except secrets.SecretStoreError as error:
@@ -168,7 +173,7 @@ class SyncService:
                 await client.close()
                 raise SyncError("refused", str(error)) from None
             await self._run(lambda conn: account.begin(conn, node, server, email.strip(), signed.user_id,
-                                                       signed.device_id))
+                                                       signed.device_id, self._wall_ms))
             await self._replace_client(client)
             self._failures = 0
             self._set(state=SYNCING, email=email.strip(), server=server, detail="")

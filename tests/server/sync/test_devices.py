@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from data.store import alerts, journal
 from data.store import watchlists as wl
 from data.store.records import TradeNote
@@ -225,3 +227,23 @@ async def test_the_same_trigger_recorded_on_both_devices_is_one_event(backend, d
     for device in (desk, laptop):
         assert sorted(t.price for t in device.write(alerts.triggers)) == [601.25, 602.0]
     assert desk.contents() == laptop.contents()
+
+
+@pytest.mark.parametrize("renamed_first", [True, False])
+async def test_a_list_renamed_onto_a_name_made_elsewhere_keeps_both_lists_on_both_devices(
+        backend, devices, unique, renamed_first: bool) -> None:
+    desk, laptop = await signed_pair(devices, backend.base_url, f"rename-{unique}@example.com")
+    swing = desk.write(lambda s: wl.create_watchlist(s, "Swing"))
+    desk.write(lambda s: wl.add_symbol(s, swing.id, "AAPL"))
+    await settle(desk, laptop)
+    steps = [lambda: desk.write(lambda s: wl.rename_watchlist(s, swing.id, "Momentum")),
+             lambda: laptop.write(lambda s: wl.add_symbol(s, wl.create_watchlist(s, "Momentum").id, "NVDA"))]
+    for step in steps:  # neither device sees the other's before the rounds
+        step()
+    # a write is stamped when its device's round notes it: the one whose round comes first named it first
+    await settle(*((desk, laptop) if renamed_first else (laptop, desk)))
+    assert desk.contents() == laptop.contents()
+    lists = {w.name: w.symbols for w in desk.write(wl.list_watchlists)}
+    first, second = (("AAPL",), ("NVDA",)) if renamed_first else (("NVDA",), ("AAPL",))
+    assert lists["Momentum"] == first and lists["Momentum (2)"] == second  # the earlier name write keeps it
+    assert not desk.sync.status.detail and not laptop.sync.status.detail  # nothing left waiting
