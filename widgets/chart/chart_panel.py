@@ -64,6 +64,7 @@ class ChartPanel(QWidget):
         self.live = LiveBars("", self.timeframe)
         self.overlays: ChartOverlays | None = None
         self._pending_live: list[Bar] = []
+        self._readout_due = False  # the readout label waits for a turn (``_show_state``)
         # which extra menu requests some panel can take ("chain", "alert"); set by the owner
         self.can_request: Callable[[str], bool] = lambda _what: False
         self.layout_widget = pg.GraphicsLayoutWidget()
@@ -200,8 +201,11 @@ class ChartPanel(QWidget):
         """Indices have no volume of their own (providers send zeros): no volume bars."""
         return symbol_kind(self.symbol) is not SymbolKind.INDEX and bool(np.any(self.live.volume > 0))
 
-    def _show_state(self) -> None:
-        """Status line, day range and readout as the bars are now (after a load and as bars arrive)."""
+    def _show_state(self, later: bool = False) -> None:
+        """Status line, day range and readout as the bars are now (after a load and as bars arrive).
+        ``later`` (a live bar appended): the readout label takes its text in this chart's next live
+        turn (``flush_live``) — the bar's turn already repaints the chart, and the readout's rich
+        text layout and paint (~2 ms) made that turn the loop's longest stall."""
         n = len(self.live)
         last = f" · last {self.panes.time_axis.label_for(n - 1)} ET" if n else ""
         self.status.setText(f"{self.symbol} {self.timeframe.value}: {n:,} bars{last}"
@@ -212,7 +216,10 @@ class ChartPanel(QWidget):
             self.header.update_state(day_low=float(self.live.low[self._day_start:].min()),
                                      day_high=float(self.live.high[self._day_start:].max()), day=day)
         if not self.panes.v_cross.isVisible():  # the mouse is off the chart: the last bar's values
-            self.interaction.show_readout(n - 1)
+            self.interaction.show_readout(n - 1, later=later)
+            self._readout_due = later
+            if later:
+                self._live_flush.wake()
 
     def _draw_bars(self) -> None:
         live, panes, intraday = self.live, self.panes, self.timeframe.is_intraday
@@ -242,7 +249,7 @@ class ChartPanel(QWidget):
             self._live_flush.wake()
 
     def has_pending_live(self) -> bool:
-        return bool(self._pending_live) or self.navigation.fit_due
+        return bool(self._pending_live) or self.navigation.fit_due or self._readout_due
 
     def live_view(self) -> QWidget:
         """Where live merges are painted (the plots' viewport)."""
@@ -250,7 +257,10 @@ class ChartPanel(QWidget):
 
     def flush_live(self) -> None:
         """Merge the queued live bars now, and fit y if due (``live_flush`` does it ~25 times a
-        second)."""
+        second). The readout of a bar appended in the chart's last turn is shown in this one."""
+        if self._readout_due:
+            self._readout_due = False
+            self.interaction.apply_readout()
         self.navigation.fit_if_due()
         if not self._pending_live:
             return
@@ -261,7 +271,7 @@ class ChartPanel(QWidget):
         self.panes.show_last_price(self.live)
         self.axis_tags.moved()
         if len(self.live) != n:
-            self._show_state()
+            self._show_state(later=True)
             return
         self.header.update_state(day_low=min(self.header.state.day_low, float(self.live.low[-1])),
                                  day_high=max(self.header.state.day_high, float(self.live.high[-1])))
@@ -302,6 +312,7 @@ class ChartPanel(QWidget):
         self.markers.follow_new_bar(int(live.ts[n - 1]), self.marker_index, n - 1)
         self.detections.follow_new_bar(int(live.ts[n - 1]))
         self.navigation.follow_new_bar(was_at_right_edge)
+        panes.settle_geometry()
 
     def set_extended_price(self, price: float | None, label: str = "") -> None:
         """The latest pre-market or after-hours trade (``label`` "pre"/"post") as its own tag,

@@ -45,6 +45,7 @@ class ChartInteraction(QObject):
         self._panel = panel
         self._panes = panel.panes
         self.shown_readout = ""
+        self._readout_html = " "
         scene = panel.layout_widget.scene()
         self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=MOUSE_RATE_HZ, slot=self.on_mouse_moved)
         scene.sigMouseClicked.connect(self.on_click)
@@ -77,8 +78,9 @@ class ChartInteraction(QObject):
                 parts.append((f"OR {high:,.2f} / {low:,.2f}", colors["or"]))
         return parts
 
-    def show_readout(self, x: float) -> None:
-        """The readout label shows the bar at ``x`` (the last bar when the mouse is off the chart)."""
+    def show_readout(self, x: float, later: bool = False) -> None:
+        """The readout label shows the bar at ``x`` (the last bar when the mouse is off the chart);
+        ``later``: ``shown_readout`` now, the label at the owner's call of ``apply_readout``."""
         parts = self.readout_parts(x)
         self.shown_readout = "  ".join(text for text, _c in parts)  # as plain text (tests read it)
         # non-breaking inside a value ("EMA 21 651.52"), so a narrow chart wraps between values
@@ -86,16 +88,21 @@ class ChartInteraction(QObject):
         for text, color in parts:
             text = escape(text).replace(" ", "&nbsp;")
             html.append(f'<span style="color:{color}">{text}</span>' if color else text)
-        text = "&nbsp; ".join(html) or " "
-        if text != self._panel.readout.text():  # refreshed with every live flush: only on a change
-            self._panel.readout.setText(text)
+        self._readout_html = "&nbsp; ".join(html) or " "
+        if not later:
+            self.apply_readout()
+
+    def apply_readout(self) -> None:
+        if self._readout_html != self._panel.readout.text():  # refreshed with every live flush: only on a change
+            self._panel.readout.setText(self._readout_html)
 
     def clear(self) -> None:
         """Nothing of the previous bars stays: cursor tag, crosshair, readout."""
         self._panes.cursor_tag.set(None)
         for line in (self._panes.v_cross, self._panes.h_cross):
             line.hide()
-        self._panel.readout.setText(" ")
+        self._readout_html = " "
+        self.apply_readout()
         self.shown_readout = ""
 
     def on_mouse_moved(self, event: tuple) -> None:

@@ -139,6 +139,7 @@ class ChartNavigation:
         panes.fit_price(float(live.low[lo:hi].min()), float(live.high[lo:hi].max()))
         panes.fit_volume(panes.volume.visible_max())
         self._fit_macd(lo, hi)
+        panes.settle_geometry()
 
     def _fit_macd(self, lo: int, hi: int) -> None:
         overlays = self._overlays()

@@ -28,6 +28,8 @@ class EtTimeAxis(pg.AxisItem):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("bottom", *args, **kwargs)
+        # no units, so never a prefix: without this each x change re-set the label's HTML
+        self.enableAutoSIPrefix(False)
         self._ts = np.empty(0, dtype=np.int64)
         self._local = np.empty(0, dtype=np.int64)  # ET minutes since 1970 of each bar (lazily)
         self._labels: dict[int, str] = {}  # tick index -> its text, for the ticks last chosen
