@@ -59,9 +59,8 @@ def _kept_for(conn: Connection, server: str, user_id: int) -> bool:
 
 def node_for(conn: Connection, server: str, user_id: int) -> str:
     """The clock node to sign in with: the kept bookkeeping's for the same account, else a new one."""
-    if _kept_for(conn, server, user_id):
-        return state.get_state(conn, "node") or new_node()
-    return new_node()
+    kept = state.get_state(conn, "node") if _kept_for(conn, server, user_id) else None
+    return kept or new_node()
 
 
 def begin(conn: Connection, node: str, server: str, email: str, user_id: int, device_id: int,

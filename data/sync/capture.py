@@ -128,6 +128,11 @@ def _rows(conn: Connection, table: SyncTable) -> Iterator[tuple[str, dict[str, A
             yield record_id, values, _fields(conn, table, values, columns)
 
 
+def _start_recording(conn: Connection) -> None:
+    conn.exec_driver_sql("DELETE FROM sync_outbox")
+    state.set_flag(conn, "recording", True)
+
+
 def _seed_table(conn: Connection, table: SyncTable, node: str) -> int:
     count = 0
     for record_id, values, fields in _rows(conn, table):
@@ -139,8 +144,7 @@ def _seed_table(conn: Connection, table: SyncTable, node: str) -> int:
 
 def seed(conn: Connection, node: str) -> int:
     """Queue every synced record of this device (first sign-in) and start recording; returns the count."""
-    conn.exec_driver_sql("DELETE FROM sync_outbox")  # notes from before are covered by the seed
-    state.set_flag(conn, "recording", True)
+    _start_recording(conn)  # notes from before are covered by the seed
     return sum(_seed_table(conn, table, node) for table in TABLES)
 
 
@@ -153,11 +157,9 @@ def _resume_table(conn: Connection, table: SyncTable, node: str, clock: hlc.Hybr
         if changed or not record.alive:  # edited, made, or made again while signed out
             stamp_write(conn, table.name, record_id, changed or fields, (clock.now(), node))
             count += 1
-    kept = conn.exec_driver_sql("SELECT record_id FROM sync_records WHERE table_name = ? AND parked = 0",
-                                (table.name,)).fetchall()
-    for (record_id,) in kept:
-        if record_id not in seen and state.load_record(conn, table.name, record_id).alive:
-            stamp_delete(conn, table.name, record_id, (clock.now(), node))  # deleted while signed out
+    for record in state.unparked_records(conn, table.name):
+        if record.record_id not in seen and record.alive:
+            stamp_delete(conn, table.name, record.record_id, (clock.now(), node))  # deleted while signed out
             count += 1
     return count
 
@@ -166,8 +168,7 @@ def resume(conn: Connection, node: str, clock: hlc.HybridClock) -> int:
     """Signed in again to the account whose bookkeeping this device kept: queue what changed while
     signed out (edits, new and deleted rows: the merged states say what the account last had),
     stamped now, and start recording; returns the count."""
-    conn.exec_driver_sql("DELETE FROM sync_outbox")
-    state.set_flag(conn, "recording", True)
+    _start_recording(conn)  # notes from before are covered by the comparison
     count = sum(_resume_table(conn, table, node, clock) for table in TABLES)
     state.save_clock(conn, clock)
     return count

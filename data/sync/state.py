@@ -105,12 +105,21 @@ class Record:
         return self.deleted is None or newest > tuple(self.deleted)
 
 
+def _record(table: str, record_id: str, fields: str, deleted: str | None, parked: int) -> Record:
+    return Record(table, record_id, json.loads(fields), json.loads(deleted) if deleted else None, bool(parked), True)
+
+
 def load_record(conn: Connection, table: str, record_id: str) -> Record:
     row = conn.exec_driver_sql("SELECT fields, deleted, parked FROM sync_records "
                                "WHERE table_name = ? AND record_id = ?", (table, record_id)).fetchone()
-    if row is None:
-        return Record(table, record_id)
-    return Record(table, record_id, json.loads(row[0]), json.loads(row[1]) if row[1] else None, bool(row[2]), True)
+    return Record(table, record_id) if row is None else _record(table, record_id, *row)
+
+
+def unparked_records(conn: Connection, table: str) -> list[Record]:
+    """Every merged record of ``table`` that is written locally (not parked), in one read."""
+    rows = conn.exec_driver_sql("SELECT record_id, fields, deleted, parked FROM sync_records "
+                                "WHERE table_name = ? AND parked = 0", (table,)).fetchall()
+    return [_record(table, *row) for row in rows]
 
 
 def save_record(conn: Connection, record: Record) -> None:

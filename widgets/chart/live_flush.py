@@ -43,7 +43,8 @@ class LiveFlushScheduler(QObject):
 
     def _prune(self) -> None:
         self._charts = [ref for ref in self._charts if (c := ref()) is not None and shiboken6.isValid(c)]
-        self._timer.setInterval(self.turn_ms)
+        if self._timer.interval() != self.turn_ms:  # (setting it restarts a running timer)
+            self._timer.setInterval(self.turn_ms)
         if not self._charts:
             self._timer.stop()
 

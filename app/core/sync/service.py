@@ -131,10 +131,9 @@ class SyncService:
             return self._status
 
     async def _settled(self, result: sync_round.RoundResult) -> None:
-        waiting = await self._run(sync_round.waiting)
-        conflicts = await self._run(sync_round.conflict_count)
-        newer = await self._run(sync_round.from_newer_version)
-        refused = await self._run(sync_round.refused)
+        waiting, conflicts, newer, refused = await self._run(
+            lambda conn: (sync_round.waiting(conn), sync_round.conflict_count(conn),
+                          sync_round.from_newer_version(conn), sync_round.refused(conn)))  # one store trip
         detail = (f"{newer:,} changes from a newer version of AI Coach wait for this one to be updated" if newer
                   else f"{refused:,} changes the account server refused are kept on this computer only"
                   if refused else f"{result.parked:,} changes wait for the records they belong to"
