@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from data.market_calendar import in_regular_session
+from widgets.chart import paint_bands
 
 SHADE = QColor(128, 128, 160, 30)
 
@@ -65,7 +66,5 @@ class ExtendedHoursShade(pg.GraphicsObject):
         visible = (self._ends >= shown.left()) & (self._starts <= shown.right())
         if visible.sum() > vb.width() / 4:  # too dense to read (zoomed far out)
             return
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(SHADE)
         for s, e in zip(self._starts[visible], self._ends[visible], strict=True):
-            p.drawRect(QRectF(s - 0.5, shown.top(), e - s, shown.height()))
+            paint_bands.fill_rect(p, QRectF(s - 0.5, shown.top(), e - s, shown.height()), SHADE)

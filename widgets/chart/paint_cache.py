@@ -14,6 +14,8 @@ from collections.abc import Callable, Hashable
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QTransform
 
+from widgets.chart import paint_bands
+
 
 def _transform_key(t: QTransform) -> tuple[float, ...]:
     return (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy())
@@ -46,7 +48,7 @@ class PaintCache:
                 return
         p.save()
         p.resetTransform()
-        p.drawImage(self._origin, self._image)
+        paint_bands.draw_image(p, self._origin, self._image)
         p.restore()
         self.blits += 1
 

@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTransform
+from PySide6.QtWidgets import QGraphicsView
 
 from analytics.chart_overlays import ChartOverlays
 from data.live_bars import LiveBars
@@ -63,6 +64,9 @@ def _detach_hidden_axes(plot: pg.PlotItem) -> None:
 class ChartPanes:
     def __init__(self, layout_widget: pg.GraphicsLayoutWidget) -> None:
         self.layout_widget = layout_widget
+        # the background is one colour: pyqtgraph's cached background pixmap only added a
+        # viewport-sized blit to every paint (and that blit went through Qt's thread pool)
+        layout_widget.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         self.colors = dict(COLORS)
         # one time axis, under the lowest pane, on the price pane's x range
         self.time_axis = EtTimeAxis()
