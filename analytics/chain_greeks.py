@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analytics.forwards import ChainForwards, chain_forwards
-from analytics.option_time import default_close, expiry_times
+from analytics.option_time import chain_expiry_times, default_close
 from analytics.pricing import bs_greeks, implied_vol
 from data.option_chain import OptionChain
 from data.symbols import INDEX_SYMBOLS
@@ -65,7 +65,7 @@ def chain_greeks(chain: OptionChain, spot: float, r: float, q: float,
     """``r``/``q`` only stand in where an expiry has no call/put pair to read its forward from
     (with a Treasury ``curve``, the rate at the expiry's maturity stands in instead of ``r``).
     ``T`` (years per row) defaults to the time from ``chain.asof`` to each expiry's close."""
-    T = expiry_times(chain.expiry, chain.root, chain.asof, close_of) if T is None else np.asarray(T, float)
+    T = chain_expiry_times(chain, close_of) if T is None else np.asarray(T, float)
     fwd = chain_forwards(chain, spot, T, r, q, curve)
     rate, carry = fwd.rate, fwd.carry_q
     iv = np.array(chain.iv, dtype=float)
@@ -105,7 +105,7 @@ def _otm_twin_iv(chain: OptionChain, forward: np.ndarray, iv: np.ndarray, local:
     itm = local & (chain.is_call == (chain.strike < forward))
     if not itm.any():
         return
-    roots, code = np.unique(chain.root.astype(str), return_inverse=True)
+    roots, code = chain.root_codes
     key = (chain.expiry.astype(np.int64) * len(roots) + code.reshape(-1)) * 10**9 + np.round(
         np.nan_to_num(chain.strike) * 1000).astype(np.int64)
     twins = np.flatnonzero(~itm & np.isfinite(iv) & ~chain.adjusted)

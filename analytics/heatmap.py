@@ -53,14 +53,13 @@ def heatmap(chain: OptionChain, spot: float, mode: HeatmapMode, *, gamma: np.nda
     pairs = expiry_rows(chain, n_expiries)
     if not pairs:
         return Heatmap(mode, [], [], np.empty(0), np.empty((0, 0)), np.empty((0, 0, 2), dtype=np.int64))
-    first = (chain.expiry == np.datetime64(pairs[0][0], "D")) & (chain.root == pairs[0][1])
-    listed = np.unique(chain.strike[first])
+    listed = np.unique(chain.strike[chain.rows_of(*pairs[0])])
     nearest = np.sort(listed[np.argsort(np.abs(listed - spot), kind="stable")[:n_strikes]])
     rows = np.full((len(pairs), len(nearest), 2), -1, dtype=np.int64)
     for e, (day, root) in enumerate(pairs):
-        mask = (chain.expiry == np.datetime64(day, "D")) & (chain.root == root)
+        listing = chain.rows_of(day, root)
         for side, is_call in ((0, True), (1, False)):
-            idx = np.flatnonzero(mask & (chain.is_call == is_call))
+            idx = listing[chain.is_call[listing] == is_call]
             at = np.searchsorted(nearest, chain.strike[idx])
             ok = (at < len(nearest)) & (nearest[np.minimum(at, len(nearest) - 1)] == chain.strike[idx])
             rows[e, at[ok], side] = idx[ok]

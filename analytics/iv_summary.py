@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analytics.volatility import ExpiryVol, Skew, TermStructure, delta_skew, forwards_and_ivs, term_structure
+from analytics.volatility import ExpiryVol, Skew, TermStructure, delta_skews, forwards_and_ivs, term_structure
 from data.option_chain import OptionChain
 
 CONSTANT_MATURITY_DAYS = 30
@@ -58,5 +58,5 @@ def iv_summary(chain: OptionChain, spot: float, T: np.ndarray, r: float, max_exp
     skews = []
     for p in term.points[:max_expiries]:
         rows = np.flatnonzero((chain.expiry == np.datetime64(p.expiry, "D")) & ~chain.adjusted)
-        skews.append(tuple(delta_skew(chain, rows, ivs, spot, p.T, r, p.carry_q, d) for d in (0.25, 0.10)))
+        skews.append(delta_skews(chain, rows, ivs, spot, p.T, r, p.carry_q, (0.25, 0.10)))
     return IvSummary(term, tuple(skews), constant_maturity_iv(term.points, CONSTANT_MATURITY_DAYS))

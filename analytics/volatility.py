@@ -48,19 +48,29 @@ def forwards_and_ivs(chain: OptionChain, spot: float, T: np.ndarray, r: float) -
     """Per-expiry forward/ATM IV, and every contract's IV from its mid under that carry."""
     mid = chain.mid
     ivs = np.full(len(chain), np.nan)
-    out: list[ExpiryVol] = []
-    for expiry in np.unique(chain.expiry):
-        rows = np.flatnonzero((chain.expiry == expiry) & ~chain.adjusted)
-        t = float(T[rows[0]]) if len(rows) else 0.0
-        if t <= 0:
-            continue
-        forward = _parity_forward(chain, rows, mid, r, t)
-        if forward is None:
-            continue
-        q = r - np.log(forward / spot) / t
+    solved: list[tuple[np.datetime64, np.ndarray, float, float, float]] = []  # expiry, rows, t, forward, q
+    for expiry, rows in _rows_by_expiry(chain):
+        t = float(T[rows[0]])
+        forward = _parity_forward(chain, rows, mid, r, t) if t > 0 else None
+        if forward is not None:
+            solved.append((expiry, rows, t, forward, r - np.log(forward / spot) / t))
+    if solved:  # one implied-vol call for every expiry's rows, each under its own carry
+        rows = np.concatenate([s[1] for s in solved])
+        t, q = (np.repeat([s[i] for s in solved], [len(s[1]) for s in solved]) for i in (2, 4))
         ivs[rows] = implied_vol(mid[rows], spot, chain.strike[rows], t, r, q, chain.is_call[rows])
-        out.append(ExpiryVol(expiry.item(), t, forward, q, _atm_iv(chain, rows, ivs, forward)))
+    out = [ExpiryVol(expiry.item(), t, forward, q, _atm_iv(chain, rows, ivs, forward))
+           for expiry, rows, t, forward, q in solved]
     return out, ivs
+
+
+def _rows_by_expiry(chain: OptionChain) -> list[tuple[np.datetime64, np.ndarray]]:
+    """(expiry, its standard-deliverable rows ascending), by date; every root of a date together."""
+    rows = np.flatnonzero(~chain.adjusted)
+    days = chain.expiry[rows]
+    order = np.argsort(days, kind="stable")
+    rows, days = rows[order], days[order]
+    groups = np.split(rows, np.flatnonzero(days[1:] != days[:-1]) + 1) if len(rows) else []
+    return [(chain.expiry[g[0]], g) for g in groups]
 
 
 def _parity_forward(chain: OptionChain, rows: np.ndarray, mid: np.ndarray, r: float, t: float) -> float | None:
@@ -106,21 +116,34 @@ def delta_skew(chain: OptionChain, rows: np.ndarray, ivs: np.ndarray, spot: floa
                q: float, delta: float = 0.25) -> Skew | None:
     """Risk reversal at ``delta``: IV of the −Δ put minus IV of the +Δ call, each found by
     interpolating IV against delta across strikes (deltas from the contracts' own IVs)."""
-    sides = {}
-    for is_call, target in ((True, delta), (False, -delta)):
+    return delta_skews(chain, rows, ivs, spot, T, r, q, (delta,))[0]
+
+
+def delta_skews(chain: OptionChain, rows: np.ndarray, ivs: np.ndarray, spot: float, T: float, r: float,
+                q: float, deltas: tuple[float, ...]) -> tuple[Skew | None, ...]:
+    """``delta_skew`` at each of ``deltas``, the contracts' deltas computed once for all."""
+    curves = {}
+    for is_call in (True, False):
         pick = rows[(chain.is_call[rows] == is_call) & np.isfinite(ivs[rows])]
         if len(pick) < 2:
-            return None
+            return (None,) * len(deltas)
         d = np.asarray(bs_greeks(spot, chain.strike[pick], T, r, q, ivs[pick], is_call).delta)
         order = np.argsort(d)
-        d, iv = d[order], ivs[pick][order]
+        curves[is_call] = (d[order], ivs[pick][order])
+    expiry = chain.expiry[rows[0]].item()
+    return tuple(_risk_reversal(curves, delta, expiry) for delta in deltas)
+
+
+def _risk_reversal(curves: dict[bool, tuple[np.ndarray, np.ndarray]], delta: float, expiry: date) -> Skew | None:
+    sides = {}
+    for is_call, target in ((True, delta), (False, -delta)):
+        d, iv = curves[is_call]
         if not d[0] <= target <= d[-1]:
             return None
         sides[is_call] = float(np.interp(target, d, iv))
     rr = 100 * (sides[False] - sides[True])
     reading = ("puts richer than calls: downside protection is bid" if rr > 0.5 else
                "calls richer than puts: upside is being chased" if rr < -0.5 else "balanced")
-    expiry = chain.expiry[rows[0]].item()
     return Skew(expiry, delta, sides[False], sides[True], rr, reading)
 
 

@@ -40,8 +40,9 @@ class ZeroDteSummary:
 
 def same_day_rows(chain: OptionChain, today: date) -> np.ndarray:
     """Rows expiring ``today``, PM-settled only (an AM-settled contract stopped trading yesterday)."""
-    same = (chain.expiry == np.datetime64(today, "D")) & ~chain.adjusted
-    return np.flatnonzero(same & ~np.isin(chain.root.astype(str), list(AM_SETTLED_ROOTS)))
+    names, codes = chain.root_codes
+    am = np.isin(codes, [i for i, name in enumerate(names) if name in AM_SETTLED_ROOTS])
+    return np.flatnonzero((chain.expiry == np.datetime64(today, "D")) & ~chain.adjusted & ~am)
 
 
 def zero_dte_summary(chain: OptionChain, spot: float, T: np.ndarray, iv: np.ndarray, today: date,

@@ -274,7 +274,7 @@ class OptionsChainPanel(QWidget):
         chain, greeks, choice = self._chain, self._greeks, self.choice
         if chain is None or greeks is None or choice is None:
             return
-        rows = np.flatnonzero((chain.expiry == np.datetime64(choice.expiry, "D")) & (chain.root == choice.root))
+        rows = chain.rows_of(choice.expiry, choice.root)
         width = RANGES[self.strike_range.currentIndex()][1]
         if width is not None and len(rows):
             strikes = np.unique(chain.strike[rows])

@@ -121,8 +121,8 @@ def _is_late(moment: datetime) -> bool:
 
 def _atm_30d(chain, spot: float, calendar: MarketCalendar) -> float:
     from analytics.iv_summary import iv_summary
-    from analytics.option_time import expiry_times
+    from analytics.option_time import chain_expiry_times
     from data.rates import RISK_FREE_RATE
 
-    return iv_summary(chain, spot, expiry_times(chain.expiry, chain.root, chain.asof, calendar.close_at),
+    return iv_summary(chain, spot, chain_expiry_times(chain, calendar.close_at),
                       RISK_FREE_RATE).atm_30d

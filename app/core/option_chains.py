@@ -215,7 +215,9 @@ def _analyse(chain: OptionChain, spot: float, r: float, q: float, calendar: Mark
     from analytics.chain_greeks import chain_greeks
     from analytics.gex import gex_profile
     from analytics.iv_summary import iv_summary
+    from analytics.option_time import chain_expiry_times
 
-    greeks = chain_greeks(chain, spot, r, q, calendar.close_at, curve=curve)
-    chain.listings  # noqa: B018  (cached: built here, not by the chain panel's expiry list on the GUI thread, ~7 ms)
-    return greeks, gex_profile(chain, spot, greeks=greeks), iv_summary(chain, spot, greeks.T, r)
+    # (the chain's listings get cached here, not by the chain panel's expiry list on the GUI thread)
+    years = chain_expiry_times(chain, calendar.close_at)
+    greeks = chain_greeks(chain, spot, r, q, calendar.close_at, T=years, curve=curve)
+    return greeks, gex_profile(chain, spot, greeks=greeks), iv_summary(chain, spot, years, r)

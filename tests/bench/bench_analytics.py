@@ -26,8 +26,6 @@ import talib
 from vollib.black_scholes_merton.greeks import analytical as vg
 from vollib.black_scholes_merton.implied_volatility import implied_volatility as viv
 
-from tests.analytics import pricing_inputs
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from analytics.gex import gex_profile
@@ -35,6 +33,7 @@ from analytics.indicators import atr, ema, macd, rsi, sma
 from analytics.pricing import bs_greeks, bs_price, implied_vol
 from data.market_calendar import ET
 from data.option_chain import OptionChain
+from tests.analytics import pricing_inputs
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 

@@ -279,10 +279,10 @@ def _options(chain: OptionChain, spot: float, event: EarningsEvent, reaction: da
     from analytics.earnings_strategies import earnings_ideas, expiries_after
     from analytics.event_vol import implied_move, post_event_ivs, term_event_vol
     from analytics.iv_summary import iv_summary
-    from analytics.option_time import expiry_times
+    from analytics.option_time import chain_expiry_times
 
     r, q = RISK_FREE_RATE, dividend_yield(chain.underlying)
-    years = expiry_times(chain.expiry, chain.root, chain.asof, calendar.close_at)
+    years = chain_expiry_times(chain, calendar.close_at)
     points = iv_summary(chain, spot, years, r).term.points
     implied = implied_move(chain, spot, years, {p.expiry: p.atm_iv for p in points}, reaction)
     if implied is None:
