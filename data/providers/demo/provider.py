@@ -24,6 +24,7 @@ from data.market_calendar import MarketCalendar, SessionBounds, SessionState, ma
 from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.option_chain import OptionChain
 from data.providers.base import OpenStreams
+from data.providers.demo.daily_bars import DailyBook
 from data.providers.demo.market_model import DemoMarket, symbol_key
 from data.providers.demo.options import DemoOptions, OptionPricing
 from data.providers.demo.profiles import in_universe, popular_symbols, profile_for, universe_message
@@ -91,6 +92,7 @@ class DemoProvider:
         self._load_pricing = option_pricing
         self._options: DemoOptions | None = None
         self._options_lock = threading.Lock()
+        self._daily = DailyBook(calendar, lambda symbol, start, now: self.minute_bars(symbol, start, now, False))
 
     @property
     def clock(self) -> SimClock:
@@ -192,9 +194,9 @@ class DemoProvider:
         start = start or end - timedelta(days=DEFAULT_LOOKBACK_DAYS[timeframe])
         if start >= end:
             return Bars.empty(symbol, timeframe)
-        # Daily bars are regular-session only, as every chart shows them.
-        minutes = self.minute_bars(symbol, start, end, extended and timeframe.is_intraday)
-        return aggregate(minutes, timeframe)
+        if timeframe is Timeframe.D1:  # regular-session only, as every chart shows them
+            return self._daily.bars(symbol, start, end)
+        return aggregate(self.minute_bars(symbol, start, end, extended), timeframe)
 
     def quote_at(self, symbol: str, now: datetime) -> Quote:
         session = self._reference_session(symbol, now)
