@@ -20,17 +20,38 @@ def et_day_and_minute(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """US/Eastern day ordinal and minute-of-day for UTC epoch seconds (DST-correct)."""
     if len(ts) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    # UTC offsets only change at DST boundaries: look each distinct UTC hour up once.
-    hours = ts // 3600
-    if np.all(hours[1:] >= hours[:-1]):  # sorted (the usual case): runs instead of a sort
-        starts = np.flatnonzero(np.r_[True, hours[1:] != hours[:-1]])
-        uniq = hours[starts]
-        inverse = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(hours)]))
-    else:
-        uniq, inverse = np.unique(hours, return_inverse=True)
-    offsets = np.array([_et_offset(int(h)) for h in uniq], dtype=np.int64)
-    local = ts + offsets[inverse]
-    return local // 86400, (local % 86400) // 60
+    ts = np.asarray(ts, dtype=np.int64)
+    offsets = _sorted_offsets(ts) if np.all(ts[1:] >= ts[:-1]) else _offsets_by_hour(ts)
+    # in place where it can be: on a fresh million-bar chart each new array costs page faults
+    local = ts + offsets
+    day = local // 86400
+    local -= day * 86400
+    local //= 60
+    return day, local
+
+
+def _sorted_offsets(ts: np.ndarray) -> np.ndarray:
+    """Each sorted timestamp's UTC offset: constant between DST changes, so the offset is read
+    at each UTC midnight of the range (a few hundred look-ups for years of minutes), the hour of
+    each change found inside its day, and the rows filled per run."""
+    first, last = int(ts[0]) // 3600, int(ts[-1]) // 3600
+    midnights = range(first - first % 24, last + 24, 24)
+    at_midnight = [_et_offset(h) for h in midnights]
+    starts, values = [first], [_et_offset(first)]
+    for i in np.flatnonzero(np.diff(at_midnight)).tolist():
+        for hour in range(max(midnights[i], first) + 1, midnights[i + 1] + 1):
+            if _et_offset(hour) != values[-1]:
+                starts.append(hour)
+                values.append(_et_offset(hour))
+                break
+    at = np.searchsorted(ts, np.array(starts[1:], dtype=np.int64) * 3600)
+    return np.repeat(np.array(values, dtype=np.int64), np.diff(np.r_[0, at, len(ts)]))
+
+
+def _offsets_by_hour(ts: np.ndarray) -> np.ndarray:
+    """Unsorted timestamps: each distinct UTC hour's offset, looked up once."""
+    uniq, inverse = np.unique(ts // 3600, return_inverse=True)
+    return np.array([_et_offset(int(h)) for h in uniq], dtype=np.int64)[inverse.reshape(-1)]
 
 
 _OFFSETS: dict[int, int] = {}  # UTC hour -> US/Eastern UTC offset (s): the same hours come every minute

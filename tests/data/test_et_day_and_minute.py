@@ -1,0 +1,41 @@
+"""US/Eastern day and minute of UTC timestamps, against the zoneinfo conversion of each one,
+across DST changes (sorted input takes the per-run path, shuffled input the per-hour one)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from data.bar_aggregation import et_day_and_minute
+from data.market_calendar import ET
+
+EPOCH = date(1970, 1, 1).toordinal()
+# around the 2026 changes (Mar 8, Nov 1), and a span of years
+SPANS = [(1772900000, 1773100000), (1793400000, 1793600000), (1700000000, 1800000000)]
+
+
+def _reference(ts: np.ndarray) -> tuple[list[int], list[int]]:
+    local = [datetime.fromtimestamp(int(t), UTC).astimezone(ET) for t in ts]
+    return [d.date().toordinal() - EPOCH for d in local], [d.hour * 60 + d.minute for d in local]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(SPANS).flatmap(lambda span: st.lists(st.integers(*span), min_size=1, max_size=300)),
+       st.booleans())
+def test_day_and_minute_are_zoneinfos(values: list[int], shuffled: bool) -> None:
+    ts = np.sort(np.array(values, dtype=np.int64))
+    if shuffled:
+        ts = ts[::-1].copy()
+    day, minute = et_day_and_minute(ts)
+    want_day, want_minute = _reference(ts)
+    assert day.tolist() == want_day and minute.tolist() == want_minute
+
+
+def test_a_minute_series_through_the_spring_change() -> None:
+    ts = np.arange(1772928000, 1772928000 + 86400 * 2, 60, dtype=np.int64)  # 2026-03-08 00:00 UTC on
+    day, minute = et_day_and_minute(ts)
+    want_day, want_minute = _reference(ts)
+    assert day.tolist() == want_day and minute.tolist() == want_minute
