@@ -115,9 +115,11 @@ def aggregate(bars: Bars, timeframe: Timeframe) -> Bars:
 def bucket_start(ts: int, timeframe: Timeframe) -> int:
     """Start (UTC epoch seconds) of the ``timeframe`` bar that contains minute ``ts``, on the
     same grid as ``aggregate`` — used to merge live minute bars into the chart's timeframe."""
-    day, minute = et_day_and_minute(np.array([ts], dtype=np.int64))
+    ts = int(ts)
+    local = ts + _et_offset(ts // 3600)  # (plain ints: this runs for every live tick of every chart)
+    day, minute = local // 86400, local % 86400 // 60
     if timeframe is Timeframe.D1:
-        return int(datetime.fromordinal(int(day[0]) + 719163).replace(tzinfo=ET).timestamp())
+        return int(datetime.fromordinal(day + 719163).replace(tzinfo=ET).timestamp())
     size = timeframe.minutes
-    bucket_minute = (int(minute[0]) - REGULAR_OPEN_MINUTE) // size * size + REGULAR_OPEN_MINUTE
-    return int(ts - ts % 60 + (bucket_minute - int(minute[0])) * 60)
+    bucket_minute = (minute - REGULAR_OPEN_MINUTE) // size * size + REGULAR_OPEN_MINUTE
+    return ts - ts % 60 + (bucket_minute - minute) * 60

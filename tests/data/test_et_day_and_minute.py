@@ -9,8 +9,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.bar_aggregation import et_day_and_minute
+from data.bar_aggregation import aggregate, bucket_start, et_day_and_minute
 from data.market_calendar import ET
+from data.models import Bars, Timeframe
 
 EPOCH = date(1970, 1, 1).toordinal()
 # around the 2026 changes (Mar 8, Nov 1), and a span of years
@@ -39,3 +40,11 @@ def test_a_minute_series_through_the_spring_change() -> None:
     day, minute = et_day_and_minute(ts)
     want_day, want_minute = _reference(ts)
     assert day.tolist() == want_day and minute.tolist() == want_minute
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SPANS).flatmap(lambda span: st.integers(*span)),
+       st.sampled_from([Timeframe.M1, Timeframe.M5, Timeframe.M15, Timeframe.H1, Timeframe.H4, Timeframe.D1]))
+def test_a_minutes_bucket_is_the_one_aggregation_puts_it_in(ts: int, timeframe: Timeframe) -> None:
+    minute = Bars("X", Timeframe.M1, [ts - ts % 60], [1.0], [1.0], [1.0], [1.0], [1.0])
+    assert bucket_start(ts, timeframe) == int(aggregate(minute, timeframe).ts[0])
