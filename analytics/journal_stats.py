@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-import pandas as pd
 
 from analytics.journal_trades import Trade
 from data.market_calendar import ET
@@ -252,6 +251,8 @@ def dte_bucket(dte: int | None) -> str | None:
 
 def _tag_codes(t: Table) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Rows and tag codes, a trade once per tag: the distinct tag sets are expanded, not the trades."""
+    import pandas as pd  # (here: the journal panel is built without it, on the GUI thread)
+
     sets = np.fromiter((x.tags or ("(untagged)",) for x in t.trades), dtype=object, count=len(t.trades))
     set_codes, uniq = pd.factorize(sets)
     order = np.argsort(set_codes, kind="stable")
@@ -290,6 +291,8 @@ def _labels(t: Table, key: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     label = {"setup": lambda x: x.setup or "(no setup)", "symbol": lambda x: x.symbol,
              "instrument": lambda x: "stock" if x.instrument == "stock" else "options",
              "gex_regime": _regime_at_entry, "vwap_side": _vwap_side_at_entry}[key]
+    import pandas as pd
+
     labels = np.array([label(x) for x in t.trades], dtype=object)
     codes, names = pd.factorize(labels)  # None (no context at entry) → -1: left out
     rows = np.flatnonzero(codes >= 0)
