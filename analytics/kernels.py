@@ -7,6 +7,11 @@ the same numbers (tests run both). Wrappers take any array-like and return new f
 
 from __future__ import annotations
 
+import itertools
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 
 import numpy as np
@@ -16,6 +21,34 @@ try:
     from analytics import _kernels as compiled
 except ImportError:  # not built on this machine
     compiled = None
+
+
+# Pricing calls of at least PARALLEL_MIN contracts are split across the cores (the kernels release
+# the GIL); the app's own chains (~25k contracts) stay on the calling thread.
+PARALLEL_MIN = 65_536
+threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _chunked(kernel: Callable[..., None], arrays: list[np.ndarray], *scalars) -> None:
+    """``kernel(*arrays, *scalars)`` over 1-d arrays of one length (inputs then outputs), in
+    ``threads`` equal slices at once when the arrays are long enough (the last on this thread)."""
+    n = len(arrays[0])
+    parts = min(threads, n // (PARALLEL_MIN // 2)) if n >= PARALLEL_MIN else 1
+    if parts < 2:
+        kernel(*arrays, *scalars)
+        return
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=max(threads - 1, 1), thread_name_prefix="kernels")
+    cuts = [n * k // parts for k in range(parts + 1)]
+    slices = [[a[lo:hi] for a in arrays] for lo, hi in itertools.pairwise(cuts)]
+    pending = [_pool.submit(kernel, *part, *scalars) for part in slices[:-1]]
+    kernel(*slices[-1], *scalars)
+    for future in pending:
+        future.result()
 
 
 def _f64(x: np.ndarray) -> np.ndarray:
@@ -83,7 +116,7 @@ def bs_greeks(S: np.ndarray, K: np.ndarray, T: np.ndarray, r: np.ndarray, q: np.
     """(delta, gamma, theta, vega, rho) of broadcast inputs of one shape, in that shape."""
     shape = np.shape(S)
     out = np.empty((5, *shape))
-    compiled.bs_greeks(*_flat([S, K, T, r, q, sigma]), _side(is_call), *out.reshape(5, -1))
+    _chunked(compiled.bs_greeks, [*_flat([S, K, T, r, q, sigma]), _side(is_call), *out.reshape(5, -1)])
     return tuple(out)
 
 
@@ -91,6 +124,6 @@ def implied_vol(price: np.ndarray, S: np.ndarray, K: np.ndarray, T: np.ndarray, 
                 is_call: np.ndarray, tol: float, max_iter: int, sigma_max: float) -> np.ndarray:
     """Implied volatility of broadcast inputs of one shape (NaN where none fits), in that shape."""
     out = np.empty(np.shape(price))
-    compiled.implied_vol(*_flat([price, S, K, T, r, q]), _side(is_call), out.reshape(-1), float(tol),
-                         int(max_iter), float(sigma_max))
+    _chunked(compiled.implied_vol, [*_flat([price, S, K, T, r, q]), _side(is_call), out.reshape(-1)], float(tol),
+             int(max_iter), float(sigma_max))
     return out

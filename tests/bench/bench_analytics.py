@@ -28,6 +28,7 @@ from vollib.black_scholes_merton.implied_volatility import implied_volatility as
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from analytics import kernels
 from analytics.gex import gex_profile
 from analytics.indicators import atr, ema, macd, rsi, sma
 from analytics.pricing import bs_greeks, bs_price, implied_vol
@@ -120,6 +121,17 @@ def pricing() -> None:
         print(f"  {name:22}{a:12,.0f}{b:12,.0f}{c:12,.0f}{a / b:9.0f}{a / c:10.0f}{goal:12,.0f}")
     print(f"  {'implied_vol, all classes':22}{n / ours_hard:12,.0f}  (deep ITM/OTM, 10 minutes to 3 years, "
           f"vol 1-300 %; {ours_hard * 1e3:.1f} ms)")
+    one_core(n, lambda: bs_greeks(S, K, T, r, q, sigma, call), lambda: implied_vol(price, S, K, T, r, q, call))
+
+
+def one_core(n: int, greeks, ivs) -> None:
+    """The same calls on one thread (the rows above split 100,000 contracts across the cores)."""
+    saved, kernels.threads = kernels.threads, 1
+    try:
+        print(f"  on one thread ({saved} above): bs_greeks {n / best(greeks, 5):,.0f}/s, "
+              f"implied_vol {n / best(ivs, 5):,.0f}/s")
+    finally:
+        kernels.threads = saved
 
 
 def every_class_grid(n: int):
