@@ -20,5 +20,11 @@ class BuildExt(build_ext):
         super().build_extensions()
 
 
-setup(ext_modules=[Extension("analytics._kernels", ["analytics/_kernels.c"], optional=True)],
+# The module (method table, PyInit) is analytics/_kernels.c; the kernels are in analytics/_kernels_src/.
+KERNEL_SOURCES = ["analytics/_kernels.c", *(f"analytics/_kernels_src/{name}.c" for name in
+                                            ("buffers", "indicators", "ndtr", "greeks", "implied_vol"))]
+KERNEL_HEADERS = [f"analytics/_kernels_src/{name}.h" for name in
+                  ("common", "buffers", "kernels", "normal", "fast_math")]
+
+setup(ext_modules=[Extension("analytics._kernels", KERNEL_SOURCES, depends=KERNEL_HEADERS, optional=True)],
       cmdclass={"build_ext": BuildExt})
