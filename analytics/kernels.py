@@ -45,7 +45,11 @@ def _chunked(kernel: Callable[..., None], arrays: list[np.ndarray], *scalars) ->
             _pool = ThreadPoolExecutor(max_workers=max(threads - 1, 1), thread_name_prefix="kernels")
     cuts = [n * k // parts for k in range(parts + 1)]
     slices = [[a[lo:hi] for a in arrays] for lo, hi in itertools.pairwise(cuts)]
-    pending = [_pool.submit(kernel, *part, *scalars) for part in slices[:-1]]
+    try:
+        pending = [_pool.submit(kernel, *part, *scalars) for part in slices[:-1]]
+    except RuntimeError:  # the interpreter is shutting down: no new threads, so all of it here
+        kernel(*arrays, *scalars)
+        return
     kernel(*slices[-1], *scalars)
     for future in pending:
         future.result()

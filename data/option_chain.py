@@ -78,11 +78,14 @@ class OptionChain:
     def listing_rows(self) -> dict[tuple[date, str], np.ndarray]:
         """Row indices (ascending) of each (expiry, root) listing, by date then root."""
         names, codes = self.root_codes
-        if not len(self):
+        dated = np.flatnonzero(~np.isnat(self.expiry))  # a row without an expiry is in no listing
+        if not len(dated):
             return {}
-        key = self.expiry.astype(np.int64) * len(names) + codes
+        key = self.expiry[dated].astype(np.int64) * len(names) + codes[dated]
         order = np.argsort(key, kind="stable")
-        groups = np.split(order, np.flatnonzero(np.diff(key[order])) + 1)
+        groups = np.split(dated[order], np.flatnonzero(np.diff(key[order])) + 1)
+        for g in groups:
+            g.setflags(write=False)  # shared by every reader of this chain
         return {(self.expiry[g[0]].item(), names[codes[g[0]]]): g for g in groups}
 
     @property
@@ -91,8 +94,8 @@ class OptionChain:
         return tuple(self.listing_rows)
 
     def rows_of(self, expiry: date, root: str) -> np.ndarray:
-        """The rows of one listing (empty when the chain has none)."""
-        return self.listing_rows.get((expiry, root), np.empty(0, dtype=np.intp))
+        """The rows of one listing (empty when the chain has none); read-only."""
+        return self.listing_rows.get((expiry, root), _NO_ROWS)
 
     def select(self, mask: np.ndarray) -> OptionChain:
         mask = np.asarray(mask)
@@ -101,6 +104,10 @@ class OptionChain:
             if isinstance(value, np.ndarray):
                 values[name] = value[mask]
         return OptionChain(**values)
+
+
+_NO_ROWS = np.empty(0, dtype=np.intp)
+_NO_ROWS.setflags(write=False)
 
 
 def factorize_roots(root: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:

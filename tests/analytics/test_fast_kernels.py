@@ -148,7 +148,7 @@ def test_implied_vol_with_and_without_the_lanes_started_searches(grid, lanes: in
 
 
 def test_long_calls_split_across_threads_give_the_same_numbers() -> None:
-    n = kernels.PARALLEL_MIN + 4_321  # uneven halves
+    n = 3 * (kernels.PARALLEL_MIN // 2) + 4_321  # long enough for three uneven slices
     S, K, T, r, q, sigma, call = _with_bad_rows(*_extremes(n, 5))
     clean = _extremes(n, 5)
     price = bs_price(*clean)

@@ -3,6 +3,7 @@ the direct per-row comparisons they replace (SPX and SPXW on one date are two li
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import numpy as np
@@ -48,3 +49,12 @@ def test_a_listing_the_chain_lacks_has_no_rows() -> None:
     assert chain.rows_of(date(2026, 12, 19), "SPX").tolist() == []
     names, codes = chain.root_codes
     assert names == ("SPX", "SPXW") and codes.tolist() == [1, 0]
+
+
+def test_a_row_without_an_expiry_is_in_no_listing_and_has_no_time_left() -> None:
+    chain = _chain([0, 0, 1], [0, 1, 1])
+    chain = replace(chain, expiry=np.array(["2026-12-17", "NaT", "2026-12-18"], dtype="datetime64[D]"))
+    assert chain.listings == ((date(2026, 12, 17), "SPXW"), (date(2026, 12, 18), "SPX"))
+    assert chain_expiry_times(chain)[1] == 0.0 and chain_expiry_times(chain)[0] > 0
+    rows = chain.rows_of(date(2026, 12, 17), "SPXW")
+    assert rows.tolist() == [0] and not rows.flags.writeable

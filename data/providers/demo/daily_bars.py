@@ -4,8 +4,8 @@ A daily chart, IV rank (400 days) and the macro panel's event impact (3 years) a
 daily bars; built from the session's minutes each time, a three-year request generated some
 750 sessions of minutes (~0.8 s of CPU) and start-up asked for it twice at once. Each whole
 session's bar is kept (a lock makes a concurrent request wait for the first one's bars
-instead of building them again); a range that starts or ends inside a session gets that
-day's bar from its minutes, as before.
+instead of building them again; one lock per symbol); a range that starts or ends inside a
+session gets that day's bar from its minutes, as before.
 """
 
 from __future__ import annotations
@@ -26,24 +26,28 @@ class DailyBook:
         self._calendar = calendar
         self._minute_bars = minute_bars
         self._whole: dict[tuple[str, date], Bars] = {}
-        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}  # one per symbol: other symbols never wait
+        self._locks_lock = threading.Lock()
 
     def bars(self, symbol: str, start: datetime, end: datetime) -> Bars:
         """Daily bars of the regular sessions from ``start`` to ``end`` (the same bars as
         aggregating the minutes of that range)."""
         sessions = self._calendar.sessions_between(market_date(start), market_date(end))
-        parts: list[Bars] = []
-        with self._lock:
-            for s in sessions:
-                if start <= s.open and s.close <= end:
-                    parts.append(self._whole_session(symbol, s))
-                else:  # the range cuts into this session: its bar covers only the part inside
-                    parts.append(aggregate(self._minute_bars(symbol, max(start, s.open), min(end, s.close)),
-                                           Timeframe.D1))
+        whole = [s for s in sessions if start <= s.open and s.close <= end]
+        with self._lock(symbol):
+            kept = {s.day: self._whole_session(symbol, s) for s in whole}
+        # a session the range cuts into: its bar covers only the part inside (not kept)
+        parts = [kept[s.day] if s.day in kept else
+                 aggregate(self._minute_bars(symbol, max(start, s.open), min(end, s.close)), Timeframe.D1)
+                 for s in sessions]
         parts = [p for p in parts if len(p)]
         if not parts:
             return Bars.empty(symbol, Timeframe.D1)
         return parts[0].concat(*parts[1:])
+
+    def _lock(self, symbol: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(symbol, threading.Lock())
 
     def _whole_session(self, symbol: str, session: SessionBounds) -> Bars:
         key = (symbol, session.day)
