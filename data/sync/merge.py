@@ -145,6 +145,27 @@ def _write(conn: Connection, ctx: MergeContext, table: SyncTable, record: state.
     if table.mapped:
         conn.exec_driver_sql("INSERT INTO sync_ids (table_name, row_id, record_id) VALUES (?, ?, ?)",
                              (table.name, cursor.lastrowid, record.record_id))
+    if record.deleted is not None:  # back after a delete, which took its children's rows with it
+        _restore_children(conn, ctx, table.name, record.record_id)
+
+
+def _restore_children(conn: Connection, ctx: MergeContext, parent: str, record_id: str) -> None:
+    """Write again the merged children of a record that came back: deleting its row deleted
+    theirs (ON DELETE CASCADE) while their records stayed, so without this the order in which a
+    device saw the delete and a child decided whether the child was there."""
+    for child, column in _CHILDREN.get(parent, ()):
+        found = conn.exec_driver_sql("SELECT record_id FROM sync_records WHERE table_name = ? AND "
+                                     "json_extract(fields, ?) = ?", (child, f"$.{column}[2]", record_id)).fetchall()
+        for (child_id,) in found:
+            child_record = state.load_record(conn, child, child_id)
+            materialize(conn, ctx, child_record, {})
+            state.save_record(conn, child_record)
+
+
+_CHILDREN: dict[str, list[tuple[str, str]]] = {}  # parent table -> (child table, column naming the parent)
+for _table in BY_NAME.values():
+    for _column, _parent in _table.parents.items():
+        _CHILDREN.setdefault(_parent, []).append((_table.name, _column))
 
 
 def materialize(conn: Connection, ctx: MergeContext, record: state.Record, winners: dict) -> None:

@@ -188,3 +188,25 @@ def test_local_writes_are_captured_in_their_own_transaction_and_not_while_applyi
         assert taken == 1 and BY_NAME["alerts"].mapped
     finally:
         store.close()
+
+
+def test_a_record_back_after_a_delete_brings_its_children_back(tmp_path: Path) -> None:
+    """Deleting the alert's row deleted its trigger's too (cascade); the alert edited again after
+    the delete comes back, and so does the trigger, whatever the pages were (found by the test above)."""
+    store = _fresh(tmp_path, "one")
+    try:
+        trigger = {"table": "alert_triggers", "id": "trig-1", "device": "aa", "hlc": _stamp(0, 1), "deleted": False,
+                   "fields": {"alert_id": "alert-1", "price": 1, "triggered_at": "2026-11-30 15:00:00.000000"}}
+        made = _complete({"table": "alerts", "id": "alert-1", "device": "aa", "hlc": _stamp(0, 0), "deleted": False,
+                          "fields": {}})
+        gone = {**made, "hlc": _stamp(1, 0), "deleted": True, "fields": {}}
+        back = _complete({**gone, "hlc": _stamp(1, 1), "deleted": False})  # an edit after the delete
+        for change in (trigger, made, gone):
+            _apply(store, [change])
+        assert not store.run_sync(lambda s: s.connection().exec_driver_sql(
+            "SELECT count(*) FROM alert_triggers").scalar_one())
+        _apply(store, [back])
+        assert store.run_sync(lambda s: s.connection().exec_driver_sql(
+            "SELECT count(*) FROM alert_triggers").scalar_one()) == 1
+    finally:
+        store.close()
