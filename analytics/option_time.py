@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from analytics.pricing import year_fraction
-from data.option_chain import OptionChain, factorize_roots
+from data.option_chain import OptionChain, am_settled, factorize_roots
 from data.symbols import AM_SETTLED_ROOTS
 
 ET = ZoneInfo("America/New_York")
@@ -30,8 +30,7 @@ def expiry_times(expiry: np.ndarray, root: np.ndarray, asof: datetime,
                  close_of: Callable[[date], datetime] = default_close) -> np.ndarray:
     """Years from ``asof`` to each contract's expiry (0 for expired contracts)."""
     days = np.asarray(expiry, dtype="datetime64[D]")
-    names, codes = factorize_roots(root)
-    am = np.isin(codes, [i for i, name in enumerate(names) if name in AM_SETTLED_ROOTS])
+    am = am_settled(*factorize_roots(root))
     # one clock per distinct (expiry, settlement), mapped back to the rows
     keys = days.astype(np.int64) * 2 + am
     unique, inverse = np.unique(keys, return_inverse=True)

@@ -25,8 +25,7 @@ from analytics.expected_move import (
     zero_dte_move,
 )
 from analytics.pricing import bs_price
-from data.option_chain import OptionChain
-from data.symbols import AM_SETTLED_ROOTS
+from data.option_chain import OptionChain, am_settled
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,8 +39,7 @@ class ZeroDteSummary:
 
 def same_day_rows(chain: OptionChain, today: date) -> np.ndarray:
     """Rows expiring ``today``, PM-settled only (an AM-settled contract stopped trading yesterday)."""
-    names, codes = chain.root_codes
-    am = np.isin(codes, [i for i, name in enumerate(names) if name in AM_SETTLED_ROOTS])
+    am = am_settled(*chain.root_codes)
     return np.flatnonzero((chain.expiry == np.datetime64(today, "D")) & ~chain.adjusted & ~am)
 
 

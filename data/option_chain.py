@@ -8,6 +8,8 @@ from functools import cached_property
 
 import numpy as np
 
+from data.symbols import AM_SETTLED_ROOTS
+
 _FLOAT_COLUMNS = ("strike", "bid", "ask", "last", "volume", "open_interest", "iv", "delta", "gamma")
 
 
@@ -108,6 +110,11 @@ class OptionChain:
 
 _NO_ROWS = np.empty(0, dtype=np.intp)
 _NO_ROWS.setflags(write=False)
+
+
+def am_settled(names: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
+    """Per row (``factorize_roots``' coding): an AM-settled root (SPX, NDX … monthlies)."""
+    return np.isin(codes, [i for i, name in enumerate(names) if name in AM_SETTLED_ROOTS])
 
 
 def factorize_roots(root: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:

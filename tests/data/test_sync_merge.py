@@ -203,10 +203,12 @@ def test_a_record_back_after_a_delete_brings_its_children_back(tmp_path: Path) -
         back = _complete({**gone, "hlc": _stamp(1, 1), "deleted": False})  # an edit after the delete
         for change in (trigger, made, gone):
             _apply(store, [change])
-        assert not store.run_sync(lambda s: s.connection().exec_driver_sql(
-            "SELECT count(*) FROM alert_triggers").scalar_one())
+        assert _rows(store, "alert_triggers") == 0
         _apply(store, [back])
-        assert store.run_sync(lambda s: s.connection().exec_driver_sql(
-            "SELECT count(*) FROM alert_triggers").scalar_one()) == 1
+        assert _rows(store, "alert_triggers") == 1
     finally:
         store.close()
+
+
+def _rows(store: Store, table: str) -> int:
+    return store.run_sync(lambda s: s.connection().exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
