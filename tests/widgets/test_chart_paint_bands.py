@@ -26,6 +26,7 @@ def _canvas() -> QImage:
 def _source(ratio: float) -> QImage:
     image = QImage(round(300 * ratio), round(211 * ratio), QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(ratio)
+    image.fill(QColor(0, 0, 0, 0))  # (a new QImage holds whatever memory it got: not valid premultiplied pixels)
     for y in range(image.height()):  # every row differs, so a band off by one row shows
         for x in range(0, image.width(), 7):
             image.setPixelColor(x, y, QColor((x * 3) % 256, y % 256, (x + y) % 256, 40 + (y % 200)))
