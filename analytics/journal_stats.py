@@ -251,10 +251,7 @@ def dte_bucket(dte: int | None) -> str | None:
 
 def _tag_codes(t: Table) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Rows and tag codes, a trade once per tag: the distinct tag sets are expanded, not the trades."""
-    import pandas as pd  # (here: the journal panel is built without it, on the GUI thread)
-
-    sets = np.fromiter((x.tags or ("(untagged)",) for x in t.trades), dtype=object, count=len(t.trades))
-    set_codes, uniq = pd.factorize(sets)
+    set_codes, uniq = _factorize([x.tags or ("(untagged)",) for x in t.trades])
     order = np.argsort(set_codes, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(set_codes, minlength=len(uniq)))])
     names: dict[str, int] = {}
@@ -291,12 +288,19 @@ def _labels(t: Table, key: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     label = {"setup": lambda x: x.setup or "(no setup)", "symbol": lambda x: x.symbol,
              "instrument": lambda x: "stock" if x.instrument == "stock" else "options",
              "gex_regime": _regime_at_entry, "vwap_side": _vwap_side_at_entry}[key]
-    import pandas as pd
-
-    labels = np.array([label(x) for x in t.trades], dtype=object)
-    codes, names = pd.factorize(labels)  # None (no context at entry) → -1: left out
+    codes, names = _factorize([label(x) for x in t.trades])  # None (no context at entry) → -1: left out
     rows = np.flatnonzero(codes >= 0)
     return rows, codes[rows].astype(np.int64), [str(x) for x in names]
+
+
+def _factorize(values: list) -> tuple[np.ndarray, list]:
+    """Each value's code in order of first appearance, and the distinct values; None → -1. (A dict,
+    not pandas: the values are Python objects either way, and the dashboard is built on the GUI
+    thread, where importing pandas took a second.)"""
+    codes: dict = {}
+    out = np.fromiter((-1 if v is None else codes.setdefault(v, len(codes)) for v in values),
+                      dtype=np.int64, count=len(values))
+    return out, list(codes)
 
 
 def _regime_at_entry(trade: Trade) -> str | None:

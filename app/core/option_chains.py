@@ -62,6 +62,7 @@ class OptionChainService:
         self._wake = asyncio.Event()
         self.latest: OptionsSnapshot | None = None  # the active symbol's
         self.by_symbol: dict[str, OptionsSnapshot] = {}  # each followed symbol's newest
+        self.unavailable: dict[str, str] = {}  # why a symbol's newest refresh brought no chain
         self._refreshed_followed: set[str] = set()  # the followed symbols of the last refresh
         self._opens: dict[tuple[str, date], float | None] = {}
 
@@ -129,28 +130,28 @@ class OptionChainService:
             await self.refresh_symbol(symbol)
         except Exception as exc:
             log.warning("the %s option chain failed: %s", symbol, exc, exc_info=True)
-            self._bus.publish(OptionsUnavailable(symbol, f"The {symbol} option chain failed: {redact(str(exc))}"))
+            self._unavailable(symbol, f"The {symbol} option chain failed: {redact(str(exc))}")
 
     async def refresh_symbol(self, symbol: str) -> None:
         provider = self._provider
         if not isinstance(provider, OptionsProvider):
-            self._bus.publish(OptionsUnavailable(symbol, f"No options data from the {provider.name} provider."))
+            self._unavailable(symbol, f"No options data from the {provider.name} provider.")
             return
         started = time.perf_counter()
         try:
             quote = await provider.get_quote(symbol)
             chain = await provider.get_option_chain(symbol)
         except ProviderError as exc:
-            self._bus.publish(OptionsUnavailable(symbol, redact(str(exc))))  # shown: as the log
+            self._unavailable(symbol, redact(str(exc)))  # shown: as the log
             return
         if not valid_quote(quote):  # greeks and GEX of a price of 0, inf or NaN would be nonsense
-            self._bus.publish(OptionsUnavailable(symbol, f"No valid price for {symbol} right now."))
+            self._unavailable(symbol, f"No valid price for {symbol} right now.")
             return
         spot = quote.last
         if not self._wanted(symbol):
             return  # the user moved on while this was loading
         if len(chain) == 0:
-            self._bus.publish(OptionsUnavailable(symbol, f"No listed options for {symbol}."))
+            self._unavailable(symbol, f"No listed options for {symbol}.")
             return
         curve = await self._rates() if self._rates is not None else None
         r, q = rate_of(curve), dividend_yield(symbol)
@@ -161,7 +162,12 @@ class OptionChainService:
         if symbol == self._active_symbol():
             self.latest = snapshot
         self.by_symbol[symbol] = snapshot
+        self.unavailable.pop(symbol, None)
         self._bus.publish(OptionsUpdated(snapshot))
+
+    def _unavailable(self, symbol: str, reason: str) -> None:
+        self.unavailable[symbol] = reason  # (kept for a panel built later: it missed the event)
+        self._bus.publish(OptionsUnavailable(symbol, reason))
 
 
 async def _first_open(provider: MarketDataProvider, symbol: str, session_open: datetime) -> float | None:

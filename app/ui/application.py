@@ -79,7 +79,7 @@ class AppController:
         self.engine = Engine(EngineConfig(settings.data_dir, settings.provider, settings.speed, settings.seed,
                                           settings.provider_args))
         self.bridge = QtBridge(self.engine.bus, self.window)
-        self.intents = Intents(self.window.focus_panel)
+        self.intents = Intents(self.window.focus_panel, self.window.ensure_panel)
         self.tasks = TaskRunner(on_error=self._task_failed)
         self.layouts = LayoutManager(self.window, self.engine, db_path, self.tasks.spawn, self.window.status.show_error)
         self.replay = ReplayController(self.window.replay_menu, self.window.open_recording_action, self.window.status,
@@ -141,6 +141,7 @@ class AppController:
         self.symbol_search.open_symbol = host.open_symbol  # Ctrl+K drives the focused chart's link group
         self.window.build_panels(host)
         style_plots(self.window, self.theme)
+        self.window.panel_built.connect(lambda name: style_plots(self.window.panels[name], self.theme))
         self._mark("panels")
         self.notifier = Notifier(self.window, open_symbol=self._open_symbol, quiet=NotificationQuiet(host))
         self.window.hide_on_close = self.notifier.has_tray
@@ -342,6 +343,18 @@ class AppController:
         records = await self.engine.service(NotificationService).recent(20)
         return next((r.message for r in records if r.kind == "provider"), f"{self.settings.provider} did not start")
 
+    async def _paint_every_panel(self, deadline: float) -> int:
+        """Every panel, also those not on screen (built here: the first time they are looked up),
+        loaded and painted; how many."""
+        while waiting := [name for name, w in self.window.panels.items() if not getattr(w, "is_ready", lambda: True)()]:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"panels did not finish loading their data in time: {', '.join(waiting)}")
+            await asyncio.sleep(0.05)
+        for name, dock in self.window.docks.items():
+            if dock.widget().grab().isNull():
+                raise RuntimeError(f"panel {name} did not paint")
+        return len(self.window.docks)
+
     async def _smoke(self) -> int:
         if problems := await self._start_problems():  # a window goes on (demo market, last layout); a smoke run fails
             print(f"SMOKE FAILED: {' '.join(problems)}", file=sys.stderr, flush=True)  # (no console: no print)
@@ -358,16 +371,7 @@ class AppController:
             raise RuntimeError(f"no quote arrived within {SMOKE_QUOTE_TIMEOUT_S:.0f}s")
         await asyncio.sleep(0.1)  # one bridge flush so panels show prices
         self._mark("first_quote")
-        while waiting := [name for name, w in self.window.panels.items() if not getattr(w, "is_ready", lambda: True)()]:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"panels did not finish loading their data in time: {', '.join(waiting)}")
-            await asyncio.sleep(0.05)
-        painted = 0
-        for name, dock in self.window.docks.items():
-            pixmap = dock.widget().grab()
-            if pixmap.isNull():
-                raise RuntimeError(f"panel {name} did not paint")
-            painted += 1
+        painted = await self._paint_every_panel(deadline)
         self._mark("painted")
         if self.settings.screenshot:
             self.settings.screenshot.parent.mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,8 @@ class ExtraCharts:
         self._pending.clear()
         self._apply_main()
         self._apply_options()
+        window = self._window
+        window.panel_built.connect(lambda _name: (self._apply_main(), self._apply_options(missing_to_main=False)))
 
     def add(self, entry: dict | None = None) -> QDockWidget:
         entry = dict(entry or {})
@@ -98,20 +100,23 @@ class ExtraCharts:
         ChartJournal(self._host, panel)
         ChartProviderIndicators(self._host, panel)
         self._window.docks[name].setWidget(panel)
-        self._window.panels[name] = panel
+        self._window.panels.add(name, panel)
 
     def manifest(self) -> list[dict]:
         """Each chart's link group, own symbol, timeframe and overlays (the main one first)."""
         out = []
         for name in [MAIN, *self.names()]:
             controller = self._controller(name)
-            if controller is None:
-                out.append(self._pending.get(name, {"name": name}))
+            if controller is None:  # (not built yet: what the layout said of it)
+                out.append(self._pending.get(name) or (name == MAIN and self._main_entry) or {"name": name})
                 continue
             link, panel = controller.link, controller.panel
             out.append({"name": name, "group": link.group, "symbol": link.own if not link.group else None,
                         "timeframe": panel.timeframe.value, "shown": list(panel.view_options.shown())})
-        out += [{"options": name, "group": link.group} for name, link in sorted(self._option_links().items())]
+        links = self._option_links()
+        out += [{"options": name, "group": link.group} for name, link in sorted(links.items())]
+        out += [{"options": name, "group": group} for name, group in sorted((self._options_groups or {}).items())
+                if name not in links]  # panels not built yet keep the group the layout gave them
         return out
 
     def _option_links(self) -> dict:
@@ -140,19 +145,21 @@ class ExtraCharts:
                 self._main_entry = entry
                 self._apply_main()
 
-    def _apply_options(self) -> None:
-        """The options panels' saved link groups (once their links exist; an unknown group is skipped)."""
+    def _apply_options(self, missing_to_main: bool = True) -> None:
+        """The options panels' saved link groups, to each once its link exists (an unknown group is
+        skipped); a built panel the layout does not list joins the main group (a layout from before)."""
         from data.store.preference_specs import LINK_GROUPS
 
         links = self._option_links() if self._host is not None else {}
         if self._options_groups is None or not links:
             return
         for name, link in links.items():
-            group = self._options_groups.get(name, LINK_GROUPS[0])  # a layout from before: the main group
+            if name not in self._options_groups and not missing_to_main:
+                continue
+            group = self._options_groups.pop(name, LINK_GROUPS[0])
             if group in LINK_GROUPS and group != link.group:
                 link.restore(group, None)
                 link.parent().link_button.set_group(group)
-        self._options_groups = None
 
     def _apply_main(self) -> None:
         """The main chart's saved group, timeframe and overlays (once its controller exists)."""

@@ -137,24 +137,36 @@ class _Handler:
 
 
 class Intents:
-    def __init__(self, focus_panel: Callable[[str], None]) -> None:
+    def __init__(self, focus_panel: Callable[[str], None], build_panel: Callable[[str], None] | None = None) -> None:
         self._focus_panel = focus_panel
+        self._build_panel = build_panel
         self._handlers: dict[type, _Handler] = {}
+        self._promised: dict[type, str] = {}  # kind → the panel whose build registers its handler
+        self.building: str | None = None  # the panel being built (its handlers are said to be its)
+        self.registered_by: dict[type, str | None] = {}
 
     def handle(self, kind: type[I], handler: Callable[[I], None], panel: str | None = None) -> None:
         """``handler`` does intents of class ``kind`` (one handler per kind); ``panel`` is its dock."""
         if kind in self._handlers:
             raise ValueError(f"{kind.__name__} already has a handler")
         self._handlers[kind] = _Handler(handler, panel)
+        self.registered_by[kind] = self.building
+
+    def promise(self, kind: type, panel: str) -> None:
+        """Building ``panel`` (not built yet: off screen) registers the handler of ``kind``."""
+        self._promised[kind] = panel
 
     def handles(self, kind: type) -> bool:
-        return kind in self._handlers
+        return kind in self._handlers or (kind in self._promised and self._build_panel is not None)
 
     def request(self, intent: object) -> bool:
         """Have ``intent`` done; False (and nothing happens) when no panel does it."""
-        handler = self._handlers.get(type(intent))
+        kind = type(intent)
+        if kind not in self._handlers and kind in self._promised and self._build_panel is not None:
+            self._build_panel(self._promised[kind])
+        handler = self._handlers.get(kind)
         if handler is None:
-            log.debug("no panel handles %s", type(intent).__name__)
+            log.debug("no panel handles %s", kind.__name__)
             return False
         if handler.panel is not None:
             self._focus_panel(handler.panel)

@@ -1,7 +1,8 @@
 """The main window: one dock per registered panel, View menu, layouts menu, status bar.
 
 Docks are created empty first (so the frame paints at once and saved layouts can be restored
-before the first paint); ``build_panels`` fills them afterwards.
+before the first paint); ``build_panels`` fills those on screen afterwards, and each other dock
+is filled when it first comes on screen or its panel is needed (``app.ui.panel_widgets``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QTabBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QTabBar
 
 from app.ui.panel_host import PanelHost
+from app.ui.panel_widgets import PanelWidgets
 from app.ui.panels import PANELS, PanelSpec
 from app.ui.status_bar import MarketStatusBar
 from resources import resource_path
@@ -36,6 +38,7 @@ def make_dock(window: QMainWindow, spec: PanelSpec) -> QDockWidget:
 class MainWindow(QMainWindow):
     quit_requested = Signal()
     close_to_tray = Signal()
+    panel_built = Signal(str)  # a panel built after start-up's (its dock came on screen, or it was needed)
 
     def __init__(self, panels: tuple[PanelSpec, ...] = PANELS) -> None:
         super().__init__()
@@ -47,7 +50,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.specs = panels
         self.docks: dict[str, QDockWidget] = {}
-        self.panels: dict[str, QWidget] = {}
+        self.panels = PanelWidgets(lambda: self.docks, self._build_by_name)
+        self._host: PanelHost | None = None
         self.build_times_ms: dict[str, float] = {}
         self.failed_panels: dict[str, str] = {}  # panel → why it could not be built
         self.hide_on_close = False
@@ -177,24 +181,50 @@ class MainWindow(QMainWindow):
 
     # -- panels ----------------------------------------------------------------------------
     def build_panels(self, host: PanelHost) -> None:
-        """Create every registered panel inside its dock; a failing panel shows its error."""
+        """Create the panels on screen inside their docks; the others are built when first on
+        screen or needed (``panels[name]``). A failing panel shows its error."""
+        self._host = host
         for spec in self.specs:
-            started = time.perf_counter()
-            try:
-                widget = spec.build(host)
-            except Exception as exc:
-                log.exception("panel %s failed to build", spec.object_name)
-                self.failed_panels[spec.object_name] = f"{type(exc).__name__}: {exc}"
-                widget = QLabel(f"{spec.title} could not start:\n{exc}", alignment=Qt.AlignmentFlag.AlignCenter)
-                widget.setWordWrap(True)
-            widget.setObjectName(f"{spec.object_name}_panel")
-            self.docks[spec.object_name].setWidget(widget)
-            self.panels[spec.object_name] = widget
-            self.build_times_ms[spec.object_name] = (time.perf_counter() - started) * 1000
+            for kind in spec.intents:
+                host.intents.promise(kind, spec.object_name)
+            dock = self.docks[spec.object_name]
+            if dock.isVisible() and not dock.visibleRegion().isEmpty():  # (a background tab is "visible")
+                self._build(spec)
+            else:
+                dock.visibilityChanged.connect(lambda shown, name=spec.object_name: shown and self.panels[name])
         self.extra_charts.attach(host)
         from app.ui.options_panel_toggles import wire_panel_toggles
 
         wire_panel_toggles(self, host.intents)
+
+    def ensure_panel(self, name: str) -> None:
+        """Build the panel ``name`` now if it is not yet (off screen until now)."""
+        self.panels[name]  # (looking it up builds it)
+
+    def _build_by_name(self, name: str) -> None:
+        spec = next((s for s in self.specs if s.object_name == name), None)
+        if spec is None or self._host is None:
+            raise KeyError(f"panel {name!r} cannot be built (yet)")
+        self._build(spec)
+        self.panel_built.emit(name)
+
+    def _build(self, spec: PanelSpec) -> None:
+        started = time.perf_counter()
+        assert self._host is not None
+        self._host.intents.building = spec.object_name
+        try:
+            widget = spec.build(self._host)
+        except Exception as exc:
+            log.exception("panel %s failed to build", spec.object_name)
+            self.failed_panels[spec.object_name] = f"{type(exc).__name__}: {exc}"
+            widget = QLabel(f"{spec.title} could not start:\n{exc}", alignment=Qt.AlignmentFlag.AlignCenter)
+            widget.setWordWrap(True)
+        finally:
+            self._host.intents.building = None
+        widget.setObjectName(f"{spec.object_name}_panel")
+        self.docks[spec.object_name].setWidget(widget)
+        self.panels.add(spec.object_name, widget)
+        self.build_times_ms[spec.object_name] = (time.perf_counter() - started) * 1000
 
     def focus_panel(self, object_name: str) -> None:
         dock = self.docks.get(object_name)
@@ -203,8 +233,7 @@ class MainWindow(QMainWindow):
         self.show_and_raise()
         dock.show()
         dock.raise_()
-        if dock.widget():
-            dock.widget().setFocus()
+        (self.panels[object_name] if self._host is not None else dock.widget()).setFocus()  # (built now if not yet)
 
     def show_and_raise(self) -> None:
         self.showNormal() if self.isMinimized() else self.show()

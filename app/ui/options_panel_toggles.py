@@ -24,8 +24,12 @@ def wire_panel_toggles(window: MainWindow, intents: Intents) -> None:
         else:
             dock.close()
 
+    def announce_all(*_built: str) -> None:
+        for name, dock in window.docks.items():
+            intents.request(PanelShownChanged(name, dock.toggleViewAction().isChecked()))
+
     intents.handle(ShowPanel, show)
     for name, dock in window.docks.items():
-        action = dock.toggleViewAction()
-        action.toggled.connect(lambda on, n=name: intents.request(PanelShownChanged(n, on)))
-        intents.request(PanelShownChanged(name, action.isChecked()))
+        dock.toggleViewAction().toggled.connect(lambda on, n=name: intents.request(PanelShownChanged(n, on)))
+    announce_all()
+    window.panel_built.connect(announce_all)  # (the panel that shows them may be built only now)

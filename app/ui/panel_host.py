@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.core.engine import Engine
-from app.ui.bridge import QtBridge
-from app.ui.intents import Intents
-from app.ui.tasks import TaskRunner
+if TYPE_CHECKING:  # (the window's modules import this before the first paint; the engine's come after it)
+    from app.core.engine import Engine
+    from app.ui.bridge import QtBridge
+    from app.ui.intents import Intents
+    from app.ui.tasks import TaskRunner
 
 
 @dataclass

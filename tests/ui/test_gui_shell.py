@@ -28,7 +28,9 @@ def test_every_registered_panel_has_a_named_dock_and_a_view_toggle(qapp, tmp_pat
         for spec in PANELS:
             action = toggles[f"toggle_{spec.object_name}"]
             dock = w.docks[spec.object_name]
-            assert action.text() == spec.title and dock.widget().objectName() == f"{spec.object_name}_panel"
+            panel = w.panels[spec.object_name]  # (built now if it was off screen)
+            assert action.text() == spec.title and panel.objectName() == f"{spec.object_name}_panel"
+            assert dock.widget() is panel
             action.trigger()
             assert dock.isHidden()
             action.trigger()

@@ -19,7 +19,10 @@ def build(host: PanelHost) -> HealthPanel:
                 for h in registry.snapshot()]
         panel.set_health(rows, registry.summary())
 
-    host.bridge.health_changed.connect(refresh)
+    # a burst of changes (every worker starting) is one refresh: each resizes the columns to their contents
+    soon = QTimer(panel, singleShot=True, interval=100)
+    soon.timeout.connect(refresh)
+    host.bridge.health_changed.connect(lambda _name: soon.isActive() or soon.start())
     timer = QTimer(panel)  # heartbeat ages tick even when nothing changes
     timer.setInterval(1000)
     timer.timeout.connect(refresh)

@@ -146,9 +146,12 @@ class _OptionsFeed(QObject):
         self._on_unavailable(symbol, reason)
 
     def _initial(self) -> None:
-        latest = self._host.engine.service(OptionChainService).latest_of(self._link.symbol())
+        service, symbol = self._host.engine.service(OptionChainService), self._link.symbol()
+        latest = service.latest_of(symbol)
         if latest is not None:
             self._snapshot(latest)
+        elif symbol in service.unavailable:  # said before this panel was built
+            self._unavailable(symbol, service.unavailable[symbol])
 
     def _retarget(self, symbol: str) -> None:
         """The panel's group (or its symbol) changed: the new symbol's chain, or a word while it loads."""

@@ -171,8 +171,9 @@ def build(host: PanelHost) -> PreferencesPanel:
     panel = PreferencesPanel(THEMES, TIMEFRAMES, available_providers(), OPENING_RANGE_CHOICES)
 
     def initial() -> None:
-        panel.set_values(host.engine.service(Workspace).preferences, host.engine.config.provider,
-                         str(host.data_dir), str(host.log_file))
+        running = host.engine.config.provider
+        panel.set_values(host.engine.service(Workspace).preferences, running, str(host.data_dir), str(host.log_file))
+        panel.provider_switched(running)  # the running one (a panel built after a switch from the File menu)
 
     async def switch(name: str) -> None:
         try:
