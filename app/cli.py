@@ -130,7 +130,6 @@ def run_gui(args: argparse.Namespace) -> int:
     log_file = setup_logging(log_dir)
     provider = args.provider or _saved_provider(data_dir)
 
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from app.ui.application import AppController, LaunchSettings
@@ -146,7 +145,9 @@ def run_gui(args: argparse.Namespace) -> int:
     settings = LaunchSettings(data_dir=data_dir, log_file=log_file, provider=provider, speed=args.speed,
                          seed=args.seed, layout=args.layout, smoke=args.smoke, screenshot=args.screenshot,
                          started_at=STARTED_AT, provider_args=provider_args)
-    controller = AppController(settings)
+    controller = AppController(settings)  # (its window is painted before the event loop's modules load)
+    import qasync
+
     try:
         return qasync.run(controller.main())
     except RuntimeError:

@@ -1,17 +1,16 @@
 """Application controller: builds the window, starts the engine, wires the UI, quits cleanly.
 
 Start-up order is chosen for a fast first paint: the window frame (with empty docks, its saved
-geometry and theme read via plain sqlite3) is shown first; panels are built next; the engine
+geometry and theme read via plain sqlite3) is shown and painted first, before the engine's and
+the event loop's modules are even imported; the panels on screen are built next; the engine
 (calendar, store, provider — the heavy imports) starts after that, off the GUI thread.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,34 +18,18 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.core import error_hooks
-from app.core.context import EngineConfig
-from app.core.engine import Engine
-from app.ui import help_menu
-from app.ui.bridge import QtBridge
-from app.ui.gui_thread_gc import GuiThreadGarbageCollector
-from app.ui.intents import Intents
-from app.ui.layouts import DEFAULT, OPTIONS, LayoutManager
+from app.core.layouts import DEFAULT, OPTIONS
+from app.ui.layouts import LayoutManager
 from app.ui.main_window import MainWindow
-from app.ui.notification_quiet import NotificationQuiet
-from app.ui.notifier import Notifier
-from app.ui.panel_host import PanelHost
-from app.ui.quit_signals import install_quit_signals
-from app.ui.replay_controls import ReplayController, provider_label
-from app.ui.startup_dialogs import ask_start_fresh, show_fatal, show_warning
-from app.ui.symbol_box import SymbolBox
-from app.ui.symbol_search_wiring import SymbolSearchWiring
-from app.ui.tasks import TaskRunner
 from app.ui.theme import apply_theme, style_plots
 from data.store.fast_read import DB_FILENAME, peek_preference
-from data.store.preference_specs import THEMES
-from data.symbols import SymbolError
 
-if TYPE_CHECKING:  # numpy and SQLAlchemy: imported after the first paint, where they are used
+if TYPE_CHECKING:  # imported after the first paint, where they are used
+    from app.core.engine import Engine
     from app.core.workspace import Workspace
+    from app.ui.notifier import Notifier
 
 log = logging.getLogger(__name__)
-SMOKE_QUOTE_TIMEOUT_S = 20.0
 
 
 class StartupError(Exception):
@@ -71,17 +54,51 @@ class AppController:
     def __init__(self, settings: LaunchSettings) -> None:
         self.settings = settings
         self.qapp = QApplication.instance()
+        self.timings: dict[str, float] = {}
         db_path = settings.data_dir / DB_FILENAME
         self.theme = peek_preference(db_path, "theme") or "dark"
         apply_theme(self.qapp, self.theme)
         self.window = MainWindow()
+        self.layouts = LayoutManager(self.window, lambda: self.engine, db_path, lambda coro: self.tasks.spawn(coro),
+                                     self.window.status.show_error)
+        self.restored = self._paint_first_frame()
+        self._make_parts()
+
+    def _paint_first_frame(self) -> str:
+        """The saved layout (or the default) shown and painted: the trader sees the window now."""
+        restored = self.layouts.restore_at_start(self.settings.layout)
+        if not self.layouts.geometry_restored:
+            self.window.fit_to_screen()
+        self.window.status.set_provider(f"{self.settings.provider} (starting)")
+        self.window.show()
+        self.qapp.processEvents()  # laid out and painted before anything heavy
+        if restored == DEFAULT:
+            self.window.size_default_areas()
+        elif restored == OPTIONS:
+            self.layouts.arrange_options()
+        self.window.repaint()
+        self.mark("first_paint")
+        return restored
+
+    def _make_parts(self) -> None:
+        import asyncio
+
+        from app.core.context import EngineConfig
+        from app.core.engine import Engine
+        from app.ui.bridge import QtBridge
+        from app.ui.gui_thread_gc import GuiThreadGarbageCollector
+        from app.ui.intents import Intents
+        from app.ui.replay_controls import ReplayController
+        from app.ui.symbol_box import SymbolBox
+        from app.ui.symbol_search_wiring import SymbolSearchWiring
+        from app.ui.tasks import TaskRunner
+
+        s = self.settings
         self.gc = GuiThreadGarbageCollector(self.window)
-        self.engine = Engine(EngineConfig(settings.data_dir, settings.provider, settings.speed, settings.seed,
-                                          settings.provider_args))
+        self.engine: Engine = Engine(EngineConfig(s.data_dir, s.provider, s.speed, s.seed, s.provider_args))
         self.bridge = QtBridge(self.engine.bus, self.window)
         self.intents = Intents(self.window.focus_panel, self.window.ensure_panel)
         self.tasks = TaskRunner(on_error=self._task_failed)
-        self.layouts = LayoutManager(self.window, self.engine, db_path, self.tasks.spawn, self.window.status.show_error)
         self.replay = ReplayController(self.window.replay_menu, self.window.open_recording_action, self.window.status,
                                        self.engine, self.tasks, self._tick_status)
         self.notifier: Notifier | None = None
@@ -92,7 +109,6 @@ class AppController:
         self.loop_lost = False
         self._shut_down = False
         self.qapp.aboutToQuit.connect(self._on_qt_quit)
-        self.timings: dict[str, float] = {}
         self.start_problems: list[str] = []  # worked around at start-up: told once the engine runs
 
     @property
@@ -103,17 +119,26 @@ class AppController:
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def main(self) -> int:
+        import asyncio
+
+        from app.core import error_hooks
+        from app.ui.quit_signals import install_quit_signals
+
         restore_hooks = error_hooks.install(asyncio.get_running_loop(), self.engine.report_error)
         restore_signals = install_quit_signals(asyncio.get_running_loop(), self.request_quit)
         try:
             await self._start()
             if self.settings.smoke:
-                return await self._smoke()
+                from app.ui.smoke_run import run_smoke
+
+                return await run_smoke(self)
             await self._quit.wait()
             return self.exit_code
         except StartupError:
             return 2
         except Exception:
+            import traceback
+
             traceback.print_exc()
             return 1
         finally:
@@ -125,34 +150,30 @@ class AppController:
             self.gc.stop()
 
     async def _start(self) -> None:
-        restored = self.layouts.restore_at_start(self.settings.layout)
-        if not self.layouts.geometry_restored:
-            self.window.fit_to_screen()
-        self.window.status.set_provider(f"{self.settings.provider} (starting)")
-        self.window.show()
-        await asyncio.sleep(0.02)  # let Qt lay out and paint the frame before anything heavy
-        if restored == DEFAULT:
-            self.window.size_default_areas()
-        elif restored == OPTIONS:
-            self.layouts.arrange_options()
-        self._mark("first_paint")
+        from app.ui.notification_quiet import NotificationQuiet
+        from app.ui.notifier import Notifier
+        from app.ui.panel_host import PanelHost
+
         host = PanelHost(self.engine, self.bridge, self.intents, self.tasks, self.settings.data_dir,
                          self.settings.log_file)
         self.symbol_search.open_symbol = host.open_symbol  # Ctrl+K drives the focused chart's link group
         self.window.build_panels(host)
         style_plots(self.window, self.theme)
         self.window.panel_built.connect(lambda name: style_plots(self.window.panels[name], self.theme))
-        self._mark("panels")
+        self.mark("panels")
         self.notifier = Notifier(self.window, open_symbol=self._open_symbol, quiet=NotificationQuiet(host))
         self.window.hide_on_close = self.notifier.has_tray
         self.tasks.spawn(self.notifier.connect_desktop())
         self._wire()
         await self._start_engine()
-        self._mark("engine")
+        self.mark("engine")
         self._after_engine_start()
         self.gc.freeze_startup_objects()
 
     def _wire(self) -> None:
+        from app.ui import help_menu
+        from data.store.preference_specs import THEMES
+
         w = self.window
         w.quit_requested.connect(self.request_quit)
         w.close_to_tray.connect(lambda: self.window.status.showMessage("Still running in the tray", 5000))
@@ -241,6 +262,8 @@ class AppController:
         self.replay.refresh()
 
     def _after_provider_change(self) -> None:
+        from app.ui.replay_controls import provider_label
+
         self._build_replay_menu()
         self.window.status.set_provider(provider_label(self.engine.context.provider))
         self._tick_status()
@@ -259,6 +282,8 @@ class AppController:
         self.window.setWindowTitle(f"AI Coach — {symbol}")
 
     def _on_preference(self, key: str, value: object) -> None:
+        from data.store.preference_specs import THEMES
+
         if key == "theme" and value in THEMES and value != self.theme:
             self.theme = str(value)
             apply_theme(self.qapp, self.theme)
@@ -279,6 +304,8 @@ class AppController:
         self.symbol_search.search(text)
 
     def _task_failed(self, exc: BaseException) -> None:
+        from data.symbols import SymbolError
+
         message = str(exc) or type(exc).__name__
         if not isinstance(exc, (SymbolError, ValueError)):
             log.error("background task failed", exc_info=exc)
@@ -287,7 +314,10 @@ class AppController:
     async def _start_engine(self) -> None:
         """Start the engine; a damaged database may be set aside for a fresh one (the user's
         choice), any other failure is shown until the user closes it (``StartupError``)."""
+        import asyncio
+
         from app.core.store_recovery import DatabaseOpenError, set_aside_database
+        from app.ui.startup_dialogs import ask_start_fresh
 
         try:
             await self.engine.start()
@@ -305,6 +335,8 @@ class AppController:
             await self._fatal(str(exc) or type(exc).__name__)
 
     async def _fatal(self, message: str) -> None:
+        from app.ui.startup_dialogs import show_fatal
+
         if self.settings.smoke:  # said once on stderr (the log's stderr handler would say it twice)
             log.info("cannot start: %s", message)
             print(f"ai-coach cannot start: {message}", file=sys.stderr, flush=True)
@@ -314,10 +346,10 @@ class AppController:
         raise StartupError(message)
 
     # -- smoke ----------------------------------------------------------------------------------
-    def _mark(self, name: str) -> None:
+    def mark(self, name: str) -> None:
         self.timings[name] = (time.perf_counter() - self.settings.started_at) * 1000
 
-    async def _start_problems(self) -> list[str]:
+    async def problems_at_start(self) -> list[str]:
         """What start-up worked around: a layout or provider asked for that could not be used …"""
         problems = list(self.start_problems)
         if layout := await self.layouts.unknown_request_problem():
@@ -327,7 +359,9 @@ class AppController:
         return problems
 
     async def _tell_start_problems(self) -> None:
-        if self.settings.smoke or not (problems := await self._start_problems()):
+        from app.ui.startup_dialogs import show_warning
+
+        if self.settings.smoke or not (problems := await self.problems_at_start()):
             return  # (a smoke run fails on them instead)
         for problem in problems:
             log.warning("at start: %s", problem)
@@ -342,46 +376,3 @@ class AppController:
 
         records = await self.engine.service(NotificationService).recent(20)
         return next((r.message for r in records if r.kind == "provider"), f"{self.settings.provider} did not start")
-
-    async def _paint_every_panel(self, deadline: float) -> int:
-        """Every panel, also those not on screen (built here: the first time they are looked up),
-        loaded and painted; how many."""
-        while waiting := [name for name, w in self.window.panels.items() if not getattr(w, "is_ready", lambda: True)()]:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"panels did not finish loading their data in time: {', '.join(waiting)}")
-            await asyncio.sleep(0.05)
-        for name, dock in self.window.docks.items():
-            if dock.widget().grab().isNull():
-                raise RuntimeError(f"panel {name} did not paint")
-        return len(self.window.docks)
-
-    async def _smoke(self) -> int:
-        if problems := await self._start_problems():  # a window goes on (demo market, last layout); a smoke run fails
-            print(f"SMOKE FAILED: {' '.join(problems)}", file=sys.stderr, flush=True)  # (no console: no print)
-            return 2
-        if self.window.failed_panels:
-            raise RuntimeError(f"panels failed to build: {self.window.failed_panels}")
-        deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S
-        from app.core.market_data import MarketDataService
-
-        quotes = self.engine.service(MarketDataService).last_quotes
-        while not quotes and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        if not quotes:
-            raise RuntimeError(f"no quote arrived within {SMOKE_QUOTE_TIMEOUT_S:.0f}s")
-        await asyncio.sleep(0.1)  # one bridge flush so panels show prices
-        self._mark("first_quote")
-        painted = await self._paint_every_panel(deadline)
-        self._mark("painted")
-        if self.settings.screenshot:
-            self.settings.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            if not self.window.grab().save(str(self.settings.screenshot)):
-                raise RuntimeError(f"could not save the screenshot to {self.settings.screenshot}")
-        t = {k: round(v) for k, v in self.timings.items()}
-        if sys.stdout is None:  # a windowed frozen app (Windows) has no console: the exit code says it
-            return 0
-        print(f"SMOKE OK provider={self.engine.context.provider.name} panels={painted}/{len(self.window.docks)} "
-              f"quotes={len(quotes)} first_paint_ms={t['first_paint']} "
-              f"panels_ms={t['panels']} engine_ms={t['engine']} first_quote_ms={t['first_quote']} "
-              f"painted_ms={t['painted']}", flush=True)
-        return 0

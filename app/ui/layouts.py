@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from app.core.engine import Engine
 from app.core.layouts import DEFAULT, MULTI_CHART, OPTIONS, SESSION, LayoutStore
 from app.ui.extra_charts import unwrap, wrap
 from app.ui.main_window import MainWindow
@@ -29,6 +28,7 @@ MULTI_CHARTS = ({"name": "chart", "group": "red", "timeframe": "1m"},
                 {"name": "chart_3", "group": "green", "timeframe": "5m"},
                 {"name": "chart_4", "group": "blue", "timeframe": "5m"})
 if TYPE_CHECKING:
+    from app.core.engine import Engine
     from app.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,9 @@ TABBED_WITH_CHAIN = (
 
 
 class LayoutManager:
-    def __init__(self, window: MainWindow, engine: Engine, db_path: Path,
+    def __init__(self, window: MainWindow, engine: Callable[[], Engine], db_path: Path,
                  run: Callable[..., object], on_error: Callable[[str], None]) -> None:
+        """``engine`` gives the engine: it is made after the window's first paint, which restores the layout."""
         self._window = window
         self._engine = engine
         self._db_path = db_path
@@ -104,12 +105,12 @@ class LayoutManager:
     def _workspace(self) -> Workspace:
         from app.core.workspace import Workspace  # SQLAlchemy: loaded after the first paint
 
-        return self._engine.service(Workspace)
+        return self._engine().service(Workspace)
 
     # -- persistence ----------------------------------------------------------------------
     def _store(self) -> LayoutStore | None:
         # None before the engine starts and once its stop begins (the store is closing)
-        return self._engine.service(LayoutStore) if self._engine.context is not None else None
+        return self._engine().service(LayoutStore) if self._engine().context is not None else None
 
     async def save_session(self) -> None:
         store = self._store()
@@ -121,17 +122,17 @@ class LayoutManager:
 
     async def save_as(self, name: str) -> None:
         geometry, state = self.current()
-        clean = await self._engine.service(LayoutStore).save(name, geometry, state)
+        clean = await self._engine().service(LayoutStore).save(name, geometry, state)
         await self._workspace().set_preference("current_layout", clean)
         await self.refresh_menu()
 
     async def switch(self, name: str) -> None:
-        self.apply(await self._engine.service(LayoutStore).load(name))
+        self.apply(await self._engine().service(LayoutStore).load(name))
         await self._workspace().set_preference("current_layout", name)
         await self.save_session()
 
     async def delete(self, name: str) -> None:
-        await self._engine.service(LayoutStore).delete(name)
+        await self._engine().service(LayoutStore).delete(name)
         await self.refresh_menu()
 
     def arrange_options(self) -> None:
@@ -207,7 +208,7 @@ class LayoutManager:
         await self.save_session()
 
     async def names(self) -> list[str]:
-        return await self._engine.service(LayoutStore).names()
+        return await self._engine().service(LayoutStore).names()
 
     async def unknown_request_problem(self) -> str | None:
         """What to tell about a layout asked for at start that does not exist (None if none)."""
