@@ -18,16 +18,23 @@ from data.models import Bars, Timeframe
 
 def et_day_and_minute(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """US/Eastern day ordinal and minute-of-day for UTC epoch seconds (DST-correct)."""
-    if len(ts) == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    ts = np.asarray(ts, dtype=np.int64)
-    offsets = _sorted_offsets(ts) if np.all(ts[1:] >= ts[:-1]) else _offsets_by_hour(ts)
-    # in place where it can be: on a fresh million-bar chart each new array costs page faults
-    local = ts + offsets
-    day = local // 86400
-    local -= day * 86400
-    local //= 60
+    local = et_local_minutes(ts)
+    day = local // 1440
+    local -= day * 1440
     return day, local
+
+
+def et_local_minutes(ts: np.ndarray) -> np.ndarray:
+    """Minutes since 1970-01-01 00:00 on US/Eastern wall clocks, for UTC epoch seconds
+    (DST-correct): ``day * 1440 + minute`` of ``et_day_and_minute`` in one array."""
+    if len(ts) == 0:
+        return np.empty(0, np.int64)
+    ts = np.asarray(ts, dtype=np.int64)
+    # in place where it can be: on a fresh million-bar chart each new array costs page faults
+    local = _sorted_offsets(ts) if np.all(ts[1:] >= ts[:-1]) else _offsets_by_hour(ts)
+    local += ts
+    local //= 60
+    return local
 
 
 def _sorted_offsets(ts: np.ndarray) -> np.ndarray:

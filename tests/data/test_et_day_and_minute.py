@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.bar_aggregation import aggregate, bucket_start, et_day_and_minute
+from data.bar_aggregation import aggregate, bucket_start, et_day_and_minute, et_local_minutes
 from data.market_calendar import ET
 from data.models import Bars, Timeframe
 
@@ -48,3 +48,11 @@ def test_a_minute_series_through_the_spring_change() -> None:
 def test_a_minutes_bucket_is_the_one_aggregation_puts_it_in(ts: int, timeframe: Timeframe) -> None:
     minute = Bars("X", Timeframe.M1, [ts - ts % 60], [1.0], [1.0], [1.0], [1.0], [1.0])
     assert bucket_start(ts, timeframe) == int(aggregate(minute, timeframe).ts[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(SPANS).flatmap(lambda span: st.lists(st.integers(*span), min_size=1, max_size=300)))
+def test_local_minutes_are_zoneinfos_day_and_minute_in_one(values: list[int]) -> None:
+    ts = np.sort(np.array(values, dtype=np.int64))
+    days, minutes = _reference(ts)
+    assert et_local_minutes(ts).tolist() == [d * 1440 + m for d, m in zip(days, minutes, strict=True)]
