@@ -21,7 +21,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QToolBar, QVBoxLayout, QWidget
 
 from analytics.chart_overlays import ChartOverlays
-from data.bar_aggregation import et_day_and_minute, et_local_minutes
+from data.bar_aggregation import et_day_and_minute, et_day_minute_local
 from data.live_bars import BarChange, LiveBars
 from data.market_calendar import ET
 from data.models import Bar, Bars, Timeframe
@@ -225,10 +225,7 @@ class ChartPanel(QWidget):
         live, panes, intraday = self.live, self.panes, self.timeframe.is_intraday
         panes.candles.set_data(live.open, live.high, live.low, live.close)
         panes.volume.set_data(live.volume, live.close >= live.open)
-        local = et_local_minutes(live.ts)  # once: time axis, session breaks and extended hours
-        day = local // 1440
-        minute = np.multiply(day, -1440)  # (in place: each fresh array of a million bars costs page faults)
-        minute += local
+        day, minute, local = et_day_minute_local(live.ts)  # once: time axis, session breaks and extended hours
         panes.set_timestamps(live.ts, daily=not intraday, local=local)
         starts = np.flatnonzero(np.r_[False, day[1:] != day[:-1]])
         panes.breaks.set_breaks(starts, len(live))
