@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -121,13 +122,29 @@ def _load_sessions(end: date) -> _Sessions:
     return _Sessions(end, days, _epoch_seconds(schedule["open"]), _epoch_seconds(schedule["close"]), holidays)
 
 
+def _kept_or_loaded_sessions(end: date, directory: Path | None) -> _Sessions:
+    """The sessions through ``end`` as kept in ``directory`` (``data.calendar_cache``), else built
+    and kept there."""
+    from data import calendar_cache
+
+    path = calendar_cache.cache_file(directory, CALENDAR_START, end) if directory is not None else None
+    if path is not None and (kept := calendar_cache.read(path)) is not None:
+        days, opens, closes, holidays = kept
+        return _Sessions(end, days, opens, closes, holidays)
+    s = _load_sessions(end)
+    if path is not None:
+        calendar_cache.write(path, s.days, s.opens, s.closes, s.holidays)
+    return s
+
+
 class MarketCalendar:
     """Sessions of XNYS from 2005 on, as sorted arrays for fast lookups; covers any day asked
-    about (up to ``LAST_END``), whatever the date today."""
+    about (up to ``LAST_END``), whatever the date today. ``keep_in``: a folder where the first
+    build's sessions are kept for the next run (building them imports pandas)."""
 
-    def __init__(self, end: date = FIRST_END) -> None:
+    def __init__(self, end: date = FIRST_END, keep_in: Path | None = None) -> None:
         self._lock = threading.Lock()
-        self._s = _load_sessions(min(end, LAST_END))
+        self._s = _kept_or_loaded_sessions(min(end, LAST_END), keep_in)
         self.first_day = self._s.days[0]
 
     @property
@@ -232,8 +249,18 @@ def _epoch_seconds(column) -> list[int]:
     return [int(x) for x in ns]
 
 
+_keep_sessions_in: Path | None = None
+
+
+def keep_sessions_in(directory: Path | None) -> None:
+    """Where ``default_calendar`` keeps its sessions between runs (the app's data folder);
+    set before its first build. None (the default) keeps nothing."""
+    global _keep_sessions_in
+    _keep_sessions_in = directory
+
+
 @lru_cache(maxsize=1)
 def default_calendar() -> MarketCalendar:
     """The process-wide calendar (built once; thread-safe enough: worst case built twice)."""
-    return MarketCalendar()
+    return MarketCalendar(keep_in=_keep_sessions_in)
 

@@ -31,9 +31,10 @@ def set_aside_database(data_dir: Path) -> Path:
 
 async def open_calendar_and_store(data_dir: Path) -> tuple[MarketCalendar, Store]:
     """Both at once, in worker threads; a store that cannot be opened is a ``DatabaseOpenError``."""
-    from data.market_calendar import default_calendar
+    from data.market_calendar import default_calendar, keep_sessions_in
     from data.store.database import Store, StoreError
 
+    keep_sessions_in(data_dir / "cache")  # (read back next time: building them imports pandas)
     try:
         calendar, store = await asyncio.gather(asyncio.to_thread(default_calendar),
                                                asyncio.to_thread(Store.open, data_dir))
