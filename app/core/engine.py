@@ -168,7 +168,10 @@ class Engine:
         return all(h.state is ServiceState.RUNNING for h in self.health.snapshot())
 
     async def stop(self, timeout: float = 5.0) -> None:
-        """Orderly shutdown: services, pending handlers, provider, then the database."""
+        """Orderly shutdown: services, pending handlers, provider, then the database. ``started``
+        turns false first: a GUI callback landing between these awaits (a symbol box's timer)
+        finds no engine instead of a service already retired."""
+        self.started = False
         await self.supervisor.stop(timeout)
         if self._specs is not None:
             await self._services.retire(tuple(reversed(self._specs)))
@@ -181,7 +184,6 @@ class Engine:
             await close_provider(ctx.provider, timeout)
             await asyncio.to_thread(ctx.store.close)
         self._services.clear()
-        self.started = False
 
     def close_without_loop(self) -> None:
         """The event loop is gone (e.g. the display server went away and took the GUI loop with

@@ -48,6 +48,7 @@ class LaunchSettings:
     screenshot: Path | None = None
     started_at: float = 0.0  # perf_counter at process start, for smoke timings
     provider_args: tuple[tuple[str, object], ...] = ()
+    ends_process: bool = False  # the process ends when the app does (the CLI): no last collection
 
 
 class AppController:
@@ -147,7 +148,7 @@ class AppController:
             self.qapp.aboutToQuit.disconnect(self._on_qt_quit)
             restore_signals()
             restore_hooks()
-            self.gc.stop()
+            self.gc.stop(collect=not self.settings.ends_process)
 
     async def _start(self) -> None:
         from app.ui.notification_quiet import NotificationQuiet

@@ -163,3 +163,48 @@ async def test_the_apps_own_trades_get_the_demo_markets_context(tmp_path: Path) 
     finally:
         store.close()
         await demo.aclose()
+
+
+async def test_stopping_drops_a_picture_still_being_computed(tmp_path: Path) -> None:
+    """A quit does not wait for the minute's options picture (its IV rank may be queued behind the
+    options worker): the record is cancelled, nothing half-written is stored, the store stays usable."""
+    import asyncio
+
+    from app.core.events import OptionsUpdated
+    from app.core.health import HealthRegistry
+    from app.core.supervisor import ServiceContext
+    from tests.core.options_snapshots import demo_provider, demo_snapshot
+
+    calendar = default_calendar()
+    at = datetime(2026, 3, 3, 15, 0, 12, tzinfo=UTC)
+    demo = demo_provider(calendar, at)
+    snap = demo_snapshot(calendar, "SPY", at, open_price=None, provider=demo)
+    store = Store.open(tmp_path)
+    bus = EventBus()
+    asked = asyncio.Event()
+
+    async def rank_never_ready(_snap):
+        asked.set()
+        await asyncio.Event().wait()
+
+    service = TradeContextService(store, bus, JournalService(store, now=demo.clock.now), lambda: demo,
+                                  rank_never_ready, _zero_dte)
+    health = HealthRegistry()
+    health.register(service.name, service.stale_after)
+    run = asyncio.create_task(service.run(ServiceContext(service.name, health)))
+    try:
+        for _ in range(200):  # the service subscribes once it runs
+            bus.publish(OptionsUpdated(snap))
+            if asked.is_set():
+                break
+            await asyncio.sleep(0.01)
+        assert asked.is_set()
+        (recording,) = service._pending
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
+        assert recording.cancelled()
+        assert await store.run(lambda s: repo.options_between(s, "SPY", at - timedelta(minutes=1), at)) == []
+    finally:
+        store.close()
+        await demo.aclose()
