@@ -179,13 +179,29 @@ def _merge_equal_curves(inv_vol_t: np.ndarray, offset: np.ndarray, coeff: np.nda
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Contracts on one curve (the same d1(S): a call and a put of one strike and expiry on
     one IV, as the local model prices an in-the-money row) as one, their coefficients summed:
-    half the exps on such a chain, for one hash pass."""
-    import pandas as pd  # (hash-based grouping; loaded with the options workspace anyway)
-
-    codes, curves = pd.factorize(inv_vol_t + 1j * offset)
-    if len(curves) == len(codes):
+    half the exps on such a chain. Grouped by one sort of a key mixing both values' bits,
+    checked exactly (a key two different curves share groups by both values instead)."""
+    n = len(inv_vol_t)
+    if n < 2:
         return inv_vol_t, offset, coeff
-    return curves.real.copy(), curves.imag.copy(), np.bincount(codes, weights=coeff, minlength=len(curves))
+    key = inv_vol_t.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ offset.view(np.uint64)
+    order = np.argsort(key)
+    sorted_key = key[order]
+    first_of_group = np.empty(n, dtype=bool)
+    first_of_group[0] = True
+    np.not_equal(sorted_key[1:], sorted_key[:-1], out=first_of_group[1:])
+    codes = np.empty(n, dtype=np.intp)
+    codes[order] = np.cumsum(first_of_group) - 1
+    firsts = order[first_of_group]
+    if not (np.array_equal(inv_vol_t[firsts][codes], inv_vol_t) and np.array_equal(offset[firsts][codes], offset)):
+        order = np.lexsort((offset, inv_vol_t))  # (a key shared by two curves: never seen on real chains)
+        a, b = inv_vol_t[order], offset[order]
+        first_of_group[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        codes[order] = np.cumsum(first_of_group) - 1
+        firsts = order[first_of_group]
+    if len(firsts) == n:
+        return inv_vol_t, offset, coeff
+    return inv_vol_t[firsts], offset[firsts], np.bincount(codes, weights=coeff, minlength=len(firsts))
 
 
 def _flip(grid: np.ndarray, total: np.ndarray, spot: float) -> tuple[float | None, str]:

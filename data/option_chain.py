@@ -118,11 +118,14 @@ def am_settled(names: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
 
 
 def factorize_roots(root: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
-    """(distinct roots sorted, each row's index into them): a hash pass (pandas), several times
-    faster than ``np.unique`` on strings."""
-    import pandas as pd  # (here: the chain model itself loads without pandas)
-
-    codes, names = pd.factorize(np.asarray(root, dtype=object), sort=True, use_na_sentinel=False)
-    if not all(isinstance(n, str) for n in names):  # a missing root: named as str() names it
-        names, codes = np.unique(np.asarray(root).astype(str), return_inverse=True)
-    return tuple(str(n) for n in names), codes.reshape(-1).astype(np.intp)
+    """(distinct roots sorted, each row's index into them): one dict pass over the column,
+    several times faster than ``np.unique``'s sort of strings and no slower than pandas'
+    factorize (~1 ms on an SPX chain), without importing pandas for it."""
+    values = np.asarray(root, dtype=object).reshape(-1).tolist()
+    distinct = set(values)
+    if not all(isinstance(v, str) for v in distinct):  # a missing root: named as str() names it
+        values = [str(v) for v in values]
+        distinct = set(values)
+    names = tuple(sorted(distinct))
+    index = {name: i for i, name in enumerate(names)}
+    return names, np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values))

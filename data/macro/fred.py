@@ -30,13 +30,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from data.macro.impact import impact_of, title_of
 from data.market_calendar import ET
 from data.store.records import MacroEvent
+
+if TYPE_CHECKING:  # (httpx, ~85 ms of imports, loads when a key is set and FRED is asked)
+    import httpx
 
 SOURCE = "fred"
 BASE_URL = "https://api.stlouisfed.org"
@@ -110,6 +111,8 @@ class FredClient:
         if not api_key or not api_key.strip():
             raise FredError("No FRED key is set: add a FRED key in Preferences.")
         self._key = api_key.strip()
+        import httpx
+
         self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport)
 
     async def aclose(self) -> None:
@@ -136,6 +139,8 @@ class FredClient:
         return rows
 
     async def _get(self, path: str, params: dict[str, Any]) -> Any:
+        import httpx
+
         try:
             response = await self._http.get(path, params={**params, "api_key": self._key})
         except httpx.HTTPError as exc:

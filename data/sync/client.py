@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # (httpx, ~85 ms of imports, loads with the first client: signed in or signing in)
+    import httpx
 
-TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+TIMEOUT_S, CONNECT_TIMEOUT_S = 20.0, 5.0
+MAX_CONNECTIONS = 4
 # idle connections are dropped before the server's keep-alive (uvicorn: 5 s) can close one under a request
-LIMITS = httpx.Limits(max_connections=4, keepalive_expiry=2.0)
+KEEPALIVE_EXPIRY_S = 2.0
 PULL_PAGE = 1000
 RETRY_PAUSE_S = 0.3
 
@@ -84,13 +86,19 @@ class SyncClient:
     def __init__(self, base_url: str, token: str | None = None, transport: httpx.AsyncBaseTransport | None = None):
         self.base_url = base_url.rstrip("/")
         self._token = token
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=TIMEOUT, limits=LIMITS, transport=transport)
+        import httpx
+
+        timeout = httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+        limits = httpx.Limits(max_connections=MAX_CONNECTIONS, keepalive_expiry=KEEPALIVE_EXPIRY_S)
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, limits=limits, transport=transport)
 
     async def close(self) -> None:
         await self._http.aclose()
 
     async def _call(self, method: str, path: str, *, repeatable: bool = True, **kwargs: Any) -> httpx.Response:
         """One request; a repeatable one (everything but sign-in/up) is tried once more after a broken connection."""
+        import httpx
+
         headers = kwargs.pop("headers", {})
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"

@@ -58,3 +58,19 @@ def test_a_row_without_an_expiry_is_in_no_listing_and_has_no_time_left() -> None
     assert chain_expiry_times(chain)[1] == 0.0 and chain_expiry_times(chain)[0] > 0
     rows = chain.rows_of(date(2026, 12, 17), "SPXW")
     assert rows.tolist() == [0] and not rows.flags.writeable
+
+
+def test_roots_factorize_like_a_sorted_unique_also_with_missing_roots() -> None:
+    from data.option_chain import factorize_roots
+
+    rng = np.random.default_rng(5)
+    roots = np.array(rng.choice(["SPXW", "SPX", "SPXPM", "XSP"], 5000).tolist(), dtype=object)
+    names, codes = factorize_roots(roots)
+    expected_names, expected_codes = np.unique(roots.astype(str), return_inverse=True)
+    assert names == tuple(expected_names) and codes.tolist() == expected_codes.tolist() and codes.dtype == np.intp
+    gappy = np.array(["SPX", None, "SPXW", float("nan"), "SPX"], dtype=object)
+    names, codes = factorize_roots(gappy)
+    assert names == ("None", "SPX", "SPXW", "nan")
+    assert [names[c] for c in codes] == ["SPX", "None", "SPXW", "nan", "SPX"]
+    names, codes = factorize_roots(np.array([], dtype=object))
+    assert names == () and len(codes) == 0
