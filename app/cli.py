@@ -126,6 +126,9 @@ def run_verb(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.memory_pages import prefer_small_pages
+
+    prefer_small_pages()  # (before numpy is imported)
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in VERBS:
         return run_verb(argv)

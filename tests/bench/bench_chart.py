@@ -28,6 +28,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 FINPLOT_ENV = REPO / ".bench-env" / "finplot"
+NUMPY_SETTING = "NUMPY_MADVISE_HUGEPAGE"  # app/memory_pages.py (not imported: finplot's process lacks the app)
 VISIBLE = 150
 PAN_FRAMES = 30
 
@@ -188,7 +189,8 @@ def _ensure_finplot_env() -> Path | None:
 
 
 def _child(python: str, role: str, data: Path) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # numpy's huge-page advice as the app sets it (app/memory_pages.py), for both processes alike
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", NUMPY_SETTING: os.environ.get(NUMPY_SETTING, "0")}
     out = subprocess.run([python, __file__, "--role", role, "--data", str(data)], capture_output=True, text=True,
                          env=env, timeout=900, check=True).stdout
     line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
