@@ -162,6 +162,7 @@ class AppController:
         style_plots(self.window, self.theme)
         self.window.panel_built.connect(lambda name: style_plots(self.window.panels[name], self.theme))
         self.mark("panels")
+        self.gc.freeze_startup_objects()  # (the imports' objects: the next timer collection skips them)
         self.notifier = Notifier(self.window, open_symbol=self._open_symbol, quiet=NotificationQuiet(host))
         self.window.hide_on_close = self.notifier.has_tray
         self.tasks.spawn(self.notifier.connect_desktop())
