@@ -2,9 +2,10 @@
 
 Qt aborts the process (SIGABRT, a core dump) when no platform plugin can start, and its own
 message names the wrong library (it blames ``libxcb-cursor0`` even when that is installed and
-``libxcb-icccm4`` is what is missing). So on Linux the app looks first: ``ldd`` on the xcb
-plugin lists every shared library it cannot find, and the user gets one ``apt`` line naming
-exactly those packages, or a plain message when there is no display at all.
+``libxcb-icccm4`` is what is missing). So on Linux the app looks first: the xcb plugin is
+loaded (what Qt does a moment later anyway, so a working install pays nothing); when that
+fails, ``ldd`` on it lists every shared library it cannot find, and the user gets one ``apt``
+line naming exactly those packages, or a plain message when there is no display at all.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +43,17 @@ def debian_package(library: str) -> str:
 
 
 def missing_libraries(plugin: Path) -> list[str]:
-    """Shared libraries ``plugin`` needs that the dynamic loader cannot find (via ``ldd``)."""
+    """Shared libraries ``plugin`` needs that the dynamic loader cannot find: none when it loads
+    (~17 ms less than running ``ldd`` at every start on X11), else those ``ldd`` names."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(str(plugin))
+        return []
+    except OSError:
+        pass
+    import subprocess
+
     try:
         out = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, timeout=10).stdout
     except (OSError, subprocess.SubprocessError):

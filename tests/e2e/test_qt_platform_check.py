@@ -41,6 +41,21 @@ def test_a_library_the_loader_cannot_find_is_named(tmp_path: Path) -> None:
     assert missing_libraries(plugin) == ["libaicoachgone.so.4"]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("cc") is None,
+                    reason="needs Linux with a C compiler")
+def test_a_plugin_that_loads_is_not_asked_about_with_ldd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "x.c"
+    src.write_text("int f(void) { return 1; }\n")
+    plugin = tmp_path / "libplugin.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(plugin), str(src)], check=True)
+
+    def no_ldd(*_args, **_kwargs):
+        raise AssertionError("ldd ran for a plugin that loads")
+
+    monkeypatch.setattr(subprocess, "run", no_ldd)
+    assert missing_libraries(plugin) == []
+
+
 def test_no_display_is_explained_and_smoke_goes_offscreen() -> None:
     env: dict[str, str] = {}
     problem = check(smoke=False, env=env, platform="linux")
