@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from app.ui.application import LaunchSettings
 
 STARTED_AT = time.perf_counter()
@@ -150,14 +152,9 @@ def run_gui(args: argparse.Namespace) -> int:
     log_file = setup_logging(log_dir)
     provider = args.provider or _saved_provider(data_dir)
 
-    from PySide6.QtWidgets import QApplication
-
+    qapp = _qt_application()
     from app.ui.application import AppController
 
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    qapp.setApplicationName("AI Coach")
-    qapp.setOrganizationName("AI Coach")
-    qapp.setQuitOnLastWindowClosed(False)
     controller = AppController(_launch_settings(args, data_dir, log_file, provider))
     import asyncio  # (after the window's first paint, which the controller has made)
 
@@ -172,6 +169,19 @@ def run_gui(args: argparse.Namespace) -> int:
             return 1
         raise
     _exit_without_teardown(code)  # (the loop is not closed: that waits for abandoned worker jobs)
+
+
+def _qt_application() -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui import pyside_source_check
+
+    pyside_source_check.install()  # (before the app's ~900 modules are imported)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    qapp.setApplicationName("AI Coach")
+    qapp.setOrganizationName("AI Coach")
+    qapp.setQuitOnLastWindowClosed(False)
+    return qapp
 
 
 def _launch_settings(args: argparse.Namespace, data_dir: Path, log_file: Path, provider: str) -> LaunchSettings:
