@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from data.bar_aggregation import aggregate
-from data.market_calendar import MarketCalendar, SessionBounds, market_date
+from data.market_calendar import ET, MarketCalendar, SessionBounds, market_date
 from data.models import Bars, Timeframe
 
 MinuteBars = Callable[[str, datetime, datetime], Bars]  # (symbol, start, now) → regular-session 1m bars
+SessionMinutes = Callable[[str, SessionBounds], Bars]  # (symbol, session) → its regular-session 1m bars
 
 
 class DailyBook:
-    def __init__(self, calendar: MarketCalendar, minute_bars: MinuteBars) -> None:
+    def __init__(self, calendar: MarketCalendar, minute_bars: MinuteBars, session_minutes: SessionMinutes) -> None:
         self._calendar = calendar
         self._minute_bars = minute_bars
+        self._session_minutes = session_minutes
         self._whole: dict[tuple[str, date], Bars] = {}
         self._locks: dict[str, threading.Lock] = {}  # one per symbol: other symbols never wait
         self._locks_lock = threading.Lock()
@@ -53,5 +55,15 @@ class DailyBook:
         key = (symbol, session.day)
         bar = self._whole.get(key)
         if bar is None:
-            bar = self._whole[key] = aggregate(self._minute_bars(symbol, session.open, session.close), Timeframe.D1)
+            bar = self._whole[key] = _session_bar(symbol, session, self._session_minutes(symbol, session))
         return bar
+
+
+def _session_bar(symbol: str, session: SessionBounds, minutes: Bars) -> Bars:
+    """The daily bar of one whole session's minutes: what ``aggregate`` makes of them (stamped
+    00:00 ET of the market date), without its bucketing, which cost more than the bar."""
+    if not len(minutes):
+        return Bars.empty(symbol, Timeframe.D1)
+    midnight = datetime.combine(session.day, time(), ET)
+    return Bars(symbol, Timeframe.D1, [int(midnight.timestamp())], [minutes.open[0]], [minutes.high.max()],
+                [minutes.low.min()], [minutes.close[-1]], [minutes.volume.sum()])

@@ -22,6 +22,7 @@ Shape of a day:
 
 from __future__ import annotations
 
+import threading
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,6 +48,7 @@ _GAP_DAY_CUT = NormalDist().inv_cdf(0.06)
 # 40-120 % (the full σ gave 2 % ranges and "272 % used" on ordinary days).
 INTRADAY_SHARE = 0.7
 _PLAN_BLOCK = 512  # plans are made for whole blocks of sessions (about two years)
+_KIND_VOLUME = np.array([1.0, 1.3, 1.4, 0.8])  # volume multiple of each day type, in _DAY_TYPES' order
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,31 @@ class DayPlan:
     close: float
     prev_close: float
     volume_mult: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTable:
+    """The day plans of consecutive sessions since 2005, as columns (row ``i``: session ``i``)."""
+
+    kind: np.ndarray  # index into _DAY_TYPES
+    open: np.ndarray
+    close: np.ndarray
+    prev_close: np.ndarray
+    volume_mult: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.open)
+
+    def plan(self, i: int) -> DayPlan:
+        return DayPlan(_DAY_TYPES[self.kind[i]], float(self.open[i]), float(self.close[i]),
+                       float(self.prev_close[i]), float(self.volume_mult[i]))
+
+    def head(self, n: int) -> PlanTable:
+        return PlanTable(self.kind[:n], self.open[:n], self.close[:n], self.prev_close[:n], self.volume_mult[:n])
+
+    def scaled(self, ratio: float) -> PlanTable:
+        """An ETF's plans from its index's: prices times the ETF's ratio."""
+        return PlanTable(self.kind, self.open * ratio, self.close * ratio, self.prev_close * ratio, self.volume_mult)
 
 
 def symbol_key(symbol: str) -> int:
@@ -73,7 +100,11 @@ class DemoMarket:
         self.calendar = calendar
         self.seed = seed
         # Per-instance caches (a bound lru_cache would keep the instance alive forever).
-        self._plans = lru_cache(maxsize=64)(self._make_plans)
+        self._plan_tables: dict[str, PlanTable] = {}
+        # One builder at a time: threads asking for the same symbol's plans at start-up wait for
+        # the first one's (a few ms) instead of each building them (re-entrant: a stock's plans
+        # are built from the market's, an ETF's from its index's).
+        self._plans_lock = threading.RLock()
         self.session_bars = lru_cache(maxsize=2048)(self._make_session_bars)
         self._paths = lru_cache(maxsize=2048)(self._make_path)
 
@@ -83,29 +114,35 @@ class DemoMarket:
     # -- daily path ---------------------------------------------------------------------
     def day_plan(self, symbol: str, day) -> DayPlan:
         i = self.calendar.session_number(day)
-        return self._plans(symbol, (i // _PLAN_BLOCK + 1) * _PLAN_BLOCK)[i]
+        return self._plans(symbol, i + 1).plan(i)
 
-    def _make_plans(self, symbol: str, n: int) -> tuple[DayPlan, ...]:
+    def _plans(self, symbol: str, n: int) -> PlanTable:
+        """Plans of at least the first ``n`` sessions since 2005 (any longer table has the same
+        first ``n``: the walk is causal), built for whole blocks of sessions."""
+        table = self._plan_tables.get(symbol)
+        if table is not None and len(table) >= n:
+            return table
+        with self._plans_lock:
+            table = self._plan_tables.get(symbol)
+            if table is None or len(table) < n:
+                table = self._plan_tables[symbol] = self._make_plans(symbol, -(-n // _PLAN_BLOCK) * _PLAN_BLOCK)
+            return table
+
+    def _make_plans(self, symbol: str, n: int) -> PlanTable:
         """Plans of the first ``n`` sessions since 2005 (the same prefix for any ``n``)."""
         prof = profile_for(symbol)
         if prof.tracks:
-            ratio = TRACKING[symbol][1]
-            return tuple(DayPlan(p.day_type, p.open * ratio, p.close * ratio, p.prev_close * ratio,
-                                 p.volume_mult) for p in self._plans(prof.tracks, n))
+            return self._plans(prof.tracks, n).head(n).scaled(TRACKING[symbol][1])
         draws = np.random.default_rng([self.seed, symbol_key(symbol), 0]).standard_normal((n, 5))
         if prof.factor is None:
-            kinds = [_DAY_TYPES[k] for k in np.searchsorted(_DAY_TYPE_CUTS, draws[:, 3])]
-            moves = [_own_move(kind, z, prof.daily_vol) for kind, z in zip(kinds, draws, strict=True)]
-            return _walk(prof, moves, kinds, draws)
-        market = self._plans(prof.factor, n)
-        isd = prof.idio_vol / 252**0.5
-        kinds = [m.day_type for m in market]
-        moves = []
-        for m, z in zip(market, draws, strict=True):
-            gap, move = _own_move("normal", z, isd)
-            moves.append((prof.beta * np.log(m.open / m.prev_close) + gap,
-                          prof.beta * np.log(m.close / m.open) + move))
-        return _walk(prof, moves, kinds, draws)
+            kinds = np.searchsorted(_DAY_TYPE_CUTS, draws[:, 3])
+            gaps, moves = _own_moves(kinds, draws, prof.daily_vol)
+            return _walk(prof, gaps, moves, kinds, draws)
+        market = self._plans(prof.factor, n).head(n)
+        gaps, moves = _own_moves(np.zeros(n, dtype=np.intp), draws, prof.idio_vol / 252**0.5)
+        gaps = prof.beta * np.log(market.open / market.prev_close) + gaps
+        moves = prof.beta * np.log(market.close / market.open) + moves
+        return _walk(prof, gaps, moves, market.kind, draws)
 
     # -- intraday -------------------------------------------------------------------------
     def _make_path(self, symbol: str, day) -> np.ndarray:
@@ -160,12 +197,13 @@ class DemoMarket:
         cols: dict[str, list[np.ndarray]] = {k: [] for k in ("ts", "o", "h", "l", "c", "v")}
         for start, (log_open_prev, log_path, sigma_m), ext_share in parts:
             m = len(log_path)
-            opens = np.exp(np.r_[log_open_prev, log_path[:-1]])
+            log_opens = _after(log_open_prev, log_path[:-1])
+            opens = np.exp(log_opens)
             closes = np.exp(log_path)
             wick = np.exp(np.abs(rng.standard_normal((2, m))) * 0.4 * sigma_m)
             vols = np.zeros(m)
             if prof.daily_volume:
-                moved = np.abs(log_path - np.r_[log_open_prev, log_path[:-1]]) / sigma_m
+                moved = np.abs(log_path - log_opens) / sigma_m
                 shape = _regular_volume_shape(m) if ext_share is None else np.full(m, 1.0)
                 share = shape / shape.sum() if ext_share is None else shape * ext_share
                 noise = np.exp(0.35 * rng.standard_normal(m))
@@ -187,52 +225,72 @@ class DemoMarket:
         return float(bars.close[i])
 
 
-def _own_move(kind: str, z: np.ndarray, sd: float) -> tuple[float, float]:
-    """(gap, open-to-close move) in log terms for a day of ``kind`` from its draws ``z``."""
-    gap = z[0] * 0.2 * sd  # SPX ±0.2 % on most days
-    if z[4] < _GAP_DAY_CUT:  # news gaps: SPX 0.4-0.9 %
-        gap = np.sign(z[0] or 1.0) * (0.4 + 0.5 * min(abs(z[2]), 1.0)) * sd
-    scale = {"trend_up": 1.0 + 0.5 * abs(z[1]), "trend_down": -(1.0 + 0.5 * abs(z[1])), "range": 0.3 * z[1]}
-    return float(gap), float(scale.get(kind, 0.65 * z[1]) * INTRADAY_SHARE * sd)
+def _own_moves(kinds: np.ndarray, z: np.ndarray, sd: float) -> tuple[np.ndarray, np.ndarray]:
+    """(gap, open-to-close move) in log terms of each session, from its kind (an index into
+    _DAY_TYPES) and its row of draws ``z``."""
+    gap = z[:, 0] * 0.2 * sd  # SPX ±0.2 % on most days
+    news = (0.4 + 0.5 * np.minimum(np.abs(z[:, 2]), 1.0)) * sd  # news gaps: SPX 0.4-0.9 %
+    gap = np.where(z[:, 4] < _GAP_DAY_CUT, np.where(z[:, 0] == 0.0, 1.0, np.sign(z[:, 0])) * news, gap)
+    swing = 1.0 + 0.5 * np.abs(z[:, 1])
+    scale = np.choose(kinds, [0.65 * z[:, 1], swing, -swing, 0.3 * z[:, 1]])  # in _DAY_TYPES' order
+    return gap, scale * INTRADAY_SHARE * sd
 
 
-def _walk(prof: SymbolProfile, moves: list[tuple[float, float]], kinds: list[str], draws: np.ndarray
-          ) -> tuple[DayPlan, ...]:
+def _walk(prof: SymbolProfile, gaps: np.ndarray, moves: np.ndarray, kinds: np.ndarray, draws: np.ndarray
+          ) -> PlanTable:
     """Chain (gap, move) pairs into day plans, pulled gently toward the profile's level."""
-    gap_day = draws[:, 4] < _GAP_DAY_CUT
-    plans: list[DayPlan] = []
-    log_level = log_close = np.log(prof.base_price)
-    for i, ((gap, move), kind) in enumerate(zip(moves, kinds, strict=True)):
+    log_level = float(np.log(prof.base_price))
+    log_opens, log_closes = [], []
+    log_close = log_level
+    for gap, move in zip(gaps.tolist(), moves.tolist(), strict=True):  # causal: each day opens off the last close
         log_open = log_close + gap - _MEAN_REVERSION * (log_close - log_level)
-        prev_close = float(np.exp(log_close))
         log_close = log_open + move
-        vol_mult = {"trend_up": 1.3, "trend_down": 1.4, "range": 0.8}.get(kind, 1.0) * (1.3 if gap_day[i] else 1.0)
-        plans.append(DayPlan(kind, float(np.exp(log_open)), float(np.exp(log_close)), prev_close,
-                             vol_mult * float(np.exp(0.2 * draws[i, 2]))))
-    return tuple(plans)
+        log_opens.append(log_open)
+        log_closes.append(log_close)
+    closes = np.exp(np.array(log_closes))
+    prev_closes = np.exp(np.array([log_level, *log_closes[:-1]]))
+    gap_day = draws[:, 4] < _GAP_DAY_CUT
+    vol_mult = _KIND_VOLUME[kinds] * np.where(gap_day, 1.3, 1.0) * np.exp(0.2 * draws[:, 2])
+    return PlanTable(np.asarray(kinds, dtype=np.intp), np.exp(np.array(log_opens)), closes, prev_closes, vol_mult)
 
 
 def _basis(rng: np.random.Generator, n: int, sd: float = 1.0e-4, phi: float = 0.9) -> np.ndarray:
     """An ETF's log premium to its index ratio: AR(1) noise of ``sd``, pinned to 0 at the close."""
     shocks = rng.standard_normal(n) * sd * np.sqrt(1 - phi * phi)
-    out = np.empty(n)
-    level = rng.standard_normal() * sd
-    for i in range(n):
-        level = phi * level + shocks[i]
-        out[i] = level
+    level = float(rng.standard_normal() * sd)
+    levels = []
+    for shock in shocks.tolist():  # (Python floats: the same sums as numpy's, several times faster)
+        level = phi * level + shock
+        levels.append(level)
+    out = np.array(levels)
     return out - out[-1] * np.arange(1, n + 1) / n
 
 
+@lru_cache(maxsize=16)  # a few session lengths (full days, half days): read-only arrays
 def _regular_vol_shape(n: int) -> np.ndarray:
     m = np.arange(n, dtype=float)
     lunch = 0.35 * np.exp(-(((m - n * 0.47) / (n * 0.15)) ** 2))
-    return 1.0 + 1.6 * np.exp(-m / 20.0) + 0.5 * np.exp(-(n - 1 - m) / 25.0) - lunch
+    return _read_only(1.0 + 1.6 * np.exp(-m / 20.0) + 0.5 * np.exp(-(n - 1 - m) / 25.0) - lunch)
 
 
+@lru_cache(maxsize=16)
 def _regular_volume_shape(n: int) -> np.ndarray:
     m = np.arange(n, dtype=float)
     lunch = 0.3 * np.exp(-(((m - n * 0.47) / (n * 0.15)) ** 2))
-    return 1.0 + 3.0 * np.exp(-m / 15.0) + 2.0 * np.exp(-(n - 1 - m) / 12.0) - lunch
+    return _read_only(1.0 + 3.0 * np.exp(-m / 15.0) + 2.0 * np.exp(-(n - 1 - m) / 12.0) - lunch)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+def _after(first: float, rest: np.ndarray) -> np.ndarray:
+    """``first`` then ``rest`` (np.r_ without its index parsing, ~10 µs a call)."""
+    out = np.empty(len(rest) + 1)
+    out[0] = first
+    out[1:] = rest
+    return out
 
 
 def _bridge_path(rng: np.random.Generator, n: int, sigma: np.ndarray, start: float, end: float

@@ -92,7 +92,8 @@ class DemoProvider:
         self._load_pricing = option_pricing
         self._options: DemoOptions | None = None
         self._options_lock = threading.Lock()
-        self._daily = DailyBook(calendar, lambda symbol, start, now: self.minute_bars(symbol, start, now, False))
+        self._daily = DailyBook(calendar, lambda symbol, start, now: self.minute_bars(symbol, start, now, False),
+                                lambda symbol, session: self._session_minutes(symbol, session, False))
 
     @property
     def clock(self) -> SimClock:

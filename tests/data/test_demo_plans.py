@@ -1,0 +1,61 @@
+"""The demo market's daily plans: one table per symbol, grown in blocks, built once, and the
+same numbers as ever (the demo's prices are a fixed function of the seed: a faster build must
+not move them)."""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import numpy as np
+
+from data.providers.demo.market_model import DemoMarket
+from data.providers.demo.profiles import popular_symbols
+
+# sha256 of every symbol's plans for the sessions 2005-01-03 … 2026-12-31 and of three whole
+# sessions of minutes, as the per-day loop that built them until 2026-12-03 made them (the
+# vectorized build was checked equal to it, plan by plan, for 2005-2027)
+PINNED = "472660c9b9356647a3ab32cfa3b742df7419fe3fd5e5df9bb3f643a31fc4ebaa"
+
+
+def _digest(market: DemoMarket) -> str:
+    h = hashlib.sha256()
+    days = [s.day for s in market.calendar.sessions_between(date(2005, 1, 3), date(2026, 12, 31))]
+    for symbol in popular_symbols():
+        for day in days:
+            p = market.day_plan(symbol, day)
+            h.update(f"{symbol}{day}{p.day_type}{p.open!r}{p.close!r}{p.prev_close!r}{p.volume_mult!r}".encode())
+    for symbol, day in (("SPX", date(2026, 11, 27)), ("QQQ", date(2024, 12, 24)), ("NVDA", date(2026, 6, 10))):
+        bars = market.session_bars(symbol, day)
+        for column in (bars.ts, bars.open, bars.high, bars.low, bars.close, bars.volume):
+            h.update(np.ascontiguousarray(column).tobytes())
+    return h.hexdigest()
+
+
+def test_the_demo_market_makes_the_numbers_it_always_made(calendar) -> None:
+    assert _digest(DemoMarket(calendar)) == PINNED
+
+
+def test_plans_grow_and_keep_what_came_before(calendar) -> None:
+    early = [s.day for s in calendar.sessions_between(date(2005, 1, 3), date(2005, 3, 1))]
+    grown = DemoMarket(calendar)
+    before = [grown.day_plan("NVDA", day) for day in early]  # a table of one block
+    later = grown.day_plan("NVDA", date(2027, 3, 1))  # grown past the first block
+    assert [grown.day_plan("NVDA", day) for day in early] == before
+    assert DemoMarket(calendar).day_plan("NVDA", date(2027, 3, 1)) == later
+
+
+def test_threads_asking_at_once_build_each_table_once(calendar) -> None:
+    market, built = DemoMarket(calendar), []
+    make = market._make_plans
+
+    def counted(symbol: str, n: int):
+        built.append(symbol)
+        return make(symbol, n)
+
+    market._make_plans = counted
+    with ThreadPoolExecutor(4) as pool:
+        plans = list(pool.map(lambda _: market.day_plan("AAPL", date(2026, 6, 10)), range(8)))
+    assert len(set(plans)) == 1
+    assert sorted(built) == ["AAPL", "SPX"]  # a stock's plans are built on the market's
