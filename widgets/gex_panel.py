@@ -300,12 +300,12 @@ class GexPanel(QWidget):
 
 
 def _profile_plot() -> pg.PlotWidget:
-    plot = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")})
+    # right-click: the bar's or level's actions (GexPanel.context_menu), not pyqtgraph's menu
+    plot = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")}, enableMenu=False)
     plot.showGrid(x=True, y=True, alpha=0.15)
     plot.setLabel("bottom", "Strike")
     plot.setLabel("left", "GEX per 1 %")  # (the longer title was clipped on a short plot)
     plot.setMouseEnabled(x=True, y=False)
-    plot.setMenuEnabled(False)  # right-click: the bar's or level's actions (GexPanel.context_menu)
     return plot
 
 

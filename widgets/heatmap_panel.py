@@ -54,9 +54,8 @@ def _cell_value(mode: str, value: float) -> str:
 
 
 def _grid_plot() -> pg.PlotWidget:
-    plot = pg.PlotWidget()
+    plot = pg.PlotWidget(enableMenu=False)  # right-click: the cell's actions (HeatmapPanel.context_menu)
     plot.setMouseEnabled(x=False, y=False)
-    plot.setMenuEnabled(False)  # right-click: the cell's actions (HeatmapPanel.context_menu)
     plot.hideButtons()
     plot.setLabel("bottom", "Strike")
     plot.invertY(True)

@@ -155,8 +155,7 @@ class MovesPlot(pg.PlotWidget):
     """Past close moves as bars (oldest left), the implied move as a band around 0."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.setMenuEnabled(False)
+        super().__init__(enableMenu=False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.showGrid(x=False, y=True, alpha=0.2)
@@ -184,9 +183,8 @@ class CrushHeatmap(pg.PlotWidget):
     """P&L after the event: spot move (x, %) × IV scenario (rows), red a loss, green a gain."""
 
     def __init__(self) -> None:
-        super().__init__(axisItems={"bottom": pg.AxisItem("bottom")})
+        super().__init__(axisItems={"bottom": pg.AxisItem("bottom")}, enableMenu=False)
         self.grid = None
-        self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.getAxis("bottom").setLabel("spot move %")

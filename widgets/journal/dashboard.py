@@ -76,8 +76,7 @@ class JournalDashboard(QWidget):
         for key, label in BREAKDOWNS:
             self.breakdown_key.addItem(f"By {label.lower()}", key)
         self.values = {attr: QLabel(MISSING) for _, attr in STATS}
-        self.equity = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")})
-        self.equity.setMenuEnabled(False)
+        self.equity = pg.PlotWidget(axisItems={"left": CompactAxis("left", prefix="$")}, enableMenu=False)
         self.equity.showGrid(x=False, y=True, alpha=0.2)
         self.equity.addItem(pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen((128, 128, 128), width=1)))
         self.equity.getAxis("bottom").setLabel("closed trade #")

@@ -45,10 +45,9 @@ class DailyHeatmap(pg.PlotWidget):
     ticks: list[tuple[int, str]] = []  # noqa: RUF012  (replaced, never mutated)
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)
         self.days: list[date] = []
         self.values: list[float] = []
-        self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.getPlotItem().invertY(True)
