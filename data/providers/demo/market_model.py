@@ -24,15 +24,18 @@ from __future__ import annotations
 
 import threading
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 from statistics import NormalDist
 
 import numpy as np
 
-from data.market_calendar import MarketCalendar
+from data.market_calendar import MarketCalendar, SessionBounds
 from data.models import Bars, Timeframe
+from data.providers.demo.minutes import Part, basis, bridge_paths, minutes_ohlcv, regular_vol_shape
 from data.providers.demo.profiles import TRACKING, SymbolProfile, profile_for
 
 _DAY_TYPES = ("normal", "trend_up", "trend_down", "range")
@@ -47,6 +50,7 @@ _GAP_DAY_CUT = NormalDist().inv_cdf(0.06)
 # under implied, so an SPX at 15 % IV ranges ~1 % a day and a 0DTE straddle's move is mostly used
 # 40-120 % (the full σ gave 2 % ranges and "272 % used" on ordinary days).
 INTRADAY_SHARE = 0.7
+_BATCH_DAYS = 64  # sessions built together for daily bars (a few MB of temporaries)
 _PLAN_BLOCK = 512  # plans are made for whole blocks of sessions (about two years)
 _KIND_VOLUME = np.array([1.0, 1.3, 1.4, 0.8])  # volume multiple of each day type, in _DAY_TYPES' order
 
@@ -87,10 +91,6 @@ class PlanTable:
 
 def symbol_key(symbol: str) -> int:
     return zlib.crc32(symbol.encode())
-
-
-def _round_tick(x: np.ndarray) -> np.ndarray:
-    return np.round(x, 2)  # nearest double to the cent, no 572.3100000000001 noise
 
 
 class DemoMarket:
@@ -146,76 +146,89 @@ class DemoMarket:
 
     # -- intraday -------------------------------------------------------------------------
     def _make_path(self, symbol: str, day) -> np.ndarray:
-        """Log closes of the regular session's minutes (unrounded), the factor model's output:
-        the market's own bridge, ``beta ×`` the factor's path plus an own bridge, or the tracked
-        index's path times the ETF's ratio plus a basis pinned to zero at the close."""
-        prof, plan = profile_for(symbol), self.day_plan(symbol, day)
-        session = self.calendar.session(day)
-        n = int((session.close - session.open).total_seconds() // 60)
-        weights = _regular_vol_shape(n)
+        return self._regular_paths(symbol, [day])[0]
+
+    def _regular_paths(self, symbol: str, days: Sequence[date]) -> np.ndarray:
+        """Log closes of the regular session's minutes (unrounded) of ``days`` (sessions of one
+        length), a row a day: the factor model's output: the market's own bridge, ``beta ×`` the
+        factor's path plus an own bridge, or the tracked index's path times the ETF's ratio plus
+        a basis pinned to zero at the close."""
+        prof, plans = profile_for(symbol), [self.day_plan(symbol, day) for day in days]
+        n = _shape_of(self.calendar.session(days[0]))[1]
+        weights = regular_vol_shape(n)
         shape = weights / np.sqrt(np.sum(weights**2))
+        rngs = [self._rng(symbol, day, 2) for day in days]
         if prof.tracks:
-            index = self._paths(prof.tracks, day)
-            return index + np.log(TRACKING[symbol][1]) + _basis(self._rng(symbol, day, 2), n)
+            return self._paths_of(prof.tracks, days) + np.log(TRACKING[symbol][1]) + basis(rngs, n)
+        log_open = np.log([p.open for p in plans])[:, None]
         if prof.factor is None:
-            sigma = INTRADAY_SHARE * prof.daily_vol * shape * (0.6 if plan.day_type == "range" else 1.0)
-            return _bridge_path(self._rng(symbol, day, 2), n, sigma, np.log(plan.open), np.log(plan.close))[1]
-        market, m_plan = self._paths(prof.factor, day), self.day_plan(prof.factor, day)
-        loading = prof.beta * (market - np.log(m_plan.open))
-        own_end = np.log(plan.close / plan.open) - loading[-1]
-        own = _bridge_path(self._rng(symbol, day, 2), n, INTRADAY_SHARE * prof.idio_vol / 252**0.5 * shape, 0.0,
-                           own_end)[1]
-        return np.log(plan.open) + loading + own
+            range_days = np.array([0.6 if p.day_type == "range" else 1.0 for p in plans])[:, None]
+            sigma = INTRADAY_SHARE * prof.daily_vol * shape * range_days
+            return bridge_paths(rngs, n, sigma, log_open, np.log([p.close for p in plans])[:, None])
+        market = self._paths_of(prof.factor, days)
+        loading = prof.beta * (market - np.log([self.day_plan(prof.factor, day).open for day in days])[:, None])
+        own_end = np.log([p.close / p.open for p in plans])[:, None] - loading[:, -1:]
+        own = bridge_paths(rngs, n, INTRADAY_SHARE * prof.idio_vol / 252**0.5 * shape, 0.0, own_end)
+        return log_open + loading + own
+
+    def _paths_of(self, symbol: str, days: Sequence[date]) -> np.ndarray:
+        """``_regular_paths``, one session's from the cache (minutes are asked for day by day,
+        and a stock's and an ETF's are built on the market's or the index's of the same day)."""
+        return self._paths(symbol, days[0])[None, :] if len(days) == 1 else self._regular_paths(symbol, days)
 
     def _rng(self, symbol: str, day, part: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, symbol_key(symbol), day.toordinal(), part])
 
     def _make_session_bars(self, symbol: str, day) -> Bars:
         """All 1-minute bars of one session (extended hours included where the symbol has them)."""
-        prof = profile_for(symbol)
-        plan = self.day_plan(symbol, day)
         session = self.calendar.session(day)
-        sd = prof.daily_vol
-        reg = self._paths(symbol, day)
-        weights = _regular_vol_shape(len(reg))
-        reg_sigma = INTRADAY_SHARE * sd * weights / np.sqrt(np.sum(weights**2))
-        parts = [(session.open, (np.log(plan.open), reg, reg_sigma), None)]
-        if prof.extended_hours:
-            n_pre = int((session.open - session.premarket_open).total_seconds() // 60)
-            pre = _bridge_path(self._rng(symbol, day, 1), n_pre, np.full(n_pre, 0.3 * sd / np.sqrt(n_pre)),
-                               np.log(plan.prev_close), np.log(plan.open))
-            n_post = int((session.after_hours_close - session.close).total_seconds() // 60)
-            post_rng = self._rng(symbol, day, 3)
-            end = reg[-1] + post_rng.standard_normal() * 0.2 * sd
-            post = _bridge_path(post_rng, n_post, np.full(n_post, 0.2 * sd / np.sqrt(n_post)), reg[-1], end)
-            parts = [(session.premarket_open, pre, 0.03 / n_pre), *parts, (session.close, post, 0.02 / n_post)]
-        return self._bars_from_paths(prof, plan, parts, self._rng(symbol, day, 4))
+        starts = (session.premarket_open, session.open, session.close)
+        sizes = _shape_of(session)
+        if not profile_for(symbol).extended_hours:
+            starts, sizes = starts[1:2], sizes[1:2]
+        ts = np.concatenate([int(start.timestamp()) + 60 * np.arange(m, dtype=np.int64)
+                             for start, m in zip(starts, sizes, strict=True)])
+        columns = (column[0] for column in self._sessions(symbol, [day]))
+        return Bars(profile_for(symbol).symbol, Timeframe.M1, ts, *columns)
 
-    def _bars_from_paths(self, prof: SymbolProfile, plan: DayPlan, parts: list, rng: np.random.Generator) -> Bars:
-        """OHLCV minutes from log-price paths: wicks around each move, volume that follows the
-        session's U shape (flat shares in extended hours) and the size of each move."""
-        cols: dict[str, list[np.ndarray]] = {k: [] for k in ("ts", "o", "h", "l", "c", "v")}
-        for start, (log_open_prev, log_path, sigma_m), ext_share in parts:
-            m = len(log_path)
-            log_opens = _after(log_open_prev, log_path[:-1])
-            opens = np.exp(log_opens)
-            closes = np.exp(log_path)
-            wick = np.exp(np.abs(rng.standard_normal((2, m))) * 0.4 * sigma_m)
-            vols = np.zeros(m)
-            if prof.daily_volume:
-                moved = np.abs(log_path - log_opens) / sigma_m
-                shape = _regular_volume_shape(m) if ext_share is None else np.full(m, 1.0)
-                share = shape / shape.sum() if ext_share is None else shape * ext_share
-                noise = np.exp(0.35 * rng.standard_normal(m))
-                vols = np.round(prof.daily_volume * plan.volume_mult * share * noise * (0.7 + 0.3 * moved))
-            cols["ts"].append(int(start.timestamp()) + 60 * np.arange(m, dtype=np.int64))
-            for key, arr in (("o", opens), ("h", np.maximum(opens, closes) * wick[0]),
-                             ("l", np.minimum(opens, closes) / wick[1]), ("c", closes), ("v", vols)):
-                cols[key].append(arr)
-        o, h, l, c = (_round_tick(np.concatenate(cols[k])) for k in ("o", "h", "l", "c"))
-        h = np.maximum.reduce([h, o, c])
-        l = np.minimum.reduce([l, o, c])
-        return Bars(prof.symbol, Timeframe.M1, np.concatenate(cols["ts"]), o, h, l, c, np.concatenate(cols["v"]))
+    def regular_day_bars(self, symbol: str, days: Sequence[date]) -> list[tuple[float, ...]]:
+        """(open, high, low, close, volume) of each day's regular session: what aggregating its
+        minutes gives, for many sessions at once (in batches of one shape, cache-sized)."""
+        by_shape: dict[tuple[int, int, int], list[date]] = {}
+        for day in days:
+            by_shape.setdefault(_shape_of(self.calendar.session(day)), []).append(day)
+        bars: dict[date, tuple[float, ...]] = {}
+        for (n_pre, n, _n_post), same in by_shape.items():
+            lo = n_pre if profile_for(symbol).extended_hours else 0
+            for i in range(0, len(same), _BATCH_DAYS):
+                batch = same[i:i + _BATCH_DAYS]
+                o, h, l, c, v = (column[:, lo:lo + n] for column in self._sessions(symbol, batch))
+                for row in zip(batch, o[:, 0], h.max(axis=1), l.min(axis=1), c[:, -1], v.sum(axis=1), strict=True):
+                    bars[row[0]] = tuple(float(x) for x in row[1:])
+        return [bars[day] for day in days]
+
+    def _sessions(self, symbol: str, days: Sequence[date]) -> tuple[np.ndarray, ...]:
+        """(open, high, low, close, volume) minutes of ``days`` (sessions of one shape), a row a
+        day, extended hours included where the symbol has them."""
+        prof, plans = profile_for(symbol), [self.day_plan(symbol, day) for day in days]
+        sd = prof.daily_vol
+        reg = self._paths_of(symbol, days)
+        weights = regular_vol_shape(reg.shape[1])
+        log_open = np.log([p.open for p in plans])[:, None]
+        parts = [Part(log_open, reg, INTRADAY_SHARE * sd * weights / np.sqrt(np.sum(weights**2)), None)]
+        if prof.extended_hours:
+            n_pre, _n, n_post = _shape_of(self.calendar.session(days[0]))
+            pre_start = np.log([p.prev_close for p in plans])[:, None]
+            pre_sigma = np.full(n_pre, 0.3 * sd / np.sqrt(n_pre))
+            pre = bridge_paths([self._rng(symbol, day, 1) for day in days], n_pre, pre_sigma, pre_start, log_open)
+            post_rngs = [self._rng(symbol, day, 3) for day in days]
+            end = reg[:, -1:] + np.array([rng.standard_normal() for rng in post_rngs])[:, None] * 0.2 * sd
+            post_sigma = np.full(n_post, 0.2 * sd / np.sqrt(n_post))
+            post = bridge_paths(post_rngs, n_post, post_sigma, reg[:, -1:], end)
+            parts = [Part(pre_start, pre, pre_sigma, 0.03 / n_pre), *parts,
+                     Part(reg[:, -1:], post, post_sigma, 0.02 / n_post)]
+        volume_mult = np.array([p.volume_mult for p in plans])
+        return minutes_ohlcv(prof.daily_volume, volume_mult, parts, [self._rng(symbol, day, 4) for day in days])
 
     def regular_close(self, symbol: str, day) -> float:
         """Last regular-session minute close of ``day`` (what "previous close" means)."""
@@ -254,54 +267,8 @@ def _walk(prof: SymbolProfile, gaps: np.ndarray, moves: np.ndarray, kinds: np.nd
     return PlanTable(np.asarray(kinds, dtype=np.intp), np.exp(np.array(log_opens)), closes, prev_closes, vol_mult)
 
 
-def _basis(rng: np.random.Generator, n: int, sd: float = 1.0e-4, phi: float = 0.9) -> np.ndarray:
-    """An ETF's log premium to its index ratio: AR(1) noise of ``sd``, pinned to 0 at the close."""
-    shocks = rng.standard_normal(n) * sd * np.sqrt(1 - phi * phi)
-    level = float(rng.standard_normal() * sd)
-    levels = []
-    for shock in shocks.tolist():  # (Python floats: the same sums as numpy's, several times faster)
-        level = phi * level + shock
-        levels.append(level)
-    out = np.array(levels)
-    return out - out[-1] * np.arange(1, n + 1) / n
-
-
-@lru_cache(maxsize=16)  # a few session lengths (full days, half days): read-only arrays
-def _regular_vol_shape(n: int) -> np.ndarray:
-    m = np.arange(n, dtype=float)
-    lunch = 0.35 * np.exp(-(((m - n * 0.47) / (n * 0.15)) ** 2))
-    return _read_only(1.0 + 1.6 * np.exp(-m / 20.0) + 0.5 * np.exp(-(n - 1 - m) / 25.0) - lunch)
-
-
-@lru_cache(maxsize=16)
-def _regular_volume_shape(n: int) -> np.ndarray:
-    m = np.arange(n, dtype=float)
-    lunch = 0.3 * np.exp(-(((m - n * 0.47) / (n * 0.15)) ** 2))
-    return _read_only(1.0 + 3.0 * np.exp(-m / 15.0) + 2.0 * np.exp(-(n - 1 - m) / 12.0) - lunch)
-
-
-def _read_only(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
-
-def _after(first: float, rest: np.ndarray) -> np.ndarray:
-    """``first`` then ``rest`` (np.r_ without its index parsing, ~10 µs a call)."""
-    out = np.empty(len(rest) + 1)
-    out[0] = first
-    out[1:] = rest
-    return out
-
-
-def _bridge_path(rng: np.random.Generator, n: int, sigma: np.ndarray, start: float, end: float
-                 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """Log-price path of ``n`` minutes from ``start`` to exactly ``end``.
-
-    A random walk with per-minute volatility ``sigma``, pinned by a variance-weighted bridge:
-    the drift lands where volatility is high (the open), which is how opening drives look.
-    """
-    steps = rng.standard_normal(n) * sigma
-    walk = np.cumsum(steps)
-    var = np.cumsum(sigma**2)
-    path = start + walk + (end - start - walk[-1]) * (var / var[-1])
-    return start, path, sigma
+def _shape_of(session: SessionBounds) -> tuple[int, int, int]:
+    """Minutes of the session's pre-market, regular session and after hours."""
+    return (int((session.open - session.premarket_open).total_seconds() // 60),
+            int((session.close - session.open).total_seconds() // 60),
+            int((session.after_hours_close - session.close).total_seconds() // 60))

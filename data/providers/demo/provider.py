@@ -93,7 +93,7 @@ class DemoProvider:
         self._options: DemoOptions | None = None
         self._options_lock = threading.Lock()
         self._daily = DailyBook(calendar, lambda symbol, start, now: self.minute_bars(symbol, start, now, False),
-                                lambda symbol, session: self._session_minutes(symbol, session, False))
+                                self.market.regular_day_bars)
 
     @property
     def clock(self) -> SimClock:
