@@ -59,3 +59,15 @@ def test_threads_asking_at_once_build_each_table_once(calendar) -> None:
         plans = list(pool.map(lambda _: market.day_plan("AAPL", date(2026, 6, 10)), range(8)))
     assert len(set(plans)) == 1
     assert sorted(built) == ["AAPL", "SPX"]  # a stock's plans are built on the market's
+
+
+def test_sessions_built_together_are_the_sessions_built_alone(calendar) -> None:
+    """Minutes asked for many sessions at once (a month of 1-minute bars) are built in batches;
+    each session, extended hours included, is the one built on its own, bit for bit."""
+    days = [s.day for s in calendar.sessions_between(date(2024, 11, 18), date(2024, 12, 31))]  # two half days
+    for symbol in ("SPX", "SPY", "AAPL", "F"):
+        together = DemoMarket(calendar).sessions_bars(symbol, days)
+        for day, got in zip(days, together, strict=True):
+            alone = DemoMarket(calendar).session_bars(symbol, day)
+            for column in ("ts", "open", "high", "low", "close", "volume"):
+                assert np.array_equal(getattr(got, column), getattr(alone, column)), (symbol, day, column)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -35,7 +35,7 @@ import numpy as np
 
 from data.market_calendar import MarketCalendar, SessionBounds
 from data.models import Bars, Timeframe
-from data.providers.demo.minutes import Part, basis, bridge_paths, minutes_ohlcv, regular_vol_shape
+from data.providers.demo.minutes import KeptSessions, Part, basis, bridge_paths, minutes_ohlcv, regular_vol_shape
 from data.providers.demo.profiles import TRACKING, SymbolProfile, profile_for
 
 _DAY_TYPES = ("normal", "trend_up", "trend_down", "range")
@@ -50,7 +50,7 @@ _GAP_DAY_CUT = NormalDist().inv_cdf(0.06)
 # under implied, so an SPX at 15 % IV ranges ~1 % a day and a 0DTE straddle's move is mostly used
 # 40-120 % (the full σ gave 2 % ranges and "272 % used" on ordinary days).
 INTRADAY_SHARE = 0.7
-_BATCH_DAYS = 64  # sessions built together for daily bars (a few MB of temporaries)
+_BATCH_DAYS = 64  # sessions built together (a few MB of temporaries)
 _PLAN_BLOCK = 512  # plans are made for whole blocks of sessions (about two years)
 _KIND_VOLUME = np.array([1.0, 1.3, 1.4, 0.8])  # volume multiple of each day type, in _DAY_TYPES' order
 
@@ -105,7 +105,7 @@ class DemoMarket:
         # the first one's (a few ms) instead of each building them (re-entrant: a stock's plans
         # are built from the market's, an ETF's from its index's).
         self._plans_lock = threading.RLock()
-        self.session_bars = lru_cache(maxsize=2048)(self._make_session_bars)
+        self._kept = KeptSessions(2048)
         self._paths = lru_cache(maxsize=2048)(self._make_path)
 
     def profile(self, symbol: str) -> SymbolProfile:
@@ -179,33 +179,44 @@ class DemoMarket:
     def _rng(self, symbol: str, day, part: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, symbol_key(symbol), day.toordinal(), part])
 
-    def _make_session_bars(self, symbol: str, day) -> Bars:
+    def session_bars(self, symbol: str, day: date) -> Bars:
         """All 1-minute bars of one session (extended hours included where the symbol has them)."""
-        session = self.calendar.session(day)
-        starts = (session.premarket_open, session.open, session.close)
-        sizes = _shape_of(session)
-        if not profile_for(symbol).extended_hours:
-            starts, sizes = starts[1:2], sizes[1:2]
-        ts = np.concatenate([int(start.timestamp()) + 60 * np.arange(m, dtype=np.int64)
-                             for start, m in zip(starts, sizes, strict=True)])
-        columns = (column[0] for column in self._sessions(symbol, [day]))
-        return Bars(profile_for(symbol).symbol, Timeframe.M1, ts, *columns)
+        return self.sessions_bars(symbol, [day])[0]
+
+    def sessions_bars(self, symbol: str, days: Sequence[date]) -> list[Bars]:
+        """``session_bars`` of each day: kept ones as they are, the others built together."""
+        found = {day: self._kept.get((symbol, day)) for day in days}
+        for (n_pre, n, n_post), batch in self._batches([day for day, bars in found.items() if bars is None]):
+            columns = self._sessions(symbol, batch)
+            extended = profile_for(symbol).extended_hours
+            for row, day in enumerate(batch):
+                session = self.calendar.session(day)
+                parts = ((session.premarket_open, n_pre), (session.open, n), (session.close, n_post))
+                ts = np.concatenate([int(start.timestamp()) + 60 * np.arange(m, dtype=np.int64)
+                                     for start, m in (parts if extended else parts[1:2])])
+                bars = found[day] = Bars(profile_for(symbol).symbol, Timeframe.M1, ts, *(c[row] for c in columns))
+                self._kept.put((symbol, day), bars)
+        return [found[day] for day in days]
 
     def regular_day_bars(self, symbol: str, days: Sequence[date]) -> list[tuple[float, ...]]:
         """(open, high, low, close, volume) of each day's regular session: what aggregating its
-        minutes gives, for many sessions at once (in batches of one shape, cache-sized)."""
+        minutes gives, for many sessions at once."""
+        bars: dict[date, tuple[float, ...]] = {}
+        for (n_pre, n, _n_post), batch in self._batches(days):
+            lo = n_pre if profile_for(symbol).extended_hours else 0
+            o, h, l, c, v = (column[:, lo:lo + n] for column in self._sessions(symbol, batch))
+            for row in zip(batch, o[:, 0], h.max(axis=1), l.min(axis=1), c[:, -1], v.sum(axis=1), strict=True):
+                bars[row[0]] = tuple(float(x) for x in row[1:])
+        return [bars[day] for day in days]
+
+    def _batches(self, days: Sequence[date]) -> Iterator[tuple[tuple[int, int, int], list[date]]]:
+        """``days`` in batches of one session shape (half days apart), cache-sized."""
         by_shape: dict[tuple[int, int, int], list[date]] = {}
         for day in days:
             by_shape.setdefault(_shape_of(self.calendar.session(day)), []).append(day)
-        bars: dict[date, tuple[float, ...]] = {}
-        for (n_pre, n, _n_post), same in by_shape.items():
-            lo = n_pre if profile_for(symbol).extended_hours else 0
+        for shape, same in by_shape.items():
             for i in range(0, len(same), _BATCH_DAYS):
-                batch = same[i:i + _BATCH_DAYS]
-                o, h, l, c, v = (column[:, lo:lo + n] for column in self._sessions(symbol, batch))
-                for row in zip(batch, o[:, 0], h.max(axis=1), l.min(axis=1), c[:, -1], v.sum(axis=1), strict=True):
-                    bars[row[0]] = tuple(float(x) for x in row[1:])
-        return [bars[day] for day in days]
+                yield shape, same[i:i + _BATCH_DAYS]
 
     def _sessions(self, symbol: str, days: Sequence[date]) -> tuple[np.ndarray, ...]:
         """(open, high, low, close, volume) minutes of ``days`` (sessions of one shape), a row a

@@ -10,9 +10,12 @@ made them (a single session is a batch of one; tests compare them bit for bit).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +30,29 @@ class Part:
     log_path: np.ndarray  # (days, minutes): log closes
     sigma: np.ndarray  # (minutes,): per-minute volatility
     volume_share: float | None  # each minute's share of the day's volume; None: the regular U shape
+
+
+class KeptSessions:
+    """The sessions built last (least recently used out first), shared by the worker threads."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
 
 
 def bridge_paths(rngs: Rngs, n: int, sigma: np.ndarray, start, end) -> np.ndarray:

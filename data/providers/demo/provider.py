@@ -174,7 +174,8 @@ class DemoProvider:
     def minute_bars(self, symbol: str, start: datetime, now: datetime, extended: bool) -> Bars:
         """1-minute bars from ``start`` up to ``now``, the current minute partially formed."""
         days = self.calendar.sessions_between(market_date(start), market_date(now))
-        chunks = [self._session_minutes(symbol, s, extended) for s in days]
+        kept = self.market.sessions_bars(symbol, [s.day for s in days])
+        chunks = [self._session_minutes(symbol, s, extended, bars) for s, bars in zip(days, kept, strict=True)]
         if not chunks:
             return Bars.empty(symbol, Timeframe.M1)
         bars = chunks[0].concat(*chunks[1:])
@@ -225,8 +226,7 @@ class DemoProvider:
             session = self.calendar.previous_session(session.day)
         return session
 
-    def _session_minutes(self, symbol: str, session: SessionBounds, extended: bool) -> Bars:
-        bars = self.market.session_bars(symbol, session.day)
+    def _session_minutes(self, symbol: str, session: SessionBounds, extended: bool, bars: Bars) -> Bars:
         if extended:
             return bars
         lo = int(np.searchsorted(bars.ts, int(session.open.timestamp())))
