@@ -9,7 +9,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
+import threading
 from dataclasses import dataclass
+from types import ModuleType
 
 SERVICE = "ai-coach"
 ENV_VARS = {"massive": "MASSIVE_API_KEY", "alpha_vantage": "ALPHA_VANTAGE_API_KEY", "openai": "OPENAI_API_KEY",
@@ -17,6 +20,42 @@ ENV_VARS = {"massive": "MASSIVE_API_KEY", "alpha_vantage": "ALPHA_VANTAGE_API_KE
 
 
 _KEY_RE = re.compile(r"[\x21-\x7e]{1,512}")  # what an HTTP header or a URL query can carry as it is
+
+
+# The keychains a Linux or BSD desktop can have: keyring's discovery also imports the macOS and
+# Windows backends, and macOS's looks for the Security framework with ctypes' find_library,
+# which here runs ldconfig, gcc and ld three times over (40-180 ms at every start).
+_FREEDESKTOP_BACKENDS = (("keyring.backends.SecretService", "Keyring"), ("keyring.backends.kwallet", "DBusKeyring"),
+                         ("keyring.backends.kwallet", "DBusKeyringKWallet4"), ("keyring.backends.libsecret", "Keyring"))
+_choosing = threading.Lock()
+
+
+def _keyring() -> ModuleType:
+    """keyring, its backend chosen: one already set (tests), the user's own choice
+    (PYTHON_KEYRING_BACKEND, keyringrc.cfg), on Linux and BSD keyring's highest-priority viable
+    freedesktop keychain, elsewhere keyring's own discovery."""
+    import keyring
+    from keyring import core
+
+    with _choosing:
+        if getattr(core, "_keyring_backend", None) is None and sys.platform.startswith(("linux", "freebsd", "openbsd")):
+            core.set_keyring(core.load_env() or core.load_config() or _freedesktop_keychain())
+    return keyring
+
+
+def _freedesktop_keychain():
+    import importlib
+
+    from keyring.backend import by_priority
+    from keyring.backends import fail
+
+    viable = []
+    for module, name in _FREEDESKTOP_BACKENDS:
+        with contextlib.suppress(Exception):  # (a backend whose own imports fail is not viable)
+            backend = getattr(importlib.import_module(module), name)
+            if backend.viable:
+                viable.append(backend())
+    return max(viable, key=by_priority, default=fail.Keyring())
 
 
 class SecretStoreError(Exception):
@@ -40,7 +79,7 @@ class FoundKey:
 
 def get_api_key(name: str) -> FoundKey | None:
     """The key for ``name`` from the keychain, else from its environment variable."""
-    import keyring
+    keyring = _keyring()
     from keyring.errors import KeyringError
 
     try:
@@ -55,7 +94,7 @@ def get_api_key(name: str) -> FoundKey | None:
 
 
 def set_api_key(name: str, value: str) -> None:
-    import keyring
+    keyring = _keyring()
     from keyring.errors import KeyringError
 
     value = value.strip()
@@ -78,7 +117,7 @@ def mask(value: str) -> str:
 
 def get_secret(name: str) -> str | None:
     """A secret only the keychain holds (a device token): no environment fallback."""
-    import keyring
+    keyring = _keyring()
     from keyring.errors import KeyringError
 
     try:
@@ -88,7 +127,7 @@ def get_secret(name: str) -> str | None:
 
 
 def set_secret(name: str, value: str) -> None:
-    import keyring
+    keyring = _keyring()
     from keyring.errors import KeyringError
 
     try:
@@ -99,7 +138,7 @@ def set_secret(name: str, value: str) -> None:
 
 
 def delete_secret(name: str) -> None:
-    import keyring
+    keyring = _keyring()
     from keyring.errors import KeyringError, PasswordDeleteError
 
     with contextlib.suppress(PasswordDeleteError, KeyringError):  # nothing stored, or no keychain
