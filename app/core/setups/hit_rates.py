@@ -31,6 +31,10 @@ from data.providers.errors import ProviderError
 log = logging.getLogger(__name__)
 HISTORY = timedelta(days=45)
 WARM_EVERY_S = 30.0
+# The first pass waits this long: start-up (the first quote, each panel's own data) has the CPU
+# to itself, as it holds the GIL with every worker (a pass over the stream's symbols is ~0.5 s
+# of it); a detection before then measures its symbol on demand, as one on a new symbol does.
+WARM_AFTER_START_S = 10.0
 Rates = dict[str, HitRate]
 
 
@@ -39,7 +43,8 @@ class HitRateBook:
     stale_after = 120.0
 
     def __init__(self, provider: Callable[[], MarketDataProvider], calendar: MarketCalendar,
-                 symbols: Callable[[], set[str]] = set) -> None:
+                 symbols: Callable[[], set[str]] = set, warm_after_s: float = WARM_AFTER_START_S) -> None:
+        self.warm_after_s = warm_after_s
         self._provider = provider
         self._calendar = calendar
         self._symbols = symbols
@@ -76,6 +81,7 @@ class HitRateBook:
 
     async def run(self, ctx: ServiceContext) -> None:
         ctx.running()
+        await asyncio.sleep(self.warm_after_s)
         while True:
             today = market_date(self._provider().clock.now())
             for symbol in sorted(self._symbols()):
