@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from app.core.bus import EventBus
 from app.core.events import IvRecorded, OptionsUpdated
-from app.core.supervisor import ServiceContext
+from app.core.supervisor import AFTER_START_UP_S, ServiceContext
 from data.market_calendar import ET, MarketCalendar, market_date
 from data.providers.base import MarketDataProvider, OptionsProvider
 from data.providers.errors import ProviderError
@@ -35,13 +35,15 @@ class IvHistoryService:
     stale_after = 2 * SWEEP_EVERY_S
 
     def __init__(self, provider: MarketDataProvider, store: Store, bus: EventBus, calendar: MarketCalendar,
-                 watched: Callable[[], set[str]], sweep_every_s: float = SWEEP_EVERY_S) -> None:
+                 watched: Callable[[], set[str]], sweep_every_s: float = SWEEP_EVERY_S,
+                 first_sweep_after_s: float = AFTER_START_UP_S) -> None:
         self._provider = provider
         self._store = store
         self._bus = bus
         self._calendar = calendar
         self._watched = watched
         self._sweep_every = sweep_every_s
+        self._first_sweep_after = first_sweep_after_s  # (a sweep fetches a chain per symbol: after start-up)
         self._active_at: dict[str, float] = {}  # market time (UTC s) of the last snapshot recording
         self._swept: dict[str, tuple[date, bool]] = {}  # symbol → (day, late reading taken)
         self._pending: set[asyncio.Task] = set()
@@ -50,6 +52,7 @@ class IvHistoryService:
         unsubscribe = self._bus.subscribe(OptionsUpdated, self._on_snapshot)
         try:
             ctx.running()
+            await asyncio.sleep(self._first_sweep_after)
             while True:
                 await self.sweep()
                 ctx.heartbeat()

@@ -17,6 +17,12 @@ from typing import Protocol
 
 from app.core.health import HealthRegistry, ServiceState
 
+# How long a service's ahead-of-time work that nothing waits for (measuring hit rates, sweeping
+# the watched symbols' IV) lets start-up go first: the first quote and each panel's own data need
+# the CPU, and every worker thread holds the one GIL with them. Work asked for meanwhile is done
+# on demand.
+AFTER_START_UP_S = 10.0
+
 log = logging.getLogger(__name__)
 
 

@@ -21,7 +21,7 @@ from analytics.detections import HitRate
 from analytics.detectors.registry import run_all
 from analytics.setup_outcomes import track_records
 from app.core.setups.detection_input import session_window
-from app.core.supervisor import ServiceContext
+from app.core.supervisor import AFTER_START_UP_S, ServiceContext
 from data.bar_aggregation import regular_session_only
 from data.bar_cleaning import clean_bars
 from data.market_calendar import MarketCalendar, market_date
@@ -31,10 +31,6 @@ from data.providers.errors import ProviderError
 log = logging.getLogger(__name__)
 HISTORY = timedelta(days=45)
 WARM_EVERY_S = 30.0
-# The first pass waits this long: start-up (the first quote, each panel's own data) has the CPU
-# to itself, as it holds the GIL with every worker (a pass over the stream's symbols is ~0.5 s
-# of it); a detection before then measures its symbol on demand, as one on a new symbol does.
-WARM_AFTER_START_S = 10.0
 Rates = dict[str, HitRate]
 
 
@@ -43,7 +39,7 @@ class HitRateBook:
     stale_after = 120.0
 
     def __init__(self, provider: Callable[[], MarketDataProvider], calendar: MarketCalendar,
-                 symbols: Callable[[], set[str]] = set, warm_after_s: float = WARM_AFTER_START_S) -> None:
+                 symbols: Callable[[], set[str]] = set, warm_after_s: float = AFTER_START_UP_S) -> None:
         self.warm_after_s = warm_after_s
         self._provider = provider
         self._calendar = calendar
@@ -81,7 +77,7 @@ class HitRateBook:
 
     async def run(self, ctx: ServiceContext) -> None:
         ctx.running()
-        await asyncio.sleep(self.warm_after_s)
+        await asyncio.sleep(self.warm_after_s)  # (a pass is ~0.5 s of CPU: after start-up's own work)
         while True:
             today = market_date(self._provider().clock.now())
             for symbol in sorted(self._symbols()):
