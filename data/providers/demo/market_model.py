@@ -202,9 +202,8 @@ class DemoMarket:
         """(open, high, low, close, volume) of each day's regular session: what aggregating its
         minutes gives, for many sessions at once."""
         bars: dict[date, tuple[float, ...]] = {}
-        for (n_pre, n, _n_post), batch in self._batches(days):
-            lo = n_pre if profile_for(symbol).extended_hours else 0
-            o, h, l, c, v = (column[:, lo:lo + n] for column in self._sessions(symbol, batch))
+        for _shape, batch in self._batches(days):
+            o, h, l, c, v = self._sessions(symbol, batch, regular_only=True)
             for row in zip(batch, o[:, 0], h.max(axis=1), l.min(axis=1), c[:, -1], v.sum(axis=1), strict=True):
                 bars[row[0]] = tuple(float(x) for x in row[1:])
         return [bars[day] for day in days]
@@ -218,16 +217,20 @@ class DemoMarket:
             for i in range(0, len(same), _BATCH_DAYS):
                 yield shape, same[i:i + _BATCH_DAYS]
 
-    def _sessions(self, symbol: str, days: Sequence[date]) -> tuple[np.ndarray, ...]:
+    def _sessions(self, symbol: str, days: Sequence[date], regular_only: bool = False) -> tuple[np.ndarray, ...]:
         """(open, high, low, close, volume) minutes of ``days`` (sessions of one shape), a row a
-        day, extended hours included where the symbol has them."""
+        day, extended hours included where the symbol has them, unless ``regular_only`` (daily
+        bars: the pre-market's random draws are still made, the regular minutes' follow them)."""
         prof, plans = profile_for(symbol), [self.day_plan(symbol, day) for day in days]
         sd = prof.daily_vol
         reg = self._paths_of(symbol, days)
         weights = regular_vol_shape(reg.shape[1])
         log_open = np.log([p.open for p in plans])[:, None]
         parts = [Part(log_open, reg, INTRADAY_SHARE * sd * weights / np.sqrt(np.sum(weights**2)), None)]
-        if prof.extended_hours:
+        if prof.extended_hours and regular_only:
+            n_pre = _shape_of(self.calendar.session(days[0]))[0]
+            parts = [Part.skipped(len(days), n_pre), *parts]
+        elif prof.extended_hours:
             n_pre, _n, n_post = _shape_of(self.calendar.session(days[0]))
             pre_start = np.log([p.prev_close for p in plans])[:, None]
             pre_sigma = np.full(n_pre, 0.3 * sd / np.sqrt(n_pre))

@@ -30,6 +30,11 @@ class Part:
     log_path: np.ndarray  # (days, minutes): log closes
     sigma: np.ndarray  # (minutes,): per-minute volatility
     volume_share: float | None  # each minute's share of the day's volume; None: the regular U shape
+    drawn_only: bool = False  # its random draws made (the next part's follow them), nothing built
+
+    @classmethod
+    def skipped(cls, days: int, minutes: int) -> Part:
+        return cls(np.empty((days, 1)), np.empty((days, minutes)), np.ones(minutes), 0.0, drawn_only=True)
 
 
 class KeptSessions:
@@ -94,10 +99,16 @@ def minutes_ohlcv(daily_volume: float, volume_mult: np.ndarray, parts: Sequence[
     cols: dict[str, list[np.ndarray]] = {k: [] for k in ("o", "h", "l", "c", "v")}
     for part in parts:
         k, m = part.log_path.shape
+        wick_draws = np.stack([rng.standard_normal((2, m)) for rng in rngs])
+        if part.drawn_only:
+            if daily_volume:
+                for rng in rngs:
+                    rng.standard_normal(m)  # (the volume noise's draws)
+            continue
         log_opens = np.concatenate([part.log_open, part.log_path[:, :-1]], axis=1)
         opens = np.exp(log_opens)
         closes = np.exp(part.log_path)
-        wick = np.exp(np.abs(np.stack([rng.standard_normal((2, m)) for rng in rngs])) * 0.4 * part.sigma)
+        wick = np.exp(np.abs(wick_draws) * 0.4 * part.sigma)
         vols = np.zeros((k, m))
         if daily_volume:
             moved = np.abs(part.log_path - log_opens) / part.sigma
