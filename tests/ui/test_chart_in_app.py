@@ -222,3 +222,25 @@ def test_the_chart_header_follows_a_provider_switch(qapp, tmp_path: Path) -> Non
         assert chart.header.state.simulated and "replay  SIMULATED" in chart.header.plain
 
     assert run_app(settings(tmp_path), scenario) == 0
+
+
+def test_the_chart_loads_once_at_start(qapp, tmp_path: Path, monkeypatch) -> None:
+    """The workspace's symbol is set while the engine starts; the chart loads when it is up, once
+    (it used to load on the symbol too, and then again: ~0.15 s of start-up's CPU)."""
+    from app.core.chart_data import ChartDataService
+
+    loads: list[tuple[str, Timeframe]] = []
+    real = ChartDataService.load
+
+    async def counted(self, symbol, timeframe, *args, **kwargs):
+        loads.append((symbol, timeframe))
+        return await real(self, symbol, timeframe, *args, **kwargs)
+
+    monkeypatch.setattr(ChartDataService, "load", counted)
+
+    async def scenario(c) -> None:
+        chart = c.window.panels["chart"]
+        await until(lambda: chart.bar_count > 0)
+        assert loads == [(chart.symbol, chart.timeframe)]
+
+    assert run_app(settings(tmp_path), scenario) == 0

@@ -161,6 +161,8 @@ class ChartController(QObject):
                       lambda msg: self._say(f"Could not save the pane sizes: {msg}"))
 
     def load(self, symbol: str | None = None, timeframe: str | None = None) -> None:
+        if not self.host.engine.started:  # (the workspace's symbol, set as the engine starts:
+            return                        # ``initial`` loads once it is up, or it loaded twice)
         panel = self.panel
         symbol = symbol or self.link.symbol()
         tf = Timeframe.parse(timeframe or panel.timeframe.value)
