@@ -40,7 +40,7 @@ class HitRateBook:
 
     def __init__(self, provider: Callable[[], MarketDataProvider], calendar: MarketCalendar,
                  symbols: Callable[[], set[str]] = set, warm_after_s: float = AFTER_START_UP_S) -> None:
-        self.warm_after_s = warm_after_s
+        self._warm_after_s = warm_after_s
         self._provider = provider
         self._calendar = calendar
         self._symbols = symbols
@@ -77,7 +77,7 @@ class HitRateBook:
 
     async def run(self, ctx: ServiceContext) -> None:
         ctx.running()
-        await asyncio.sleep(self.warm_after_s)  # (a pass is ~0.5 s of CPU: after start-up's own work)
+        await asyncio.sleep(self._warm_after_s)  # (a pass is ~0.5 s of CPU: after start-up's own work)
         while True:
             today = market_date(self._provider().clock.now())
             for symbol in sorted(self._symbols()):

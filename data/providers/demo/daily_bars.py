@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
 
-from data.bar_aggregation import aggregate
-from data.market_calendar import ET, MarketCalendar, market_date
+from data.bar_aggregation import aggregate, bucket_start
+from data.market_calendar import MarketCalendar, market_date
 from data.models import Bars, Timeframe
 
 MinuteBars = Callable[[str, datetime, datetime], Bars]  # (symbol, start, now) → regular-session 1m bars
@@ -40,12 +40,12 @@ class DailyBook:
         whole = {s.day for s in sessions if start <= s.open and s.close <= end}
         with self._lock(symbol):
             missing = [day for day in sorted(whole) if (symbol, day) not in self._whole]
-            for day, bar in zip(missing, self._day_bars(symbol, missing) if missing else [], strict=True):
+            for day, bar in zip(missing, self._day_bars(symbol, missing), strict=True):
                 self._whole[(symbol, day)] = bar
         rows = []
         for s in sessions:
             if s.day in whole:
-                rows.append((int(datetime.combine(s.day, time(), ET).timestamp()), *self._whole[(symbol, s.day)]))
+                rows.append((bucket_start(int(s.open.timestamp()), Timeframe.D1), *self._whole[(symbol, s.day)]))
                 continue
             # a session the range cuts into: its bar covers only the part inside (not kept)
             cut = aggregate(self._minute_bars(symbol, max(start, s.open), min(end, s.close)), Timeframe.D1)

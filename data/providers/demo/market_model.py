@@ -35,7 +35,15 @@ import numpy as np
 
 from data.market_calendar import MarketCalendar, SessionBounds
 from data.models import Bars, Timeframe
-from data.providers.demo.minutes import KeptSessions, Part, basis, bridge_paths, minutes_ohlcv, regular_vol_shape
+from data.providers.demo.minutes import (
+    KeptSessions,
+    Part,
+    basis,
+    bridge_paths,
+    minutes_ohlcv,
+    regular_vol_shape,
+    skip_draws,
+)
 from data.providers.demo.profiles import TRACKING, SymbolProfile, profile_for
 
 _DAY_TYPES = ("normal", "trend_up", "trend_down", "range")
@@ -185,16 +193,16 @@ class DemoMarket:
 
     def sessions_bars(self, symbol: str, days: Sequence[date]) -> list[Bars]:
         """``session_bars`` of each day: kept ones as they are, the others built together."""
+        prof = profile_for(symbol)
         found = {day: self._kept.get((symbol, day)) for day in days}
         for (n_pre, n, n_post), batch in self._batches([day for day, bars in found.items() if bars is None]):
             columns = self._sessions(symbol, batch)
-            extended = profile_for(symbol).extended_hours
             for row, day in enumerate(batch):
                 session = self.calendar.session(day)
                 parts = ((session.premarket_open, n_pre), (session.open, n), (session.close, n_post))
                 ts = np.concatenate([int(start.timestamp()) + 60 * np.arange(m, dtype=np.int64)
-                                     for start, m in (parts if extended else parts[1:2])])
-                bars = found[day] = Bars(profile_for(symbol).symbol, Timeframe.M1, ts, *(c[row] for c in columns))
+                                     for start, m in (parts if prof.extended_hours else parts[1:2])])
+                bars = found[day] = Bars(prof.symbol, Timeframe.M1, ts, *(c[row] for c in columns))
                 self._kept.put((symbol, day), bars)
         return [found[day] for day in days]
 
@@ -227,9 +235,9 @@ class DemoMarket:
         weights = regular_vol_shape(reg.shape[1])
         log_open = np.log([p.open for p in plans])[:, None]
         parts = [Part(log_open, reg, INTRADAY_SHARE * sd * weights / np.sqrt(np.sum(weights**2)), None)]
+        bar_rngs = [self._rng(symbol, day, 4) for day in days]
         if prof.extended_hours and regular_only:
-            n_pre = _shape_of(self.calendar.session(days[0]))[0]
-            parts = [Part.skipped(len(days), n_pre), *parts]
+            skip_draws(bar_rngs, _shape_of(self.calendar.session(days[0]))[0], bool(prof.daily_volume))
         elif prof.extended_hours:
             n_pre, _n, n_post = _shape_of(self.calendar.session(days[0]))
             pre_start = np.log([p.prev_close for p in plans])[:, None]
@@ -242,7 +250,7 @@ class DemoMarket:
             parts = [Part(pre_start, pre, pre_sigma, 0.03 / n_pre), *parts,
                      Part(reg[:, -1:], post, post_sigma, 0.02 / n_post)]
         volume_mult = np.array([p.volume_mult for p in plans])
-        return minutes_ohlcv(prof.daily_volume, volume_mult, parts, [self._rng(symbol, day, 4) for day in days])
+        return minutes_ohlcv(prof.daily_volume, volume_mult, parts, bar_rngs)
 
     def regular_close(self, symbol: str, day) -> float:
         """Last regular-session minute close of ``day`` (what "previous close" means)."""

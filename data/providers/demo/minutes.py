@@ -30,11 +30,6 @@ class Part:
     log_path: np.ndarray  # (days, minutes): log closes
     sigma: np.ndarray  # (minutes,): per-minute volatility
     volume_share: float | None  # each minute's share of the day's volume; None: the regular U shape
-    drawn_only: bool = False  # its random draws made (the next part's follow them), nothing built
-
-    @classmethod
-    def skipped(cls, days: int, minutes: int) -> Part:
-        return cls(np.empty((days, 1)), np.empty((days, minutes)), np.ones(minutes), 0.0, drawn_only=True)
 
 
 class KeptSessions:
@@ -76,18 +71,15 @@ def bridge_paths(rngs: Rngs, n: int, sigma: np.ndarray, start, end) -> np.ndarra
 def basis(rngs: Rngs, n: int, sd: float = 1.0e-4, phi: float = 0.9) -> np.ndarray:
     """An ETF's log premium to its index ratio: AR(1) noise of ``sd``, pinned to 0 at the close."""
     shocks = np.stack([rng.standard_normal(n) for rng in rngs]) * sd * np.sqrt(1 - phi * phi)
-    level = np.array([rng.standard_normal() for rng in rngs]) * sd
-    if len(rngs) == 1:  # one session: a step a minute on Python floats, many times faster than on numpy's
-        row, x = [], float(level[0])
-        for shock in shocks[0].tolist():
-            x = phi * x + shock
-            row.append(x)
-        out = np.array([row])
-    else:  # many: a step a minute for all of them (the same sums, elementwise)
-        out = np.empty_like(shocks)
-        for i in range(n):
-            level = phi * level + shocks[:, i]
-            out[:, i] = level
+    rows = []
+    for rng, day_shocks in zip(rngs, shocks.tolist(), strict=True):
+        level = rng.standard_normal() * sd
+        row = []
+        for shock in day_shocks:  # (a step a minute on Python floats: the same sums as numpy's, faster)
+            level = phi * level + shock
+            row.append(level)
+        rows.append(row)
+    out = np.array(rows)
     return out - out[:, -1:] * np.arange(1, n + 1) / n
 
 
@@ -99,16 +91,10 @@ def minutes_ohlcv(daily_volume: float, volume_mult: np.ndarray, parts: Sequence[
     cols: dict[str, list[np.ndarray]] = {k: [] for k in ("o", "h", "l", "c", "v")}
     for part in parts:
         k, m = part.log_path.shape
-        wick_draws = np.stack([rng.standard_normal((2, m)) for rng in rngs])
-        if part.drawn_only:
-            if daily_volume:
-                for rng in rngs:
-                    rng.standard_normal(m)  # (the volume noise's draws)
-            continue
         log_opens = np.concatenate([part.log_open, part.log_path[:, :-1]], axis=1)
         opens = np.exp(log_opens)
         closes = np.exp(part.log_path)
-        wick = np.exp(np.abs(wick_draws) * 0.4 * part.sigma)
+        wick = np.exp(np.abs(np.stack([rng.standard_normal((2, m)) for rng in rngs])) * 0.4 * part.sigma)
         vols = np.zeros((k, m))
         if daily_volume:
             moved = np.abs(part.log_path - log_opens) / part.sigma
@@ -124,6 +110,15 @@ def minutes_ohlcv(daily_volume: float, volume_mult: np.ndarray, parts: Sequence[
             cols[key].append(arr)
     o, h, l, c = (round_tick(np.concatenate(cols[key], axis=1)) for key in ("o", "h", "l", "c"))
     return o, np.maximum.reduce([h, o, c]), np.minimum.reduce([l, o, c]), c, np.concatenate(cols["v"], axis=1)
+
+
+def skip_draws(rngs: Rngs, minutes: int, with_volume: bool) -> None:
+    """Make the random draws ``minutes_ohlcv`` makes for a part of ``minutes`` without building
+    it, so the parts after it get the same numbers (a daily bar needs no pre-market minutes)."""
+    for rng in rngs:
+        rng.standard_normal((2, minutes))
+        if with_volume:
+            rng.standard_normal(minutes)
 
 
 def round_tick(x: np.ndarray) -> np.ndarray:
