@@ -41,7 +41,9 @@ PLOT_COLORS = {"dark": ("#000000", "#969696"), "light": ("#ffffff", "#3c4043")}
 def style_plots(root: QWidget, name: str) -> None:
     """Give every plot under ``root`` the theme's background and axis colours, and make them the
     default for plots created later."""
-    import pyqtgraph as pg  # after first paint: the shell's theme must not wait for pyqtgraph
+    from app.ui.pyqtgraph_import import import_pyqtgraph
+
+    pg = import_pyqtgraph()  # after first paint: the shell's theme must not wait for pyqtgraph
 
     background, foreground = PLOT_COLORS["light" if name == "light" else "dark"]
     pg.setConfigOptions(background=background, foreground=foreground)

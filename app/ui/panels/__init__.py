@@ -46,6 +46,9 @@ class PanelSpec:
     def build(self, host: PanelHost) -> QWidget:
         from importlib import import_module
 
+        from app.ui.pyqtgraph_import import import_pyqtgraph
+
+        import_pyqtgraph()  # (before a panel's module imports it: without making every Qt class)
         module, func = self.builder.split(":")
         build: Callable[[PanelHost], QWidget] = getattr(import_module(module), func)
         return build(host)
