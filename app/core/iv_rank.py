@@ -40,6 +40,10 @@ class IvRankService:
         self._history: dict[str, History] = {}
         self._history_of: object | None = None  # the provider the closes came from
         self._generation = 0  # bumped when history changes: a load started before is not kept
+        # loads under way, by (symbol, generation): a second asker at start-up (the options
+        # context and the IV panel) awaits the first one's instead of reading the store and
+        # asking the provider for 400 days of bars again
+        self._loading: dict[tuple[str, int], asyncio.Future[History]] = {}
         self._ranks: SymbolViewCaches[IvRankView] = SymbolViewCaches(1)
         self._unsubscribe = bus.subscribe(IvRecorded, lambda e: self._forget(e.symbol))
 
@@ -74,6 +78,14 @@ class IvRankService:
         known = self._history.get(symbol)
         if known is not None:
             return known
+        key = (symbol, self._generation)
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = self._loading[key] = asyncio.ensure_future(self._load_and_keep(symbol, provider))
+            loading.add_done_callback(lambda done: (self._loading.pop(key, None), done.cancelled() or done.exception()))
+        return await asyncio.shield(loading)  # (an asker that gives up does not cancel the others' load)
+
+    async def _load_and_keep(self, symbol: str, provider: MarketDataProvider) -> History:
         generation = self._generation
         loaded = await self._load(symbol, provider)
         if generation == self._generation:

@@ -3,6 +3,7 @@ closes re-read for another provider, one rank per snapshot."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -72,6 +73,30 @@ async def test_too_little_history_says_so_and_another_provider_is_read_afresh(st
     assert view.rank is None and view.reason == NO_HISTORY
     current["provider"] = long  # a provider switch
     assert (await service.rank(_snapshot(0.2))).rank is not None and long.asked == 1
+
+
+async def test_askers_at_the_same_time_share_one_load(store: Store) -> None:
+    """The options context and the IV panel ask at start-up, each with its own snapshot: one read
+    of the store and the provider serves both; an asker that gives up does not stop it."""
+    closes = 100 * np.exp(np.cumsum(np.random.default_rng(2).normal(0, .01, 300)))
+    provider = DailyCloses(closes)
+    gate, real_get_bars = asyncio.Event(), provider.get_bars
+
+    async def slow_get_bars(*args: object) -> SimpleNamespace:
+        await gate.wait()
+        return await real_get_bars(*args)
+
+    provider.get_bars = slow_get_bars
+    service = IvRankService(store, EventBus(), lambda: provider, lambda: None)
+    quitter = asyncio.create_task(service.rank(_snapshot(0.2)))
+    first, second = (asyncio.create_task(service.rank(_snapshot(atm))) for atm in (0.2, 0.25))
+    await asyncio.sleep(0.05)
+    quitter.cancel()
+    gate.set()
+    views = await asyncio.gather(first, second)
+    assert provider.asked == 1  # each snapshot its own rank, on the one history:
+    assert [v.rank for v in views] == [iv_rank(atm, np.array([]), closes) for atm in (0.2, 0.25)]
+    assert views[0].rank != views[1].rank
 
 
 async def test_a_closed_service_no_longer_listens(store: Store) -> None:
