@@ -71,16 +71,36 @@ def bridge_paths(rngs: Rngs, n: int, sigma: np.ndarray, start, end) -> np.ndarra
 def basis(rngs: Rngs, n: int, sd: float = 1.0e-4, phi: float = 0.9) -> np.ndarray:
     """An ETF's log premium to its index ratio: AR(1) noise of ``sd``, pinned to 0 at the close."""
     shocks = np.stack([rng.standard_normal(n) for rng in rngs]) * sd * np.sqrt(1 - phi * phi)
+    starts = [rng.standard_normal() * sd for rng in rngs]
+    out = _ar1_columns(starts, shocks, phi) if len(rngs) >= _AR1_COLUMNS_FROM else _ar1_rows(starts, shocks, phi)
+    return out - out[:, -1:] * np.arange(1, n + 1) / n
+
+
+# The recurrence a minute at a time: on Python floats row by row for a few days, on a column of
+# all days per minute for many (a daily-bar request builds up to 64 sessions at once: ~5x faster).
+# Both make the same multiply and add per element as IEEE doubles: the same numbers bit for bit.
+_AR1_COLUMNS_FROM = 24
+
+
+def _ar1_rows(starts: list[float], shocks: np.ndarray, phi: float) -> np.ndarray:
     rows = []
-    for rng, day_shocks in zip(rngs, shocks.tolist(), strict=True):
-        level = rng.standard_normal() * sd
+    for level, day_shocks in zip(starts, shocks.tolist(), strict=True):
         row = []
-        for shock in day_shocks:  # (a step a minute on Python floats: the same sums as numpy's, faster)
+        for shock in day_shocks:
             level = phi * level + shock
             row.append(level)
         rows.append(row)
-    out = np.array(rows)
-    return out - out[:, -1:] * np.arange(1, n + 1) / n
+    return np.array(rows)
+
+
+def _ar1_columns(starts: list[float], shocks: np.ndarray, phi: float) -> np.ndarray:
+    by_minute = np.ascontiguousarray(shocks.T)
+    out = np.empty_like(by_minute)
+    level = np.array(starts)
+    for j, column in enumerate(by_minute):
+        level = phi * level + column
+        out[j] = level
+    return out.T
 
 
 def minutes_ohlcv(daily_volume: float, volume_mult: np.ndarray, parts: Sequence[Part], rngs: Rngs
