@@ -33,6 +33,7 @@ from data.store.records import ALERT_CONDITIONS, Alert, AlertTrigger
 from data.symbols import SymbolError, normalize_symbol
 from widgets.flow_layout import flow_row
 from widgets.table_model import ColumnTableModel, Index
+from widgets.view_looks import style_error_label
 
 STATUS_FILTERS = ("all", "active", "triggered", "disabled")
 
@@ -94,7 +95,7 @@ class AlertsPanel(QWidget):
         self.price = QLineEdit(placeholderText="Price")
         self.repeat = QCheckBox("Repeat (re-arms after price moves away)")
         self.notes = QLineEdit(placeholderText="Notes (optional)")
-        self.error_label = QLabel(objectName="inlineError")
+        self.error_label = style_error_label(QLabel())
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         self.create_button = QPushButton("Create alert")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from widgets.table_sizing import fit_columns
+from widgets.view_looks import style_views
 
 
 class ReadOnlyTable(QTableWidget):
@@ -19,6 +20,7 @@ class ReadOnlyTable(QTableWidget):
         self.horizontalHeader().setStretchLastSection(stretch_last)
         fit_columns(self, {c: [] for c in range(len(columns))})  # empty, its headers fit (not Qt's 100 px each)
         self._sized = False
+        style_views(self)  # (also in a dialog: not only under a panel)
 
     def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
         self.setRowCount(len(rows))

@@ -33,6 +33,7 @@ from data.symbols import SymbolError, normalize_symbol
 from widgets.symbol_actions import Subject, SymbolActions
 from widgets.table_model import ColumnTableModel, Index
 from widgets.table_sizing import fit_columns
+from widgets.view_looks import style_error_label
 
 UP, DOWN = QColor("#26a69a"), QColor("#ef5350")
 
@@ -223,8 +224,7 @@ class WatchlistPanel(QWidget):
     # -- fed by the owner ------------------------------------------------------------------
 
     def _inline_error(self) -> QLabel:
-        label = QLabel(objectName="inlineError")
-        label.setStyleSheet("color: #ef5350;")
+        label = style_error_label(QLabel())
         label.setWordWrap(True)
         label.hide()
         self._error_timer = QTimer(self, singleShot=True, interval=ERROR_SHOWN_MS)

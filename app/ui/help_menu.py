@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.version import app_version
+from widgets.view_looks import style_views
 
 # mouse gestures have no QAction to read them from
 MOUSE = (("Chart", "Wheel", "Zoom in or out around the cursor"),
@@ -77,6 +78,7 @@ def show_shortcuts(window: QMainWindow) -> QDialog:
             table.setItem(r, c, QTableWidgetItem(text))
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+    style_views(table)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)

@@ -20,6 +20,8 @@ from app.ui.panel_widgets import PanelWidgets
 from app.ui.panels import PANELS, PanelSpec
 from app.ui.status_bar import MarketStatusBar
 from resources import resource_path
+from widgets.dock_title_bar import DockTitleBar
+from widgets.view_looks import chrome_style, style_views
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ def make_dock(window: QMainWindow, spec: PanelSpec) -> QDockWidget:
     """The one helper that creates a panel's dock (object name = the panel's stable id)."""
     dock = QDockWidget(spec.title, window)
     dock.setObjectName(spec.object_name)
+    dock.setTitleBarWidget(DockTitleBar(dock))
     dock.setWidget(QLabel(f"Loading {spec.title}…", alignment=Qt.AlignmentFlag.AlignCenter))
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                      | QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -42,6 +45,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, panels: tuple[PanelSpec, ...] = PANELS) -> None:
         super().__init__()
+        self.setStyle(chrome_style())  # (the separators between docks; menus and panels keep Fusion)
         self.setWindowTitle("AI Coach")
         self.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
         self.setDockNestingEnabled(True)
@@ -222,6 +226,7 @@ class MainWindow(QMainWindow):
         finally:
             self._host.intents.building = None
         widget.setObjectName(f"{spec.object_name}_panel")
+        style_views(widget)  # (before it is shown: polished once, with its looks)
         self.docks[spec.object_name].setWidget(widget)
         self.panels.add(spec.object_name, widget)
         self.build_times_ms[spec.object_name] = (time.perf_counter() - started) * 1000

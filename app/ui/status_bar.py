@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 
 from data.market_calendar import ET, MarketStatus, SessionState
 from data.sync.status import OFF, SyncStatus
+from widgets.view_looks import STATUS_LABEL_MARGINS
 
 SESSION_COLORS = {
     SessionState.REGULAR: "#26a69a", SessionState.PRE: "#ffb300",
@@ -30,6 +31,7 @@ class MarketStatusBar(QStatusBar):
         self.sync_label.hide()
         for label in (self.symbol_label, self.provider_label, self.session_label, self.clock_label,
                       self.health_label, self.sync_label):
+            label.setContentsMargins(*STATUS_LABEL_MARGINS)
             self.addPermanentWidget(label)
         self._error_timer = QTimer(self, singleShot=True, interval=10_000)
         self._error_timer.timeout.connect(self.clearMessage)

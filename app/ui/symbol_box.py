@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 from data.symbol_catalog import Suggestion, rank
 from data.symbols import SymbolError, normalize_symbol
 from widgets.symbol_search_list import SymbolSearchList
+from widgets.view_looks import style_error_label
 
 SEARCH_DEBOUNCE_MS = 200
 PAGE_ROWS = 8
@@ -45,7 +46,7 @@ class SymbolBox(QDialog):
         self.list = SymbolSearchList(self)
         self.list.symbol_activated.connect(self.choose)
         self.list.star_clicked.connect(self.favourite_toggled.emit)
-        self.error_label = QLabel(objectName="inlineError")
+        self.error_label = style_error_label(QLabel())
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         hint = QLabel("↑↓ to pick · Enter to open · Ctrl+D to star · Esc to close")

@@ -1,11 +1,11 @@
-"""Dark (default) and light themes: Fusion style, a palette, and a small stylesheet."""
+"""Dark (default) and light themes: Fusion style and a palette (no stylesheet: ``widgets.view_looks``)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from resources import read_text, resource_path
+from widgets.view_looks import refresh_chrome, set_theme, style_views
 
 _DARK = {
     QPalette.ColorRole.Window: "#1b2029", QPalette.ColorRole.WindowText: "#d7dae0",
@@ -29,9 +29,10 @@ def apply_theme(app: QApplication, name: str) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b717b"))
         palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b717b"))
     app.setPalette(palette)
-    sheet = read_text("themes", f"{'light' if name == 'light' else 'dark'}.qss")
-    # (icons the sheet draws, e.g. light dock buttons on the dark title bars: found from source or bundle)
-    app.setStyleSheet(sheet.replace("@ICONS@", resource_path("icons").as_posix()))
+    set_theme(name)  # no stylesheet: the chrome, grids and errors Fusion lacks come from widgets.view_looks (why there)
+    for window in app.topLevelWidgets():  # (a theme change: what is open takes the new looks)
+        style_views(window)
+        refresh_chrome(window)
 
 
 # Plot background and axis colour per theme (pyqtgraph draws its own; the palette does not reach it).

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from analytics.positions import Leg
+from widgets.view_looks import style_views
 
 HEADERS = ("Contract", "Side", "Qty", "Price", "Mid")
 PRICE_COLUMN = 3
@@ -42,6 +43,7 @@ class LegsTable(QTableWidget):
         super().__init__(0, len(HEADERS))
         self.setHorizontalHeaderLabels(HEADERS)
         self.verticalHeader().setVisible(False)
+        style_views(self)  # (in the entry dialog, not under a panel)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

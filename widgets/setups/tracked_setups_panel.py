@@ -39,6 +39,7 @@ from widgets.setups.tracked_model import COLUMNS, FILTERS, TrackedModel, setup_t
 from widgets.symbol_actions import Subject, SymbolActions
 from widgets.table_model import record_table
 from widgets.table_sizing import fit_columns
+from widgets.view_looks import style_error_label
 
 EVENT_COLUMNS = ("Time (ET)", "Status", "Price", "Reason")
 WIDE = 2.0  # width / height beyond which the details go beside the list
@@ -81,7 +82,7 @@ class TrackedSetupsPanel(QWidget):
         self.status_filter = QComboBox(toolTip="Which setups to list")
         self.status_filter.addItems([title for title, _statuses in FILTERS])
         self.status_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
-        self.error_label = QLabel(objectName="inlineError", wordWrap=True)
+        self.error_label = style_error_label(QLabel(wordWrap=True))
         self.error_label.hide()
         self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         upper = QWidget()
