@@ -22,12 +22,13 @@ DEMO_CLOCK_FILE = "demo_clock.json"  # in the data dir: where the demo clock res
 
 
 def _demo(calendar: MarketCalendar, *, speed: float, seed: int, option_pricing: object = None,
-          data_dir: Path | None = None, **_provider_args: object) -> MarketDataProvider:
+          data_dir: Path | None = None, cache_dir: Path | None = None, **_provider_args: object) -> MarketDataProvider:
+    from data.providers.demo.day_bar_file import FILENAME
     from data.providers.demo.provider import DemoProvider
 
-    clock_file = Path(data_dir) / DEMO_CLOCK_FILE if data_dir is not None else None
     return DemoProvider(calendar, seed=seed, speed=speed, option_pricing=option_pricing,  # type: ignore[arg-type]
-                        clock_file=clock_file)
+                        clock_file=Path(data_dir) / DEMO_CLOCK_FILE if data_dir is not None else None,
+                        day_bar_file=Path(cache_dir) / FILENAME if cache_dir is not None else None)
 
 
 def _replay(calendar: MarketCalendar, *, speed: float, replay_file: Path | None = None,

@@ -6,7 +6,8 @@ daily bars; built from the session's minutes each time, a three-year request gen
 session's bar is kept (a lock makes a concurrent request wait for the first one's bars
 instead of building them again; one lock per symbol), and the sessions a request lacks are
 built together (``DemoMarket.regular_day_bars``); a range that starts or ends inside a
-session gets that day's bar from its minutes, as before.
+session gets that day's bar from its minutes, as before. With a ``DayBarFile`` (the app's data
+folder) the whole sessions' bars are also kept between runs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import date, datetime
 from data.bar_aggregation import aggregate, bucket_start
 from data.market_calendar import MarketCalendar, market_date
 from data.models import Bars, Timeframe
+from data.providers.demo.day_bar_file import DayBarFile
 
 MinuteBars = Callable[[str, datetime, datetime], Bars]  # (symbol, start, now) → regular-session 1m bars
 # (symbol, days) → each whole regular session's (open, high, low, close, volume), built together
@@ -25,8 +27,10 @@ DayBars = Callable[[str, Sequence[date]], list[tuple[float, ...]]]
 
 
 class DailyBook:
-    def __init__(self, calendar: MarketCalendar, minute_bars: MinuteBars, day_bars: DayBars) -> None:
+    def __init__(self, calendar: MarketCalendar, minute_bars: MinuteBars, day_bars: DayBars,
+                 kept: DayBarFile | None = None) -> None:
         self._calendar = calendar
+        self._kept = kept  # whole sessions' bars from earlier runs (the data folder's file)
         self._minute_bars = minute_bars
         self._day_bars = day_bars
         self._whole: dict[tuple[str, date], tuple[float, ...]] = {}
@@ -40,8 +44,14 @@ class DailyBook:
         whole = {s.day for s in sessions if start <= s.open and s.close <= end}
         with self._lock(symbol):
             missing = [day for day in sorted(whole) if (symbol, day) not in self._whole]
-            for day, bar in zip(missing, self._day_bars(symbol, missing), strict=True):
-                self._whole[(symbol, day)] = bar
+            if missing and self._kept is not None:
+                found = self._kept.read(symbol, missing)
+                self._whole.update({(symbol, day): bar for day, bar in found.items()})
+                missing = [day for day in missing if day not in found]
+            built = dict(zip(missing, self._day_bars(symbol, missing), strict=True))
+            self._whole.update({(symbol, day): bar for day, bar in built.items()})
+            if self._kept is not None:
+                self._kept.write(symbol, built)
         rows = []
         for s in sessions:
             if s.day in whole:

@@ -58,6 +58,9 @@ _GAP_DAY_CUT = NormalDist().inv_cdf(0.06)
 # under implied, so an SPX at 15 % IV ranges ~1 % a day and a 0DTE straddle's move is mostly used
 # 40-120 % (the full σ gave 2 % ranges and "272 % used" on ordinary days).
 INTRADAY_SHARE = 0.7
+# The numbers' version: bump it whenever a change moves any price (tests/data/test_demo_plans.py
+# pins a digest per version), so daily bars kept in data folders (``DayBarFile``) are rebuilt.
+MODEL_VERSION = 1
 _BATCH_DAYS = 64  # sessions built together (a few MB of temporaries)
 _PLAN_BLOCK = 512  # plans are made for whole blocks of sessions (about two years)
 _KIND_VOLUME = np.array([1.0, 1.3, 1.4, 0.8])  # volume multiple of each day type, in _DAY_TYPES' order

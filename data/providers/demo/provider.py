@@ -25,7 +25,8 @@ from data.models import Bar, Bars, Quote, StreamEvent, SymbolInfo, Timeframe
 from data.option_chain import OptionChain
 from data.providers.base import OpenStreams
 from data.providers.demo.daily_bars import DailyBook
-from data.providers.demo.market_model import DemoMarket, symbol_key
+from data.providers.demo.day_bar_file import DayBarFile, model_key
+from data.providers.demo.market_model import MODEL_VERSION, DemoMarket, symbol_key
 from data.providers.demo.options import DemoOptions, OptionPricing
 from data.providers.demo.profiles import in_universe, popular_symbols, profile_for, universe_message
 from data.providers.errors import ProviderError
@@ -74,7 +75,8 @@ class DemoProvider:
 
     def __init__(self, calendar: MarketCalendar, *, seed: int = 7, clock: SimClock | None = None,
                  speed: float = 1.0, tick_interval: float = 0.25,
-                 option_pricing: Callable[[], OptionPricing] | None = None, clock_file: Path | None = None) -> None:
+                 option_pricing: Callable[[], OptionPricing] | None = None, clock_file: Path | None = None,
+                 day_bar_file: Path | None = None) -> None:
         self.calendar = calendar
         self.market = DemoMarket(calendar, seed)
         # ``clock_file`` keeps the simulated moment between runs (see demo_start); saved while
@@ -92,8 +94,10 @@ class DemoProvider:
         self._load_pricing = option_pricing
         self._options: DemoOptions | None = None
         self._options_lock = threading.Lock()
+        # ``day_bar_file`` keeps whole sessions' daily bars between runs (``DayBarFile``)
+        self._day_bar_file = DayBarFile(day_bar_file, model_key(MODEL_VERSION, seed)) if day_bar_file else None
         self._daily = DailyBook(calendar, lambda symbol, start, now: self.minute_bars(symbol, start, now, False),
-                                self.market.regular_day_bars)
+                                self.market.regular_day_bars, self._day_bar_file)
 
     @property
     def clock(self) -> SimClock:
@@ -160,6 +164,8 @@ class DemoProvider:
     async def aclose(self) -> None:
         await self._streams.close_all()
         self.save_clock()
+        if self._day_bar_file is not None:
+            self._day_bar_file.close()
 
     def clock_save_due(self, every_s: float) -> bool:
         return self.clock_file is not None and time.monotonic() - self._saved_at >= every_s
