@@ -21,6 +21,7 @@ from data.market_calendar import MarketCalendar, market_date
 from data.models import Bars, Timeframe
 from data.providers.demo.day_bar_file import DayBarFile
 
+KEEP_EVERY = 128  # sessions built (and written to the file) at a time
 MinuteBars = Callable[[str, datetime, datetime], Bars]  # (symbol, start, now) → regular-session 1m bars
 # (symbol, days) → each whole regular session's (open, high, low, close, volume), built together
 DayBars = Callable[[str, Sequence[date]], list[tuple[float, ...]]]
@@ -48,10 +49,12 @@ class DailyBook:
                 found = self._kept.read(symbol, missing)
                 self._whole.update({(symbol, day): bar for day, bar in found.items()})
                 missing = [day for day in missing if day not in found]
-            built = dict(zip(missing, self._day_bars(symbol, missing), strict=True))
-            self._whole.update({(symbol, day): bar for day, bar in built.items()})
-            if self._kept is not None:
-                self._kept.write(symbol, built)
+            for i in range(0, len(missing), KEEP_EVERY):  # (a run that ends mid-way keeps what it built)
+                chunk = missing[i:i + KEEP_EVERY]
+                built = dict(zip(chunk, self._day_bars(symbol, chunk), strict=True))
+                self._whole.update({(symbol, day): bar for day, bar in built.items()})
+                if self._kept is not None:
+                    self._kept.write(symbol, built)
         rows = []
         for s in sessions:
             if s.day in whole:
