@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from data.market_calendar import ET, MarketCalendar
 from data.models import Timeframe
@@ -77,3 +78,22 @@ def test_a_damaged_or_unusable_file_never_stops_the_bars(tmp_path: Path) -> None
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     assert _same(_year(DemoProvider(calendar, day_bar_file=blocked / FILENAME)), plain)  # folder cannot be made
+
+
+def test_a_build_cut_short_keeps_the_sessions_it_finished(tmp_path: Path) -> None:
+    calendar = MarketCalendar()
+    provider = DemoProvider(calendar, day_bar_file=tmp_path / FILENAME)
+    day_bars, calls = provider._daily._day_bars, []
+
+    def dies_on_the_second_chunk(symbol, days):
+        calls.append(len(days))
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # (the process ending mid-way)
+        return day_bars(symbol, days)
+
+    provider._daily._day_bars = dies_on_the_second_chunk
+    with pytest.raises(KeyboardInterrupt):
+        _year(provider)
+    kept = DayBarFile(tmp_path / FILENAME, model_key(MODEL_VERSION, 7))
+    days = [s.day for s in calendar.sessions_between(START.date(), END.date())]
+    assert len(kept.read("SPY", days)) == calls[0] == 128
