@@ -78,13 +78,14 @@ def style_views(root: QWidget) -> None:
     views = root.findChildren(QAbstractItemView)
     if isinstance(root, QAbstractItemView):
         views.append(root)
-    if views:
-        looks = QPalette()  # (only these roles: the others keep following the application's)
-        looks.setColor(QPalette.ColorRole.Window, QColor(GRID[_theme]).lighter(FUSION_GRID_DARKER))
-        if selection := SELECTION.get(_theme):
-            looks.setColor(QPalette.ColorRole.Highlight, QColor(selection[0]))
-            looks.setColor(QPalette.ColorRole.HighlightedText, QColor(selection[1]))
-        for view in views:
+    colors = {QPalette.ColorRole.Window: QColor(GRID[_theme]).lighter(FUSION_GRID_DARKER)}
+    if selection := SELECTION.get(_theme):
+        colors[QPalette.ColorRole.Highlight], colors[QPalette.ColorRole.HighlightedText] = map(QColor, selection)
+    looks = QPalette()  # (only these roles: the others keep following the application's)
+    for role, color in colors.items():
+        looks.setColor(role, color)
+    for view in views:  # (a table that styled itself is not styled again by its panel)
+        if any(view.palette().color(role) != color for role, color in colors.items()):
             view.setPalette(looks)
     for label in root.findChildren(QLabel, "inlineError"):
         style_error_label(label)

@@ -82,8 +82,13 @@ class IvRankService:
         loading = self._loading.get(key)
         if loading is None:
             loading = self._loading[key] = asyncio.ensure_future(self._load_and_keep(symbol, provider))
-            loading.add_done_callback(lambda done: (self._loading.pop(key, None), done.cancelled() or done.exception()))
+            loading.add_done_callback(lambda done: self._loaded(key, done))
         return await asyncio.shield(loading)  # (an asker that gives up does not cancel the others' load)
+
+    def _loaded(self, key: tuple[str, int], done: asyncio.Future[History]) -> None:
+        self._loading.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # (retrieved: every asker gave up and it failed is no "never retrieved" warning)
 
     async def _load_and_keep(self, symbol: str, provider: MarketDataProvider) -> History:
         generation = self._generation
