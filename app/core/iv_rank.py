@@ -48,8 +48,11 @@ class IvRankService:
         self._unsubscribe = bus.subscribe(IvRecorded, lambda e: self._forget(e.symbol))
 
     def close(self) -> None:
-        """Stop listening to the bus (the engine dropped this service)."""
+        """Stop listening to the bus and cancel loads under way (the engine dropped this service:
+        its askers were cancelled, but a shielded load would outlive the engine)."""
         self._unsubscribe()
+        for loading in self._loading.values():
+            loading.cancel()
 
     def _forget(self, symbol: str) -> None:
         self._generation += 1

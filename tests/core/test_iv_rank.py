@@ -108,3 +108,24 @@ async def test_a_closed_service_no_longer_listens(store: Store) -> None:
     service.close()
     bus.publish(IvRecorded("QQQ", date(2026, 11, 25), 0.2))
     assert not bus._handlers[IvRecorded] and forgotten == ["SPY"]  # heard until closed
+
+
+async def test_closing_the_service_cancels_a_load_under_way(store: Store) -> None:
+    """The engine's stop cancels the askers, and the load is shielded from them: closing the
+    service must end it, or a task outlives the engine."""
+    provider = DailyCloses(np.ones(300))
+    never = asyncio.Event()
+
+    async def stuck_get_bars(*args: object) -> SimpleNamespace:
+        await never.wait()
+        raise AssertionError("unreachable")
+
+    provider.get_bars = stuck_get_bars
+    service = IvRankService(store, EventBus(), lambda: provider, lambda: None)
+    asker = asyncio.create_task(service.rank(_snapshot(0.2)))
+    await asyncio.sleep(0.05)
+    (load,) = service._loading.values()
+    asker.cancel()
+    service.close()
+    await asyncio.wait([load], timeout=2)  # (bounded: without the cancel it would wait forever)
+    assert load.cancelled() and not service._loading
