@@ -13,7 +13,7 @@ Subprocesses a test starts run on the real clock.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -58,3 +58,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str | None:
     value = config.getoption("--fake-today")
     return f"fake today: {value} (wall clock now {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)" if value else None
+
+
+def a_session_after_the_wall_clock(calendar, years: int = 3) -> datetime:
+    """Half an hour into a trading session some years after the wall clock, faked or not: a
+    saved demo clock "later than now" whatever date the suite runs on."""
+    day = datetime.now(UTC).date().replace(month=3, day=1)
+    return calendar.next_session(day.replace(year=day.year + years)).open + timedelta(minutes=30)

@@ -16,8 +16,9 @@ from app.core.notifications import NotificationService
 from data.providers.registry import DEMO_CLOCK_FILE
 from data.providers.sim_clock import SimClock, save_time
 from data.store.database import Store
+from tests.fake_today import a_session_after_the_wall_clock
 
-SIMULATED = datetime(2030, 3, 6, 14, 38, tzinfo=UTC)  # a Wednesday 09:38 ET, far from any wall clock
+SIMULATED = datetime(2030, 3, 6, 14, 38, tzinfo=UTC)  # a Wednesday 09:38 ET
 
 
 async def test_a_record_is_stamped_with_the_market_clock(tmp_path: Path) -> None:
@@ -32,13 +33,14 @@ async def test_a_record_is_stamped_with_the_market_clock(tmp_path: Path) -> None
         store.close()
 
 
-async def test_the_engines_notifications_follow_the_demo_clock(tmp_path: Path) -> None:
-    save_time(tmp_path / DEMO_CLOCK_FILE, SIMULATED)  # where a previous run's demo clock stood
+async def test_the_engines_notifications_follow_the_demo_clock(tmp_path: Path, calendar) -> None:
+    saved = a_session_after_the_wall_clock(calendar)  # later than now, so the demo resumes from it
+    save_time(tmp_path / DEMO_CLOCK_FILE, saved)  # where a previous run's demo clock stood
     engine = Engine(EngineConfig(tmp_path))
     await engine.start()
     try:
         record = await engine.service(NotificationService).notify("alert", "SPY crossed 680", "at 680.02")
-        assert SIMULATED <= record.created_at < SIMULATED + timedelta(minutes=1)
+        assert saved <= record.created_at < saved + timedelta(minutes=1)
         assert [r.created_at for r in await engine.service(NotificationService).recent()] == [record.created_at]
     finally:
         await engine.stop()

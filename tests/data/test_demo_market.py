@@ -16,6 +16,7 @@ from data.providers.demo.provider import DemoProvider, demo_start
 from data.providers.errors import ProviderError
 from data.providers.sim_clock import SimClock, saved_time
 from tests.conftest import utc
+from tests.fake_today import a_session_after_the_wall_clock
 
 NOW = utc(2026, 11, 25, 17, 0, 30)  # Wednesday 12:00:30 ET, regular session
 
@@ -164,7 +165,7 @@ def test_the_clock_resumes_where_the_previous_run_left_it(calendar) -> None:
 def test_the_provider_saves_its_clock_and_the_next_one_resumes_from_it(calendar, tmp_path) -> None:
     path = tmp_path / "demo_clock.json"
     wall = FakeWall()
-    start = utc(2030, 3, 6, 15)  # a Wednesday 10:00 ET, later than any real or faked test date
+    start = a_session_after_the_wall_clock(calendar)  # a saved clock later than now: resumed
     first = DemoProvider(calendar, clock=SimClock(start, 60.0, wall), clock_file=path)
     wall.t += 8.0  # eight simulated minutes at 60x
     assert first.clock_save_due(5.0)
