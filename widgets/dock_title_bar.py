@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QIcon, QPalette
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from resources import resource_path
 from widgets.view_looks import TITLE_BAR, theme
 
 # light buttons for the dark bar (the light theme uses the style's own)
 DARK_ICONS = {"float": "dock-float-dark.svg", "close": "dock-close-dark.svg"}
-STYLE_ICONS = {"float": QStyle.StandardPixmap.SP_TitleBarNormalButton,
-               "close": QStyle.StandardPixmap.SP_TitleBarCloseButton}
+STYLE_ICONS = {"float": "SP_TitleBarNormalButton", "close": "SP_TitleBarCloseButton"}  # QStyle.StandardPixmap
 _icons: dict[str, QIcon] = {}
 
 
@@ -52,7 +51,24 @@ class DockTitleBar(QWidget):
         palette.setColor(QPalette.ColorRole.Window, QColor(TITLE_BAR[theme()]))
         self.setPalette(palette)
         for name, button in (("float", self.float_button), ("close", self.close_button)):
-            button.setIcon(_icon(name) if theme() == "dark" else self.style().standardIcon(STYLE_ICONS[name]))
+            button.setIcon(_icon(name) if theme() == "dark" else _style_icon(self, name))
+
+
+def give_title_bar_when_shown(dock: QDockWidget) -> None:
+    """``dock`` gets its ``DockTitleBar`` when it first comes on screen: a dock closed or behind
+    another's tab shows no title bar, and making and laying out the bars of all 20 docks before
+    the first paint took ~10 ms of it."""
+    def shown(visible: bool) -> None:
+        if visible and not isinstance(dock.titleBarWidget(), DockTitleBar):
+            dock.setTitleBarWidget(DockTitleBar(dock))
+
+    dock.visibilityChanged.connect(shown)
+
+
+def _style_icon(widget: QWidget, name: str) -> QIcon:
+    from PySide6.QtWidgets import QStyle  # (its ~20 enums are made at first use: not for the dark theme's first paint)
+
+    return widget.style().standardIcon(getattr(QStyle.StandardPixmap, STYLE_ICONS[name]))
 
 
 def _icon(name: str) -> QIcon:

@@ -10,8 +10,10 @@ the few looks the theme needs beyond its palette are made here:
 * the dock title bars (their background, padding and, on the dark theme, light close/float
   buttons): ``DockTitleBar``, plain widgets (a proxy style in Python on each dock was asked for
   its metrics at every relayout of the panel inside: ~0.1 s of a smoke run);
-* the 4 px separators between docks: ``ChromeStyle``, a proxy of Fusion set on the main window
-  alone (a widget's style does not reach its children: the panels keep plain Fusion);
+* not the separators between docks: they are Fusion's own (6 px, a grip of dots, in the
+  window colour). A Python proxy style on the main window made every style query of its layout
+  a call into Python, and shiboken built the Python type (with its ~4 enums) of each kind of
+  style option it passed: ~20 ms of the first paint (12 alternating runs: 236 -> 213 ms);
 * the item views' grid, which Fusion draws in the palette's window colour made 20 % darker:
   each view's palette carries the window colour that gives the theme's grid colour;
 * inline errors: a red text colour in the label's palette; the status bar's labels: margins.
@@ -23,18 +25,15 @@ panel it builds, dialogs and tables for themselves, the theme for every window w
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QProxyStyle, QStyle, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
-SEPARATOR = {"dark": "#2a3140", "light": "#d0d4da"}
 TITLE_BAR = {"dark": "#232a35", "light": "#e6e9ee"}
 GRID = {"dark": "#2a3140", "light": "#c9cdd3"}  # (Fusion's grid is at most 255 / 1.2 bright: #dde1e6 is out of reach)
 ERROR = {"dark": "#ef5350", "light": "#c62828"}
 SELECTION = {"light": ("#b7d3f0", "#000000")}  # a view's selection, where the palette's is not it
-SEPARATOR_PX = 4
 STATUS_LABEL_MARGINS = (8, 0, 8, 0)  # a status bar label's (left, top, right, bottom)
 FUSION_GRID_DARKER = 120  # Fusion's grid: the palette's window colour, darker(120)
 _theme = "dark"
-_chrome: ChromeStyle | None = None
 
 
 def set_theme(name: str) -> None:
@@ -45,32 +44,6 @@ def set_theme(name: str) -> None:
 
 def theme() -> str:
     return _theme
-
-
-class ChromeStyle(QProxyStyle):
-    """Fusion, with the theme's 4 px separators between docks (for the main window alone)."""
-
-    def __init__(self) -> None:
-        super().__init__("Fusion")
-
-    def pixelMetric(self, metric, option=None, widget=None) -> int:
-        if metric == QStyle.PixelMetric.PM_DockWidgetSeparatorExtent:
-            return SEPARATOR_PX
-        return super().pixelMetric(metric, option, widget)
-
-    def drawPrimitive(self, element, option, painter, widget=None) -> None:
-        if element == QStyle.PrimitiveElement.PE_IndicatorDockWidgetResizeHandle:
-            painter.fillRect(option.rect, QColor(SEPARATOR[_theme]))
-            return
-        super().drawPrimitive(element, option, painter, widget)
-
-
-def chrome_style() -> ChromeStyle:
-    """The one ``ChromeStyle`` (made on first use, kept for the process: widgets do not own it)."""
-    global _chrome
-    if _chrome is None:
-        _chrome = ChromeStyle()
-    return _chrome
 
 
 def style_views(root: QWidget) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 LOG_FILENAME = "ai-coach.log"
@@ -70,27 +69,65 @@ def register_secret(value: str) -> None:
 _LEVEL_BEFORE: int | None = None  # the root logger's level before setup_logging changed it
 
 
-def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
-    """Log to ``log_dir/ai-coach.log`` (5 × 2 MB) and stderr for warnings; returns the file."""
+class _HeldUntilTheFileOpens(logging.Handler):
+    """Keeps the records logged before ``open_log_file``: the GUI opens its log file after the
+    first paint, since ``logging.handlers`` (the rotating file handler) imports socket, pickle
+    and queue: ~7 ms of it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def setup_logging(log_dir: Path, level: int = logging.INFO, *, open_file_later: bool = False) -> Path:
+    """Log to ``log_dir/ai-coach.log`` (5 × 2 MB) and stderr for warnings; returns the file.
+    ``open_file_later``: records are held until ``open_log_file`` (the GUI's first paint)."""
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_FILENAME
     for var in SECRET_ENV_VARS:
         if os.environ.get(var):
             _REDACTOR.add_secret(os.environ[var])
-    file_handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     stream_handler = logging.StreamHandler()
     stream_handler.setLevel(logging.WARNING)
     remove_handlers()
     root = logging.getLogger()
     global _LEVEL_BEFORE
     _LEVEL_BEFORE = root.level
-    for handler in (file_handler, stream_handler):
-        handler.addFilter(_REDACTOR)
-        handler._ai_coach = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
+    for handler in (_HeldUntilTheFileOpens(path) if open_file_later else _file_handler(path), stream_handler):
+        _add(root, handler)
     root.setLevel(level)
     return path
+
+
+def open_log_file() -> None:
+    """Open the log file that ``setup_logging(open_file_later=True)`` held back, and write to it
+    the records held until now (nothing when it is open already)."""
+    root = logging.getLogger()
+    for held in [h for h in root.handlers if isinstance(h, _HeldUntilTheFileOpens)]:
+        file_handler = _file_handler(held.path)
+        with held.lock:  # (a record logged meanwhile waits, then goes to the file)
+            for record in held.records:
+                file_handler.handle(record)  # (redacted already: the held handler's filter did it)
+            _add(root, file_handler)
+            root.removeHandler(held)
+
+
+def _file_handler(path: Path) -> logging.Handler:
+    from logging.handlers import RotatingFileHandler
+
+    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def _add(root: logging.Logger, handler: logging.Handler) -> None:
+    handler.addFilter(_REDACTOR)
+    handler._ai_coach = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
 
 
 def remove_handlers() -> None:

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QChildEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QTabBar
 
@@ -20,8 +20,8 @@ from app.ui.panel_widgets import PanelWidgets
 from app.ui.panels import PANELS, PanelSpec
 from app.ui.status_bar import MarketStatusBar
 from resources import resource_path
-from widgets.dock_title_bar import DockTitleBar
-from widgets.view_looks import chrome_style, style_views
+from widgets.dock_title_bar import give_title_bar_when_shown
+from widgets.view_looks import style_views
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def make_dock(window: QMainWindow, spec: PanelSpec) -> QDockWidget:
     """The one helper that creates a panel's dock (object name = the panel's stable id)."""
     dock = QDockWidget(spec.title, window)
     dock.setObjectName(spec.object_name)
-    dock.setTitleBarWidget(DockTitleBar(dock))
+    give_title_bar_when_shown(dock)
     dock.setWidget(QLabel(f"Loading {spec.title}…", alignment=Qt.AlignmentFlag.AlignCenter))
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                      | QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -45,7 +45,6 @@ class MainWindow(QMainWindow):
 
     def __init__(self, panels: tuple[PanelSpec, ...] = PANELS) -> None:
         super().__init__()
-        self.setStyle(chrome_style())  # (the separators between docks; menus and panels keep Fusion)
         self.setWindowTitle("AI Coach")
         self.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
         self.setDockNestingEnabled(True)
@@ -189,7 +188,7 @@ class MainWindow(QMainWindow):
         screen or needed (``panels[name]``). A failing panel shows its error."""
         self._host = host
         for spec in self.specs:
-            for kind in spec.intents:
+            for kind in spec.intent_kinds():
                 host.intents.promise(kind, spec.object_name)
             dock = self.docks[spec.object_name]
             if dock.isVisible() and not dock.visibleRegion().isEmpty():  # (a background tab is "visible")
@@ -245,13 +244,14 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def event(self, event: QEvent) -> bool:
+    def childEvent(self, event: QChildEvent) -> None:
         # Qt makes the docks' tab bars eliding ("Notificati…", "Al…" in a narrow column said
-        # nothing); once one is polished it keeps whole titles and scrolls when they do not fit
-        if event.type() == QEvent.Type.ChildPolished and isinstance(tabs := event.child(), QTabBar):
+        # nothing); once one is polished it keeps whole titles and scrolls when they do not fit.
+        # (Here, not in ``event``: that override made every event of the window a call into Python.)
+        if event.polished() and isinstance(tabs := event.child(), QTabBar):
             tabs.setElideMode(Qt.TextElideMode.ElideNone)
             tabs.setUsesScrollButtons(True)
-        return super().event(event)
+        super().childEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # With a tray icon, closing the window keeps the app running (quit from File or tray).

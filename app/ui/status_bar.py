@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from data.market_calendar import ET, MarketStatus, SessionState
-from data.sync.status import OFF, SyncStatus
 from widgets.view_looks import STATUS_LABEL_MARGINS
 
-SESSION_COLORS = {
-    SessionState.REGULAR: "#26a69a", SessionState.PRE: "#ffb300",
-    SessionState.AFTER: "#ffb300", SessionState.CLOSED: "#9e9e9e",
-}
+if TYPE_CHECKING:  # (the calendar and sync modules are imported when first shown: after the first paint)
+    from data.market_calendar import MarketStatus
+    from data.sync.status import SyncStatus
+
+SESSION_COLORS = {"regular": "#26a69a", "pre": "#ffb300", "after": "#ffb300", "closed": "#9e9e9e"}  # by SessionState
 HEALTH_COLORS = {"ok": "#26a69a", "starting": "#9e9e9e", "degraded": "#ffb300", "failing": "#ef5350"}
 SYNC_COLORS = {"synced": "#26a69a", "syncing": "#9e9e9e", "offline": "#ffb300", "error": "#ef5350"}
 
@@ -43,7 +43,9 @@ class MarketStatusBar(QStatusBar):
         self.symbol_label.setText(f"Symbol: <b>{symbol}</b>")
 
     def set_market(self, status: MarketStatus, now: datetime, simulated: bool, paused: bool = False) -> None:
-        color = SESSION_COLORS[status.state]
+        from data.market_calendar import ET
+
+        color = SESSION_COLORS[status.state.value]
         self.session_label.setText(f"Market: <span style='color:{color}'>{status.state.value}</span>"
                                    f" · {status.reason}")
         et = now.astimezone(ET)
@@ -57,6 +59,8 @@ class MarketStatusBar(QStatusBar):
         self.health_label.setText(f"Engine: <span style='color:{color}'>{summary}</span>{dropped}")
 
     def set_sync(self, status: SyncStatus) -> None:
+        from data.sync.status import OFF
+
         if status.state == OFF:
             self.sync_label.hide()
             return

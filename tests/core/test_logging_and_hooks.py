@@ -4,7 +4,7 @@ import threading
 from pathlib import Path
 
 from app.core import error_hooks
-from app.core.logging_setup import RedactingFilter, remove_handlers, setup_logging
+from app.core.logging_setup import RedactingFilter, open_log_file, remove_handlers, setup_logging
 
 SECRET = "sk_live_9f8e7d6c5b4a"
 
@@ -23,6 +23,24 @@ def test_secrets_are_redacted_from_messages_and_tracebacks(tmp_path: Path, monke
     text = path.read_text()
     assert SECRET not in text and "abc123secretvalue" not in text
     assert "apiKey=***" in text and "provider error" in text and "RuntimeError" in text
+
+
+def test_records_held_until_the_file_opens_are_written_to_it_first_and_redacted(tmp_path: Path, monkeypatch) -> None:
+    """The GUI opens its log file after the first paint: what was logged before is not lost."""
+    monkeypatch.setenv("MASSIVE_API_KEY", SECRET)
+    path = setup_logging(tmp_path, open_file_later=True)
+    log = logging.getLogger("test.held")
+    try:
+        log.info("before the first paint, key %s", SECRET)
+        assert not path.exists()
+        open_log_file()
+        log.info("after it")
+        open_log_file()  # (a second call: nothing more)
+    finally:
+        remove_handlers()
+    lines = path.read_text().splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == ["before the first paint, key ***", "after it"]
+    assert not [h for h in logging.getLogger().handlers if getattr(h, "_ai_coach", False)]
 
 
 def test_filter_redacts_json_style_tokens() -> None:

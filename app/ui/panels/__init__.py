@@ -14,18 +14,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from app.ui.intents import (
-    AddChartMarker,
-    AskCoach,
-    DrawChartLevels,
-    FocusContract,
-    OpenPositionEntry,
-    PrefillAlert,
-    ShowChainNear,
-    ShowPosition,
-    ShowTrades,
-    TrackSetupAt,
-)
 from app.ui.panel_host import PanelHost
 
 Area = Qt.DockWidgetArea
@@ -39,9 +27,15 @@ class PanelSpec:
     builder: str  # "module:function", imported when the panel is built (after first paint)
     tab_with: str | None = None  # default layout: tab onto this panel
     below: str | None = None  # default layout: split this panel's dock, placed under it
-    # the intents its builder handles: asking for one builds the panel if it is not yet
+    # the intents its builder handles, by class name in ``app.ui.intents`` (whose ~14 dataclasses
+    # are not made before the first paint): asking for one builds the panel if it is not yet
     # (a panel off screen is built when first shown; tests/ui/test_lazy_panels.py keeps this true)
-    intents: tuple[type, ...] = ()
+    intents: tuple[str, ...] = ()
+
+    def intent_kinds(self) -> tuple[type, ...]:
+        from app.ui import intents
+
+        return tuple(getattr(intents, name) for name in self.intents)
 
     def build(self, host: PanelHost) -> QWidget:
         from importlib import import_module
@@ -56,18 +50,18 @@ class PanelSpec:
 
 PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("chart", "Chart", Area.RightDockWidgetArea, "app.ui.panels.chart:build",
-              intents=(TrackSetupAt, DrawChartLevels, AddChartMarker)),
+              intents=("TrackSetupAt", "DrawChartLevels", "AddChartMarker")),
     PanelSpec("watchlist", "Watchlist", Area.LeftDockWidgetArea, "app.ui.panels.watchlist:build"),
     PanelSpec("notifications", "Notifications", Area.LeftDockWidgetArea, "app.ui.panels.notifications:build",
               below="watchlist"),
     PanelSpec("alerts", "Alerts", Area.LeftDockWidgetArea, "app.ui.panels.alerts:build", tab_with="notifications",
-              intents=(PrefillAlert,)),
+              intents=("PrefillAlert",)),
     PanelSpec("health", "Worker health", Area.LeftDockWidgetArea, "app.ui.panels.health:build",
               tab_with="notifications"),
     PanelSpec("preferences", "Preferences", Area.LeftDockWidgetArea, "app.ui.panels.preferences:build",
               tab_with="notifications"),
     PanelSpec("options_chain", "Options chain", Area.RightDockWidgetArea, "app.ui.panels.options_chain:build",
-              below="chart", intents=(ShowChainNear, FocusContract, OpenPositionEntry)),
+              below="chart", intents=("ShowChainNear", "FocusContract", "OpenPositionEntry")),
     PanelSpec("gex", "GEX profile", Area.RightDockWidgetArea, "app.ui.panels.gex:build", tab_with="options_chain"),
     PanelSpec("heatmap", "Options heatmap", Area.RightDockWidgetArea, "app.ui.panels.heatmap:build",
               tab_with="options_chain"),
@@ -77,9 +71,9 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("tracked_setups", "Tracked setups", Area.RightDockWidgetArea, "app.ui.panels.tracked_setups:build",
               tab_with="options_chain"),
     PanelSpec("positions", "Positions", Area.RightDockWidgetArea, "app.ui.panels.positions:build",
-              tab_with="options_chain", intents=(ShowPosition,)),
+              tab_with="options_chain", intents=("ShowPosition",)),
     PanelSpec("journal", "Journal", Area.RightDockWidgetArea, "app.ui.panels.journal:build", tab_with="options_chain",
-              intents=(ShowTrades,)),
+              intents=("ShowTrades",)),
     PanelSpec("journal_dashboard", "Journal dashboard", Area.RightDockWidgetArea,
               "app.ui.panels.journal_dashboard:build", tab_with="options_chain"),
     PanelSpec("brief", "Morning brief", Area.RightDockWidgetArea, "app.ui.panels.brief:build",
@@ -89,5 +83,5 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("earnings", "Earnings", Area.RightDockWidgetArea, "app.ui.panels.earnings:build",
               tab_with="options_chain"),
     PanelSpec("coach", "Coach", Area.RightDockWidgetArea, "app.ui.panels.coach:build", tab_with="options_chain",
-              intents=(AskCoach,)),
+              intents=("AskCoach",)),
 )
