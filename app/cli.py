@@ -33,6 +33,9 @@ VERBS_EPILOG = ("commands (run without Qt; ai-coach VERB --help for each):\n"
                 "  sync          sync with the account server (sign in/out, devices, one round, status)")
 
 
+REPLAY_TZ = "America/New_York"  # a recording's naive timestamps are New York time unless told
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The GUI's flags (a verb is not one: ``main`` picks verbs first)."""
     parser = _gui_parser()
@@ -47,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.provider = "replay"
     if args.provider == "replay" and not args.replay_file:
         parser.error("--provider replay needs --replay-file FILE")
-    if not _is_time_zone(args.replay_tz):
+    if args.replay_tz != REPLAY_TZ and not _is_time_zone(args.replay_tz):  # (zoneinfo: only for another zone)
         parser.error(f"--replay-tz: unknown time zone '{args.replay_tz}' (use an IANA name such as America/New_York)")
     return args
 
@@ -83,7 +86,7 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--replay-file", type=Path, default=None,
                         help="recorded bars to replay (CSV or Parquet: datetime, open, high, low, close[, volume])")
     parser.add_argument("--replay-symbol", default=None, help="symbol of the recording (default: from the file name)")
-    parser.add_argument("--replay-tz", default="America/New_York", help="timezone of naive timestamps in the file")
+    parser.add_argument("--replay-tz", default=REPLAY_TZ, help="timezone of naive timestamps in the file")
     parser.add_argument("--replay-label", choices=("auto", "start", "end"), default="auto",
                         help="whether timestamps label the bar start or the bar end (auto: told from "
                              "the sessions' first bars, 09:30 or 09:31 for minute bars)")
@@ -179,7 +182,9 @@ def _qt_application() -> QApplication:
     from app.ui import pyside_source_check
 
     pyside_source_check.install()  # (before the app's ~900 modules are imported)
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    from app.ui.theme import make_application
+
+    qapp = QApplication.instance() or make_application(sys.argv[0] if sys.argv else "ai-coach")
     qapp.setApplicationName("AI Coach")
     qapp.setOrganizationName("AI Coach")
     qapp.setQuitOnLastWindowClosed(False)

@@ -59,7 +59,7 @@ class AppController:
         db_path = settings.data_dir / DB_FILENAME
         self.theme = peek_preference(db_path, "theme") or "dark"
         apply_theme(self.qapp, self.theme)
-        self.window = MainWindow()
+        self.window = MainWindow(arranged=False)  # (the layout manager places the docks)
         self.layouts = LayoutManager(self.window, lambda: self.engine, db_path, lambda coro: self.tasks.spawn(coro),
                                      self.window.status.show_error)
         self.restored = self._paint_first_frame()

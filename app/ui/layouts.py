@@ -57,8 +57,7 @@ class LayoutManager:
         self._db_path = db_path
         self._run = run  # TaskRunner.spawn-like
         self._on_error = on_error
-        # The arrangement the window was built with is "Reset to default".
-        self.default_state = bytes(window.saveState().data())
+        self._default_state: bytes | None = None  # "Reset to default": made when first needed
         self._last_saved: bytes | None = None
         self._names: list[str] = []
         self.unknown_request: str | None = None  # a layout asked for at start that does not exist
@@ -66,30 +65,40 @@ class LayoutManager:
         self._timer = QTimer(window, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(lambda: self._run(self.save_session()))
 
+    @property
+    def default_state(self) -> bytes:
+        """The built-in arrangement's state (restored by "Reset to default" and under the
+        options workspace)."""
+        if self._default_state is None:
+            self._default_state = self._window.default_state()
+        return self._default_state
+
     # -- start ---------------------------------------------------------------------------
     def restore_at_start(self, requested: str | None) -> str:
-        """Restore ``requested`` (a named layout or "default"), else the working layout.
+        """Restore ``requested`` (a named layout or "default"), else the working layout, on a
+        window whose docks are not placed yet (``MainWindow(arranged=False)``).
         Returns the layout's name, ``DEFAULT`` when the built-in arrangement is used."""
-        if requested == DEFAULT:
-            return DEFAULT
+        if requested not in (DEFAULT, OPTIONS, MULTI_CHART):
+            saved = peek_layout(self._db_path, requested or SESSION)
+            if saved is None and requested:
+                self.unknown_request = requested  # told with the saved names once the store is open
+                saved = peek_layout(self._db_path, SESSION)
+            if saved is not None and self.apply(saved):
+                self._window.place_unplaced()
+                return saved.name
+        self._window.arrange_by_default()
         if requested == OPTIONS:
             return OPTIONS  # arranged once the window is shown (see arrange_options)
         if requested == MULTI_CHART:
             self.arrange_multi_chart()
             return MULTI_CHART
-        saved = peek_layout(self._db_path, requested or SESSION)
-        if saved is None and requested:
-            self.unknown_request = requested  # told with the saved names once the store is open
-            saved = peek_layout(self._db_path, SESSION)
-        if saved is not None:
-            self.apply(saved)
-            return saved.name
         return DEFAULT
 
     def start_autosave(self) -> None:
         self._timer.start()
 
-    def apply(self, saved: SavedLayout) -> None:
+    def apply(self, saved: SavedLayout) -> bool:
+        """False when Qt could not restore the docks' state (the window keeps its arrangement)."""
         if saved.geometry and self._window.restoreGeometry(QByteArray(saved.geometry)):
             self.geometry_restored = True
         charts, state = unwrap(saved.state)
@@ -97,6 +106,8 @@ class LayoutManager:
             self._window.extra_charts.ensure(charts)  # their docks first: Qt restores places of docks it has
         if not self._window.restoreState(QByteArray(state)):
             log.warning("layout %s could not be restored; keeping the current one", saved.name)
+            return False
+        return True
 
     def current(self) -> tuple[bytes, bytes]:
         state = wrap(self._window.extra_charts.manifest(), bytes(self._window.saveState().data()))

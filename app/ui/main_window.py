@@ -38,12 +38,36 @@ def make_dock(window: QMainWindow, spec: PanelSpec) -> QDockWidget:
     return dock
 
 
+def arrange_by_default(window: QMainWindow, specs: tuple[PanelSpec, ...], docks: dict[str, QDockWidget]) -> None:
+    """Each dock in its area, tabbed onto or split under an earlier one; in each tab group the
+    first registered panel in front."""
+    placed: dict[str, QDockWidget] = {}
+    for spec in specs:
+        _place(window, spec, docks[spec.object_name], placed)
+    for spec in specs:
+        if spec.tab_with is None:
+            docks[spec.object_name].raise_()
+
+
+def _place(window: QMainWindow, spec: PanelSpec, dock: QDockWidget, placed: dict[str, QDockWidget]) -> None:
+    if spec.tab_with in placed:
+        window.tabifyDockWidget(placed[spec.tab_with], dock)
+    elif spec.below in placed:
+        window.addDockWidget(spec.area, dock)
+        window.splitDockWidget(placed[spec.below], dock, Qt.Orientation.Vertical)
+    else:
+        window.addDockWidget(spec.area, dock)
+    placed[spec.object_name] = dock
+
+
 class MainWindow(QMainWindow):
     quit_requested = Signal()
     close_to_tray = Signal()
     panel_built = Signal(str)  # a panel built after start-up's (its dock came on screen, or it was needed)
 
-    def __init__(self, panels: tuple[PanelSpec, ...] = PANELS) -> None:
+    def __init__(self, panels: tuple[PanelSpec, ...] = PANELS, arranged: bool = True) -> None:
+        """``arranged=False``: the docks are made but not placed, for a saved layout to place
+        (``LayoutManager.restore_at_start``: the built-in arrangement is not made only to be undone)."""
         super().__init__()
         self.setWindowTitle("AI Coach")
         self.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
@@ -59,18 +83,9 @@ class MainWindow(QMainWindow):
         self.failed_panels: dict[str, str] = {}  # panel → why it could not be built
         self.hide_on_close = False
         for spec in panels:
-            dock = make_dock(self, spec)
-            self.docks[spec.object_name] = dock
-            if spec.tab_with and spec.tab_with in self.docks:
-                self.tabifyDockWidget(self.docks[spec.tab_with], dock)
-            elif spec.below and spec.below in self.docks:
-                self.addDockWidget(spec.area, dock)
-                self.splitDockWidget(self.docks[spec.below], dock, Qt.Orientation.Vertical)
-            else:
-                self.addDockWidget(spec.area, dock)
-        for spec in panels:  # in each tab group the first registered panel is in front
-            if spec.tab_with is None:
-                self.docks[spec.object_name].raise_()
+            self.docks[spec.object_name] = make_dock(self, spec)
+        if arranged:
+            self.arrange_by_default()
         self.status = MarketStatusBar()
         self.setStatusBar(self.status)
         self._build_menus()
@@ -78,6 +93,34 @@ class MainWindow(QMainWindow):
 
         self.extra_charts = ExtraCharts(self)
         self.new_chart_action.triggered.connect(lambda: self.extra_charts.add().show())
+
+    def arrange_by_default(self) -> None:
+        """The built-in arrangement of the docks ("Reset to default")."""
+        arrange_by_default(self, self.specs, self.docks)
+
+    def place_unplaced(self) -> None:
+        """Docks a restored layout did not know (a panel newer than the layout) placed as the
+        built-in arrangement places them."""
+        placed = {name: dock for name, dock in self.docks.items()
+                  if dock.isFloating() or self.dockWidgetArea(dock) != Qt.DockWidgetArea.NoDockWidgetArea}
+        for spec in self.specs:
+            if spec.object_name not in placed:
+                _place(self, spec, self.docks[spec.object_name], placed)
+
+    def default_state(self) -> bytes:
+        """The built-in arrangement as ``saveState`` bytes, made on a scratch window (this one
+        keeps its layout)."""
+        scratch = QMainWindow()
+        scratch.setDockNestingEnabled(True)
+        scratch.setDockOptions(self.dockOptions())
+        docks = {}
+        for spec in self.specs:
+            docks[spec.object_name] = dock = QDockWidget(spec.title, scratch)
+            dock.setObjectName(spec.object_name)
+        arrange_by_default(scratch, self.specs, docks)
+        state = bytes(scratch.saveState().data())
+        scratch.deleteLater()
+        return state
 
     def fit_to_screen(self) -> None:
         """First start (no saved geometry): most of the screen, centred; a laptop-sized screen

@@ -1,6 +1,8 @@
 """The window paints before the heavy libraries load: importing the app shell (what runs before
 the first paint) must not pull in numpy, pandas, SciPy or SQLAlchemy (~0.7 s of imports), nor
-the engine, its event catalogue or asyncio (~0.1 s: they load once the frame is painted)."""
+the engine, its event catalogue or asyncio (~0.1 s: they load once the frame is painted), nor
+what the first frame does not show: the rotating log handler (socket, pickle), the intents'
+dataclasses, the market calendar and zoneinfo."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ import sys
 from tests.conftest import REPO
 
 HEAVY = ("numpy", "pandas", "scipy", "sqlalchemy", "alembic", "exchange_calendars",
-         "asyncio", "qasync", "app.core.engine", "app.core.events", "app.ui.bridge")
+         "asyncio", "qasync", "app.core.engine", "app.core.events", "app.ui.bridge",
+         "logging.handlers", "app.ui.intents", "data.market_calendar", "zoneinfo")
 
 
 def test_the_app_shell_imports_no_heavy_library() -> None:
