@@ -153,8 +153,8 @@ def run_gui(args: argparse.Namespace) -> int:
     data_dir = (args.data_dir or platformdirs.user_data_path(APP_NAME, appauthor=False)).expanduser().resolve()
     log_dir = data_dir / "logs" if args.data_dir else platformdirs.user_log_path(APP_NAME, appauthor=False)
     log_file = setup_logging(log_dir, open_file_later=True)  # (held until the first paint: why there)
-    provider = args.provider or _saved_provider(data_dir)
     try:
+        provider = args.provider or _saved_provider(data_dir)
         qapp = _qt_application()
         from app.ui.application import AppController
 

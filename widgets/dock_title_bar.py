@@ -55,14 +55,17 @@ class DockTitleBar(QWidget):
 
 
 def give_title_bar_when_shown(dock: QDockWidget) -> None:
-    """``dock`` gets its ``DockTitleBar`` when it first comes on screen: a dock closed or behind
-    another's tab shows no title bar, and making and laying out the bars of all 20 docks before
-    the first paint took ~10 ms of it."""
-    def shown(visible: bool) -> None:
-        if visible and not isinstance(dock.titleBarWidget(), DockTitleBar):
+    """``dock`` gets its ``DockTitleBar`` when it first comes on screen, or floats: a dock closed
+    or behind another's tab shows no title bar, and making and laying out the bars of all 20
+    docks before the first paint took ~10 ms of it. (A floating dock gets it as it floats, while
+    still hidden: given on its first show, Qt would make its window again without a frame, a
+    flash on screen.)"""
+    def give(needed: bool) -> None:
+        if needed and not isinstance(dock.titleBarWidget(), DockTitleBar):
             dock.setTitleBarWidget(DockTitleBar(dock))
 
-    dock.visibilityChanged.connect(shown)
+    dock.visibilityChanged.connect(give)
+    dock.topLevelChanged.connect(give)
 
 
 def _style_icon(widget: QWidget, name: str) -> QIcon:

@@ -84,7 +84,7 @@ class LayoutManager:
                 self.unknown_request = requested  # told with the saved names once the store is open
                 saved = peek_layout(self._db_path, SESSION)
             if saved is not None and self.apply(saved):
-                self._window.place_unplaced()
+                self._window.place_new_docks()  # (a panel newer than the layout: after an update)
                 return saved.name
         self._window.arrange_by_default()
         if requested == OPTIONS:
@@ -173,6 +173,7 @@ class LayoutManager:
                       [w.width() * 2 // 10, w.width() * 45 // 100, w.width() * 35 // 100], horizontal)
         w.resizeDocks([docks["chart"], docks["options_chain"]], [w.height() // 2, w.height() // 2], vertical)
         w.resizeDocks([docks["gex"], docks["heatmap"]], [w.height() // 2, w.height() // 2], vertical)
+        w.size_split_panels()  # (the list column: the default state's proportions come from a scratch window)
 
     def arrange_multi_chart(self) -> None:
         """Four charts in a 2 × 2 grid (two link groups and the main one), the lists on the left."""

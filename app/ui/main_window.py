@@ -50,6 +50,7 @@ def arrange_by_default(window: QMainWindow, specs: tuple[PanelSpec, ...], docks:
 
 
 def _place(window: QMainWindow, spec: PanelSpec, dock: QDockWidget, placed: dict[str, QDockWidget]) -> None:
+    # (after the earlier specs: a tab group or a split is made onto a dock already placed)
     if spec.tab_with in placed:
         window.tabifyDockWidget(placed[spec.tab_with], dock)
     elif spec.below in placed:
@@ -58,6 +59,18 @@ def _place(window: QMainWindow, spec: PanelSpec, dock: QDockWidget, placed: dict
     else:
         window.addDockWidget(spec.area, dock)
     placed[spec.object_name] = dock
+
+
+def _front_tab(window: QMainWindow, dock: QDockWidget) -> QDockWidget | None:
+    """The dock in front of ``dock``'s tab group (``dock`` when it is alone), read from the
+    group's tab bar: Qt has no call for it, and before the first show every tab is "visible"."""
+    group = {d.windowTitle(): d for d in (dock, *window.tabifiedDockWidgets(dock))}
+    if len(group) == 1:
+        return dock
+    for bar in window.findChildren(QTabBar):
+        if bar.count() == len(group) and {bar.tabText(i) for i in range(bar.count())} == set(group):
+            return group.get(bar.tabText(bar.currentIndex()))
+    return None
 
 
 class MainWindow(QMainWindow):
@@ -98,14 +111,19 @@ class MainWindow(QMainWindow):
         """The built-in arrangement of the docks ("Reset to default")."""
         arrange_by_default(self, self.specs, self.docks)
 
-    def place_unplaced(self) -> None:
-        """Docks a restored layout did not know (a panel newer than the layout) placed as the
-        built-in arrangement places them."""
+    def place_new_docks(self) -> None:
+        """Docks a restored layout did not know (a panel newer than the layout) placed where the
+        built-in arrangement puts them, behind the tab in front there. (Docks arranged before
+        ``restoreState``, as until session 17, were left off screen by it: a new panel after an
+        update could only be reached from the View menu, which showed it ticked.)"""
         placed = {name: dock for name, dock in self.docks.items()
                   if dock.isFloating() or self.dockWidgetArea(dock) != Qt.DockWidgetArea.NoDockWidgetArea}
         for spec in self.specs:
             if spec.object_name not in placed:
+                front = _front_tab(self, placed[spec.tab_with]) if spec.tab_with in placed else None
                 _place(self, spec, self.docks[spec.object_name], placed)
+                if front is not None:
+                    front.raise_()  # (tabifying brings the new dock to the front)
 
     def default_state(self) -> bytes:
         """The built-in arrangement as ``saveState`` bytes, made on a scratch window (this one
@@ -155,7 +173,11 @@ class MainWindow(QMainWindow):
         bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea)
         if bottom is not None:
             self.resizeDocks([bottom], [self.height() // 4], Qt.Orientation.Vertical)
-        for spec in self.specs:  # a panel split under another (notifications, alerts) gets 45 % of the column
+        self.size_split_panels()
+
+    def size_split_panels(self) -> None:
+        """A panel split under another (notifications under the watchlist) gets 45 % of the column."""
+        for spec in self.specs:
             if spec.below and spec.below in self.docks:
                 self.resizeDocks([self.docks[spec.below], self.docks[spec.object_name]],
                                  [self.height() * 55 // 100, self.height() * 45 // 100], Qt.Orientation.Vertical)

@@ -1,6 +1,7 @@
 """A saved layout places the docks of a window made without the built-in arrangement; a panel
-the layout does not know (newer than it) is placed as the built-in arrangement places it, and a
-layout Qt cannot read leaves the built-in arrangement."""
+the layout does not know (newer than it) is placed as the built-in arrangement places it, behind
+the layout's front tab; a layout Qt cannot read leaves the built-in arrangement; a dock restored
+floating has its title bar before it first shows."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def _saved_without_coach(qtbot) -> SavedLayout:
     older.removeDockWidget(older.docks["journal"])  # the trader moved the journal out of the tabs...
     older.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, older.docks["journal"])  # ...to the left
     older.docks["scanner"].close()
+    older.docks["positions"].raise_()  # ...and brought Positions to the front of the chain's tabs
     return SavedLayout(SESSION, b"", bytes(older.saveState().data()))
 
 
@@ -43,6 +45,9 @@ def test_a_saved_layout_places_every_dock_and_a_newer_panel_goes_where_the_defau
     assert window.docks["scanner"].isHidden()
     assert all(window.dockWidgetArea(d) != NONE for d in window.docks.values())
     assert window.docks["coach"] in window.tabifiedDockWidgets(window.docks["options_chain"])  # as by default
+    window.show()
+    fronts = {name for name, dock in window.docks.items() if not dock.visibleRegion().isEmpty()}
+    assert "positions" in fronts and "coach" not in fronts  # a background tab: the layout's front stays
 
 
 def test_a_layout_qt_cannot_read_leaves_the_built_in_arrangement(qtbot, tmp_path: Path, monkeypatch) -> None:
@@ -65,3 +70,39 @@ def _arrangement(window: MainWindow) -> dict[str, tuple]:
     return {name: (window.dockWidgetArea(dock), dock.isHidden(),
                    frozenset(d.objectName() for d in window.tabifiedDockWidgets(dock)))
             for name, dock in window.docks.items()}
+
+
+def test_a_dock_restored_floating_has_its_title_bar_before_it_shows(qapp, qtbot, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """Given at its first show, the bar made Qt hide the floating dock and make its window again
+    without a frame (a flash on screen)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from widgets.dock_title_bar import DockTitleBar
+
+    class Shows(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.with_bar: list[bool] = []
+
+        def eventFilter(self, watched, event) -> bool:  # Qt's name
+            if event.type() == QEvent.Type.Show:
+                self.with_bar.append(isinstance(watched.titleBarWidget(), DockTitleBar))
+            return False
+
+    older = MainWindow()
+    qtbot.addWidget(older)
+    older.show()
+    older.docks["journal"].setFloating(True)
+    saved = SavedLayout(SESSION, b"", bytes(older.saveState().data()))
+    older.docks["journal"].setFloating(False)
+    monkeypatch.setattr(layouts, "peek_layout", lambda _db, name: saved if name == SESSION else None)
+    window = MainWindow(arranged=False)
+    qtbot.addWidget(window)
+    shows = Shows()
+    window.docks["journal"].installEventFilter(shows)
+    assert _manager(window, tmp_path).restore_at_start(None) == SESSION
+    window.show()
+    qapp.processEvents()
+    assert window.docks["journal"].isFloating() and window.docks["journal"].isVisible()
+    assert shows.with_bar == [True]  # shown once, with its bar
