@@ -129,12 +129,8 @@ class MainWindow(QMainWindow):
         """The built-in arrangement as ``saveState`` bytes, made on a scratch window (this one
         keeps its layout)."""
         scratch = QMainWindow()
-        scratch.setDockNestingEnabled(True)
-        scratch.setDockOptions(self.dockOptions())
-        docks = {}
-        for spec in self.specs:
-            docks[spec.object_name] = dock = QDockWidget(spec.title, scratch)
-            dock.setObjectName(spec.object_name)
+        scratch.setDockOptions(self.dockOptions())  # (AllowNestedDocks among them: nesting on)
+        docks = {spec.object_name: make_dock(scratch, spec) for spec in self.specs}  # (the same docks: their sizes)
         arrange_by_default(scratch, self.specs, docks)
         state = bytes(scratch.saveState().data())
         scratch.deleteLater()
