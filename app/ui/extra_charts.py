@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 from app.ui.panels import PanelSpec
@@ -70,7 +69,7 @@ class ExtraCharts:
         dock = self._window.docks.get(name)
         if dock is None:
             number = name.rsplit("_", 1)[-1]
-            spec = PanelSpec(name, f"Chart {number}", Qt.DockWidgetArea.RightDockWidgetArea, "")
+            spec = PanelSpec(name, f"Chart {number}", "right", "")
             dock = self._window.add_dock(spec)
         if self._host is None:
             self._pending[name] = entry

@@ -10,18 +10,25 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QChildEvent, Qt, Signal
+# (``QtCore.Qt`` read where used, after the first paint: making its Python type costs 15–25 ms,
+# see widgets/enum_property.py)
+from PySide6 import QtCore
+from PySide6.QtCore import QChildEvent, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QTabBar
 
-from app.ui.panel_host import PanelHost
 from app.ui.panel_widgets import PanelWidgets
 from app.ui.panels import PANELS, PanelSpec
 from app.ui.status_bar import MarketStatusBar
 from resources import resource_path
 from widgets.dock_title_bar import give_title_bar_when_shown
+from widgets.enum_property import set_enum_property
 from widgets.view_looks import style_views
+
+if TYPE_CHECKING:  # (made after the first paint)
+    from app.ui.panel_host import PanelHost
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +38,9 @@ def make_dock(window: QMainWindow, spec: PanelSpec) -> QDockWidget:
     dock = QDockWidget(spec.title, window)
     dock.setObjectName(spec.object_name)
     give_title_bar_when_shown(dock)
-    dock.setWidget(QLabel(f"Loading {spec.title}…", alignment=Qt.AlignmentFlag.AlignCenter))
+    loading = QLabel(f"Loading {spec.title}…")
+    set_enum_property(loading, "alignment", "AlignCenter")
+    dock.setWidget(loading)
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                      | QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
@@ -54,10 +63,10 @@ def _place(window: QMainWindow, spec: PanelSpec, dock: QDockWidget, placed: dict
     if spec.tab_with in placed:
         window.tabifyDockWidget(placed[spec.tab_with], dock)
     elif spec.below in placed:
-        window.addDockWidget(spec.area, dock)
-        window.splitDockWidget(placed[spec.below], dock, Qt.Orientation.Vertical)
+        window.addDockWidget(spec.dock_area(), dock)
+        window.splitDockWidget(placed[spec.below], dock, QtCore.Qt.Orientation.Vertical)
     else:
-        window.addDockWidget(spec.area, dock)
+        window.addDockWidget(spec.dock_area(), dock)
     placed[spec.object_name] = dock
 
 
@@ -116,8 +125,8 @@ class MainWindow(QMainWindow):
         built-in arrangement puts them, behind the tab in front there. (Docks arranged before
         ``restoreState``, as until session 17, were left off screen by it: a new panel after an
         update could only be reached from the View menu, which showed it ticked.)"""
-        placed = {name: dock for name, dock in self.docks.items()
-                  if dock.isFloating() or self.dockWidgetArea(dock) != Qt.DockWidgetArea.NoDockWidgetArea}
+        layout = self.layout()  # (a dock it holds is placed; asked this way, not by dockWidgetArea: no Qt enum)
+        placed = {name: dock for name, dock in self.docks.items() if dock.isFloating() or layout.indexOf(dock) >= 0}
         for spec in self.specs:
             if spec.object_name not in placed:
                 front = _front_tab(self, placed[spec.tab_with]) if spec.tab_with in placed else None
@@ -145,7 +154,7 @@ class MainWindow(QMainWindow):
         avail = screen.availableGeometry()
         if avail.width() <= 1440 or avail.height() <= 900:
             self.setGeometry(avail)
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            self.setWindowState(self.windowState() | QtCore.Qt.WindowState.WindowMaximized)
             return
         width, height = avail.width() * 9 // 10, avail.height() * 9 // 10
         self.setGeometry(avail.x() + (avail.width() - width) // 2, avail.y() + (avail.height() - height) // 2,
@@ -154,21 +163,18 @@ class MainWindow(QMainWindow):
     def size_default_areas(self) -> None:
         """Default proportions (call once shown): side columns split the width, the bottom
         area takes ~1/4 of the height."""
-        by_area: dict[Qt.DockWidgetArea, QDockWidget] = {}
+        horizontal, vertical = QtCore.Qt.Orientation.Horizontal, QtCore.Qt.Orientation.Vertical
+        by_area: dict[str, QDockWidget] = {}
         for spec in self.specs:
             by_area.setdefault(spec.area, self.docks[spec.object_name])
-        sides = [d for a, d in by_area.items() if a in (Qt.DockWidgetArea.LeftDockWidgetArea,
-                                                          Qt.DockWidgetArea.RightDockWidgetArea)]
+        sides = [d for a, d in by_area.items() if a in ("left", "right")]
         if len(sides) == 2:  # a narrow left column (lists, logs) beside the wide right one (chart)
-            left = by_area[Qt.DockWidgetArea.LeftDockWidgetArea]
-            right = by_area[Qt.DockWidgetArea.RightDockWidgetArea]
             narrow = max(300, self.width() * 22 // 100)  # room for a watchlist row, no more
-            self.resizeDocks([left, right], [narrow, self.width() - narrow], Qt.Orientation.Horizontal)
+            self.resizeDocks([by_area["left"], by_area["right"]], [narrow, self.width() - narrow], horizontal)
         elif sides:
-            self.resizeDocks(sides, [self.width()], Qt.Orientation.Horizontal)
-        bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea)
-        if bottom is not None:
-            self.resizeDocks([bottom], [self.height() // 4], Qt.Orientation.Vertical)
+            self.resizeDocks(sides, [self.width()], horizontal)
+        if (bottom := by_area.get("bottom")) is not None:
+            self.resizeDocks([bottom], [self.height() // 4], vertical)
         self.size_split_panels()
 
     def size_split_panels(self) -> None:
@@ -176,27 +182,19 @@ class MainWindow(QMainWindow):
         for spec in self.specs:
             if spec.below and spec.below in self.docks:
                 self.resizeDocks([self.docks[spec.below], self.docks[spec.object_name]],
-                                 [self.height() * 55 // 100, self.height() * 45 // 100], Qt.Orientation.Vertical)
+                                 [self.height() * 55 // 100, self.height() * 45 // 100],
+                                 QtCore.Qt.Orientation.Vertical)
 
     # -- menus -----------------------------------------------------------------------------
     def _build_menus(self) -> None:
+        # (shortcuts set with setShortcuts: setShortcut's overload for a Qt.Key would make PySide6
+        # build the ``QtCore.Qt`` namespace before the first paint, see widgets/enum_property.py)
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.open_recording_action = file_menu.addAction("&Open recording…")  # (wired by ReplayController)
-        self.open_recording_action.setShortcut(QKeySequence.StandardKey.Open)
-        file_menu.addSeparator()
-        self.quit_action = QAction("&Quit", self)
-        # (the platform's own key where it has one; some platforms, e.g. offscreen or a bare X
-        # session, have none: Ctrl+Q then)
-        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")]
-        self.quit_action.setShortcuts(quit_keys)
-        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.quit_action.triggered.connect(self.quit_requested.emit)
-        file_menu.addAction(self.quit_action)
-
+        self._build_file_menu(bar.addMenu("&File"))
         self.go_menu = bar.addMenu("&Go")
-        self.symbol_action = QAction("&Symbol…", self, shortcut=QKeySequence("Ctrl+K"))
-        self.symbol_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.symbol_action = QAction("&Symbol…", self)
+        self.symbol_action.setShortcuts([QKeySequence("Ctrl+K")])
+        set_enum_property(self.symbol_action, "shortcutContext", "ApplicationShortcut")
         self.go_menu.addAction(self.symbol_action)
         self.addAction(self.symbol_action)
 
@@ -213,17 +211,31 @@ class MainWindow(QMainWindow):
         self.theme_menu: QMenu = self.view_menu.addMenu("&Theme")
 
         help_menu = bar.addMenu("&Help")
-        self.shortcuts_action = QAction("&Keyboard shortcuts", self, shortcut=QKeySequence("F1"))
-        self.shortcuts_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action.setShortcuts([QKeySequence("F1")])
+        set_enum_property(self.shortcuts_action, "shortcutContext", "ApplicationShortcut")
         self.about_action = QAction("&About AI Coach", self)
         help_menu.addActions([self.shortcuts_action, self.about_action])
         self.addAction(self.shortcuts_action)
+
+    def _build_file_menu(self, file_menu: QMenu) -> None:
+        self.open_recording_action = file_menu.addAction("&Open recording…")  # (wired by ReplayController)
+        self.open_recording_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Open))
+        file_menu.addSeparator()
+        self.quit_action = QAction("&Quit", self)
+        # (the platform's own key where it has one; some platforms, e.g. offscreen or a bare X
+        # session, have none: Ctrl+Q then)
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")]
+        self.quit_action.setShortcuts(quit_keys)
+        set_enum_property(self.quit_action, "shortcutContext", "ApplicationShortcut")
+        self.quit_action.triggered.connect(self.quit_requested.emit)
+        file_menu.addAction(self.quit_action)
 
     def _add_new_chart_action(self) -> None:
         self.view_menu.addSeparator()
         self._extra_separator = self.view_menu.actions()[-1]  # extra charts' toggles go above it
         self.new_chart_action = self.view_menu.addAction("&New chart")
-        self.new_chart_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.new_chart_action.setShortcuts([QKeySequence("Ctrl+Shift+N")])
 
     def add_theme_actions(self, themes: tuple[str, ...], current: str, choose: Callable[[str], None]) -> None:
         self.theme_menu.clear()
@@ -237,7 +249,7 @@ class MainWindow(QMainWindow):
         """A dock made after start (another chart), with its View-menu toggle."""
         dock = make_dock(self, spec)
         self.docks[spec.object_name] = dock
-        self.addDockWidget(spec.area, dock)
+        self.addDockWidget(spec.dock_area(), dock)
         action = dock.toggleViewAction()
         action.setObjectName(f"toggle_{spec.object_name}")
         self.view_menu.insertAction(self._extra_separator, action)
@@ -281,7 +293,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             log.exception("panel %s failed to build", spec.object_name)
             self.failed_panels[spec.object_name] = f"{type(exc).__name__}: {exc}"
-            widget = QLabel(f"{spec.title} could not start:\n{exc}", alignment=Qt.AlignmentFlag.AlignCenter)
+            widget = QLabel(f"{spec.title} could not start:\n{exc}", alignment=QtCore.Qt.AlignmentFlag.AlignCenter)
             widget.setWordWrap(True)
         finally:
             self._host.intents.building = None
@@ -310,7 +322,7 @@ class MainWindow(QMainWindow):
         # nothing); once one is polished it keeps whole titles and scrolls when they do not fit.
         # (Here, not in ``event``: that override made every event of the window a call into Python.)
         if event.polished() and isinstance(tabs := event.child(), QTabBar):
-            tabs.setElideMode(Qt.TextElideMode.ElideNone)
+            set_enum_property(tabs, "elideMode", "ElideNone")
             tabs.setUsesScrollButtons(True)
         super().childEvent(event)
 

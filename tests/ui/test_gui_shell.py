@@ -39,6 +39,17 @@ def test_every_registered_panel_has_a_named_dock_and_a_view_toggle(qapp, tmp_pat
     assert run_app(settings(tmp_path), scenario) == 0
 
 
+def test_every_panel_names_a_dock_area_and_a_wrong_one_is_refused() -> None:
+    import pytest
+
+    from app.ui.panels import PanelSpec
+
+    assert {spec.dock_area() for spec in PANELS} == {Qt.DockWidgetArea.LeftDockWidgetArea,
+                                                     Qt.DockWidgetArea.RightDockWidgetArea}
+    with pytest.raises(ValueError, match="'middle' is not one of"):
+        PanelSpec("x", "X", "middle", "x:build").dock_area()
+
+
 def test_layout_is_saved_on_quit_and_restored_on_start(qapp, tmp_path: Path) -> None:
     sizes: list[tuple[int, int]] = []
 
