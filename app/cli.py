@@ -149,16 +149,18 @@ def run_gui(args: argparse.Namespace) -> int:
     import platformdirs
 
     from app.core.logging_setup import open_log_file, setup_logging
+    from data.store.fast_read import DB_FILENAME, one_connection
 
     data_dir = (args.data_dir or platformdirs.user_data_path(APP_NAME, appauthor=False)).expanduser().resolve()
     log_dir = data_dir / "logs" if args.data_dir else platformdirs.user_log_path(APP_NAME, appauthor=False)
     log_file = setup_logging(log_dir, open_file_later=True)  # (held until the first paint: why there)
     try:
-        provider = args.provider or _saved_provider(data_dir)
-        qapp = _qt_application()
-        from app.ui.application import AppController
+        with one_connection(data_dir / DB_FILENAME):  # (the provider, theme and layout read before the paint)
+            provider = args.provider or _saved_provider(data_dir)
+            qapp = _qt_application()
+            from app.ui.application import AppController
 
-        controller = AppController(_launch_settings(args, data_dir, log_file, provider))
+            controller = AppController(_launch_settings(args, data_dir, log_file, provider))
     finally:
         open_log_file()  # (also when the window could not be made: what was logged is kept)
     import asyncio  # (after the window's first paint, which the controller has made)

@@ -14,8 +14,8 @@ import importlib.util
 import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # Debian/Ubuntu package of a library whose name the generic rule below gets wrong
 _PACKAGES = {"libglib-2.0.so.0": "libglib2.0-0", "libgthread-2.0.so.0": "libglib2.0-0",
@@ -27,8 +27,7 @@ NO_DISPLAY = ("No display found (neither DISPLAY nor WAYLAND_DISPLAY is set). AI
               "when there is no display), or set QT_QPA_PLATFORM=offscreen.")
 
 
-@dataclass(frozen=True, slots=True)
-class PlatformProblem:
+class PlatformProblem(NamedTuple):  # (not a dataclass: checked before the first paint)
     message: str  # what to tell the user, with the way out
 
 

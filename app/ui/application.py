@@ -11,9 +11,8 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -36,8 +35,7 @@ class StartupError(Exception):
     """The app cannot start; the user has been told why (dialog, or stderr for --smoke)."""
 
 
-@dataclass(frozen=True, slots=True)
-class LaunchSettings:
+class LaunchSettings(NamedTuple):  # (not a dataclass: made before the first paint, see app/ui/panels)
     data_dir: Path
     log_file: Path
     provider: str = "demo"

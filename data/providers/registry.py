@@ -5,9 +5,8 @@ the key in as ``api_key``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from data.providers.errors import ProviderError
 
@@ -60,8 +59,7 @@ def _massive(calendar: MarketCalendar, *, api_key: str | None = None, delayed: b
     return MassiveProvider(calendar, api_key, delayed=bool(delayed), cache=cache)
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderEntry:
+class ProviderEntry(NamedTuple):  # (not a dataclass: read before the first paint, see app/ui/panels)
     create: Factory
     secret: str | None = None  # the key it needs (a ``data.secrets`` name), handed in as ``api_key``
 

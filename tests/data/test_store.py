@@ -21,7 +21,7 @@ from sqlalchemy import create_engine
 from data.store import alerts, layouts, notifications, preference_specs, preferences
 from data.store import watchlists as wl
 from data.store.database import DB_FILENAME, Store, StoreError, _alembic_config, head_revision
-from data.store.fast_read import peek_layout, peek_preference
+from data.store.fast_read import one_connection, peek_layout, peek_preference
 from data.store.schema import Base
 from data.store.types import UtcDateTime
 from data.symbols import SymbolError
@@ -144,6 +144,25 @@ def test_layouts_and_notifications_round_trip(store: Store) -> None:
     rec = store.run_sync(lambda s: notifications.add(s, "health", "t", "m", "k", utc(2026, 11, 25, 17)))
     assert store.run_sync(notifications.recent)[0] == rec
     assert rec.created_at == utc(2026, 11, 25, 17)
+
+
+def test_reads_in_one_connection_see_the_store_and_keep_no_snapshot_open(store: Store) -> None:
+    """A start's reads share one connection; between them it holds no read snapshot (the store
+    writes on, and a later read sees the write), and it is closed on leaving."""
+    import data.store.fast_read as fast_read
+
+    store.run_sync(lambda s: layouts.save(s, "Trading", b"geo", b"one"))
+    with one_connection(store.path):
+        assert peek_layout(store.path, "Trading").state == b"one"
+        conn = fast_read._shared[store.path]
+        store.run_sync(lambda s: layouts.save(s, "Trading", b"geo", b"two"))
+        assert peek_layout(store.path, "Trading").state == b"two" and fast_read._shared[store.path] is conn
+        assert not conn.in_transaction
+    assert store.path not in fast_read._shared
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        conn.execute("SELECT 1")
+    with one_connection(store.path.with_name("absent.db")):
+        assert peek_layout(store.path.with_name("absent.db"), "Trading") is None  # (no file: nothing opened)
 
 
 async def test_repositories_run_off_the_calling_thread(store: Store) -> None:
