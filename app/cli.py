@@ -114,6 +114,13 @@ def default_data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
+def default_log_dir() -> Path:
+    """The platform's user log folder (the log goes under ``--data-dir`` when that is given)."""
+    import platformdirs  # (only when needed: ~4 ms before the first paint)
+
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
 def run_verb(argv: list[str]) -> int:
     """``argv[0]`` is one of ``VERBS``: parse its arguments and run it (its exit code)."""
     from app.commands import (  # by name (not importlib): PyInstaller bundles them
@@ -146,13 +153,11 @@ def run_gui(args: argparse.Namespace) -> int:
     if problem := check(smoke=args.smoke):  # before Qt, which would abort with a misleading message
         print(f"ai-coach: {problem.message}", file=sys.stderr)
         return 2
-    import platformdirs
-
     from app.core.logging_setup import open_log_file, setup_logging
     from data.store.fast_read import DB_FILENAME, one_connection
 
-    data_dir = (args.data_dir or platformdirs.user_data_path(APP_NAME, appauthor=False)).expanduser().resolve()
-    log_dir = data_dir / "logs" if args.data_dir else platformdirs.user_log_path(APP_NAME, appauthor=False)
+    data_dir = (args.data_dir or default_data_dir()).expanduser().resolve()
+    log_dir = data_dir / "logs" if args.data_dir else default_log_dir()
     log_file = setup_logging(log_dir, open_file_later=True)  # (held until the first paint: why there)
     try:
         with one_connection(data_dir / DB_FILENAME):  # (the provider, theme and layout read before the paint)

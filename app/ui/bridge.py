@@ -114,6 +114,10 @@ class QtBridge(QObject):
     def _on_quote(self, event: QuoteUpdated) -> None:
         self._pending_quotes[event.quote.symbol] = event.quote
 
+    def quotes_pending(self) -> bool:
+        """Quotes have arrived that the next flush hands to the panels."""
+        return bool(self._pending_quotes)
+
     def _flush(self) -> None:
         if self._pending_quotes:
             batch = list(self._pending_quotes.values())

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtWidgets import QInputDialog, QMenu
 
 from app.core.layouts import DEFAULT, MULTI_CHART, OPTIONS, SESSION, LayoutStore
 from app.ui.extra_charts import unwrap, wrap
@@ -28,6 +27,8 @@ MULTI_CHARTS = ({"name": "chart", "group": "red", "timeframe": "1m"},
                 {"name": "chart_3", "group": "green", "timeframe": "5m"},
                 {"name": "chart_4", "group": "blue", "timeframe": "5m"})
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMenu
+
     from app.core.engine import Engine
     from app.core.workspace import Workspace
 
@@ -251,6 +252,8 @@ class LayoutManager:
         menu.addAction("Reset to default", lambda: self._run(self.reset_default()))
 
     def ask_save_as(self) -> None:
+        from PySide6.QtWidgets import QInputDialog  # (its type and enums made when used, not before the paint)
+
         dialog = QInputDialog(self._window)
         dialog.setWindowTitle("Save layout")
         dialog.setLabelText("Layout name:")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.ui.application import AppController
+    from data.models import Quote
 
 SMOKE_QUOTE_TIMEOUT_S = 20.0
 
@@ -27,6 +28,29 @@ async def _paint_every_panel(app: AppController, deadline: float) -> int:
     return len(app.window.docks)
 
 
+async def _first_quotes_shown(app: AppController) -> dict[str, Quote]:
+    """The first quotes, once the bridge has handed them to the panels (its next flush when
+    they have not been yet)."""
+    from app.core.market_data import MarketDataService
+
+    quotes = app.engine.service(MarketDataService).last_quotes
+    if quotes and not app.bridge.quotes_pending():
+        return quotes
+    shown = asyncio.Event()
+
+    def handed_over(_batch: list[Quote]) -> None:
+        shown.set()
+
+    app.bridge.quotes_updated.connect(handed_over)  # (after the panels' connections: called after them)
+    try:
+        await asyncio.wait_for(shown.wait(), SMOKE_QUOTE_TIMEOUT_S)
+    except TimeoutError:
+        raise RuntimeError(f"no quote reached the panels within {SMOKE_QUOTE_TIMEOUT_S:.0f}s") from None
+    finally:
+        app.bridge.quotes_updated.disconnect(handed_over)
+    return quotes
+
+
 async def run_smoke(app: AppController) -> int:
     if problems := await app.problems_at_start():  # a window goes on (demo market, last layout); a smoke run fails
         print(f"SMOKE FAILED: {' '.join(problems)}", file=sys.stderr, flush=True)  # (no console: no print)
@@ -34,14 +58,7 @@ async def run_smoke(app: AppController) -> int:
     if app.window.failed_panels:
         raise RuntimeError(f"panels failed to build: {app.window.failed_panels}")
     deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S
-    from app.core.market_data import MarketDataService
-
-    quotes = app.engine.service(MarketDataService).last_quotes
-    while not quotes and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    if not quotes:
-        raise RuntimeError(f"no quote arrived within {SMOKE_QUOTE_TIMEOUT_S:.0f}s")
-    await asyncio.sleep(0.1)  # one bridge flush so panels show prices
+    quotes = await _first_quotes_shown(app)
     app.mark("first_quote")
     painted = await _paint_every_panel(app, deadline)
     app.mark("painted")
