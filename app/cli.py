@@ -186,9 +186,9 @@ def run_gui(args: argparse.Namespace) -> int:
 def _qt_application() -> QApplication:
     from PySide6.QtWidgets import QApplication
 
-    from app.ui import pyside_source_check
+    from app.ui import pyside_import_hook
 
-    pyside_source_check.install()  # (before the app's ~900 modules are imported)
+    pyside_import_hook.remove()  # (before the app's ~1,100 modules are imported)
     from app.ui.theme import make_application
 
     qapp = QApplication.instance() or make_application(sys.argv[0] if sys.argv else "ai-coach")

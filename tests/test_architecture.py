@@ -68,3 +68,18 @@ def test_no_cross_panel_lookups_or_provider_name_checks() -> None:
                 found += [f"{path.relative_to(REPO)}:{number}: {why}: {line.strip()}"
                           for pattern, why in banned.items() if re.search(pattern, line)]
     assert not found, "\n".join(found)
+
+
+def test_no_module_selects_a_pyside_feature() -> None:
+    """``app.cli`` takes PySide6's import hook out (``app/ui/pyside_import_hook.py``: ~70 ms of a
+    start), which is right only while no module selects a ``__feature__`` (snake_case,
+    true_property): one that did would silently keep Qt's own names."""
+    import re
+
+    found = [f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+             for root in ("app", "widgets", "analytics", "data", "resources", "server")
+             if (REPO / root).is_dir()
+             for path in sorted((REPO / root).rglob("*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), start=1)
+             if re.match(r"\s*(from\s+__feature__\s+import|import\s+__feature__)", line)]
+    assert not found, "\n".join(found)

@@ -25,7 +25,7 @@ panel it builds, dialogs and tables for themselves, the theme for every window w
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 TITLE_BAR = {"dark": "#232a35", "light": "#e6e9ee"}
 GRID = {"dark": "#2a3140", "light": "#c9cdd3"}  # (Fusion's grid is at most 255 / 1.2 bright: #dde1e6 is out of reach)
@@ -48,6 +48,8 @@ def theme() -> str:
 
 def style_views(root: QWidget) -> None:
     """The theme's item-view grid and inline-error colours on ``root`` and the widgets under it."""
+    from PySide6.QtWidgets import QAbstractItemView  # (its type and 13 enums: made after the first paint)
+
     views = root.findChildren(QAbstractItemView)
     if isinstance(root, QAbstractItemView):
         views.append(root)
