@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QMouseEvent
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QSlider, QStyle, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSlider, QStyle, QWidget
 
 from data.market_calendar import ET
 from data.providers.sim_clock import MAX_SPEED, MIN_SPEED
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the dialogs' types and enums are made when first opened: ~2 ms of every start)
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
     from app.core.engine import Engine
     from app.ui.status_bar import MarketStatusBar
     from app.ui.tasks import TaskRunner
@@ -123,6 +125,8 @@ class ReplayController:
     def choose_file(self) -> None:
         """Ask for a recording without blocking: the dialog's fileSelected opens it."""
         if self.dialog is None:
+            from PySide6.QtWidgets import QFileDialog
+
             self.dialog = QFileDialog(self.status.window(), "Open recording", str(self._start_folder()),
                                       RECORDING_FILTER)
             self.dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
@@ -174,6 +178,8 @@ class ReplayController:
             running = self.engine.context.provider.name if self.engine.context else "previous"
             reason = str(exc) or type(exc).__name__
             self.status.show_error(f"Could not {what}: {reason}")
+            from PySide6.QtWidgets import QMessageBox
+
             self.error_box = QMessageBox(QMessageBox.Icon.Warning, f"Could not {what}",
                                          f"{reason}\n\nThe {running} market goes on.",
                                          QMessageBox.StandardButton.Ok, self.status.window())
