@@ -17,10 +17,11 @@ import builtins
 
 
 def remove() -> bool:
-    """Once PySide6 is imported: the interpreter's own import back. False when there was no
-    hook (PySide6 not imported yet, or removed already)."""
+    """Once PySide6 is imported: the import it wrapped back. False when its hook is not the
+    import in force (PySide6 not imported yet, removed already, or wrapped by something else)."""
     original = getattr(builtins, "__orig_import__", None)
-    if original is None or builtins.__import__ is original:
-        return False
+    hook = getattr(builtins, "__feature_import__", None)
+    if original is None or hook is None or builtins.__import__ is not hook:
+        return False  # (not PySide6's hook on top: another wrapper is left alone)
     builtins.__import__ = original
     return True

@@ -34,8 +34,7 @@ async def _first_quotes_shown(app: AppController) -> dict[str, Quote]:
     from app.core.market_data import MarketDataService
 
     quotes = app.engine.service(MarketDataService).last_quotes
-    if quotes and not app.bridge.quotes_pending():
-        return quotes
+    deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S
     shown = asyncio.Event()
 
     def handed_over(_batch: list[Quote]) -> None:
@@ -43,7 +42,9 @@ async def _first_quotes_shown(app: AppController) -> dict[str, Quote]:
 
     app.bridge.quotes_updated.connect(handed_over)  # (after the panels' connections: called after them)
     try:
-        await asyncio.wait_for(shown.wait(), SMOKE_QUOTE_TIMEOUT_S)
+        while not quotes or app.bridge.quotes_pending():  # (a flush can hand over a symbol's quote dropped since)
+            shown.clear()
+            await asyncio.wait_for(shown.wait(), max(0.0, deadline - time.monotonic()))
     except TimeoutError:
         raise RuntimeError(f"no quote reached the panels within {SMOKE_QUOTE_TIMEOUT_S:.0f}s") from None
     finally:

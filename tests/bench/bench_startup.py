@@ -69,5 +69,6 @@ def main() -> None:
 def _verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
+
 if __name__ == "__main__":
     main()

@@ -31,3 +31,27 @@ def test_remove_gives_the_interpreter_its_own_import_back_once(qapp, tmp_path: P
         assert QLabel("here too").text() == "here too"
     finally:
         sys.modules.pop("made_after_the_hook", None)
+
+
+def test_another_wrapper_of_import_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    def wrapper(*args, **kwargs):
+        return builtins.__orig_import__(*args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", wrapper)
+    assert pyside_import_hook.remove() is False
+    assert builtins.__import__ is wrapper
+
+
+def test_the_app_takes_the_hook_out_when_it_makes_its_qapplication() -> None:
+    import os
+    import subprocess
+
+    from tests.conftest import REPO
+
+    probe = ("import builtins, app.cli; app.cli._qt_application(); "
+             "print(builtins.__import__ is builtins.__orig_import__)")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"

@@ -30,7 +30,8 @@ class _Signal:
 
 def _app(quotes: dict, pending: bool) -> SimpleNamespace:
     market = SimpleNamespace(last_quotes=quotes)
-    bridge = SimpleNamespace(quotes_updated=_Signal(), quotes_pending=lambda: pending)
+    state = {"pending": pending}
+    bridge = SimpleNamespace(quotes_updated=_Signal(), quotes_pending=lambda: state["pending"], state=state)
     engine = SimpleNamespace(service=lambda cls: market if cls is MarketDataService else None)
     return SimpleNamespace(engine=engine, bridge=bridge)
 
@@ -65,3 +66,39 @@ def test_no_quote_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(RuntimeError, match="no quote reached the panels"):
         asyncio.run(smoke_run._first_quotes_shown(app))
     assert app.bridge.quotes_updated.slots == []
+
+
+def test_quotes_not_yet_flushed_wait_for_the_flush() -> None:
+    app = _app({"SPY": object()}, pending=True)
+
+    async def scenario() -> tuple[bool, dict]:
+        waiting = asyncio.ensure_future(smoke_run._first_quotes_shown(app))
+        await asyncio.sleep(0.01)
+        still_waiting = not waiting.done()
+        app.bridge.state["pending"] = False  # the flush hands them over
+        app.bridge.quotes_updated.emit([])
+        return still_waiting, await asyncio.wait_for(waiting, 1.0)
+
+    still_waiting, quotes = asyncio.run(scenario())
+    assert still_waiting
+    assert list(quotes) == ["SPY"]
+    assert app.bridge.quotes_updated.slots == []
+
+
+def test_the_real_bridge_says_when_quotes_wait_for_its_flush(qapp) -> None:
+    from app.core.bus import EventBus
+    from app.core.events import QuoteUpdated
+    from app.ui.bridge import QtBridge
+
+    bus = EventBus()
+    bridge = QtBridge(bus)
+    handed: list = []
+    bridge.quotes_updated.connect(handed.append)
+    try:
+        assert not bridge.quotes_pending()
+        bridge._on_quote(QuoteUpdated(quote=SimpleNamespace(symbol="SPY")))
+        assert bridge.quotes_pending()
+        bridge._flush()
+        assert not bridge.quotes_pending() and len(handed) == 1
+    finally:
+        bridge.close()
