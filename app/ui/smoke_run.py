@@ -28,13 +28,12 @@ async def _paint_every_panel(app: AppController, deadline: float) -> int:
     return len(app.window.docks)
 
 
-async def _first_quotes_shown(app: AppController) -> dict[str, Quote]:
+async def _first_quotes_shown(app: AppController, deadline: float) -> dict[str, Quote]:
     """The first quotes, once the bridge has handed them to the panels (its next flush when
-    they have not been yet)."""
+    they have not been yet); ``deadline`` on the monotonic clock."""
     from app.core.market_data import MarketDataService
 
     quotes = app.engine.service(MarketDataService).last_quotes
-    deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S
     shown = asyncio.Event()
 
     def handed_over(_batch: list[Quote]) -> None:
@@ -59,7 +58,7 @@ async def run_smoke(app: AppController) -> int:
     if app.window.failed_panels:
         raise RuntimeError(f"panels failed to build: {app.window.failed_panels}")
     deadline = time.monotonic() + SMOKE_QUOTE_TIMEOUT_S
-    quotes = await _first_quotes_shown(app)
+    quotes = await _first_quotes_shown(app, deadline)
     app.mark("first_quote")
     painted = await _paint_every_panel(app, deadline)
     app.mark("painted")

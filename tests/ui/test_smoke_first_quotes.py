@@ -5,6 +5,7 @@ with a clear message when none comes."""
 from __future__ import annotations
 
 import asyncio
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -28,6 +29,10 @@ class _Signal:
             slot(*args)
 
 
+def _deadline() -> float:
+    return time.monotonic() + smoke_run.SMOKE_QUOTE_TIMEOUT_S
+
+
 def _app(quotes: dict, pending: bool) -> SimpleNamespace:
     market = SimpleNamespace(last_quotes=quotes)
     state = {"pending": pending}
@@ -38,7 +43,7 @@ def _app(quotes: dict, pending: bool) -> SimpleNamespace:
 
 def test_quotes_already_handed_to_the_panels_need_no_wait() -> None:
     app = _app({"SPY": object()}, pending=False)
-    quotes = asyncio.run(asyncio.wait_for(smoke_run._first_quotes_shown(app), 1.0))
+    quotes = asyncio.run(asyncio.wait_for(smoke_run._first_quotes_shown(app, _deadline()), 1.0))
     assert list(quotes) == ["SPY"]
     assert app.bridge.quotes_updated.slots == []
 
@@ -47,7 +52,7 @@ def test_waits_for_the_flush_that_hands_the_first_quotes_over() -> None:
     app = _app({}, pending=False)
 
     async def scenario() -> tuple[bool, dict]:
-        waiting = asyncio.ensure_future(smoke_run._first_quotes_shown(app))
+        waiting = asyncio.ensure_future(smoke_run._first_quotes_shown(app, _deadline()))
         await asyncio.sleep(0.01)
         still_waiting = not waiting.done()
         app.engine.service(MarketDataService).last_quotes["QQQ"] = object()
@@ -60,11 +65,10 @@ def test_waits_for_the_flush_that_hands_the_first_quotes_over() -> None:
     assert app.bridge.quotes_updated.slots == []  # (disconnected again)
 
 
-def test_no_quote_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(smoke_run, "SMOKE_QUOTE_TIMEOUT_S", 0.05)
+def test_no_quote_fails_with_a_clear_message() -> None:
     app = _app({}, pending=False)
     with pytest.raises(RuntimeError, match="no quote reached the panels"):
-        asyncio.run(smoke_run._first_quotes_shown(app))
+        asyncio.run(smoke_run._first_quotes_shown(app, time.monotonic() + 0.05))
     assert app.bridge.quotes_updated.slots == []
 
 
@@ -72,7 +76,7 @@ def test_quotes_not_yet_flushed_wait_for_the_flush() -> None:
     app = _app({"SPY": object()}, pending=True)
 
     async def scenario() -> tuple[bool, dict]:
-        waiting = asyncio.ensure_future(smoke_run._first_quotes_shown(app))
+        waiting = asyncio.ensure_future(smoke_run._first_quotes_shown(app, _deadline()))
         await asyncio.sleep(0.01)
         still_waiting = not waiting.done()
         app.bridge.state["pending"] = False  # the flush hands them over
